@@ -1,0 +1,37 @@
+# Two commands: `make graph` builds output/, `make test` runs the whole suite.
+# Both create .venv and install the pinned dependencies from requirements.lock.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: graph test lint venv lock clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+graph: $(STAMP)
+	$(BIN)/kg build
+
+test: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks build_graph.py
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks build_graph.py
+
+lock:
+	rm -rf /tmp/dti-kg-lock && $(PY) -m venv /tmp/dti-kg-lock
+	/tmp/dti-kg-lock/bin/pip install --quiet -e '.[test]'
+	{ echo "# Pinned runtime + test dependencies (Python 3.11+), the full resolved set. Regenerate with 'make lock'."; \
+	  /tmp/dti-kg-lock/bin/pip freeze --exclude-editable; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

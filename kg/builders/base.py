@@ -1,0 +1,107 @@
+"""The builder contract: a pure function from typed records to quads, and the registry.
+
+A builder never reads files, never touches a global graph and never mints random identifiers:
+given the same ``BuildInput`` it yields the same quads. Each quad names the graph it belongs to:
+a document id (what that document states), ``entities`` (curated entities and identifier
+mappings) or ``provenance`` (documents, sentences, evidence spans and the links to them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg import model as m
+from kg.ids import mint
+from kg.provenance import SourceText, Span
+from kg.vocab import KG
+
+ENTITIES = "entities"
+PROVENANCE = "provenance"
+
+
+class Quad(NamedTuple):
+    """One triple and the name of the graph it goes into."""
+
+    s: Node
+    p: Node
+    o: Node
+    graph: str
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    """What builders read: the validated corpus and its indexed source texts."""
+
+    corpus: m.Corpus
+    texts: dict[str, SourceText]
+
+    def span(self, doc_id: str, quote: str) -> Span:
+        """The located span of a quote (validated at load time, so it exists)."""
+        return self.texts[doc_id].locate(quote)
+
+    def evidence(self, doc_id: str, record: m.Record, node: URIRef) -> Iterator[Quad]:
+        """Link a statement node to the evidence span of each of its record's quotes."""
+        for quote in record.quotes:
+            span = self.span(doc_id, quote)
+            iri = span_iri(doc_id, span)
+            yield Quad(node, KG.hasEvidence, iri, PROVENANCE)
+            yield Quad(iri, KG.supports, node, PROVENANCE)
+
+
+class Builder(Protocol):
+    """A registered builder: a name, a one-line description and a generator of quads."""
+
+    name: str
+    description: str
+
+    def __call__(self, inp: BuildInput) -> Iterator[Quad]:
+        """Yield the quads for one aspect of the corpus."""
+        ...
+
+
+@dataclass(frozen=True)
+class FunctionBuilder:
+    """A builder backed by a generator function."""
+
+    name: str
+    description: str
+    func: Callable[[BuildInput], Iterator[Quad]]
+
+    def __call__(self, inp: BuildInput) -> Iterator[Quad]:
+        """Run the generator."""
+        return self.func(inp)
+
+
+REGISTRY: dict[str, Builder] = {}
+
+
+def builder(name: str, description: str) -> Callable[[Callable[[BuildInput], Iterator[Quad]]],
+                                                      Callable[[BuildInput], Iterator[Quad]]]:
+    """Register a generator function as a builder under a unique name."""
+    def wrap(func: Callable[[BuildInput], Iterator[Quad]]
+             ) -> Callable[[BuildInput], Iterator[Quad]]:
+        if name in REGISTRY:
+            raise ValueError(f"builder {name!r} registered twice")
+        REGISTRY[name] = FunctionBuilder(name, description, func)
+        return func
+    return wrap
+
+
+def span_iri(doc_id: str, span: Span) -> URIRef:
+    """IRI of an evidence span: document and offsets, so equal quotes share one node."""
+    return mint("evidence", doc_id, f"{span.start}-{span.end}")
+
+
+def sentence_iri(doc_id: str, index: int) -> URIRef:
+    """IRI of a sentence of a document."""
+    return mint("document", doc_id, "sentence", str(index))
+
+
+def lit(value: object, datatype: URIRef | None = None) -> Literal:
+    """A literal; decimals and integers keep their exact lexical form."""
+    return Literal(value, datatype=datatype) if datatype else Literal(value)

@@ -1,0 +1,163 @@
+"""Outcome results and comparisons (effect estimates): every number as typed data.
+
+Significance and direction are taken from the source when it states them; otherwise they are
+derived from the p-value (p < 0.05) or from a hazard ratio's confidence interval, and the
+``kg:significanceBasis`` / ``kg:directionBasis`` literal says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from kg import model as m
+from kg.builders import iris
+from kg.builders.base import BuildInput, Quad, builder
+from kg.builders.studies import endpoint_label
+from kg.builders.terms import DIRECTION, MEASURE, P_QUALIFIER, UNIT, UNIT_SYMBOL
+from kg.vocab import KG
+
+ALPHA = Decimal("0.05")
+
+
+def dec(value: Decimal) -> Literal:
+    """An exact xsd:decimal literal."""
+    return Literal(value, datatype=XSD.decimal)
+
+
+def significance(c: m.Comparison) -> tuple[bool, str] | None:
+    """Whether a comparison is significant, and on what basis; None if nothing tells."""
+    if c.significant is not None:
+        return c.significant, "stated"
+    if c.p_value is not None:
+        if c.p_qualifier in {"<", "<="}:
+            return (c.p_value <= ALPHA, "p < 0.05") if c.p_value <= ALPHA else None
+        return c.p_value < ALPHA, "p < 0.05"
+    if c.measure == "hazard-ratio" and c.ci_low is not None and c.ci_high is not None:
+        return not (c.ci_low <= 1 <= c.ci_high), "confidence interval excludes 1"
+    return None
+
+
+def direction(c: m.Comparison) -> tuple[str, str] | None:
+    """Which group a comparison favours, and on what basis; None if nothing tells."""
+    if c.direction is not None:
+        return c.direction, "stated"
+    sig = significance(c)
+    if c.measure == "hazard-ratio" and c.estimate is not None and sig is not None:
+        if not sig[0]:
+            return "no-difference", "not significant"
+        return ("favours-experimental" if c.estimate < 1 else "favours-reference",
+                "hazard ratio below or above 1")
+    return None
+
+
+def _group_label(s: m.Study, key: str | None) -> str:
+    for group in (*s.arms, *s.populations):
+        if group.id == key:
+            return group.label
+    return ""
+
+
+def _group(s: m.Study, key: str) -> URIRef:
+    kind = "arm" if key in {a.id for a in s.arms} else "population"
+    return iris.study_part(s.id, kind, key)
+
+
+def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
+    node = iris.study_part(s.id, "result", r.id)
+    endpoint = next(e for e in s.endpoints if e.id == r.endpoint)
+    yield Quad(iris.study(s.id), KG.hasResult, node, g)
+    yield Quad(node, RDF.type, KG.OutcomeResult, g)
+    yield Quad(node, KG.endpoint, iris.study_part(s.id, "endpoint", r.endpoint), g)
+    yield Quad(node, KG.statistic, Literal(r.statistic), g)
+    where = " / ".join(x for x in (_group_label(s, r.arm), _group_label(s, r.population)) if x)
+    shown = []
+    if r.value is not None and r.unit is not None:
+        shown.append(f"{r.value}{'' if r.unit == 'percent' else ' '}{UNIT_SYMBOL[r.unit]}")
+    if r.count is not None:
+        shown.append(f"{r.count}" + (f"/{r.denominator}" if r.denominator is not None else ""))
+    if r.ci_low is not None:
+        shown.append(f"CI {r.ci_low}-{r.ci_high}")
+    label = f"{s.label}: {r.statistic} {endpoint_label(endpoint)}, {where}: {', '.join(shown)}"
+    yield Quad(node, RDFS.label, Literal(label), g)
+    if r.arm:
+        yield Quad(node, KG.arm, iris.study_part(s.id, "arm", r.arm), g)
+    if r.population:
+        yield Quad(node, KG.population, iris.study_part(s.id, "population", r.population), g)
+    if r.value is not None:
+        yield Quad(node, KG.value, dec(r.value), g)
+    if r.unit:
+        yield Quad(node, KG.unit, UNIT[r.unit], g)
+    if r.count is not None:
+        yield Quad(node, KG.count, Literal(r.count), g)
+    if r.denominator is not None:
+        yield Quad(node, KG.denominator, Literal(r.denominator), g)
+    if r.ci_low is not None and r.ci_high is not None:
+        yield Quad(node, KG.ciLow, dec(r.ci_low), g)
+        yield Quad(node, KG.ciHigh, dec(r.ci_high), g)
+        yield Quad(node, KG.ciLevel, dec(r.ci_level or Decimal("0.95")), g)
+    yield from inp.evidence(g, r, node)
+
+
+def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterator[Quad]:
+    node = iris.study_part(s.id, "comparison", c.id)
+    yield Quad(iris.study(s.id), KG.hasComparison, node, g)
+    yield Quad(node, RDF.type, KG.EffectEstimate if c.estimate is not None else KG.Comparison, g)
+    parts = []
+    if c.endpoint:
+        endpoint = next(e for e in s.endpoints if e.id == c.endpoint)
+        parts.append(endpoint_label(endpoint))
+        yield Quad(node, KG.endpoint, iris.study_part(s.id, "endpoint", c.endpoint), g)
+    if c.experimental and c.reference:
+        parts.append(f"{_group_label(s, c.experimental)} vs {_group_label(s, c.reference)}")
+    if c.measure and c.estimate is not None:
+        text = f"HR {c.estimate}" if c.measure == "hazard-ratio" else f"{c.measure} {c.estimate}"
+        if c.ci_low is not None:
+            text += f" ({c.ci_low}-{c.ci_high})"
+        parts.append(text)
+    if c.p_value is not None:
+        sign = {"=": "=", "<": "<", "<=": "≤", "unstated": ""}[c.p_qualifier or "="]
+        parts.append(f"p{sign}{c.p_value}" if sign else f"p {c.p_value}")
+    yield Quad(node, RDFS.label, Literal(f"{s.label}: {', '.join(parts)}"), g)
+    if c.experimental:
+        yield Quad(node, KG.experimentalGroup, _group(s, c.experimental), g)
+    if c.reference:
+        yield Quad(node, KG.referenceGroup, _group(s, c.reference), g)
+    if c.population:
+        yield Quad(node, KG.population, iris.study_part(s.id, "population", c.population), g)
+    if c.measure:
+        yield Quad(node, KG.measure, MEASURE[c.measure], g)
+    if c.estimate is not None:
+        yield Quad(node, KG.estimate, dec(c.estimate), g)
+    if c.ci_low is not None and c.ci_high is not None:
+        yield Quad(node, KG.ciLow, dec(c.ci_low), g)
+        yield Quad(node, KG.ciHigh, dec(c.ci_high), g)
+        yield Quad(node, KG.ciLevel, dec(c.ci_level or Decimal("0.95")), g)
+    if c.p_value is not None and c.p_qualifier is not None:
+        yield Quad(node, KG.pValue, dec(c.p_value), g)
+        yield Quad(node, KG.pValueQualifier, P_QUALIFIER[c.p_qualifier], g)
+    if c.method:
+        yield Quad(node, KG.method, Literal(c.method), g)
+    sig = significance(c)
+    if sig is not None:
+        yield Quad(node, KG.significant, Literal(sig[0]), g)
+        yield Quad(node, KG.significanceBasis, Literal(sig[1]), g)
+    drc = direction(c)
+    if drc is not None:
+        yield Quad(node, KG.direction, DIRECTION[drc[0]], g)
+        yield Quad(node, KG.directionBasis, Literal(drc[1]), g)
+    yield from inp.evidence(g, c, node)
+
+
+@builder("outcomes", "outcome results and comparisons with values, CIs, p-values, direction")
+def iter_outcomes(inp: BuildInput) -> Iterator[Quad]:
+    """Every result and comparison of every study."""
+    for f in inp.corpus.files:
+        for s in f.studies:
+            for r in s.results:
+                yield from _result(inp, s, r, f.document.id)
+            for c in s.comparisons:
+                yield from _comparison(inp, s, c, f.document.id)

@@ -1,0 +1,173 @@
+"""Studies with their design, arms (regimens as first-class nodes), populations and endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from kg import model as m
+from kg.builders import iris
+from kg.builders.base import ENTITIES, BuildInput, Quad, builder
+from kg.builders.entities import iter_xrefs
+from kg.builders.terms import (
+    BLINDING,
+    ENDPOINT_ABBREV,
+    ENDPOINT_TYPE,
+    LINE,
+    PHASE,
+    POPULATION_KIND,
+    STUDY_CLASS,
+    UNIT,
+    UNIT_SYMBOL,
+)
+from kg.ids import mint
+from kg.vocab import KG
+
+DESIGN_FLAGS = (("randomised", KG.randomised), ("placebo_controlled", KG.placeboControlled),
+                ("single_arm", KG.singleArm), ("adaptive", KG.adaptive),
+                ("multicentre", KG.multicentre),
+                ("randomised_discontinuation", KG.randomisedDiscontinuation),
+                ("biomarker_driven", KG.biomarkerDriven), ("terminated_early", KG.terminatedEarly))
+
+
+def endpoint_label(e: m.Endpoint) -> str:
+    """'PFS rate at 6 months' style label of an endpoint."""
+    label = ENDPOINT_ABBREV[e.type]
+    if e.timepoint is not None and e.timepoint_unit is not None:
+        unit = UNIT_SYMBOL[e.timepoint_unit] if e.timepoint != 1 else e.timepoint_unit
+        label += f" at {e.timepoint} {unit}"
+    return label
+
+
+def regimen_label(components: tuple[str, ...], ent: m.Entities) -> str:
+    """Readable regimen name: 'sorafenib + erlotinib' in the source's order."""
+    return " + ".join(ent.drugs[c].label if c in ent.drugs else c for c in components)
+
+
+def _design(s: m.Study, node: URIRef, g: str) -> Iterator[Quad]:
+    d = s.design
+    for p in d.phases:
+        yield Quad(node, KG.phase, PHASE[p], g)
+    for attr, prop in DESIGN_FLAGS:
+        value = getattr(d, attr)
+        if value is not None:
+            yield Quad(node, prop, Literal(value), g)
+    if d.blinding:
+        yield Quad(node, KG.blinding, BLINDING[d.blinding], g)
+    if d.termination_reason:
+        yield Quad(node, KG.terminationReason, Literal(d.termination_reason), g)
+    for line in s.lines:
+        yield Quad(node, KG.lineOfTherapy, LINE[line], g)
+    for prop, value in ((KG.priorTherapy, s.prior_therapy), (KG.diseaseSetting, s.setting),
+                        (KG.acronym, s.acronym)):
+        if value:
+            yield Quad(node, prop, Literal(value), g)
+    for prop, value in ((KG.enrolmentStart, s.enrolment_start),
+                        (KG.enrolmentEnd, s.enrolment_end)):
+        if value:
+            yield Quad(node, prop, Literal(value, datatype=XSD.gYearMonth), g)
+    for ref in s.refs:
+        yield Quad(node, KG.referenceNumber, Literal(ref), g)
+
+
+def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
+    ent = inp.corpus.entities
+    node = iris.study_part(s.id, "arm", a.id)
+    regimen = iris.regimen(a.regimen)
+    yield Quad(iris.study(s.id), KG.hasArm, node, g)
+    yield Quad(node, RDF.type, KG.Arm, g)
+    yield Quad(node, RDFS.label, Literal(f"{s.label}: {a.label}"), g)
+    yield Quad(node, KG.usesRegimen, regimen, g)
+    yield Quad(regimen, RDF.type, KG.Regimen, ENTITIES)
+    yield Quad(regimen, RDFS.label, Literal(regimen_label(tuple(sorted(a.regimen)), ent)),
+               ENTITIES)
+    for item in a.regimen:
+        yield Quad(regimen, KG.hasComponent, iris.intervention(item), ENTITIES)
+    for d in a.dosing:
+        dose = mint("study", s.id, "arm", a.id, "dosing", d.intervention)
+        yield Quad(node, KG.hasDosing, dose, g)
+        yield Quad(dose, RDF.type, KG.Dosing, g)
+        yield Quad(dose, RDFS.label, Literal(f"{d.intervention} {d.schedule or ''}".strip()), g)
+        yield Quad(dose, KG.intervention, iris.intervention(d.intervention), g)
+        if d.dose is not None:
+            yield Quad(dose, KG.doseValue, Literal(d.dose, datatype=XSD.decimal), g)
+        if d.unit:
+            yield Quad(dose, KG.doseUnit, UNIT[d.unit], g)
+        if d.daily_frequency is not None:
+            yield Quad(dose, KG.dailyFrequency, Literal(d.daily_frequency), g)
+        if d.duration is not None:
+            yield Quad(dose, KG.durationValue, Literal(d.duration, datatype=XSD.decimal), g)
+        if d.duration_unit:
+            yield Quad(dose, KG.durationUnit, UNIT[d.duration_unit], g)
+        if d.schedule:
+            yield Quad(dose, KG.scheduleText, Literal(d.schedule), g)
+    yield from inp.evidence(g, a, node)
+
+
+def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterator[Quad]:
+    node = iris.study_part(s.id, "population", p.id)
+    yield Quad(iris.study(s.id), KG.hasPopulation, node, g)
+    yield Quad(node, RDF.type, KG.Population, g)
+    label = f"{s.label}: {p.label}" + (f" (n={p.size})" if p.size is not None else "")
+    yield Quad(node, RDFS.label, Literal(label), g)
+    yield Quad(node, KG.populationKind, POPULATION_KIND[p.kind], g)
+    if p.size is not None:
+        yield Quad(node, KG.size, Literal(p.size), g)
+    if p.parent:
+        yield Quad(node, KG.subsetOf, iris.study_part(s.id, "population", p.parent), g)
+    if p.arm:
+        yield Quad(node, KG.inArm, iris.study_part(s.id, "arm", p.arm), g)
+    if p.histology:
+        yield Quad(node, KG.histology, iris.disease(p.histology), g)
+    if p.biomarker:
+        yield Quad(node, KG.definedByBiomarker, iris.biomarker(p.biomarker), g)
+    if p.biomarker_status:
+        yield Quad(node, KG.biomarkerStatus, Literal(p.biomarker_status), g)
+    if p.age_group:
+        yield Quad(node, KG.ageGroup, Literal(p.age_group), g)
+    yield from inp.evidence(g, p, node)
+
+
+def _endpoint(inp: BuildInput, s: m.Study, e: m.Endpoint, g: str) -> Iterator[Quad]:
+    node = iris.study_part(s.id, "endpoint", e.id)
+    yield Quad(iris.study(s.id), KG.hasEndpoint, node, g)
+    yield Quad(node, RDF.type, KG.Endpoint, g)
+    yield Quad(node, RDFS.label, Literal(f"{s.label}: {endpoint_label(e)}"), g)
+    yield Quad(node, KG.endpointType, ENDPOINT_TYPE[e.type], g)
+    yield Quad(node, KG.isPrimary, Literal(e.primary), g)
+    if e.timepoint is not None:
+        yield Quad(node, KG.timePointValue, Literal(e.timepoint, datatype=XSD.decimal), g)
+    if e.timepoint_unit:
+        yield Quad(node, KG.timePointUnit, UNIT[e.timepoint_unit], g)
+    if e.timepoint_anchor:
+        yield Quad(node, KG.timePointAnchor, Literal(e.timepoint_anchor), g)
+    yield from inp.evidence(g, e, node)
+
+
+@builder("studies", "studies with design, arms and regimens, populations, endpoints")
+def iter_studies(inp: BuildInput) -> Iterator[Quad]:
+    """Every study and its structure, in the graph of the document that describes it."""
+    for f in inp.corpus.files:
+        g = f.document.id
+        for s in f.studies:
+            node = iris.study(s.id)
+            yield Quad(node, RDF.type, STUDY_CLASS[s.kind], g)
+            yield Quad(node, RDFS.label, Literal(s.label), g)
+            yield Quad(node, KG.describedIn, iris.document(g), g)
+            if s.part_of:
+                yield Quad(node, KG.partOf, iris.study(s.part_of), g)
+            for c in s.conditions:
+                yield Quad(node, KG.studiesCondition, iris.disease(c), g)
+            yield from _design(s, node, g)
+            if s.curated_ids:
+                xrefs = inp.corpus.entities.study_xrefs[s.curated_ids]
+                yield from iter_xrefs(node, "study", s.id, xrefs)
+            yield from inp.evidence(g, s, node)
+            for a in s.arms:
+                yield from _arm(inp, s, a, g)
+            for p in s.populations:
+                yield from _population(inp, s, p, g)
+            for e in s.endpoints:
+                yield from _endpoint(inp, s, e, g)

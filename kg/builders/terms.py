@@ -1,0 +1,42 @@
+"""Controlled values of the evidence files mapped to ontology individuals."""
+
+from __future__ import annotations
+
+from kg.vocab import KG
+
+PHASE = {"1": KG.Phase1, "2": KG.Phase2, "3": KG.Phase3}
+LINE = {"first": KG.FirstLine, "second": KG.SecondLine, "third": KG.ThirdLine,
+        "fourth": KG.FourthLine, "pretreated": KG.Pretreated}
+BLINDING = {"open-label": KG.OpenLabel, "double-blind": KG.DoubleBlind}
+STUDY_CLASS = {"clinical": KG.ClinicalTrial, "preclinical": KG.PreclinicalStudy,
+               "substudy": KG.SubstudyAnalysis}
+POPULATION_KIND = {"enrolled": KG.Enrolled, "run-in": KG.RunIn, "randomised": KG.Randomised,
+                   "per-protocol": KG.PerProtocol, "intention-to-treat": KG.IntentionToTreat,
+                   "analysed": KG.Analysed, "subgroup": KG.Subgroup}
+ENDPOINT_TYPE = {"pfs": KG.ProgressionFreeSurvival, "os": KG.OverallSurvival,
+                 "orr": KG.ObjectiveResponseRate, "rr": KG.ResponseRate,
+                 "dcr": KG.DiseaseControlRate, "pfs-rate": KG.ProgressionFreeSurvivalRate,
+                 "survival-rate": KG.SurvivalRate, "pr": KG.PartialResponse,
+                 "sd": KG.StableDisease, "pd": KG.ProgressiveDisease, "toxicity": KG.Toxicity}
+ENDPOINT_ABBREV = {"pfs": "PFS", "os": "OS", "orr": "ORR", "rr": "RR", "dcr": "DCR",
+                   "pfs-rate": "PFS rate", "survival-rate": "survival rate",
+                   "pr": "partial response", "sd": "stable disease",
+                   "pd": "progressive disease", "toxicity": "toxicity"}
+UNIT = {"month": KG.Month, "week": KG.Week, "day": KG.Day, "year": KG.Year,
+        "percent": KG.Percent, "mg": KG.Milligram}
+UNIT_SYMBOL = {"month": "months", "week": "weeks", "day": "days", "year": "years",
+               "percent": "%", "mg": "mg"}
+MEASURE = {"hazard-ratio": KG.HazardRatio}
+P_QUALIFIER = {"=": KG.Equal, "<": KG.LessThan, "<=": KG.LessThanOrEqual,
+               "unstated": KG.QualifierUnstated}
+DIRECTION = {"favours-experimental": KG.FavoursExperimental,
+             "favours-reference": KG.FavoursReference, "no-difference": KG.NoDifference}
+ASSOCIATION = {"better": KG.BetterOutcome, "worse": KG.WorseOutcome, "none": KG.NoAssociation}
+FINDING_CLASS = {"biomarker": KG.BiomarkerFinding, "imaging": KG.ImagingFinding}
+CLAIM_KIND = {"conclusion": KG.ConclusionClaim, "tolerability": KG.TolerabilityClaim,
+              "approval": KG.ApprovalClaim, "non-approval": KG.NonApprovalClaim,
+              "mechanism": KG.MechanismClaim, "activity": KG.ActivityClaim,
+              "hypothesis": KG.HypothesisClaim, "background": KG.BackgroundClaim}
+CONFLICT_REASON = {"attribute-differs": KG.AttributeValueDiffers,
+                   "opposite-findings": KG.OppositeFindings}
+ACTION = {"inhibitor": KG.Inhibitor}

@@ -1,0 +1,165 @@
+"""Command-line interface: thin subcommands over the library functions.
+
+Errors in the input are reported as one line each (``file:line: field: problem``) with a
+non-zero exit and no traceback; a failed or interrupted build leaves ``output/`` as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import paths
+
+EXIT_INPUT = 1
+EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def write_outputs(result: object, out: Path) -> list[Path]:
+    """Write every output file into ``out`` (which must exist)."""
+    from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
+
+    union = result.union()  # type: ignore[attr-defined]
+    files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl"]
+    write_turtle(union, files[0])
+    write_trig(result.dataset, files[1])  # type: ignore[attr-defined]
+    write_jsonld(union, files[2])
+    write_ontology(files[3])
+    return files
+
+
+def replace_dir(tmp: Path, out: Path) -> None:
+    """Swap a finished temporary folder into place, keeping files the build does not make."""
+    if out.exists():
+        for item in out.iterdir():
+            if not (tmp / item.name).exists() and item.is_file():
+                shutil.copy2(item, tmp / item.name)
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the graph and write every output, replacing ``--out`` only on success."""
+    from kg.assemble import build
+    from kg.validate import validate_graph
+
+    start = time.perf_counter()
+    say = (lambda _m: None) if args.quiet else _err
+    out: Path = args.out.resolve()
+    say(f"loading sources from {args.sources}")
+    result = build(args.sources, progress=lambda msg: say(f"  {msg}"))
+    if not args.no_validate:
+        say("validating against ontology/shapes.ttl")
+        t = time.perf_counter()
+        problems = validate_graph(result.union())
+        result.report.seconds["validate"] = time.perf_counter() - t
+        if problems:
+            for p in problems:
+                _err(f"invalid graph: {p}")
+            _err(f"error: {len(problems)} validation problem(s); {out} left unchanged")
+            return EXIT_INVALID
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        t = time.perf_counter()
+        say(f"writing {out}")
+        files = write_outputs(result, tmp)
+        result.report.seconds["write"] = time.perf_counter() - t
+        replace_dir(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result.report.seconds["total"] = time.perf_counter() - start
+    print("\n".join(result.report.lines()))
+    for f in files:
+        print(f"wrote {out / f.name} ({(out / f.name).stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate any RDF file against the shapes."""
+    from rdflib import Dataset, Graph
+
+    from kg.validate import validate_graph
+
+    fmt = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt",
+           ".jsonld": "json-ld", ".json": "json-ld"}.get(args.file.suffix)
+    if fmt is None:
+        _err(f"error: {args.file}: unknown RDF format (use .ttl, .trig, .nq, .nt or .jsonld)")
+        return EXIT_INPUT
+    try:
+        if fmt in {"trig", "nquads"}:
+            ds = Dataset()
+            ds.parse(args.file, format=fmt)
+            graph = Graph()
+            for s, p, o, _ in ds.quads():
+                graph.add((s, p, o))
+        else:
+            graph = Graph().parse(args.file, format=fmt)
+    except FileNotFoundError:
+        _err(f"error: {args.file}: no such file")
+        return EXIT_INPUT
+    except Exception as exc:
+        _err(f"error: {args.file}: cannot parse as {fmt}: {str(exc).splitlines()[0]}")
+        return EXIT_INPUT
+    problems = validate_graph(graph)
+    for p in problems:
+        print(p)
+    print(f"{args.file}: {len(graph)} triples, {len(problems)} problem(s)")
+    return EXIT_INVALID if problems else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    p = argparse.ArgumentParser(prog="kg", description="Drug-target-indication evidence graph.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the graph and write output/")
+    b.add_argument("--sources", type=Path, default=paths.SOURCES_DIR,
+                   help="folder with identifiers.yaml, entities.yaml, evidence/ and texts/")
+    b.add_argument("--out", type=Path, default=paths.OUTPUT_DIR, help="output folder")
+    b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    b.add_argument("--quiet", action="store_true", help="no progress messages")
+    b.set_defaults(func=cmd_build)
+    v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
+    v.add_argument("file", type=Path)
+    v.set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kg`` command."""
+    from kg.sources.loader import InputError
+
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        for problem in exc.problems:
+            _err(problem)
+        _err(f"error: {len(exc.problems)} problem(s) in the input; nothing was written")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        _err("interrupted; output left unchanged")
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        _err(f"error: {exc.filename or ''}: {exc.strerror or exc}")
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""Typed evidence records: what the curated evidence files say, before any RDF exists.
+
+Records are frozen dataclasses so builders can rely on them being complete and immutable; each
+carries ``loc`` (file and line) so any later check can point a curator at the exact place.
+Numbers are ``Decimal`` as written in the file (``0.30`` stays ``0.30``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """A place in an input file, for error messages."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        """Render as ``file:line`` like compilers do, so editors can jump to it."""
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Xref:
+    """One identifier from the verified identifier table."""
+
+    curie: str
+    status: str  # "verified" or "verified_weak"
+    evidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Drug:
+    """A drug entity: label, synonyms and verified identifiers."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    xrefs: tuple[Xref, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A protein target and the gene that encodes it (one record: HGNC, NCBI Gene, UniProt)."""
+
+    symbol: str
+    label: str
+    synonyms: tuple[str, ...]
+    xrefs: tuple[Xref, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFamily:
+    """A named group of targets that a source mentions as one (RAF)."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    members: tuple[str, ...]
+    note: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Disease:
+    """A disease or histology, with its place in the hierarchy."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    xrefs: tuple[Xref, ...]
+    subtype_of: tuple[str, ...]
+    note: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Biomarker:
+    """A biomarker or imaging parameter, optionally tied to a gene target."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    gene: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Entities:
+    """All entities of a corpus, keyed for lookup by the evidence files."""
+
+    drugs: dict[str, Drug]
+    targets: dict[str, Target]
+    families: dict[str, TargetFamily]
+    diseases: dict[str, Disease]
+    biomarkers: dict[str, Biomarker]
+    study_xrefs: dict[str, tuple[Xref, ...]]
+
+    def target_or_family(self, key: str) -> Target | TargetFamily | None:
+        """Resolve a target key that may name a single protein or a family."""
+        return self.targets.get(key) or self.families.get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Base of every evidence record: an id, the quotes that support it, and where it was read."""
+
+    id: str
+    quotes: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class TargetInteraction(Record):
+    """The drug acts on a target (protein or family)."""
+
+    drug: str = ""
+    target: str = ""
+    action: str = "inhibitor"
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    """Design attributes of a study; None means the source does not say."""
+
+    phases: tuple[str, ...] = ()
+    randomised: bool | None = None
+    placebo_controlled: bool | None = None
+    blinding: str | None = None
+    single_arm: bool | None = None
+    adaptive: bool | None = None
+    multicentre: bool | None = None
+    randomised_discontinuation: bool | None = None
+    biomarker_driven: bool | None = None
+    terminated_early: bool | None = None
+    termination_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dosing:
+    """Dose and schedule of one intervention in an arm."""
+
+    intervention: str
+    dose: Decimal | None = None
+    unit: str | None = None
+    daily_frequency: int | None = None
+    duration: Decimal | None = None
+    duration_unit: str | None = None
+    schedule: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Arm(Record):
+    """A study arm: its regimen (one or more interventions) and dosing."""
+
+    label: str = ""
+    regimen: tuple[str, ...] = ()
+    dosing: tuple[Dosing, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Population(Record):
+    """An analysis set or subgroup with its size."""
+
+    label: str = ""
+    kind: str = ""
+    size: int | None = None
+    parent: str | None = None
+    arm: str | None = None
+    histology: str | None = None
+    biomarker: str | None = None
+    biomarker_status: str | None = None
+    age_group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint(Record):
+    """An outcome measure of a study."""
+
+    type: str = ""
+    primary: bool = False
+    timepoint: Decimal | None = None
+    timepoint_unit: str | None = None
+    timepoint_anchor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result(Record):
+    """A reported value for one endpoint in one arm and/or population."""
+
+    endpoint: str = ""
+    arm: str | None = None
+    population: str | None = None
+    statistic: str = ""
+    value: Decimal | None = None
+    unit: str | None = None
+    count: int | None = None
+    denominator: int | None = None
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    ci_level: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison(Record):
+    """A comparison of two groups: p-value, optional effect estimate with CI, direction."""
+
+    endpoint: str | None = None
+    measure: str | None = None
+    estimate: Decimal | None = None
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    ci_level: Decimal | None = None
+    p_value: Decimal | None = None
+    p_qualifier: str | None = None
+    significant: bool | None = None
+    direction: str | None = None
+    experimental: str | None = None
+    reference: str | None = None
+    population: str | None = None
+    method: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(Record):
+    """A biomarker or imaging finding: marker state at a time, outcome, direction."""
+
+    kind: str = "biomarker"
+    label: str = ""
+    marker: str = ""
+    measurement_time: str | None = None
+    marker_state: str | None = None
+    endpoints: tuple[str, ...] = ()
+    association: str | None = None
+    population: str | None = None
+    exploratory: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Study(Record):
+    """A study with everything nested under it."""
+
+    label: str = ""
+    kind: str = "clinical"
+    acronym: str | None = None
+    refs: tuple[int, ...] = ()
+    part_of: str | None = None
+    conditions: tuple[str, ...] = ()
+    design: Design = field(default_factory=Design)
+    lines: tuple[str, ...] = ()
+    prior_therapy: str | None = None
+    setting: str | None = None
+    enrolment_start: str | None = None
+    enrolment_end: str | None = None
+    curated_ids: str | None = None
+    arms: tuple[Arm, ...] = ()
+    populations: tuple[Population, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    results: tuple[Result, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim(Record):
+    """A statement in prose: conclusion, tolerability, approval, mechanism ..."""
+
+    kind: str = ""
+    label: str = ""
+    drugs: tuple[str, ...] = ()
+    indications: tuple[str, ...] = ()
+    studies: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction(Record):
+    """Statements that disagree, with a machine-readable reason; all of them stay in the graph."""
+
+    statements: tuple[str, ...] = ()
+    reason: str = ""
+    attribute: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Bibliographic record of a source document and how to read its text."""
+
+    id: str
+    text_file: str
+    sha256: str
+    kind: str
+    title: str
+    authors: tuple[str, ...]
+    journal: str | None
+    year: int | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    page_count: int | None
+    article_number: str | None
+    publication_status: str | None
+    keywords: tuple[str, ...]
+    subject_areas: tuple[str, ...]
+    curated_ids: str | None
+    page_headers: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    """Everything curated from one source document."""
+
+    path: str
+    document: Document
+    interactions: tuple[TargetInteraction, ...]
+    studies: tuple[Study, ...]
+    claims: tuple[Claim, ...]
+    contradictions: tuple[Contradiction, ...]
+
+    def iter_records(self) -> list[tuple[str, Record]]:
+        """Every record with its corpus-wide id (nested study records as ``study/record``)."""
+        out: list[tuple[str, Record]] = [(r.id, r) for r in self.interactions]
+        for s in self.studies:
+            out.append((s.id, s))
+            for group in (s.arms, s.populations, s.endpoints, s.results, s.comparisons,
+                          s.findings):
+                out.extend((f"{s.id}/{r.id}", r) for r in group)
+        out.extend((c.id, c) for c in self.claims)
+        out.extend((c.id, c) for c in self.contradictions)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A loaded, validated set of entities and evidence files, ready for the builders."""
+
+    entities: Entities
+    files: tuple[EvidenceFile, ...]
+    texts: dict[str, str]  # document id -> source text

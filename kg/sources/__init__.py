@@ -1,0 +1,1 @@
+"""Shipped source documents, curated evidence files and their loader."""

@@ -1,0 +1,806 @@
+"""Load curated YAML (identifier table, entities, evidence files) into typed records.
+
+Every problem is collected, not just the first, each as ``file:line: field: what is wrong``:
+syntax errors, missing or unknown keys, wrong types, dangling references, duplicate ids, CURIEs
+that do not fit their prefix, impossible numbers, and quotes not found in their source text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg import model as m
+from kg.ids import CurieError, split_curie
+from kg.paths import SOURCES_DIR
+from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
+
+# Controlled values the evidence files may use; builders map them to ontology individuals.
+PHASES = {"1", "2", "3"}
+BLINDING = {"open-label", "double-blind"}
+LINES = {"first", "second", "third", "fourth", "pretreated"}
+STUDY_KINDS = {"clinical", "preclinical", "substudy"}
+POPULATION_KINDS = {"enrolled", "run-in", "randomised", "per-protocol", "intention-to-treat",
+                    "analysed", "subgroup"}
+ENDPOINT_TYPES = {"pfs", "os", "orr", "rr", "dcr", "pfs-rate", "survival-rate", "pr", "sd", "pd",
+                  "toxicity"}
+UNITS = {"month", "week", "day", "year", "percent", "mg"}
+STATISTICS = {"median", "rate", "proportion", "count"}
+MEASURES = {"hazard-ratio"}
+P_QUALIFIERS = {"=", "<", "<=", "unstated"}
+DIRECTIONS = {"favours-experimental", "favours-reference", "no-difference"}
+ASSOCIATIONS = {"better", "worse", "none"}
+FINDING_KINDS = {"biomarker", "imaging"}
+CLAIM_KINDS = {"conclusion", "tolerability", "approval", "non-approval", "mechanism", "activity",
+               "hypothesis", "background"}
+CONFLICT_REASONS = {"attribute-differs", "opposite-findings"}
+ACTIONS = {"inhibitor"}
+XREF_STATUSES = {"verified", "verified_weak"}
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+
+
+class InputError(Exception):
+    """One or more problems in the input files; ``problems`` holds one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        """Keep every problem so the CLI can print them all at once."""
+        super().__init__(f"{len(problems)} problem(s) in the input files")
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+
+class LineDict(dict):
+    """A mapping that remembers the line of itself and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that records lines and reads floats as exact Decimals."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    own: set[str] = set()
+    for key_node, _ in node.value:
+        if key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.value in own:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
+            own.add(key_node.value)
+    loader.flatten_mapping(node)  # merged (<<) keys first, so the mapping's own keys win
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
+    """Parse a YAML file; a syntax error becomes one ``file:line`` problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problems.append(f"{label}: cannot read file: {exc.strerror}")
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.append(f"{label}:{line}: syntax: {exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(f"{label}: syntax: {exc}")
+        return None
+
+
+# ---------------------------------------------------------------- field reader
+
+
+@dataclass
+class Node:
+    """Reads fields out of one YAML mapping, collecting problems instead of raising."""
+
+    data: Any
+    file: str
+    problems: list[str]
+    where: str = ""
+    seen: set[str] = field(default_factory=set)
+
+    @property
+    def line(self) -> int:
+        """Line of the mapping itself."""
+        return getattr(self.data, "line", 0)
+
+    @property
+    def loc(self) -> m.Loc:
+        """Location of the mapping, for records."""
+        return m.Loc(self.file, self.line)
+
+    def ok(self) -> bool:
+        """Whether the node is a mapping at all (reported once if not)."""
+        if isinstance(self.data, dict):
+            return True
+        self.problems.append(f"{self.file}:{self.line}: {self.where or 'entry'}: "
+                             f"expected a mapping, got {type(self.data).__name__}")
+        return False
+
+    def err(self, key: str, msg: str) -> None:
+        """Record a problem at the key's line (or the mapping's line)."""
+        line = getattr(self.data, "key_lines", {}).get(key, self.line)
+        name = f"{self.where}.{key}" if self.where else key
+        self.problems.append(f"{self.file}:{line}: {name}: {msg}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], required: bool = False,
+            default: Any = None) -> Any:
+        """Return a field of the given type, or ``default`` after recording a problem."""
+        self.seen.add(key)
+        if not isinstance(self.data, dict) or key not in self.data or self.data[key] is None:
+            if required:
+                self.err(key, "required field is missing")
+            return default
+        value = self.data[key]
+        if kind is Decimal and isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        if kind is str and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            return str(value)
+        if kind is int and isinstance(value, bool):
+            self.err(key, f"expected a whole number, got {value!r}")
+            return default
+        if not isinstance(value, kind):
+            want = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            want = {"Decimal": "number", "int": "whole number", "str": "text",
+                    "bool": "true or false", "list": "list", "LineDict": "mapping"}.get(want, want)
+            self.err(key, f"expected {want}, got {value!r}")
+            return default
+        return value
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        """A text field."""
+        return self.get(key, str, required)
+
+    def number(self, key: str, required: bool = False) -> Decimal | None:
+        """A decimal field, kept exactly as written."""
+        value = self.get(key, Decimal, required)
+        if isinstance(value, Decimal) and not value.is_finite():
+            self.err(key, f"expected a finite number, got {value}")
+            return None
+        return value
+
+    def integer(self, key: str, required: bool = False) -> int | None:
+        """A whole-number field."""
+        return self.get(key, int, required)
+
+    def flag(self, key: str) -> bool | None:
+        """A true/false field; absent means the source does not say."""
+        return self.get(key, bool)
+
+    def strings(self, key: str, required: bool = False) -> tuple[str, ...]:
+        """A list of text, also accepting a single text."""
+        value = self.get(key, (list, str, int), required, default=[])
+        if isinstance(value, (str, int)):
+            value = [value]
+        out = []
+        for item in value:
+            if isinstance(item, (str, int)) and not isinstance(item, bool):
+                out.append(str(item))
+            else:
+                self.err(key, f"expected text items, got {item!r}")
+        return tuple(out)
+
+    def choice(self, key: str, allowed: set[str], required: bool = False) -> str | None:
+        """A text field restricted to a set of values."""
+        value = self.text(key, required)
+        if value is not None and value not in allowed:
+            self.err(key, f"{value!r} is not one of {', '.join(sorted(allowed))}")
+            return None
+        return value
+
+    def children(self, key: str, required: bool = False) -> Iterator[Node]:
+        """Mappings in a list field."""
+        items = self.get(key, list, required, default=[])
+        for i, item in enumerate(items):
+            yield Node(item, self.file, self.problems, f"{key}[{i}]")
+
+    def record_id(self) -> str:
+        """The record's ``id``: lower case, digits, dots, plus and hyphens."""
+        value = self.text("id", required=True) or "?"
+        if value != "?" and not ID_RE.match(value):
+            self.err("id", f"{value!r} must be lower case letters, digits, '.', '+' or '-'")
+        return value
+
+    def quotes(self) -> tuple[str, ...]:
+        """The supporting quote(s) of a record; at least one is required."""
+        return self.strings("quote", required=True)
+
+    def close(self) -> None:
+        """Report keys that no reader asked for: a typo must not be silently ignored."""
+        if isinstance(self.data, dict):
+            for key in self.data:
+                if key not in self.seen:
+                    self.err(str(key), "unknown field")
+
+
+# ---------------------------------------------------------------- identifier table
+
+
+def load_identifier_table(path: Path, problems: list[str]) -> dict[str, dict[str, Any]]:
+    """Read the verified identifier table: section -> key -> (label, [Xref])."""
+    label = _label(path)
+    data = read_yaml(path, label, problems)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.append(f"{label}:1: expected a mapping of sections")
+        return {}
+    table: dict[str, dict[str, Any]] = {}
+    for section, entries in data.items():
+        if section == "meta" or not isinstance(entries, dict):
+            continue
+        table[section] = {}
+        for key, entry in entries.items():
+            node = Node(entry, label, problems, f"{section}.{key}")
+            if not node.ok():
+                continue
+            xrefs = []
+            for idn in node.children("ids"):
+                curie = idn.text("id", required=True) or ""
+                status = idn.text("status", required=True) or ""
+                if status == "UNVERIFIED" or curie.endswith(":UNVERIFIED"):
+                    continue
+                if status not in XREF_STATUSES:
+                    idn.err("status", f"{status!r} is not one of verified, verified_weak, "
+                                      "UNVERIFIED")
+                    continue
+                try:
+                    split_curie(curie)
+                except CurieError as exc:
+                    idn.err("id", str(exc))
+                    continue
+                xrefs.append(m.Xref(curie, status, idn.text("evidence") or "",
+                                    idn.text("note") or ""))
+            table[section][str(key)] = {"label": node.text("label") or str(key),
+                                        "xrefs": tuple(xrefs), "line": node.line}
+    return table
+
+
+def _xrefs(node: Node, table: dict[str, dict[str, Any]], section: str) -> tuple[m.Xref, ...]:
+    key = node.text("identifiers")
+    if key is None:
+        return ()
+    entry = table.get(section, {}).get(key)
+    if entry is None:
+        node.err("identifiers", f"{key!r} is not a key of section {section!r} in the identifier "
+                                "table")
+        return ()
+    return entry["xrefs"]
+
+
+# ---------------------------------------------------------------- entities
+
+
+def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[str]
+                  ) -> m.Entities:
+    """Read drugs, targets, families, diseases and biomarkers, checking cross-references."""
+    label = _label(path)
+    data = read_yaml(path, label, problems)
+    root = Node(data if data is not None else LineDict(), label, problems)
+    drugs: dict[str, m.Drug] = {}
+    targets: dict[str, m.Target] = {}
+    families: dict[str, m.TargetFamily] = {}
+    diseases: dict[str, m.Disease] = {}
+    biomarkers: dict[str, m.Biomarker] = {}
+
+    def each(section: str) -> Iterator[tuple[str, Node]]:
+        entries = root.get(section, dict, default={})
+        for key, entry in entries.items():
+            node = Node(entry, label, problems, f"{section}.{key}")
+            if node.ok():
+                if not ID_RE.match(str(key).lower()):
+                    node.err("key", f"{key!r} is not a valid key")
+                yield str(key), node
+
+    for key, n in each("drugs"):
+        drugs[key] = m.Drug(key, n.text("label", True) or key, n.strings("synonyms"),
+                            _xrefs(n, table, "drugs"), n.loc)
+        n.close()
+    for key, n in each("targets"):
+        targets[key] = m.Target(key, n.text("label", True) or key, n.strings("synonyms"),
+                                _xrefs(n, table, "targets"), n.loc)
+        n.close()
+    for key, n in each("families"):
+        families[key] = m.TargetFamily(key, n.text("label", True) or key, n.strings("synonyms"),
+                                       n.strings("members", True), n.text("note") or "", n.loc)
+        for member in families[key].members:
+            if member not in targets:
+                n.err("members", f"{member!r} is not a target")
+        n.close()
+    for key, n in each("diseases"):
+        diseases[key] = m.Disease(key, n.text("label", True) or key, n.strings("synonyms"),
+                                  _xrefs(n, table, "diseases"), n.strings("subtype_of"),
+                                  n.text("note") or "", n.loc)
+        n.close()
+    for key, n in each("biomarkers"):
+        gene = n.text("gene")
+        if gene is not None and gene not in targets:
+            n.err("gene", f"{gene!r} is not a target")
+        biomarkers[key] = m.Biomarker(key, n.text("label", True) or key, n.strings("synonyms"),
+                                      gene, n.loc)
+        n.close()
+    root.close()
+    for d in diseases.values():
+        for parent in d.subtype_of:
+            if parent not in diseases:
+                problems.append(f"{d.loc}: diseases.{d.key}.subtype_of: {parent!r} is not a "
+                                "disease")
+    _check_acyclic(diseases, problems)
+    study_xrefs = {k: v["xrefs"] for k, v in table.get("publications_and_trials", {}).items()}
+    return m.Entities(drugs, targets, families, diseases, biomarkers, study_xrefs)
+
+
+def _check_acyclic(diseases: dict[str, m.Disease], problems: list[str]) -> None:
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for parent in diseases[start].subtype_of:
+            if parent == goal or (parent in diseases and parent not in seen
+                                  and reaches(parent, goal, seen | {parent})):
+                return True
+        return False
+
+    for key, d in diseases.items():
+        if reaches(key, key, {key}):
+            problems.append(f"{d.loc}: diseases.{key}.subtype_of: the hierarchy has a cycle")
+
+
+# ---------------------------------------------------------------- evidence files
+
+
+def _dosing(n: Node) -> m.Dosing:
+    d = m.Dosing(n.text("intervention", True) or "", n.number("dose"), n.choice("unit", UNITS),
+                 n.integer("daily_frequency"), n.number("duration"),
+                 n.choice("duration_unit", UNITS), n.text("schedule"))
+    n.close()
+    return d
+
+
+def _study(n: Node) -> m.Study:
+    rid = n.record_id()
+    design_node = Node(n.get("design", dict, default=LineDict()), n.file, n.problems,
+                       f"{n.where}.design")
+    phases = design_node.strings("phase")
+    for p in phases:
+        if p not in PHASES:
+            design_node.err("phase", f"{p!r} is not one of {', '.join(sorted(PHASES))}")
+    design = m.Design(
+        phases=tuple(p for p in phases if p in PHASES),
+        randomised=design_node.flag("randomised"),
+        placebo_controlled=design_node.flag("placebo_controlled"),
+        blinding=design_node.choice("blinding", BLINDING),
+        single_arm=design_node.flag("single_arm"),
+        adaptive=design_node.flag("adaptive"),
+        multicentre=design_node.flag("multicentre"),
+        randomised_discontinuation=design_node.flag("randomised_discontinuation"),
+        biomarker_driven=design_node.flag("biomarker_driven"),
+        terminated_early=design_node.flag("terminated_early"),
+        termination_reason=design_node.text("termination_reason"),
+    )
+    design_node.close()
+    lines = n.strings("line_of_therapy")
+    for line in lines:
+        if line not in LINES:
+            n.err("line_of_therapy", f"{line!r} is not one of {', '.join(sorted(LINES))}")
+    refs = []
+    for r in n.strings("refs"):
+        if r.isdigit():
+            refs.append(int(r))
+        else:
+            n.err("refs", f"{r!r} is not a reference number")
+    arms = []
+    for a in n.children("arms"):
+        if a.ok():
+            arms.append(m.Arm(a.record_id(), a.quotes(), a.loc, a.text("label", True) or "",
+                              a.strings("regimen", True),
+                              tuple(_dosing(d) for d in a.children("dosing") if d.ok())))
+            a.close()
+    pops = []
+    for p in n.children("populations"):
+        if p.ok():
+            pops.append(m.Population(
+                p.record_id(), p.quotes(), p.loc, p.text("label", True) or "",
+                p.choice("kind", POPULATION_KINDS, True) or "", p.integer("size"),
+                p.text("parent"), p.text("arm"), p.text("histology"), p.text("biomarker"),
+                p.text("biomarker_status"), p.text("age_group")))
+            p.close()
+    endpoints = []
+    for e in n.children("endpoints"):
+        if e.ok():
+            endpoints.append(m.Endpoint(
+                e.record_id(), e.quotes(), e.loc, e.choice("type", ENDPOINT_TYPES, True) or "",
+                bool(e.flag("primary")), e.number("timepoint"), e.choice("timepoint_unit", UNITS),
+                e.text("timepoint_anchor")))
+            e.close()
+    results = []
+    for r in n.children("results"):
+        if r.ok():
+            results.append(m.Result(
+                r.record_id(), r.quotes(), r.loc, r.text("endpoint", True) or "", r.text("arm"),
+                r.text("population"), r.choice("statistic", STATISTICS, True) or "",
+                r.number("value"), r.choice("unit", UNITS), r.integer("count"),
+                r.integer("denominator"), r.number("ci_low"), r.number("ci_high"),
+                r.number("ci_level")))
+            r.close()
+    comparisons = []
+    for c in n.children("comparisons"):
+        if c.ok():
+            comparisons.append(m.Comparison(
+                c.record_id(), c.quotes(), c.loc, c.text("endpoint"), c.choice("measure", MEASURES),
+                c.number("estimate"), c.number("ci_low"), c.number("ci_high"),
+                c.number("ci_level"), c.number("p_value"), c.choice("p_qualifier", P_QUALIFIERS),
+                c.flag("significant"), c.choice("direction", DIRECTIONS), c.text("experimental"),
+                c.text("reference"), c.text("population"), c.text("method")))
+            c.close()
+    findings = []
+    for f in n.children("findings"):
+        if f.ok():
+            findings.append(m.Finding(
+                f.record_id(), f.quotes(), f.loc, f.choice("kind", FINDING_KINDS) or "biomarker",
+                f.text("label", True) or "", f.text("marker", True) or "",
+                f.text("measurement_time"), f.text("marker_state"), f.strings("endpoints"),
+                f.choice("association", ASSOCIATIONS), f.text("population"),
+                f.flag("exploratory")))
+            f.close()
+    study = m.Study(
+        rid, n.quotes(), n.loc, n.text("label", True) or "",
+        n.choice("kind", STUDY_KINDS) or "clinical", n.text("acronym"), tuple(refs),
+        n.text("part_of"), n.strings("conditions"), design, lines, n.text("prior_therapy"),
+        n.text("setting"), n.text("enrolment_start"), n.text("enrolment_end"),
+        n.text("curated_ids"), tuple(arms), tuple(pops), tuple(endpoints), tuple(results),
+        tuple(comparisons), tuple(findings))
+    n.close()
+    return study
+
+
+def _document(n: Node) -> m.Document:
+    doc = m.Document(
+        id=n.record_id(), text_file=n.text("text", True) or "", sha256=n.text("sha256", True) or "",
+        kind=n.text("kind", True) or "", title=n.text("title", True) or "",
+        authors=n.strings("authors"), journal=n.text("journal"), year=n.integer("year"),
+        volume=n.text("volume"), issue=n.text("issue"), pages=n.text("pages"),
+        page_count=n.integer("page_count"), article_number=n.text("article_number"),
+        publication_status=n.text("publication_status"), keywords=n.strings("keywords"),
+        subject_areas=n.strings("subject_areas"), curated_ids=n.text("curated_ids"),
+        page_headers=n.strings("page_headers"), loc=n.loc)
+    for pattern in doc.page_headers:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            n.err("page_headers", f"invalid regular expression {pattern!r}: {exc}")
+    n.close()
+    return doc
+
+
+def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None:
+    """Parse one evidence file into records (structure only; references are checked later)."""
+    label = _label(path)
+    data = read_yaml(path, label, problems)
+    if data is None:
+        return None
+    root = Node(data, label, problems)
+    if not root.ok():
+        return None
+    doc_node = Node(root.get("document", dict, True, LineDict()), label, problems, "document")
+    document = _document(doc_node)
+    interactions = []
+    for t in root.children("target_interactions"):
+        if t.ok():
+            interactions.append(m.TargetInteraction(
+                t.record_id(), t.quotes(), t.loc, t.text("drug", True) or "",
+                t.text("target", True) or "", t.choice("action", ACTIONS) or "inhibitor"))
+            t.close()
+    studies = [_study(s) for s in root.children("studies") if s.ok()]
+    claims = []
+    for c in root.children("claims"):
+        if c.ok():
+            claims.append(m.Claim(
+                c.record_id(), c.quotes(), c.loc, c.choice("kind", CLAIM_KINDS, True) or "",
+                c.text("label", True) or "", c.strings("drugs"), c.strings("indications"),
+                c.strings("studies"), c.strings("targets"), bool(c.flag("negated"))))
+            c.close()
+    contradictions = []
+    for c in root.children("contradictions"):
+        if c.ok():
+            contradictions.append(m.Contradiction(
+                c.record_id(), c.strings("quote"), c.loc, c.strings("statements", True),
+                c.choice("reason", CONFLICT_REASONS, True) or "", c.text("attribute"),
+                c.text("note", True) or ""))
+            c.close()
+    root.close()
+    return m.EvidenceFile(label, document, tuple(interactions), tuple(studies), tuple(claims),
+                          tuple(contradictions))
+
+
+# ---------------------------------------------------------------- semantic checks
+
+
+def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: list[str]) -> None:
+    """Check that every reference resolves and every number is possible."""
+    all_ids: dict[str, m.Loc] = {}
+    for f in files:
+        for full_id, rec in f.iter_records():
+            if full_id in all_ids:
+                problems.append(f"{rec.loc}: id: duplicate id {full_id!r} (first at "
+                                f"{all_ids[full_id]})")
+            else:
+                all_ids[full_id] = rec.loc
+    doc_ids: dict[str, m.Loc] = {}
+    for f in files:
+        if f.document.id in doc_ids:
+            problems.append(f"{f.document.loc}: document.id: duplicate document id "
+                            f"{f.document.id!r} (first at {doc_ids[f.document.id]})")
+        doc_ids[f.document.id] = f.document.loc
+    study_ids = {s.id for f in files for s in f.studies}
+    interventions = set(ent.drugs) | {"placebo"}
+
+    def need(cond: bool, loc: m.Loc, fld: str, msg: str) -> None:
+        if not cond:
+            problems.append(f"{loc}: {fld}: {msg}")
+
+    for f in files:
+        if f.document.curated_ids is not None:
+            need(f.document.curated_ids in ent.study_xrefs, f.document.loc, "document.curated_ids",
+                 f"{f.document.curated_ids!r} is not in the identifier table")
+        for t in f.interactions:
+            need(t.drug in ent.drugs, t.loc, "drug", f"unknown drug {t.drug!r}")
+            need(ent.target_or_family(t.target) is not None, t.loc, "target",
+                 f"unknown target {t.target!r}")
+        for s in f.studies:
+            _check_study(s, ent, study_ids, interventions, need)
+        for c in f.claims:
+            for d in c.drugs:
+                need(d in ent.drugs, c.loc, "drugs", f"unknown drug {d!r}")
+            for d in c.indications:
+                need(d in ent.diseases, c.loc, "indications", f"unknown disease {d!r}")
+            for d in c.studies:
+                need(d in study_ids, c.loc, "studies", f"unknown study {d!r}")
+            for d in c.targets:
+                need(ent.target_or_family(d) is not None, c.loc, "targets",
+                     f"unknown target {d!r}")
+        for c in f.contradictions:
+            need(len(c.statements) >= 2, c.loc, "statements", "a contradiction links at least two "
+                 "statements")
+            for st in c.statements:
+                need(st in all_ids, c.loc, "statements", f"unknown record {st!r}")
+
+
+def _check_study(s: m.Study, ent: m.Entities, study_ids: set[str], interventions: set[str],
+                 need: Callable[[bool, m.Loc, str, str], None]) -> None:
+    arms = {a.id for a in s.arms}
+    pops = {p.id: p for p in s.populations}
+    endpoints = {e.id for e in s.endpoints}
+    groups = arms | set(pops)
+    if s.part_of is not None:
+        need(s.part_of in study_ids and s.part_of != s.id, s.loc, "part_of",
+             f"unknown study {s.part_of!r}")
+    if s.curated_ids is not None:
+        need(s.curated_ids in ent.study_xrefs, s.loc, "curated_ids",
+             f"{s.curated_ids!r} is not in the identifier table")
+    for c in s.conditions:
+        need(c in ent.diseases, s.loc, "conditions", f"unknown disease {c!r}")
+    for label, value in (("enrolment_start", s.enrolment_start),
+                         ("enrolment_end", s.enrolment_end)):
+        if value is not None:
+            need(bool(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value)), s.loc, label,
+                 f"{value!r} is not a YYYY-MM month")
+    if s.enrolment_start and s.enrolment_end:
+        need(s.enrolment_start <= s.enrolment_end, s.loc, "enrolment_end",
+             "enrolment ends before it starts")
+    for a in s.arms:
+        for item in a.regimen:
+            need(item in interventions, a.loc, "regimen", f"unknown intervention {item!r}")
+        for d in a.dosing:
+            need(d.intervention in a.regimen, a.loc, "dosing",
+                 f"{d.intervention!r} is not in the arm's regimen")
+            for label, value in (("dose", d.dose), ("duration", d.duration)):
+                need(value is None or value > 0, a.loc, f"dosing.{label}",
+                     f"must be positive, got {value}")
+    for p in s.populations:
+        need(p.size is None or p.size >= 0, p.loc, "size", f"must not be negative, got {p.size}")
+        if p.parent is not None:
+            parent = pops.get(p.parent)
+            need(parent is not None and p.parent != p.id, p.loc, "parent",
+                 f"unknown population {p.parent!r} in study {s.id!r}")
+            if parent is not None and parent.size is not None and p.size is not None:
+                need(p.size <= parent.size, p.loc, "size",
+                     f"{p.size} is larger than its parent population {p.parent!r} "
+                     f"({parent.size})")
+        if p.arm is not None:
+            need(p.arm in arms, p.loc, "arm", f"unknown arm {p.arm!r} in study {s.id!r}")
+        if p.histology is not None:
+            need(p.histology in ent.diseases, p.loc, "histology",
+                 f"unknown disease {p.histology!r}")
+        if p.biomarker is not None:
+            need(p.biomarker in ent.biomarkers, p.loc, "biomarker",
+                 f"unknown biomarker {p.biomarker!r}")
+    for e in s.endpoints:
+        need(e.timepoint is None or e.timepoint > 0, e.loc, "timepoint",
+             f"must be positive, got {e.timepoint}")
+        need((e.timepoint is None) == (e.timepoint_unit is None), e.loc, "timepoint_unit",
+             "timepoint and timepoint_unit go together")
+    for r in s.results:
+        need(r.endpoint in endpoints, r.loc, "endpoint",
+             f"unknown endpoint {r.endpoint!r} in study {s.id!r}")
+        if r.arm is not None:
+            need(r.arm in arms, r.loc, "arm", f"unknown arm {r.arm!r} in study {s.id!r}")
+        if r.population is not None:
+            need(r.population in pops, r.loc, "population",
+                 f"unknown population {r.population!r} in study {s.id!r}")
+        need(r.value is not None or r.count is not None, r.loc, "value",
+             "a result needs a value or a count")
+        need(r.value is None or r.unit is not None, r.loc, "unit", "a value needs a unit")
+        _check_numbers(r, need)
+    for c in s.comparisons:
+        if c.endpoint is not None:
+            need(c.endpoint in endpoints, c.loc, "endpoint",
+                 f"unknown endpoint {c.endpoint!r} in study {s.id!r}")
+        for label, g in (("experimental", c.experimental), ("reference", c.reference)):
+            if g is not None:
+                need(g in groups, c.loc, label, f"unknown arm or population {g!r} in study "
+                                                f"{s.id!r}")
+        if c.population is not None:
+            need(c.population in pops, c.loc, "population",
+                 f"unknown population {c.population!r} in study {s.id!r}")
+        need((c.p_value is None) == (c.p_qualifier is None), c.loc, "p_qualifier",
+             "p_value and p_qualifier go together")
+        need((c.estimate is None) or c.measure is not None, c.loc, "measure",
+             "an estimate needs a measure")
+        _check_numbers(c, need)
+    for fnd in s.findings:
+        need(fnd.marker in ent.biomarkers, fnd.loc, "marker", f"unknown biomarker {fnd.marker!r}")
+        for ep in fnd.endpoints:
+            need(ep in ENDPOINT_TYPES, fnd.loc, "endpoints", f"{ep!r} is not an endpoint type")
+        if fnd.population is not None:
+            need(fnd.population in pops, fnd.loc, "population",
+                 f"unknown population {fnd.population!r} in study {s.id!r}")
+
+
+def _check_numbers(r: m.Result | m.Comparison, need: Callable[[bool, m.Loc, str, str], None]
+                   ) -> None:
+    """Impossible numbers: CI order, estimate outside CI, p outside [0,1], counts and percents."""
+    if r.ci_low is not None or r.ci_high is not None:
+        need(r.ci_low is not None and r.ci_high is not None, r.loc, "ci_low",
+             "a confidence interval needs both ci_low and ci_high")
+        if r.ci_low is not None and r.ci_high is not None:
+            need(r.ci_low <= r.ci_high, r.loc, "ci_low",
+                 f"CI low {r.ci_low} is above CI high {r.ci_high}")
+            point = r.value if isinstance(r, m.Result) else r.estimate
+            if point is not None and r.ci_low <= r.ci_high:
+                need(r.ci_low <= point <= r.ci_high, r.loc,
+                     "value" if isinstance(r, m.Result) else "estimate",
+                     f"{point} lies outside its CI {r.ci_low}-{r.ci_high}")
+    if r.ci_level is not None:
+        need(0 < r.ci_level < 1, r.loc, "ci_level", f"must be a fraction in (0, 1), got "
+                                                    f"{r.ci_level}")
+    if isinstance(r, m.Comparison):
+        if r.p_value is not None:
+            need(0 <= r.p_value <= 1, r.loc, "p_value", f"{r.p_value} is not in [0, 1]")
+        if r.measure == "hazard-ratio" and r.estimate is not None:
+            need(r.estimate > 0, r.loc, "estimate", f"a hazard ratio must be positive, got "
+                                                    f"{r.estimate}")
+        return
+    if r.unit == "percent" and r.value is not None:
+        need(0 <= r.value <= 100, r.loc, "value", f"{r.value}% is not between 0 and 100")
+    if r.value is not None and r.unit in {"month", "week", "day", "year"}:
+        need(r.value >= 0, r.loc, "value", f"a duration cannot be negative, got {r.value}")
+    if r.count is not None:
+        need(r.count >= 0, r.loc, "count", f"must not be negative, got {r.count}")
+    if r.count is not None and r.denominator is not None:
+        need(r.denominator > 0, r.loc, "denominator", f"must be positive, got {r.denominator}")
+        need(r.count <= r.denominator, r.loc, "count",
+             f"{r.count} is above its denominator {r.denominator}")
+        if r.unit == "percent" and r.value is not None and r.denominator > 0:
+            exact = Decimal(100 * r.count) / Decimal(r.denominator)
+            places = max(0, -int(r.value.as_tuple().exponent))
+            tolerance = Decimal(5) / Decimal(10) ** (places + 1) + Decimal("0.0001")
+            need(abs(exact - r.value) <= tolerance, r.loc, "value",
+                 f"{r.count}/{r.denominator} is {exact:.2f}%, not {r.value}%")
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def locate_all(files: list[m.EvidenceFile], texts: dict[str, SourceText], problems: list[str]
+               ) -> None:
+    """Check that every quote of every record occurs exactly once in its document's text."""
+    for f in files:
+        source = texts.get(f.document.id)
+        if source is None:
+            continue
+        for _, rec in f.iter_records():
+            for q in rec.quotes:
+                try:
+                    source.locate(q)
+                except (QuoteNotFound, QuoteAmbiguous) as exc:
+                    short = q if len(q) <= 80 else q[:77] + "..."
+                    problems.append(f"{rec.loc}: quote: not found in {f.document.text_file}: "
+                                    f"{short!r}: {exc}" if isinstance(exc, QuoteNotFound) else
+                                    f"{rec.loc}: quote: ambiguous in {f.document.text_file}: "
+                                    f"{short!r}: {exc}")
+
+
+def read_text(doc: m.Document, texts_dir: Path, problems: list[str]) -> str | None:
+    """Read a document's source text and check it against the recorded checksum."""
+    path = texts_dir / doc.text_file
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(f"{doc.loc}: document.text: cannot read {doc.text_file}: {exc.strerror}")
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != doc.sha256:
+        problems.append(f"{doc.loc}: document.sha256: {doc.text_file} has checksum {digest}, the "
+                        f"evidence file says {doc.sha256}; offsets would not match the text")
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{doc.loc}: document.text: {doc.text_file} is not UTF-8 ({exc.reason})")
+        return None
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, SourceText]]:
+    """Load and validate everything under ``sources``; raise InputError listing all problems.
+
+    Layout: ``identifiers.yaml``, ``entities.yaml``, ``evidence/*.yaml``, ``texts/*.txt``.
+    """
+    problems: list[str] = []
+    sources = Path(sources)
+    if not sources.is_dir():
+        raise InputError([f"{sources}: sources folder not found"])
+    table = load_identifier_table(sources / "identifiers.yaml", problems)
+    entities = load_entities(sources / "entities.yaml", table, problems)
+    paths = sorted((sources / "evidence").glob("*.yaml"))
+    if not paths:
+        problems.append(f"{sources / 'evidence'}: no evidence files (*.yaml) found")
+    files = [f for f in (load_evidence_file(p, problems) for p in paths) if f is not None]
+    check_references(files, entities, problems)
+    texts: dict[str, str] = {}
+    indexed: dict[str, SourceText] = {}
+    for f in files:
+        text = read_text(f.document, sources / "texts", problems)
+        if text is not None:
+            texts[f.document.id] = text
+            indexed[f.document.id] = SourceText(text, f.document.page_headers)
+    locate_all(files, indexed, problems)
+    if problems:
+        raise InputError(problems)
+    return m.Corpus(entities, tuple(files), texts), indexed
+
+
+def _label(path: Path) -> str:
+    """Path as shown in messages: relative to the working directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

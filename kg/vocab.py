@@ -1,0 +1,307 @@
+"""Closed namespaces for the ontology's terms and the external vocabularies we use.
+
+Code names ontology terms only through ``KG``; an unknown name raises at import or call time,
+and ``tests/test_vocab.py`` checks that this list and ``ontology/ontology.ttl`` agree exactly.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/dti-kg/ontology#"
+INSTANCE_IRI = "https://w3id.org/dti-kg/id/"
+
+KGI = Namespace(INSTANCE_IRI)
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+
+
+class KG(DefinedNamespace):
+    """The project ontology (``ontology/ontology.ttl``); closed: unknown names raise."""
+
+    _NS = Namespace(ONTOLOGY_IRI)
+    _fail = True
+
+    ActionType: URIRef
+    ActivityClaim: URIRef
+    Analysed: URIRef
+    ApprovalClaim: URIRef
+    Arm: URIRef
+    AssociationDirection: URIRef
+    AttributeValueDiffers: URIRef
+    BackgroundClaim: URIRef
+    BetterOutcome: URIRef
+    Biomarker: URIRef
+    BiomarkerFinding: URIRef
+    Blinding: URIRef
+    Claim: URIRef
+    ClaimKind: URIRef
+    ClinicalTrial: URIRef
+    Comparison: URIRef
+    ConclusionClaim: URIRef
+    ConflictReason: URIRef
+    Contradiction: URIRef
+    CuratedMapping: URIRef
+    Day: URIRef
+    Disease: URIRef
+    DiseaseControlRate: URIRef
+    Document: URIRef
+    Dosing: URIRef
+    DoubleBlind: URIRef
+    Drug: URIRef
+    DrugIndicationEvidence: URIRef
+    DrugTargetInteraction: URIRef
+    EffectDirection: URIRef
+    EffectEstimate: URIRef
+    EffectMeasure: URIRef
+    Endpoint: URIRef
+    EndpointType: URIRef
+    Enrolled: URIRef
+    Equal: URIRef
+    EvidenceDirection: URIRef
+    EvidenceLevel: URIRef
+    EvidenceSpan: URIRef
+    FavoursExperimental: URIRef
+    FavoursReference: URIRef
+    Finding: URIRef
+    FirstLine: URIRef
+    FourthLine: URIRef
+    Gene: URIRef
+    Harm: URIRef
+    HazardRatio: URIRef
+    HypothesisClaim: URIRef
+    ImagingFinding: URIRef
+    Inhibitor: URIRef
+    IntentionToTreat: URIRef
+    Intervention: URIRef
+    LessThan: URIRef
+    LessThanOrEqual: URIRef
+    LineOfTherapy: URIRef
+    MappingStatus: URIRef
+    MechanismClaim: URIRef
+    Milligram: URIRef
+    Month: URIRef
+    NoAssociation: URIRef
+    NoBenefit: URIRef
+    NoDifference: URIRef
+    NonApprovalClaim: URIRef
+    ObjectiveResponseRate: URIRef
+    OpenLabel: URIRef
+    OppositeFindings: URIRef
+    OutcomeResult: URIRef
+    OverallSurvival: URIRef
+    PValueQualifier: URIRef
+    PartialResponse: URIRef
+    PerProtocol: URIRef
+    Percent: URIRef
+    Phase1: URIRef
+    Phase2: URIRef
+    Phase2RandomisedLevel: URIRef
+    Phase2SingleArmLevel: URIRef
+    Phase3: URIRef
+    Phase3RandomisedLevel: URIRef
+    Placebo: URIRef
+    Population: URIRef
+    PopulationKind: URIRef
+    PreclinicalLevel: URIRef
+    PreclinicalStudy: URIRef
+    Pretreated: URIRef
+    ProgressionFreeSurvival: URIRef
+    ProgressionFreeSurvivalRate: URIRef
+    ProgressiveDisease: URIRef
+    Protein: URIRef
+    QualifierUnstated: URIRef
+    Randomised: URIRef
+    Regimen: URIRef
+    RegulatoryApprovalLevel: URIRef
+    ResponseRate: URIRef
+    RunIn: URIRef
+    SecondLine: URIRef
+    Sentence: URIRef
+    StableDisease: URIRef
+    Study: URIRef
+    StudyPhase: URIRef
+    Subgroup: URIRef
+    SubgroupLevel: URIRef
+    SubstudyAnalysis: URIRef
+    SupportsBenefit: URIRef
+    SurvivalRate: URIRef
+    TargetFamily: URIRef
+    ThirdLine: URIRef
+    TolerabilityClaim: URIRef
+    Toxicity: URIRef
+    Unit: URIRef
+    Verified: URIRef
+    VerifiedWeak: URIRef
+    Week: URIRef
+    WorseOutcome: URIRef
+    Year: URIRef
+    aboutIndication: URIRef
+    aboutIntervention: URIRef
+    aboutStudy: URIRef
+    aboutTarget: URIRef
+    acronym: URIRef
+    actionType: URIRef
+    adaptive: URIRef
+    ageGroup: URIRef
+    arm: URIRef
+    articleNumber: URIRef
+    associatedEndpoint: URIRef
+    associationDirection: URIRef
+    biomarkerDriven: URIRef
+    biomarkerStatus: URIRef
+    blinding: URIRef
+    characterCount: URIRef
+    ciHigh: URIRef
+    ciLevel: URIRef
+    ciLow: URIRef
+    claimKind: URIRef
+    conflictAttribute: URIRef
+    conflictNote: URIRef
+    conflictReason: URIRef
+    conflictingStatement: URIRef
+    count: URIRef
+    curatedQuote: URIRef
+    curationNote: URIRef
+    curie: URIRef
+    dailyFrequency: URIRef
+    directionBasis: URIRef
+    definedByBiomarker: URIRef
+    denominator: URIRef
+    describedIn: URIRef
+    direction: URIRef
+    diseaseSetting: URIRef
+    documentKind: URIRef
+    doseUnit: URIRef
+    doseValue: URIRef
+    drug: URIRef
+    durationUnit: URIRef
+    durationValue: URIRef
+    encodedBy: URIRef
+    endOffset: URIRef
+    endpoint: URIRef
+    endpointType: URIRef
+    enrolmentEnd: URIRef
+    enrolmentStart: URIRef
+    estimate: URIRef
+    evidenceDirection: URIRef
+    evidenceLevel: URIRef
+    experimentalGroup: URIRef
+    exploratory: URIRef
+    gene: URIRef
+    hasArm: URIRef
+    hasComparison: URIRef
+    hasComponent: URIRef
+    hasDosing: URIRef
+    hasEndpoint: URIRef
+    hasEvidence: URIRef
+    hasFinding: URIRef
+    hasMapping: URIRef
+    hasMember: URIRef
+    hasPopulation: URIRef
+    hasResult: URIRef
+    histology: URIRef
+    inArm: URIRef
+    inClinicalTrialsFor: URIRef
+    inDocument: URIRef
+    inSentence: URIRef
+    intervention: URIRef
+    isPrimary: URIRef
+    issue: URIRef
+    journal: URIRef
+    keyword: URIRef
+    lineOfTherapy: URIRef
+    mappingEvidence: URIRef
+    mappingStatus: URIRef
+    marker: URIRef
+    markerState: URIRef
+    measure: URIRef
+    measurementTime: URIRef
+    method: URIRef
+    multicentre: URIRef
+    pValue: URIRef
+    pValueQualifier: URIRef
+    pageCount: URIRef
+    pages: URIRef
+    partOf: URIRef
+    phase: URIRef
+    placeboControlled: URIRef
+    population: URIRef
+    populationKind: URIRef
+    priorTherapy: URIRef
+    publicationStatus: URIRef
+    publicationYear: URIRef
+    randomised: URIRef
+    randomisedDiscontinuation: URIRef
+    referenceGroup: URIRef
+    referenceNumber: URIRef
+    regimen: URIRef
+    scheduleText: URIRef
+    sentenceIndex: URIRef
+    sha256: URIRef
+    significanceBasis: URIRef
+    significanceLevel: URIRef
+    significant: URIRef
+    singleArm: URIRef
+    size: URIRef
+    sourceFile: URIRef
+    startOffset: URIRef
+    statistic: URIRef
+    studiedFor: URIRef
+    studiesCondition: URIRef
+    subjectArea: URIRef
+    subsetOf: URIRef
+    subtypeOf: URIRef
+    summarises: URIRef
+    supports: URIRef
+    symbol: URIRef
+    target: URIRef
+    targets: URIRef
+    terminatedEarly: URIRef
+    terminationReason: URIRef
+    text: URIRef
+    timePointAnchor: URIRef
+    timePointUnit: URIRef
+    timePointValue: URIRef
+    treats: URIRef
+    unit: URIRef
+    usesRegimen: URIRef
+    value: URIRef
+    volume: URIRef
+    weakXref: URIRef
+    xref: URIRef
+
+class OA(DefinedNamespace):
+    """The W3C Web Annotation terms we use for quotes and offsets."""
+
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+    _fail = True
+
+    SpecificResource: URIRef
+    TextQuoteSelector: URIRef
+    TextPositionSelector: URIRef
+    hasSource: URIRef
+    hasSelector: URIRef
+    exact: URIRef
+    prefix: URIRef
+    suffix: URIRef
+    start: URIRef
+    end: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "kg": ONTOLOGY_IRI,
+    "kgi": INSTANCE_IRI,
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "oa": str(OA._NS),
+    "biolink": str(BIOLINK),
+}
+
+__all__ = ["BIOLINK", "DCTERMS", "KG", "KGI", "OA", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
+           "SKOS", "XSD"]
