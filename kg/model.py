@@ -17,10 +17,16 @@ class Loc:
 
     file: str
     line: int
+    keys: tuple[tuple[str, int], ...] = ()
 
     def __str__(self) -> str:
         """Render as ``file:line`` like compilers do, so editors can jump to it."""
         return f"{self.file}:{self.line}"
+
+    def at(self, key: str) -> Loc:
+        """The place of one field of this mapping (the mapping's own place if absent)."""
+        first = key.split(".", 1)[0]
+        return Loc(self.file, dict(self.keys).get(first, self.line))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple, Protocol
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg import model as m
@@ -102,6 +104,13 @@ def sentence_iri(doc_id: str, index: int) -> URIRef:
     return mint("document", doc_id, "sentence", str(index))
 
 
-def lit(value: object, datatype: URIRef | None = None) -> Literal:
-    """A literal; decimals and integers keep their exact lexical form."""
-    return Literal(value, datatype=datatype) if datatype else Literal(value)
+def dec(value: Decimal) -> Literal:
+    """An xsd:decimal literal in canonical form ("35" becomes "35.0").
+
+    Canonical form survives a round trip through Turtle unchanged and makes equal values equal
+    terms, so ``(s, p, dec(x)) in graph`` works.
+    """
+    text = format(value, "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)

@@ -11,21 +11,16 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import BuildInput, Quad, builder
+from kg.builders.base import BuildInput, Quad, builder, dec
 from kg.builders.studies import endpoint_label
 from kg.builders.terms import DIRECTION, MEASURE, P_QUALIFIER, UNIT, UNIT_SYMBOL
 from kg.vocab import KG
 
 ALPHA = Decimal("0.05")
-
-
-def dec(value: Decimal) -> Literal:
-    """An exact xsd:decimal literal."""
-    return Literal(value, datatype=XSD.decimal)
 
 
 def significance(c: m.Comparison) -> tuple[bool, str] | None:
@@ -98,7 +93,8 @@ def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
     if r.ci_low is not None and r.ci_high is not None:
         yield Quad(node, KG.ciLow, dec(r.ci_low), g)
         yield Quad(node, KG.ciHigh, dec(r.ci_high), g)
-        yield Quad(node, KG.ciLevel, dec(r.ci_level or Decimal("0.95")), g)
+        if r.ci_level is not None:
+            yield Quad(node, KG.ciLevel, dec(r.ci_level), g)
     yield from inp.evidence(g, r, node)
 
 
@@ -135,7 +131,8 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
     if c.ci_low is not None and c.ci_high is not None:
         yield Quad(node, KG.ciLow, dec(c.ci_low), g)
         yield Quad(node, KG.ciHigh, dec(c.ci_high), g)
-        yield Quad(node, KG.ciLevel, dec(c.ci_level or Decimal("0.95")), g)
+        if c.ci_level is not None:
+            yield Quad(node, KG.ciLevel, dec(c.ci_level), g)
     if c.p_value is not None and c.p_qualifier is not None:
         yield Quad(node, KG.pValue, dec(c.p_value), g)
         yield Quad(node, KG.pValueQualifier, P_QUALIFIER[c.p_qualifier], g)

@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import ENTITIES, BuildInput, Quad, builder
+from kg.builders.base import ENTITIES, BuildInput, Quad, builder, dec
 from kg.builders.entities import iter_xrefs
 from kg.builders.terms import (
     BLINDING,
@@ -92,13 +92,13 @@ def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
         yield Quad(dose, RDFS.label, Literal(f"{d.intervention} {d.schedule or ''}".strip()), g)
         yield Quad(dose, KG.intervention, iris.intervention(d.intervention), g)
         if d.dose is not None:
-            yield Quad(dose, KG.doseValue, Literal(d.dose, datatype=XSD.decimal), g)
+            yield Quad(dose, KG.doseValue, dec(d.dose), g)
         if d.unit:
             yield Quad(dose, KG.doseUnit, UNIT[d.unit], g)
         if d.daily_frequency is not None:
             yield Quad(dose, KG.dailyFrequency, Literal(d.daily_frequency), g)
         if d.duration is not None:
-            yield Quad(dose, KG.durationValue, Literal(d.duration, datatype=XSD.decimal), g)
+            yield Quad(dose, KG.durationValue, dec(d.duration), g)
         if d.duration_unit:
             yield Quad(dose, KG.durationUnit, UNIT[d.duration_unit], g)
         if d.schedule:
@@ -138,7 +138,7 @@ def _endpoint(inp: BuildInput, s: m.Study, e: m.Endpoint, g: str) -> Iterator[Qu
     yield Quad(node, KG.endpointType, ENDPOINT_TYPE[e.type], g)
     yield Quad(node, KG.isPrimary, Literal(e.primary), g)
     if e.timepoint is not None:
-        yield Quad(node, KG.timePointValue, Literal(e.timepoint, datatype=XSD.decimal), g)
+        yield Quad(node, KG.timePointValue, dec(e.timepoint), g)
     if e.timepoint_unit:
         yield Quad(node, KG.timePointUnit, UNIT[e.timepoint_unit], g)
     if e.timepoint_anchor:

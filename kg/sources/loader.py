@@ -135,8 +135,9 @@ class Node:
 
     @property
     def loc(self) -> m.Loc:
-        """Location of the mapping, for records."""
-        return m.Loc(self.file, self.line)
+        """Location of the mapping and of each of its keys, for records."""
+        keys = tuple(getattr(self.data, "key_lines", {}).items())
+        return m.Loc(self.file, self.line, keys)
 
     def ok(self) -> bool:
         """Whether the node is a mapping at all (reported once if not)."""
@@ -547,7 +548,7 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
     for f in files:
         for full_id, rec in f.iter_records():
             if full_id in all_ids:
-                problems.append(f"{rec.loc}: id: duplicate id {full_id!r} (first at "
+                problems.append(f"{rec.loc.at('id')}: id: duplicate id {full_id!r} (first at "
                                 f"{all_ids[full_id]})")
             else:
                 all_ids[full_id] = rec.loc
@@ -562,7 +563,7 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
 
     def need(cond: bool, loc: m.Loc, fld: str, msg: str) -> None:
         if not cond:
-            problems.append(f"{loc}: {fld}: {msg}")
+            problems.append(f"{loc.at(fld)}: {fld}: {msg}")
 
     for f in files:
         if f.document.curated_ids is not None:
@@ -740,10 +741,9 @@ def locate_all(files: list[m.EvidenceFile], texts: dict[str, SourceText], proble
                     source.locate(q)
                 except (QuoteNotFound, QuoteAmbiguous) as exc:
                     short = q if len(q) <= 80 else q[:77] + "..."
-                    problems.append(f"{rec.loc}: quote: not found in {f.document.text_file}: "
-                                    f"{short!r}: {exc}" if isinstance(exc, QuoteNotFound) else
-                                    f"{rec.loc}: quote: ambiguous in {f.document.text_file}: "
-                                    f"{short!r}: {exc}")
+                    what = "not found" if isinstance(exc, QuoteNotFound) else "ambiguous"
+                    problems.append(f"{rec.loc.at('quote')}: quote: {what} in "
+                                    f"{f.document.text_file}: {short!r}: {exc}")
 
 
 def read_text(doc: m.Document, texts_dir: Path, problems: list[str]) -> str | None:
