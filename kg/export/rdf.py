@@ -39,8 +39,8 @@ def write_trig(dataset: Dataset, path: Path) -> None:
             g.add(triple)
         lines = g.serialize(format="turtle").splitlines()
         header.extend(line for line in lines if line.startswith("@prefix"))
-        body = [("    " + line) if line else "" for line in lines
-                if not line.startswith("@prefix")]
+        # not indented: lines inside multi-line string literals must stay as they are
+        body = [line for line in lines if not line.startswith("@prefix")]
         while body and not body[0]:
             body.pop(0)
         blocks.append(f"<{ctx.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
