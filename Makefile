@@ -21,11 +21,11 @@ graph: $(STAMP)
 	$(BIN)/kg build
 
 test: $(STAMP)
-	$(BIN)/ruff check kg tests benchmarks build_graph.py
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests benchmarks build_graph.py
+	$(BIN)/ruff check .
 
 lock:
 	rm -rf /tmp/dti-kg-lock && $(PY) -m venv /tmp/dti-kg-lock
