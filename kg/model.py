@@ -297,6 +297,50 @@ class Contradiction(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class TableColumn:
+    """A column of a parsed table: its header and what its cells mean for cross-checks."""
+
+    key: str
+    header: str
+    role: str  # trial, phase, size, primary-endpoint, biomarker-prevalence, response, survival,
+    #            comment
+
+
+@dataclass(frozen=True, slots=True)
+class TableRowLink:
+    """Which study a table row (named by its first cell) describes."""
+
+    trial: str
+    study: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """How to find and read a table in a document's text, and how its rows map to studies."""
+
+    id: str
+    caption: str
+    end: str
+    row_pattern: str
+    columns: tuple[TableColumn, ...]
+    biomarker: str | None
+    abbreviations: tuple[tuple[str, str], ...]
+    rows: tuple[TableRowLink, ...]
+    loc: Loc
+
+    @property
+    def label_column(self) -> str:
+        """Key of the first column (the one that names the row)."""
+        return self.columns[0].key
+
+    @property
+    def continued_column(self) -> str:
+        """Key of the last column, which may wrap over several lines."""
+        return self.columns[-1].key
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """Bibliographic record of a source document and how to read its text."""
 
@@ -331,6 +375,7 @@ class EvidenceFile:
     studies: tuple[Study, ...]
     claims: tuple[Claim, ...]
     contradictions: tuple[Contradiction, ...]
+    tables: tuple[TableSpec, ...] = ()
 
     def iter_records(self) -> list[tuple[str, Record]]:
         """Every record with its corpus-wide id (nested study records as ``study/record``)."""

@@ -33,6 +33,7 @@ class KG(DefinedNamespace):
     BetterOutcome: URIRef
     Biomarker: URIRef
     BiomarkerFinding: URIRef
+    BiomarkerPrevalence: URIRef
     Blinding: URIRef
     Claim: URIRef
     ClaimKind: URIRef
@@ -41,6 +42,7 @@ class KG(DefinedNamespace):
     ConclusionClaim: URIRef
     ConflictReason: URIRef
     Contradiction: URIRef
+    CrossCheck: URIRef
     CuratedMapping: URIRef
     Day: URIRef
     Disease: URIRef
@@ -115,6 +117,7 @@ class KG(DefinedNamespace):
     Regimen: URIRef
     RegulatoryApprovalLevel: URIRef
     ResponseRate: URIRef
+    ReviewStatementLevel: URIRef
     RunIn: URIRef
     SecondLine: URIRef
     Sentence: URIRef
@@ -126,6 +129,9 @@ class KG(DefinedNamespace):
     SubstudyAnalysis: URIRef
     SupportsBenefit: URIRef
     SurvivalRate: URIRef
+    Table: URIRef
+    TableCell: URIRef
+    TableRow: URIRef
     TargetFamily: URIRef
     ThirdLine: URIRef
     TolerabilityClaim: URIRef
@@ -144,6 +150,7 @@ class KG(DefinedNamespace):
     actionType: URIRef
     adaptive: URIRef
     ageGroup: URIRef
+    agrees: URIRef
     arm: URIRef
     articleNumber: URIRef
     associatedEndpoint: URIRef
@@ -151,11 +158,15 @@ class KG(DefinedNamespace):
     biomarkerDriven: URIRef
     biomarkerStatus: URIRef
     blinding: URIRef
+    cellText: URIRef
     characterCount: URIRef
+    checkedCell: URIRef
+    checkedStatement: URIRef
     ciHigh: URIRef
     ciLevel: URIRef
     ciLow: URIRef
     claimKind: URIRef
+    column: URIRef
     conflictAttribute: URIRef
     conflictNote: URIRef
     conflictReason: URIRef
@@ -165,11 +176,13 @@ class KG(DefinedNamespace):
     curationNote: URIRef
     curie: URIRef
     dailyFrequency: URIRef
-    directionBasis: URIRef
     definedByBiomarker: URIRef
     denominator: URIRef
     describedIn: URIRef
+    describesStudy: URIRef
+    detectedBy: URIRef
     direction: URIRef
+    directionBasis: URIRef
     diseaseSetting: URIRef
     documentKind: URIRef
     doseUnit: URIRef
@@ -190,6 +203,7 @@ class KG(DefinedNamespace):
     exploratory: URIRef
     gene: URIRef
     hasArm: URIRef
+    hasCell: URIRef
     hasComparison: URIRef
     hasComponent: URIRef
     hasDosing: URIRef
@@ -200,11 +214,13 @@ class KG(DefinedNamespace):
     hasMember: URIRef
     hasPopulation: URIRef
     hasResult: URIRef
+    hasRow: URIRef
     histology: URIRef
     inArm: URIRef
     inClinicalTrialsFor: URIRef
     inDocument: URIRef
     inSentence: URIRef
+    inTable: URIRef
     intervention: URIRef
     isPrimary: URIRef
     issue: URIRef

@@ -17,11 +17,13 @@ ENDPOINT_TYPE = {"pfs": KG.ProgressionFreeSurvival, "os": KG.OverallSurvival,
                  "orr": KG.ObjectiveResponseRate, "rr": KG.ResponseRate,
                  "dcr": KG.DiseaseControlRate, "pfs-rate": KG.ProgressionFreeSurvivalRate,
                  "survival-rate": KG.SurvivalRate, "pr": KG.PartialResponse,
-                 "sd": KG.StableDisease, "pd": KG.ProgressiveDisease, "toxicity": KG.Toxicity}
+                 "sd": KG.StableDisease, "pd": KG.ProgressiveDisease, "toxicity": KG.Toxicity,
+                 "biomarker-prevalence": KG.BiomarkerPrevalence}
 ENDPOINT_ABBREV = {"pfs": "PFS", "os": "OS", "orr": "ORR", "rr": "RR", "dcr": "DCR",
                    "pfs-rate": "PFS rate", "survival-rate": "survival rate",
                    "pr": "partial response", "sd": "stable disease",
-                   "pd": "progressive disease", "toxicity": "toxicity"}
+                   "pd": "progressive disease", "toxicity": "toxicity",
+                   "biomarker-prevalence": "biomarker prevalence"}
 UNIT = {"month": KG.Month, "week": KG.Week, "day": KG.Day, "year": KG.Year,
         "percent": KG.Percent, "mg": KG.Milligram}
 UNIT_SYMBOL = {"month": "months", "week": "weeks", "day": "days", "year": "years",

@@ -21,6 +21,7 @@ from kg import model as m
 from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
+from kg.sources.tables import TableError, match_row, parse_table
 
 # Controlled values the evidence files may use; builders map them to ontology individuals.
 PHASES = {"1", "2", "3"}
@@ -30,7 +31,7 @@ STUDY_KINDS = {"clinical", "preclinical", "substudy"}
 POPULATION_KINDS = {"enrolled", "run-in", "randomised", "per-protocol", "intention-to-treat",
                     "analysed", "subgroup"}
 ENDPOINT_TYPES = {"pfs", "os", "orr", "rr", "dcr", "pfs-rate", "survival-rate", "pr", "sd", "pd",
-                  "toxicity"}
+                  "toxicity", "biomarker-prevalence"}
 UNITS = {"month", "week", "day", "year", "percent", "mg"}
 STATISTICS = {"median", "rate", "proportion", "count"}
 MEASURES = {"hazard-ratio"}
@@ -42,6 +43,8 @@ CLAIM_KINDS = {"conclusion", "tolerability", "approval", "non-approval", "mechan
                "hypothesis", "background"}
 CONFLICT_REASONS = {"attribute-differs", "opposite-findings"}
 ACTIONS = {"inhibitor"}
+COLUMN_ROLES = {"trial", "phase", "size", "primary-endpoint", "biomarker-prevalence", "response",
+                "survival", "comment"}
 XREF_STATUSES = {"verified", "verified_weak"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 
@@ -499,6 +502,36 @@ def _document(n: Node) -> m.Document:
     return doc
 
 
+def _table(n: Node) -> m.TableSpec:
+    columns = []
+    for c in n.children("columns", required=True):
+        if c.ok():
+            columns.append(m.TableColumn(c.text("key", True) or "", c.text("header", True) or "",
+                                         c.choice("role", COLUMN_ROLES, True) or "comment"))
+            c.close()
+    links = []
+    for r in n.children("rows", required=True):
+        if r.ok():
+            links.append(m.TableRowLink(r.text("trial", True) or "", r.text("study", True) or "",
+                                        r.loc))
+            r.close()
+    abbreviations = n.get("abbreviations", dict, default={})
+    spec = m.TableSpec(n.record_id(), n.text("caption", True) or "", n.text("end", True) or "",
+                       n.text("row_pattern", True) or "", tuple(columns), n.text("biomarker"),
+                       tuple((str(k), str(v)) for k, v in abbreviations.items()), tuple(links),
+                       n.loc)
+    try:
+        groups = set(re.compile(spec.row_pattern).groupindex)
+    except re.error as exc:
+        n.err("row_pattern", f"invalid regular expression: {exc}")
+        groups = set()
+    if columns and groups and groups != {c.key for c in columns[1:]}:
+        n.err("row_pattern", f"named groups {sorted(groups)} must be the column keys after the "
+                             f"first, {[c.key for c in columns[1:]]}")
+    n.close()
+    return spec
+
+
 def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None:
     """Parse one evidence file into records (structure only; references are checked later)."""
     label = _label(path)
@@ -534,9 +567,10 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
                 c.choice("reason", CONFLICT_REASONS, True) or "", c.text("attribute"),
                 c.text("note", True) or ""))
             c.close()
+    tables = [_table(t) for t in root.children("tables") if t.ok()]
     root.close()
     return m.EvidenceFile(label, document, tuple(interactions), tuple(studies), tuple(claims),
-                          tuple(contradictions))
+                          tuple(contradictions), tuple(tables))
 
 
 # ---------------------------------------------------------------- semantic checks
@@ -585,6 +619,12 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
             for d in c.targets:
                 need(ent.target_or_family(d) is not None, c.loc, "targets",
                      f"unknown target {d!r}")
+        for t in f.tables:
+            for link in t.rows:
+                need(link.study in study_ids, link.loc, "study", f"unknown study {link.study!r}")
+            if t.biomarker is not None:
+                need(t.biomarker in ent.biomarkers, t.loc, "biomarker",
+                     f"unknown biomarker {t.biomarker!r}")
         for c in f.contradictions:
             need(len(c.statements) >= 2, c.loc, "statements", "a contradiction links at least two "
                  "statements")
@@ -720,7 +760,9 @@ def _check_numbers(r: m.Result | m.Comparison, need: Callable[[bool, m.Loc, str,
         if r.unit == "percent" and r.value is not None and r.denominator > 0:
             exact = Decimal(100 * r.count) / Decimal(r.denominator)
             places = max(0, -int(r.value.as_tuple().exponent))
-            tolerance = Decimal(5) / Decimal(10) ** (places + 1) + Decimal("0.0001")
+            # one unit in the last stated place: sources round (8.77 -> 8.8) or truncate
+            # (25/57 = 43.86 printed as 43.8); anything further off is a real disagreement
+            tolerance = Decimal(1) / Decimal(10) ** places
             need(abs(exact - r.value) <= tolerance, r.loc, "value",
                  f"{r.count}/{r.denominator} is {exact:.2f}%, not {r.value}%")
 
@@ -744,6 +786,34 @@ def locate_all(files: list[m.EvidenceFile], texts: dict[str, SourceText], proble
                     what = "not found" if isinstance(exc, QuoteNotFound) else "ambiguous"
                     problems.append(f"{rec.loc.at('quote')}: quote: {what} in "
                                     f"{f.document.text_file}: {short!r}: {exc}")
+
+
+def check_tables(files: list[m.EvidenceFile], texts: dict[str, SourceText],
+                 problems: list[str]) -> None:
+    """Parse every table and check that its rows and the row-to-study links match one to one."""
+    for f in files:
+        source = texts.get(f.document.id)
+        if source is None:
+            continue
+        for spec in f.tables:
+            try:
+                rows = parse_table(source.text, spec)
+            except TableError as exc:
+                problems.append(f"{spec.loc}: tables.{spec.id}: {exc}")
+                continue
+            linked = set()
+            for link in spec.rows:
+                row = match_row(rows, link.trial, spec.label_column)
+                if row is None:
+                    problems.append(f"{link.loc.at('trial')}: trial: no row of {spec.id} reads "
+                                    f"{link.trial!r}")
+                else:
+                    linked.add(row.index)
+            for row in rows:
+                if row.index not in linked:
+                    first = row.cells[0].text
+                    problems.append(f"{spec.loc}: tables.{spec.id}.rows: row {first!r} is not "
+                                    "linked to a study")
 
 
 def read_text(doc: m.Document, texts_dir: Path, problems: list[str]) -> str | None:
@@ -793,6 +863,7 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
             texts[f.document.id] = text
             indexed[f.document.id] = SourceText(text, f.document.page_headers)
     locate_all(files, indexed, problems)
+    check_tables(files, indexed, problems)
     if problems:
         raise InputError(problems)
     return m.Corpus(entities, tuple(files), texts), indexed
