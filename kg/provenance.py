@@ -108,6 +108,10 @@ class SourceText:
                 f"{self._index[second]}); quote more of the sentence")
         start = self._index[first]
         end = self._index[first + len(needle) - 1] + 1
+        return self.span_at(start, end)
+
+    def span_at(self, start: int, end: int) -> Span:
+        """The span between two known offsets (a table cell), with context and sentences."""
         return Span(
             start=start,
             end=end,

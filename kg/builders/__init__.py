@@ -4,12 +4,21 @@ Importing this package registers every builder; ``ORDER`` fixes the order they r
 before the statements that use them), and a test checks it names every registered builder.
 """
 
-from kg.builders import claims, documents, entities, findings, outcomes, studies, targets
+from kg.builders import (
+    claims,
+    documents,
+    entities,
+    findings,
+    outcomes,
+    studies,
+    tables,
+    targets,
+)
 from kg.builders.base import REGISTRY, Builder, BuildInput, Quad
 
-MODULES = (entities, documents, targets, studies, outcomes, findings, claims)
+MODULES = (entities, documents, targets, studies, outcomes, findings, claims, tables)
 ORDER = ("entities", "documents", "targets", "studies", "outcomes", "findings", "claims",
-         "contradictions")
+         "contradictions", "tables")
 
 
 def ordered() -> list[Builder]:

@@ -47,6 +47,7 @@ def iter_contradictions(inp: BuildInput) -> Iterator[Quad]:
             yield Quad(node, RDFS.label, Literal(c.note), g)
             yield Quad(node, KG.conflictNote, Literal(c.note), g)
             yield Quad(node, KG.conflictReason, CONFLICT_REASON[c.reason], g)
+            yield Quad(node, KG.detectedBy, Literal("curator"), g)
             if c.attribute:
                 yield Quad(node, KG.conflictAttribute, Literal(c.attribute), g)
             for st in c.statements:

@@ -16,6 +16,7 @@ from kg import model as m
 from kg.builders import iris
 from kg.builders.base import ENTITIES, PROVENANCE, BuildInput, Quad, builder, sentence_iri, span_iri
 from kg.builders.entities import iter_xrefs
+from kg.builders.tables import iter_cell_spans
 from kg.ids import mint
 from kg.vocab import KG, OA
 
@@ -65,6 +66,9 @@ def iter_documents(inp: BuildInput) -> Iterator[Quad]:
             for quote in rec.quotes:
                 span = inp.span(doc.id, quote)
                 spans.setdefault((span.start, span.end), (span, quote))
+        for cell_doc, start, end, text in iter_cell_spans(inp):
+            if cell_doc == doc.id:
+                spans.setdefault((start, end), (source.span_at(start, end), text))
         sentences: set[int] = set()
         for span, quote in spans.values():
             iri = span_iri(doc.id, span)
