@@ -124,6 +124,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if problems else 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """List every number in the source texts with what covers or explains it."""
+    from kg.assemble import build
+    from kg.audit import audit
+    from kg.sources.loader import load_corpus
+
+    result = build(args.sources)
+    corpus, texts = load_corpus(args.sources)
+    occurrences = audit(result.union(), corpus, texts)
+    counts: dict[str, dict[str, int]] = {}
+    for occ in occurrences:
+        counts.setdefault(occ.doc, {"covered": 0, "explained": 0, "unexplained": 0})
+        counts[occ.doc][occ.status] += 1
+        if args.all or occ.status == "unexplained":
+            print(occ)
+    for doc, c in counts.items():
+        print(f"{doc}: {sum(c.values())} numbers: {c['covered']} covered, {c['explained']} "
+              f"explained, {c['unexplained']} unexplained")
+    unexplained = sum(c["unexplained"] for c in counts.values())
+    if unexplained:
+        _err(f"error: {unexplained} number(s) neither covered nor explained")
+        return EXIT_INVALID
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     p = argparse.ArgumentParser(prog="kg", description="Drug-target-indication evidence graph.")
@@ -135,6 +160,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     b.add_argument("--quiet", action="store_true", help="no progress messages")
     b.set_defaults(func=cmd_build)
+    a = sub.add_parser("audit", help="check that every number in the sources is in the graph")
+    a.add_argument("--sources", type=Path, default=paths.SOURCES_DIR)
+    a.add_argument("--all", action="store_true", help="list covered and explained numbers too")
+    a.set_defaults(func=cmd_audit)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)
     v.set_defaults(func=cmd_validate)

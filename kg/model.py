@@ -366,6 +366,15 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Explanation:
+    """Numbers in a quoted span that are deliberately not modelled, and why (for kg audit)."""
+
+    quote: str
+    reason: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceFile:
     """Everything curated from one source document."""
 
@@ -376,6 +385,7 @@ class EvidenceFile:
     claims: tuple[Claim, ...]
     contradictions: tuple[Contradiction, ...]
     tables: tuple[TableSpec, ...] = ()
+    explanations: tuple[Explanation, ...] = ()
 
     def iter_records(self) -> list[tuple[str, Record]]:
         """Every record with its corpus-wide id (nested study records as ``study/record``)."""

@@ -11,14 +11,16 @@ from kg.builders import (
     findings,
     outcomes,
     studies,
+    summaries,
     tables,
     targets,
 )
 from kg.builders.base import REGISTRY, Builder, BuildInput, Quad
 
-MODULES = (entities, documents, targets, studies, outcomes, findings, claims, tables)
+MODULES = (entities, documents, targets, studies, outcomes, findings, claims, tables,
+           summaries)
 ORDER = ("entities", "documents", "targets", "studies", "outcomes", "findings", "claims",
-         "contradictions", "tables")
+         "contradictions", "tables", "summaries")
 
 
 def ordered() -> list[Builder]:

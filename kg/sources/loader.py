@@ -568,9 +568,15 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
                 c.text("note", True) or ""))
             c.close()
     tables = [_table(t) for t in root.children("tables") if t.ok()]
+    explanations = []
+    for e in root.children("audit_explanations"):
+        if e.ok():
+            explanations.append(m.Explanation(e.text("quote", True) or "",
+                                              e.text("reason", True) or "", e.loc))
+            e.close()
     root.close()
     return m.EvidenceFile(label, document, tuple(interactions), tuple(studies), tuple(claims),
-                          tuple(contradictions), tuple(tables))
+                          tuple(contradictions), tuple(tables), tuple(explanations))
 
 
 # ---------------------------------------------------------------- semantic checks
@@ -777,8 +783,11 @@ def locate_all(files: list[m.EvidenceFile], texts: dict[str, SourceText], proble
         source = texts.get(f.document.id)
         if source is None:
             continue
-        for _, rec in f.iter_records():
-            for q in rec.quotes:
+        records: list[m.Record | m.Explanation] = [r for _, r in f.iter_records()]
+        records += list(f.explanations)
+        for rec in records:
+            quotes = rec.quotes if isinstance(rec, m.Record) else (rec.quote,)
+            for q in quotes:
                 try:
                     source.locate(q)
                 except (QuoteNotFound, QuoteAmbiguous) as exc:
