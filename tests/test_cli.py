@@ -51,7 +51,7 @@ def test_outputs_parse_and_agree(built: Path):
     ds = Dataset()
     ds.parse(built / "graph.trig", format="trig")
     names = {str(g.identifier).rsplit("/", 1)[-1] for g in ds.graphs() if len(g)}
-    assert names == {"entities", "provenance", "santoro-2013", "nsclc-review"}
+    assert names == {"entities", "provenance", "summaries", "santoro-2013", "nsclc-review"}
     trig = Graph()
     for s, p, o, _ in ds.quads():
         trig.add((s, p, o))
@@ -129,3 +129,26 @@ def test_make_graph_from_a_fresh_clone(tmp_path: Path):
     for name in OUTPUTS:
         assert (clone / "output" / name).exists()
     assert "evidence spans" in proc.stdout
+
+
+def test_audit_command_passes_on_the_shipped_sources():
+    proc = kg("audit")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    assert "0 unexplained" in proc.stdout
+    proc = kg("audit", "--all")
+    assert "reference number" in proc.stdout and "covered" in proc.stdout
+
+
+def test_audit_command_fails_on_an_unexplained_number(mini_copy: Path):
+    text = mini_copy / "texts" / "examplinib.txt"
+    text.write_text(text.read_text() + "A further 17 patients were screened.\n")
+    ev = mini_copy / "evidence" / "examplinib.yaml"
+    import hashlib
+
+    digest = hashlib.sha256(text.read_bytes()).hexdigest()
+    ev.write_text("\n".join(
+        f"  sha256: {digest}" if line.startswith("  sha256:") else line
+        for line in ev.read_text().splitlines()) + "\n")
+    proc = kg("audit", "--sources", str(mini_copy))
+    assert proc.returncode == 2
+    assert "17  unexplained" in proc.stdout

@@ -7,7 +7,8 @@ Evidence items come from three kinds of statement, each kept as the item's ``kg:
   subgroup's histology or the study's conditions, biomarker context from the subgroup;
 - a claim about efficacy (activity or conclusion) naming studies: level from each study,
   direction from the claim (negated: no benefit; about a harm: harm);
-- an approval claim: ``kg:RegulatoryApprovalLevel``; a background claim: ``kg:ReviewStatementLevel``.
+- an approval claim: ``kg:RegulatoryApprovalLevel``; a background claim:
+  ``kg:ReviewStatementLevel``.
 
 A clinical study with no such statement still gets an item for each drug and condition, with
 level only. Summary edges then follow Biolink: ``kg:treats`` only where an approval is stated,

@@ -128,7 +128,7 @@ def _from_table(inp: BuildInput, lr: LinkedRow, kind: str, key: str, cell: Cell,
     return node, quads
 
 
-def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:  # noqa: C901 - one branch a role
+def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
     g, s = lr.doc, lr.study
     study = iris.study(s.id)
     checker = _Checker(lr, g)
