@@ -149,6 +149,54 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run SPARQL (inline, a .rq file, or a named query) on the built graph."""
+    from kg.query.engine import QueryError, open_engine
+    from kg.query.formats import GRAPH_FORMATS, render_graph, render_select
+    from kg.query.library import load_library
+
+    library = load_library()
+    if args.list:
+        for q in library.values():
+            params = ", ".join(f"{p.name} ({p.kind}, default {p.default})" for p in q.params)
+            print(f"{q.name:<28} {q.description}")
+            if params:
+                print(f"{'':<28} params: {params}")
+        return 0
+    values = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            _err(f"error: --param {item!r}: expected NAME=VALUE")
+            return EXIT_INPUT
+        values[key] = value
+    try:
+        if args.name:
+            if args.name not in library:
+                _err(f"error: no named query {args.name!r} (see kg query --list)")
+                return EXIT_INPUT
+            text = library[args.name].bind(values)
+        elif args.query is None:
+            _err("error: give a query, a .rq file, or --name (see kg query --list)")
+            return EXIT_INPUT
+        elif args.query.endswith(".rq") and Path(args.query).exists():
+            text = Path(args.query).read_text(encoding="utf-8")
+        else:
+            text = args.query
+        engine = open_engine(args.engine, args.graph)
+        result = engine.query(text, limit=args.limit)
+    except QueryError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    if result.kind == "graph":
+        fmt = args.format if args.format in GRAPH_FORMATS else "turtle"
+        sys.stdout.write(render_graph(result, fmt))
+    else:
+        fmt = args.format if args.format not in GRAPH_FORMATS else "table"
+        print(render_select(result, fmt))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     p = argparse.ArgumentParser(prog="kg", description="Drug-target-indication evidence graph.")
@@ -164,6 +212,19 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--sources", type=Path, default=paths.SOURCES_DIR)
     a.add_argument("--all", action="store_true", help="list covered and explained numbers too")
     a.set_defaults(func=cmd_audit)
+    q = sub.add_parser("query", help="run SPARQL on the built graph")
+    q.add_argument("query", nargs="?", help="SPARQL text or a .rq file")
+    q.add_argument("--name", help="a named query of the library (see --list)")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a named query's parameter (CURIEs like kgi:drug/erlotinib work)")
+    q.add_argument("--list", action="store_true", help="list the named queries")
+    q.add_argument("--format", default="table",
+                   choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"])
+    q.add_argument("--engine", default="oxigraph", choices=["oxigraph", "rdflib"])
+    q.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
+                   help="RDF file to query (default output/graph.trig)")
+    q.add_argument("--limit", type=int, default=None, help="cut results after this many rows")
+    q.set_defaults(func=cmd_query)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)
     v.set_defaults(func=cmd_validate)

@@ -1,0 +1,1 @@
+"""SPARQL over the built graph: engines (pyoxigraph, rdflib), named queries, result formats."""
