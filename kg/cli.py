@@ -197,6 +197,33 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the built graph as a read-only SPARQL endpoint."""
+    from kg.query.engine import QueryError, open_engine
+    from kg.query.library import load_library
+    from kg.query.server import Limits, serve
+
+    try:
+        engine = open_engine(args.engine, args.graph)
+    except QueryError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    limits = Limits(args.time_limit, args.max_rows, args.max_body)
+
+    def ready(url: str) -> None:
+        print(f"serving {args.graph} at {url} (SPARQL at {url}sparql; Ctrl-C to stop)",
+              flush=True)
+
+    try:
+        serve(engine, load_library(), args.host, args.port, limits, ready)
+    except OSError as exc:
+        _err(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        _err("stopped")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     p = argparse.ArgumentParser(prog="kg", description="Drug-target-indication evidence graph.")
@@ -225,6 +252,15 @@ def parser() -> argparse.ArgumentParser:
                    help="RDF file to query (default output/graph.trig)")
     q.add_argument("--limit", type=int, default=None, help="cut results after this many rows")
     q.set_defaults(func=cmd_query)
+    sv = sub.add_parser("serve", help="serve the built graph as a SPARQL endpoint")
+    sv.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    sv.add_argument("--engine", default="oxigraph", choices=["oxigraph", "rdflib"])
+    sv.add_argument("--time-limit", type=float, default=10.0, help="seconds per query")
+    sv.add_argument("--max-rows", type=int, default=10_000, help="rows per result")
+    sv.add_argument("--max-body", type=int, default=1_000_000, help="bytes per request body")
+    sv.set_defaults(func=cmd_serve)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)
     v.set_defaults(func=cmd_validate)
