@@ -36,9 +36,9 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory, real) -> Iterator[str]:
 
 def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None
             ) -> tuple[int, dict[str, str], str]:
-    req = urllib.request.Request(url, data=data, headers=headers or {})
+    req = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310
     try:
-        with urllib.request.urlopen(req, timeout=20) as resp:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(req, timeout=20) as resp:  # noqa: S310 - loopback http
             return resp.status, dict(resp.headers), resp.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read().decode()

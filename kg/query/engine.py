@@ -7,6 +7,7 @@ implementation; a test runs every named query on both and asserts identical resu
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -42,10 +43,8 @@ class Term:
         """Comparison key: numeric literals compare by value, so 35 and 35.0 agree."""
         value = self.value
         if self.kind == "literal" and self.datatype in NUMERIC:
-            try:
+            with contextlib.suppress(InvalidOperation):
                 value = str(Decimal(self.value).normalize())
-            except InvalidOperation:
-                pass
             return ("literal", value, "numeric", "")
         if self.kind == "bnode":
             return ("bnode", "", "", "")
@@ -189,9 +188,7 @@ class RdflibEngine:
 
     def __init__(self, path: Path) -> None:
         """Parse an RDF file into a Dataset."""
-        from rdflib import Dataset
-
-        from rdflib import URIRef
+        from rdflib import Dataset, URIRef
 
         self.dataset = Dataset(default_union=True)
         self.dataset.parse(path, format=_format_of(path))
@@ -208,7 +205,7 @@ class RdflibEngine:
             res = self.dataset.query(sparql)
         except ParseException as exc:
             raise QueryError(f"syntax error at {exc.lineno}:{exc.col}: {exc.msg}") from None
-        except Exception as exc:  # noqa: BLE001 - rdflib raises many types for bad queries
+        except Exception as exc:
             raise QueryError(f"query failed: {exc}") from None
         if res.type == "ASK":
             return Result("ask", boolean=bool(res.askAnswer))

@@ -1,5 +1,8 @@
-"""Write query results: aligned table, CSV, TSV, SPARQL 1.1 JSON and XML; graphs as Turtle,
-N-Triples or JSON-LD. The same writers serve ``kg query`` and ``kg serve``."""
+"""Write query results in every format ``kg query`` and ``kg serve`` offer.
+
+SELECT/ASK: aligned table, CSV, TSV, SPARQL 1.1 JSON and XML; CONSTRUCT/DESCRIBE: Turtle,
+N-Triples or JSON-LD.
+"""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def run_query(engine: Engine, text: str, accept: str, limits: Limits
             child.send((403, "text/plain", str(exc).encode(), {}))
         except QueryError as exc:
             child.send((400, "text/plain", str(exc).encode(), {}))
-        except Exception as exc:  # noqa: BLE001 - reported to the client, never a traceback
+        except Exception as exc:
             child.send((500, "text/plain", f"query failed: {exc}".encode(), {}))
 
     proc = ctx.Process(target=_child_main, args=(work,), daemon=True)
@@ -122,7 +122,7 @@ def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
         server_version = "dti-kg"
         sys_version = ""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet by default: one line per request on stderr only when asked."""
             if os.environ.get("KG_SERVE_LOG"):
                 super().log_message(format, *args)
