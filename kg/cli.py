@@ -7,8 +7,8 @@ non-zero exit and no traceback; a failed or interrupted build leaves ``output/``
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -38,20 +38,6 @@ def write_outputs(result: object, out: Path) -> list[Path]:
     return files
 
 
-def replace_dir(tmp: Path, out: Path) -> None:
-    """Swap a finished temporary folder into place, keeping files the build does not make."""
-    if out.exists():
-        for item in out.iterdir():
-            if not (tmp / item.name).exists() and item.is_file():
-                shutil.copy2(item, tmp / item.name)
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(out)
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the graph and write every output, replacing ``--out`` only on success."""
     from kg.assemble import build
@@ -72,10 +58,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                 _err(f"invalid graph: {p}")
             _err(f"error: {len(problems)} validation problem(s); {out} left unchanged")
             return EXIT_INVALID
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    from kg.export.atomic import replace_dir, temp_dir
+
+    tmp = temp_dir(out)
     try:
         t = time.perf_counter()
         say(f"writing {out}")
@@ -267,11 +252,16 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kg`` command."""
     from kg.sources.loader import InputError
 
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)  # a terminated build cleans up like Ctrl-C
     try:
         return int(args.func(args))
     except InputError as exc:

@@ -224,8 +224,9 @@ class Node:
     def children(self, key: str, required: bool = False) -> Iterator[Node]:
         """Mappings in a list field."""
         items = self.get(key, list, required, default=[])
+        prefix = f"{self.where}." if self.where else ""
         for i, item in enumerate(items):
-            yield Node(item, self.file, self.problems, f"{key}[{i}]")
+            yield Node(item, self.file, self.problems, f"{prefix}{key}[{i}]")
 
     def record_id(self) -> str:
         """The record's ``id``: lower case, digits, dots, plus and hyphens."""
@@ -831,17 +832,20 @@ def read_text(doc: m.Document, texts_dir: Path, problems: list[str]) -> str | No
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(f"{doc.loc}: document.text: cannot read {doc.text_file}: {exc.strerror}")
+        problems.append(f"{doc.loc.at('text')}: document.text: cannot read {doc.text_file}: "
+                        f"{exc.strerror}")
         return None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != doc.sha256:
-        problems.append(f"{doc.loc}: document.sha256: {doc.text_file} has checksum {digest}, the "
+        problems.append(f"{doc.loc.at('sha256')}: document.sha256: {doc.text_file} has checksum "
+                        f"{digest}, the "
                         f"evidence file says {doc.sha256}; offsets would not match the text")
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(f"{doc.loc}: document.text: {doc.text_file} is not UTF-8 ({exc.reason})")
+        problems.append(f"{doc.loc.at('text')}: document.text: {doc.text_file} is not UTF-8 "
+                        f"({exc.reason})")
         return None
 
 
