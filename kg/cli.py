@@ -11,7 +11,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg import paths
@@ -25,8 +25,11 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def write_outputs(result: object, out: Path) -> list[Path]:
+def write_outputs(result: object, out: Path, html: bool = True,
+                  say: Callable[[str], None] | None = None) -> list[Path]:
     """Write every output file into ``out`` (which must exist)."""
+    from rdflib import Graph
+
     from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
 
     union = result.union()  # type: ignore[attr-defined]
@@ -35,6 +38,18 @@ def write_outputs(result: object, out: Path) -> list[Path]:
     write_trig(result.dataset, files[1])  # type: ignore[attr-defined]
     write_jsonld(union, files[2])
     write_ontology(files[3])
+    if html:
+        from kg.render.pages import write_site
+
+        t = time.perf_counter()
+        labelled = Graph()
+        for triple in union:
+            labelled.add(triple)
+        labelled.parse(paths.ONTOLOGY_FILE)  # class and vocabulary labels for display
+        write_site(labelled, out, say)
+        result.report.seconds["html"] = time.perf_counter() - t  # type: ignore[attr-defined]
+        files += [out / "index.html", out / "overview.html", out / "report.html",
+                  out / "graph.graphml"]
     return files
 
 
@@ -64,7 +79,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         t = time.perf_counter()
         say(f"writing {out}")
-        files = write_outputs(result, tmp)
+        files = write_outputs(result, tmp, html=not args.no_html, say=say)
         result.report.seconds["write"] = time.perf_counter() - t
         replace_dir(tmp, out)
     finally:
@@ -218,6 +233,7 @@ def parser() -> argparse.ArgumentParser:
                    help="folder with identifiers.yaml, entities.yaml, evidence/ and texts/")
     b.add_argument("--out", type=Path, default=paths.OUTPUT_DIR, help="output folder")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    b.add_argument("--no-html", action="store_true", help="write the RDF files only")
     b.add_argument("--quiet", action="store_true", help="no progress messages")
     b.set_defaults(func=cmd_build)
     a = sub.add_parser("audit", help="check that every number in the sources is in the graph")

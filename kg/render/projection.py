@@ -1,0 +1,315 @@
+"""Project the RDF graph onto plain networkx graphs for the HTML views and GraphML.
+
+A projection keeps what a person explores (drugs, targets, diseases, studies and their parts,
+findings, claims, contradictions) as nodes with display attributes, and folds what they read
+(numbers, identifiers, evidence quotes) into each node's ``info``. Nothing here is specific to
+one drug: every view is defined by which node kinds and relations it keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from kg.ids import expand_curie
+from kg.vocab import KG, OA
+
+KIND_OF_CLASS = {
+    KG.Drug: "drug", KG.Placebo: "placebo", KG.Protein: "protein", KG.TargetFamily: "family",
+    KG.Gene: "gene", KG.Disease: "disease", KG.ClinicalTrial: "study",
+    KG.PreclinicalStudy: "study", KG.SubstudyAnalysis: "study", KG.Study: "study",
+    KG.Arm: "arm", KG.Regimen: "regimen", KG.Population: "population", KG.Endpoint: "endpoint",
+    KG.OutcomeResult: "result", KG.Comparison: "comparison", KG.EffectEstimate: "comparison",
+    KG.BiomarkerFinding: "finding", KG.ImagingFinding: "finding", KG.Biomarker: "biomarker",
+    KG.Claim: "claim", KG.Contradiction: "contradiction",
+    KG.DrugIndicationEvidence: "evidence-item", KG.Document: "document",
+}
+NUMBER_PROPS = [(KG.size, "N"), (KG.value, "value"), (KG.count, "count"),
+                (KG.denominator, "denominator"), (KG.estimate, "estimate"),
+                (KG.ciLow, "CI low"), (KG.ciHigh, "CI high"), (KG.ciLevel, "CI level"),
+                (KG.pValue, "p-value"), (KG.timePointValue, "time point"),
+                (KG.doseValue, "dose"), (KG.referenceNumber, "reference number")]
+LINK_PROPS = [(KG.unit, "unit"), (KG.pValueQualifier, "p qualifier"), (KG.measure, "measure"),
+              (KG.direction, "direction"), (KG.phase, "phase"), (KG.lineOfTherapy, "line"),
+              (KG.populationKind, "population"), (KG.endpointType, "endpoint"),
+              (KG.associationDirection, "association"), (KG.claimKind, "claim kind"),
+              (KG.conflictReason, "conflict"), (KG.evidenceLevel, "evidence level"),
+              (KG.evidenceDirection, "evidence direction"), (KG.actionType, "action"),
+              (KG.blinding, "blinding"), (KG.timePointUnit, "time unit")]
+TEXT_PROPS = [(KG.randomised, "randomised"), (KG.singleArm, "single-arm"),
+              (KG.multicentre, "multicentre"), (KG.terminatedEarly, "terminated early"),
+              (KG.significant, "significant"), (KG.isPrimary, "primary"),
+              (KG.biomarkerStatus, "biomarker status"), (KG.measurementTime, "measured"),
+              (KG.markerState, "marker state"), (KG.conflictNote, "note"),
+              (KG.detectedBy, "detected by"), (KG.statistic, "statistic"),
+              (KG.acronym, "acronym"), (KG.symbol, "symbol")]
+
+
+@dataclass
+class Info:
+    """What the info panel shows for a node."""
+
+    kind: str
+    type: str
+    label: str
+    ids: list[tuple[str, str]] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    quotes: list[dict[str, str]] = field(default_factory=list)
+    page: str | None = None
+    synonyms: list[str] = field(default_factory=list)
+
+
+def kind_of(g: Graph, node: URIRef) -> str:
+    """The display kind of a node, from its most specific known class."""
+    for cls in g.objects(node, RDF.type):
+        if cls in KIND_OF_CLASS:
+            return KIND_OF_CLASS[cls]  # type: ignore[index]
+    return "other"
+
+
+def page_of(node: URIRef, kind: str) -> str | None:
+    """The focused page a node has, if any (relative to output/)."""
+    slug = str(node).rsplit("/", 1)[-1]
+    return {"study": f"views/study-{slug}.html", "protein": f"views/target-{slug}.html",
+            "family": f"views/target-{slug}.html",
+            "disease": f"views/indication-{slug}.html"}.get(kind)
+
+
+def _label(g: Graph, node: URIRef) -> str:
+    return str(g.value(node, RDFS.label) or str(node).rsplit("/", 1)[-1])
+
+
+def info(g: Graph, node: URIRef) -> Info:
+    """Everything the panel shows: type, identifiers, numbers, facts, evidence quotes."""
+    kind = kind_of(g, node)
+    types = [_label(g, c) for c in g.objects(node, RDF.type)]
+    out = Info(kind, ", ".join(sorted(types)) or kind, _label(g, node), page=page_of(node, kind))
+    targets = [node, *g.objects(node, KG.encodedBy)]
+    for t in targets:
+        for x in sorted(str(o) for o in g.objects(t, KG.xref | KG.weakXref)):
+            try:
+                out.ids.append((x, str(expand_curie(x))))
+            except ValueError:
+                out.ids.append((x, ""))
+    out.synonyms = sorted(str(o) for o in g.objects(node, SKOS.altLabel))
+    for prop, name in NUMBER_PROPS:
+        for o in g.objects(node, prop):
+            out.facts.append((name, str(o)))
+    for prop, name in LINK_PROPS:
+        for o in g.objects(node, prop):
+            out.facts.append((name, _label(g, o)))  # type: ignore[arg-type]
+    for prop, name in TEXT_PROPS:
+        for o in g.objects(node, prop):
+            out.facts.append((name, str(o)))
+    for dosing in g.objects(node, KG.hasDosing):
+        text = g.value(dosing, KG.scheduleText)
+        if text:
+            out.facts.append(("schedule", str(text)))
+    for span in sorted(g.objects(node, KG.hasEvidence), key=str):
+        doc = g.value(span, OA.hasSource)
+        start = end = ""
+        exact = ""
+        for sel in g.objects(span, OA.hasSelector):
+            if g.value(sel, OA.start) is not None:
+                start, end = str(g.value(sel, OA.start)), str(g.value(sel, OA.end))
+            if g.value(sel, OA.exact) is not None:
+                exact = " ".join(str(g.value(sel, OA.exact)).split())
+        sentences = sorted(int(g.value(s, KG.sentenceIndex)) for s in
+                           g.objects(span, KG.inSentence))
+        out.quotes.append({"quote": exact, "document": _label(g, doc) if doc else "",
+                           "start": start, "end": end,
+                           "sentence": ", ".join(str(i + 1) for i in sentences)})
+    return out
+
+
+def evidence_count(g: Graph, node: URIRef) -> int:
+    """How much evidence a node has (its own spans, or its statements' for entities)."""
+    own = len(set(g.objects(node, KG.hasEvidence)))
+    if own:
+        return own
+    return len(set(g.subjects(None, node))) // 2
+
+
+PART_KINDS = {"arm", "population", "endpoint", "result", "comparison", "finding"}
+
+
+def caption(g: Graph, node: URIRef, kind: str, label: str) -> str:
+    """A short caption for the drawing (the info panel shows the full label).
+
+    A study is captioned by acronym or reference numbers, a study's part without the study name.
+    """
+    if kind == "study":
+        refs = ",".join(sorted((str(r) for r in g.objects(node, KG.referenceNumber)), key=int))
+        acronym = g.value(node, KG.acronym)
+        if acronym:
+            return f"{acronym} [{refs}]" if refs else str(acronym)
+        if refs:
+            return f"[{refs}] " + " ".join(label.split()[:4])
+        return " ".join(label.split()[:5])
+    if kind in PART_KINDS and ": " in label:
+        return label.split(": ", 1)[1]
+    return label
+
+
+def add_node(p: nx.MultiDiGraph, g: Graph, node: URIRef) -> None:
+    """Add one RDF node to a projection with its display attributes."""
+    if node in p:
+        return
+    inf = info(g, node)
+    p.add_node(str(node), label=inf.label, caption=caption(g, node, inf.kind, inf.label),
+               kind=inf.kind, info=inf, evidence=evidence_count(g, node))
+
+
+def add_edges(p: nx.MultiDiGraph, g: Graph, pairs: Iterable[tuple[URIRef, URIRef, str]]) -> None:
+    """Add labelled edges between nodes already in the projection."""
+    for s, o, label in pairs:
+        existing = p.get_edge_data(str(s), str(o), default={}).values()
+        if (str(s) in p and str(o) in p and s != o
+                and not any(d.get("label") == label for d in existing)):
+            p.add_edge(str(s), str(o), label=label)
+
+
+EDGE_PROPS = [(KG.targets, "targets"), (KG.studiesCondition, "studies"),
+              (KG.subtypeOf, "subtype of"), (KG.hasMember, "member"), (KG.encodedBy, "gene"),
+              (KG.treats, "treats (approved)"), (KG.inClinicalTrialsFor, "in trials for"),
+              (KG.studiedFor, "studied for"), (KG.partOf, "part of"), (KG.hasArm, "arm"),
+              (KG.usesRegimen, "regimen"), (KG.hasComponent, "component"),
+              (KG.hasPopulation, "population"), (KG.subsetOf, "subset of"),
+              (KG.hasEndpoint, "endpoint"), (KG.hasResult, "result"),
+              (KG.hasComparison, "comparison"), (KG.hasFinding, "finding"),
+              (KG.endpoint, "endpoint"), (KG.arm, "arm"), (KG.population, "in"),
+              (KG.experimentalGroup, "experimental"), (KG.referenceGroup, "reference"),
+              (KG.marker, "marker"), (KG.histology, "histology"),
+              (KG.definedByBiomarker, "biomarker"), (KG.conflictingStatement, "conflicts"),
+              (KG.aboutIntervention, "about"), (KG.aboutIndication, "about"),
+              (KG.aboutStudy, "about"), (KG.aboutTarget, "about")]
+
+
+def _edges_among(p: nx.MultiDiGraph, g: Graph) -> None:
+    nodes = [URIRef(n) for n in p.nodes]
+    present = set(nodes)
+    for s in nodes:
+        for prop, label in EDGE_PROPS:
+            for o in g.objects(s, prop):
+                if o in present:
+                    add_edges(p, g, [(s, o, label)])  # type: ignore[list-item]
+
+
+def _studies_of_drugs(g: Graph) -> list[tuple[URIRef, URIRef]]:
+    out = []
+    for study, arm in g.subject_objects(KG.hasArm):
+        for reg in g.objects(arm, KG.usesRegimen):
+            for drug in g.objects(reg, KG.hasComponent):
+                if (drug, RDF.type, KG.Drug) in g:
+                    out.append((study, drug))
+    return sorted(set(out))  # type: ignore[arg-type]
+
+
+def overview(g: Graph) -> nx.MultiDiGraph:
+    """Drugs, targets, indications and studies; outcome detail folded away."""
+    p = nx.MultiDiGraph(name="overview")
+    for cls in (KG.Drug, KG.Protein, KG.TargetFamily, KG.Disease, KG.ClinicalTrial,
+                KG.PreclinicalStudy, KG.SubstudyAnalysis):
+        for n in sorted(g.subjects(RDF.type, cls)):
+            if cls == KG.Protein and not list(g.subjects(KG.targets, n)) and not list(
+                    g.subjects(KG.hasMember, n)):
+                continue
+            add_node(p, g, n)  # type: ignore[arg-type]
+    _edges_among(p, g)
+    add_edges(p, g, [(s, d, "tests") for s, d in _studies_of_drugs(g)])
+    return p
+
+
+def study_view(g: Graph, study: URIRef) -> nx.MultiDiGraph:
+    """One study: arms and regimens, populations, endpoints, results, comparisons, findings."""
+    p = nx.MultiDiGraph(name=_label(g, study))
+    add_node(p, g, study)
+    for prop in (KG.hasArm, KG.hasPopulation, KG.hasEndpoint, KG.hasResult, KG.hasComparison,
+                 KG.hasFinding, KG.studiesCondition, KG.partOf):
+        for o in sorted(g.objects(study, prop)):
+            add_node(p, g, o)  # type: ignore[arg-type]
+    for arm in list(g.objects(study, KG.hasArm)):
+        for reg in g.objects(arm, KG.usesRegimen):
+            add_node(p, g, reg)  # type: ignore[arg-type]
+            for comp in g.objects(reg, KG.hasComponent):
+                add_node(p, g, comp)  # type: ignore[arg-type]
+    for f in list(g.objects(study, KG.hasFinding)):
+        for m in g.objects(f, KG.marker):
+            add_node(p, g, m)  # type: ignore[arg-type]
+    for sub in g.subjects(KG.partOf, study):
+        add_node(p, g, sub)  # type: ignore[arg-type]
+    _edges_among(p, g)
+    return p
+
+
+def target_view(g: Graph, target: URIRef) -> nx.MultiDiGraph:
+    """One target: the drugs that hit it, its gene, its family or members, claims naming it."""
+    p = nx.MultiDiGraph(name=_label(g, target))
+    add_node(p, g, target)
+    for n in [*g.subjects(KG.targets, target), *g.objects(target, KG.encodedBy),
+              *g.subjects(KG.hasMember, target), *g.objects(target, KG.hasMember),
+              *g.subjects(KG.aboutTarget, target)]:
+        add_node(p, g, n)  # type: ignore[arg-type]
+    _edges_among(p, g)
+    return p
+
+
+def indication_view(g: Graph, disease: URIRef) -> nx.MultiDiGraph:
+    """One indication: its subtypes and parents, the studies in it and the drugs tested."""
+    p = nx.MultiDiGraph(name=_label(g, disease))
+    family = {disease}
+    frontier = [disease]
+    while frontier:  # all subtypes, transitively
+        d = frontier.pop()
+        for sub in g.subjects(KG.subtypeOf, d):
+            if sub not in family:
+                family.add(sub)  # type: ignore[arg-type]
+                frontier.append(sub)  # type: ignore[arg-type]
+    for d in sorted(family):
+        add_node(p, g, d)
+        for parent in g.objects(d, KG.subtypeOf):
+            add_node(p, g, parent)  # type: ignore[arg-type]
+        for study in sorted(g.subjects(KG.studiesCondition, d)):
+            add_node(p, g, study)  # type: ignore[arg-type]
+        for drug in g.subjects(KG.inClinicalTrialsFor | KG.treats | KG.studiedFor, d):
+            add_node(p, g, drug)  # type: ignore[arg-type]
+    _edges_among(p, g)
+    return p
+
+
+def contradictions_view(g: Graph) -> nx.MultiDiGraph:
+    """Every contradiction with the statements it links and the studies they belong to."""
+    p = nx.MultiDiGraph(name="contradictions")
+    for c in sorted(g.subjects(RDF.type, KG.Contradiction)):
+        add_node(p, g, c)  # type: ignore[arg-type]
+        for st in g.objects(c, KG.conflictingStatement):
+            add_node(p, g, st)  # type: ignore[arg-type]
+            for study in g.subjects(KG.hasArm | KG.hasPopulation | KG.hasResult |
+                                    KG.hasComparison | KG.hasFinding, st):
+                add_node(p, g, study)  # type: ignore[arg-type]
+            for study in g.objects(st, KG.aboutStudy):
+                add_node(p, g, study)  # type: ignore[arg-type]
+    _edges_among(p, g)
+    return p
+
+
+def full(g: Graph) -> nx.MultiDiGraph:
+    """Every explorable node and relation (for GraphML export)."""
+    p = nx.MultiDiGraph(name="dti-kg")
+    for cls in KIND_OF_CLASS:
+        if cls == KG.Document:
+            continue
+        for n in sorted(g.subjects(RDF.type, cls)):
+            add_node(p, g, n)  # type: ignore[arg-type]
+    _edges_among(p, g)
+    add_edges(p, g, [(s, d, "tests") for s, d in _studies_of_drugs(g)])
+    return p
+
+
+def literal_text(o: object) -> str:
+    """Display text of a literal or node."""
+    return str(o) if isinstance(o, Literal) else str(o).rsplit("/", 1)[-1]

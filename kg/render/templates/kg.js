@@ -1,0 +1,79 @@
+"use strict";
+// Shared page logic: draw the network, stop physics once stable, filters, the info panel.
+(function () {
+  const data = JSON.parse(document.getElementById("kg-data").textContent);
+  const container = document.getElementById("network");
+  const nodes = new vis.DataSet(data.nodes);
+  const edges = new vis.DataSet(data.edges);
+  const hidden = new Set();
+  const nodeView = new vis.DataView(nodes, {filter: n => !hidden.has(n.kind)});
+  const options = data.options;
+  const network = new vis.Network(container, {nodes: nodeView, edges: edges}, options);
+  window.kgNetwork = network;
+  window.kgNodeCount = data.nodes.length;
+  window.kgStable = false;
+  function stop() {
+    network.setOptions({physics: false});
+    window.kgStable = true;
+    container.dataset.status = "stable";
+  }
+  network.once("stabilizationIterationsDone", stop);
+  network.once("stabilized", stop);
+  if (!options.physics || options.physics.enabled === false) { setTimeout(stop, 0); }
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;  // text only: never parsed as HTML
+    if (cls) e.className = cls;
+    return e;
+  }
+  function show(id) {
+    const info = data.info[id];
+    const panel = document.getElementById("info");
+    panel.textContent = "";
+    if (!info) return;
+    panel.appendChild(el("h2", info.label));
+    panel.appendChild(el("p", info.type, "type"));
+    if (info.page && info.page !== data.self) {
+      const a = el("a", "open its page"); a.href = data.root + info.page; panel.appendChild(a);
+    }
+    if (info.synonyms.length) panel.appendChild(el("p", "also: " + info.synonyms.join(", "), "syn"));
+    if (info.ids.length) {
+      const ul = el("ul", undefined, "ids");
+      for (const [curie, url] of info.ids) {
+        const li = el("li");
+        if (url) { const a = el("a", curie); a.href = url; a.rel = "noreferrer"; li.appendChild(a); }
+        else li.textContent = curie;
+        ul.appendChild(li);
+      }
+      panel.appendChild(ul);
+    }
+    if (info.facts.length) {
+      const table = el("table", undefined, "facts");
+      for (const [k, v] of info.facts) {
+        const tr = table.insertRow();
+        tr.appendChild(el("th", k)); tr.appendChild(el("td", v));
+      }
+      panel.appendChild(table);
+    }
+    for (const q of info.quotes) {
+      const block = el("blockquote", "“" + q.quote + "”", "quote");
+      panel.appendChild(block);
+      panel.appendChild(el("p", q.document + ", characters " + q.start + "–" + q.end +
+                                (q.sentence ? ", sentence " + q.sentence : ""), "where"));
+    }
+  }
+  window.kgShow = show;
+  network.on("click", params => { if (params.nodes.length) show(params.nodes[0]); });
+  for (const box of document.querySelectorAll("#filters input")) {
+    box.addEventListener("change", () => {
+      if (box.checked) hidden.delete(box.dataset.kind); else hidden.add(box.dataset.kind);
+      nodeView.refresh();
+    });
+  }
+  const focus = new URLSearchParams(location.hash.slice(1)).get("focus");
+  if (focus && data.info[focus]) {
+    network.once("stabilized", () => { network.selectNodes([focus]); network.focus(focus, {scale: 1.2}); });
+    show(focus);
+  }
+})();
