@@ -16,7 +16,8 @@ from tests.conftest import MINI
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
 
 
 def build(sources: Path, out: Path, pause: float = 0) -> subprocess.Popen[str]:
@@ -46,7 +47,7 @@ def wait_for_written_temp(out: Path, timeout: float = 60) -> Path:
     deadline = time.time() + timeout
     while time.time() < deadline:
         for tmp in out.parent.glob(f".{out.name}.tmp-*"):
-            if (tmp / "ontology.ttl").exists():
+            if (tmp / "graph.graphml").exists():
                 return tmp
         time.sleep(0.05)
     raise AssertionError("the build never reached the swap")

@@ -86,7 +86,7 @@ def _label(g: Graph, node: URIRef) -> str:
 def info(g: Graph, node: URIRef) -> Info:
     """Everything the panel shows: type, identifiers, numbers, facts, evidence quotes."""
     kind = kind_of(g, node)
-    types = [_label(g, c) for c in g.objects(node, RDF.type)]
+    types = [_label(g, c) for c in g.objects(node, RDF.type)]  # sorted when joined
     out = Info(kind, ", ".join(sorted(types)) or kind, _label(g, node), page=page_of(node, kind))
     targets = [node, *g.objects(node, KG.encodedBy)]
     for t in targets:
@@ -97,15 +97,15 @@ def info(g: Graph, node: URIRef) -> Info:
                 out.ids.append((x, ""))
     out.synonyms = sorted(str(o) for o in g.objects(node, SKOS.altLabel))
     for prop, name in NUMBER_PROPS:
-        for o in g.objects(node, prop):
+        for o in sorted(g.objects(node, prop)):
             out.facts.append((name, str(o)))
     for prop, name in LINK_PROPS:
-        for o in g.objects(node, prop):
-            out.facts.append((name, _label(g, o)))  # type: ignore[arg-type]
+        for text in sorted(_label(g, o) for o in g.objects(node, prop)):  # type: ignore[arg-type]
+            out.facts.append((name, text))
     for prop, name in TEXT_PROPS:
-        for o in g.objects(node, prop):
+        for o in sorted(g.objects(node, prop)):
             out.facts.append((name, str(o)))
-    for dosing in g.objects(node, KG.hasDosing):
+    for dosing in sorted(g.objects(node, KG.hasDosing)):
         text = g.value(dosing, KG.scheduleText)
         if text:
             out.facts.append(("schedule", str(text)))
@@ -221,7 +221,7 @@ def overview(g: Graph) -> nx.MultiDiGraph:
             add_node(p, g, n)  # type: ignore[arg-type]
     _edges_among(p, g)
     add_edges(p, g, [(s, d, "tests") for s, d in _studies_of_drugs(g)])
-    return p
+    return canonical(p)
 
 
 def study_view(g: Graph, study: URIRef) -> nx.MultiDiGraph:
@@ -243,7 +243,7 @@ def study_view(g: Graph, study: URIRef) -> nx.MultiDiGraph:
     for sub in g.subjects(KG.partOf, study):
         add_node(p, g, sub)  # type: ignore[arg-type]
     _edges_among(p, g)
-    return p
+    return canonical(p)
 
 
 def target_view(g: Graph, target: URIRef) -> nx.MultiDiGraph:
@@ -255,7 +255,7 @@ def target_view(g: Graph, target: URIRef) -> nx.MultiDiGraph:
               *g.subjects(KG.aboutTarget, target)]:
         add_node(p, g, n)  # type: ignore[arg-type]
     _edges_among(p, g)
-    return p
+    return canonical(p)
 
 
 def indication_view(g: Graph, disease: URIRef) -> nx.MultiDiGraph:
@@ -278,7 +278,7 @@ def indication_view(g: Graph, disease: URIRef) -> nx.MultiDiGraph:
         for drug in g.subjects(KG.inClinicalTrialsFor | KG.treats | KG.studiedFor, d):
             add_node(p, g, drug)  # type: ignore[arg-type]
     _edges_among(p, g)
-    return p
+    return canonical(p)
 
 
 def contradictions_view(g: Graph) -> nx.MultiDiGraph:
@@ -294,7 +294,7 @@ def contradictions_view(g: Graph) -> nx.MultiDiGraph:
             for study in g.objects(st, KG.aboutStudy):
                 add_node(p, g, study)  # type: ignore[arg-type]
     _edges_among(p, g)
-    return p
+    return canonical(p)
 
 
 def full(g: Graph) -> nx.MultiDiGraph:
@@ -307,7 +307,21 @@ def full(g: Graph) -> nx.MultiDiGraph:
             add_node(p, g, n)  # type: ignore[arg-type]
     _edges_among(p, g)
     add_edges(p, g, [(s, d, "tests") for s, d in _studies_of_drugs(g)])
-    return p
+    return canonical(p)
+
+
+def canonical(p: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The same projection with nodes and edges in sorted order.
+
+    rdflib returns triples in hash order; sorting makes every page and the GraphML byte-identical
+    from build to build.
+    """
+    out = nx.MultiDiGraph(name=p.graph.get("name", ""))
+    for n in sorted(p.nodes):
+        out.add_node(n, **p.nodes[n])
+    for s, o, a in sorted(p.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("label", ""))):
+        out.add_edge(s, o, **a)
+    return out
 
 
 def literal_text(o: object) -> str:
