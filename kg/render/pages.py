@@ -144,6 +144,8 @@ def hazard_ratios(g: Graph) -> list[dict]:
             else "", "experimental": _label(g, g.value(c, KG.experimentalGroup)),
             "reference": _label(g, g.value(c, KG.referenceGroup)),
             "estimate": float(g.value(c, KG.estimate)),
+            "text": {k: str(g.value(c, prop)) for k, prop in (("estimate", KG.estimate),
+                     ("low", KG.ciLow), ("high", KG.ciHigh)) if g.value(c, prop) is not None},
             "low": float(g.value(c, KG.ciLow)) if g.value(c, KG.ciLow) is not None else None,
             "high": float(g.value(c, KG.ciHigh)) if g.value(c, KG.ciHigh) is not None else None,
             "p": (f"p{_label(g, q) if _label(g, q) != 'unstated' else ' '}"
@@ -181,8 +183,9 @@ def forest_svg(rows: list[dict]) -> str:
                        'stroke="#1f4e79" stroke-width="2"/>')
         out.append(f'<rect x="{x(r["estimate"]) - 5:.1f}" y="{y - 5}" width="10" height="10" '
                    'fill="#1f4e79"/>')
-        ci = f" ({r['low']:g}–{r['high']:g})" if r["low"] is not None else ""
-        out.append(f'<text x="{left + plot + 8}" y="{y + 4}">{r["estimate"]:g}{ci} '
+        t = r["text"]
+        ci = f" ({t['low']}–{t['high']})" if "low" in t else ""
+        out.append(f'<text x="{left + plot + 8}" y="{y + 4}">{t["estimate"]}{ci} '
                    f'{html.escape(r["p"])}</text>')
         out.append("</g>")
     axis_y = height - 25
@@ -269,8 +272,8 @@ def write_report(g: Graph, path: Path) -> int:
     """The report page; returns the number of forest-plot rows."""
     hrs = hazard_ratios(g)
     hr_rows = [[r["study"], r["endpoint"], r["population"].split(": ")[-1], r["experimental"]
-                .split(": ")[-1], r["reference"].split(": ")[-1], f"{r['estimate']:g}",
-                f"{r['low']:g}–{r['high']:g}" if r["low"] is not None else "", r["p"]]
+                .split(": ")[-1], r["reference"].split(": ")[-1], r["text"]["estimate"],
+                f"{r['text']['low']}–{r['text']['high']}" if "low" in r["text"] else "", r["p"]]
                for r in hrs]
     body = Markup(  # noqa: S704 - every inserted value is escaped by _table/forest_svg
         f"<h2>Hazard ratios ({len(hrs)})</h2>{forest_svg(hrs)}"
