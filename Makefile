@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: graph test lint venv lock clean browser
+.PHONY: graph test lint venv lock clean browser bench bench-full
 
 venv: $(STAMP)
 
@@ -30,6 +30,13 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Benchmarks (not timed tests): quick profile up to 100x, full adds 1,000x.
+bench: $(STAMP) browser
+	$(BIN)/python -m benchmarks.run --profile quick
+
+bench-full: $(STAMP) browser
+	$(BIN)/python -m benchmarks.run --profile full
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -70,18 +70,12 @@ def bind_prefixes(g: Graph) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Load and validate the sources, then run builders (all, or those named) into a dataset."""
-    report = BuildReport()
-    t0 = time.perf_counter()
-    corpus, texts = load_corpus(sources)
-    report.seconds["load"] = time.perf_counter() - t0
-    inp = BuildInput(corpus, texts)
+def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | None = None,
+                 progress: Callable[[str], None] | None = None) -> Dataset:
+    """Run builders (all, or those named) over loaded input into one dataset."""
     ds = Dataset()
     bind_prefixes(ds)
     graphs: dict[str, Graph] = {}
-    t1 = time.perf_counter()
     for name in builders or ORDER:
         n = 0
         for quad in REGISTRY[name](inp):
@@ -93,6 +87,18 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
         report.triples_per_builder[name] = n
         if progress:
             progress(f"builder {name}: {n} triples")
+    return ds
+
+
+def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Load and validate the sources, then run builders (all, or those named) into a dataset."""
+    report = BuildReport()
+    t0 = time.perf_counter()
+    corpus, texts = load_corpus(sources)
+    report.seconds["load"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    ds = run_builders(BuildInput(corpus, texts), report, builders, progress)
     report.seconds["builders"] = time.perf_counter() - t1
     union = BuildResult(ds, report).union()
     report.triples = len(union)

@@ -1,0 +1,1 @@
+"""Scale and speed measurements (run with ``make bench``); not part of the test suite."""

@@ -1,0 +1,166 @@
+"""Measure one corpus size, stage by stage, in a fresh process (so peak memory is its own).
+
+Usage: ``python -m benchmarks.stages SOURCES_DIR WORK_DIR [--query-runs N] [--rdflib-timeout S]``;
+prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import resource
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from kg import model as m
+from kg.assemble import BuildReport, run_builders
+from kg.builders import BuildInput
+from kg.provenance import SourceText
+from kg.sources import loader
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timer:
+    """Collect seconds per stage: ``with timer("name"): ...``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        """Time the block under ``name``."""
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - t, 4)
+
+
+def build_stages(sources: Path, work: Path, t: Timer) -> dict:
+    """Every build stage separately: parse+validate, locate quotes, builders, SHACL, writers."""
+    problems: list[str] = []
+    with t("load and validate evidence"):
+        table = loader.load_identifier_table(sources / "identifiers.yaml", problems)
+        ent = loader.load_entities(sources / "entities.yaml", table, problems)
+        files = [f for f in (loader.load_evidence_file(p, problems)
+                             for p in sorted((sources / "evidence").glob("*.yaml"))) if f]
+        loader.check_references(files, ent, problems)
+    with t("locate quotes"):
+        texts, indexed = {}, {}
+        for f in files:
+            text = loader.read_text(f.document, sources / "texts", problems)
+            texts[f.document.id] = text
+            indexed[f.document.id] = SourceText(text or "", f.document.page_headers)
+        loader.locate_all(files, indexed, problems)
+        loader.check_tables(files, indexed, problems)
+    if problems:
+        raise SystemExit("\n".join(problems[:20]))
+    corpus = m.Corpus(ent, tuple(files), texts)
+    report = BuildReport()
+    with t("builders"):
+        ds = run_builders(BuildInput(corpus, indexed), report)
+    from kg.assemble import BuildResult
+    from kg.export.rdf import write_jsonld, write_trig, write_turtle
+    from kg.validate import validate_graph
+
+    result = BuildResult(ds, report)
+    union = result.union()
+    with t("SHACL validation"):
+        violations = validate_graph(union)
+    work.mkdir(parents=True, exist_ok=True)
+    with t("write Turtle"):
+        write_turtle(union, work / "graph.ttl")
+    with t("write TriG"):
+        write_trig(ds, work / "graph.trig")
+    with t("write JSON-LD"):
+        write_jsonld(union, work / "graph.jsonld")
+    with t("HTML views"):
+        from kg.paths import ONTOLOGY_FILE
+        from kg.render.pages import write_site
+
+        union.parse(ONTOLOGY_FILE)
+        write_site(union, work)
+    (work / "ontology.ttl").write_bytes(ONTOLOGY_FILE.read_bytes())
+    return {"triples": len(ds), "studies": sum(len(f.studies) for f in files),
+            "violations": len(violations), "build_peak_mb": round(peak_mb(), 1)}
+
+
+class QueryTimeout(Exception):
+    """A query ran past its budget."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise QueryTimeout
+
+
+def time_queries(graph: Path, runs: int, rdflib_timeout: float) -> dict:
+    """Load the graph into each engine and run every named query on both."""
+    from kg.query.engine import OxigraphEngine, RdflibEngine
+    from kg.query.library import load_library
+
+    lib = load_library()
+    out: dict = {"load": {}, "queries": {}}
+    t0 = time.perf_counter()
+    ox = OxigraphEngine(graph)
+    out["load"]["oxigraph"] = round(time.perf_counter() - t0, 3)
+    t0 = time.perf_counter()
+    rl = RdflibEngine(graph)
+    out["load"]["rdflib"] = round(time.perf_counter() - t0, 3)
+    signal.signal(signal.SIGALRM, _alarm)
+    for name, q in lib.items():
+        text = q.bind()
+        row: dict = {}
+        for engine, n in ((ox, max(runs, 5)), (rl, runs)):
+            times = []
+            for _ in range(n):
+                signal.setitimer(signal.ITIMER_REAL, rdflib_timeout)
+                t = time.perf_counter()
+                try:
+                    engine.query(text)
+                    times.append(time.perf_counter() - t)
+                except QueryTimeout:
+                    times = []
+                    break
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            if times:
+                times.sort()
+                row[engine.name] = {"median": statistics.median(times),
+                                    "p95": times[min(len(times) - 1,
+                                                     round(0.95 * (len(times) - 1)))]}
+            else:
+                row[engine.name] = {"timeout": rdflib_timeout}
+        out["queries"][name] = row
+    return out
+
+
+def main() -> None:
+    """Measure one size and print JSON."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sources", type=Path)
+    ap.add_argument("work", type=Path)
+    ap.add_argument("--query-runs", type=int, default=3)
+    ap.add_argument("--rdflib-timeout", type=float, default=30.0)
+    ap.add_argument("--no-queries", action="store_true")
+    args = ap.parse_args()
+    t = Timer()
+    facts = build_stages(args.sources, args.work, t)
+    result = {"stages": t.seconds, **facts}
+    if not args.no_queries:
+        result["query"] = time_queries(args.work / "graph.trig", args.query_runs,
+                                       args.rdflib_timeout)
+    result["peak_mb"] = round(peak_mb(), 1)
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
