@@ -95,10 +95,13 @@ def test_replace_dir_swaps_and_keeps_foreign_files(tmp_path: Path):
     out.mkdir()
     (out / "README.md").write_text("keep")
     (out / "graph.ttl").write_text("old")
+    (out / "screenshots").mkdir()
+    (out / "screenshots" / "a.png").write_bytes(b"png")
     tmp = temp_dir(out)
     (tmp / "graph.ttl").write_text("new")
     replace_dir(tmp, out)
-    assert snapshot(out) == {"README.md": b"keep", "graph.ttl": b"new"}
+    assert snapshot(out) == {"README.md": b"keep", "graph.ttl": b"new",
+                             "screenshots/a.png": b"png"}
     assert not tmp.exists()
 
 

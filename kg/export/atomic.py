@@ -75,8 +75,12 @@ def replace_dir(tmp: Path, out: Path) -> None:
     if not out.exists():
         tmp.rename(out)
         return
-    for item in out.iterdir():
-        if item.is_file() and not (tmp / item.name).exists():
+    for item in out.iterdir():  # keep what the build does not make (README, screenshots/)
+        if (tmp / item.name).exists():
+            continue
+        if item.is_dir():
+            shutil.copytree(item, tmp / item.name)
+        else:
             shutil.copy2(item, tmp / item.name)
     if _exchange(tmp, out):
         shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old output
