@@ -61,6 +61,15 @@ def _group(s: m.Study, key: str) -> URIRef:
     return iris.study_part(s.id, kind, key)
 
 
+def _ci(node: URIRef, r: m.Result | m.Comparison, g: str) -> Iterator[Quad]:
+    """A confidence interval: low, high and (when stated) its level."""
+    if r.ci_low is not None and r.ci_high is not None:
+        yield Quad(node, KG.ciLow, dec(r.ci_low), g)
+        yield Quad(node, KG.ciHigh, dec(r.ci_high), g)
+        if r.ci_level is not None:
+            yield Quad(node, KG.ciLevel, dec(r.ci_level), g)
+
+
 def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
     node = iris.study_part(s.id, "result", r.id)
     endpoint = next(e for e in s.endpoints if e.id == r.endpoint)
@@ -90,11 +99,7 @@ def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
         yield Quad(node, KG.count, Literal(r.count), g)
     if r.denominator is not None:
         yield Quad(node, KG.denominator, Literal(r.denominator), g)
-    if r.ci_low is not None and r.ci_high is not None:
-        yield Quad(node, KG.ciLow, dec(r.ci_low), g)
-        yield Quad(node, KG.ciHigh, dec(r.ci_high), g)
-        if r.ci_level is not None:
-            yield Quad(node, KG.ciLevel, dec(r.ci_level), g)
+    yield from _ci(node, r, g)
     yield from inp.evidence(g, r, node)
 
 
@@ -128,11 +133,7 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
         yield Quad(node, KG.measure, MEASURE[c.measure], g)
     if c.estimate is not None:
         yield Quad(node, KG.estimate, dec(c.estimate), g)
-    if c.ci_low is not None and c.ci_high is not None:
-        yield Quad(node, KG.ciLow, dec(c.ci_low), g)
-        yield Quad(node, KG.ciHigh, dec(c.ci_high), g)
-        if c.ci_level is not None:
-            yield Quad(node, KG.ciLevel, dec(c.ci_level), g)
+    yield from _ci(node, c, g)
     if c.p_value is not None and c.p_qualifier is not None:
         yield Quad(node, KG.pValue, dec(c.p_value), g)
         yield Quad(node, KG.pValueQualifier, P_QUALIFIER[c.p_qualifier], g)

@@ -106,6 +106,16 @@ def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
     yield from inp.evidence(g, a, node)
 
 
+def population_context(node: URIRef, p: m.Population, g: str) -> Iterator[Quad]:
+    """What defines a subgroup (histology, biomarker and status), on any node it qualifies."""
+    if p.histology:
+        yield Quad(node, KG.histology, iris.disease(p.histology), g)
+    if p.biomarker:
+        yield Quad(node, KG.definedByBiomarker, iris.biomarker(p.biomarker), g)
+    if p.biomarker_status:
+        yield Quad(node, KG.biomarkerStatus, Literal(p.biomarker_status), g)
+
+
 def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterator[Quad]:
     node = iris.study_part(s.id, "population", p.id)
     yield Quad(iris.study(s.id), KG.hasPopulation, node, g)
@@ -119,12 +129,7 @@ def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterato
         yield Quad(node, KG.subsetOf, iris.study_part(s.id, "population", p.parent), g)
     if p.arm:
         yield Quad(node, KG.inArm, iris.study_part(s.id, "arm", p.arm), g)
-    if p.histology:
-        yield Quad(node, KG.histology, iris.disease(p.histology), g)
-    if p.biomarker:
-        yield Quad(node, KG.definedByBiomarker, iris.biomarker(p.biomarker), g)
-    if p.biomarker_status:
-        yield Quad(node, KG.biomarkerStatus, Literal(p.biomarker_status), g)
+    yield from population_context(node, p, g)
     if p.age_group:
         yield Quad(node, KG.ageGroup, Literal(p.age_group), g)
     yield from inp.evidence(g, p, node)

@@ -27,6 +27,7 @@ from kg import model as m
 from kg.builders import iris
 from kg.builders.base import BuildInput, Quad, builder
 from kg.builders.outcomes import direction, significance
+from kg.builders.studies import population_context
 from kg.builders.tables import table_phases
 from kg.builders.terms import LINE
 from kg.ids import mint
@@ -170,12 +171,7 @@ def _item_quads(inp: BuildInput, it: Item) -> Iterator[Quad]:
     if it.population is not None:
         p = it.population
         yield Quad(node, KG.population, iris.study_part(it.study.id, "population", p.id), g)
-        if p.histology:
-            yield Quad(node, KG.histology, iris.disease(p.histology), g)
-        if p.biomarker:
-            yield Quad(node, KG.definedByBiomarker, iris.biomarker(p.biomarker), g)
-        if p.biomarker_status:
-            yield Quad(node, KG.biomarkerStatus, Literal(p.biomarker_status), g)
+        yield from population_context(node, p, g)
 
 
 @builder("summaries", "graded drug-indication evidence items and Biolink-style summary edges")

@@ -150,8 +150,7 @@ def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
             elif url.path == "/sparql":
                 params = parse_qs(url.query)
                 if "update" in params:
-                    self.send(403, "text/plain", b"updates are refused: this endpoint is "
-                              b"read-only")
+                    self.refuse_update()
                 elif "query" not in params:
                     self.send(400, "text/plain", b"missing 'query' parameter")
                 else:
@@ -177,14 +176,13 @@ def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
             body = self.rfile.read(length).decode("utf-8", errors="replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
-                self.send(403, "text/plain", b"updates are refused: this endpoint is read-only")
+                self.refuse_update()
             elif ctype == "application/sparql-query":
                 self.answer(body)
             elif ctype == "application/x-www-form-urlencoded":
                 form = parse_qs(body)
                 if "update" in form:
-                    self.send(403, "text/plain", b"updates are refused: this endpoint is "
-                              b"read-only")
+                    self.refuse_update()
                 elif "query" not in form:
                     self.send(400, "text/plain", b"missing 'query' in the form")
                 else:
@@ -192,6 +190,9 @@ def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
             else:
                 self.send(415, "text/plain", b"use application/sparql-query or "
                           b"application/x-www-form-urlencoded")
+
+        def refuse_update(self) -> None:
+            self.send(403, "text/plain", b"updates are refused: this endpoint is read-only")
 
         def answer(self, text: str) -> None:
             status, ctype, body, headers = run_query(engine, text,
