@@ -94,7 +94,7 @@ def build_stages(sources: Path, work: Path, t: Timer) -> dict:
             "violations": len(violations), "build_peak_mb": round(peak_mb(), 1)}
 
 
-class QueryTimeout(BaseException):  # noqa: N818 - not an Exception, so engines can't swallow it
+class QueryTimeout(BaseException):
     """A query ran past its budget."""
 
 
