@@ -57,6 +57,7 @@ class KG(DefinedNamespace):
     EffectEstimate: URIRef
     EffectMeasure: URIRef
     Endpoint: URIRef
+    EndpointNotStated: URIRef
     EndpointType: URIRef
     Enrolled: URIRef
     Equal: URIRef

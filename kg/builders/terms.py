@@ -18,12 +18,14 @@ ENDPOINT_TYPE = {"pfs": KG.ProgressionFreeSurvival, "os": KG.OverallSurvival,
                  "dcr": KG.DiseaseControlRate, "pfs-rate": KG.ProgressionFreeSurvivalRate,
                  "survival-rate": KG.SurvivalRate, "pr": KG.PartialResponse,
                  "sd": KG.StableDisease, "pd": KG.ProgressiveDisease, "toxicity": KG.Toxicity,
-                 "biomarker-prevalence": KG.BiomarkerPrevalence}
+                 "biomarker-prevalence": KG.BiomarkerPrevalence,
+                 "not-stated": KG.EndpointNotStated}
 ENDPOINT_ABBREV = {"pfs": "PFS", "os": "OS", "orr": "ORR", "rr": "RR", "dcr": "DCR",
                    "pfs-rate": "PFS rate", "survival-rate": "survival rate",
                    "pr": "partial response", "sd": "stable disease",
                    "pd": "progressive disease", "toxicity": "toxicity",
-                   "biomarker-prevalence": "biomarker prevalence"}
+                   "biomarker-prevalence": "biomarker prevalence",
+                   "not-stated": "endpoint not stated"}
 UNIT = {"month": KG.Month, "week": KG.Week, "day": KG.Day, "year": KG.Year,
         "percent": KG.Percent, "mg": KG.Milligram}
 UNIT_SYMBOL = {"month": "months", "week": "weeks", "day": "days", "year": "years",

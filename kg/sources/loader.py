@@ -31,7 +31,7 @@ STUDY_KINDS = {"clinical", "preclinical", "substudy"}
 POPULATION_KINDS = {"enrolled", "run-in", "randomised", "per-protocol", "intention-to-treat",
                     "analysed", "subgroup"}
 ENDPOINT_TYPES = {"pfs", "os", "orr", "rr", "dcr", "pfs-rate", "survival-rate", "pr", "sd", "pd",
-                  "toxicity", "biomarker-prevalence"}
+                  "toxicity", "biomarker-prevalence", "not-stated"}
 UNITS = {"month", "week", "day", "year", "percent", "mg"}
 STATISTICS = {"median", "rate", "proportion", "count"}
 MEASURES = {"hazard-ratio"}
