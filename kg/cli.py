@@ -28,8 +28,6 @@ def _err(msg: str) -> None:
 def write_outputs(result: object, out: Path, html: bool = True,
                   say: Callable[[str], None] | None = None) -> list[Path]:
     """Write every output file into ``out`` (which must exist)."""
-    from rdflib import Graph
-
     from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
 
     union = result.union()  # type: ignore[attr-defined]
@@ -42,11 +40,8 @@ def write_outputs(result: object, out: Path, html: bool = True,
         from kg.render.pages import write_site
 
         t = time.perf_counter()
-        labelled = Graph()
-        for triple in union:
-            labelled.add(triple)
-        labelled.parse(paths.ONTOLOGY_FILE)  # class and vocabulary labels for display
-        write_site(labelled, out, say)
+        union.parse(paths.ONTOLOGY_FILE)  # class and vocabulary labels for display
+        write_site(union, out, say)
         result.report.seconds["html"] = time.perf_counter() - t  # type: ignore[attr-defined]
         files += [out / "index.html", out / "overview.html", out / "report.html",
                   out / "graph.graphml"]

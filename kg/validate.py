@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from kg.paths import ONTOLOGY_FILE, SHAPES_FILE
 from kg.vocab import KG, PREFIXES
@@ -50,7 +50,13 @@ def shacl(graph: Graph, shapes: Path = SHAPES_FILE, ontology: Path = ONTOLOGY_FI
     from pyshacl import validate  # imported here: it is slow to import and only needed here
 
     shapes_graph = Graph().parse(shapes)
-    ont_graph = Graph().parse(ontology)
+    # only the class hierarchy (targetClass reaches subclasses) and the types of the controlled
+    # values (sh:class on kg:unit, kg:phase ...) are needed; labels and definitions are not
+    ont_graph = Graph()
+    onto = Graph().parse(ontology)
+    for triple in (*onto.triples((None, RDFS.subClassOf, None)),
+                   *onto.triples((None, RDF.type, None))):
+        ont_graph.add(triple)
     _, results, _ = validate(graph, shacl_graph=shapes_graph, ont_graph=ont_graph,
                              inference="none", abort_on_first=False, allow_warnings=True)
     out = []

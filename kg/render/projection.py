@@ -8,6 +8,7 @@ one drug: every view is defined by which node kinds and relations it keeps.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -155,13 +156,23 @@ def caption(g: Graph, node: URIRef, kind: str, label: str) -> str:
     return label
 
 
+_ATTRS: weakref.WeakKeyDictionary[Graph, dict[URIRef, dict]] = weakref.WeakKeyDictionary()
+
+
+def node_attrs(g: Graph, node: URIRef) -> dict:
+    """Display attributes of a node, computed once per graph (a node appears on many pages)."""
+    cache = _ATTRS.setdefault(g, {})
+    if node not in cache:
+        inf = info(g, node)
+        cache[node] = {"label": inf.label, "caption": caption(g, node, inf.kind, inf.label),
+                       "kind": inf.kind, "info": inf, "evidence": evidence_count(g, node)}
+    return cache[node]
+
+
 def add_node(p: nx.MultiDiGraph, g: Graph, node: URIRef) -> None:
     """Add one RDF node to a projection with its display attributes."""
-    if node in p:
-        return
-    inf = info(g, node)
-    p.add_node(str(node), label=inf.label, caption=caption(g, node, inf.kind, inf.label),
-               kind=inf.kind, info=inf, evidence=evidence_count(g, node))
+    if str(node) not in p:
+        p.add_node(str(node), **node_attrs(g, node))
 
 
 def add_edges(p: nx.MultiDiGraph, g: Graph, pairs: Iterable[tuple[URIRef, URIRef, str]]) -> None:
