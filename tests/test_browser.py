@@ -195,3 +195,43 @@ def test_two_thousand_nodes_settle_within_seconds(browser, tmp_path: Path):
     assert page.errors == [] and page.external == []
     assert seconds < 60, seconds
     page.close(shot="synthetic-2000.png")
+
+
+def test_serve_editor_runs_a_named_query_in_the_browser(browser, real, tmp_path: Path):
+    import subprocess
+    import sys
+
+    from kg.cli import write_outputs
+
+    write_outputs(real, tmp_path, html=False)
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--graph",
+                             str(tmp_path / "graph.trig"), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        context = browser.new_context()
+        external: list[str] = []
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url)
+                      else (external.append(r.request.url), r.abort()))
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        # the page's CSP forbids eval, so wait on a selector, not wait_for_function
+        page.locator("#named option").nth(15).wait_for(state="attached")
+        page.select_option("#named", "drug-targets")
+        assert "PREFIX kg:" in page.input_value("#query")
+        page.click("#run")
+        page.wait_for_selector("#out table")
+        assert page.locator("#out table tr").count() == 11  # header + 10 targets
+        assert "KDR (VEGFR2)" in page.inner_text("#out")
+        page.fill("#query", "SELECT ?x WHERE {")
+        page.click("#run")
+        page.wait_for_selector("#out .error")
+        assert "syntax error at 1:" in page.inner_text("#out .error")
+        assert errors == [] and external == []
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
