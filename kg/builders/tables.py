@@ -178,9 +178,7 @@ def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
                 yield Quad(node, RDF.type, KG.Endpoint, g)
                 yield Quad(node, KG.endpointType, ENDPOINT_TYPE[etype], g)
                 yield Quad(node, KG.isPrimary, Literal(True), g)
-        elif column.role == "biomarker-prevalence" and _percent(text) is not None:
-            value = _percent(text)
-            assert value is not None  # noqa: S101 - narrowed above
+        elif column.role == "biomarker-prevalence" and (value := _percent(text)) is not None:
             endpoint, quads = _from_table(inp, lr, "endpoint", column.key, cell, column.header)
             yield from quads
             yield Quad(study, KG.hasEndpoint, endpoint, g)
