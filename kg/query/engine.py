@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -150,19 +151,8 @@ class OxigraphEngine:
                 data = res.serialize(format=ox.RdfFormat.N_TRIPLES)
                 return Result("graph", ntriples=data.decode() if data else "")
             variables = [v.value for v in res.variables]
-            rows: list[dict[str, Term]] = []
-            truncated = False
-            for solution in res:
-                if limit is not None and len(rows) >= limit:
-                    truncated = True
-                    break
-                row = {}
-                for v in variables:
-                    t = solution[v]
-                    if t is not None:
-                        row[v] = self._term(t)
-                rows.append(row)
-            return Result("select", variables, rows, truncated=truncated)
+            solutions = ([solution[v] for v in variables] for solution in res)
+            return collect(variables, solutions, self._term, limit)
         except SyntaxError as exc:
             raise QueryError(f"syntax {exc}") from None
         except OSError as exc:
@@ -198,7 +188,6 @@ class RdflibEngine:
     def query(self, sparql: str, limit: int | None = None) -> Result:
         """Run a query with rdflib."""
         from pyparsing import ParseException
-        from rdflib import BNode, URIRef
 
         check_allowed(sparql)
         try:
@@ -212,28 +201,31 @@ class RdflibEngine:
         if res.type in {"CONSTRUCT", "DESCRIBE"}:
             data = res.graph.serialize(format="nt")
             return Result("graph", ntriples=data)
-        variables = [str(v) for v in res.vars]
-        rows: list[dict[str, Term]] = []
-        truncated = False
-        for binding in res:
-            if limit is not None and len(rows) >= limit:
-                truncated = True
-                break
-            row = {}
-            for v, t in zip(variables, binding, strict=True):
-                if t is None:
-                    continue
-                if isinstance(t, URIRef):
-                    row[v] = Term("uri", str(t))
-                elif isinstance(t, BNode):
-                    row[v] = Term("bnode", str(t))
-                else:
-                    dt = str(t.datatype) if t.datatype and not t.language else None
-                    if dt == XSD + "string":
-                        dt = None
-                    row[v] = Term("literal", str(t), dt, t.language)
-            rows.append(row)
-        return Result("select", variables, rows, truncated=truncated)
+        return collect([str(v) for v in res.vars], (list(b) for b in res), _rdflib_term, limit)
+
+
+def _rdflib_term(t: object) -> Term:
+    from rdflib import BNode, URIRef
+
+    if isinstance(t, URIRef):
+        return Term("uri", str(t))
+    if isinstance(t, BNode):
+        return Term("bnode", str(t))
+    dt = str(t.datatype) if t.datatype and not t.language else None  # type: ignore[attr-defined]
+    return Term("literal", str(t), None if dt == XSD + "string" else dt,
+                t.language)  # type: ignore[attr-defined]
+
+
+def collect(variables: list[str], solutions: Iterable[list[object]],
+            convert: Callable[[object], Term], limit: int | None) -> Result:
+    """SELECT rows from any engine's solutions, cut at ``limit`` with the cut marked."""
+    rows: list[dict[str, Term]] = []
+    for values in solutions:
+        if limit is not None and len(rows) >= limit:
+            return Result("select", variables, rows, truncated=True)
+        rows.append({v: convert(t) for v, t in zip(variables, values, strict=True)
+                     if t is not None})
+    return Result("select", variables, rows)
 
 
 def open_engine(name: str, path: Path) -> Engine:

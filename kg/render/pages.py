@@ -26,9 +26,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import Graph
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF
 
 from kg.render import projection as proj
+from kg.render.projection import label_of
 from kg.vocab import KG
 
 HERE = Path(__file__).resolve().parent
@@ -121,10 +122,6 @@ def write_lib(out: Path) -> None:
         shutil.copyfile(TEMPLATES / name, lib / name)
 
 
-def _label(g: Graph, node: object) -> str:
-    return str(g.value(node, RDFS.label) or str(node).rsplit("/", 1)[-1])  # type: ignore[arg-type]
-
-
 # ------------------------------------------------------------------ report
 
 
@@ -136,19 +133,19 @@ def hazard_ratios(g: Graph) -> list[dict]:
         ep = g.value(c, KG.endpoint)
         q = g.value(c, KG.pValueQualifier)
         rows.append({
-            "iri": str(c), "study": _label(g, study),
+            "iri": str(c), "study": label_of(g, study),
             "acronym": str(g.value(study, KG.acronym) or ""),
             "refs": ",".join(sorted(str(r) for r in g.objects(study, KG.referenceNumber))),
-            "endpoint": _label(g, g.value(ep, KG.endpointType)) if ep else "",
-            "population": _label(g, g.value(c, KG.population)) if g.value(c, KG.population)
-            else "", "experimental": _label(g, g.value(c, KG.experimentalGroup)),
-            "reference": _label(g, g.value(c, KG.referenceGroup)),
+            "endpoint": label_of(g, g.value(ep, KG.endpointType)) if ep else "",
+            "population": label_of(g, g.value(c, KG.population)) if g.value(c, KG.population)
+            else "", "experimental": label_of(g, g.value(c, KG.experimentalGroup)),
+            "reference": label_of(g, g.value(c, KG.referenceGroup)),
             "estimate": float(g.value(c, KG.estimate)),
             "text": {k: str(g.value(c, prop)) for k, prop in (("estimate", KG.estimate),
                      ("low", KG.ciLow), ("high", KG.ciHigh)) if g.value(c, prop) is not None},
             "low": float(g.value(c, KG.ciLow)) if g.value(c, KG.ciLow) is not None else None,
             "high": float(g.value(c, KG.ciHigh)) if g.value(c, KG.ciHigh) is not None else None,
-            "p": (f"p{_label(g, q) if _label(g, q) != 'unstated' else ' '}"
+            "p": (f"p{label_of(g, q) if label_of(g, q) != 'unstated' else ' '}"
                   f"{g.value(c, KG.pValue)}") if g.value(c, KG.pValue) is not None else "",
         })
     return sorted(rows, key=lambda r: (r["study"], r["endpoint"], r["population"]))
@@ -221,10 +218,11 @@ def studies_table(g: Graph) -> str:
                                           (KG.adaptive, "adaptive"),
                                           (KG.terminatedEarly, "terminated early"))
                   if g.value(s, prop) is not None and g.value(s, prop).toPython()]
-        rows.append([_label(g, s), ", ".join(sorted(_label(g, x) for x in g.objects(s, KG.phase))),
+        phases = ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.phase)))
+        rows.append([label_of(g, s), phases,
                      ", ".join(design), str(max(sizes)) if sizes else "",
-                     ", ".join(sorted(_label(g, x) for x in g.objects(s, KG.lineOfTherapy))),
-                     " | ".join(sorted(_label(g, g.value(a, KG.usesRegimen))
+                     ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.lineOfTherapy))),
+                     " | ".join(sorted(label_of(g, g.value(a, KG.usesRegimen))
                                        for a in g.objects(s, KG.hasArm)))])
     return _table(["study", "phase", "design", "largest N", "line", "arms"], rows)
 
@@ -235,16 +233,16 @@ def outcomes_table(g: Graph) -> str:
     for r in sorted(g.subjects(RDF.type, KG.OutcomeResult)):
         study = next(g.subjects(KG.hasResult, r), None)
         ep = g.value(r, KG.endpoint)
-        group = " / ".join(_label(g, x).split(": ")[-1] for x in
+        group = " / ".join(label_of(g, x).split(": ")[-1] for x in
                            (g.value(r, KG.arm), g.value(r, KG.population)) if x is not None)
         count = g.value(r, KG.count)
         den = g.value(r, KG.denominator)
         ci = (f"{g.value(r, KG.ciLow)}–{g.value(r, KG.ciHigh)}"
               if g.value(r, KG.ciLow) is not None else "")
-        rows.append([_label(g, study) if study else "",
-                     _label(g, g.value(ep, KG.endpointType)) if ep else "", group,
+        rows.append([label_of(g, study) if study else "",
+                     label_of(g, g.value(ep, KG.endpointType)) if ep else "", group,
                      str(g.value(r, KG.value) or ""),
-                     _label(g, g.value(r, KG.unit)) if g.value(r, KG.unit) else "",
+                     label_of(g, g.value(r, KG.unit)) if g.value(r, KG.unit) else "",
                      f"{count}/{den}" if count is not None and den is not None else
                      (str(count) if count is not None else ""), ci])
     return _table(["study", "endpoint", "arm / population", "value", "unit", "count", "CI"], rows)
@@ -254,16 +252,16 @@ def evidence_table(g: Graph) -> str:
     """Drug-indication summary: best level, directions, number of graded items."""
     pairs: dict[tuple[str, str], dict] = {}
     for item in g.subjects(RDF.type, KG.DrugIndicationEvidence):
-        ind = _label(g, g.value(item, KG.aboutIndication))
+        ind = label_of(g, g.value(item, KG.aboutIndication))
         lev = g.value(item, KG.evidenceLevel)
         d = g.value(item, KG.evidenceDirection)
         for drug in g.objects(item, KG.drug):
-            e = pairs.setdefault((_label(g, drug), ind), {"best": 99, "dirs": set(), "n": 0})
+            e = pairs.setdefault((label_of(g, drug), ind), {"best": 99, "dirs": set(), "n": 0})
             e["best"] = min(e["best"], LEVEL_ORDER.index(lev) if lev in LEVEL_ORDER else 98)
             if d is not None:
-                e["dirs"].add(_label(g, d))
+                e["dirs"].add(label_of(g, d))
             e["n"] += 1
-    rows = [[drug, ind, _label(g, LEVEL_ORDER[e["best"]]), ", ".join(sorted(e["dirs"])),
+    rows = [[drug, ind, label_of(g, LEVEL_ORDER[e["best"]]), ", ".join(sorted(e["dirs"])),
              str(e["n"])] for (drug, ind), e in sorted(pairs.items())]
     return _table(["drug", "indication", "best level", "directions", "items"], rows)
 
@@ -363,17 +361,17 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
          "Drugs, their targets, indications and studies (outcome detail is on each study's page)")
     for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
         slug = str(s).rsplit("/", 1)[-1]
-        draw(slug, proj.study_view(g, s), f"views/study-{slug}.html", _label(g, s),
+        draw(slug, proj.study_view(g, s), f"views/study-{slug}.html", label_of(g, s),
              "Arms, populations, endpoints, results, comparisons and findings", "study")
     targets = sorted({t for t in g.objects(None, KG.targets)})
     for t in targets:
         slug = str(t).rsplit("/", 1)[-1]
-        draw(slug, proj.target_view(g, t), f"views/target-{slug}.html", _label(g, t),
+        draw(slug, proj.target_view(g, t), f"views/target-{slug}.html", label_of(g, t),
              "Drugs acting on this target, its gene and family, and what the sources say",
              "target")
     for d in sorted(g.subjects(RDF.type, KG.Disease)):
         slug = str(d).rsplit("/", 1)[-1]
-        draw(slug, proj.indication_view(g, d), f"views/indication-{slug}.html", _label(g, d),
+        draw(slug, proj.indication_view(g, d), f"views/indication-{slug}.html", label_of(g, d),
              "The indication with its subtypes, the studies in it and the drugs tested",
              "indication")
     draw("contradictions", proj.contradictions_view(g), "views/contradictions.html",

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.ids import expand_curie
@@ -80,15 +80,16 @@ def page_of(node: URIRef, kind: str) -> str | None:
             "disease": f"views/indication-{slug}.html"}.get(kind)
 
 
-def _label(g: Graph, node: URIRef) -> str:
+def label_of(g: Graph, node: object) -> str:
+    """A node's rdfs:label, or the last segment of its IRI."""
     return str(g.value(node, RDFS.label) or str(node).rsplit("/", 1)[-1])
 
 
 def info(g: Graph, node: URIRef) -> Info:
     """Everything the panel shows: type, identifiers, numbers, facts, evidence quotes."""
     kind = kind_of(g, node)
-    types = [_label(g, c) for c in g.objects(node, RDF.type)]  # sorted when joined
-    out = Info(kind, ", ".join(sorted(types)) or kind, _label(g, node), page=page_of(node, kind))
+    types = [label_of(g, c) for c in g.objects(node, RDF.type)]  # sorted when joined
+    out = Info(kind, ", ".join(sorted(types)) or kind, label_of(g, node), page=page_of(node, kind))
     targets = [node, *g.objects(node, KG.encodedBy)]
     for t in targets:
         for x in sorted(str(o) for o in g.objects(t, KG.xref | KG.weakXref)):
@@ -101,7 +102,7 @@ def info(g: Graph, node: URIRef) -> Info:
         for o in sorted(g.objects(node, prop)):
             out.facts.append((name, str(o)))
     for prop, name in LINK_PROPS:
-        for text in sorted(_label(g, o) for o in g.objects(node, prop)):  # type: ignore[arg-type]
+        for text in sorted(label_of(g, o) for o in g.objects(node, prop)):  # type: ignore[arg-type]
             out.facts.append((name, text))
     for prop, name in TEXT_PROPS:
         for o in sorted(g.objects(node, prop)):
@@ -121,7 +122,7 @@ def info(g: Graph, node: URIRef) -> Info:
                 exact = " ".join(str(g.value(sel, OA.exact)).split())
         sentences = sorted(int(g.value(s, KG.sentenceIndex)) for s in
                            g.objects(span, KG.inSentence))
-        out.quotes.append({"quote": exact, "document": _label(g, doc) if doc else "",
+        out.quotes.append({"quote": exact, "document": label_of(g, doc) if doc else "",
                            "start": start, "end": end,
                            "sentence": ", ".join(str(i + 1) for i in sentences)})
     return out
@@ -237,7 +238,7 @@ def overview(g: Graph) -> nx.MultiDiGraph:
 
 def study_view(g: Graph, study: URIRef) -> nx.MultiDiGraph:
     """One study: arms and regimens, populations, endpoints, results, comparisons, findings."""
-    p = nx.MultiDiGraph(name=_label(g, study))
+    p = nx.MultiDiGraph(name=label_of(g, study))
     add_node(p, g, study)
     for prop in (KG.hasArm, KG.hasPopulation, KG.hasEndpoint, KG.hasResult, KG.hasComparison,
                  KG.hasFinding, KG.studiesCondition, KG.partOf):
@@ -259,7 +260,7 @@ def study_view(g: Graph, study: URIRef) -> nx.MultiDiGraph:
 
 def target_view(g: Graph, target: URIRef) -> nx.MultiDiGraph:
     """One target: the drugs that hit it, its gene, its family or members, claims naming it."""
-    p = nx.MultiDiGraph(name=_label(g, target))
+    p = nx.MultiDiGraph(name=label_of(g, target))
     add_node(p, g, target)
     for n in [*g.subjects(KG.targets, target), *g.objects(target, KG.encodedBy),
               *g.subjects(KG.hasMember, target), *g.objects(target, KG.hasMember),
@@ -271,7 +272,7 @@ def target_view(g: Graph, target: URIRef) -> nx.MultiDiGraph:
 
 def indication_view(g: Graph, disease: URIRef) -> nx.MultiDiGraph:
     """One indication: its subtypes and parents, the studies in it and the drugs tested."""
-    p = nx.MultiDiGraph(name=_label(g, disease))
+    p = nx.MultiDiGraph(name=label_of(g, disease))
     family = {disease}
     frontier = [disease]
     while frontier:  # all subtypes, transitively
@@ -333,8 +334,3 @@ def canonical(p: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for s, o, a in sorted(p.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("label", ""))):
         out.add_edge(s, o, **a)
     return out
-
-
-def literal_text(o: object) -> str:
-    """Display text of a literal or node."""
-    return str(o) if isinstance(o, Literal) else str(o).rsplit("/", 1)[-1]
