@@ -183,6 +183,8 @@ class Population(Record):
     biomarker: str | None = None
     biomarker_status: str | None = None
     age_group: str | None = None
+    complement_of: tuple[str, ...] = ()
+    derived: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,7 @@ class Endpoint(Record):
     timepoint: Decimal | None = None
     timepoint_unit: str | None = None
     timepoint_anchor: str | None = None
+    marker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +214,18 @@ class Result(Record):
     ci_low: Decimal | None = None
     ci_high: Decimal | None = None
     ci_level: Decimal | None = None
+    derived: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison(Record):
-    """A comparison of two groups: p-value, optional effect estimate with CI, direction."""
+    """A comparison of two groups: p-value, optional effect estimate with CI, direction.
+
+    ``kind`` says what is compared: arms (a treatment effect), groups defined by a marker or
+    histology on one treatment (prognostic), or a treatment effect that differs between such
+    groups (predictive). Only a treatment effect has an experimental and a reference side; the
+    others name the group they ``favour``.
+    """
 
     endpoint: str | None = None
     measure: str | None = None
@@ -231,6 +241,20 @@ class Comparison(Record):
     reference: str | None = None
     population: str | None = None
     method: str | None = None
+    kind: str = "treatment-effect"
+    groups: tuple[str, ...] = ()
+    favoured: str | None = None
+    derived: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TimePoint:
+    """When a marker was measured: baseline, or a day/week/month (optionally of a cycle)."""
+
+    baseline: bool = False
+    value: Decimal | None = None
+    unit: str | None = None
+    cycle: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +270,7 @@ class Finding(Record):
     association: str | None = None
     population: str | None = None
     exploratory: bool | None = None
+    measured_at: tuple[TimePoint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +309,7 @@ class Claim(Record):
     studies: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     negated: bool = False
+    direction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,11 +334,12 @@ class TableColumn:
 
 @dataclass(frozen=True, slots=True)
 class TableRowLink:
-    """Which study a table row (named by its first cell) describes."""
+    """Which study (and, when stated, which of its populations) a table row describes."""
 
     trial: str
     study: str
     loc: Loc
+    population: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from kg import model as m
 from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
+from kg.sources.binding import check_numbers_quoted
 from kg.sources.tables import TableError, match_row, parse_table
 
 # Controlled values the evidence files may use; builders map them to ontology individuals.
@@ -37,6 +38,13 @@ STATISTICS = {"median", "rate", "proportion", "count"}
 MEASURES = {"hazard-ratio"}
 P_QUALIFIERS = {"=", "<", "<=", "unstated"}
 DIRECTIONS = {"favours-experimental", "favours-reference", "no-difference"}
+COMPARISON_KINDS = {"treatment-effect", "prognostic", "predictive"}
+CLAIM_DIRECTIONS = {"benefit", "no-benefit", "harm"}
+TIME_UNITS = {"day", "week", "month", "year"}
+# Numbers a record may declare derived instead of quoted, and how each may be derived.
+DERIVABLE = {"value": "count/denominator", "denominator": "size of", "size": "size of",
+             "count": "size of"}
+DERIVED_RE = re.compile(r"^(?:count/denominator|size of (?P<pop>[a-z0-9][a-z0-9.+-]*))$")
 ASSOCIATIONS = {"better", "worse", "none"}
 FINDING_KINDS = {"biomarker", "imaging"}
 CLAIM_KINDS = {"conclusion", "tolerability", "approval", "non-approval", "mechanism", "activity",
@@ -239,6 +247,26 @@ class Node:
         """The supporting quote(s) of a record; at least one is required."""
         return self.strings("quote", required=True)
 
+    def derived(self, allowed: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """Numbers declared derived rather than quoted, checked against the record later.
+
+        ``{value: count/denominator}`` or ``{field: size of <population id>}``.
+        """
+        data = self.get("derived", dict, default={})
+        out = []
+        for key, basis in data.items():
+            if key not in allowed:
+                self.err("derived", f"{key!r} cannot be declared derived here (allowed: "
+                                    f"{', '.join(allowed)})")
+            elif not isinstance(basis, str) or not DERIVED_RE.match(basis):
+                self.err("derived", f"{key}: {basis!r} is not 'count/denominator' or "
+                                    "'size of <population id>'")
+            elif (basis == "count/denominator") != (key == "value"):
+                self.err("derived", f"{key}: {basis!r} does not fit this field")
+            else:
+                out.append((str(key), basis))
+        return tuple(out)
+
     def close(self) -> None:
         """Report keys that no reader asked for: a typo must not be silently ignored."""
         if isinstance(self.data, dict):
@@ -379,6 +407,28 @@ def _check_acyclic(diseases: dict[str, m.Disease], problems: list[str]) -> None:
 # ---------------------------------------------------------------- evidence files
 
 
+def _timepoints(n: Node) -> Iterator[m.TimePoint]:
+    """``measured_at``: ``baseline`` or ``{day|week|month|year: N, cycle: N}`` items."""
+    for item in n.get("measured_at", list, default=[]):
+        if item == "baseline":
+            yield m.TimePoint(baseline=True)
+            continue
+        t = Node(item, n.file, n.problems, f"{n.where}.measured_at")
+        if not t.ok():
+            continue
+        units = [u for u in TIME_UNITS if u in t.data]
+        if len(units) != 1:
+            t.err("measured_at", "give exactly one of day, week, month, year (or 'baseline')")
+            t.seen.update(TIME_UNITS)
+            t.close()
+            continue
+        value = t.number(units[0])
+        cycle = t.integer("cycle")
+        t.close()
+        if value is not None:
+            yield m.TimePoint(value=value, unit=units[0], cycle=cycle)
+
+
 def _dosing(n: Node) -> m.Dosing:
     d = m.Dosing(n.text("intervention", True) or "", n.number("dose"), n.choice("unit", UNITS),
                  n.integer("daily_frequency"), n.number("duration"),
@@ -433,7 +483,8 @@ def _study(n: Node) -> m.Study:
                 p.record_id(), p.quotes(), p.loc, p.text("label", True) or "",
                 p.choice("kind", POPULATION_KINDS, True) or "", p.integer("size"),
                 p.text("parent"), p.text("arm"), p.text("histology"), p.text("biomarker"),
-                p.text("biomarker_status"), p.text("age_group")))
+                p.text("biomarker_status"), p.text("age_group"), p.strings("complement_of"),
+                p.derived(("size",))))
             p.close()
     endpoints = []
     for e in n.children("endpoints"):
@@ -441,7 +492,7 @@ def _study(n: Node) -> m.Study:
             endpoints.append(m.Endpoint(
                 e.record_id(), e.quotes(), e.loc, e.choice("type", ENDPOINT_TYPES, True) or "",
                 bool(e.flag("primary")), e.number("timepoint"), e.choice("timepoint_unit", UNITS),
-                e.text("timepoint_anchor")))
+                e.text("timepoint_anchor"), e.text("marker")))
             e.close()
     results = []
     for r in n.children("results"):
@@ -451,7 +502,7 @@ def _study(n: Node) -> m.Study:
                 r.text("population"), r.choice("statistic", STATISTICS, True) or "",
                 r.number("value"), r.choice("unit", UNITS), r.integer("count"),
                 r.integer("denominator"), r.number("ci_low"), r.number("ci_high"),
-                r.number("ci_level")))
+                r.number("ci_level"), r.derived(("value", "denominator", "count"))))
             r.close()
     comparisons = []
     for c in n.children("comparisons"):
@@ -461,7 +512,10 @@ def _study(n: Node) -> m.Study:
                 c.number("estimate"), c.number("ci_low"), c.number("ci_high"),
                 c.number("ci_level"), c.number("p_value"), c.choice("p_qualifier", P_QUALIFIERS),
                 c.flag("significant"), c.choice("direction", DIRECTIONS), c.text("experimental"),
-                c.text("reference"), c.text("population"), c.text("method")))
+                c.text("reference"), c.text("population"), c.text("method"),
+                c.choice("kind", COMPARISON_KINDS)
+                or ("prognostic" if c.get("groups", list) else "treatment-effect"),
+                c.strings("groups"), c.text("favoured"), c.derived(())))
             c.close()
     findings = []
     for f in n.children("findings"):
@@ -471,7 +525,7 @@ def _study(n: Node) -> m.Study:
                 f.text("label", True) or "", f.text("marker", True) or "",
                 f.text("measurement_time"), f.text("marker_state"), f.strings("endpoints"),
                 f.choice("association", ASSOCIATIONS), f.text("population"),
-                f.flag("exploratory")))
+                f.flag("exploratory"), tuple(_timepoints(f))))
             f.close()
     study = m.Study(
         rid, n.quotes(), n.loc, n.text("label", True) or "",
@@ -514,7 +568,7 @@ def _table(n: Node) -> m.TableSpec:
     for r in n.children("rows", required=True):
         if r.ok():
             links.append(m.TableRowLink(r.text("trial", True) or "", r.text("study", True) or "",
-                                        r.loc))
+                                        r.loc, r.text("population")))
             r.close()
     abbreviations = n.get("abbreviations", dict, default={})
     spec = m.TableSpec(n.record_id(), n.text("caption", True) or "", n.text("end", True) or "",
@@ -558,7 +612,8 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
             claims.append(m.Claim(
                 c.record_id(), c.quotes(), c.loc, c.choice("kind", CLAIM_KINDS, True) or "",
                 c.text("label", True) or "", c.strings("drugs"), c.strings("indications"),
-                c.strings("studies"), c.strings("targets"), bool(c.flag("negated"))))
+                c.strings("studies"), c.strings("targets"), bool(c.flag("negated")),
+                c.choice("direction", CLAIM_DIRECTIONS)))
             c.close()
     contradictions = []
     for c in root.children("contradictions"):
@@ -688,11 +743,19 @@ def _check_study(s: m.Study, ent: m.Entities, study_ids: set[str], interventions
         if p.biomarker is not None:
             need(p.biomarker in ent.biomarkers, p.loc, "biomarker",
                  f"unknown biomarker {p.biomarker!r}")
+        for other in p.complement_of:
+            need(other in pops and other != p.id, p.loc, "complement_of",
+                 f"unknown population {other!r} in study {s.id!r}")
+        _check_derived(p, s, pops, need)
     for e in s.endpoints:
         need(e.timepoint is None or e.timepoint > 0, e.loc, "timepoint",
              f"must be positive, got {e.timepoint}")
         need((e.timepoint is None) == (e.timepoint_unit is None), e.loc, "timepoint_unit",
              "timepoint and timepoint_unit go together")
+        if e.marker is not None:
+            need(e.marker in ent.biomarkers, e.loc, "marker", f"unknown biomarker {e.marker!r}")
+        need(e.type != "biomarker-prevalence" or e.marker is not None, e.loc, "marker",
+             "a biomarker-prevalence endpoint names its marker")
     for r in s.results:
         need(r.endpoint in endpoints, r.loc, "endpoint",
              f"unknown endpoint {r.endpoint!r} in study {s.id!r}")
@@ -705,14 +768,12 @@ def _check_study(s: m.Study, ent: m.Entities, study_ids: set[str], interventions
              "a result needs a value or a count")
         need(r.value is None or r.unit is not None, r.loc, "unit", "a value needs a unit")
         _check_numbers(r, need)
+        _check_derived(r, s, pops, need)
     for c in s.comparisons:
         if c.endpoint is not None:
             need(c.endpoint in endpoints, c.loc, "endpoint",
                  f"unknown endpoint {c.endpoint!r} in study {s.id!r}")
-        for label, g in (("experimental", c.experimental), ("reference", c.reference)):
-            if g is not None:
-                need(g in groups, c.loc, label, f"unknown arm or population {g!r} in study "
-                                                f"{s.id!r}")
+        _check_comparison_sides(c, s.id, arms, pops, need)
         if c.population is not None:
             need(c.population in pops, c.loc, "population",
                  f"unknown population {c.population!r} in study {s.id!r}")
@@ -728,6 +789,55 @@ def _check_study(s: m.Study, ent: m.Entities, study_ids: set[str], interventions
         if fnd.population is not None:
             need(fnd.population in pops, fnd.loc, "population",
                  f"unknown population {fnd.population!r} in study {s.id!r}")
+
+
+def _check_comparison_sides(c: m.Comparison, sid: str, arms: set[str],
+                            pops: dict[str, m.Population],
+                            need: Callable[[bool, m.Loc, str, str], None]) -> None:
+    """A treatment effect compares arms; a prognostic or predictive one names two groups."""
+    for label, g in (("experimental", c.experimental), ("reference", c.reference)):
+        if g is not None:
+            need(g in arms, c.loc, label,
+                 f"unknown arm {g!r} in study {sid!r}" if g not in pops else
+                 f"{g!r} is a population: a comparison of groups of patients defined by a marker "
+                 "or histology is 'kind: prognostic' (or predictive) with 'groups:'")
+    for g in c.groups:
+        need(g in pops, c.loc, "groups", f"unknown population {g!r} in study {sid!r}")
+    if c.kind == "prognostic":
+        need(c.experimental is None and c.reference is None, c.loc, "kind",
+             "a prognostic comparison has groups, not experimental and reference arms")
+    if c.kind == "predictive":
+        need(c.experimental is not None and c.reference is not None, c.loc, "kind",
+             "a predictive comparison contrasts an arm-versus-arm effect between groups")
+    if c.kind != "treatment-effect":
+        need(len(c.groups) in (0, 2), c.loc, "groups", "name the two groups compared")
+        need(c.direction in (None, "no-difference"), c.loc, "direction",
+             f"{c.direction!r} is for treatment effects; say which group did better with "
+             "'favoured:'")
+    else:
+        need(not c.groups, c.loc, "groups", "a treatment effect compares arms (experimental, "
+                                            "reference), not groups")
+    if c.favoured is not None:
+        need(c.favoured in c.groups, c.loc, "favoured", f"{c.favoured!r} is not one of the "
+                                                        "comparison's groups")
+        need(c.direction is None, c.loc, "favoured", "give either favoured or direction")
+
+
+def _check_derived(r: m.Result | m.Population, s: m.Study, pops: dict[str, m.Population],
+                   need: Callable[[bool, m.Loc, str, str], None]) -> None:
+    """A number declared ``size of <population>`` must equal that population's size."""
+    for name, basis in r.derived:
+        value = getattr(r, name, None)
+        need(value is not None, r.loc, "derived", f"{name} is declared derived but not given")
+        if not basis.startswith("size of ") or value is None:
+            continue
+        other = pops.get(basis.removeprefix("size of "))
+        if other is None:
+            need(False, r.loc, "derived", f"{name}: unknown population in {basis!r} in study "
+                                          f"{s.id!r}")
+        else:
+            need(other.size == value, r.loc, name, f"{value} is declared the {basis} but that "
+                                                   f"population's size is {other.size}")
 
 
 def _check_numbers(r: m.Result | m.Comparison, need: Callable[[bool, m.Loc, str, str], None]
@@ -876,6 +986,7 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
             texts[f.document.id] = text
             indexed[f.document.id] = SourceText(text, f.document.page_headers)
     locate_all(files, indexed, problems)
+    check_numbers_quoted(files, problems)
     check_tables(files, indexed, problems)
     if problems:
         raise InputError(problems)

@@ -1,0 +1,97 @@
+"""Read the numbers a text prints, in every form sources print them.
+
+One reader serves every check that compares curated numbers with text: a record's numbers
+against its own quotes at build time, and (``kg audit``) every number of a source against the
+graph. Forms: ``0.60``, ``.60``, ``0·60`` (middle dot), ``−0.5`` (Unicode minus), ``1,234``
+(thousands separators), ``60%``, ranges (``0.55 to 0.87``, ``0.45–0.76``: two numbers, the dash is
+not a minus), ratios (``2:1``), number words (``nine``, ``Seventy-two``), multiplicatives
+(``twice`` daily) and, where asked, zero words (``no`` partial responses).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+WORD_VALUES = {w: i for i, w in enumerate(UNITS)} | {w: 20 + 10 * i for i, w in enumerate(TENS)}
+MULTIPLICATIVES = {"once": 1, "twice": 2, "thrice": 3}
+ZERO_WORDS = {"no", "none", "nil"}
+
+# A minus sign only where it cannot be a range dash: Unicode minus, or a hyphen after a space,
+# an opening bracket or "=" (never right after a digit, as in "0.9-1.7").
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:[.·]\d+)?|[.·]\d+"
+NUMBER_RE = re.compile(
+    rf"(?<![\w.·])(?:(?P<sign>−|(?<=[\s(\[=])-))?(?P<num>{_DIGITS})(?![\w])(?P<pct>\s?%)?")
+WORD_RE = re.compile(
+    rf"\b(?:(?P<tens>{'|'.join(TENS)})(?:[-\s](?P<unit>{'|'.join(UNITS[1:10])}))?"
+    rf"|(?P<small>{'|'.join(UNITS)})|(?P<mult>{'|'.join(MULTIPLICATIVES)})"
+    rf"|(?P<zero>{'|'.join(ZERO_WORDS)}))\b(?P<pct>\s?(?:%|per\s?cent))?",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """One number as a text prints it: its value, where it stands and how it was written."""
+
+    value: Decimal
+    start: int
+    end: int
+    text: str
+    percent: bool = False
+    form: str = "digits"  # digits, word, multiplicative, zero-word
+
+
+def _digits_value(sign: str | None, num: str) -> Decimal:
+    text = num.replace(",", "").replace("·", ".")
+    if text.startswith("."):
+        text = "0" + text
+    value = Decimal(text)
+    return -value if sign else value
+
+
+def iter_numbers(text: str, words: bool = True, zero_words: bool = False) -> Iterator[Printed]:
+    """Every number printed in ``text``, in order of position."""
+    found = [Printed(_digits_value(mt.group("sign"), mt.group("num")), mt.start(), mt.end(),
+                     mt.group(), bool(mt.group("pct"))) for mt in NUMBER_RE.finditer(text)]
+    if words:
+        for mt in WORD_RE.finditer(text):
+            if mt.group("tens"):
+                value = WORD_VALUES[mt.group("tens").lower()]
+                if mt.group("unit"):
+                    value += WORD_VALUES[mt.group("unit").lower()]
+                form = "word"
+            elif mt.group("small"):
+                value, form = WORD_VALUES[mt.group("small").lower()], "word"
+            elif mt.group("mult"):
+                value, form = MULTIPLICATIVES[mt.group("mult").lower()], "multiplicative"
+            elif zero_words:
+                value, form = 0, "zero-word"
+            else:
+                continue
+            found.append(Printed(Decimal(value), mt.start(), mt.end(), mt.group(),
+                                 bool(mt.group("pct")), form))
+    return iter(sorted(found, key=lambda p: p.start))
+
+
+def printed_values(text: str) -> set[Decimal]:
+    """The values a text prints, a percentage also as its fraction (``95%`` gives 95 and 0.95).
+
+    Zero words count: "no partial responses" states a count of 0.
+    """
+    out: set[Decimal] = set()
+    for p in iter_numbers(text, zero_words=True):
+        out.add(p.value)
+        if p.percent:
+            out.add(p.value / 100)
+    return out
+
+
+def is_printed(value: Decimal | int, text: str) -> bool:
+    """Whether ``text`` prints ``value`` in some form (compared by value: ``0.6`` is ``0.60``)."""
+    return Decimal(value) in printed_values(text)
