@@ -310,6 +310,7 @@ class Claim(Record):
     targets: tuple[str, ...] = ()
     negated: bool = False
     direction: str | None = None
+    rests_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

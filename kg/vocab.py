@@ -24,12 +24,14 @@ class KG(DefinedNamespace):
 
     ActionType: URIRef
     ActivityClaim: URIRef
+    AddOnToBackbone: URIRef
     Analysed: URIRef
     ApprovalClaim: URIRef
     Arm: URIRef
     AssociationDirection: URIRef
     AttributeValueDiffers: URIRef
     BackgroundClaim: URIRef
+    Baseline: URIRef
     BetterOutcome: URIRef
     Biomarker: URIRef
     BiomarkerFinding: URIRef
@@ -38,13 +40,18 @@ class KG(DefinedNamespace):
     Claim: URIRef
     ClaimKind: URIRef
     ClinicalTrial: URIRef
+    CombinationRegimen: URIRef
     Comparison: URIRef
+    ComparisonKind: URIRef
+    ComputedFromCountAndDenominator: URIRef
     ConclusionClaim: URIRef
     ConflictReason: URIRef
     Contradiction: URIRef
     CrossCheck: URIRef
     CuratedMapping: URIRef
     Day: URIRef
+    Derivation: URIRef
+    DerivationMethod: URIRef
     Disease: URIRef
     DiseaseControlRate: URIRef
     Document: URIRef
@@ -83,6 +90,7 @@ class KG(DefinedNamespace):
     MappingStatus: URIRef
     MechanismClaim: URIRef
     Milligram: URIRef
+    Monotherapy: URIRef
     Month: URIRef
     NoAssociation: URIRef
     NoBenefit: URIRef
@@ -108,7 +116,9 @@ class KG(DefinedNamespace):
     PopulationKind: URIRef
     PreclinicalLevel: URIRef
     PreclinicalStudy: URIRef
+    PredictiveComparison: URIRef
     Pretreated: URIRef
+    PrognosticComparison: URIRef
     ProgressionFreeSurvival: URIRef
     ProgressionFreeSurvivalRate: URIRef
     ProgressiveDisease: URIRef
@@ -127,16 +137,21 @@ class KG(DefinedNamespace):
     StudyPhase: URIRef
     Subgroup: URIRef
     SubgroupLevel: URIRef
+    SubstitutionOnBackbone: URIRef
     SubstudyAnalysis: URIRef
     SupportsBenefit: URIRef
     SurvivalRate: URIRef
     Table: URIRef
     TableCell: URIRef
     TableRow: URIRef
+    TakenFromPopulationSize: URIRef
     TargetFamily: URIRef
+    TherapyRole: URIRef
     ThirdLine: URIRef
+    TimePoint: URIRef
     TolerabilityClaim: URIRef
     Toxicity: URIRef
+    TreatmentEffect: URIRef
     Unit: URIRef
     Verified: URIRef
     VerifiedWeak: URIRef
@@ -156,6 +171,7 @@ class KG(DefinedNamespace):
     articleNumber: URIRef
     associatedEndpoint: URIRef
     associationDirection: URIRef
+    backboneDrug: URIRef
     biomarkerDriven: URIRef
     biomarkerStatus: URIRef
     blinding: URIRef
@@ -168,6 +184,8 @@ class KG(DefinedNamespace):
     ciLow: URIRef
     claimKind: URIRef
     column: URIRef
+    comparisonKind: URIRef
+    complementOf: URIRef
     conflictAttribute: URIRef
     conflictNote: URIRef
     conflictReason: URIRef
@@ -176,9 +194,13 @@ class KG(DefinedNamespace):
     curatedQuote: URIRef
     curationNote: URIRef
     curie: URIRef
+    cycle: URIRef
     dailyFrequency: URIRef
     definedByBiomarker: URIRef
     denominator: URIRef
+    derivationMethod: URIRef
+    derivedAttribute: URIRef
+    derivedFrom: URIRef
     describedIn: URIRef
     describesStudy: URIRef
     detectedBy: URIRef
@@ -189,6 +211,7 @@ class KG(DefinedNamespace):
     doseUnit: URIRef
     doseValue: URIRef
     drug: URIRef
+    drugUnderTest: URIRef
     durationUnit: URIRef
     durationValue: URIRef
     encodedBy: URIRef
@@ -202,11 +225,14 @@ class KG(DefinedNamespace):
     evidenceLevel: URIRef
     experimentalGroup: URIRef
     exploratory: URIRef
+    favouredGroup: URIRef
+    firstGroup: URIRef
     gene: URIRef
     hasArm: URIRef
     hasCell: URIRef
     hasComparison: URIRef
     hasComponent: URIRef
+    hasDerivation: URIRef
     hasDosing: URIRef
     hasEndpoint: URIRef
     hasEvidence: URIRef
@@ -227,12 +253,14 @@ class KG(DefinedNamespace):
     issue: URIRef
     journal: URIRef
     keyword: URIRef
+    levelFrom: URIRef
     lineOfTherapy: URIRef
     mappingEvidence: URIRef
     mappingStatus: URIRef
     marker: URIRef
     markerState: URIRef
     measure: URIRef
+    measuredAt: URIRef
     measurementTime: URIRef
     method: URIRef
     multicentre: URIRef
@@ -252,8 +280,10 @@ class KG(DefinedNamespace):
     randomisedDiscontinuation: URIRef
     referenceGroup: URIRef
     referenceNumber: URIRef
+    referenceRegimen: URIRef
     regimen: URIRef
     scheduleText: URIRef
+    secondGroup: URIRef
     sentenceIndex: URIRef
     sha256: URIRef
     significanceBasis: URIRef
@@ -276,10 +306,14 @@ class KG(DefinedNamespace):
     targets: URIRef
     terminatedEarly: URIRef
     terminationReason: URIRef
+    testedAs: URIRef
     text: URIRef
+    therapyUnderTest: URIRef
     timePointAnchor: URIRef
     timePointUnit: URIRef
     timePointValue: URIRef
+    timeUnit: URIRef
+    timeValue: URIRef
     treats: URIRef
     unit: URIRef
     usesRegimen: URIRef

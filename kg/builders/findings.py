@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from kg import model as m
 from kg.builders import iris
-from kg.builders.base import BuildInput, Quad, builder
-from kg.builders.terms import ASSOCIATION, ENDPOINT_TYPE, FINDING_CLASS
+from kg.builders.base import BuildInput, Quad, builder, dec
+from kg.builders.terms import ASSOCIATION, ENDPOINT_TYPE, FINDING_CLASS, UNIT
 from kg.vocab import KG
+
+
+def _timepoint(node: URIRef, t: m.TimePoint, g: str) -> Iterator[Quad]:
+    """A typed measurement time: baseline, or value and unit (and cycle) on its own node."""
+    if t.baseline:
+        yield Quad(node, KG.measuredAt, KG.Baseline, g)
+        return
+    key = f"{t.unit}-{t.value}" + (f"-cycle-{t.cycle}" if t.cycle is not None else "")
+    tp = URIRef(f"{node}/time/{key}")
+    yield Quad(node, KG.measuredAt, tp, g)
+    yield Quad(tp, RDF.type, KG.TimePoint, g)
+    cycle = f" of cycle {t.cycle}" if t.cycle is not None else ""
+    yield Quad(tp, RDFS.label, Literal(f"{t.unit} {t.value}{cycle}"), g)
+    yield Quad(tp, KG.timeValue, dec(t.value), g)  # type: ignore[arg-type]
+    yield Quad(tp, KG.timeUnit, UNIT[t.unit], g)  # type: ignore[index]
+    if t.cycle is not None:
+        yield Quad(tp, KG.cycle, Literal(t.cycle), g)
 
 
 @builder("findings", "biomarker and imaging findings with timing, outcome and direction")
@@ -27,6 +45,8 @@ def iter_findings(inp: BuildInput) -> Iterator[Quad]:
                 yield Quad(node, KG.marker, iris.biomarker(fd.marker), g)
                 if fd.measurement_time:
                     yield Quad(node, KG.measurementTime, Literal(fd.measurement_time), g)
+                for t in fd.measured_at:
+                    yield from _timepoint(node, t, g)
                 if fd.marker_state:
                     yield Quad(node, KG.markerState, Literal(fd.marker_state), g)
                 for ep in fd.endpoints:

@@ -16,8 +16,8 @@ from rdflib.namespace import RDF, RDFS
 from kg import model as m
 from kg.builders import iris
 from kg.builders.base import BuildInput, Quad, builder, dec
-from kg.builders.studies import endpoint_label
-from kg.builders.terms import DIRECTION, MEASURE, P_QUALIFIER, UNIT, UNIT_SYMBOL
+from kg.builders.studies import derivations, endpoint_label
+from kg.builders.terms import COMPARISON_KIND, DIRECTION, MEASURE, P_QUALIFIER, UNIT, UNIT_SYMBOL
 from kg.vocab import KG
 
 ALPHA = Decimal("0.05")
@@ -37,7 +37,13 @@ def significance(c: m.Comparison) -> tuple[bool, str] | None:
 
 
 def direction(c: m.Comparison) -> tuple[str, str] | None:
-    """Which group a comparison favours, and on what basis; None if nothing tells."""
+    """Which arm a treatment comparison favours, and on what basis; None if nothing tells.
+
+    Only treatment effects have an experimental and a reference side: a prognostic or
+    predictive comparison has no direction in this sense (see ``favoured``).
+    """
+    if c.kind != "treatment-effect":
+        return None
     if c.direction is not None:
         return c.direction, "stated"
     sig = significance(c)
@@ -46,6 +52,25 @@ def direction(c: m.Comparison) -> tuple[str, str] | None:
             return "no-difference", "not significant"
         return ("favours-experimental" if c.estimate < 1 else "favours-reference",
                 "hazard ratio below or above 1")
+    return None
+
+
+def favoured(c: m.Comparison) -> tuple[str | None, str] | None:
+    """For a prognostic or predictive comparison: the group that did better (None: neither).
+
+    Stated by the source, or read from a significant hazard ratio (below 1: the first group).
+    """
+    if c.kind == "treatment-effect":
+        return None
+    if c.favoured is not None:
+        return c.favoured, "stated"
+    if c.direction == "no-difference":
+        return None, "stated"
+    sig = significance(c)
+    if c.measure == "hazard-ratio" and c.estimate is not None and sig and len(c.groups) == 2:
+        if not sig[0]:
+            return None, "not significant"
+        return (c.groups[0] if c.estimate < 1 else c.groups[1]), "hazard ratio below or above 1"
     return None
 
 
@@ -100,6 +125,9 @@ def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
     if r.denominator is not None:
         yield Quad(node, KG.denominator, Literal(r.denominator), g)
     yield from _ci(node, r, g)
+    if endpoint.marker:
+        yield Quad(node, KG.marker, iris.biomarker(endpoint.marker), g)
+    yield from derivations(s, r, node, g)
     yield from inp.evidence(g, r, node)
 
 
@@ -112,8 +140,11 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
         endpoint = next(e for e in s.endpoints if e.id == c.endpoint)
         parts.append(endpoint_label(endpoint))
         yield Quad(node, KG.endpoint, iris.study_part(s.id, "endpoint", c.endpoint), g)
-    if c.experimental and c.reference:
-        parts.append(f"{_group_label(s, c.experimental)} vs {_group_label(s, c.reference)}")
+    sides = (c.experimental, c.reference) if c.kind == "treatment-effect" else c.groups
+    if len(sides) == 2 and all(sides):
+        parts.append(f"{_group_label(s, sides[0])} vs {_group_label(s, sides[1])}")
+    if c.population and c.population not in sides:
+        parts.append(f"in {_group_label(s, c.population)}")
     if c.measure and c.estimate is not None:
         text = f"HR {c.estimate}" if c.measure == "hazard-ratio" else f"{c.measure} {c.estimate}"
         if c.ci_low is not None:
@@ -122,7 +153,18 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
     if c.p_value is not None:
         sign = {"=": "=", "<": "<", "<=": "≤", "unstated": ""}[c.p_qualifier or "="]
         parts.append(f"p{sign}{c.p_value}" if sign else f"p {c.p_value}")
-    yield Quad(node, RDFS.label, Literal(f"{s.label}: {', '.join(parts)}"), g)
+    yield Quad(node, RDFS.label, Literal(f"{s.label}: {', '.join(parts) or 'comparison'}"), g)
+    yield Quad(node, KG.comparisonKind, COMPARISON_KIND[c.kind], g)
+    if len(c.groups) == 2:
+        yield Quad(node, KG.firstGroup, _group(s, c.groups[0]), g)
+        yield Quad(node, KG.secondGroup, _group(s, c.groups[1]), g)
+    fav = favoured(c)
+    if fav is not None:
+        if fav[0] is None:
+            yield Quad(node, KG.direction, KG.NoDifference, g)
+        else:
+            yield Quad(node, KG.favouredGroup, _group(s, fav[0]), g)
+        yield Quad(node, KG.directionBasis, Literal(fav[1]), g)
     if c.experimental:
         yield Quad(node, KG.experimentalGroup, _group(s, c.experimental), g)
     if c.reference:

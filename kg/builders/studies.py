@@ -130,9 +130,34 @@ def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterato
     if p.arm:
         yield Quad(node, KG.inArm, iris.study_part(s.id, "arm", p.arm), g)
     yield from population_context(node, p, g)
+    for other in p.complement_of:
+        yield Quad(node, KG.complementOf, iris.study_part(s.id, "population", other), g)
     if p.age_group:
         yield Quad(node, KG.ageGroup, Literal(p.age_group), g)
+    yield from derivations(s, p, node, g)
     yield from inp.evidence(g, p, node)
+
+
+DERIVED_PROPERTY = {"value": KG.value, "count": KG.count, "denominator": KG.denominator,
+                    "size": KG.size}
+
+
+def derivations(s: m.Study, r: m.Result | m.Population, node: URIRef, g: str
+                ) -> Iterator[Quad]:
+    """Say how each number the source does not print was obtained, and from what."""
+    for name, basis in r.derived:
+        d = URIRef(f"{node}/derived/{name}")
+        yield Quad(node, KG.hasDerivation, d, g)
+        yield Quad(d, RDF.type, KG.Derivation, g)
+        yield Quad(d, RDFS.label, Literal(f"{name}: {basis}"), g)
+        yield Quad(d, KG.derivedAttribute, DERIVED_PROPERTY[name], g)
+        if basis == "count/denominator":
+            yield Quad(d, KG.derivationMethod, KG.ComputedFromCountAndDenominator, g)
+            yield Quad(d, KG.derivedFrom, node, g)
+        else:
+            yield Quad(d, KG.derivationMethod, KG.TakenFromPopulationSize, g)
+            pop = basis.removeprefix("size of ")
+            yield Quad(d, KG.derivedFrom, iris.study_part(s.id, "population", pop), g)
 
 
 def _endpoint(inp: BuildInput, s: m.Study, e: m.Endpoint, g: str) -> Iterator[Quad]:
@@ -148,6 +173,8 @@ def _endpoint(inp: BuildInput, s: m.Study, e: m.Endpoint, g: str) -> Iterator[Qu
         yield Quad(node, KG.timePointUnit, UNIT[e.timepoint_unit], g)
     if e.timepoint_anchor:
         yield Quad(node, KG.timePointAnchor, Literal(e.timepoint_anchor), g)
+    if e.marker:
+        yield Quad(node, KG.marker, iris.biomarker(e.marker), g)
     yield from inp.evidence(g, e, node)
 
 

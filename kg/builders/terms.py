@@ -35,6 +35,10 @@ P_QUALIFIER = {"=": KG.Equal, "<": KG.LessThan, "<=": KG.LessThanOrEqual,
                "unstated": KG.QualifierUnstated}
 DIRECTION = {"favours-experimental": KG.FavoursExperimental,
              "favours-reference": KG.FavoursReference, "no-difference": KG.NoDifference}
+COMPARISON_KIND = {"treatment-effect": KG.TreatmentEffect, "prognostic": KG.PrognosticComparison,
+                   "predictive": KG.PredictiveComparison}
+THERAPY_ROLE = {"monotherapy": KG.Monotherapy, "add-on": KG.AddOnToBackbone,
+                "combination": KG.CombinationRegimen, "substitution": KG.SubstitutionOnBackbone}
 ASSOCIATION = {"better": KG.BetterOutcome, "worse": KG.WorseOutcome, "none": KG.NoAssociation}
 FINDING_CLASS = {"biomarker": KG.BiomarkerFinding, "imaging": KG.ImagingFinding}
 CLAIM_KIND = {"conclusion": KG.ConclusionClaim, "tolerability": KG.TolerabilityClaim,

@@ -613,7 +613,7 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
                 c.record_id(), c.quotes(), c.loc, c.choice("kind", CLAIM_KINDS, True) or "",
                 c.text("label", True) or "", c.strings("drugs"), c.strings("indications"),
                 c.strings("studies"), c.strings("targets"), bool(c.flag("negated")),
-                c.choice("direction", CLAIM_DIRECTIONS)))
+                c.choice("direction", CLAIM_DIRECTIONS), c.strings("rests_on")))
             c.close()
     contradictions = []
     for c in root.children("contradictions"):
@@ -641,8 +641,10 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
 def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: list[str]) -> None:
     """Check that every reference resolves and every number is possible."""
     all_ids: dict[str, m.Loc] = {}
+    all_records: dict[str, m.Record] = {}
     for f in files:
         for full_id, rec in f.iter_records():
+            all_records.setdefault(full_id, rec)
             if full_id in all_ids:
                 problems.append(f"{rec.loc.at('id')}: id: duplicate id {full_id!r} (first at "
                                 f"{all_ids[full_id]})")
@@ -681,6 +683,12 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
             for d in c.targets:
                 need(ent.target_or_family(d) is not None, c.loc, "targets",
                      f"unknown target {d!r}")
+            for r in c.rests_on:
+                rec = all_records.get(r)
+                need(isinstance(rec, (m.Result, m.Comparison)), c.loc, "rests_on",
+                     f"{r!r} is not a result or comparison (write study-id/record-id)")
+                need(r.split("/", 1)[0] in c.studies, c.loc, "rests_on",
+                     f"{r!r} belongs to a study the claim does not name under 'studies'")
         for t in f.tables:
             for link in t.rows:
                 need(link.study in study_ids, link.loc, "study", f"unknown study {link.study!r}")
@@ -699,7 +707,6 @@ def _check_study(s: m.Study, ent: m.Entities, study_ids: set[str], interventions
     arms = {a.id for a in s.arms}
     pops = {p.id: p for p in s.populations}
     endpoints = {e.id for e in s.endpoints}
-    groups = arms | set(pops)
     if s.part_of is not None:
         need(s.part_of in study_ids and s.part_of != s.id, s.loc, "part_of",
              f"unknown study {s.part_of!r}")
