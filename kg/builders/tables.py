@@ -37,6 +37,7 @@ class LinkedRow:
     spec: m.TableSpec
     row: Row
     study: m.Study
+    population: str | None = None  # "study/population" the curator says the row describes
 
     @property
     def node(self) -> URIRef:
@@ -58,7 +59,10 @@ def iter_linked_rows(inp: BuildInput) -> Iterator[LinkedRow]:
             for link in spec.rows:
                 row = match_row(rows, link.trial, spec.label_column)
                 if row is not None:
-                    yield LinkedRow(f.document.id, spec, row, studies[link.study])
+                    pop = link.population
+                    if pop is not None and "/" not in pop:
+                        pop = f"{link.study}/{pop}"
+                    yield LinkedRow(f.document.id, spec, row, studies[link.study], pop)
 
 
 def table_phases(inp: BuildInput) -> dict[str, set[str]]:
@@ -133,6 +137,10 @@ def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
     study = iris.study(s.id)
     checker = _Checker(lr, g)
     abbreviations = dict(lr.spec.abbreviations)
+    row_pop: URIRef | None = None  # the population the row's N describes
+    if lr.population is not None:
+        sid, pid = lr.population.split("/", 1)
+        row_pop = iris.study_part(sid, "population", pid)
     for column in lr.spec.columns:
         cell = lr.row.cell(column.key)
         if cell is None:
@@ -158,7 +166,10 @@ def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
                 yield Quad(node, RDF.type, KG.Population, g)
                 yield Quad(node, KG.populationKind, POPULATION_KIND["enrolled"], g)
                 yield Quad(node, KG.size, Literal(size), g)
+                row_pop = row_pop or node
             for p in stated:
+                if p.size == size:
+                    row_pop = row_pop or iris.study_part(s.id, "population", p.id)
                 yield from checker.check(cell, column, iris.study_part(s.id, "population", p.id),
                                          p.size == size, "kg:size", f"N = {p.size}")
                 break
@@ -194,14 +205,24 @@ def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
             yield Quad(result, KG.statistic, Literal("proportion"), g)
             yield Quad(result, KG.value, dec(value), g)
             yield Quad(result, KG.unit, KG.Percent, g)
+            if lr.spec.biomarker is not None:
+                yield Quad(endpoint, KG.marker, iris.biomarker(lr.spec.biomarker), g)
+                yield Quad(result, KG.marker, iris.biomarker(lr.spec.biomarker), g)
+            prose_pop = None
             for r in s.results:
                 ep = next(e for e in s.endpoints if e.id == r.endpoint)
                 if ep.type == "biomarker-prevalence" and r.count is not None and r.denominator:
+                    if r.population is not None:
+                        prose_pop = iris.study_part(s.id, "population", r.population)
                     prose = Decimal(100 * r.count) / Decimal(r.denominator)
                     yield from checker.check(cell, column, iris.study_part(s.id, "result", r.id),
                                              abs(prose - value) < 1, "kg:value",
                                              f"{r.count}/{r.denominator} = {prose:.1f}%")
                     break
+            # the curator's word first, then the population the prose states it for, then N's
+            pop = (row_pop if lr.population is not None else None) or prose_pop or row_pop
+            if pop is not None:
+                yield Quad(result, KG.population, pop, g)
         elif column.role in {"response", "survival"} and text.lower() in ANSWERS:
             if lr.spec.biomarker is None:
                 continue

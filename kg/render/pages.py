@@ -126,20 +126,31 @@ def write_lib(out: Path) -> None:
 
 
 def hazard_ratios(g: Graph) -> list[dict]:
-    """Every hazard ratio with what the forest plot and its table show."""
+    """Every hazard ratio with what the forest plots and their tables show.
+
+    ``kind`` is ``treatment`` for arm-versus-arm effects and ``biomarker`` for comparisons of
+    marker- or histology-defined groups, whose two groups stand in ``experimental`` and
+    ``reference`` only as first and second group (neither is experimental).
+    """
     rows = []
     for c in sorted(g.subjects(KG.measure, KG.HazardRatio)):
         study = next(g.subjects(KG.hasComparison, c))
         ep = g.value(c, KG.endpoint)
         q = g.value(c, KG.pValueQualifier)
+        treatment = g.value(c, KG.comparisonKind) in (KG.TreatmentEffect, None)
+        first = KG.experimentalGroup if treatment else KG.firstGroup
+        second = KG.referenceGroup if treatment else KG.secondGroup
+        favoured = g.value(c, KG.favouredGroup)
         rows.append({
             "iri": str(c), "study": label_of(g, study),
+            "kind": "treatment" if treatment else "biomarker",
+            "favours": label_of(g, favoured).split(": ")[-1] if favoured is not None else "",
             "acronym": str(g.value(study, KG.acronym) or ""),
             "refs": ",".join(sorted(str(r) for r in g.objects(study, KG.referenceNumber))),
             "endpoint": label_of(g, g.value(ep, KG.endpointType)) if ep else "",
             "population": label_of(g, g.value(c, KG.population)) if g.value(c, KG.population)
-            else "", "experimental": label_of(g, g.value(c, KG.experimentalGroup)),
-            "reference": label_of(g, g.value(c, KG.referenceGroup)),
+            else "", "experimental": label_of(g, g.value(c, first)),
+            "reference": label_of(g, g.value(c, second)),
             "estimate": float(g.value(c, KG.estimate)),
             "text": {k: str(g.value(c, prop)) for k, prop in (("estimate", KG.estimate),
                      ("low", KG.ciLow), ("high", KG.ciHigh)) if g.value(c, prop) is not None},
@@ -151,8 +162,16 @@ def hazard_ratios(g: Graph) -> list[dict]:
     return sorted(rows, key=lambda r: (r["study"], r["endpoint"], r["population"]))
 
 
-def forest_svg(rows: list[dict]) -> str:
-    """A forest plot (log scale) of hazard ratios as SVG, one ``g.hr-row`` per estimate."""
+AXIS_LABELS = {"treatment": ("← favours experimental", "favours reference →"),
+               "biomarker": ("← lower hazard in first group", "lower hazard in second group →")}
+
+
+def forest_svg(rows: list[dict], kind: str = "treatment") -> str:
+    """A forest plot (log scale) of hazard ratios as SVG, one ``g.hr-row`` per estimate.
+
+    Treatment effects and biomarker (prognostic) estimates get separate plots, each with axis
+    labels that fit what a hazard ratio below 1 means for it.
+    """
     left, plot, right, top, step = 470, 300, 200, 30, 24
     lo, hi = math.log(0.1), math.log(5)
 
@@ -161,7 +180,8 @@ def forest_svg(rows: list[dict]) -> str:
         return left + (math.log(v) - lo) / (hi - lo) * plot
 
     height = top + step * len(rows) + 40
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="forest" width="{left + plot + right}" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="forest" data-kind="{kind}" '
+           f'width="{left + plot + right}" '
            f'height="{height}" font-family="system-ui, sans-serif" font-size="12">',
            f'<line x1="{x(1):.1f}" y1="{top - 10}" x2="{x(1):.1f}" y2="{height - 30}" '
            'stroke="#444" stroke-dasharray="4 3"/>']
@@ -191,8 +211,9 @@ def forest_svg(rows: list[dict]) -> str:
         out.append(f'<line x1="{x(tick):.1f}" y1="{axis_y}" x2="{x(tick):.1f}" '
                    f'y2="{axis_y + 5}" stroke="#444"/><text x="{x(tick) - 8:.1f}" '
                    f'y="{axis_y + 18}">{tick:g}</text>')
-    out.append(f'<text x="{left}" y="{top - 14}">← favours experimental</text>'
-               f'<text x="{x(1) + 6:.1f}" y="{top - 14}">favours reference →</text>')
+    lower, higher = AXIS_LABELS[kind]
+    out.append(f'<text x="{left}" y="{top - 14}">{lower}</text>'
+               f'<text x="{x(1) + 6:.1f}" y="{top - 14}">{higher}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -249,34 +270,54 @@ def outcomes_table(g: Graph) -> str:
 
 
 def evidence_table(g: Graph) -> str:
-    """Drug-indication summary: best level, directions, number of graded items."""
+    """What was tested in which indication: best level, directions, number of graded items.
+
+    Rows are the therapy under test (a drug, or a combination tested as a whole); backbone
+    drugs given in both compared arms never get a row from that comparison.
+    """
     pairs: dict[tuple[str, str], dict] = {}
     for item in g.subjects(RDF.type, KG.DrugIndicationEvidence):
         ind = label_of(g, g.value(item, KG.aboutIndication))
         lev = g.value(item, KG.evidenceLevel)
         d = g.value(item, KG.evidenceDirection)
-        for drug in g.objects(item, KG.drug):
-            e = pairs.setdefault((label_of(g, drug), ind), {"best": 99, "dirs": set(), "n": 0})
-            e["best"] = min(e["best"], LEVEL_ORDER.index(lev) if lev in LEVEL_ORDER else 98)
-            if d is not None:
-                e["dirs"].add(label_of(g, d))
-            e["n"] += 1
-    rows = [[drug, ind, label_of(g, LEVEL_ORDER[e["best"]]), ", ".join(sorted(e["dirs"])),
-             str(e["n"])] for (drug, ind), e in sorted(pairs.items())]
-    return _table(["drug", "indication", "best level", "directions", "items"], rows)
+        therapy = label_of(g, g.value(item, KG.therapyUnderTest))
+        e = pairs.setdefault((therapy, ind), {"best": 99, "dirs": set(), "n": 0, "as": set()})
+        e["best"] = min(e["best"], LEVEL_ORDER.index(lev) if lev in LEVEL_ORDER else 98)
+        if d is not None:
+            e["dirs"].add(label_of(g, d))
+        e["as"].add(label_of(g, g.value(item, KG.testedAs)))
+        e["n"] += 1
+    rows = [[therapy, ", ".join(sorted(e["as"])), ind, label_of(g, LEVEL_ORDER[e["best"]]),
+             ", ".join(sorted(e["dirs"])), str(e["n"])]
+            for (therapy, ind), e in sorted(pairs.items())]
+    return _table(["therapy under test", "tested as", "indication", "best level", "directions",
+                   "items"], rows)
 
 
 def write_report(g: Graph, path: Path) -> int:
     """The report page; returns the number of forest-plot rows."""
     hrs = hazard_ratios(g)
-    hr_rows = [[r["study"], r["endpoint"], r["population"].split(": ")[-1], r["experimental"]
-                .split(": ")[-1], r["reference"].split(": ")[-1], r["text"]["estimate"],
-                f"{r['text']['low']}–{r['text']['high']}" if "low" in r["text"] else "", r["p"]]
-               for r in hrs]
+    treatment = [r for r in hrs if r["kind"] == "treatment"]
+    marker = [r for r in hrs if r["kind"] == "biomarker"]
+
+    def hr_rows(rows: list[dict]) -> list[list[str]]:
+        return [[r["study"], r["endpoint"], r["population"].split(": ")[-1],
+                 r["experimental"].split(": ")[-1], r["reference"].split(": ")[-1],
+                 r["text"]["estimate"],
+                 f"{r['text']['low']}–{r['text']['high']}" if "low" in r["text"] else "", r["p"]]
+                + ([r["favours"]] if r["kind"] == "biomarker" else []) for r in rows]
+
     body = Markup(  # noqa: S704 - every inserted value is escaped by _table/forest_svg
-        f"<h2>Hazard ratios ({len(hrs)})</h2>{forest_svg(hrs)}"
+        f"<h2>Treatment effects: hazard ratios ({len(treatment)})</h2>"
+        + forest_svg(treatment, "treatment")
         + _table(["study", "endpoint", "population", "experimental", "reference", "HR", "95% CI",
-                  "p"], hr_rows)
+                  "p"], hr_rows(treatment))
+        + f"<h2>Prognostic and biomarker estimates: hazard ratios ({len(marker)})</h2>"
+        "<p>Groups defined by a marker or histology on the same treatment: which group did "
+        "better, not what a treatment does.</p>"
+        + forest_svg(marker, "biomarker")
+        + _table(["study", "endpoint", "population", "first group", "second group", "HR",
+                  "95% CI", "p", "better in"], hr_rows(marker))
         + "<h2>Drug–indication evidence</h2>" + evidence_table(g)
         + "<h2>Studies</h2>" + studies_table(g)
         + "<h2>Outcome results</h2>" + outcomes_table(g))

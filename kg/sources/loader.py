@@ -692,6 +692,12 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
         for t in f.tables:
             for link in t.rows:
                 need(link.study in study_ids, link.loc, "study", f"unknown study {link.study!r}")
+                if link.population is not None:
+                    full = link.population if "/" in link.population else \
+                        f"{link.study}/{link.population}"
+                    need(isinstance(all_records.get(full), m.Population), link.loc, "population",
+                         f"unknown population {link.population!r} (a population id of the "
+                         "linked study, or study-id/population-id)")
             if t.biomarker is not None:
                 need(t.biomarker in ent.biomarkers, t.loc, "biomarker",
                      f"unknown biomarker {t.biomarker!r}")
