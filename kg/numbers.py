@@ -28,11 +28,13 @@ ZERO_WORDS = {"no", "none", "nil"}
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:[.·]\d+)?|[.·]\d+"
 NUMBER_RE = re.compile(
     rf"(?<![\w.·])(?:(?P<sign>−|(?<=[\s(\[=])-))?(?P<num>{_DIGITS})(?![\w])(?P<pct>\s?%)?")
-WORD_RE = re.compile(
-    rf"\b(?:(?P<tens>{'|'.join(TENS)})(?:[-\s](?P<unit>{'|'.join(UNITS[1:10])}))?"
-    rf"|(?P<small>{'|'.join(UNITS)})|(?P<mult>{'|'.join(MULTIPLICATIVES)})"
-    rf"|(?P<zero>{'|'.join(ZERO_WORDS)}))\b(?P<pct>\s?(?:%|per\s?cent))?",
-    re.IGNORECASE)
+SCALES = {"hundred": 100, "thousand": 1000}
+_WORD = "|".join([*TENS, *UNITS, *SCALES, *MULTIPLICATIVES, *ZERO_WORDS])
+# a run of number words: "Seventy-two", "three hundred and twelve"; "and" only after a scale
+WORD_RUN_RE = re.compile(
+    rf"\b(?:{_WORD})(?:(?:[\s-]+|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)(?:{_WORD}))*\b"
+    r"(?P<pct>\s?(?:%|per\s?cent))?", re.IGNORECASE)
+TOKEN_RE = re.compile(rf"\b(?:{_WORD})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,27 +57,65 @@ def _digits_value(sign: str | None, num: str) -> Decimal:
     return -value if sign else value
 
 
+def _word_numbers(mt: re.Match[str], zero_words: bool) -> Iterator[Printed]:
+    """The numbers of one run of number words, split where the words stop forming one number.
+
+    "three hundred and twelve" is 312; "one two" is 1 and 2; "twice" is 2; "no" is 0 (only
+    where zero words are asked for).
+    """
+    pct = bool(mt.group("pct"))
+    words_end = mt.end() - len(mt.group("pct") or "")  # a "%" belongs to the last number only
+    total = current = 0
+    start = end = None
+    last = ""  # kind of the previous word: unit, teen, tens, scale
+
+    def flush() -> Iterator[Printed]:
+        if start is not None:
+            yield Printed(Decimal(total + current), start, end, text[start:end],
+                          pct and end == words_end, "word")
+
+    text = mt.string
+    for tok in TOKEN_RE.finditer(mt.group()):
+        word = tok.group().lower()
+        pos, stop = mt.start() + tok.start(), mt.start() + tok.end()
+        if word in MULTIPLICATIVES or word in ZERO_WORDS:
+            yield from flush()
+            total = current = 0
+            start, last = None, ""
+            if word in MULTIPLICATIVES:
+                yield Printed(Decimal(MULTIPLICATIVES[word]), pos, stop, tok.group(), pct,
+                              "multiplicative")
+            elif zero_words:
+                yield Printed(Decimal(0), pos, stop, tok.group(), pct, "zero-word")
+            continue
+        kind = ("scale" if word in SCALES else "tens" if word in TENS else
+                "unit" if WORD_VALUES[word] < 10 else "teen")
+        joins = (start is not None and
+                 ((kind == "unit" and last in {"tens", "scale"}) or
+                  (kind in {"teen", "tens"} and last == "scale") or
+                  (kind == "scale" and last in {"unit", "teen", "tens"})))
+        if not joins:
+            yield from flush()
+            total = current = 0
+            start = pos
+        if kind == "scale":
+            if SCALES[word] == 1000:
+                total, current = (total + current) * 1000, 0
+            else:
+                current *= 100
+        else:
+            current += WORD_VALUES[word]
+        end, last = stop, kind
+    yield from flush()
+
+
 def iter_numbers(text: str, words: bool = True, zero_words: bool = False) -> Iterator[Printed]:
     """Every number printed in ``text``, in order of position."""
     found = [Printed(_digits_value(mt.group("sign"), mt.group("num")), mt.start(), mt.end(),
                      mt.group(), bool(mt.group("pct"))) for mt in NUMBER_RE.finditer(text)]
     if words:
-        for mt in WORD_RE.finditer(text):
-            if mt.group("tens"):
-                value = WORD_VALUES[mt.group("tens").lower()]
-                if mt.group("unit"):
-                    value += WORD_VALUES[mt.group("unit").lower()]
-                form = "word"
-            elif mt.group("small"):
-                value, form = WORD_VALUES[mt.group("small").lower()], "word"
-            elif mt.group("mult"):
-                value, form = MULTIPLICATIVES[mt.group("mult").lower()], "multiplicative"
-            elif zero_words:
-                value, form = 0, "zero-word"
-            else:
-                continue
-            found.append(Printed(Decimal(value), mt.start(), mt.end(), mt.group(),
-                                 bool(mt.group("pct")), form))
+        for mt in WORD_RUN_RE.finditer(text):
+            found.extend(_word_numbers(mt, zero_words))
     return iter(sorted(found, key=lambda p: p.start))
 
 

@@ -1,7 +1,7 @@
 """Every generated page in real headless Chromium, from file://, with the network blocked.
 
 Asserts: no console errors, zero external requests, as many nodes drawn as the projection has,
-clicking a study node shows its evidence quote, the search box finds VEGFR2, the forest plot has
+clicking a study node shows its evidence quote, the search box finds VEGFR2, the forest plots have
 one row per hazard ratio, labels are shown as text (never run as HTML), and a 2,000-node graph
 settles quickly. Screenshots go to output/screenshots/ (not committed).
 """
@@ -141,13 +141,18 @@ def test_search_finds_vegfr2_and_nct(browser, site):
     page.close(shot="search.png")
 
 
-def test_forest_plot_has_one_row_per_hazard_ratio(browser, site):
+def test_forest_plots_have_one_row_per_hazard_ratio_of_their_kind(browser, site):
     out, _, g = site
-    hrs = len(set(g.subjects(KG.measure, KG.HazardRatio)))
+    hrs = set(g.subjects(KG.measure, KG.HazardRatio))
+    treatment = {c for c in hrs if (c, KG.comparisonKind, KG.TreatmentEffect) in g}
     page = Page(browser, out / "report.html")
-    assert hrs == 11
-    assert page.page.locator("svg.forest g.hr-row").count() == hrs
-    page.page.locator("svg.forest").screenshot(path=str(SHOTS / "forest.png"))
+    assert len(hrs) == 11 and len(treatment) == 9
+    plot = page.page.locator('svg.forest[data-kind="treatment"]')
+    assert plot.locator("g.hr-row").count() == len(treatment)
+    assert page.page.locator('svg.forest[data-kind="biomarker"] g.hr-row').count() == \
+        len(hrs - treatment)
+    assert "favours experimental" in (plot.text_content() or "")
+    plot.screenshot(path=str(SHOTS / "forest.png"))
     page.close()
 
 

@@ -206,9 +206,17 @@ def test_sarcoma_histology_comparison(graph: Graph):
     assert (c, RDF.type, KG.Comparison) in graph
     assert (c, KG.pValue, dec("0.033")) in graph
     assert (c, KG.pValueQualifier, KG.QualifierUnstated) in graph
-    assert (c, KG.experimentalGroup, part("population", "leiomyosarcoma")) in graph
-    assert (c, KG.referenceGroup, part("population", "other-histologies")) in graph
-    assert (c, KG.direction, KG.FavoursExperimental) in graph
+    # histology-defined groups on one treatment: prognostic, no experimental side
+    assert (c, KG.comparisonKind, KG.PrognosticComparison) in graph
+    assert (c, KG.firstGroup, part("population", "leiomyosarcoma")) in graph
+    assert (c, KG.secondGroup, part("population", "other-histologies")) in graph
+    assert (c, KG.favouredGroup, part("population", "leiomyosarcoma")) in graph
+    assert (c, KG.directionBasis, Literal("stated")) in graph
+    assert graph.value(c, KG.direction) is None
+    assert graph.value(c, KG.experimentalGroup) is None
+    other = part("population", "other-histologies")
+    assert set(graph.objects(other, KG.complementOf)) == {
+        part("population", "leiomyosarcoma"), part("population", "angiosarcoma")}
     assert (c, KG.significant, Literal(True)) in graph
     assert (c, KG.significanceBasis, Literal("p < 0.05")) in graph
 

@@ -138,10 +138,17 @@ def test_evidence_for_a_statement(ox):
 
 def test_drug_indication_best_level(ox):
     res = run(ox, "drug-indication-evidence")
-    best = {(r["drug"].value, r["indication"].value): r["bestLevel"].value for r in res.rows}
+    best = {(r["therapy"].value, r["indication"].value): r["bestLevel"].value for r in res.rows}
     assert best[("sorafenib", "hepatocellular carcinoma")] == "regulatory approval statement"
     assert best[("sorafenib", "non-small cell lung cancer")] == "phase III randomised"
     assert best[("sorafenib", "soft tissue sarcoma")] == "phase II single-arm"
+    # a review sentence about the squamous subgroup is subgroup evidence, not phase III
+    assert best[("sorafenib", "squamous non-small cell lung cancer")] == \
+        "retrospective or subgroup"
+    # backbone chemotherapy given in both arms is never credited
+    therapies = {t for t, _ in best}
+    assert not therapies & {"carboplatin", "paclitaxel", "cisplatin", "gemcitabine"}
+    assert "erlotinib + sorafenib" in therapies  # single-arm combination: the regimen
 
 
 def test_contradictions_query(ox):

@@ -250,7 +250,7 @@ def test_treats_only_where_approval_is_stated(graph: Graph):
 def test_every_drug_indication_pair_of_a_clinical_study_is_graded(graph: Graph):
     items = list(graph.subjects(RDF.type, KG.DrugIndicationEvidence))
     graded = {(d, graph.value(i, KG.aboutIndication)) for i in items
-              for d in graph.objects(i, KG.drug)}
+              for d in graph.objects(i, KG.therapyUnderTest)}
     for drug, disease in graph.subject_objects(KG.inClinicalTrialsFor):
         assert (drug, disease) in graded, (drug, disease)
     for i in items:

@@ -849,8 +849,9 @@ def _check_derived(r: m.Result | m.Population, s: m.Study, pops: dict[str, m.Pop
             need(False, r.loc, "derived", f"{name}: unknown population in {basis!r} in study "
                                           f"{s.id!r}")
         else:
-            need(other.size == value, r.loc, name, f"{value} is declared the {basis} but that "
-                                                   f"population's size is {other.size}")
+            need(other.size == value, r.loc, name,
+                 f"{value} is declared the {basis} but that population "
+                 + (f"has size {other.size}" if other.size is not None else "states no size"))
 
 
 def _check_numbers(r: m.Result | m.Comparison, need: Callable[[bool, m.Loc, str, str], None]

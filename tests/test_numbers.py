@@ -1,0 +1,54 @@
+"""The number reader sees every form in which sources print numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.numbers import is_printed, iter_numbers
+
+
+def values(text: str, **kw: bool) -> list[str]:
+    return [str(p.value) for p in iter_numbers(text, **kw)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("HR 0.72 (95% CI 0.58-0.90)", ["0.72", "95", "0.58", "0.90"]),
+    ("P = .056 and p<.001", ["0.056", "0.001"]),
+    ("0·77 (0·61–0·96)", ["0.77", "0.61", "0.96"]),
+    ("a change of −0.5 (= -1.2 to 0.3)", ["-0.5", "-1.2", "0.3"]),
+    ("1,234 patients; VEGFRs 1,2,3", ["1234", "1", "2", "3"]),
+    ("0.55 to 0.87 and 0.45–0.76 and 1.0- 1.9", ["0.55", "0.87", "0.45", "0.76", "1.0", "1.9"]),
+    ("randomly assigned 2:1", ["2", "1"]),
+    ("Seventy-two patients; nine of 23", ["72", "9", "23"]),
+    ("Three hundred and twelve", ["312"]),
+    ("400 mg twice daily", ["400", "2"]),
+    ("KRAS G12D, VEGF-165, 3rd line", ["165"]),
+    ("between one and two", ["1", "2"]),
+])
+def test_printed_forms(text: str, expected: list[str]):
+    assert values(text) == expected
+
+
+def test_percent_and_zero_words():
+    found = list(iter_numbers("No partial responses; 59% had SD; ninety per cent",
+                              zero_words=True))
+    assert [(str(p.value), p.percent, p.form) for p in found] == [
+        ("0", False, "zero-word"), ("59", True, "digits"), ("90", True, "word")]
+    assert values("No partial responses") == []
+
+
+def test_is_printed_compares_values_not_text():
+    assert is_printed(Decimal("0.6"), "HR=0.60 95% CI")
+    assert is_printed(Decimal("0.95"), "95% CI")  # a fraction printed as a percentage
+    assert is_printed(0, "No partial responses (PRs) were observed")
+    assert not is_printed(Decimal("7.6"), "median overall survival (OS) was 6.7 months.")
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False))
+def test_every_plain_decimal_is_read_back(value: Decimal):
+    text = f"the value was {value} in total"
+    assert Decimal(values(text)[0]) == value
