@@ -1,6 +1,8 @@
 """Coverage audit: every number in every source text, and what in the graph accounts for it.
 
-A number (a regular-expression scan of the original text) is *covered* when it lies inside an
+A number is read in every form the text prints it (``kg.numbers``: ``.056``, ``0·59``, Unicode
+minus, ``1,234``, ``Seventy-two``, ``nine of 23``, "no responses" as 0, both ends of a range, both
+sides of a ratio). It is *covered* when it lies inside an
 evidence span whose statements carry that number as data (a typed value, a count, a size, a
 reference number, a date, a time point or a number inside a structured text field such as a
 schedule). It is *explained* when it is deliberately not modelled: a reference number in
@@ -20,10 +22,10 @@ from rdflib.namespace import RDFS, XSD
 
 from kg import model as m
 from kg.builders import iris
+from kg.numbers import iter_numbers
 from kg.provenance import SourceText
 from kg.vocab import KG, OA
 
-NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 BRACKET_RE = re.compile(r"\[[\d,\s\-–]+\]")
 SKIP_TEXT_PROPS = {RDFS.label, KG.curatedQuote, OA.exact, OA.prefix, OA.suffix, KG.text,
                    KG.conflictNote, KG.curationNote, KG.mappingEvidence, KG.cellText}
@@ -72,8 +74,7 @@ def _values(graph: Graph, node: URIRef) -> set[Decimal]:
                 continue
             if o.datatype in (XSD.gYearMonth, XSD.gYear) or o.datatype is None or \
                     o.datatype == XSD.string:
-                out.update(d for d in map(_decimal, re.findall(r"\d+(?:\.\d+)?", str(o)))
-                           if d is not None)
+                out.update(p.value for p in iter_numbers(str(o)))
             else:
                 d = _decimal(str(o))
                 if d is not None:
@@ -123,10 +124,9 @@ def audit_document(graph: Graph, f: m.EvidenceFile, source: SourceText) -> Itera
         explained.append((span.start, span.end, ex.reason))
     biblio = _bibliographic(f.document)
     header_start = text.find("Original language")
-    for mt in NUMBER_RE.finditer(text):
-        number, pos = mt.group(), mt.start()
+    for printed in iter_numbers(text, zero_counts=True):
+        number, pos, value = printed.text, printed.start, printed.value
         line = text.count("\n", 0, pos) + 1
-        value = _decimal(number)
         verdict = _verdict(pos, value, spans, brackets, source, explained, biblio, header_start)
         yield Occurrence(f.document.id, number, pos, line, *verdict)
 

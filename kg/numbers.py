@@ -34,6 +34,11 @@ _WORD = "|".join([*TENS, *UNITS, *SCALES, *MULTIPLICATIVES, *ZERO_WORDS])
 WORD_RUN_RE = re.compile(
     rf"\b(?:{_WORD})(?:(?:[\s-]+|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)(?:{_WORD}))*\b"
     r"(?P<pct>\s?(?:%|per\s?cent))?", re.IGNORECASE)
+# "no" states a number only where it counts something: "no partial responses", "no patients"
+ZERO_COUNT_RE = re.compile(
+    r"\b(?:no|none of the)\s+(?:(?:complete|partial|objective|major|grade\s+\d)\s+(?:or\s+"
+    r"(?:complete|partial)\s+)?)?(?:responses?|responders?|PRs?|CRs?|patients?|events?|deaths?)"
+    r"\b", re.IGNORECASE)
 TOKEN_RE = re.compile(rf"\b(?:{_WORD})\b", re.IGNORECASE)
 
 
@@ -109,13 +114,23 @@ def _word_numbers(mt: re.Match[str], zero_words: bool) -> Iterator[Printed]:
     yield from flush()
 
 
-def iter_numbers(text: str, words: bool = True, zero_words: bool = False) -> Iterator[Printed]:
-    """Every number printed in ``text``, in order of position."""
+def iter_numbers(text: str, words: bool = True, zero_words: bool = False,
+                 zero_counts: bool = False) -> Iterator[Printed]:
+    """Every number printed in ``text``, in order of position.
+
+    ``zero_words`` reads every "no"/"none" as 0 (to test whether a quote can state a 0);
+    ``zero_counts`` only those that count something ("no partial responses"), for scanning a
+    whole text.
+    """
     found = [Printed(_digits_value(mt.group("sign"), mt.group("num")), mt.start(), mt.end(),
                      mt.group(), bool(mt.group("pct"))) for mt in NUMBER_RE.finditer(text)]
     if words:
         for mt in WORD_RUN_RE.finditer(text):
             found.extend(_word_numbers(mt, zero_words))
+        if zero_counts and not zero_words:
+            found.extend(Printed(Decimal(0), mt.start(), mt.start() + len(mt.group().split()[0]),
+                                 mt.group().split()[0], False, "zero-word")
+                         for mt in ZERO_COUNT_RE.finditer(text))
     return iter(sorted(found, key=lambda p: p.start))
 
 
