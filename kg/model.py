@@ -296,6 +296,9 @@ class Study(Record):
     results: tuple[Result, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
     findings: tuple[Finding, ...] = ()
+    # For an entry that adds to a study another document defines: how it names that study
+    # ("study", "nct", "acronym" or "identifiers", and the value); None for the defining entry.
+    extends: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,10 +431,61 @@ class EvidenceFile:
         return out
 
 
+SHARED_PARTS = ("arms", "populations", "endpoints")
+STATEMENT_PARTS = ("results", "comparisons", "findings")
+
+
+def merge_studies(entries: list[Study]) -> Study:
+    """One study from the entries of every document that describes it.
+
+    The defining entry gives label and design; arms, populations and endpoints with the same id
+    are one (the first stated wins), and each document's results, comparisons and findings are
+    added.
+    """
+    base = next((e for e in entries if e.extends is None), entries[0])
+    parts: dict[str, list] = {name: [] for name in (*SHARED_PARTS, *STATEMENT_PARTS)}
+    for e in [base, *(e for e in entries if e is not base)]:
+        for name in parts:
+            have = {r.id for r in parts[name]}
+            parts[name].extend(r for r in getattr(e, name) if r.id not in have)
+    fields = {name: tuple(records) for name, records in parts.items()}
+    return Study(base.id, base.quotes, base.loc, base.label, base.kind, base.acronym, base.refs,
+                 base.part_of, base.conditions, base.design, base.lines, base.prior_therapy,
+                 base.setting, base.enrolment_start, base.enrolment_end, base.curated_ids,
+                 **fields)
+
+
 @dataclass(frozen=True, slots=True)
 class Corpus:
-    """A loaded, validated set of entities and evidence files, ready for the builders."""
+    """A loaded, validated set of entities and evidence files, ready for the builders.
+
+    ``studies`` holds each study once, merged over every document that describes it;
+    ``owners`` names, for each study part (``study/part``), the document that states it first,
+    which is where its node is described (other documents only add their evidence).
+    """
 
     entities: Entities
     files: tuple[EvidenceFile, ...]
     texts: dict[str, str]  # document id -> source text
+    studies: dict[str, Study] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Merge studies over documents, defining entries first."""
+        entries: dict[str, list[tuple[int, str, Study]]] = {}
+        for f in self.files:
+            for s in f.studies:
+                entries.setdefault(s.id, []).append(
+                    (0 if s.extends is None else 1, f.document.id, s))
+        for sid, found in entries.items():
+            found.sort(key=lambda t: t[0])
+            self.studies[sid] = merge_studies([s for _, _, s in found])
+            self.owners.setdefault(sid, found[0][1])
+            for _, doc, s in found:
+                for name in (*SHARED_PARTS, *STATEMENT_PARTS):
+                    for r in getattr(s, name):
+                        self.owners.setdefault(f"{sid}/{r.id}", doc)
+
+    def owns(self, doc: str, full_id: str) -> bool:
+        """Whether ``doc`` is the document that describes this study or part."""
+        return self.owners.get(full_id, doc) == doc

@@ -48,6 +48,7 @@ class KG(DefinedNamespace):
     ConflictReason: URIRef
     Contradiction: URIRef
     CrossCheck: URIRef
+    CrossDocumentCheck: URIRef
     CuratedMapping: URIRef
     Day: URIRef
     Derivation: URIRef
@@ -177,6 +178,7 @@ class KG(DefinedNamespace):
     blinding: URIRef
     cellText: URIRef
     characterCount: URIRef
+    checkedAttribute: URIRef
     checkedCell: URIRef
     checkedStatement: URIRef
     ciHigh: URIRef
@@ -319,6 +321,7 @@ class KG(DefinedNamespace):
     usesRegimen: URIRef
     value: URIRef
     volume: URIRef
+    withinRounding: URIRef
     weakXref: URIRef
     xref: URIRef
 

@@ -6,6 +6,7 @@ before the statements that use them), and a test checks it names every registere
 
 from kg.builders import (
     claims,
+    crossdoc,
     documents,
     entities,
     findings,
@@ -17,10 +18,10 @@ from kg.builders import (
 )
 from kg.builders.base import REGISTRY, Builder, BuildInput, Quad
 
-MODULES = (entities, documents, targets, studies, outcomes, findings, claims, tables,
+MODULES = (entities, documents, targets, studies, outcomes, findings, claims, tables, crossdoc,
            summaries)
 ORDER = ("entities", "documents", "targets", "studies", "outcomes", "findings", "claims",
-         "contradictions", "tables", "summaries")
+         "contradictions", "tables", "crossdoc", "summaries")
 
 
 def ordered() -> list[Builder]:

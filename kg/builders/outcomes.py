@@ -196,8 +196,9 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
 def iter_outcomes(inp: BuildInput) -> Iterator[Quad]:
     """Every result and comparison of every study."""
     for f in inp.corpus.files:
-        for s in f.studies:
-            for r in s.results:
+        for entry in f.studies:
+            s = inp.corpus.studies[entry.id]  # arms, populations, endpoints of every document
+            for r in entry.results:
                 yield from _result(inp, s, r, f.document.id)
-            for c in s.comparisons:
+            for c in entry.comparisons:
                 yield from _comparison(inp, s, c, f.document.id)

@@ -185,6 +185,13 @@ def iter_studies(inp: BuildInput) -> Iterator[Quad]:
         g = f.document.id
         for s in f.studies:
             node = iris.study(s.id)
+            if s.extends is not None:  # another document's study: this document's evidence
+                yield Quad(node, KG.describedIn, iris.document(g), g)
+                for ref in s.refs:
+                    yield Quad(node, KG.referenceNumber, Literal(ref), g)
+                yield from inp.evidence(g, s, node)
+                yield from _parts(inp, s, g)
+                continue
             yield Quad(node, RDF.type, STUDY_CLASS[s.kind], g)
             yield Quad(node, RDFS.label, Literal(s.label), g)
             yield Quad(node, KG.describedIn, iris.document(g), g)
@@ -197,9 +204,19 @@ def iter_studies(inp: BuildInput) -> Iterator[Quad]:
                 xrefs = inp.corpus.entities.study_xrefs[s.curated_ids]
                 yield from iter_xrefs(node, "study", s.id, xrefs)
             yield from inp.evidence(g, s, node)
-            for a in s.arms:
-                yield from _arm(inp, s, a, g)
-            for p in s.populations:
-                yield from _population(inp, s, p, g)
-            for e in s.endpoints:
-                yield from _endpoint(inp, s, e, g)
+            yield from _parts(inp, s, g)
+
+
+def _parts(inp: BuildInput, s: m.Study, g: str) -> Iterator[Quad]:
+    """Arms, populations and endpoints, each one node however many documents restate it.
+
+    A part another document states first gets only this document's evidence.
+    """
+    parts = ((s.arms, _arm, "arm"), (s.populations, _population, "population"),
+             (s.endpoints, _endpoint, "endpoint"))
+    for records, emit, kind in parts:
+        for r in records:
+            if inp.corpus.owns(g, f"{s.id}/{r.id}"):
+                yield from emit(inp, s, r, g)  # type: ignore[operator]
+            else:
+                yield from inp.evidence(g, r, iris.study_part(s.id, kind, r.id))

@@ -136,7 +136,7 @@ class Grader:
         """Index studies, their table-stated phases and the disease hierarchy."""
         self.inp = inp
         self.phases = table_phases(inp)
-        self.studies = {s.id: s for f in inp.corpus.files for s in f.studies}
+        self.studies = inp.corpus.studies  # each study once, over every document
         self.records = {fid: rec for f in inp.corpus.files for fid, rec in f.iter_records()}
         self.diseases = inp.corpus.entities.diseases
 
@@ -209,10 +209,11 @@ class Grader:
         return out
 
 
-def _comparison_items(g: Grader, doc: str, s: m.Study) -> Iterator[Item]:
+def _comparison_items(g: Grader, doc: str, entry: m.Study) -> Iterator[Item]:
+    s = g.studies[entry.id]
     arms = {a.id: a for a in s.arms}
     pops = {p.id: p for p in s.populations}
-    for c in s.comparisons:
+    for c in entry.comparisons:
         if c.kind != "treatment-effect" or c.experimental not in arms or c.reference not in arms:
             continue  # marker-defined groups are no treatment effect
         therapy = tested(arms[c.experimental].regimen, arms[c.reference].regimen)
@@ -294,16 +295,15 @@ def iter_items(inp: BuildInput) -> list[Item]:
         for c in f.claims:
             items.extend(_claim_items(g, f.document.id, c))
     covered = {(i.study.id, i.indication) for i in items if i.study is not None}
-    for f in inp.corpus.files:
-        for s in f.studies:
-            for ind in s.conditions:
-                if (s.id, ind) in covered:
-                    continue
-                for t in g.therapies(s):
-                    items.append(Item(f"{s.id}--{slug('+'.join(t.subject))}--{ind}",
-                                      f.document.id, t, ind,
-                                      study_level(s, g.phases.get(s.id, set())), None, None,
-                                      iris.study(s.id), (), s))
+    for sid, s in g.studies.items():
+        for ind in s.conditions:
+            if (sid, ind) in covered:
+                continue
+            for t in g.therapies(s):
+                items.append(Item(f"{sid}--{slug('+'.join(t.subject))}--{ind}",
+                                  inp.corpus.owners[sid], t, ind,
+                                  study_level(s, g.phases.get(sid, set())), None, None,
+                                  iris.study(sid), (), s))
     return items
 
 

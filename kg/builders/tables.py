@@ -53,7 +53,7 @@ class LinkedRow:
 def iter_linked_rows(inp: BuildInput) -> Iterator[LinkedRow]:
     """Every table row that a curator linked to a study (validated at load time)."""
     for f in inp.corpus.files:
-        studies = {s.id: s for s in f.studies}
+        studies = inp.corpus.studies
         for spec in f.tables:
             rows = parse_table(inp.texts[f.document.id].text, spec)
             for link in spec.rows:

@@ -22,6 +22,7 @@ from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.binding import check_numbers_quoted
+from kg.sources.linking import resolve_extensions, restatement_problem
 from kg.sources.tables import TableError, match_row, parse_table
 
 # Controlled values the evidence files may use; builders map them to ontology individuals.
@@ -437,8 +438,27 @@ def _dosing(n: Node) -> m.Dosing:
     return d
 
 
+EXTENDS_KEYS = ("study", "nct", "acronym", "identifiers")
+
+
+def _extends(n: Node) -> tuple[str, str] | None:
+    """``extends: <study id>`` or ``extends: {nct|acronym|identifiers: value}``."""
+    value = n.get("extends", (str, dict))
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return "study", value
+    if len(value) != 1 or next(iter(value)) not in EXTENDS_KEYS:
+        n.err("extends", f"give a study id, or one of {', '.join(EXTENDS_KEYS)}: value")
+        return None
+    key, found = next(iter(value.items()))
+    return str(key), str(found)
+
+
 def _study(n: Node) -> m.Study:
-    rid = n.record_id()
+    extends = _extends(n)
+    # an entry adding to another document's study takes that study's id (resolved later)
+    rid = n.record_id() if extends is None or "id" in n.data else ""
     design_node = Node(n.get("design", dict, default=LineDict()), n.file, n.problems,
                        f"{n.where}.design")
     phases = design_node.strings("phase")
@@ -528,12 +548,12 @@ def _study(n: Node) -> m.Study:
                 f.flag("exploratory"), tuple(_timepoints(f))))
             f.close()
     study = m.Study(
-        rid, n.quotes(), n.loc, n.text("label", True) or "",
+        rid, n.quotes(), n.loc, n.text("label", extends is None) or "",
         n.choice("kind", STUDY_KINDS) or "clinical", n.text("acronym"), tuple(refs),
         n.text("part_of"), n.strings("conditions"), design, lines, n.text("prior_therapy"),
         n.text("setting"), n.text("enrolment_start"), n.text("enrolment_end"),
         n.text("curated_ids"), tuple(arms), tuple(pops), tuple(endpoints), tuple(results),
-        tuple(comparisons), tuple(findings))
+        tuple(comparisons), tuple(findings), extends)
     n.close()
     return study
 
@@ -642,14 +662,29 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
     """Check that every reference resolves and every number is possible."""
     all_ids: dict[str, m.Loc] = {}
     all_records: dict[str, m.Record] = {}
+    # parts of a study's defining entry come first, restatements by other documents after
+    first: list[tuple[str, str, m.Record]] = []
+    later: list[tuple[str, str, m.Record]] = []
     for f in files:
+        extending = {s.id for s in f.studies if s.extends is not None}
         for full_id, rec in f.iter_records():
-            all_records.setdefault(full_id, rec)
-            if full_id in all_ids:
-                problems.append(f"{rec.loc.at('id')}: id: duplicate id {full_id!r} (first at "
-                                f"{all_ids[full_id]})")
-            else:
-                all_ids[full_id] = rec.loc
+            if isinstance(rec, m.Study) and rec.extends is not None:
+                continue  # the entry of another document's study, resolved by its id
+            bucket = later if full_id.split("/", 1)[0] in extending else first
+            bucket.append((f.path, full_id, rec))
+    for path, full_id, rec in first + later:
+        prior = all_records.get(full_id)
+        if prior is None:
+            all_records[full_id], all_ids[full_id] = rec, rec.loc
+        elif isinstance(rec, (m.Arm, m.Population, m.Endpoint)) and prior.loc.file != path:
+            why = restatement_problem(prior, rec)
+            if why is not None:
+                problems.append(f"{rec.loc.at('id')}: id: {full_id!r} restates the part first "
+                                f"stated at {all_ids[full_id]} with {why}; give this "
+                                "document's part its own id")
+        else:
+            problems.append(f"{rec.loc.at('id')}: id: duplicate id {full_id!r} (first at "
+                            f"{all_ids[full_id]})")
     doc_ids: dict[str, m.Loc] = {}
     for f in files:
         if f.document.id in doc_ids:
@@ -657,6 +692,8 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
                             f"{f.document.id!r} (first at {doc_ids[f.document.id]})")
         doc_ids[f.document.id] = f.document.loc
     study_ids = {s.id for f in files for s in f.studies}
+    merged = {sid: m.merge_studies([s for f in files for s in f.studies if s.id == sid])
+              for sid in study_ids}
     interventions = set(ent.drugs) | {"placebo"}
 
     def need(cond: bool, loc: m.Loc, fld: str, msg: str) -> None:
@@ -672,7 +709,7 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
             need(ent.target_or_family(t.target) is not None, t.loc, "target",
                  f"unknown target {t.target!r}")
         for s in f.studies:
-            _check_study(s, ent, study_ids, interventions, need)
+            _check_study(s, merged[s.id], ent, study_ids, interventions, need)
         for c in f.claims:
             for d in c.drugs:
                 need(d in ent.drugs, c.loc, "drugs", f"unknown drug {d!r}")
@@ -708,11 +745,12 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
                 need(st in all_ids, c.loc, "statements", f"unknown record {st!r}")
 
 
-def _check_study(s: m.Study, ent: m.Entities, study_ids: set[str], interventions: set[str],
-                 need: Callable[[bool, m.Loc, str, str], None]) -> None:
-    arms = {a.id for a in s.arms}
-    pops = {p.id: p for p in s.populations}
-    endpoints = {e.id for e in s.endpoints}
+def _check_study(s: m.Study, ctx: m.Study, ent: m.Entities, study_ids: set[str],
+                 interventions: set[str], need: Callable[[bool, m.Loc, str, str], None]) -> None:
+    """Check one document's entry of a study against the study merged over all documents."""
+    arms = {a.id for a in ctx.arms}
+    pops = {p.id: p for p in ctx.populations}
+    endpoints = {e.id for e in ctx.endpoints}
     if s.part_of is not None:
         need(s.part_of in study_ids and s.part_of != s.id, s.loc, "part_of",
              f"unknown study {s.part_of!r}")
@@ -991,6 +1029,7 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
     if not paths:
         problems.append(f"{sources / 'evidence'}: no evidence files (*.yaml) found")
     files = [f for f in (load_evidence_file(p, problems) for p in paths) if f is not None]
+    files = resolve_extensions(files, entities, problems)
     check_references(files, entities, problems)
     texts: dict[str, str] = {}
     indexed: dict[str, SourceText] = {}
