@@ -13,6 +13,17 @@ from kg.paths import SOURCES_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
+SECOND_REPORT = FIXTURES / "second-report"
+
+
+def with_second_report(root: Path) -> Path:
+    """A copy of the shipped sources plus the made-up second report of MISSION."""
+    sources = root / "sources"
+    shutil.copytree(SOURCES_DIR, sources)
+    for sub in ("evidence", "texts"):
+        for f in (SECOND_REPORT / sub).iterdir():
+            shutil.copy(f, sources / sub / f.name)
+    return sources
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +36,12 @@ def real() -> BuildResult:
 def graph(real: BuildResult) -> Graph:
     """Union graph of the shipped sources."""
     return real.union()
+
+
+@pytest.fixture(scope="session")
+def two(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The shipped sources plus a second report of one of their studies."""
+    return build(with_second_report(tmp_path_factory.mktemp("two")))
 
 
 @pytest.fixture(scope="session")

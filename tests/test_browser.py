@@ -146,7 +146,7 @@ def test_forest_plots_have_one_row_per_hazard_ratio_of_their_kind(browser, site)
     hrs = set(g.subjects(KG.measure, KG.HazardRatio))
     treatment = {c for c in hrs if (c, KG.comparisonKind, KG.TreatmentEffect) in g}
     page = Page(browser, out / "report.html")
-    assert len(hrs) == 11 and len(treatment) == 9
+    assert treatment and hrs - treatment  # both plots have rows
     plot = page.page.locator('svg.forest[data-kind="treatment"]')
     assert plot.locator("g.hr-row").count() == len(treatment)
     assert page.page.locator('svg.forest[data-kind="biomarker"] g.hr-row').count() == \

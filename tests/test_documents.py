@@ -8,14 +8,13 @@ disagree with the review.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.assemble import BuildResult, build
+from kg.assemble import BuildResult
 from kg.builders import iris
 from kg.builders.crossdoc import compare
 from kg.ids import graph_iri
@@ -24,23 +23,7 @@ from kg.query.engine import OxigraphEngine
 from kg.query.library import load_library
 from kg.sources.loader import InputError, load_corpus
 from kg.vocab import KG, OA
-from tests.conftest import FIXTURES
-
-SECOND = FIXTURES / "second-report"
-
-
-def with_second_report(root: Path) -> Path:
-    sources = root / "sources"
-    shutil.copytree(SOURCES_DIR, sources)
-    for sub in ("evidence", "texts"):
-        for f in (SECOND / sub).iterdir():
-            shutil.copy(f, sources / sub / f.name)
-    return sources
-
-
-@pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return build(with_second_report(tmp_path_factory.mktemp("two")))
+from tests.conftest import with_second_report
 
 
 def mission(kind: str, rid: str) -> URIRef:
@@ -75,11 +58,10 @@ def test_each_documents_statements_stay_in_its_own_named_graph(two: BuildResult)
 
 
 def test_named_queries_list_the_study_once(two: BuildResult, tmp_path: Path):
-    from kg.export.rdf import write_trig
+    from kg.cli import write_outputs
 
-    path = tmp_path / "graph.trig"
-    write_trig(two.dataset, path)
-    engine = OxigraphEngine(path)
+    write_outputs(two, tmp_path, html=False)
+    engine = OxigraphEngine(tmp_path / "graph.trig")
     library = load_library()
     res = engine.query(library["study-by-nct"].bind({"nct": "NCT00863746"}))
     assert res.rows and len({r["study"].value for r in res.rows}) == 1
@@ -117,8 +99,13 @@ def test_cross_document_checks_record_agreement_and_flag_the_planted_disagreemen
     assert "0.60" in note and "0.61" in note and "beyond the rounding" in note
 
 
-def test_the_shipped_corpus_alone_has_no_cross_document_check(graph: Graph):
-    assert not list(graph.subjects(RDF.type, KG.CrossDocumentCheck))
+def test_cross_document_checks_only_pair_statements_of_different_documents(graph: Graph,
+                                                                             two: BuildResult):
+    for g in (graph, two.union()):
+        for check in g.subjects(RDF.type, KG.CrossDocumentCheck):
+            docs = [{g.value(span, OA.hasSource) for span in g.objects(s, KG.hasEvidence)}
+                    for s in g.objects(check, KG.checkedStatement)]
+            assert len(docs) == 2 and not docs[0] & docs[1], check
 
 
 @pytest.mark.parametrize(("a", "b", "verdict"), [
