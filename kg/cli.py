@@ -144,6 +144,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_vocab(args: argparse.Namespace) -> int:
+    """Print every section and field of the evidence files with its allowed values."""
+    from kg.sources.schema import SECTIONS, reference_lines
+
+    if args.markdown:
+        print("\n".join(reference_lines()))
+        return 0
+    for section, (about, fields) in SECTIONS.items():
+        print(f"{section}: {about}")
+        for f in fields:
+            need = ", required" if f.required else ""
+            print(f"  {f.name} ({f.type}{need}): {f.meaning}")
+            if f.values:
+                print(f"      one of: {', '.join(f.values)}")
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     """Run SPARQL (inline, a .rq file, or a named query) on the built graph."""
     from kg.query.engine import QueryError, open_engine
@@ -235,6 +252,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--sources", type=Path, default=paths.SOURCES_DIR)
     a.add_argument("--all", action="store_true", help="list covered and explained numbers too")
     a.set_defaults(func=cmd_audit)
+    vo = sub.add_parser("vocab", help="list every field of the evidence files and its values")
+    vo.add_argument("--markdown", action="store_true",
+                    help="print the reference page (docs/evidence-format.md)")
+    vo.set_defaults(func=cmd_vocab)
+
     q = sub.add_parser("query", help="run SPARQL on the built graph")
     q.add_argument("query", nargs="?", help="SPARQL text or a .rq file")
     q.add_argument("--name", help="a named query of the library (see --list)")
