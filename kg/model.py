@@ -7,7 +7,7 @@ Numbers are ``Decimal`` as written in the file (``0.30`` stays ``0.30``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 
@@ -146,6 +146,8 @@ class Design:
     biomarker_driven: bool | None = None
     terminated_early: bool | None = None
     termination_reason: str | None = None
+    allocation_ratio: str | None = None  # as printed, "2:1"
+    stratification: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +301,8 @@ class Study(Record):
     # For an entry that adds to a study another document defines: how it names that study
     # ("study", "nct", "acronym" or "identifiers", and the value); None for the defining entry.
     extends: tuple[str, str] | None = None
+    eligibility: str | None = None
+    sample_size_assumption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +398,9 @@ class Document:
     curated_ids: str | None
     page_headers: tuple[str, ...]
     loc: Loc
+    source_url: str | None = None
+    doi: str | None = None  # as the text prints it; verified ids stay in the identifier table
+    publication_date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,10 +456,7 @@ def merge_studies(entries: list[Study]) -> Study:
             have = {r.id for r in parts[name]}
             parts[name].extend(r for r in getattr(e, name) if r.id not in have)
     fields = {name: tuple(records) for name, records in parts.items()}
-    return Study(base.id, base.quotes, base.loc, base.label, base.kind, base.acronym, base.refs,
-                 base.part_of, base.conditions, base.design, base.lines, base.prior_therapy,
-                 base.setting, base.enrolment_start, base.enrolment_end, base.curated_ids,
-                 **fields)
+    return replace(base, **fields, extends=None)
 
 
 @dataclass(frozen=True, slots=True)

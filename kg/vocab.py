@@ -168,6 +168,7 @@ class KG(DefinedNamespace):
     adaptive: URIRef
     ageGroup: URIRef
     agrees: URIRef
+    allocationRatio: URIRef
     arm: URIRef
     articleNumber: URIRef
     associatedEndpoint: URIRef
@@ -216,6 +217,7 @@ class KG(DefinedNamespace):
     drugUnderTest: URIRef
     durationUnit: URIRef
     durationValue: URIRef
+    eligibilitySummary: URIRef
     encodedBy: URIRef
     endOffset: URIRef
     endpoint: URIRef
@@ -284,6 +286,7 @@ class KG(DefinedNamespace):
     referenceNumber: URIRef
     referenceRegimen: URIRef
     regimen: URIRef
+    sampleSizeAssumption: URIRef
     scheduleText: URIRef
     secondGroup: URIRef
     sentenceIndex: URIRef
@@ -294,8 +297,11 @@ class KG(DefinedNamespace):
     singleArm: URIRef
     size: URIRef
     sourceFile: URIRef
+    sourceUrl: URIRef
     startOffset: URIRef
+    statedDoi: URIRef
     statistic: URIRef
+    stratificationFactor: URIRef
     studiedFor: URIRef
     studiesCondition: URIRef
     subjectArea: URIRef
@@ -321,8 +327,8 @@ class KG(DefinedNamespace):
     usesRegimen: URIRef
     value: URIRef
     volume: URIRef
-    withinRounding: URIRef
     weakXref: URIRef
+    withinRounding: URIRef
     xref: URIRef
 
 class OA(DefinedNamespace):

@@ -40,6 +40,13 @@ def _bibliography(doc: m.Document, node: URIRef, text: str, digest: str) -> Iter
             yield Quad(node, prop, Literal(value), g)
     if doc.year is not None:
         yield Quad(node, KG.publicationYear, Literal(str(doc.year), datatype=XSD.gYear), g)
+    if doc.publication_date is not None:
+        kind = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(doc.publication_date)]
+        yield Quad(node, DCTERMS.issued, Literal(doc.publication_date, datatype=kind), g)
+    if doc.doi is not None:
+        yield Quad(node, KG.statedDoi, Literal(doc.doi), g)
+    if doc.source_url is not None:
+        yield Quad(node, KG.sourceUrl, Literal(doc.source_url, datatype=XSD.anyURI), g)
     if doc.page_count is not None:
         yield Quad(node, KG.pageCount, Literal(doc.page_count), g)
     for kw in doc.keywords:

@@ -58,6 +58,14 @@ def _design(s: m.Study, node: URIRef, g: str) -> Iterator[Quad]:
         yield Quad(node, KG.blinding, BLINDING[d.blinding], g)
     if d.termination_reason:
         yield Quad(node, KG.terminationReason, Literal(d.termination_reason), g)
+    if d.allocation_ratio:
+        yield Quad(node, KG.allocationRatio, Literal(d.allocation_ratio), g)
+    for factor in d.stratification:
+        yield Quad(node, KG.stratificationFactor, Literal(factor), g)
+    for prop, value in ((KG.eligibilitySummary, s.eligibility),
+                        (KG.sampleSizeAssumption, s.sample_size_assumption)):
+        if value:
+            yield Quad(node, prop, Literal(value), g)
     for line in s.lines:
         yield Quad(node, KG.lineOfTherapy, LINE[line], g)
     for prop, value in ((KG.priorTherapy, s.prior_therapy), (KG.diseaseSetting, s.setting),

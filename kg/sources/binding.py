@@ -16,7 +16,8 @@ from kg.numbers import iter_numbers
 
 # A count or size is never read off a percentage ("25 (50%)" does not state a denominator of 50);
 # a fraction (confidence level, p-value) may be printed as a percentage ("95% CI").
-COUNTS = {"count", "denominator", "size", "dosing.daily_frequency", "measured_at"}
+COUNTS = {"count", "denominator", "size", "dosing.daily_frequency", "measured_at",
+          "allocation_ratio"}
 FRACTIONS = {"ci_level", "p_value"}
 
 
@@ -35,6 +36,9 @@ def iter_numbers_of(rec: m.Record) -> Iterator[tuple[str, Decimal | int]]:
         value = getattr(rec, name)
         if value is not None:
             yield name, value
+    if isinstance(rec, m.Study) and rec.design.allocation_ratio:
+        for part in rec.design.allocation_ratio.split(":"):
+            yield "allocation_ratio", Decimal(part)
     if isinstance(rec, m.Arm):
         for d in rec.dosing:
             for name in ("dose", "duration", "daily_frequency"):

@@ -56,6 +56,8 @@ COLUMN_ROLES = {"trial", "phase", "size", "primary-endpoint", "biomarker-prevale
                 "survival", "comment"}
 XREF_STATUSES = {"verified", "verified_weak"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+RATIO_RE = re.compile(r"^\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)+$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 class InputError(Exception):
@@ -106,6 +108,8 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+# dates stay text as written ("2013-04-01"): records check their form, and no date is altered
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: str(node.value))
 
 
 def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
@@ -477,7 +481,12 @@ def _study(n: Node) -> m.Study:
         biomarker_driven=design_node.flag("biomarker_driven"),
         terminated_early=design_node.flag("terminated_early"),
         termination_reason=design_node.text("termination_reason"),
+        allocation_ratio=design_node.text("allocation_ratio"),
+        stratification=design_node.strings("stratification"),
     )
+    if design.allocation_ratio is not None and not RATIO_RE.match(design.allocation_ratio):
+        design_node.err("allocation_ratio", f"{design.allocation_ratio!r} is not a ratio such "
+                                            "as 2:1")
     design_node.close()
     lines = n.strings("line_of_therapy")
     for line in lines:
@@ -553,9 +562,25 @@ def _study(n: Node) -> m.Study:
         n.text("part_of"), n.strings("conditions"), design, lines, n.text("prior_therapy"),
         n.text("setting"), n.text("enrolment_start"), n.text("enrolment_end"),
         n.text("curated_ids"), tuple(arms), tuple(pops), tuple(endpoints), tuple(results),
-        tuple(comparisons), tuple(findings), extends)
+        tuple(comparisons), tuple(findings), extends, n.text("eligibility"),
+        n.text("sample_size_assumption"))
     n.close()
     return study
+
+
+def _valid_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real day."""
+    import datetime
+
+    parts = text.split("-")
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return False
+    try:
+        datetime.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                      int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
 
 
 def _document(n: Node) -> m.Document:
@@ -567,7 +592,15 @@ def _document(n: Node) -> m.Document:
         page_count=n.integer("page_count"), article_number=n.text("article_number"),
         publication_status=n.text("publication_status"), keywords=n.strings("keywords"),
         subject_areas=n.strings("subject_areas"), curated_ids=n.text("curated_ids"),
-        page_headers=n.strings("page_headers"), loc=n.loc)
+        page_headers=n.strings("page_headers"), loc=n.loc, source_url=n.text("source_url"),
+        doi=n.text("doi"), publication_date=n.text("publication_date"))
+    if doc.source_url is not None and not re.match(r"^https?://\S+$", doc.source_url):
+        n.err("source_url", f"{doc.source_url!r} is not an http(s) address")
+    if doc.doi is not None and not DOI_RE.match(doc.doi):
+        n.err("doi", f"{doc.doi!r} is not a DOI (10.NNNN/...)")
+    if doc.publication_date is not None and not _valid_date(doc.publication_date):
+        n.err("publication_date", f"{doc.publication_date!r} is not a date (YYYY, YYYY-MM or "
+                                  "YYYY-MM-DD)")
     for pattern in doc.page_headers:
         try:
             re.compile(pattern)
@@ -1037,6 +1070,11 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
         text = read_text(f.document, sources / "texts", problems)
         if text is not None:
             texts[f.document.id] = text
+            doi = f.document.doi
+            if doi is not None and doi.lower() not in text.lower():
+                problems.append(f"{f.document.loc.at('doi')}: document.doi: {doi!r} is not "
+                                f"printed in {f.document.text_file}; a DOI the text does not "
+                                "print belongs in the identifier table, verified")
             indexed[f.document.id] = SourceText(text, f.document.page_headers)
     locate_all(files, indexed, problems)
     check_numbers_quoted(files, problems)

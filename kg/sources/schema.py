@@ -64,6 +64,9 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("curated_ids", "identifier-table key", "verified identifiers of the document"),
         Field("page_headers", "list of regular expressions", "running headers and page numbers "
               "to skip when matching quotes"),
+        Field("source_url", "http(s) address", "where the text was obtained (never fetched)"),
+        Field("doi", "DOI", "the DOI the text itself prints (checked against the text)"),
+        Field("publication_date", "YYYY, YYYY-MM or YYYY-MM-DD", "date of publication"),
     )),
     "target_interactions[]": ("A drug acting on a target.", (
         *RECORD,
@@ -91,6 +94,8 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("enrolment_start", "YYYY-MM", "first month of enrolment"),
         Field("enrolment_end", "YYYY-MM", "last month of enrolment"),
         Field("curated_ids", "identifier-table key", "verified identifiers (NCT, PMID ...)"),
+        Field("eligibility", "text", "who could enter, summarised from the source's words"),
+        Field("sample_size_assumption", "text", "the assumption the sample size rests on"),
         Field("arms", "list", "arms (below)"),
         Field("populations", "list", "analysis sets and subgroups (below)"),
         Field("endpoints", "list", "outcome measures (below)"),
@@ -110,6 +115,9 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("biomarker_driven", "true/false", "treatment assigned by biomarker"),
         Field("terminated_early", "true/false", "stopped early"),
         Field("termination_reason", "text", "why it stopped"),
+        Field("allocation_ratio", "ratio such as 2:1", "randomisation ratio, experimental first "
+              "(its numbers must be printed in the study's quotes)"),
+        Field("stratification", "list of text", "factors randomisation was stratified by"),
     )),
     "studies[].arms[]": ("An arm: its regimen of one or more interventions.", (
         *RECORD,
