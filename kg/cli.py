@@ -144,6 +144,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Draft an evidence file from a paper's text into the sources folder, for review."""
+    from kg.draft import DraftError, draft_paper
+
+    try:
+        report = draft_paper(args.paper, args.sources, args.id)
+    except DraftError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    where = f", attached to the existing study {report.attached_to!r}" if report.attached_to \
+        else ""
+    print(f"wrote {report.text}")
+    print(f"wrote {report.evidence} ({report.records} records{where})")
+    if report.dropped:
+        print(f"dropped {len(report.dropped)} record(s) the build rejected: "
+              f"{', '.join(report.dropped)}")
+    print(f"{len(report.unplaced)} number(s) of the text placed in no record (listed at the top "
+          "of the draft); review, then kg build and kg audit")
+    return 0
+
+
 def cmd_vocab(args: argparse.Namespace) -> int:
     """Print every section and field of the evidence files with its allowed values."""
     from kg.sources.schema import SECTIONS, reference_lines
@@ -252,6 +273,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--sources", type=Path, default=paths.SOURCES_DIR)
     a.add_argument("--all", action="store_true", help="list covered and explained numbers too")
     a.set_defaults(func=cmd_audit)
+    dr = sub.add_parser("draft", help="draft an evidence file from a paper's text")
+    dr.add_argument("paper", type=Path, help="plain text (optionally with 'Field: value' header "
+                    "lines) or PubMed MEDLINE format")
+    dr.add_argument("--id", help="document id (default: from the file name)")
+    dr.add_argument("--sources", type=Path, default=paths.SOURCES_DIR,
+                    help="sources folder to write into (default: the shipped one)")
+    dr.set_defaults(func=cmd_draft)
+
     vo = sub.add_parser("vocab", help="list every field of the evidence files and its values")
     vo.add_argument("--markdown", action="store_true",
                     help="print the reference page (docs/evidence-format.md)")

@@ -1,0 +1,298 @@
+"""``kg draft``: draft an evidence file from a paper's text, for a curator to review.
+
+The drafter reads the text (plain, with ``Field: value`` header lines, or PubMed MEDLINE),
+proposes every record it can find with the sentence that states it, and writes a copy of the text
+and the draft into a sources folder. A draft always builds: it is loaded with the same loader as
+curated files, and any record the loader rejects is dropped and listed at the top of the file.
+Identifiers are attached only from the verified identifier table; a known trial (registry id or
+acronym) is attached to the existing study with ``extends``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import model as m
+from kg.draft.extract import Drafter, quote_of, slug
+from kg.draft.lexicon import Lexicon
+from kg.draft.reading import DOI_RE, Paper, read_paper
+from kg.draft.writer import block, value
+from kg.numbers import iter_numbers
+from kg.paths import SOURCES_DIR
+from kg.sources.loader import InputError, load_corpus, load_entities, load_identifier_table
+
+
+class DraftError(Exception):
+    """The paper cannot be drafted (unreadable, empty, or the sources folder is broken)."""
+
+
+@dataclass
+class DraftReport:
+    """What was written and what the curator must look at."""
+
+    evidence: Path
+    text: Path
+    records: int
+    dropped: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    attached_to: str | None = None
+
+
+def _existing(sources: Path, skip: str) -> tuple[m.Corpus | None, str]:
+    """The corpus already in the sources folder (without an earlier draft of this paper)."""
+    try:
+        corpus, _ = load_corpus(sources)
+    except InputError as exc:
+        return None, f"existing sources did not load ({len(exc.problems)} problem(s))"
+    return corpus, ""
+
+
+def _known_study(paper: Paper, acronym: str | None, corpus: m.Corpus | None
+                 ) -> tuple[dict, str] | None:
+    """``extends`` for a trial the corpus already has, by registry id or acronym."""
+    if corpus is None:
+        return None
+    for nct in paper.ncts:
+        for s in corpus.studies.values():
+            xrefs = corpus.entities.study_xrefs.get(s.curated_ids or "", ())
+            if any(x.curie == f"NCT:{nct}" for x in xrefs):
+                return {"nct": nct}, s.id
+    if acronym:
+        for s in corpus.studies.values():
+            if s.acronym and s.acronym.lower() == acronym.lower():
+                return {"acronym": acronym}, s.id
+    return None
+
+
+ABBREVIATED = {"NSCLC", "SCLC", "HCC", "RCC", "AML", "CRC", "OS", "PFS", "ORR", "DCR", "HR",
+               "CI", "ITT", "RECIST", "ECOG", "GEJ", "STS", "EGFR", "HER2", "BRAF", "MET"}
+
+
+def _acronym(paper: Paper, lex: Lexicon) -> str | None:
+    """A trial acronym the title (or the opening of the body) gives in brackets."""
+    opening = paper.title + " " + paper.text[paper.body[0]:paper.body[1]][:600]
+    for mt in re.finditer(r"\(([A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\)", opening):
+        name = mt.group(1)
+        if name.upper() not in ABBREVIATED and not lex.find(name, ("drug", "disease",
+                                                                   "biomarker")):
+            return name
+    return None
+
+
+def _unique(records: list[dict], key: str = "id") -> None:
+    seen: dict[str, int] = {}
+    for r in records:
+        base = r[key]
+        seen[base] = seen.get(base, 0) + 1
+        if seen[base] > 1:
+            r[key] = f"{base}-{seen[base]}"
+
+
+def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.Corpus | None,
+            drop: set[str]) -> tuple[list[str], int, str | None, list[str]]:
+    """The draft's lines, its record count, the study it extends, and unplaced numbers."""
+    d = Drafter(paper, lex).run()
+    sha = hashlib.sha256(paper.text.encode("utf-8")).hexdigest()
+    acronym = _acronym(paper, lex)
+    known = _known_study(paper, acronym, corpus)
+    doc: dict = {"id": doc_id, "text": text_name, "sha256": sha,
+                 "kind": "draft by kg draft (review before use)", "title": quote_of(paper.title)}
+    f = paper.fields
+    if f.get("authors"):
+        doc["authors"] = [a.strip() for a in re.split(r";|,(?=\s*[A-Z][a-z]+\s)", f["authors"])
+                          if a.strip()]
+    if f.get("journal"):
+        doc["journal"] = f["journal"]
+    if re.fullmatch(r"\d{4}", f.get("year", "")):
+        doc["year"] = int(f["year"])
+    doi = f.get("doi") or (DOI_RE.search(paper.text).group() if DOI_RE.search(paper.text)
+                           else None)
+    if doi and doi.rstrip(".").lower() in paper.text.lower():
+        doc["doi"] = doi.rstrip(".")
+    sid = slug(doc_id)
+    study: dict = {}
+    if known:
+        study["extends"] = known[0]
+    else:
+        study["id"] = sid
+        study["label"] = quote_of(paper.title)
+        if acronym:
+            study["acronym"] = acronym
+        if d.conditions:
+            study["conditions"] = d.conditions
+        study.update(d.study)
+        design = {k: v for k, v in d.design.items()}
+        if "phase" in design:
+            design["phase"] = [design["phase"]]
+        if design:
+            study["design"] = design
+    study["quote"] = d.design_quotes[:3] or [quote_of(paper.title)]
+    arms = [{"id": a.id, "label": a.label, "regimen": a.regimen, **(
+        {"dosing": a.dosing} if a.dosing else {}), "quote": a.quote} for a in d.arms]
+    _unique(arms)
+    records = {"arms": arms, "populations": d.populations,
+               "endpoints": list(d.endpoints.values()), "results": [], "comparisons": []}
+    whole = {"randomised", "enrolled"}
+    for r in d.results:
+        pop = r.get("population", "") if r.get("population") not in whole else ""
+        rid = slug("-".join(x for x in (r["endpoint"], r.get("arm") or "all", pop) if x))
+        records["results"].append({"id": rid, **r})
+    for c in d.comparisons:
+        pop = c.get("population", "") if c.get("population") not in whole else ""
+        cid = slug("-".join(x for x in (c["endpoint"], "hr" if "estimate" in c else "p", pop)
+                            if x))
+        records["comparisons"].append({"id": cid, **c})
+    _unique([r for recs in records.values() for r in recs])  # one id space per study
+    for key, recs in records.items():
+        records[key] = [r for r in recs if f"{key}/{r['id']}" not in drop]
+    _drop_dangling(records)
+    lines = ["document:"] + [f"  {k}: {value(v)}" for k, v in doc.items()]
+    first = next(k for k in ("extends", "id") if k in study)
+    lines += ["", "studies:", f"  - {first}: {value(study[first])}"]
+    lines += [f"    {k}: {value(v)}" for k, v in study.items() if k != first]
+    for key in ("arms", "populations", "endpoints", "results", "comparisons"):
+        lines += block(key, records[key], 4)
+    claims = []
+    if not known and d.claims:
+        for c in d.claims:
+            c = {"id": slug(f"{doc_id}-conclusion"), **c, "studies": [sid]}
+            if not c["negated"]:
+                c.pop("negated")
+            claims.append(c)
+        _unique(claims)
+        claims = [c for c in claims if f"claims/{c['id']}" not in drop]
+    if claims:
+        lines += ["", *block("claims", claims, 0)]
+    count = 1 + sum(len(v) for v in records.values()) + len(claims)
+    start, end = paper.body
+    unplaced = []
+    for p in iter_numbers(paper.text[start:end]):
+        pos = start + p.start
+        if pos not in d.used:
+            line = paper.text.count("\n", 0, pos) + 1
+            unplaced.append(f"{text_name}:{line}: {p.text}")
+    return lines, count, known[1] if known else None, unplaced
+
+
+def _drop_dangling(records: dict[str, list[dict]]) -> None:
+    """Remove references to arms, populations or endpoints that are not there."""
+    arms = {a["id"] for a in records["arms"]}
+    pops = {p["id"] for p in records["populations"]}
+    for p in records["populations"]:
+        if p.get("parent") not in pops:
+            p.pop("parent", None)
+        if p.get("arm") not in arms:
+            p.pop("arm", None)
+    endpoints = {e["id"] for e in records["endpoints"]}
+    for key in ("results", "comparisons"):
+        keep = []
+        for r in records[key]:
+            for ref in ("arm", "experimental", "reference"):
+                if ref in r and r[ref] not in arms:
+                    r.pop(ref)
+            if r.get("population") not in pops:
+                r.pop("population", None)
+            if r.get("endpoint") in endpoints and (key != "comparisons" or
+                                                   {"experimental", "reference"} <= set(r)):
+                keep.append(r)
+        records[key] = keep
+
+
+def _record_at(lines: list[str], line: int) -> str | None:
+    """The record a 1-based line of the draft belongs to, as ``section/id``."""
+    if not 1 <= line <= len(lines):
+        return None
+    text = lines[line - 1]
+    mt = re.match(r"\s*- \{id: ([^,}]+)", text)
+    if not mt:
+        return None
+    for back in range(line - 1, -1, -1):
+        head = re.match(r"\s*(\w+):\s*$", lines[back])
+        if head:
+            return f"{head.group(1)}/{mt.group(1)}"
+    return None
+
+
+def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | None = None
+                ) -> DraftReport:
+    """Draft ``paper_path`` into ``sources``: ``texts/ID.txt`` and ``evidence/ID.yaml``."""
+    try:
+        raw = Path(paper_path).read_bytes()
+    except OSError as exc:
+        raise DraftError(f"{paper_path}: cannot read it: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DraftError(f"{paper_path}: not UTF-8 text") from exc
+    if not text.strip():
+        raise DraftError(f"{paper_path}: the file is empty")
+    doc_id = doc_id or slug(Path(paper_path).stem)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", doc_id):
+        raise DraftError(f"--id {doc_id!r}: use lower case letters, digits, '.', '+' or '-'")
+    sources = Path(sources)
+    problems: list[str] = []
+    table = load_identifier_table(sources / "identifiers.yaml", problems)
+    entities = load_entities(sources / "entities.yaml", table, problems)
+    if problems:
+        raise DraftError("the sources folder's entities do not load:\n" + "\n".join(problems))
+    text_path = sources / "texts" / f"{doc_id}.txt"
+    evidence = sources / "evidence" / f"{doc_id}.yaml"
+    for path in (text_path, evidence):
+        if path.exists():
+            raise DraftError(f"{path} exists already; give another --id or remove it")
+    corpus, _ = _existing(sources, doc_id)
+    paper = read_paper(text)
+    lex = Lexicon(entities)
+    text_path.parent.mkdir(parents=True, exist_ok=True)
+    evidence.parent.mkdir(parents=True, exist_ok=True)
+    text_path.write_bytes(raw)
+    drop: set[str] = set()
+    dropped: list[str] = []
+    try:
+        for _ in range(12):
+            lines, count, attached, unplaced = compose(paper, doc_id, text_path.name, lex,
+                                                       corpus, drop)
+            header = _header(unplaced, dropped)
+            evidence.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+            try:
+                load_corpus(sources)
+                return DraftReport(evidence, text_path, count, dropped, unplaced, attached)
+            except InputError as exc:
+                bad = _failing(exc.problems, evidence, len(header), lines)
+                if not bad - drop:
+                    raise DraftError("the draft does not load:\n" + "\n".join(
+                        p for p in exc.problems if evidence.name in p)) from exc
+                for b in sorted(bad - drop):
+                    dropped.append(b)
+                drop |= bad
+        raise DraftError("the draft could not be made to load")
+    except BaseException:
+        text_path.unlink(missing_ok=True)
+        evidence.unlink(missing_ok=True)
+        raise
+
+
+def _failing(problems: list[str], evidence: Path, offset: int, lines: list[str]) -> set[str]:
+    out = set()
+    for p in problems:
+        mt = re.match(rf".*{re.escape(evidence.name)}:(\d+):", p)
+        if mt:
+            rec = _record_at(lines, int(mt.group(1)) - offset)
+            if rec:
+                out.add(rec)
+    return out
+
+
+def _header(unplaced: list[str], dropped: list[str]) -> list[str]:
+    out = ["# DRAFT written by `kg draft`: every record below is a proposal. Check each against",
+           "# its quote, complete what is missing, then `kg build` and `kg audit`.", "#"]
+    if dropped:
+        out.append("# Records dropped because the build rejected them:")
+        out += [f"#   {d}" for d in dropped]
+    if unplaced:
+        out.append(f"# Numbers of the text not placed in any record ({len(unplaced)}):")
+        out += [f"#   {u}" for u in unplaced]
+    return [*out, ""]
