@@ -265,7 +265,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--max-rows", type=int, default=10_000, help="rows per result")
     sv.add_argument("--max-body", type=int, default=1_000_000, help="bytes per request body")
     sv.add_argument("--workers", type=int, default=None,
-                    help="query processes (default: one per CPU, at least 2)")
+                    help="query processes (default: one per CPU plus one, at least 2)")
     sv.add_argument("--queue-wait", type=float, default=10.0,
                     help="seconds a query may wait for a free worker before 503 (default 10)")
     sv.add_argument("--fork-per-query", action="store_true", help=argparse.SUPPRESS)
