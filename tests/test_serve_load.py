@@ -26,8 +26,8 @@ from benchmarks.serve import (
     TARGETS,
     Outcome,
     Server,
-    _get,
     address,
+    by_get,
     cases,
     descendants,
     engine_latency,
@@ -66,7 +66,7 @@ def state(pid: int) -> str:
 
 
 def ask(url: str) -> Outcome:
-    return send(*address(url), _get("cheap", "ask", ASK, 200))
+    return send(*address(url), by_get("cheap", "ask", ASK, 200))
 
 
 def test_64_clients_10000_requests(trig: Path, tmp_path: Path):
@@ -83,7 +83,7 @@ def test_64_clients_10000_requests(trig: Path, tmp_path: Path):
 
         time.sleep(0.3)
         after, pool_after = memory(server.proc.pid), workers(server.proc.pid)
-        last = send(*address(server.url), _get("cheap", "targets", TARGETS, 200))
+        last = send(*address(server.url), by_get("cheap", "targets", TARGETS, 200))
         stderr = server.stderr()
     assert len(outcomes) == 10_000
     dropped = Counter(f"{o.case.name}: {o.error}" for o in outcomes if o.dropped)
@@ -108,19 +108,19 @@ def test_a_killed_worker_is_replaced_and_a_full_pool_says_busy(trig: Path, tmp_p
     with Server(cmd, tmp_path) as server:
         assert server.proc is not None
         first = workers(server.proc.pid)
-        out = send(*address(server.url), _get("expensive", "cartesian", CARTESIAN, 503))
+        out = send(*address(server.url), by_get("expensive", "cartesian", CARTESIAN, 503))
         assert out.status == 503 and b"time limit" in out.body
         second = workers(server.proc.pid)
         assert len(second) == 2 and len(set(first) & set(second)) == 1
 
         slow: list[Outcome] = []
         threads = [threading.Thread(target=lambda: slow.append(send(
-            *address(server.url), _get("expensive", "cartesian", CARTESIAN, 503))))
+            *address(server.url), by_get("expensive", "cartesian", CARTESIAN, 503))))
             for _ in range(2)]
         for t in threads:
             t.start()
         time.sleep(0.4)  # both workers are now busy
-        busy = send(*address(server.url), _get("cheap", "ask", ASK, 200))
+        busy = send(*address(server.url), by_get("cheap", "ask", ASK, 200))
         for t in threads:
             t.join(10)
         assert busy.status == 503 and b"busy" in busy.body
@@ -132,7 +132,7 @@ def test_a_killed_worker_is_replaced_and_a_full_pool_says_busy(trig: Path, tmp_p
 def test_rdflib_engine_in_the_pool(trig: Path, tmp_path: Path):
     with Server(serve_command(trig, "pool", 5.0, "--engine", "rdflib", "--workers", "2"),
                 tmp_path) as server:
-        out = send(*address(server.url), _get("cheap", "targets", TARGETS, 200))
+        out = send(*address(server.url), by_get("cheap", "targets", TARGETS, 200))
         assert out.status == 200 and len(json.loads(out.body)["results"]["bindings"]) == 3
         assert server.stderr() == ""
 

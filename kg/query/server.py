@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 from urllib.parse import parse_qs, urlparse
 
 from kg.query.engine import Engine, QueryError, QueryRefused, open_engine
@@ -170,11 +170,6 @@ class WorkerPool:
         for _ in range(size):
             self._idle.put(self._spawn())
 
-    def pids(self) -> list[int]:
-        """Process ids of the idle workers (for tests and measurements)."""
-        with self._idle.mutex:
-            return [w.pid for w in self._idle.queue]
-
     def run(self, text: str, accept: str, limits: Limits) -> Answer:
         """Answer on an idle worker; past the time limit, kill that worker and fork another."""
         if self._broken:
@@ -204,7 +199,7 @@ class WorkerPool:
         mine, theirs = multiprocessing.Pipe()
         try:
             with self._lock:
-                self._ctl.send(("spawn", kill))
+                self._ctl.send(kill)
                 send_handle(self._ctl, theirs.fileno(), self._template.pid or 0)
                 pid = self._ctl.recv()
         except BaseException:
@@ -245,36 +240,55 @@ def _template_main(ctl: Connection, parent_end: Connection, engine_name: str,
     """The template process: load once, then fork or kill workers when the server asks."""
     parent_end.close()  # else the template itself would keep its pipe open: no EOF, no exit
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    signal.signal(signal.SIGTERM, _exit_quietly)  # not the server's KeyboardInterrupt
     try:
         engine = open_engine(engine_name, graph)
     except Exception as exc:
         ctl.send(("error", str(exc) if isinstance(exc, QueryError) else
                   f"cannot load {graph}: {exc}"))
         return
+    _warm_up(engine)
     gc.freeze()  # keep the loaded objects out of the workers' collections: pages stay shared
     ctl.send(("ready", ""))
     live: set[int] = set()
     try:
         while True:
             try:
-                op, kill = ctl.recv()
+                kill = ctl.recv()  # a worker to kill (0: none), then a pipe for a new one
+                fd = recv_handle(ctl)
             except (EOFError, OSError):
                 return  # the server closed or died: stop every worker (finally)
             _reap(live)
             if kill in live:
                 _kill(kill)
                 live.discard(kill)
-            if op == "spawn":
-                fd = recv_handle(ctl)
-                pid = os.fork()
-                if pid == 0:
-                    _worker_main(ctl, fd, engine)
-                os.close(fd)
-                live.add(pid)
-                ctl.send(pid)
+            pid = os.fork()
+            if pid == 0:
+                _worker_main(ctl, fd, engine)
+            os.close(fd)
+            live.add(pid)
+            ctl.send(pid)
     finally:
         for pid in live:
             _kill(pid)
+
+
+def _warm_up(engine: Engine) -> None:
+    """Render once in every format, so no fresh worker pays the imports against the time limit.
+
+    A worker's first Turtle answer imports rdflib's serializers: 100 ms idle, past 0.5 s under
+    load. Done here, every worker forked from the template has them.
+    """
+    graph = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    for accept in ("text/turtle", "application/ld+json"):
+        execute(engine, graph, accept, 1)
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml",
+                   "text/csv"):
+        execute(engine, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", accept, 1)
+
+
+def _exit_quietly(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(0)  # through the finally that stops the workers, without a traceback
 
 
 def _reap(live: set[int]) -> None:
@@ -297,10 +311,11 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _worker_main(ctl: Connection, fd: int, engine: Engine) -> None:
+def _worker_main(ctl: Connection, fd: int, engine: Engine) -> NoReturn:
     """A worker: answer queries from its pipe until the server closes it; never returns."""
     code = 0
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         ctl.close()
         conn = Connection(fd)
         while True:
@@ -363,6 +378,7 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
         server_version = "dti-kg"
         sys_version = ""
         timeout = 60  # seconds a client may stay silent mid-request before it is dropped
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet by default: one line per request on stderr only when asked."""
