@@ -378,7 +378,7 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
         server_version = "dti-kg"
         sys_version = ""
         timeout = 60  # seconds a client may stay silent mid-request before it is dropped
-        disable_nagle_algorithm = True
+        wbufsize = -1  # headers and body leave in one write, not two small ones
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet by default: one line per request on stderr only when asked."""
@@ -395,6 +395,7 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
+            self.wfile.flush()
 
         def do_GET(self) -> None:
             url = urlparse(self.path)
