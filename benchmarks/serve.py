@@ -417,7 +417,9 @@ def markdown(res: dict) -> str:
              + f", the rest cheap), time limit {res['time_limit']:g} s, row limit 100; a "
              "fresh connection per request.", "",
              f"Engine alone (in process, `ASK {{ ?s ?p ?o }}`): "
-             f"**{res['engine_ask_p50_ms']} ms** median.", "",
+             f"**{res['engine_ask_p50_ms']} ms** median. Rates and latencies vary from run to run "
+             "on a machine shared with other jobs: read the ratios as rough; whether drops, "
+             "wrong statuses and tracebacks are zero does not vary.", "",
              "| | " + " | ".join(names[r["mode"]] for r in runs) + " |",
              "|---" * (len(runs) + 1) + "|"]
     rows = [
