@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: graph test lint venv lock clean browser bench bench-full
+.PHONY: graph test lint venv lock clean browser bench bench-full bench-serve
 
 venv: $(STAMP)
 
@@ -37,6 +37,10 @@ bench: $(STAMP) browser
 
 bench-full: $(STAMP) browser
 	$(BIN)/python -m benchmarks.run --profile full
+
+# kg serve under 64 clients and 10,000 requests: worker pool vs fork per query (a few minutes).
+bench-serve: $(STAMP)
+	$(BIN)/python -m benchmarks.serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

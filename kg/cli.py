@@ -234,26 +234,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the built graph as a read-only SPARQL endpoint."""
     from kg.query.engine import QueryError, open_engine
     from kg.query.library import load_library
-    from kg.query.server import Limits, serve
+    from kg.query.server import ForkPerQuery, Limits, Runner, WorkerPool, default_workers, serve
 
-    try:
-        engine = open_engine(args.engine, args.graph)
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
+        _err("error: --workers must be at least 1")
+        return EXIT_INPUT
+    try:  # the pool forks its template now, before the server opens a socket or a thread
+        runner: Runner = (ForkPerQuery(open_engine(args.engine, args.graph))
+                          if args.fork_per_query else
+                          WorkerPool(args.engine, args.graph, workers))
     except QueryError as exc:
         _err(f"error: {exc}")
         return EXIT_INPUT
-    limits = Limits(args.time_limit, args.max_rows, args.max_body)
+    limits = Limits(args.time_limit, args.max_rows, args.max_body, args.queue_wait)
 
     def ready(url: str) -> None:
         print(f"serving {args.graph} at {url} (SPARQL at {url}sparql; Ctrl-C to stop)",
               flush=True)
 
     try:
-        serve(engine, load_library(), args.host, args.port, limits, ready)
+        serve(runner, load_library(), args.host, args.port, limits, ready)
     except OSError as exc:
         _err(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_INPUT
     except KeyboardInterrupt:
         _err("stopped")
+    finally:
+        runner.close()
     return 0
 
 
@@ -307,6 +315,11 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--time-limit", type=float, default=10.0, help="seconds per query")
     sv.add_argument("--max-rows", type=int, default=10_000, help="rows per result")
     sv.add_argument("--max-body", type=int, default=1_000_000, help="bytes per request body")
+    sv.add_argument("--workers", type=int, default=None,
+                    help="query processes (default: one per CPU plus one, at least 2)")
+    sv.add_argument("--queue-wait", type=float, default=10.0,
+                    help="seconds a query may wait for a free worker before 503 (default 10)")
+    sv.add_argument("--fork-per-query", action="store_true", help=argparse.SUPPRESS)
     sv.set_defaults(func=cmd_serve)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)

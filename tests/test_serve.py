@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -142,6 +143,23 @@ def test_oversized_body_is_413(endpoint: str):
     assert status == 413
 
 
+def test_a_large_oversized_body_still_gets_its_413(endpoint: str):
+    # far more than the socket buffers hold: unread, the close would reset the connection
+    body = b"ASK {} #" + b"x" * 4_000_000
+    status, _, text = request(endpoint + "sparql", body,
+                              {"Content-Type": "application/sparql-query"})
+    assert status == 413 and "20000 bytes" in text
+
+
+def test_negative_content_length_is_400(endpoint: str):
+    host, port = urllib.parse.urlsplit(endpoint).hostname, urllib.parse.urlsplit(endpoint).port
+    with socket.create_connection((host, port), timeout=10) as s:
+        s.sendall(b"POST /sparql HTTP/1.0\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: -5\r\n\r\nASK {}")
+        answer = s.recv(1000)
+    assert answer.startswith(b"HTTP/1.0 400")
+
+
 def test_results_over_the_row_limit_are_cut_and_marked(endpoint: str):
     status, headers, body = get(endpoint, "SELECT ?s WHERE { ?s ?p ?o }")
     data = json.loads(body)
@@ -159,6 +177,15 @@ def test_binds_loopback_by_default():
 
     args = parser().parse_args(["serve"])
     assert args.host == "127.0.0.1"
+
+
+def test_workers_default_to_the_cpus_and_must_be_positive(capsys: pytest.CaptureFixture[str]):
+    from kg.cli import main, parser
+    from kg.query.server import default_workers
+
+    assert parser().parse_args(["serve"]).workers is None and default_workers() >= 2
+    assert main(["serve", "--workers", "0"]) == 1
+    assert "--workers must be at least 1" in capsys.readouterr().err
 
 
 def test_missing_graph_is_a_clear_error(tmp_path: Path):

@@ -3,24 +3,32 @@
 GET and POST (form-encoded or ``application/sparql-query``), results by ``Accept`` (SPARQL JSON,
 XML, CSV, TSV; Turtle, N-Triples or JSON-LD for CONSTRUCT/DESCRIBE), the named queries at
 ``/queries``, and an offline HTML query editor at ``/``. Updates and ``SERVICE`` are refused
-(403), syntax errors get 400 with line and column, request bodies over the limit 413. Each query
-runs in a forked child process so that one over the time limit can be stopped (503) without
-harming the server; results over the row limit are cut and marked (``X-Result-Truncated``).
+(403), syntax errors get 400 with line and column, request bodies over the limit 413. Queries run
+in a pool of long-lived worker processes (`WorkerPool`), so that one over the time limit can be
+stopped (503, its worker killed and replaced) without a fork per query and without harming the
+server; results over the row limit are cut and marked (``X-Result-Truncated``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import multiprocessing
 import os
+import queue
 import signal
+import sys
+import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Protocol
 from urllib.parse import parse_qs, urlparse
 
-from kg.query.engine import Engine, QueryError, QueryRefused
+from kg.query.engine import Engine, QueryError, QueryRefused, open_engine
 from kg.query.formats import GRAPH_FORMATS, SELECT_FORMATS, render_graph, render_select
 from kg.query.library import NamedQuery
 
@@ -36,6 +44,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+DRAIN_BYTES = 64 * 1024 * 1024  # read at most this much of a refused body (see discard_body)
+
+Answer = tuple[int, str, bytes, dict[str, str]]  # status, content type, body, extra headers
 
 
 @dataclass
@@ -45,6 +56,21 @@ class Limits:
     seconds: float = 10.0
     rows: int = 10_000
     body_bytes: int = 1_000_000
+    wait: float = 10.0  # seconds a query may wait for a free worker
+
+
+def default_workers() -> int:
+    """One worker per usable CPU plus one, at least two.
+
+    The extra one keeps the CPUs busy while a worker's answer is in transit through the server
+    (measured on 2 cores: 3 workers answer 1.7x the cheap queries a second that 2 do); at least
+    two, so that one slow query never holds up every other.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(2, cpus + 1)
 
 
 def negotiate(accept: str, options: list[tuple[str, str]], default: str) -> str | None:
@@ -59,68 +85,300 @@ def negotiate(accept: str, options: list[tuple[str, str]], default: str) -> str 
     return None
 
 
-def run_query(engine: Engine, text: str, accept: str, limits: Limits
-              ) -> tuple[int, str, bytes, dict[str, str]]:
-    """Execute one query in a child process; return status, content type, body, headers."""
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-
-    def work() -> None:
-        try:
-            result = engine.query(text, limit=limits.rows)
-            if result.kind == "graph":
-                fmt = negotiate(accept, ACCEPT_GRAPH, "turtle")
-                if fmt is None:
-                    child.send((406, "text/plain", b"not acceptable: use text/turtle, "
-                                b"application/ld+json or application/n-triples", {}))
-                    return
-                body = render_graph(result, fmt).encode()
-                child.send((200, GRAPH_FORMATS[fmt], body, {}))
-                return
-            fmt = negotiate(accept, ACCEPT_SELECT, "json")
-            if fmt is None:
-                child.send((406, "text/plain", b"not acceptable: use SPARQL JSON or XML, "
-                            b"text/csv or text/tab-separated-values", {}))
-                return
-            headers = {"X-Result-Truncated": "true"} if result.truncated else {}
-            child.send((200, SELECT_FORMATS[fmt], render_select(result, fmt).encode(), headers))
-        except QueryRefused as exc:
-            child.send((403, "text/plain", str(exc).encode(), {}))
-        except QueryError as exc:
-            child.send((400, "text/plain", str(exc).encode(), {}))
-        except Exception as exc:
-            child.send((500, "text/plain", f"query failed: {exc}".encode(), {}))
-
-    proc = ctx.Process(target=_child_main, args=(work,), daemon=True)
-    proc.start()
-    child.close()
+def execute(engine: Engine, text: str, accept: str, rows: int) -> Answer:
+    """Run one query and render it for the client; every failure becomes an HTTP answer."""
     try:
-        if parent.poll(limits.seconds):
-            answer = parent.recv()
-            proc.join(1)
-            return answer
-        return (503, "text/plain",
-                f"query stopped: it exceeded the time limit of {limits.seconds:g} s".encode(), {})
-    except EOFError:
-        return 500, "text/plain", b"query process ended without an answer", {}
+        result = engine.query(text, limit=rows)
+        if result.kind == "graph":
+            fmt = negotiate(accept, ACCEPT_GRAPH, "turtle")
+            if fmt is None:
+                return (406, "text/plain", b"not acceptable: use text/turtle, "
+                        b"application/ld+json or application/n-triples", {})
+            return 200, GRAPH_FORMATS[fmt], render_graph(result, fmt).encode(), {}
+        fmt = negotiate(accept, ACCEPT_SELECT, "json")
+        if fmt is None:
+            return (406, "text/plain", b"not acceptable: use SPARQL JSON or XML, "
+                    b"text/csv or text/tab-separated-values", {})
+        headers = {"X-Result-Truncated": "true"} if result.truncated else {}
+        return 200, SELECT_FORMATS[fmt], render_select(result, fmt).encode(), headers
+    except QueryRefused as exc:
+        return 403, "text/plain", str(exc).encode(), {}
+    except QueryError as exc:
+        return 400, "text/plain", str(exc).encode(), {}
+    except Exception as exc:
+        return 500, "text/plain", f"query failed: {exc}".encode(), {}
+
+
+def over_time(limits: Limits) -> Answer:
+    """The answer to a query stopped at the time limit."""
+    return (503, "text/plain",
+            f"query stopped: it exceeded the time limit of {limits.seconds:g} s".encode(), {})
+
+
+LOST: Answer = (500, "text/plain", b"query process ended without an answer", {})
+
+
+class Runner(Protocol):
+    """Where queries run: the worker pool, or (to measure against) a fork per query."""
+
+    def run(self, text: str, accept: str, limits: Limits) -> Answer:
+        """Answer one query within the limits."""
+        ...
+
+    def close(self) -> None:
+        """Stop every process this runner started."""
+        ...
+
+
+@dataclass
+class _Worker:
+    pid: int
+    conn: Connection
+
+
+class WorkerPool:
+    """Long-lived query processes, forked from a template process that loaded the graph once.
+
+    Why a template: workers must be replaced whenever one is killed at the time limit, and
+    forking them from the multi-threaded HTTP server would copy its client sockets, its other
+    workers' pipes and whatever locks its threads held. The template is single-threaded, holds
+    only the loaded engine, and forks a replacement in milliseconds whose memory it shares
+    copy-on-write. It alone kills and reaps workers, so no process id is signalled after it was
+    reaped (the ``ProcessLookupError`` of the former fork-per-query design).
+    """
+
+    def __init__(self, engine: str, graph: Path, size: int) -> None:
+        """Load the graph in the template and start ``size`` workers; QueryError if it fails."""
+        ctx = multiprocessing.get_context("fork")  # before any thread starts: see the class doc
+        self.size = size
+        self._lock = threading.Lock()  # one conversation with the template at a time
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._broken = ""  # why queries cannot run any more, once they cannot
+        self._closed = False
+        self._ctl, theirs = ctx.Pipe()
+        self._template = ctx.Process(target=_template_main, name="kg-serve-template",
+                                     args=(theirs, self._ctl, engine, graph), daemon=True)
+        self._template.start()
+        theirs.close()
+        try:
+            status, message = self._ctl.recv()
+        except EOFError:
+            status, message = "error", f"loading {graph} failed"
+        if status != "ready":
+            self.close()
+            raise QueryError(message)
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def run(self, text: str, accept: str, limits: Limits) -> Answer:
+        """Answer on an idle worker; past the time limit, kill that worker and fork another."""
+        if self._broken:
+            return 500, "text/plain", self._broken.encode(), {}
+        try:
+            worker = self._idle.get(timeout=limits.wait)
+        except queue.Empty:
+            return (503, "text/plain", f"server busy: all {self.size} query workers stayed "
+                    f"busy for {limits.wait:g} s; retry shortly".encode(), {"Retry-After": "1"})
+        answer: Answer | None = None
+        try:
+            worker.conn.send((text, accept, limits.rows))
+            if worker.conn.poll(limits.seconds):
+                answer = worker.conn.recv()
+                return answer
+            return over_time(limits)
+        except (EOFError, OSError):
+            return LOST
+        finally:
+            if answer is None:
+                self._replace(worker)
+            else:
+                self._idle.put(worker)
+
+    def _spawn(self, kill: int = 0) -> _Worker:
+        """Ask the template to kill worker ``kill`` (if any) and fork a new one."""
+        mine, theirs = multiprocessing.Pipe()
+        try:
+            with self._lock:
+                self._ctl.send(kill)
+                send_handle(self._ctl, theirs.fileno(), self._template.pid or 0)
+                pid = self._ctl.recv()
+        except BaseException:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
+        return _Worker(pid, mine)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.conn.close()
+        if self._closed:
+            return
+        try:
+            self._idle.put(self._spawn(kill=worker.pid))
+        except (EOFError, OSError) as exc:
+            if not self._broken:
+                self._broken = "the query workers are gone; restart kg serve"
+                print(f"error: cannot start a query worker ({exc}); {self._broken}",
+                      file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """Stop the workers and the template (closing its pipe tells it to)."""
+        self._closed = True
+        self._broken = "the server is stopping"
+        while not self._idle.empty():
+            self._idle.get_nowait().conn.close()
+        with self._lock:
+            self._ctl.close()
+        self._template.join(5)
+        if self._template.is_alive():
+            self._template.kill()
+            self._template.join(1)
+
+
+def _template_main(ctl: Connection, parent_end: Connection, engine_name: str,
+                   graph: Path) -> None:
+    """The template process: load once, then fork or kill workers when the server asks."""
+    parent_end.close()  # else the template itself would keep its pipe open: no EOF, no exit
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    signal.signal(signal.SIGTERM, _exit_quietly)  # not the server's KeyboardInterrupt
+    try:
+        engine = open_engine(engine_name, graph)
+    except Exception as exc:
+        ctl.send(("error", str(exc) if isinstance(exc, QueryError) else
+                  f"cannot load {graph}: {exc}"))
+        return
+    _warm_up(engine)
+    gc.freeze()  # keep the loaded objects out of the workers' collections: pages stay shared
+    ctl.send(("ready", ""))
+    live: set[int] = set()
+    try:
+        while True:
+            try:
+                kill = ctl.recv()  # a worker to kill (0: none), then a pipe for a new one
+                fd = recv_handle(ctl)
+            except (EOFError, OSError):
+                return  # the server closed or died: stop every worker (finally)
+            _reap(live)
+            if kill in live:
+                _kill(kill)
+                live.discard(kill)
+            pid = os.fork()
+            if pid == 0:
+                _worker_main(ctl, fd, engine)
+            os.close(fd)
+            live.add(pid)
+            ctl.send(pid)
     finally:
-        if proc.is_alive():
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.join(1)
-        parent.close()
+        for pid in live:
+            _kill(pid)
 
 
-def _child_main(work: Any) -> None:
-    work()
+def _warm_up(engine: Engine) -> None:
+    """Render once in every format, so no fresh worker pays the imports against the time limit.
+
+    A worker's first Turtle answer imports rdflib's serializers: 100 ms idle, past 0.5 s under
+    load. Done here, every worker forked from the template has them.
+    """
+    graph = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    for accept in ("text/turtle", "application/ld+json"):
+        execute(engine, graph, accept, 1)
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml",
+                   "text/csv"):
+        execute(engine, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", accept, 1)
 
 
-def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
+def _exit_quietly(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(0)  # through the finally that stops the workers, without a traceback
+
+
+def _reap(live: set[int]) -> None:
+    """Collect workers that ended on their own, so their ids are never signalled."""
+    while live:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            live.clear()
+            return
+        if pid == 0:
+            return
+        live.discard(pid)
+
+
+def _kill(pid: int) -> None:
+    """Kill and reap one worker (still our unreaped child, so the id is its own)."""
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def _worker_main(ctl: Connection, fd: int, engine: Engine) -> NoReturn:
+    """A worker: answer queries from its pipe until the server closes it; never returns."""
+    code = 0
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        ctl.close()
+        conn = Connection(fd)
+        while True:
+            try:
+                text, accept, rows = conn.recv()
+            except EOFError:
+                break
+            conn.send(execute(engine, text, accept, rows))
+    except BaseException:  # the server went away mid-answer: no one left to tell
+        code = 1
+    finally:
+        os._exit(code)
+
+
+class ForkPerQuery:
+    """The former design, a forked process per query, kept to measure the pool against.
+
+    Reached only through the hidden ``kg serve --fork-per-query``; see benchmarks/serve.py.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        """Hold the loaded engine: each query's child process inherits it."""
+        self.engine = engine
+
+    def run(self, text: str, accept: str, limits: Limits) -> Answer:
+        """Fork, answer in the child, kill it past the time limit."""
+        ctx = multiprocessing.get_context("fork")
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_answer_once, args=(child, self.engine, text, accept,
+                                                      limits.rows), daemon=True)
+        proc.start()
+        child.close()
+        try:
+            if parent.poll(limits.seconds):
+                answer = parent.recv()
+                proc.join(1)
+                return answer
+            return over_time(limits)
+        except EOFError:
+            return LOST
+        finally:
+            if proc.is_alive():
+                proc.kill()  # unlike os.kill, a no-op once another thread reaped it
+                proc.join(1)
+            parent.close()
+
+    def close(self) -> None:
+        """Nothing to stop: each query's process ends with it."""
+
+
+def _answer_once(conn: Connection, engine: Engine, text: str, accept: str, rows: int) -> None:
+    conn.send(execute(engine, text, accept, rows))
+
+
+def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
                  ) -> type[BaseHTTPRequestHandler]:
-    """A request handler class bound to one engine."""
+    """A request handler class bound to one runner."""
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "dti-kg"
         sys_version = ""
+        timeout = 60  # seconds a client may stay silent mid-request before it is dropped
+        wbufsize = -1  # headers and body leave in one write, not two small ones
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet by default: one line per request on stderr only when asked."""
@@ -137,6 +395,7 @@ def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
+            self.wfile.flush()
 
         def do_GET(self) -> None:
             url = urlparse(self.path)
@@ -159,21 +418,24 @@ def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
                 self.send(404, "text/plain", b"not found")
 
         def do_POST(self) -> None:
-            url = urlparse(self.path)
-            if url.path != "/sparql":
-                self.send(404, "text/plain", b"not found")
-                return
             try:
                 length = int(self.headers.get("Content-Length", "0"))
             except ValueError:
+                length = -1
+            if length < 0:
+                self.close_connection = True
                 self.send(400, "text/plain", b"bad Content-Length")
                 return
             if length > limits.body_bytes:
+                self.close_connection = True
                 self.send(413, "text/plain",
                           f"request body over {limits.body_bytes} bytes".encode())
-                self.close_connection = True
+                self.discard_body(length)
                 return
             body = self.rfile.read(length).decode("utf-8", errors="replace")
+            if urlparse(self.path).path != "/sparql":
+                self.send(404, "text/plain", b"not found")
+                return
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
                 self.refuse_update()
@@ -191,22 +453,50 @@ def make_handler(engine: Engine, library: dict[str, NamedQuery], limits: Limits
                 self.send(415, "text/plain", b"use application/sparql-query or "
                           b"application/x-www-form-urlencoded")
 
+        def discard_body(self, length: int) -> None:
+            """Read a refused body, else the close resets the connection and the 413 is lost."""
+            left = min(length, DRAIN_BYTES)
+            while left > 0:
+                chunk = self.rfile.read(min(left, 1 << 16))
+                if not chunk:
+                    return
+                left -= len(chunk)
+
         def refuse_update(self) -> None:
             self.send(403, "text/plain", b"updates are refused: this endpoint is read-only")
 
         def answer(self, text: str) -> None:
-            status, ctype, body, headers = run_query(engine, text,
-                                                     self.headers.get("Accept", ""), limits)
+            try:
+                status, ctype, body, headers = runner.run(
+                    text, self.headers.get("Accept", ""), limits)
+            except Exception as exc:  # a bug, not the query's fault: one line, no traceback
+                print(f"error: query failed in the server: {type(exc).__name__}: {exc}",
+                      file=sys.stderr, flush=True)
+                status, ctype, body, headers = 500, "text/plain", b"internal error", {}
             self.send(status, ctype, body, headers)
 
     return Handler
 
 
-def serve(engine: Engine, library: dict[str, NamedQuery], host: str, port: int, limits: Limits,
+class EndpointServer(ThreadingHTTPServer):
+    """A thread per connection, a deep listen backlog, and quiet about clients that leave."""
+
+    daemon_threads = True
+    request_queue_size = 1024  # socketserver's 5 drops connections under a burst of clients
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up or stalled is not an error; anything else gets one line."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        print(f"error: request from {client_address[0]}: {type(exc).__name__}: {exc}",
+              file=sys.stderr, flush=True)
+
+
+def serve(runner: Runner, library: dict[str, NamedQuery], host: str, port: int, limits: Limits,
           ready: Any = None) -> None:
     """Serve until interrupted; ``ready`` is called with the bound URL once listening."""
-    httpd = ThreadingHTTPServer((host, port), make_handler(engine, library, limits))
-    httpd.daemon_threads = True
+    httpd = EndpointServer((host, port), make_handler(runner, library, limits))
     url = f"http://{host}:{httpd.server_address[1]}/"
     if ready is not None:
         ready(url)
@@ -214,4 +504,3 @@ def serve(engine: Engine, library: dict[str, NamedQuery], host: str, port: int, 
         httpd.serve_forever()
     finally:
         httpd.server_close()
-
