@@ -219,12 +219,14 @@ class Drafter:
             for part in parts:
                 found = self.lex.find(part)
                 regimen = [x.key for x in found]
-                if not regimen:
+                if not regimen and not re.search(r"\balone\b|same|control|standard|"
+                                                  r"chemotherapy", part, re.I):
                     continue
                 regimen = list(dict.fromkeys(regimen + [b for b in backbone
                                                         if b not in regimen]))
                 letter = re.search(r"\barm ([A-D])\b", part)
                 arms.append((part, regimen, letter.group(1) if letter else None))
+            arms = self._comparators(arms)
             if len(arms) >= 2:
                 self._make_arms(arms, quote_of(text), part_texts=[a[0] for a in arms])
                 return
@@ -237,6 +239,25 @@ class Drafter:
                 if regimen:
                     self._make_arms([(text, regimen, None)], quote_of(text), [text])
                     return
+
+    def _comparators(self, arms: list) -> list:
+        """An arm named without a known drug ("CAPOX alone", "the same chemotherapy alone") is
+        the experimental arm's backbone: its drugs less the study drug the title names first.
+        """
+        named = [a for a in arms if a[1]]
+        if not named or len(arms) < 2:
+            return named
+        first = named[0][1]
+        title_drugs = [x.key for x in self.lex.find(self.paper.title) if x.kind == "drug"]
+        study = [d for d in title_drugs[:1] if d in first] or first[:1]
+        out = []
+        for part, regimen, letter in arms:
+            if not regimen:
+                regimen = [d for d in first if d not in study and d != "placebo"]
+                if not regimen:
+                    continue
+            out.append((part, regimen, letter))
+        return out
 
     def _make_arms(self, arms: list, quote: str, part_texts: list[str]) -> None:
         all_drugs = [set(r) for _, r, _ in arms]
@@ -531,9 +552,9 @@ class Drafter:
                     self.d.used.add(self.spans[i][0] + base + q.start)
 
     def _attribute(self, text: str, run: list[Printed], masked: str) -> list[Arm | None]:
-        """Which arm each value of a run belongs to."""
+        """Which arm each value of a run belongs to (none in a single-arm study)."""
         if len(self.d.arms) < 2:
-            return [self.d.arms[0] if self.d.arms else None] * len(run)
+            return [None] * len(run)
         named = []
         for k, p in enumerate(run):
             stop = run[k + 1].start if k + 1 < len(run) else min(len(text), p.end + 45)
@@ -610,7 +631,8 @@ class Drafter:
                 out.append(rec)
         return out
 
-    def _count_rate(self, i: int, text: str, mt: re.Match[str], subs: list[tuple[int, str]]) -> dict | None:
+    def _count_rate(self, i: int, text: str, mt: re.Match[str],
+                    subs: list[tuple[int, str]]) -> dict | None:
         count = next(iter(iter_numbers(mt.group("c"))), None)
         if count is None:
             return None
@@ -622,8 +644,8 @@ class Drafter:
         if etype is None:
             return None
         eid = self.endpoint_id(etype, quote_of(text), text)
-        arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) or (
-            self.d.arms[0] if len(self.d.arms) == 1 else None)
+        arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) if \
+            len(self.d.arms) > 1 else None
         rec = {"endpoint": eid, "statistic": "proportion", "count": int(count.value),
                "denominator": int(n), "value": pct, "unit": "percent", "quote": quote_of(text)}
         if arm is not None:
@@ -633,6 +655,13 @@ class Drafter:
             rec["population"] = pop
         for p in iter_numbers(text[mt.start():mt.end()]):
             self.d.used.add(self.spans[i][0] + mt.start() + p.start)
+        ci = re.match(rf"[^()]{{0,12}}?(?P<lvl>\d+)\s?%\s*CI[,:]?\s*(?P<a>{NUM})\s*(?:-|–|to)\s*"
+                      rf"(?P<b>{NUM})", text[mt.end():mt.end() + 40])
+        if ci and dec(ci.group("a")) <= pct <= dec(ci.group("b")):
+            rec["ci_low"], rec["ci_high"] = dec(ci.group("a")), dec(ci.group("b"))
+            rec["ci_level"] = Decimal(ci.group("lvl")) / 100
+            for p in iter_numbers(text[mt.end():mt.end() + ci.end()], words=False):
+                self.d.used.add(self.spans[i][0] + mt.end() + p.start)
         self.d.results.append(rec)
         return rec
 
