@@ -20,8 +20,8 @@ NUM = r"(?:\d[\d,]*(?:[.·]\d+)?|[.·]\d+)"
 UNIT_RE = re.compile(r"^\s*(?:-|–)?\s*(months?|mo\b|weeks?|wk\b|days?|years?)", re.IGNORECASE)
 UNIT_NAMES = {"month": "month", "months": "month", "mo": "month", "week": "week", "weeks": "week",
               "wk": "week", "day": "day", "days": "day", "year": "year", "years": "year"}
-JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|to|"
-                     r"compared with|against)\s*$", re.IGNORECASE)
+JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|"
+                     r"to|compared with|against)\s*)$", re.IGNORECASE)
 RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomly allocated|allocated", re.I)
 SIZE_VERB_RE = re.compile(
     r"\s*(?:were|was|had been)?\s*(?:randomly assigned|randomi[sz]ed|randomly allocated|enrolled|"
@@ -241,8 +241,10 @@ class Drafter:
                     return
 
     def _comparators(self, arms: list) -> list:
-        """An arm named without a known drug ("CAPOX alone", "the same chemotherapy alone") is
-        the experimental arm's backbone: its drugs less the study drug the title names first.
+        """Fill an arm named without a known drug ("CAPOX alone", "the same chemotherapy").
+
+        It is the experimental arm's backbone: its drugs less the study drug the title names
+        first.
         """
         named = [a for a in arms if a[1]]
         if not named or len(arms) < 2:
@@ -332,7 +334,7 @@ class Drafter:
                 before = text[max(0, p.start - 40):p.start]
                 if not re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
                     continue
-                seg = re.split(r"[;()]", before)[-1]
+                seg = re.split(r"[;)]|\bor\b", before)[-1]
                 if self.arm_near(seg, 0, len(seg)) is arm:
                     pid = f"{parent}-{arm.id}"
                     if not any(x["id"] == pid for x in self.d.populations):
@@ -626,6 +628,15 @@ class Drafter:
                 pop = self.pop_at(subs, text, p.start)
                 if pop:
                     rec["population"] = pop
+                count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
+                                  rf"\(\s*$", text[max(0, p.start - 40):p.start])
+                if count:
+                    c = next(iter(iter_numbers(count.group("c"))), None)
+                    if c is not None and c.value == c.value.to_integral() and c.value > 0:
+                        rec["count"] = int(c.value)
+                        self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+                if len(run) == 1:
+                    self._result_ci(text, p, rec, i)
                 self.use(i, p)
                 self.d.results.append(rec)
                 out.append(rec)

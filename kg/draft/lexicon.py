@@ -28,7 +28,9 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("toxicity", r"adverse events?|toxicit(?:y|ies)|grade (?:3|4|≥ ?3|3 or (?:worse|higher|4))|"
                  r"neutropenia|diarrh(?:o)?ea|rash|fatigue|hypertension"),
 )
-ENDPOINT_RES = [(t, re.compile(p, re.IGNORECASE)) for t, p in ENDPOINTS]
+# line breaks and indentation may fall between the words of a name ("progression-free\n  survival")
+ENDPOINT_RES = [(t, re.compile(p.replace("[- ]", r"[-\s]+").replace(" ", r"\s+"), re.IGNORECASE))
+                for t, p in ENDPOINTS]
 
 
 @dataclass(frozen=True)
