@@ -210,10 +210,17 @@ class Drafter:
             tail = re.split(r"\.\s|;|\. The|, stratified|\. Random", tail)[0]
             each = re.search(r",?\s*(?:each|both)\s+(?:added to|given with|combined with|plus|"
                              r"in combination with)\s+(.*)$", tail, re.I)
+            last_or = max((m.end() for m in re.finditer(r"\s(?:or|versus|vs\.?)\s", tail)),
+                          default=-1)
+            shared = re.search(r",\s*(?:(?:each|both|all)\s+)?(?:given|administered)\s+(?:with|"
+                               r"together with|in combination with)\s+(.*)$", tail[last_or:],
+                               re.I) if last_or >= 0 else None
             backbone: list[str] = []
-            if each:
-                backbone = [x.key for x in self.lex.find(each.group(1)) if x.kind == "drug"]
-                tail = tail[:each.start()]
+            clause = (each.start(), each.group(1)) if each else \
+                (last_or + shared.start(), shared.group(1)) if shared else None
+            if clause is not None:
+                backbone = [x.key for x in self.lex.find(clause[1]) if x.kind == "drug"]
+                tail = tail[:clause[0]]
             parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
             arms = []
             for part in parts:

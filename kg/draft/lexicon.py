@@ -19,8 +19,8 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
                       r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
     ("os", r"overall survival|\bOS\b|\bdeath\b"),
-    ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
-            r"\bresponded\b|response rates?"),
+    ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred"),
+    ("rr", r"response rates?|\bresponded\b|\bRR\b"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
     ("pr", r"partial response"),
     ("sd", r"stable disease"),
