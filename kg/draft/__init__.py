@@ -102,8 +102,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
                  "kind": "draft by kg draft (review before use)", "title": quote_of(paper.title)}
     f = paper.fields
     if f.get("authors"):
-        doc["authors"] = [a.strip() for a in re.split(r";|,(?=\s*[A-Z][a-z]+\s)", f["authors"])
-                          if a.strip()]
+        doc["authors"] = [a.strip() for a in f["authors"].split(";") if a.strip()]
     if f.get("journal"):
         doc["journal"] = f["journal"]
     if re.fullmatch(r"\d{4}", f.get("year", "")):

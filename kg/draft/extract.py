@@ -158,8 +158,7 @@ class Drafter:
         body = self.paper.text[self.paper.body[0]:self.paper.body[1]]
         self.conditions = self.d.conditions = \
             main_conditions(self.lex, title) or main_conditions(self.lex, body)
-        for i in range(len(self.spans)):
-            text = self.sent(i)
+        for text in [title, *(self.sent(i) for i in range(len(self.spans)))]:
             found = False
             for source in (text,):
                 mt = PHASE_RE.search(source)
@@ -171,9 +170,10 @@ class Drafter:
                         not re.search(r"non-?randomi[sz]ed", source, re.I):
                     d["randomised"] = True
                     found = True
-                    ratio = RATIO_RE.search(source)
-                    if ratio:
-                        d["allocation_ratio"] = f"{ratio.group('a')}:{ratio.group('b')}"
+                ratio = RATIO_RE.search(source)
+                if ratio and RANDOM_RE.search(source) and "allocation_ratio" not in d:
+                    d["allocation_ratio"] = f"{ratio.group('a')}:{ratio.group('b')}"
+                    found = True
                 if re.search(r"double-blind", source, re.I) and "blinding" not in d:
                     d["blinding"], found = "double-blind", True
                 if re.search(r"open-label", source, re.I) and "blinding" not in d:
@@ -312,11 +312,14 @@ class Drafter:
             for p in iter_numbers(text):
                 if p.percent or p.value != p.value.to_integral() or p.value < 2:
                     continue
-                after = text[p.end:p.end + 60]
+                after = text[p.end:p.end + 140]
                 pat = PATIENTS_RE.match(after)
                 if not pat:
                     continue
-                verb = SIZE_VERB_RE.match(after[pat.end():])
+                rest = after[pat.end():]
+                with_ = re.match(r"\s+with\s+(?:[\w-]+\s+){1,8}?(?=(?:were|was|received|had been)"
+                                 r"\b)", rest)
+                verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
                 if not verb:
                     continue
                 kind = "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"

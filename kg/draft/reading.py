@@ -92,7 +92,10 @@ def read_paper(text: str) -> Paper:
             continue
         if not mt or mt.group("key").lower() not in HEADER_FIELDS:
             break
-        fields[mt.group("key").lower()] = mt.group("value").strip()
+        key, value = mt.group("key").lower(), mt.group("value").strip()
+        if key == "authors" and ";" not in value:
+            value = "; ".join(a.strip() for a in value.split(","))  # one separator for both
+        fields[key] = value
         pos += len(line)
     body_start = pos if fields else 0
     if fields and "title" not in fields:
