@@ -18,10 +18,11 @@ from pathlib import Path
 from kg import model as m
 from kg.draft.extract import Drafter, quote_of, slug
 from kg.draft.lexicon import Lexicon
-from kg.draft.reading import DOI_RE, Paper, read_paper
+from kg.draft.reading import DOI_RE, Paper, read_paper, sentences
 from kg.draft.writer import block, value
 from kg.numbers import iter_numbers
 from kg.paths import SOURCES_DIR
+from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.loader import InputError, load_corpus, load_entities, load_identifier_table
 
 
@@ -128,7 +129,18 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
             design["phase"] = [design["phase"]]
         if design:
             study["design"] = design
-    study["quote"] = d.design_quotes[:3] or [quote_of(paper.title)]
+    source = SourceText(paper.text)
+
+    def unique(q: str) -> bool:
+        try:
+            source.locate(q)
+        except (QuoteNotFound, QuoteAmbiguous):
+            return False
+        return True
+
+    body = [quote_of(paper.text[a:b]) for a, b in sentences(paper)]
+    candidates = [q for q in [*d.design_quotes, quote_of(paper.title), *body] if unique(q)]
+    study["quote"] = candidates[:3] if d.design_quotes else candidates[:1]
     arms = [{"id": a.id, "label": a.label, "regimen": a.regimen, **(
         {"dosing": a.dosing} if a.dosing else {}), "quote": a.quote} for a in d.arms]
     _unique(arms)

@@ -1,0 +1,179 @@
+"""`kg draft`: drafts propose the records a curator expects and always build.
+
+They never carry a number their quote does not print, and attach a known trial to its study.
+
+The fixture abstracts in ``fixtures/draft/`` were written for these tests (made-up drug
+examplinib, invented numbers); they use the ``fixtures/addon`` entities.
+"""
+
+from __future__ import annotations
+
+import shutil
+import string
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.draft import DraftError, draft_paper
+from kg.draft.reading import read_paper, sentences
+from kg.sources.binding import check_numbers_quoted
+from kg.sources.loader import load_corpus, load_evidence_file
+from tests.conftest import FIXTURES
+
+DRAFTS = FIXTURES / "draft"
+DEVSET = Path(__file__).resolve().parents[1] / "benchmarks" / "draft" / "sources"
+
+
+def sources_with(tmp: Path, entities_from: Path = FIXTURES / "addon") -> Path:
+    root = tmp / "sources"
+    (root / "texts").mkdir(parents=True)
+    (root / "evidence").mkdir()
+    for name in ("entities.yaml", "identifiers.yaml"):
+        shutil.copy(entities_from / name, root / name)
+    return root
+
+
+@pytest.fixture
+def addon_draft(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root)
+    return root, report, load_evidence_file(report.evidence, [])
+
+
+def test_draft_of_a_randomised_add_on_trial(addon_draft):
+    _root, report, f = addon_draft
+    assert report.text.read_bytes() == (DRAFTS / "examplinib-addon-trial.txt").read_bytes()
+    (s,) = f.studies
+    assert s.acronym == "EXAMPLE-3" and s.conditions == ("nsclc",)
+    assert s.design.phases == ("3",) and s.design.randomised and s.design.blinding == \
+        "double-blind" and s.design.allocation_ratio == "2:1"
+    assert {frozenset(a.regimen) for a in s.arms} == {
+        frozenset({"examplinib", "carboplatin", "paclitaxel"}),
+        frozenset({"placebo", "carboplatin", "paclitaxel"})}
+    assert sorted(p.size for p in s.populations if p.size) == [150, 300, 450]
+    arm_of = {a.id: frozenset(a.regimen) for a in s.arms}
+    medians = {(r.endpoint, "examplinib" in arm_of[r.arm], r.value) for r in s.results
+               if r.statistic == "median"}
+    assert medians == {("os", True, Decimal("12.4")), ("os", False, Decimal("10.1")),
+                       ("pfs", True, Decimal("6.2")), ("pfs", False, Decimal("5.0"))}
+    orr = {(r.count, r.denominator, r.value) for r in s.results if r.endpoint == "orr"}
+    assert orr == {(96, 300, Decimal("32")), (33, 150, Decimal("22"))}
+    hrs = {c.endpoint: (c.estimate, c.ci_low, c.ci_high, c.p_value, c.p_qualifier)
+           for c in s.comparisons if c.measure == "hazard-ratio"}
+    assert hrs == {"os": (Decimal("0.78"), Decimal("0.64"), Decimal("0.95"), Decimal("0.01"), "="),
+                   "pfs": (Decimal("0.85"), Decimal("0.70"), Decimal("1.03"), Decimal("0.09"),
+                           "=")}
+    for c in s.comparisons:
+        assert "examplinib" in arm_of[c.experimental] and "placebo" in arm_of[c.reference]
+    assert next(e for e in s.endpoints if e.id == "os").primary
+
+
+def test_a_drafted_file_builds_and_binds_every_number(addon_draft):
+    root, report, f = addon_draft
+    load_corpus(root)  # raises on any problem
+    problems: list[str] = []
+    check_numbers_quoted([f], problems)
+    assert problems == []
+    text = report.evidence.read_text()
+    assert text.startswith("# DRAFT written by `kg draft`")
+    assert "placed in any record" in text  # the numbers it could not place are listed
+
+
+def test_draft_of_a_medline_single_arm_combination(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-single-arm.txt", root, "single")
+    f = load_evidence_file(report.evidence, [])
+    assert f.document.authors == ("Writer, Ann",) and f.document.year == 2032
+    (s,) = f.studies
+    assert s.design.single_arm and s.design.phases == ("2",)
+    (arm,) = s.arms
+    assert set(arm.regimen) == {"examplinib", "erlotinib"}
+    assert arm.dosing[0].dose == 100 and arm.dosing[0].daily_frequency == 2
+    assert [p.size for p in s.populations] == [42]
+    orr = next(r for r in s.results if r.endpoint == "orr")
+    assert (orr.count, orr.denominator, orr.value, orr.ci_low, orr.ci_high) == (
+        11, 42, Decimal("26"), Decimal("14"), Decimal("42"))
+
+
+def test_a_second_report_of_a_known_trial_attaches_to_its_study(tmp_path: Path):
+    root = sources_with(tmp_path)
+    first = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "first")
+    second = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "second")
+    assert first.attached_to is None and second.attached_to == "first"
+    corpus, _ = load_corpus(root)
+    assert len(corpus.studies) == 1
+    assert load_evidence_file(second.evidence, []).studies[0].extends == ("acronym", "EXAMPLE-3")
+
+
+def test_header_fields_and_sentences():
+    paper = read_paper((DRAFTS / "examplinib-addon-trial.txt").read_text())
+    assert paper.fields["nct"] == "NCT09999901" and paper.fields["year"] == "2031"
+    body = [paper.text[a:b] for a, b in sentences(paper)]
+    assert "Results:" in body and body[-1].endswith("prolonged overall survival.")
+    joined = read_paper("Title: x\n\nTen patients were enrolled.Median age was 61 years.")
+    assert [joined.text[a:b] for a, b in sentences(joined)] == [
+        "Ten patients were enrolled.", "Median age was 61 years."]
+
+
+def test_drafting_errors_are_plain(tmp_path: Path):
+    root = sources_with(tmp_path)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    with pytest.raises(DraftError, match="empty"):
+        draft_paper(empty, root)
+    draft_paper(DRAFTS / "examplinib-single-arm.txt", root, "once")
+    with pytest.raises(DraftError, match="exists already"):
+        draft_paper(DRAFTS / "examplinib-single-arm.txt", root, "once")
+    proc = subprocess.run([sys.executable, "-m", "kg", "draft", str(tmp_path / "missing.txt"),
+                           "--sources", str(root)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "cannot read" in proc.stderr
+
+
+def test_the_drafter_knows_no_drug_but_the_entity_files(tmp_path: Path):
+    # the same sentence drafted against a sources folder that does not know examplinib
+    root = sources_with(tmp_path, FIXTURES / "mini")
+    (root / "entities.yaml").write_text("drugs:\n  otherinib: {label: otherinib}\n")
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nForty patients received otherinib. Median overall survival was "
+                     "7.1 months.\n")
+    f = load_evidence_file(draft_paper(paper, root).evidence, [])
+    assert [a.regimen for a in f.studies[0].arms] == [("otherinib",)]
+
+
+WORDS = ["patients", "randomly", "assigned", "to", "or", "placebo", "examplinib", "median",
+         "overall", "survival", "was", "months", "HR", "95%", "CI", "P", "=", "(", ")", ";",
+         "versus", "of", "with", "n", "carboplatin", "responses", "occurred", "in", ".", ",",
+         "phase", "3", "1:1", "arm", "A", "B", "respectively", "%", "/"]
+TOKENS = st.one_of(st.sampled_from(WORDS), st.decimals(0, 500, places=2).map(str),
+                   st.text(string.ascii_letters + string.digits + " .,;:()%=-/<", max_size=6))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.lists(TOKENS, min_size=1, max_size=80))
+def test_any_text_drafts_into_a_file_that_builds_or_fails_plainly(tmp_path_factory, tokens):
+    root = sources_with(tmp_path_factory.mktemp("fuzz"))
+    paper = root.parent / "paper.txt"
+    paper.write_text("Title: made-up\n\n" + " ".join(map(str, tokens)) + "\n")
+    try:
+        draft_paper(paper, root, "fuzz")
+    except DraftError:
+        assert not (root / "evidence" / "fuzz.yaml").exists()  # nothing half-written is left
+        return
+    load_corpus(root)
+
+
+def test_every_development_abstract_drafts_into_a_file_that_builds(tmp_path: Path):
+    texts = sorted((DEVSET / "texts").glob("*.txt"))
+    assert len(texts) >= 25
+    root = sources_with(tmp_path, DEVSET)
+    for text in texts:
+        draft_paper(text, root, text.stem)
+    corpus, _ = load_corpus(root)
+    assert len(corpus.files) == len(texts)
