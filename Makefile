@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: graph test lint venv lock clean browser bench bench-full bench-serve
+.PHONY: graph test lint venv lock clean browser bench bench-full bench-serve bench-draft
 
 venv: $(STAMP)
 
@@ -41,6 +41,10 @@ bench-full: $(STAMP) browser
 # kg serve under 64 clients and 10,000 requests: worker pool vs fork per query (a few minutes).
 bench-serve: $(STAMP)
 	$(BIN)/python -m benchmarks.serve
+
+# kg draft on the 28 development documents, scored against their gold files (under a minute).
+bench-draft: $(STAMP)
+	$(BIN)/python -m benchmarks.draft
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
