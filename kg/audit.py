@@ -22,6 +22,7 @@ from rdflib.namespace import RDFS, XSD
 
 from kg import model as m
 from kg.builders import iris
+from kg.draft.reading import read_paper
 from kg.numbers import iter_numbers
 from kg.provenance import SourceText
 from kg.vocab import KG, OA
@@ -124,10 +125,13 @@ def audit_document(graph: Graph, f: m.EvidenceFile, source: SourceText) -> Itera
         explained.append((span.start, span.end, ex.reason))
     biblio = _bibliographic(f.document)
     header_start = text.find("Original language")
+    body = read_paper(text).body  # a header of 'Field: value' lines or MEDLINE tags is not data
     for printed in iter_numbers(text, zero_counts=True):
         number, pos, value = printed.text, printed.start, printed.value
         line = text.count("\n", 0, pos) + 1
         verdict = _verdict(pos, value, spans, brackets, source, explained, biblio, header_start)
+        if verdict[0] == "unexplained" and not body[0] <= pos < body[1]:
+            verdict = ("explained", "bibliographic header of the text (not its body)")
         yield Occurrence(f.document.id, number, pos, line, *verdict)
 
 
