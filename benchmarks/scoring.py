@@ -159,10 +159,19 @@ def population_key(study: m.Study, pop_id: str | None, depth: int = 0) -> str:
     p = next((p for p in study.populations if p.id == pop_id), None)
     if p is None or depth > 5:
         return "?"
+    # what the whole study population has in common (its eligibility: "HER2-positive",
+    # "non-squamous") defines no subgroup, so it is left out of every key of that study
+    pops = {q.id: q for q in study.populations}
+    root = p
+    for _ in range(10):
+        if root.parent is None or root.parent not in pops:
+            break
+        root = pops[root.parent]
     bits = [p.kind]
-    if p.histology:
+    if p.histology and (p.parent is not None and p.histology != root.histology):
         bits.append(f"histology={p.histology}")
-    if p.biomarker or p.biomarker_status:
+    if (p.biomarker or p.biomarker_status) and p.parent is not None and \
+            (p.biomarker, p.biomarker_status) != (root.biomarker, root.biomarker_status):
         bits.append(f"{p.biomarker or '?'}={_norm(p.biomarker_status)}")
     if p.age_group:
         bits.append(f"age={_norm(p.age_group)}")
