@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from kg import model as m
 from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
+from kg.sources.completeness import check_evidence_files, check_texts
 from kg.sources.tables import TableError, match_row, parse_table
 
 # Controlled values the evidence files may use; builders map them to ontology individuals.
@@ -41,12 +43,15 @@ ASSOCIATIONS = {"better", "worse", "none"}
 FINDING_KINDS = {"biomarker", "imaging"}
 CLAIM_KINDS = {"conclusion", "tolerability", "approval", "non-approval", "mechanism", "activity",
                "hypothesis", "background"}
+APPROVAL_CLAIMS = {"approval", "non-approval"}
 CONFLICT_REASONS = {"attribute-differs", "opposite-findings"}
 ACTIONS = {"inhibitor"}
 COLUMN_ROLES = {"trial", "phase", "size", "primary-endpoint", "biomarker-prevalence", "response",
                 "survival", "comment"}
 XREF_STATUSES = {"verified", "verified_weak"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+# look-alikes pasted from PDFs: minus sign, dashes, no-break and zero-width spaces
+CONFUSABLE = set("\u2212\u2010\u2011\u2012\u2013\u2014\u00a0\u2007\u202f\u200b\ufeff")
 
 
 class InputError(Exception):
@@ -71,10 +76,23 @@ class LineDict(dict):
 class _Loader(yaml.SafeLoader):
     """Safe YAML loader that records lines and reads floats as exact Decimals."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Build a value; one that cannot be built (``!!int abc``) is an error at its line."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            value = node.value if isinstance(node, yaml.ScalarNode) else node.id
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {value!r} as {tag}", node.start_mark) from exc
+
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     own: set[str] = set()
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be plain text, not a {key_node.id}", key_node.start_mark)
         if key_node.tag != "tag:yaml.org,2002:merge":
             if key_node.value in own:
                 raise yaml.constructor.ConstructorError(
@@ -92,7 +110,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 
 
 def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+    return Decimal(special.get(text.lower(), text))  # not finite: rejected where numbers are read
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -102,20 +122,49 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
     """Parse a YAML file; a syntax error becomes one ``file:line`` problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
-        problems.append(f"{label}: cannot read file: {exc.strerror}")
+        problems.append(f"{label}:1: file: cannot read it: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        problems.append(f"{label}:{line}: encoding: not UTF-8 text (byte "
+                        f"0x{raw[exc.start]:02x}); save the file as UTF-8")
         return None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        line = mark.line + 1 if mark else 1
         problems.append(f"{label}:{line}: syntax: {exc.problem or exc.context}")
         return None
-    except yaml.YAMLError as exc:
-        problems.append(f"{label}: syntax: {exc}")
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        problems.append(f"{label}:{line}: syntax: character {_visible(chr(exc.character))} is "
+                        "not allowed in YAML")
         return None
+    except yaml.YAMLError as exc:
+        problems.append(f"{label}:1: syntax: {str(exc).splitlines()[0]}")
+        return None
+    except RecursionError:
+        problems.append(f"{label}:1: syntax: nested too deeply to read")
+        return None
+
+
+def _visible(text: str) -> str:
+    """Quote text with the characters a reader cannot see or tell apart spelled out."""
+    out = "".join(c if c.isprintable() and (c == " " or not c.isspace()) and c not in CONFUSABLE
+                  else f"<U+{ord(c):04X}>" for c in text)
+    return f"'{out}'"
+
+
+def _oddities(text: str) -> str:
+    """Name the invisible or look-alike characters in ``text``, for a hint after a message."""
+    names = sorted({f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}" for c in text
+                    if not c.isprintable() or (c.isspace() and c != " ") or c in CONFUSABLE})
+    return f" (it contains {', '.join(names)})" if names else ""
 
 
 # ---------------------------------------------------------------- field reader
@@ -130,11 +179,12 @@ class Node:
     problems: list[str]
     where: str = ""
     seen: set[str] = field(default_factory=set)
+    near: int = 1  # the line to name when the data has none (a list item that is not a mapping)
 
     @property
     def line(self) -> int:
-        """Line of the mapping itself."""
-        return getattr(self.data, "line", 0)
+        """Line of the mapping itself (or the nearest line known, if it is not a mapping)."""
+        return getattr(self.data, "line", 0) or self.near
 
     @property
     def loc(self) -> m.Loc:
@@ -153,7 +203,8 @@ class Node:
     def err(self, key: str, msg: str) -> None:
         """Record a problem at the key's line (or the mapping's line)."""
         line = getattr(self.data, "key_lines", {}).get(key, self.line)
-        name = f"{self.where}.{key}" if self.where else key
+        shown = key if key.isprintable() and not (set(key) & CONFUSABLE) else _visible(key)
+        name = f"{self.where}.{shown}" if self.where else shown
         self.problems.append(f"{self.file}:{line}: {name}: {msg}")
 
     def get(self, key: str, kind: type | tuple[type, ...], required: bool = False,
@@ -165,6 +216,11 @@ class Node:
                 self.err(key, "required field is missing")
             return default
         value = self.data[key]
+        blank = isinstance(value, str) and not value.strip()
+        if blank or (required and value in ([], {})):
+            self.err(key, "required field is empty" if required else "empty value; leave the "
+                     "field out instead")
+            return default
         if kind is Decimal and isinstance(value, int) and not isinstance(value, bool):
             return Decimal(value)
         if kind is str and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -176,7 +232,8 @@ class Node:
             want = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
             want = {"Decimal": "number", "int": "whole number", "str": "text",
                     "bool": "true or false", "list": "list", "LineDict": "mapping"}.get(want, want)
-            self.err(key, f"expected {want}, got {value!r}")
+            hint = _oddities(value) if isinstance(value, str) else ""
+            self.err(key, f"expected {want}, got {value!r}{hint}")
             return default
         return value
 
@@ -217,7 +274,8 @@ class Node:
         """A text field restricted to a set of values."""
         value = self.text(key, required)
         if value is not None and value not in allowed:
-            self.err(key, f"{value!r} is not one of {', '.join(sorted(allowed))}")
+            self.err(key, f"{value!r} is not one of {', '.join(sorted(allowed))}"
+                          f"{_oddities(value)}")
             return None
         return value
 
@@ -225,8 +283,9 @@ class Node:
         """Mappings in a list field."""
         items = self.get(key, list, required, default=[])
         prefix = f"{self.where}." if self.where else ""
+        near = getattr(self.data, "key_lines", {}).get(key, self.line)
         for i, item in enumerate(items):
-            yield Node(item, self.file, self.problems, f"{prefix}{key}[{i}]")
+            yield Node(item, self.file, self.problems, f"{prefix}{key}[{i}]", near=near)
 
     def record_id(self) -> str:
         """The record's ``id``: lower case, digits, dots, plus and hyphens."""
@@ -253,18 +312,19 @@ class Node:
 def load_identifier_table(path: Path, problems: list[str]) -> dict[str, dict[str, Any]]:
     """Read the verified identifier table: section -> key -> (label, [Xref])."""
     label = _label(path)
-    data = read_yaml(path, label, problems)
-    if not isinstance(data, dict):
-        if data is not None:
-            problems.append(f"{label}:1: expected a mapping of sections")
-        return {}
+    data = _read_mapping(path, label, problems, "sections")
     table: dict[str, dict[str, Any]] = {}
     for section, entries in data.items():
-        if section == "meta" or not isinstance(entries, dict):
+        if section == "meta":
+            continue
+        if not isinstance(entries, dict):
+            problems.append(f"{label}:{data.key_lines.get(str(section), 1)}: {section}: expected "
+                            f"a mapping of entries, got {type(entries).__name__}")
             continue
         table[section] = {}
         for key, entry in entries.items():
-            node = Node(entry, label, problems, f"{section}.{key}")
+            node = Node(entry, label, problems, f"{section}.{key}",
+                        near=getattr(entries, "key_lines", {}).get(str(key), 1))
             if not node.ok():
                 continue
             xrefs = []
@@ -289,6 +349,20 @@ def load_identifier_table(path: Path, problems: list[str]) -> dict[str, dict[str
     return table
 
 
+def _read_mapping(path: Path, label: str, problems: list[str], what: str) -> LineDict:
+    """Read a file that must hold a mapping; an empty file or another shape is one problem."""
+    before = len(problems)
+    data = read_yaml(path, label, problems)
+    if isinstance(data, LineDict):
+        return data
+    if len(problems) == before:
+        got = "nothing (the file is empty)" if data is None else type(data).__name__
+        problems.append(f"{label}:1: {what}: expected a mapping of {what}, got {got}")
+    empty = LineDict()
+    empty.line, empty.key_lines = 1, {}
+    return empty
+
+
 def _xrefs(node: Node, table: dict[str, dict[str, Any]], section: str) -> tuple[m.Xref, ...]:
     key = node.text("identifiers")
     if key is None:
@@ -308,8 +382,7 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
                   ) -> m.Entities:
     """Read drugs, targets, families, diseases and biomarkers, checking cross-references."""
     label = _label(path)
-    data = read_yaml(path, label, problems)
-    root = Node(data if data is not None else LineDict(), label, problems)
+    root = Node(_read_mapping(path, label, problems, "sections"), label, problems)
     drugs: dict[str, m.Drug] = {}
     targets: dict[str, m.Target] = {}
     families: dict[str, m.TargetFamily] = {}
@@ -317,9 +390,10 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
     biomarkers: dict[str, m.Biomarker] = {}
 
     def each(section: str) -> Iterator[tuple[str, Node]]:
-        entries = root.get(section, dict, default={})
+        entries = root.get(section, dict, default=LineDict())
         for key, entry in entries.items():
-            node = Node(entry, label, problems, f"{section}.{key}")
+            node = Node(entry, label, problems, f"{section}.{key}",
+                        near=getattr(entries, "key_lines", {}).get(str(key), 1))
             if node.ok():
                 if not ID_RE.match(str(key).lower()):
                     node.err("key", f"{key!r} is not a valid key")
@@ -503,6 +577,19 @@ def _document(n: Node) -> m.Document:
     return doc
 
 
+def _claim(n: Node) -> m.Claim:
+    claim = m.Claim(
+        n.record_id(), n.quotes(), n.loc, n.choice("kind", CLAIM_KINDS, True) or "",
+        n.text("label", True) or "", n.strings("drugs"), n.strings("indications"),
+        n.strings("studies"), n.strings("targets"), bool(n.flag("negated")))
+    if claim.kind in APPROVAL_CLAIMS:  # a (non-)approval is of a drug, for a disease
+        for key, value in (("drugs", claim.drugs), ("indications", claim.indications)):
+            if not value:
+                n.err(key, f"required for a claim of kind {claim.kind!r}")
+    n.close()
+    return claim
+
+
 def _table(n: Node) -> m.TableSpec:
     columns = []
     for c in n.children("columns", required=True):
@@ -542,8 +629,10 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
     root = Node(data, label, problems)
     if not root.ok():
         return None
-    doc_node = Node(root.get("document", dict, True, LineDict()), label, problems, "document")
-    document = _document(doc_node)
+    doc_data = root.get("document", dict, True)
+    if doc_data is None:
+        return None  # reported once: without its document nothing in the file can be placed
+    document = _document(Node(doc_data, label, problems, "document"))
     interactions = []
     for t in root.children("target_interactions"):
         if t.ok():
@@ -552,14 +641,7 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
                 t.text("target", True) or "", t.choice("action", ACTIONS) or "inhibitor"))
             t.close()
     studies = [_study(s) for s in root.children("studies") if s.ok()]
-    claims = []
-    for c in root.children("claims"):
-        if c.ok():
-            claims.append(m.Claim(
-                c.record_id(), c.quotes(), c.loc, c.choice("kind", CLAIM_KINDS, True) or "",
-                c.text("label", True) or "", c.strings("drugs"), c.strings("indications"),
-                c.strings("studies"), c.strings("targets"), bool(c.flag("negated"))))
-            c.close()
+    claims = [_claim(c) for c in root.children("claims") if c.ok()]
     contradictions = []
     for c in root.children("contradictions"):
         if c.ok():
@@ -867,6 +949,8 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
     if not paths:
         problems.append(f"{sources / 'evidence'}: no evidence files (*.yaml) found")
     files = [f for f in (load_evidence_file(p, problems) for p in paths) if f is not None]
+    check_evidence_files(paths, files, problems, _label)
+    check_texts(sources / "texts", paths, files, problems, _label)
     check_references(files, entities, problems)
     texts: dict[str, str] = {}
     indexed: dict[str, SourceText] = {}
