@@ -19,7 +19,8 @@ from pathlib import Path
 FILES = {"evidence/nsclc-review.yaml": 4, "evidence/santoro-2013.yaml": 3, "entities.yaml": 2,
          "identifiers.yaml": 1}
 STRAY = [":", "[", "]", "{", "}", "&", "*", "!", "|", ">", "%", "@", "`", "#", "'", '"', ",",
-         "?", "- ", ": ", "&a ", "*a", "!!str ", "!!binary ", "<<: ", "\t"]
+         "?", "- ", ": ", "&a ", "*a", "!!str ", "!!binary ", "!!int ", "!!float ", "!!bool ",
+         "!!timestamp ", "!!set ", "<<: ", "\t", "[a]: "]
 NUMBERS = ["0", "-1", "1e400", ".inf", "-.inf", ".nan", "-0", "1_000", "0x1F", "0o17", "1e-3",
            "007", "99999999999999999999", "0.0000001", "1:30", "1,5", "2013-11-01", "12:00:00"]
 VALUES = ["", '""', "[]", "{}", "~", "null", "true", "no", "[a, b]", "{a: 1}", "2013-11-01",
@@ -293,7 +294,7 @@ def mutate(rng: random.Random, sources: Path) -> Mutation:
     while True:
         name = rng.choices(names, weights=[FILES[n] for n in names])[0]
         text = (sources / name).read_text(encoding="utf-8")
-        kind = rng.choice([*KINDS, *BYTE_KINDS] if rng.random() < 0.08 else list(KINDS))
+        kind = rng.choice(BYTE_KINDS if rng.random() < 0.1 else list(KINDS))
         if kind in BYTE_KINDS:
             data, line = _bytes_kind(rng, kind, text)
             return Mutation(name, kind, line, data)
