@@ -38,7 +38,9 @@ def test_bad_input_gives_exact_messages(tmp_path: Path, case: dict):
     path = root / case["file"]
     text = path.read_text()
     assert case["replace"] in text, "the fixture changed; update the case"
-    path.write_text(text.replace(case["replace"], case["with"], 1))
+    # a lone surrogate in "with" (\udcff) becomes that raw byte: how a case writes bad UTF-8
+    path.write_bytes(text.replace(case["replace"], case["with"], 1).encode("utf-8",
+                                                                           "surrogateescape"))
     with pytest.raises(InputError) as exc:
         load_corpus(root)
     got = [p.replace(f"{root}/", "") for p in exc.value.problems]

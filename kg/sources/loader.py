@@ -182,6 +182,14 @@ def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
         return None
 
 
+def _shape(value: Any) -> str:
+    """What a YAML value is, in the words of the messages."""
+    if value is None:
+        return "nothing"
+    return {"str": "text", "list": "a list", "int": "a number", "Decimal": "a number",
+            "bool": "true or false"}.get(type(value).__name__, type(value).__name__)
+
+
 def _visible(text: str) -> str:
     """Quote text with the characters a reader cannot see or tell apart spelled out."""
     out = "".join(c if c.isprintable() and (c == " " or not c.isspace()) and c not in CONFUSABLE
@@ -226,7 +234,7 @@ class Node:
         if isinstance(self.data, dict):
             return True
         self.problems.append(f"{self.file}:{self.line}: {self.where or 'entry'}: "
-                             f"expected a mapping, got {type(self.data).__name__}")
+                             f"expected a mapping, got {_shape(self.data)}")
         return False
 
     def err(self, key: str, msg: str) -> None:
@@ -260,7 +268,8 @@ class Node:
         if not isinstance(value, kind):
             want = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
             want = {"Decimal": "number", "int": "whole number", "str": "text",
-                    "bool": "true or false", "list": "list", "LineDict": "mapping"}.get(want, want)
+                    "bool": "true or false", "list": "list", "LineDict": "mapping",
+                    "dict": "mapping"}.get(want, want)
             hint = _oddities(value) if isinstance(value, str) else ""
             self.err(key, f"expected {want}, got {value!r}{hint}")
             return default
@@ -348,7 +357,7 @@ def load_identifier_table(path: Path, problems: list[str]) -> dict[str, dict[str
             continue
         if not isinstance(entries, dict):
             problems.append(f"{label}:{data.key_lines.get(str(section), 1)}: {section}: expected "
-                            f"a mapping of entries, got {type(entries).__name__}")
+                            f"a mapping of entries, got {_shape(entries)}")
             continue
         table[section] = {}
         for key, entry in entries.items():
@@ -385,7 +394,7 @@ def _read_mapping(path: Path, label: str, problems: list[str], what: str) -> Lin
     if isinstance(data, LineDict):
         return data
     if len(problems) == before:
-        got = "nothing (the file is empty)" if data is None else type(data).__name__
+        got = "nothing (the file is empty)" if data is None else _shape(data)
         problems.append(f"{label}:1: {what}: expected a mapping of {what}, got {got}")
     empty = LineDict()
     empty.line, empty.key_lines = 1, {}
