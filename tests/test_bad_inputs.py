@@ -15,7 +15,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.sources.loader import InputError, _Loader, load_corpus
+from kg.sources.loader import InputError, load_corpus
+from kg.sources.yamlfile import PyLoader
 from tests.conftest import MINI
 
 CASES = yaml.safe_load((Path(__file__).parent / "bad_inputs" / "cases.yaml").read_text())
@@ -82,6 +83,6 @@ def test_numbers_are_read_exactly_as_written(value: Decimal):
     text = format(value, "f")
     if "." not in text:
         text += ".0"
-    loaded = yaml.load(f"v: {text}\n", Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    loaded = yaml.load(f"v: {text}\n", Loader=PyLoader)  # noqa: S506 - a SafeLoader subclass
     assert isinstance(loaded["v"], Decimal)
     assert str(loaded["v"]) == text

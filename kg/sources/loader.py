@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from kg import model as m
 from kg.ids import CurieError, split_curie
@@ -24,6 +21,7 @@ from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.completeness import check_evidence_files, check_texts
 from kg.sources.tables import TableError, match_row, parse_table
+from kg.sources.yamlfile import CONFUSABLE, LineDict, oddities, read_yaml, shape, visible
 
 # Controlled values the evidence files may use; builders map them to ontology individuals.
 PHASES = {"1", "2", "3"}
@@ -50,8 +48,6 @@ COLUMN_ROLES = {"trial", "phase", "size", "primary-endpoint", "biomarker-prevale
                 "survival", "comment"}
 XREF_STATUSES = {"verified", "verified_weak"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
-# look-alikes pasted from PDFs: minus sign, dashes, no-break and zero-width spaces
-CONFUSABLE = set("\u2212\u2010\u2011\u2012\u2013\u2014\u00a0\u2007\u202f\u200b\ufeff")
 
 
 class InputError(Exception):
@@ -61,147 +57,6 @@ class InputError(Exception):
         """Keep every problem so the CLI can print them all at once."""
         super().__init__(f"{len(problems)} problem(s) in the input files")
         self.problems = problems
-
-
-# ---------------------------------------------------------------- YAML with line numbers
-
-
-class LineDict(dict):
-    """A mapping that remembers the line of itself and of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _Values:
-    """Constructor behaviour shared by both loaders."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        """Build a value; one that cannot be built (``!!int abc``) is an error at its line."""
-        try:
-            return super().construct_object(node, deep)  # type: ignore[misc]
-        except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
-            tag = node.tag.rsplit(":", 1)[-1]
-            value = node.value if isinstance(node, yaml.ScalarNode) else node.id
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {value!r} as {tag}", node.start_mark) from exc
-
-
-class _Loader(_Values, yaml.SafeLoader):
-    """Safe YAML loader that records lines and reads floats as exact Decimals (pure Python)."""
-
-
-class _FastLoader(_Values, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same on libyaml's parser: five times faster, but terse errors and no recursion guard."""
-
-
-# libyaml recurses on the C stack: flow nesting some 30,000 deep crashes the process. A file
-# with fewer brackets than this cannot nest that deep, so it is safe to give to libyaml.
-FAST_MAX_BRACKETS = 5000
-LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    own: set[str] = set()
-    for key_node, _ in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"a key must be plain text, not a {key_node.id}", key_node.start_mark)
-        if key_node.tag != "tag:yaml.org,2002:merge":
-            if key_node.value in own:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
-            own.add(key_node.value)
-    loader.flatten_mapping(node)  # merged (<<) keys first, so the mapping's own keys win
-    out = LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
-    return Decimal(special.get(text.lower(), text))  # not finite: rejected where numbers are read
-
-
-for _cls in (_Loader, _FastLoader):
-    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _cls.add_constructor("tag:yaml.org,2002:float", _construct_float)
-
-
-def parse_yaml(text: str) -> Any:
-    """Parse YAML text: with libyaml when that is safe, else (and on any error) in pure Python.
-
-    An error is always reported by the pure-Python parser, whose messages name what it found
-    (``expected <block end>, but found '-'``); a text only libyaml rejects is read as before.
-    """
-    if LIBYAML and text.count("[") + text.count("{") < FAST_MAX_BRACKETS:
-        try:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader subclass
-        except yaml.YAMLError:
-            pass
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-
-
-def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
-    """Parse a YAML file; a syntax error becomes one ``file:line`` problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(f"{label}:1: file: cannot read it: {exc.strerror}")
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        problems.append(f"{label}:{line}: encoding: not UTF-8 text (byte "
-                        f"0x{raw[exc.start]:02x}); save the file as UTF-8")
-        return None
-    try:
-        return parse_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problems.append(f"{label}:{line}: syntax: {exc.problem or exc.context}")
-        return None
-    except yaml.reader.ReaderError as exc:
-        line = text[:exc.position].count("\n") + 1
-        problems.append(f"{label}:{line}: syntax: character {_visible(chr(exc.character))} is "
-                        "not allowed in YAML")
-        return None
-    except yaml.YAMLError as exc:
-        problems.append(f"{label}:1: syntax: {str(exc).splitlines()[0]}")
-        return None
-    except RecursionError:
-        problems.append(f"{label}:1: syntax: nested too deeply to read")
-        return None
-
-
-def _shape(value: Any) -> str:
-    """What a YAML value is, in the words of the messages."""
-    if value is None:
-        return "nothing"
-    return {"str": "text", "list": "a list", "int": "a number", "Decimal": "a number",
-            "bool": "true or false"}.get(type(value).__name__, type(value).__name__)
-
-
-def _visible(text: str) -> str:
-    """Quote text with the characters a reader cannot see or tell apart spelled out."""
-    out = "".join(c if c.isprintable() and (c == " " or not c.isspace()) and c not in CONFUSABLE
-                  else f"<U+{ord(c):04X}>" for c in text)
-    return f"'{out}'"
-
-
-def _oddities(text: str) -> str:
-    """Name the invisible or look-alike characters in ``text``, for a hint after a message."""
-    names = sorted({f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}" for c in text
-                    if not c.isprintable() or (c.isspace() and c != " ") or c in CONFUSABLE})
-    return f" (it contains {', '.join(names)})" if names else ""
 
 
 # ---------------------------------------------------------------- field reader
@@ -234,13 +89,13 @@ class Node:
         if isinstance(self.data, dict):
             return True
         self.problems.append(f"{self.file}:{self.line}: {self.where or 'entry'}: "
-                             f"expected a mapping, got {_shape(self.data)}")
+                             f"expected a mapping, got {shape(self.data)}")
         return False
 
     def err(self, key: str, msg: str) -> None:
         """Record a problem at the key's line (or the mapping's line)."""
         line = getattr(self.data, "key_lines", {}).get(key, self.line)
-        shown = key if key.isprintable() and not (set(key) & CONFUSABLE) else _visible(key)
+        shown = key if key.isprintable() and not (set(key) & CONFUSABLE) else visible(key)
         name = f"{self.where}.{shown}" if self.where else shown
         self.problems.append(f"{self.file}:{line}: {name}: {msg}")
 
@@ -270,7 +125,7 @@ class Node:
             want = {"Decimal": "number", "int": "whole number", "str": "text",
                     "bool": "true or false", "list": "list", "LineDict": "mapping",
                     "dict": "mapping"}.get(want, want)
-            hint = _oddities(value) if isinstance(value, str) else ""
+            hint = oddities(value) if isinstance(value, str) else ""
             self.err(key, f"expected {want}, got {value!r}{hint}")
             return default
         return value
@@ -313,7 +168,7 @@ class Node:
         value = self.text(key, required)
         if value is not None and value not in allowed:
             self.err(key, f"{value!r} is not one of {', '.join(sorted(allowed))}"
-                          f"{_oddities(value)}")
+                          f"{oddities(value)}")
             return None
         return value
 
@@ -357,7 +212,7 @@ def load_identifier_table(path: Path, problems: list[str]) -> dict[str, dict[str
             continue
         if not isinstance(entries, dict):
             problems.append(f"{label}:{data.key_lines.get(str(section), 1)}: {section}: expected "
-                            f"a mapping of entries, got {_shape(entries)}")
+                            f"a mapping of entries, got {shape(entries)}")
             continue
         table[section] = {}
         for key, entry in entries.items():
@@ -394,7 +249,7 @@ def _read_mapping(path: Path, label: str, problems: list[str], what: str) -> Lin
     if isinstance(data, LineDict):
         return data
     if len(problems) == before:
-        got = "nothing (the file is empty)" if data is None else _shape(data)
+        got = "nothing (the file is empty)" if data is None else shape(data)
         problems.append(f"{label}:1: {what}: expected a mapping of {what}, got {got}")
     empty = LineDict()
     empty.line, empty.key_lines = 1, {}
