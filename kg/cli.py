@@ -7,6 +7,7 @@ non-zero exit and no traceback; a failed or interrupted build leaves ``output/``
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import sys
@@ -18,6 +19,8 @@ from kg import paths
 
 EXIT_INPUT = 1
 EXIT_INVALID = 2
+EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: a bug, not the input
+EXIT_LOCKED = 75  # sysexits EX_TEMPFAIL: another build holds the output folder; try again later
 EXIT_INTERRUPTED = 130
 
 
@@ -28,14 +31,17 @@ def _err(msg: str) -> None:
 def write_outputs(result: object, out: Path, html: bool = True,
                   say: Callable[[str], None] | None = None) -> list[Path]:
     """Write every output file into ``out`` (which must exist)."""
+    from kg.export.buildreport import REPORT_FILE, write_build_report
     from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
 
     union = result.union()  # type: ignore[attr-defined]
-    files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl"]
+    files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
+             out / REPORT_FILE]
     write_turtle(union, files[0])
     write_trig(result.dataset, files[1])  # type: ignore[attr-defined]
     write_jsonld(union, files[2])
     write_ontology(files[3])
+    write_build_report(result.report, files[4])  # type: ignore[attr-defined]
     if html:
         from kg.render.pages import write_site
 
@@ -49,36 +55,44 @@ def write_outputs(result: object, out: Path, html: bool = True,
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build the graph and write every output, replacing ``--out`` only on success."""
-    from kg.assemble import build
-    from kg.validate import validate_graph
+    """Build the graph and write every output, replacing ``--out`` only on success.
+
+    The whole build holds the output folder's lock, so the last build it compares with cannot
+    change under it and two builds never interleave their writes.
+    """
+    from kg.export.lock import output_lock
 
     start = time.perf_counter()
-    say = (lambda _m: None) if args.quiet else _err
     out: Path = args.out.resolve()
-    say(f"loading sources from {args.sources}")
-    result = build(args.sources, progress=lambda msg: say(f"  {msg}"))
-    if not args.no_validate:
-        say("validating against ontology/shapes.ttl")
-        t = time.perf_counter()
-        problems = validate_graph(result.union())
-        result.report.seconds["validate"] = time.perf_counter() - t
-        if problems:
-            for p in problems:
-                _err(f"invalid graph: {p}")
-            _err(f"error: {len(problems)} validation problem(s); {out} left unchanged")
-            return EXIT_INVALID
-    from kg.export.atomic import replace_dir, temp_dir
+    with output_lock(out):
+        return _build_locked(args, out, start)
 
-    tmp = temp_dir(out)
-    try:
-        t = time.perf_counter()
-        say(f"writing {out}")
-        files = write_outputs(result, tmp, html=not args.no_html, say=say)
-        result.report.seconds["write"] = time.perf_counter() - t
-        replace_dir(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
+    from kg.export.atomic import replace_dir, temp_dir
+    from kg.pipeline import check_build
+    from kg.stages import stage
+
+    say = (lambda _m: None) if args.quiet else _err
+    say(f"loading sources from {args.sources}")
+    checked = check_build(args.sources, out, allow_shrink=args.allow_shrink,
+                          validate=not args.no_validate, progress=lambda msg: say(f"  {msg}"))
+    if checked.violations:
+        for p in checked.violations:
+            _err(f"invalid graph: {p}")
+        _err(f"error: {len(checked.violations)} validation problem(s); {out} left unchanged")
+        return EXIT_INVALID
+    result = checked.result
+    with stage("writing output"):
+        tmp = temp_dir(out)
+        try:
+            t = time.perf_counter()
+            say(f"writing {out}")
+            files = write_outputs(result, tmp, html=not args.no_html, say=say)
+            result.report.seconds["write"] = time.perf_counter() - t
+            replace_dir(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     result.report.seconds["total"] = time.perf_counter() - start
     print("\n".join(result.report.lines()))
     for f in files:
@@ -276,6 +290,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     b.add_argument("--no-html", action="store_true", help="write the RDF files only")
     b.add_argument("--quiet", action="store_true", help="no progress messages")
+    b.add_argument("--allow-shrink", action="store_true",
+                   help="accept that a document is gone or lost more than half of its records "
+                        "since the last build (see output/build-report.json)")
     b.set_defaults(func=cmd_build)
     a = sub.add_parser("audit", help="check that every number in the sources is in the graph")
     a.add_argument("--sources", type=Path, default=paths.SOURCES_DIR)
@@ -333,7 +350,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kg`` command."""
+    from kg.export.lock import OutputLocked
     from kg.sources.loader import InputError
+    from kg.stages import stage_of
 
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)  # a terminated build cleans up like Ctrl-C
@@ -344,12 +363,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             _err(problem)
         _err(f"error: {len(exc.problems)} problem(s) in the input; nothing was written")
         return EXIT_INPUT
+    except OutputLocked as exc:
+        _err(f"error: {exc}")
+        return EXIT_LOCKED
     except KeyboardInterrupt:
         _err("interrupted; output left unchanged")
         return EXIT_INTERRUPTED
     except OSError as exc:
         _err(f"error: {exc.filename or ''}: {exc.strerror or exc}")
         return EXIT_INPUT
+    except Exception as exc:
+        # The last line of defence: a bug must not show users a traceback, and output/ is intact
+        # (writes are atomic). Tests call the library, where the exception is not caught; set
+        # KG_DEBUG=1 to see the traceback here.
+        if os.environ.get("KG_DEBUG"):
+            raise
+        message = (str(exc).splitlines() or [""])[0]
+        _err(f"error: internal error in {stage_of(exc, args.command)}: "
+             f"{type(exc).__name__}: {message} (please report)")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -15,15 +15,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg import model as m
 from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.binding import check_numbers_quoted
 from kg.sources.linking import resolve_extensions, restatement_problem
+from kg.sources.completeness import check_evidence_files, check_texts
 from kg.sources.tables import TableError, match_row, parse_table
+from kg.sources.yamlfile import CONFUSABLE, LineDict, oddities, read_yaml, shape, visible
 
 # Controlled values the evidence files may use; builders map them to ontology individuals.
 PHASES = {"1", "2", "3"}
@@ -50,6 +50,7 @@ ASSOCIATIONS = {"better", "worse", "none"}
 FINDING_KINDS = {"biomarker", "imaging"}
 CLAIM_KINDS = {"conclusion", "tolerability", "approval", "non-approval", "mechanism", "activity",
                "hypothesis", "background"}
+APPROVAL_CLAIMS = {"approval", "non-approval"}
 CONFLICT_REASONS = {"attribute-differs", "opposite-findings"}
 ACTIONS = {"inhibitor"}
 COLUMN_ROLES = {"trial", "phase", "size", "primary-endpoint", "biomarker-prevalence", "response",
@@ -69,68 +70,6 @@ class InputError(Exception):
         self.problems = problems
 
 
-# ---------------------------------------------------------------- YAML with line numbers
-
-
-class LineDict(dict):
-    """A mapping that remembers the line of itself and of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that records lines and reads floats as exact Decimals."""
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    own: set[str] = set()
-    for key_node, _ in node.value:
-        if key_node.tag != "tag:yaml.org,2002:merge":
-            if key_node.value in own:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
-            own.add(key_node.value)
-    loader.flatten_mapping(node)  # merged (<<) keys first, so the mapping's own keys win
-    out = LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-# dates stay text as written ("2013-04-01"): records check their form, and no date is altered
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: str(node.value))
-
-
-def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
-    """Parse a YAML file; a syntax error becomes one ``file:line`` problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problems.append(f"{label}: cannot read file: {exc.strerror}")
-        return None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        problems.append(f"{label}:{line}: syntax: {exc.problem or exc.context}")
-        return None
-    except yaml.YAMLError as exc:
-        problems.append(f"{label}: syntax: {exc}")
-        return None
-
-
 # ---------------------------------------------------------------- field reader
 
 
@@ -143,11 +82,12 @@ class Node:
     problems: list[str]
     where: str = ""
     seen: set[str] = field(default_factory=set)
+    near: int = 1  # the line to name when the data has none (a list item that is not a mapping)
 
     @property
     def line(self) -> int:
-        """Line of the mapping itself."""
-        return getattr(self.data, "line", 0)
+        """Line of the mapping itself (or the nearest line known, if it is not a mapping)."""
+        return getattr(self.data, "line", 0) or self.near
 
     @property
     def loc(self) -> m.Loc:
@@ -160,13 +100,14 @@ class Node:
         if isinstance(self.data, dict):
             return True
         self.problems.append(f"{self.file}:{self.line}: {self.where or 'entry'}: "
-                             f"expected a mapping, got {type(self.data).__name__}")
+                             f"expected a mapping, got {shape(self.data)}")
         return False
 
     def err(self, key: str, msg: str) -> None:
         """Record a problem at the key's line (or the mapping's line)."""
         line = getattr(self.data, "key_lines", {}).get(key, self.line)
-        name = f"{self.where}.{key}" if self.where else key
+        shown = key if key.isprintable() and not (set(key) & CONFUSABLE) else visible(key)
+        name = f"{self.where}.{shown}" if self.where else shown
         self.problems.append(f"{self.file}:{line}: {name}: {msg}")
 
     def get(self, key: str, kind: type | tuple[type, ...], required: bool = False,
@@ -178,6 +119,11 @@ class Node:
                 self.err(key, "required field is missing")
             return default
         value = self.data[key]
+        blank = isinstance(value, str) and not value.strip()
+        if blank or (required and value in ([], {})):
+            self.err(key, "required field is empty" if required else "empty value; leave the "
+                     "field out instead")
+            return default
         if kind is Decimal and isinstance(value, int) and not isinstance(value, bool):
             return Decimal(value)
         if kind is str and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -188,8 +134,10 @@ class Node:
         if not isinstance(value, kind):
             want = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
             want = {"Decimal": "number", "int": "whole number", "str": "text",
-                    "bool": "true or false", "list": "list", "LineDict": "mapping"}.get(want, want)
-            self.err(key, f"expected {want}, got {value!r}")
+                    "bool": "true or false", "list": "list", "LineDict": "mapping",
+                    "dict": "mapping"}.get(want, want)
+            hint = oddities(value) if isinstance(value, str) else ""
+            self.err(key, f"expected {want}, got {value!r}{hint}")
             return default
         return value
 
@@ -230,7 +178,8 @@ class Node:
         """A text field restricted to a set of values."""
         value = self.text(key, required)
         if value is not None and value not in allowed:
-            self.err(key, f"{value!r} is not one of {', '.join(sorted(allowed))}")
+            self.err(key, f"{value!r} is not one of {', '.join(sorted(allowed))}"
+                          f"{oddities(value)}")
             return None
         return value
 
@@ -238,8 +187,9 @@ class Node:
         """Mappings in a list field."""
         items = self.get(key, list, required, default=[])
         prefix = f"{self.where}." if self.where else ""
+        near = getattr(self.data, "key_lines", {}).get(key, self.line)
         for i, item in enumerate(items):
-            yield Node(item, self.file, self.problems, f"{prefix}{key}[{i}]")
+            yield Node(item, self.file, self.problems, f"{prefix}{key}[{i}]", near=near)
 
     def record_id(self) -> str:
         """The record's ``id``: lower case, digits, dots, plus and hyphens."""
@@ -286,18 +236,19 @@ class Node:
 def load_identifier_table(path: Path, problems: list[str]) -> dict[str, dict[str, Any]]:
     """Read the verified identifier table: section -> key -> (label, [Xref])."""
     label = _label(path)
-    data = read_yaml(path, label, problems)
-    if not isinstance(data, dict):
-        if data is not None:
-            problems.append(f"{label}:1: expected a mapping of sections")
-        return {}
+    data = _read_mapping(path, label, problems, "sections")
     table: dict[str, dict[str, Any]] = {}
     for section, entries in data.items():
-        if section == "meta" or not isinstance(entries, dict):
+        if section == "meta":
+            continue
+        if not isinstance(entries, dict):
+            problems.append(f"{label}:{data.key_lines.get(str(section), 1)}: {section}: expected "
+                            f"a mapping of entries, got {shape(entries)}")
             continue
         table[section] = {}
         for key, entry in entries.items():
-            node = Node(entry, label, problems, f"{section}.{key}")
+            node = Node(entry, label, problems, f"{section}.{key}",
+                        near=getattr(entries, "key_lines", {}).get(str(key), 1))
             if not node.ok():
                 continue
             xrefs = []
@@ -322,6 +273,20 @@ def load_identifier_table(path: Path, problems: list[str]) -> dict[str, dict[str
     return table
 
 
+def _read_mapping(path: Path, label: str, problems: list[str], what: str) -> LineDict:
+    """Read a file that must hold a mapping; an empty file or another shape is one problem."""
+    before = len(problems)
+    data = read_yaml(path, label, problems)
+    if isinstance(data, LineDict):
+        return data
+    if len(problems) == before:
+        got = "nothing (the file is empty)" if data is None else shape(data)
+        problems.append(f"{label}:1: {what}: expected a mapping of {what}, got {got}")
+    empty = LineDict()
+    empty.line, empty.key_lines = 1, {}
+    return empty
+
+
 def _xrefs(node: Node, table: dict[str, dict[str, Any]], section: str) -> tuple[m.Xref, ...]:
     key = node.text("identifiers")
     if key is None:
@@ -341,8 +306,7 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
                   ) -> m.Entities:
     """Read drugs, targets, families, diseases and biomarkers, checking cross-references."""
     label = _label(path)
-    data = read_yaml(path, label, problems)
-    root = Node(data if data is not None else LineDict(), label, problems)
+    root = Node(_read_mapping(path, label, problems, "sections"), label, problems)
     drugs: dict[str, m.Drug] = {}
     targets: dict[str, m.Target] = {}
     families: dict[str, m.TargetFamily] = {}
@@ -350,9 +314,10 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
     biomarkers: dict[str, m.Biomarker] = {}
 
     def each(section: str) -> Iterator[tuple[str, Node]]:
-        entries = root.get(section, dict, default={})
+        entries = root.get(section, dict, default=LineDict())
         for key, entry in entries.items():
-            node = Node(entry, label, problems, f"{section}.{key}")
+            node = Node(entry, label, problems, f"{section}.{key}",
+                        near=getattr(entries, "key_lines", {}).get(str(key), 1))
             if node.ok():
                 if not ID_RE.match(str(key).lower()):
                     node.err("key", f"{key!r} is not a valid key")
@@ -610,6 +575,20 @@ def _document(n: Node) -> m.Document:
     return doc
 
 
+def _claim(n: Node) -> m.Claim:
+    claim = m.Claim(
+        n.record_id(), n.quotes(), n.loc, n.choice("kind", CLAIM_KINDS, True) or "",
+        n.text("label", True) or "", n.strings("drugs"), n.strings("indications"),
+        n.strings("studies"), n.strings("targets"), bool(n.flag("negated")),
+        n.choice("direction", CLAIM_DIRECTIONS), n.strings("rests_on"))
+    if claim.kind in APPROVAL_CLAIMS:  # a (non-)approval is of a drug, for a disease
+        for key, value in (("drugs", claim.drugs), ("indications", claim.indications)):
+            if not value:
+                n.err(key, f"required for a claim of kind {claim.kind!r}")
+    n.close()
+    return claim
+
+
 def _table(n: Node) -> m.TableSpec:
     columns = []
     for c in n.children("columns", required=True):
@@ -649,8 +628,10 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
     root = Node(data, label, problems)
     if not root.ok():
         return None
-    doc_node = Node(root.get("document", dict, True, LineDict()), label, problems, "document")
-    document = _document(doc_node)
+    doc_data = root.get("document", dict, True)
+    if doc_data is None:
+        return None  # reported once: without its document nothing in the file can be placed
+    document = _document(Node(doc_data, label, problems, "document"))
     interactions = []
     for t in root.children("target_interactions"):
         if t.ok():
@@ -659,15 +640,7 @@ def load_evidence_file(path: Path, problems: list[str]) -> m.EvidenceFile | None
                 t.text("target", True) or "", t.choice("action", ACTIONS) or "inhibitor"))
             t.close()
     studies = [_study(s) for s in root.children("studies") if s.ok()]
-    claims = []
-    for c in root.children("claims"):
-        if c.ok():
-            claims.append(m.Claim(
-                c.record_id(), c.quotes(), c.loc, c.choice("kind", CLAIM_KINDS, True) or "",
-                c.text("label", True) or "", c.strings("drugs"), c.strings("indications"),
-                c.strings("studies"), c.strings("targets"), bool(c.flag("negated")),
-                c.choice("direction", CLAIM_DIRECTIONS), c.strings("rests_on")))
-            c.close()
+    claims = [_claim(c) for c in root.children("claims") if c.ok()]
     contradictions = []
     for c in root.children("contradictions"):
         if c.ok():
@@ -1001,6 +974,8 @@ def check_tables(files: list[m.EvidenceFile], texts: dict[str, SourceText],
         if source is None:
             continue
         for spec in f.tables:
+            if not spec.columns:
+                continue  # reported while loading; a table needs its columns to be read
             try:
                 rows = parse_table(source.text, spec)
             except TableError as exc:
@@ -1063,6 +1038,8 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
         problems.append(f"{sources / 'evidence'}: no evidence files (*.yaml) found")
     files = [f for f in (load_evidence_file(p, problems) for p in paths) if f is not None]
     files = resolve_extensions(files, entities, problems)
+    check_evidence_files(paths, files, problems, _label)
+    check_texts(sources / "texts", paths, files, problems, _label)
     check_references(files, entities, problems)
     texts: dict[str, str] = {}
     indexed: dict[str, SourceText] = {}

@@ -1,0 +1,56 @@
+"""What ``kg build`` does before it writes: load, assemble, compare with the last build, validate.
+
+The CLI and the tests call this one function, so what the tests prove (no input makes it fail
+other than with ``file:line`` problems or validation results) is what users run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.assemble import BuildResult, build
+from kg.export.buildreport import REPORT_FILE, read_previous, shrink_problems
+from kg.paths import SOURCES_DIR
+from kg.sources.loader import InputError
+from kg.stages import stage
+from kg.validate import Violation, validate_graph
+
+
+@dataclass
+class CheckedBuild:
+    """An assembled graph that passed the input checks, and its validation results."""
+
+    result: BuildResult
+    violations: list[Violation] = field(default_factory=list)
+
+
+def check_build(sources: Path = SOURCES_DIR, out: Path | None = None, *,
+                allow_shrink: bool = False, validate: bool = True,
+                progress: Callable[[str], None] | None = None) -> CheckedBuild:
+    """Build the graph of ``sources`` and check it; raise InputError naming every bad input.
+
+    ``out`` is the output folder the graph is meant for: its ``build-report.json`` (if any) is the
+    last build, and a document that is gone or lost more than half of its records since is
+    refused unless ``allow_shrink``.
+    """
+    say = progress or (lambda _m: None)
+    result = build(sources, progress=progress)
+    if out is not None and not allow_shrink:
+        with stage("comparing with the last build"):
+            problems: list[str] = []
+            previous = read_previous(out / REPORT_FILE, problems)
+            if previous is not None:
+                problems += shrink_problems(previous, result.report, out / REPORT_FILE)
+        if problems:
+            raise InputError(problems)
+    checked = CheckedBuild(result)
+    if validate:
+        say("validating against ontology/shapes.ttl")
+        t = time.perf_counter()
+        with stage("validating"):
+            checked.violations = validate_graph(result.union())
+        result.report.seconds["validate"] = time.perf_counter() - t
+    return checked
