@@ -44,7 +44,7 @@ def read(tmp_path: Path, data: bytes) -> tuple[Any, list[str]]:
     (b"a: 1\nb: \xff\n", "f.yaml:2: encoding: not UTF-8 text (byte 0xff); save the file as UTF-8"),
     (b"a: 1\nb: \x1b\n", "f.yaml:2: syntax: character '<U+001B>' is not allowed in YAML"),
     (b"a: 1\nb: !!int abc\n", "f.yaml:2: syntax: cannot read 'abc' as int"),
-    (b"a: 1\nb: !!timestamp x\n", "f.yaml:2: syntax: cannot read 'x' as timestamp"),
+    (b"a: 1\nb: !!float x\n", "f.yaml:2: syntax: cannot read 'x' as float"),
     (b"a: 1\n[b]: 2\n", "f.yaml:2: syntax: a key must be plain text, not a sequence"),
     (b"a: 1\na: 2\n", "f.yaml:2: syntax: duplicate key 'a'"),
     (b"a: &x [*x]\n", "f.yaml:1: syntax: found unconstructable recursive node"),
@@ -53,6 +53,12 @@ def read(tmp_path: Path, data: bytes) -> tuple[Any, list[str]]:
 ])
 def test_unreadable_input_is_one_problem_with_a_line(tmp_path: Path, data: bytes, problem: str):
     assert read(tmp_path, data) == (None, [problem])
+
+
+def test_dates_stay_text_as_written(tmp_path: Path):
+    # a date is never turned into a date object (or rejected): records check its form
+    assert read(tmp_path, b"d: 2013-04-01\ne: !!timestamp x\n") == (
+        {"d": "2013-04-01", "e": "x"}, [])
 
 
 def test_nesting_far_deeper_than_any_evidence_file_is_read(tmp_path: Path):

@@ -20,8 +20,8 @@ from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.binding import check_numbers_quoted
-from kg.sources.linking import resolve_extensions, restatement_problem
 from kg.sources.completeness import check_evidence_files, check_texts
+from kg.sources.linking import resolve_extensions, restatement_problem
 from kg.sources.tables import TableError, match_row, parse_table
 from kg.sources.yamlfile import CONFUSABLE, LineDict, oddities, read_yaml, shape, visible
 
