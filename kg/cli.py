@@ -69,6 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
+    """Check, then write into a temporary folder and swap it in: a failure changes nothing."""
     from kg.export.atomic import replace_dir, temp_dir
     from kg.pipeline import check_build
     from kg.stages import stage

@@ -174,6 +174,8 @@ CRASHERS = [
      "    label: sorafenib 400 mg twice daily \udcff\n", "encoding: not UTF-8 text (byte 0xff)"),
     ("entities.yaml", "    label: sorafenib\n", "    label: !!int sorafenib\n",
      "syntax: cannot read 'sorafenib' as int"),
+    ("evidence/nsclc-review.yaml", "    - '\\d{1,4}'\n", "    - '\\d{007,4}'\n",
+     "document.page_headers: invalid regular expression"),
 ]
 
 

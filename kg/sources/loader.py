@@ -549,6 +549,13 @@ def _valid_date(text: str) -> bool:
 
 
 def _document(n: Node) -> m.Document:
+    headers = []
+    for pattern in n.strings("page_headers"):
+        try:
+            re.compile(pattern)
+            headers.append(pattern)  # only patterns that compile reach the text index
+        except re.error as exc:
+            n.err("page_headers", f"invalid regular expression {pattern!r}: {exc}")
     doc = m.Document(
         id=n.record_id(), text_file=n.text("text", True) or "", sha256=n.text("sha256", True) or "",
         kind=n.text("kind", True) or "", title=n.text("title", True) or "",
@@ -557,7 +564,7 @@ def _document(n: Node) -> m.Document:
         page_count=n.integer("page_count"), article_number=n.text("article_number"),
         publication_status=n.text("publication_status"), keywords=n.strings("keywords"),
         subject_areas=n.strings("subject_areas"), curated_ids=n.text("curated_ids"),
-        page_headers=n.strings("page_headers"), loc=n.loc, source_url=n.text("source_url"),
+        page_headers=tuple(headers), loc=n.loc, source_url=n.text("source_url"),
         doi=n.text("doi"), publication_date=n.text("publication_date"))
     if doc.source_url is not None and not re.match(r"^https?://\S+$", doc.source_url):
         n.err("source_url", f"{doc.source_url!r} is not an http(s) address")
@@ -566,11 +573,6 @@ def _document(n: Node) -> m.Document:
     if doc.publication_date is not None and not _valid_date(doc.publication_date):
         n.err("publication_date", f"{doc.publication_date!r} is not a date (YYYY, YYYY-MM or "
                                   "YYYY-MM-DD)")
-    for pattern in doc.page_headers:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            n.err("page_headers", f"invalid regular expression {pattern!r}: {exc}")
     n.close()
     return doc
 
@@ -974,8 +976,8 @@ def check_tables(files: list[m.EvidenceFile], texts: dict[str, SourceText],
         if source is None:
             continue
         for spec in f.tables:
-            if not spec.columns:
-                continue  # reported while loading; a table needs its columns to be read
+            if not spec.columns or not _compiles(spec.row_pattern):
+                continue  # reported while loading; a table is read with its columns and pattern
             try:
                 rows = parse_table(source.text, spec)
             except TableError as exc:
@@ -994,6 +996,14 @@ def check_tables(files: list[m.EvidenceFile], texts: dict[str, SourceText],
                     first = row.cells[0].text
                     problems.append(f"{spec.loc}: tables.{spec.id}.rows: row {first!r} is not "
                                     "linked to a study")
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def read_text(doc: m.Document, texts_dir: Path, problems: list[str]) -> str | None:
