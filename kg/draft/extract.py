@@ -474,14 +474,19 @@ class Drafter:
                 continue
             rec["endpoint"] = self.endpoint_id(etype, quote_of(text), text)
             self._last_endpoint = etype
-            self._sides(rec)
-            pop = self.pop_at(subs, text, mt.start())
-            if pop:
-                rec["population"] = pop
-            rec["quote"] = quote_of(text)
-            self.d.comparisons.append(rec)
-            out.append(rec)
+            out.append(self._add_comparison(rec, subs, text, mt.start()))
         return out
+
+    def _add_comparison(self, rec: dict, subs: list[tuple[int, str]], text: str, pos: int
+                        ) -> dict:
+        """Complete a comparison with its arms, population and quote, and keep it."""
+        self._sides(rec)
+        pop = self.pop_at(subs, text, pos)
+        if pop:
+            rec["population"] = pop
+        rec["quote"] = quote_of(text)
+        self.d.comparisons.append(rec)
+        return rec
 
     _last_endpoint: str | None = None
 
@@ -698,12 +703,7 @@ class Drafter:
         self._p(rec, pm, i, list(iter_numbers(text, words=False)))
         if "p_value" not in rec:
             return
-        self._sides(rec)
-        pop = self.pop_at(subs, text, pm.start())
-        if pop:
-            rec["population"] = pop
-        rec["quote"] = quote_of(text)
-        self.d.comparisons.append(rec)
+        self._add_comparison(rec, subs, text, pm.start())
 
     # ------------------------------------------------------------------ claims
 
