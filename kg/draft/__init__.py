@@ -42,8 +42,8 @@ class DraftReport:
     attached_to: str | None = None
 
 
-def _existing(sources: Path, skip: str) -> tuple[m.Corpus | None, str]:
-    """The corpus already in the sources folder (without an earlier draft of this paper)."""
+def _existing(sources: Path) -> tuple[m.Corpus | None, str]:
+    """The corpus already in the sources folder, to attach a known trial to its study."""
     try:
         corpus, _ = load_corpus(sources)
     except InputError as exc:
@@ -254,7 +254,7 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
     for path in (text_path, evidence):
         if path.exists():
             raise DraftError(f"{path} exists already; give another --id or remove it")
-    corpus, _ = _existing(sources, doc_id)
+    corpus, _ = _existing(sources)
     paper = read_paper(text)
     lex = Lexicon(entities)
     text_path.parent.mkdir(parents=True, exist_ok=True)

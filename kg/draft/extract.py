@@ -542,19 +542,25 @@ class Drafter:
             self._last_endpoint = etype
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
-                rec = {"endpoint": eid, "statistic": "median", "value": p.value, "unit": unit,
-                       "quote": quote_of(text)}
-                if arm is not None:
-                    rec["arm"] = arm.id
-                pop = self.pop_at(subs, text, p.start)
-                if pop:
-                    rec["population"] = pop
+                rec = self._result(eid, "median", p, unit, text, arm, subs)
                 if len(run) == 1:
                     self._result_ci(text, p, rec, i)
                 self.use(i, p)
                 self.d.results.append(rec)
                 out.append(rec)
         return out
+
+    def _result(self, eid: str, statistic: str, p: Printed, unit: str, text: str,
+                arm: Arm | None, subs: list[tuple[int, str]]) -> dict:
+        """A result of one printed value, with its arm and the population it was stated for."""
+        rec = {"endpoint": eid, "statistic": statistic, "value": p.value, "unit": unit,
+               "quote": quote_of(text)}
+        if arm is not None:
+            rec["arm"] = arm.id
+        pop = self.pop_at(subs, text, p.start)
+        if pop:
+            rec["population"] = pop
+        return rec
 
     def _result_ci(self, text: str, p: Printed, rec: dict, i: int) -> None:
         mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*\(\s*(?P<lvl>\d+)\s?%\s*CI[,:]?\s*(?P<a>{NUM})"
@@ -635,14 +641,8 @@ class Drafter:
             eid = self.endpoint_id(etype, quote_of(text), text)
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
-                rec = {"endpoint": eid, "statistic": "rate" if etype.endswith("rate") or
-                       etype == "dcr" else "proportion", "value": p.value, "unit": "percent",
-                       "quote": quote_of(text)}
-                if arm is not None:
-                    rec["arm"] = arm.id
-                pop = self.pop_at(subs, text, p.start)
-                if pop:
-                    rec["population"] = pop
+                statistic = "rate" if etype.endswith("rate") or etype == "dcr" else "proportion"
+                rec = self._result(eid, statistic, p, "percent", text, arm, subs)
                 count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
                                   rf"\(\s*$", text[max(0, p.start - 40):p.start])
                 if count:
