@@ -61,10 +61,14 @@ def _known_study(paper: Paper, acronym: str | None, corpus: m.Corpus | None
             xrefs = corpus.entities.study_xrefs.get(s.curated_ids or "", ())
             if any(x.curie == f"NCT:{nct}" for x in xrefs):
                 return {"nct": nct}, s.id
-    if acronym:
-        for s in corpus.studies.values():
-            if s.acronym and s.acronym.lower() == acronym.lower():
-                return {"acronym": acronym}, s.id
+    opening = paper.title + " " + paper.text[paper.body[0]:paper.body[1]][:800]
+    for s in corpus.studies.values():
+        if not s.acronym:
+            continue
+        named = acronym and s.acronym.lower() == acronym.lower()
+        printed = re.search(rf"(?<![\w-]){re.escape(s.acronym)}(?![\w-])", opening)
+        if named or printed:  # "the phase 3 VELORA-1 trial" names the trial without brackets
+            return {"acronym": s.acronym}, s.id
     return None
 
 

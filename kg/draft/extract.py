@@ -39,6 +39,12 @@ PHASE_RE = re.compile(r"\bphase\s*(?P<p>I{1,3}|[123])(?:\s*/\s*(?:I{1,3}|[123]))
                       r"(?P<fih>first-in-human)", re.IGNORECASE)
 RATIO_RE = re.compile(r"\b(?P<a>\d)\s*:\s*(?P<b>\d)\b")
 ROMAN = {"I": "1", "II": "2", "III": "3"}
+# how a text says a biomarker's state, and the word a curator records for it
+STATUS = (r"\b(?:non-?mutated|not mutated|wild[- ]type|mutated|mutant|mutation-positive|"
+          r"positive|negative|high|low|unmethylated|methylated|overexpress(?:ing|ion)|"
+          r"amplified)\b")
+STATUS_WORDS = {"mutant": "mutated", "non mutated": "not mutated", "nonmutated": "not mutated",
+                "wild type": "wild type", "overexpressing": "overexpression"}
 
 
 @dataclass
@@ -335,6 +341,11 @@ class Drafter:
                 self._arm_sizes(i, text, pid)
         if self.randomised_pop is None and self.d.populations:
             self.randomised_pop = self.d.populations[0]["id"]
+        if self.randomised_pop is None and self.d.design.get("randomised") and self.d.arms:
+            # randomised, with no size stated: the comparisons are still made in that population
+            self.d.populations.insert(0, {"id": "randomised", "label": "randomised patients",
+                                          "kind": "randomised", "quote": self.d.arms[0].quote})
+            self.randomised_pop = "randomised"
 
     def _arm_sizes(self, i: int, text: str, parent: str) -> None:
         """Per-arm sizes: "(adacotrexate n=224; paclitaxel n=222)", "(arm A, 83; arm B, 81)"."""
@@ -388,6 +399,11 @@ class Drafter:
                 if self.randomised_pop:
                     rec["parent"] = self.randomised_pop
                 rec["histology" if x.kind == "disease" else "biomarker"] = x.key
+                if x.kind == "biomarker":
+                    status = re.search(STATUS, text[max(0, x.start - 20):x.end + 25], re.I)
+                    if status:
+                        rec["biomarker_status"] = STATUS_WORDS.get(
+                            status.group().lower().replace("-", " "), status.group().lower())
                 self.d.populations.append(rec)
             out.append((x.start, pid))
         return out

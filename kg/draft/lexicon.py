@@ -50,7 +50,10 @@ def fold(name: str) -> str:
 
 def _alternation(names: list[str]) -> re.Pattern[str]:
     ordered = sorted(names, key=len, reverse=True)
-    body = "|".join(re.sub(r"(?:\\[ -])+", r"[\\s\\-‐–]?", re.escape(n)) for n in ordered)
+    # separators are optional, and so is a hyphen after a prefix ("nonsquamous", "non-squamous")
+    body = "|".join(re.sub(r"^(non|anti|pre|post|multi|co)(?=[a-z])", r"\1[\\s\\-]?",
+                           re.sub(r"(?:\\[ -])+", r"[\\s\\-‐–]?", re.escape(n)), flags=re.I)
+                    for n in ordered)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
 
 
