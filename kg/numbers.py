@@ -132,21 +132,3 @@ def iter_numbers(text: str, words: bool = True, zero_words: bool = False,
                                  mt.group().split()[0], False, "zero-word")
                          for mt in ZERO_COUNT_RE.finditer(text))
     return iter(sorted(found, key=lambda p: p.start))
-
-
-def printed_values(text: str) -> set[Decimal]:
-    """The values a text prints, a percentage also as its fraction (``95%`` gives 95 and 0.95).
-
-    Zero words count: "no partial responses" states a count of 0.
-    """
-    out: set[Decimal] = set()
-    for p in iter_numbers(text, zero_words=True):
-        out.add(p.value)
-        if p.percent:
-            out.add(p.value / 100)
-    return out
-
-
-def is_printed(value: Decimal | int, text: str) -> bool:
-    """Whether ``text`` prints ``value`` in some form (compared by value: ``0.6`` is ``0.60``)."""
-    return Decimal(value) in printed_values(text)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.numbers import is_printed, iter_numbers
+from kg.numbers import iter_numbers
+from kg.sources.binding import printed_as
 
 
 def values(text: str, **kw: bool) -> list[str]:
@@ -41,11 +42,16 @@ def test_percent_and_zero_words():
     assert values("No partial responses") == []
 
 
-def test_is_printed_compares_values_not_text():
-    assert is_printed(Decimal("0.6"), "HR=0.60 95% CI")
-    assert is_printed(Decimal("0.95"), "95% CI")  # a fraction printed as a percentage
-    assert is_printed(0, "No partial responses (PRs) were observed")
-    assert not is_printed(Decimal("7.6"), "median overall survival (OS) was 6.7 months.")
+def printed(field: str, value: Decimal | int, text: str) -> bool:
+    return printed_as(field, Decimal(value), list(iter_numbers(text, zero_words=True)))
+
+
+def test_binding_compares_values_not_text():
+    assert printed("estimate", Decimal("0.6"), "HR=0.60 95% CI")
+    assert printed("ci_level", Decimal("0.95"), "95% CI")  # a fraction printed as a percentage
+    assert printed("count", 0, "No partial responses (PRs) were observed")
+    assert not printed("value", Decimal("7.6"), "median overall survival (OS) was 6.7 months.")
+    assert not printed("denominator", 50, "25 (50%) had stable disease")  # a percent, not a count
 
 
 @given(st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False))

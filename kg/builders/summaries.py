@@ -137,7 +137,6 @@ class Grader:
         self.inp = inp
         self.phases = table_phases(inp)
         self.studies = inp.corpus.studies  # each study once, over every document
-        self.records = {fid: rec for f in inp.corpus.files for fid, rec in f.iter_records()}
         self.diseases = inp.corpus.entities.diseases
 
     def covers(self, general: str, specific: str) -> bool:

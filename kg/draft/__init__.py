@@ -42,13 +42,12 @@ class DraftReport:
     attached_to: str | None = None
 
 
-def _existing(sources: Path) -> tuple[m.Corpus | None, str]:
+def _existing(sources: Path) -> m.Corpus | None:
     """The corpus already in the sources folder, to attach a known trial to its study."""
     try:
-        corpus, _ = load_corpus(sources)
-    except InputError as exc:
-        return None, f"existing sources did not load ({len(exc.problems)} problem(s))"
-    return corpus, ""
+        return load_corpus(sources)[0]
+    except InputError:
+        return None  # sources that do not load: draft without linking to a known trial
 
 
 def _known_study(paper: Paper, acronym: str | None, corpus: m.Corpus | None
@@ -258,7 +257,7 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
     for path in (text_path, evidence):
         if path.exists():
             raise DraftError(f"{path} exists already; give another --id or remove it")
-    corpus, _ = _existing(sources)
+    corpus = _existing(sources)
     paper = read_paper(text)
     lex = Lexicon(entities)
     text_path.parent.mkdir(parents=True, exist_ok=True)

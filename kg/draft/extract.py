@@ -559,11 +559,7 @@ class Drafter:
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
                 rec = self._result(eid, "median", p, unit, text, arm, subs)
-                if len(run) == 1:
-                    self._result_ci(text, p, rec, i)
-                self.use(i, p)
-                self.d.results.append(rec)
-                out.append(rec)
+                out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
 
     def _result(self, eid: str, statistic: str, p: Printed, unit: str, text: str,
@@ -576,6 +572,14 @@ class Drafter:
         pop = self.pop_at(subs, text, p.start)
         if pop:
             rec["population"] = pop
+        return rec
+
+    def _keep(self, rec: dict, i: int, text: str, p: Printed, single: bool) -> dict:
+        """Keep a result; a value standing alone takes the CI printed right after it."""
+        if single:
+            self._result_ci(text, p, rec, i)
+        self.use(i, p)
+        self.d.results.append(rec)
         return rec
 
     def _result_ci(self, text: str, p: Printed, rec: dict, i: int) -> None:
@@ -666,11 +670,7 @@ class Drafter:
                     if c is not None and c.value == c.value.to_integral() and c.value > 0:
                         rec["count"] = int(c.value)
                         self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
-                if len(run) == 1:
-                    self._result_ci(text, p, rec, i)
-                self.use(i, p)
-                self.d.results.append(rec)
-                out.append(rec)
+                out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
 
     def _count_rate(self, i: int, text: str, mt: re.Match[str],

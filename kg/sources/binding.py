@@ -53,7 +53,8 @@ def iter_numbers_of(rec: m.Record) -> Iterator[tuple[str, Decimal | int]]:
                 yield "measured_at", t.cycle
 
 
-def _printed(name: str, value: Decimal, printed: list) -> bool:
+def printed_as(name: str, value: Decimal, printed: list) -> bool:
+    """Whether a field's value is among the printed numbers (never a count read off a percent)."""
     for p in printed:
         if p.percent and name in COUNTS:
             continue
@@ -69,7 +70,7 @@ def check_numbers_quoted(files: list[m.EvidenceFile], problems: list[str]) -> No
             derived = dict(getattr(rec, "derived", ()))
             printed = [p for q in rec.quotes for p in iter_numbers(q, zero_words=True)]
             for name, value in iter_numbers_of(rec):
-                if name in derived or _printed(name, Decimal(value), printed):
+                if name in derived or printed_as(name, Decimal(value), printed):
                     continue
                 problems.append(f"{rec.loc.at(name)}: {name}: {value} is not printed in the "
                                 "record's quote(s); quote the words that state it, or declare "
