@@ -144,6 +144,18 @@ def _norm(text: str | None) -> str:
     return " ".join(re.sub(r"[-_\u2010-\u2015]", " ", text or "").lower().split())
 
 
+# biomarker statuses that say the same thing in other words
+SAME_STATUS = {"mutant": "mutated", "non mutant": "not mutated", "non mutated": "not mutated",
+               "nonmutated": "not mutated", "wild type": "not mutated", "wildtype": "not mutated",
+               "overexpression": "overexpressing", "≥": ">=", "≤": "<="}
+
+
+def status_key(status: str | None) -> str:
+    """A biomarker status compared by meaning: "mutant" = "mutated", "≥1%" = ">=1%"."""
+    text = _norm(status).replace("≥", ">=").replace("≤", "<=").replace(" %", "%")
+    return SAME_STATUS.get(text, text)
+
+
 def regimen(study: m.Study, arm_id: str | None) -> str:
     """The drugs of an arm, sorted and joined ("" when no arm is named, "?" when unknown)."""
     if not arm_id:
@@ -172,7 +184,7 @@ def population_key(study: m.Study, pop_id: str | None, depth: int = 0) -> str:
         bits.append(f"histology={p.histology}")
     if (p.biomarker or p.biomarker_status) and p.parent is not None and \
             (p.biomarker, p.biomarker_status) != (root.biomarker, root.biomarker_status):
-        bits.append(f"{p.biomarker or '?'}={_norm(p.biomarker_status)}")
+        bits.append(f"{p.biomarker or '?'}={status_key(p.biomarker_status)}")
     if p.age_group and p.parent is not None and p.age_group != root.age_group:
         bits.append(f"age={_norm(p.age_group)}")
     rest = sorted(population_key(study, c, depth + 1) for c in p.complement_of)

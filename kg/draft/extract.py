@@ -22,11 +22,14 @@ UNIT_NAMES = {"month": "month", "months": "month", "mo": "month", "week": "week"
               "wk": "week", "day": "day", "days": "day", "year": "year", "years": "year"}
 JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|"
                      r"to|compared with|against)\s*)$", re.IGNORECASE)
-RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomly allocated|allocated", re.I)
+RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomi[sz]ation|randomly allocated|"
+                       r"allocated", re.I)
 SIZE_VERB_RE = re.compile(
-    r"\s*(?:were|was|had been)?\s*(?:randomly assigned|randomi[sz]ed|randomly allocated|enrolled|"
+    r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:underwent randomi[sz]ation|randomly assigned|"
+    r"randomi[sz]ed|randomly allocated|enrolled|"
     r"included|treated|recruited|registered|received|accrued)", re.IGNORECASE)
-PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional )?(?:patients|"
+PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional |randomi[sz]ed |"
+                         r"randomly assigned |enrolled )?(?:patients|"
                          r"participants|subjects|women|men|children)\b", re.IGNORECASE)
 N_EQ_RE = re.compile(rf"\(?\bn\s*=\s*(?P<n>{NUM})", re.IGNORECASE)
 HR_RE = re.compile(r"\b(?:HR|hazard ratio)\b(?:\s+for\s+(?P<for>death|progression(?: or death)?|"
@@ -42,7 +45,7 @@ ROMAN = {"I": "1", "II": "2", "III": "3"}
 # how a text says a biomarker's state, and the word a curator records for it
 STATUS = (r"\b(?:non-?mutated|not mutated|wild[- ]type|mutated|mutant|mutation-positive|"
           r"positive|negative|high|low|unmethylated|methylated|overexpress(?:ing|ion)|"
-          r"amplified)\b")
+          r"amplified|elevated|normal|above the median|below the median)\b")
 STATUS_WORDS = {"mutant": "mutated", "non mutated": "not mutated", "nonmutated": "not mutated",
                 "wild type": "wild type", "overexpressing": "overexpression"}
 
@@ -332,19 +335,9 @@ class Drafter:
             for p in iter_numbers(text):
                 if p.percent or p.value != p.value.to_integral() or p.value < 2:
                     continue
-                after = text[p.end:p.end + 140]
-                pat = PATIENTS_RE.match(after)
-                if not pat:
-                    continue
-                rest = after[pat.end():]
-                with_ = re.match(r"\s+with\s+(?:[\w-]+\s+){1,8}?(?=(?:were|was|received|had been)"
-                                 r"\b)", rest)
-                verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
-                if not verb:
-                    continue
-                kind = "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
-                if any(x["kind"] == kind and x.get("parent") is None
-                       for x in self.d.populations):
+                kind = self._total_kind(text, p)
+                if kind is None or any(x["kind"] == kind and x.get("parent") is None
+                                       for x in self.d.populations):
                     continue
                 pid = kind
                 self.d.populations.append({"id": pid, "label": f"{kind} patients", "kind": kind,
@@ -352,7 +345,7 @@ class Drafter:
                 self.use(i, p)
                 if kind == "randomised":
                     self.randomised_pop = pid
-                self._arm_sizes(i, text, pid)
+                self._arm_sizes(i, text, pid, p.end)
         if self.randomised_pop is None and self.d.populations:
             self.randomised_pop = self.d.populations[0]["id"]
         if self.randomised_pop is None and self.d.design.get("randomised") and self.d.arms:
@@ -360,27 +353,80 @@ class Drafter:
             self.d.populations.insert(0, {"id": "randomised", "label": "randomised patients",
                                           "kind": "randomised", "quote": self.d.arms[0].quote})
             self.randomised_pop = "randomised"
+        if len(self.d.arms) == 1:  # a single-arm study: every patient had that arm
+            for pop in self.d.populations:
+                if pop.get("parent") is None and pop["kind"] in {"enrolled", "randomised"}:
+                    pop.setdefault("arm", self.d.arms[0].id)
 
-    def _arm_sizes(self, i: int, text: str, parent: str) -> None:
-        """Per-arm sizes: "(adacotrexate n=224; paclitaxel n=222)", "(arm A, 83; arm B, 81)"."""
-        numbers = [p for p in iter_numbers(text) if not p.percent]
-        for arm in self.d.arms:
-            for p in numbers:
-                before = text[max(0, p.start - 40):p.start]
-                if not re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
-                    continue
+    def _total_kind(self, text: str, p: Printed) -> str | None:
+        """"enrolled" or "randomised" when ``p`` counts the study's patients, else None.
+
+        "450 patients were randomly assigned", "Of 538 randomized patients", "A total of 291
+        patients underwent randomization", "Of the 318 patients who underwent randomization".
+        """
+        after = text[p.end:p.end + 140]
+        pat = PATIENTS_RE.match(after)
+        if not pat:
+            return None
+        if re.search(r"randomi[sz]ed|randomly assigned", pat.group(), re.I):
+            return "randomised"
+        if re.search(r"enrolled", pat.group(), re.I):
+            return "enrolled"
+        rest = after[pat.end():]
+        with_ = re.match(r"\s+with\s+(?:[\w-]+\s+){1,8}?(?=(?:were|was|received|had been)"
+                         r"\b)", rest)
+        verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
+        if not verb:
+            return None
+        return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
+
+    def _arm_sizes(self, i: int, text: str, parent: str, after_total: int) -> None:
+        """Per-arm sizes printed after a total.
+
+        "(adacotrexate n=224; paclitaxel n=222)", "(arm A, 83; arm B, 81)", "194 to the pelorasib
+        group and 97 to the placebo group", "270 received quenvastat and 268 received placebo",
+        "(201 per group)".
+        """
+        numbers = [p for p in iter_numbers(text) if not p.percent and p.start >= after_total
+                   and p.value == p.value.to_integral()]
+        found: dict[str, Printed] = {}
+        for p in numbers:
+            before = text[max(0, p.start - 40):p.start]
+            if re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
                 seg = re.split(r"[;)]|\bor\b", before)[-1]
-                if self.arm_near(seg, 0, len(seg)) is arm:
-                    pid = f"{parent}-{arm.id}"
-                    if not any(x["id"] == pid for x in self.d.populations):
-                        self.d.populations.append({
-                            "id": pid, "label": f"{parent} to {arm.label}", "kind": parent
-                            if parent in {"randomised", "enrolled"} else "randomised",
-                            "size": int(p.value), "parent": parent, "arm": arm.id,
-                            "quote": quote_of(text)})
-                        self.arm_pops[arm.id] = pid
-                        self.use(i, p)
-                    break
+                arm = self.arm_near(seg, 0, len(seg))
+                if arm is not None:
+                    found.setdefault(arm.id, p)
+                    continue
+            follow = text[p.end:p.end + 80]
+            if re.match(r"\s+per\s+(?:group|arm)\b", follow, re.I):
+                for arm in self.d.arms:
+                    found.setdefault(arm.id, p)
+                continue
+            lead = re.match(r"\s+(?:patients\s+|participants\s+)?(?:(?:were|was)\s+)?"
+                            r"(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?"
+                            r"(?:to|received|in|"
+                            r"to receive)\s+(?:the\s+)?", follow, re.I)
+            if lead:
+                seg = re.split(r"[,;)(]|\band\b|\bvs?\b|\bversus\b", follow[lead.end():])[0]
+                arm = self.arm_near(seg, 0, len(seg))
+                if arm is not None:
+                    found.setdefault(arm.id, p)
+        if len(found) < 2 and len(self.d.arms) > 1:
+            return  # one arm's size alone is more likely something else
+        for arm in self.d.arms:
+            p = found.get(arm.id)
+            if p is None:
+                continue
+            pid = f"{parent}-{arm.id}"
+            if not any(x["id"] == pid for x in self.d.populations):
+                self.d.populations.append({
+                    "id": pid, "label": f"{parent} to {arm.label}", "kind": parent
+                    if parent in {"randomised", "enrolled"} else "randomised",
+                    "size": int(p.value), "parent": parent, "arm": arm.id,
+                    "quote": quote_of(text)})
+                self.arm_pops[arm.id] = pid
+                self.use(i, p)
 
     def subgroups(self, i: int, text: str) -> list[tuple[int, str]]:
         """Subgroups a results sentence names: a subtype of the study's disease or a biomarker.
@@ -393,13 +439,14 @@ class Drafter:
             if x.kind == "disease" and not (self.conditions and any(
                     c in self.lex.ancestors(x.key) for c in self.conditions)):
                 continue
-            pid = slug(text[x.start:x.end])
+            status = self._status(text, x.start, x.end) if x.kind == "biomarker" else None
+            pid = slug(text[x.start:x.end] + (f" {status}" if status else ""))
             size = None
             after = re.match(rf"[^()]{{0,25}}?\(\s*n\s*=\s*(?P<n>{NUM})", text[x.end:])
-            before = re.search(rf"(?P<n>{NUM})\s+(?:patients|participants)\s+(?:with|whose|"
-                               rf"who had)\s+[\w\s-]{{0,30}}$", text[:x.start])
+            before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:(?:patients|participants)"
+                               rf"\s+)?(?:with|whose|who had)\s+[\w\s-]{{0,30}}$", text[:x.start])
             found = after or before
-            if found:
+            if found and not any(p["id"] == pid for p in self.d.populations):
                 size = int(dec(found.group("n")))
                 base = x.end if found is after else 0
                 for p in iter_numbers(text[base:], words=False):
@@ -413,14 +460,29 @@ class Drafter:
                 if self.randomised_pop:
                     rec["parent"] = self.randomised_pop
                 rec["histology" if x.kind == "disease" else "biomarker"] = x.key
-                if x.kind == "biomarker":
-                    status = re.search(STATUS, text[max(0, x.start - 20):x.end + 25], re.I)
-                    if status:
-                        rec["biomarker_status"] = STATUS_WORDS.get(
-                            status.group().lower().replace("-", " "), status.group().lower())
+                if status:
+                    rec["biomarker_status"] = status
                 self.d.populations.append(rec)
             out.append((x.start, pid))
         return out
+
+    def _status(self, text: str, start: int, end: int) -> str | None:
+        """A biomarker's status as printed beside it: "≥1%", "KRAS-mutant", "a FLT3 mutation"."""
+        cmp = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<op>≥|≤|>=|<=|<|>|at least|"
+                       rf"less than)\s*(?P<v>{NUM}\s*(?:%|ng/mL|ng/ml)?)", text[end:end + 40], re.I)
+        if cmp:
+            op = {"≥": ">=", "≤": "<=", "at least": ">=", "less than": "<"}.get(
+                cmp.group("op").lower(), cmp.group("op"))
+            return f"{op}{cmp.group('v').replace(' ', '')}"
+        window = text[max(0, start - 20):end + 25]
+        status = re.search(STATUS, window, re.I)
+        if status:
+            word = status.group().lower().replace("-", " ")
+            return STATUS_WORDS.get(word, word)
+        if re.search(r"mutation", text[start:end + 12], re.I):
+            negated = re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start], re.I)
+            return "not mutated" if negated else "mutated"
+        return None
 
     def pop_at(self, subs: list[tuple[int, str]], text: str, pos: int) -> str | None:
         """The subgroup named last before ``pos`` in the same clause, else the whole population."""
