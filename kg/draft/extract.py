@@ -224,14 +224,16 @@ class Drafter:
         """Arms from the randomisation sentence, or one arm for a single-arm study."""
         for i in range(len(self.spans)):
             text = self.sent(i)
-            mt = re.search(r"(?:randomly assigned|randomi[sz]ed|allocated)[^.;]*?\bto\b", text,
-                           re.I)
+            # the verb, not the adjective ("a randomised phase 2 trial"), up to its "to", not "up to"
+            mt = re.search(r"(?:randomly assigned|randomi[sz]ed(?!\s+(?:phase|trial|study|"
+                           r"controlled|clinical|double|open|multi|placebo))|allocated)"
+                           r"[^.;]*?(?<!up )\bto\b", text, re.I)
             if not mt:
                 continue
             tail = text[mt.end():]
             tail = re.split(r"\.\s|;|\. The|, stratified|\. Random", tail)[0]
             each = re.search(r",?\s*(?:each|both)\s+(?:added to|given with|combined with|plus|"
-                             r"in combination with)\s+(.*)$", tail, re.I)
+                             r"in combination with|with)\s+(.*)$", tail, re.I)
             last_or = max((m.end() for m in re.finditer(r"\s(?:or|versus|vs\.?)\s", tail)),
                           default=-1)
             shared = re.search(r",\s*(?:(?:each|both|all)\s+)?(?:given|administered)\s+(?:with|"
@@ -242,6 +244,12 @@ class Drafter:
                 (last_or + shared.start(), shared.group(1)) if shared else None
             if clause is not None:
                 backbone = [x.key for x in self.lex.find(clause[1]) if x.kind == "drug"]
+                if not backbone and re.match(r"(?:the\s+)?(?:same\s+)?chemotherapy", clause[1],
+                                             re.I):
+                    # "received pemetrexed and cisplatin ... and were randomised to A or placebo,
+                    # given with chemotherapy": the chemotherapy is named before the assignment
+                    backbone = [x.key for x in self.lex.find(text[:mt.start()])
+                                if x.kind == "drug"]
                 tail = tail[:clause[0]]
             parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
             arms = []
@@ -832,6 +840,10 @@ class Drafter:
         self.endpoints()
         self.tag("primary-endpoint")
         self.numbers()
+        if len(self.d.arms) == 1:  # one arm: every result is that arm's
+            for r in self.d.results:
+                if not r.get("arm"):
+                    r["arm"] = self.d.arms[0].id
         self.claims()
         self.tag("conclusion-sentence")
         return self.d
