@@ -207,6 +207,14 @@ def scope_key(study: m.Study, pop_id: str | None, arm_given: bool) -> str:
     return population_key(study, pop_id)
 
 
+def only_arm(study: m.Study, pop_id: str | None) -> str | None:
+    """In a single-arm study, the arm a statement about the whole population is about."""
+    if len(study.arms) != 1:
+        return None
+    p = next((p for p in study.populations if p.id == pop_id), None)
+    return study.arms[0].id if pop_id is None or (p is not None and p.kind in WHOLE) else None
+
+
 def endpoint_key(study: m.Study, endpoint_id: str | None) -> str:
     """Endpoint type with its time point ("survival-rate@24 month"); "" when none is named."""
     if not endpoint_id:
@@ -276,7 +284,8 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
         end = endpoint_key(study, r.endpoint)
         etype = end.split("@", 1)[0]
         base = (skey, end, r.statistic)
-        who = (regimen(study, r.arm), scope_key(study, r.population, bool(r.arm)))
+        arm = r.arm or only_arm(study, r.population)
+        who = (regimen(study, arm), scope_key(study, r.population, bool(arm)))
         for slot in RESULT_SLOTS:
             v = getattr(r, slot)
             if v is None:
@@ -297,7 +306,8 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
                          is_key_comparison(c.measure, slot))
     for p in parts.populations:
         if p.size is not None:
-            ctx = (skey, population_key(study, p.id), regimen(study, p.arm))
+            arm = p.arm or only_arm(study, p.id)
+            ctx = (skey, population_key(study, p.id), regimen(study, arm))
             yield Number("population", "size", ctx, p.size, f"{entry.id}/{p.id}", True)
     for e in parts.endpoints:
         if e.timepoint is not None:
@@ -314,7 +324,7 @@ def iter_arms(entry: m.Study, study: m.Study, skey: str) -> Iterator[tuple[str, 
 def iter_populations(entry: m.Study, study: m.Study, skey: str) -> Iterator[tuple[str, ...]]:
     """Populations as (study, defining attributes, arm regimen, size)."""
     for p in entry_parts(entry, study).populations:
-        yield (skey, population_key(study, p.id), regimen(study, p.arm),
+        yield (skey, population_key(study, p.id), regimen(study, p.arm or only_arm(study, p.id)),
                "" if p.size is None else str(p.size))
 
 
