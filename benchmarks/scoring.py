@@ -207,12 +207,9 @@ def scope_key(study: m.Study, pop_id: str | None, arm_given: bool) -> str:
     return population_key(study, pop_id)
 
 
-def only_arm(study: m.Study, pop_id: str | None) -> str | None:
-    """In a single-arm study, the arm a statement about the whole population is about."""
-    if len(study.arms) != 1:
-        return None
-    p = next((p for p in study.populations if p.id == pop_id), None)
-    return study.arms[0].id if pop_id is None or (p is not None and p.kind in WHOLE) else None
+def only_arm(study: m.Study) -> str | None:
+    """In a single-arm study, the arm every statement is about."""
+    return study.arms[0].id if len(study.arms) == 1 else None
 
 
 def endpoint_key(study: m.Study, endpoint_id: str | None) -> str:
@@ -284,7 +281,7 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
         end = endpoint_key(study, r.endpoint)
         etype = end.split("@", 1)[0]
         base = (skey, end, r.statistic)
-        arm = r.arm or only_arm(study, r.population)
+        arm = r.arm or only_arm(study)
         who = (regimen(study, arm), scope_key(study, r.population, bool(arm)))
         for slot in RESULT_SLOTS:
             v = getattr(r, slot)
@@ -306,7 +303,7 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
                          is_key_comparison(c.measure, slot))
     for p in parts.populations:
         if p.size is not None:
-            arm = p.arm or only_arm(study, p.id)
+            arm = p.arm or only_arm(study)
             ctx = (skey, population_key(study, p.id), regimen(study, arm))
             yield Number("population", "size", ctx, p.size, f"{entry.id}/{p.id}", True)
     for e in parts.endpoints:
@@ -324,7 +321,7 @@ def iter_arms(entry: m.Study, study: m.Study, skey: str) -> Iterator[tuple[str, 
 def iter_populations(entry: m.Study, study: m.Study, skey: str) -> Iterator[tuple[str, ...]]:
     """Populations as (study, defining attributes, arm regimen, size)."""
     for p in entry_parts(entry, study).populations:
-        yield (skey, population_key(study, p.id), regimen(study, p.arm or only_arm(study, p.id)),
+        yield (skey, population_key(study, p.id), regimen(study, p.arm or only_arm(study)),
                "" if p.size is None else str(p.size))
 
 

@@ -224,7 +224,7 @@ class Drafter:
         """Arms from the randomisation sentence, or one arm for a single-arm study."""
         for i in range(len(self.spans)):
             text = self.sent(i)
-            # the verb, not the adjective ("a randomised phase 2 trial"), up to its "to", not "up to"
+            # the verb, not the adjective ("a randomised phase 2 trial"); its "to", not "up to"
             mt = re.search(r"(?:randomly assigned|randomi[sz]ed(?!\s+(?:phase|trial|study|"
                            r"controlled|clinical|double|open|multi|placebo))|allocated)"
                            r"[^.;]*?(?<!up )\bto\b", text, re.I)
@@ -374,7 +374,8 @@ class Drafter:
         """
         after = text[p.end:p.end + 140]
         pat = PATIENTS_RE.match(after)
-        if not pat:
+        if not pat or re.search(r"\b(?:cohort|arm|group|phase|grade|stage|part|day|cycle|"
+                                r"week)\s*$", text[:p.start], re.I):
             return None
         if re.search(r"randomi[sz]ed|randomly assigned", pat.group(), re.I):
             return "randomised"
@@ -442,7 +443,7 @@ class Drafter:
         Returns (position, population id); a size comes from "(n = 421)" or "the 139 patients
         with ..." next to the name.
         """
-        out = []
+        out = self._cohorts(i, text)
         for x in self.lex.find(text, ("disease", "biomarker")):
             if x.kind == "disease" and not (self.conditions and any(
                     c in self.lex.ancestors(x.key) for c in self.conditions)):
@@ -474,6 +475,28 @@ class Drafter:
             out.append((x.start, pid))
         return out
 
+    def _cohorts(self, i: int, text: str) -> list[tuple[int, str]]:
+        """Cohorts named by number or letter ("cohort 1", "Cohort B"), sized by "28 in cohort 1"."""
+        out = []
+        for mt in re.finditer(r"\b[Cc]ohort\s+(\d{1,2}|[A-D])\b", text):
+            pid = slug(f"cohort {mt.group(1)}")
+            if not any(p["id"] == pid for p in self.d.populations):
+                rec: dict = {"id": pid, "label": f"cohort {mt.group(1)}", "kind": "subgroup",
+                             "quote": quote_of(text)}
+                size = re.search(rf"(?<![\d.])(?P<n>{NUM})\s+(?:patients\s+)?(?:were\s+)?in\s+$",
+                                 text[:mt.start()])
+                after = re.match(rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})", text[mt.end():])
+                found = size or after
+                if found and "." not in found.group("n"):
+                    rec["size"] = int(dec(found.group("n")))
+                    offset = found.start("n") if found is size else mt.end() + found.start("n")
+                    self.d.used.add(self.spans[i][0] + offset)
+                if self.randomised_pop:
+                    rec["parent"] = self.randomised_pop
+                self.d.populations.append(rec)
+            out.append((mt.start(), pid))
+        return out
+
     def _status(self, text: str, start: int, end: int) -> str | None:
         """A biomarker's status as printed beside it: "≥1%", "KRAS-mutant", "a FLT3 mutation"."""
         cmp = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<op>≥|≤|>=|<=|<|>|at least|"
@@ -493,7 +516,20 @@ class Drafter:
         return None
 
     def pop_at(self, subs: list[tuple[int, str]], text: str, pos: int) -> str | None:
-        """The subgroup named last before ``pos`` in the same clause, else the whole population."""
+        """The subgroup a value at ``pos`` is stated for, else the whole population.
+
+        The subgroup named last before it in the same clause; or, when the value comes first,
+        the one named right after it with no other number between ("67.9% [95% CI ...]
+        (19 of 28) in cohort 1 and 40.9% ... in cohort 2").
+        """
+        value = re.match(rf"{NUM}\s*%?", text[pos:])
+        start = pos + (value.end() if value else 0)
+        bare = re.sub(r"\([^()]*\)|\[[^\]]*\]", lambda m: " " * len(m.group()), text)
+        for p, pid in subs:
+            if p >= start and re.fullmatch(r"\s*(?:months?|mo|weeks?|days?|years?)?[\s,]*(?:in|"
+                                            r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?",
+                                            bare[start:p], re.I):
+                return pid
         before = [(p, pid) for p, pid in subs if p < pos and not re.search(
             r"[;.]\s|\bwhereas\b|\bcompared with\b", text[p:pos])]
         return before[-1][1] if before else self.randomised_pop
