@@ -103,6 +103,21 @@ def dec(text: str) -> Decimal:
     return Decimal("0" + t if t.startswith(".") else t)
 
 
+OPPOSITES = {("not mutated", "mutated"), ("unmethylated", "methylated"), ("negative", "positive"),
+             ("normal", "elevated"), ("below the median", "above the median"), ("low", "high")}
+
+
+def _opposite(rest: str | None, first: str | None) -> bool:
+    """Whether status ``rest`` is the other side of ``first`` ("<1%" of ">=1%")."""
+    if not rest or not first:
+        return False
+    if (rest, first) in OPPOSITES:
+        return True
+    a = re.fullmatch(r"<(.+)", rest)
+    b = re.fullmatch(r">=(.+)", first)
+    return bool(a and b and a.group(1) == b.group(1))
+
+
 class Drafter:
     """Drafts one paper against a lexicon."""
 
@@ -453,7 +468,8 @@ class Drafter:
             size = None
             after = re.match(rf"[^()]{{0,25}}?\(\s*n\s*=\s*(?P<n>{NUM})", text[x.end:])
             before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:(?:patients|participants)"
-                               rf"\s+)?(?:with|whose|who had)\s+[\w\s-]{{0,30}}$", text[:x.start])
+                               rf"\s+)?(?:(?:with|whose|who had|had)\s+[\w\s-]{{0,30}})?$",
+                               text[:x.start])
             found = after or before
             if found and not any(p["id"] == pid for p in self.d.populations):
                 size = int(dec(found.group("n")))
@@ -474,6 +490,23 @@ class Drafter:
                 self.d.populations.append(rec)
             out.append((x.start, pid))
         return out
+
+    def complements(self) -> None:
+        """A subgroup that is the rest of another.
+
+        "non-epithelioid" of "epithelioid"; "<1%" of ">=1%", "not mutated" of "mutated" for the
+        same marker.
+        """
+        subs = [p for p in self.d.populations if p["kind"] == "subgroup"]
+        for p in subs:
+            for q in subs:
+                if p is q or "complement_of" in p:
+                    continue
+                histology = p.get("histology") and p["histology"] == f"non-{q.get('histology')}"
+                marker = p.get("biomarker") and p.get("biomarker") == q.get("biomarker") and \
+                    _opposite(p.get("biomarker_status"), q.get("biomarker_status"))
+                if histology or marker:
+                    p["complement_of"] = [q["id"]]
 
     def _cohorts(self, i: int, text: str) -> list[tuple[int, str]]:
         """Cohorts named by number or letter ("cohort 1", "Cohort B"), sized by "28 in cohort 1"."""
@@ -876,6 +909,7 @@ class Drafter:
         self.endpoints()
         self.tag("primary-endpoint")
         self.numbers()
+        self.complements()
         if len(self.d.arms) == 1:  # one arm: every result is that arm's
             for r in self.d.results:
                 if not r.get("arm"):

@@ -43,16 +43,61 @@ class Mention:
     end: int
 
 
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa"}
+# a biomarker name made of a gene-like stem and a state: "BRCA-mutated", "FRα-high"
+STATE_NAME = re.compile(r"^(?P<stem>[A-Za-z][\w.α-ωΑ-Ω]*?[A-Z0-9α-ω][\w.α-ωΑ-Ω]*)[- ](?:mutated|"
+                        r"mutant|mutation|positive|negative|high|low|methylated|unmethylated|"
+                        r"overexpression|expression|status|amplification|amplified|wild-type|"
+                        r"ITD|TKD)$")
+# words that name a histological subtype by its distinguishing adjective: "squamous tumours"
+HISTOLOGY_NOUNS = ("tumours", "tumors", "tumour", "tumor", "histology", "disease", "subtype")
+
+
 def fold(name: str) -> str:
-    """A name as compared: lower case, hyphens and spaces ignored."""
-    return re.sub(r"[\s\-‐–]+", "", name.lower())
+    """A name as compared: lower case, Greek letters spelt out, hyphens and spaces ignored."""
+    name = name.lower()
+    for letter, word in GREEK.items():
+        name = name.replace(letter, word)
+    return re.sub(r"[\s\-‐–]+", "", name)
+
+
+def variants(kind: str, entity: m.Disease | m.Biomarker | m.Drug, parents: list[str]
+             ) -> list[str]:
+    """Names an entity is printed by beyond its label and synonyms, derived from them.
+
+    A label without its bracketed gloss ("observation (no active treatment)" as
+    "observation"); a biomarker's gene-like stem
+    ("BRCA" of "BRCA-mutated", the status read beside it); a disease subtype by its adjective
+    before a noun ("squamous tumours" for squamous NSCLC, a subtype of NSCLC).
+    """
+    bare = re.sub(r"\s*\([^()]*\)", "", entity.label)
+    names = [entity.label, bare, *entity.synonyms]
+    out = [bare]
+    if kind == "biomarker":
+        out += [mt.group("stem") for n in names if (mt := STATE_NAME.match(n))
+                and len(mt.group("stem")) >= 3]
+    if kind == "disease":
+        for name in names:
+            for parent in parents:
+                if name.lower().endswith(" " + parent.lower()):
+                    adjective = name[:-len(parent)].strip()
+                    out += [f"{adjective} {noun}" for noun in HISTOLOGY_NOUNS]
+    return out
+
+
+def _greek(pattern: str) -> str:
+    """Let a Greek letter of a name match its spelt-out form too ("FRα", "FRalpha")."""
+    for letter, word in GREEK.items():
+        pattern = pattern.replace(letter, f"(?:{letter}|{word})")
+    return pattern
 
 
 def _alternation(names: list[str]) -> re.Pattern[str]:
     ordered = sorted(names, key=len, reverse=True)
     # separators are optional, and so is a hyphen after a prefix ("nonsquamous", "non-squamous")
     body = "|".join(re.sub(r"^(non|anti|pre|post|multi|co)(?=[a-z])", r"\1[\\s\\-]?",
-                           re.sub(r"(?:\\[ -])+", r"[\\s\\-‐–]?", re.escape(n)), flags=re.I)
+                           re.sub(r"(?:\\[ -])+", r"[\\s\\-‐–]?", _greek(re.escape(n))),
+                           flags=re.I)
                     for n in ordered)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
 
@@ -69,10 +114,10 @@ class Lexicon:
         for kind, table in (("drug", entities.drugs), ("disease", entities.diseases),
                             ("biomarker", entities.biomarkers)):
             for key, e in table.items():
-                # "observation (no active treatment)" is printed as "observation"
-                bare = re.sub(r"\s*\([^()]*\)$", "", e.label)
-                for name in dict.fromkeys((e.label, bare, *e.synonyms)):
-                    if len(name) > 1:
+                parents = [n for p in getattr(e, "subtype_of", ()) if p in entities.diseases
+                           for n in (entities.diseases[p].label, *entities.diseases[p].synonyms)]
+                for name in dict.fromkeys((e.label, *e.synonyms, *variants(kind, e, parents))):
+                    if len(name) > 1 and fold(name) not in self.names[kind]:
                         self.names[kind].setdefault(fold(name), key)
                         raw[kind].append(name)
         self.names["placebo"] = {"placebo": "placebo", "matchingplacebo": "placebo"}
