@@ -285,9 +285,15 @@ class Drafter:
         # single arm: the study drugs named where patients received them
         for i in range(len(self.spans)):
             text = self.sent(i)
-            if re.search(r"received|were treated with|was given|were given|evaluated|assessed",
-                         text, re.I):
-                regimen = list(dict.fromkeys(x.key for x in self.lex.find(text)))
+            verb = re.search(r"received|were treated with|was given|were given|evaluated|assessed",
+                             text, re.I)
+            if verb:
+                # the drugs given, not those of earlier treatment ("after radiotherapy and
+                # temozolomide received quenvastat", "previously treated with trastuzumab")
+                given = re.split(r"\b(?:previously|pretreated|after|following|refractory|who had|"
+                                 r"progress\w*)\b", text[verb.end():], maxsplit=1)[0]
+                regimen = list(dict.fromkeys(x.key for x in self.lex.find(given))) or \
+                    list(dict.fromkeys(x.key for x in self.lex.find(text)))
                 if regimen:
                     self._make_arms([(text, regimen, None)], quote_of(text), [text])
                     self.tag("single-arm-treatment")
@@ -538,6 +544,11 @@ class Drafter:
             op = {"≥": ">=", "≤": "<=", "at least": ">=", "less than": "<"}.get(
                 cmp.group("op").lower(), cmp.group("op"))
             return f"{op}{cmp.group('v').replace(' ', '')}"
+        worded = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<v>{NUM}\s*%?)\s+or\s+"
+                          rf"(?:more|greater|higher|above)|\s*(?:expression|level|score)?\s*"
+                          rf"(?:below|under)\s+(?P<u>{NUM}\s*%?)", text[end:end + 40], re.I)
+        if worded:
+            return f">={worded.group('v')}" if worded.group("v") else f"<{worded.group('u')}"
         window = text[max(0, start - 20):end + 25]
         status = re.search(STATUS, window, re.I)
         if status:
@@ -563,8 +574,9 @@ class Drafter:
                                             r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?",
                                             bare[start:p], re.I):
                 return pid
+        sized = re.sub(rf"\(\s*n\s*=\s*{NUM}\s*;", lambda m: " " * len(m.group()), text)
         before = [(p, pid) for p, pid in subs if p < pos and not re.search(
-            r"[;.]\s|\bwhereas\b|\bcompared with\b", text[p:pos])]
+            r"[;.]\s|\bwhereas\b|\bcompared with\b", sized[p:pos])]
         return before[-1][1] if before else self.randomised_pop
 
     # ------------------------------------------------------------------ endpoints
@@ -804,6 +816,7 @@ class Drafter:
             if rec:
                 out.append(rec)
                 taken.update(range(mt.start(), mt.end()))
+        self._counts_in_arm_order(out, text)
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
                 p.start not in taken and not re.match(r"\s*%?\s*(?:CI|confidence)",
                                                       masked[p.end:p.end + 16], re.I)]
@@ -831,6 +844,19 @@ class Drafter:
                         self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
+
+    def _counts_in_arm_order(self, found: list[dict], text: str) -> None:
+        """"210 of 431 (48.7%) v 134 of 430 (31.2%)" with no arm named: the arms in their order.
+
+        Only when there is one count a arm, none attributed, and they are joined by "v", "vs",
+        "versus" or "and": the way abstracts list arms in the order of the methods.
+        """
+        if len(found) != len(self.d.arms) or len(found) < 2 or any(r.get("arm") for r in found):
+            return
+        if not re.search(r"\s(?:v|vs\.?|versus|and)\s", text):
+            return
+        for rec, arm in zip(found, self.d.arms, strict=True):
+            rec["arm"] = arm.id
 
     def _count_rate(self, i: int, text: str, mt: re.Match[str],
                     subs: list[tuple[int, str]]) -> dict | None:

@@ -14,7 +14,8 @@ from kg import model as m
 # endpoint type -> patterns, most specific first (a time-point rate before the plain endpoint)
 ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pfs-rate", r"(?:\d+|one|two|three|six|twelve)[- ](?:month|year)s?[- ](?:progression[- ]free"
-                 r"[- ]survival|PFS)(?: rate)?|PFS rate at \d+ months"),
+                 r"[- ]survival|PFS)(?: rate)?|PFS rate at \d+ months|progression[- ]free "
+                 r"(?:survival )?rate at \d+ (?:months|weeks)|\bPFS\d+\b|\bPFR\d+\b"),
     ("survival-rate", r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ](?:overall[- ])?survival"
                       r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
