@@ -162,11 +162,20 @@ class Drafter:
         """An endpoint of the given type (with a time point for rates), created on first use."""
         timepoint = None
         if etype in {"pfs-rate", "survival-rate"}:
-            mt = re.search(r"(\d+|one|two|three|six|twelve)[- ](month|year)", text, re.I)
+            mt = re.search(r"(\d+|one|two|three|six|twelve)[- ](month|year|week)s?\b|"
+                           r"\bat\s+(\d+)\s+(month|year|week)s?\b", text, re.I)
             words = {"one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
             if mt:
-                raw = mt.group(1).lower()
-                timepoint = (Decimal(words.get(raw, 0) or raw), mt.group(2).lower())
+                raw = (mt.group(1) or mt.group(3)).lower()
+                unit = (mt.group(2) or mt.group(4)).lower()
+                timepoint = (Decimal(words.get(raw, 0) or raw), unit)
+            elif (short := re.search(r"\bPF[SR](\d+)\b", text)):
+                # "PFR12" after its definition is the endpoint defined; else months, the unit
+                # such rates are usually given in
+                n = Decimal(short.group(1))
+                known = [e for e in self.d.endpoints.values() if e["type"] == etype and
+                         e.get("timepoint") == n]
+                timepoint = (n, known[0]["timepoint_unit"] if known else "month")
         eid = etype if timepoint is None else f"{etype}-{timepoint[0]}-{timepoint[1]}"
         if eid not in self.d.endpoints:
             rec = {"id": eid, "type": etype, "quote": quote}
@@ -771,7 +780,11 @@ class Drafter:
             return [None] * len(run)
         named = []
         for k, p in enumerate(run):
-            stop = run[k + 1].start if k + 1 < len(run) else min(len(text), p.end + 45)
+            if k + 1 < len(run):
+                stop = run[k + 1].start
+            else:  # up to the next number: "16.1 months (95% CI ...) with quenvastat vs 16.4"
+                digit = re.search(r"\d", masked[p.end:p.end + 90])
+                stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
         if all(named) and len(set(id(a) for a in named)) == len(named):
             return named
