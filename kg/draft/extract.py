@@ -344,6 +344,8 @@ class Drafter:
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"
+            if len(arms) == 2 and regimen is arms[-1][1]:  # the comparator is "the control group"
+                aliases += ["control group", "control arm", "control"]
             arm = Arm(slug("-".join(regimen)), label, regimen, quote, aliases)
             arm.dosing = self._dosing(text, regimen)
             self.d.arms.append(arm)
@@ -580,8 +582,8 @@ class Drafter:
         bare = re.sub(r"\([^()]*\)|\[[^\]]*\]", lambda m: " " * len(m.group()), text)
         for p, pid in subs:
             if p >= start and re.fullmatch(r"\s*(?:months?|mo|weeks?|days?|years?)?[\s,]*(?:in|"
-                                            r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?",
-                                            bare[start:p], re.I):
+                                            r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?"
+                                            r"(?:[a-z-]+\s+){0,2}", bare[start:p], re.I):
                 return pid
         sized = re.sub(rf"\(\s*n\s*=\s*{NUM}\s*;", lambda m: " " * len(m.group()), text)
         before = [(p, pid) for p, pid in subs if p < pos and not re.search(
@@ -832,7 +834,9 @@ class Drafter:
         self._counts_in_arm_order(out, text)
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
                 p.start not in taken and not re.match(r"\s*%?\s*(?:CI|confidence)",
-                                                      masked[p.end:p.end + 16], re.I)]
+                                                      masked[p.end:p.end + 16], re.I)
+                and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
+                                 masked[p.end:p.end + 20], re.I)]  # a threshold, not a result
         runs: list[list[Printed]] = []
         for p in pcts:
             if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start].replace("%", "")):
@@ -846,7 +850,7 @@ class Drafter:
             eid = self.endpoint_id(etype, quote_of(text), text)
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
-                statistic = "rate" if etype.endswith("rate") or etype == "dcr" else "proportion"
+                statistic = "rate" if etype.endswith("-rate") else "proportion"
                 rec = self._result(eid, statistic, p, "percent", text, arm, subs)
                 count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
                                   rf"\(\s*$", text[max(0, p.start - 40):p.start])
@@ -886,7 +890,8 @@ class Drafter:
         eid = self.endpoint_id(etype, quote_of(text), text)
         arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) if \
             len(self.d.arms) > 1 else None
-        rec = {"endpoint": eid, "statistic": "proportion", "count": int(count.value),
+        statistic = "rate" if etype.endswith("-rate") else "proportion"
+        rec = {"endpoint": eid, "statistic": statistic, "count": int(count.value),
                "denominator": int(n), "value": pct, "unit": "percent", "quote": quote_of(text)}
         if arm is not None:
             rec["arm"] = arm.id

@@ -20,7 +20,8 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
                       r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
     ("os", r"overall survival|\bOS\b|\bdeath\b"),
-    ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred"),
+    ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
+            r"complete or partial responses?"),
     ("rr", r"response rates?|\bresponded\b|\bRR\b"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
     ("pr", r"partial response"),
@@ -155,9 +156,11 @@ class Lexicon:
 
 def endpoint_mentions(text: str) -> list[tuple[int, str]]:
     """(position, endpoint type) of every endpoint named in the text, in order."""
-    found: list[tuple[int, int, str]] = []
-    for etype, pattern in ENDPOINT_RES:
-        for mt in pattern.finditer(text):
-            if not any(s <= mt.start() < e for s, e, _ in found):
-                found.append((mt.start(), mt.end(), etype))
+    every = [(mt.start(), -(mt.end() - mt.start()), rank, etype)
+             for rank, (etype, pattern) in enumerate(ENDPOINT_RES) for mt in pattern.finditer(text)]
+    found: list[tuple[int, int, str]] = []  # the earliest, then longest name wins an overlap
+    for start, minus, _rank, etype in sorted(every):
+        end = start - minus
+        if not any(s < end and start < e for s, e, _ in found):
+            found.append((start, end, etype))
     return sorted((s, t) for s, _, t in found)
