@@ -107,6 +107,9 @@ OPPOSITES = {("not mutated", "mutated"), ("unmethylated", "methylated"), ("negat
              ("normal", "elevated"), ("below the median", "above the median"), ("low", "high")}
 
 
+OTHER_SIDE = {first: rest for rest, first in OPPOSITES}
+
+
 def _opposite(rest: str | None, first: str | None) -> bool:
     """Whether status ``rest`` is the other side of ``first`` ("<1%" of ">=1%")."""
     if not rest or not first:
@@ -481,7 +484,9 @@ class Drafter:
                     c in self.lex.ancestors(x.key) for c in self.conditions)):
                 continue
             status = self._status(text, x.start, x.end) if x.kind == "biomarker" else None
-            pid = slug(text[x.start:x.end] + (f" {status}" if status else ""))
+            if x.kind == "biomarker" and status is None:
+                continue  # a marker named without a status defines no group of patients
+            pid = slug(f"{x.key} {status}" if status else text[x.start:x.end])
             size = None
             after = re.match(rf"[^()]{{0,25}}?\(\s*n\s*=\s*(?P<n>{NUM})", text[x.end:])
             before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:(?:patients|participants)"
@@ -560,6 +565,12 @@ class Drafter:
                           rf"(?:below|under)\s+(?P<u>{NUM}\s*%?)", text[end:end + 40], re.I)
         if worded:
             return f">={worded.group('v')}" if worded.group("v") else f"<{worded.group('u')}"
+        noun = re.match(r"\s*(?:promoter\s+|gene\s+)?(methylation|mutations?|overexpression|"
+                        r"amplification)\b", text[end:end + 30], re.I)
+        if noun and not re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start],
+                                  re.I):
+            return {"methylation": "methylated", "overexpression": "overexpressing",
+                    "amplification": "amplified"}.get(noun.group(1).lower(), "mutated")
         window = text[max(0, start - 20):end + 25]
         status = re.search(STATUS, window, re.I)
         if status:
@@ -640,7 +651,11 @@ class Drafter:
         """Every "HR 0.81 (95% CI 0.68-0.97); P=.021" of a sentence."""
         out = []
         nums = list(iter_numbers(text, words=False))
-        for mt in HR_RE.finditer(text):
+        found = list(HR_RE.finditer(text))
+        # "hazard ratio [HR], 1.03": the bracketed abbreviation is the same mention
+        found = [m for k, m in enumerate(found) if not (
+            k and re.fullmatch(r"\s*[\[(]", text[found[k - 1].end():m.start()]))]
+        for n, mt in enumerate(found):
             after = [p for p in nums if p.start >= mt.end()]
             est = next((p for p in after if not p.percent and
                         not text[p.end:p.end + 3].lstrip().startswith("%")), None)
@@ -649,8 +664,7 @@ class Drafter:
             rec: dict = {"kind": "treatment-effect", "measure": "hazard-ratio",
                          "estimate": est.value}
             self.use(i, est)
-            nxt = HR_RE.search(text, mt.end())
-            limit = nxt.start() if nxt else len(text)
+            limit = found[n + 1].start() if n + 1 < len(found) else len(text)
             ci = CI_RE.search(text, est.end, limit)
             if ci:
                 bounds = [p for p in nums if ci.end() <= p.start < limit and not p.percent][:2]
@@ -672,8 +686,53 @@ class Drafter:
                 continue
             rec["endpoint"] = self.endpoint_id(etype, quote_of(text), text)
             self._last_endpoint = etype
+            groups = self._prognostic_groups(text, subs, mt.start())
+            if groups:
+                rec.update(kind="prognostic", groups=groups, quote=quote_of(text))
+                if self.randomised_pop:
+                    rec["population"] = self.randomised_pop
+                self.d.comparisons.append(rec)
+                out.append(rec)
+                continue
             out.append(self._add_comparison(rec, subs, text, mt.start()))
         return out
+
+    def _prognostic_groups(self, text: str, subs: list[tuple[int, str]], pos: int
+                           ) -> list[str] | None:
+        """The marker groups a hazard ratio compares when it compares no arms.
+
+        In a single-arm study every hazard ratio does; in a randomised one, when the sentence
+        says so ("MGMT methylation was associated with longer OS", "regardless of treatment").
+        The group named is the first; the second is the rest (created when not yet named).
+        """
+        if len(self.d.arms) >= 2 and not re.search(
+                r"associated with|prognostic|regardless of (?:treatment|arm|group)|irrespective "
+                r"of (?:treatment|arm|group)", text, re.I):
+            return None
+        pops = {p["id"]: p for p in self.d.populations}
+        named = list(dict.fromkeys(pid for p, pid in subs if p < pos))
+        both = [pid for pid in named if pops[pid].get("biomarker")]
+        if len(both) == 2 and pops[both[0]]["biomarker"] == pops[both[1]]["biomarker"]:
+            return both  # "elevated LDH had shorter survival than those with normal LDH"
+        first = pops.get(named[-1]) if named else None
+        if first is None or not first.get("biomarker") or not first.get("biomarker_status"):
+            return None
+        other = OTHER_SIDE.get(first["biomarker_status"])
+        if other is None and first["biomarker_status"].startswith(">="):
+            other = "<" + first["biomarker_status"][2:]
+        if other is None:
+            return None
+        rest = next((p for p in self.d.populations if p.get("biomarker") == first["biomarker"]
+                     and p.get("biomarker_status") == other), None)
+        if rest is None:
+            rest = {"id": slug(f"{first['biomarker']} {other}"),
+                    "label": f"{first['label']}: {other}", "kind": "subgroup",
+                    "biomarker": first["biomarker"], "biomarker_status": other,
+                    "quote": first["quote"]}
+            if first.get("parent"):
+                rest["parent"] = first["parent"]
+            self.d.populations.append(rest)
+        return [first["id"], rest["id"]]
 
     def _add_comparison(self, rec: dict, subs: list[tuple[int, str]], text: str, pos: int
                         ) -> dict:
