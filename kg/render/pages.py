@@ -28,6 +28,7 @@ from pyvis.network import Network
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from kg.counts import count, summary
 from kg.render import projection as proj
 from kg.render.projection import label_of
 from kg.vocab import KG
@@ -354,7 +355,7 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
         '<h2>Views</h2><ul><li><a href="overview.html">Overview graph</a> (drugs, targets, '
         'indications, studies)</li><li><a href="report.html">Report</a> (forest plot, tables)'
         '</li><li><a href="views/contradictions.html">Contradictions</a></li></ul>'
-        + f"<h2>What the graph holds ({len(g):,} triples)</h2>"
+        + f"<h2>What the graph holds</h2><p id=\"counts\">{html.escape(summary(count(g)))}.</p>"
         + _table(["kind", "nodes"], count_rows, "data counts")
         + "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(items)}</ul>"
                   for t, items in (("Studies", links["study"]), ("Targets", links["target"]),
