@@ -8,7 +8,6 @@ settles quickly. Screenshots go to output/screenshots/ (not committed).
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,13 +17,11 @@ from rdflib import Graph
 from rdflib.namespace import RDFS
 
 from kg.paths import OUTPUT_DIR
+from kg.render.browser import Page as BrowserPage
+from kg.render.browser import chromium
 from kg.render.pages import synthetic_projection, write_graph_page, write_lib, write_site
 from kg.vocab import KG
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage"]
 SHOTS = OUTPUT_DIR / "screenshots"
 
 
@@ -41,44 +38,16 @@ def site(tmp_path_factory: pytest.TempPathFactory, real) -> tuple[Path, dict, Gr
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed (make test installs it)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
-class Page:
-    """A page opened from disk with every non-file request blocked and recorded."""
+class Page(BrowserPage):
+    """A page of the test site; screenshots go to output/screenshots/."""
 
-    def __init__(self, browser: object, path: Path) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
-        self.external: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r: object) -> None:
-            url = r.request.url  # type: ignore[attr-defined]
-            if url.startswith("file://"):
-                r.continue_()  # type: ignore[attr-defined]
-            else:
-                self.external.append(url)
-                r.abort()  # type: ignore[attr-defined]
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
-                     else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
-
-    def close(self, shot: str | None = None) -> None:
-        """Close the page, saving a screenshot first if asked."""
-        if shot:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SHOTS / shot))
-        self.context.close()
+    def close(self, shot: str | None = None, full_page: bool = False) -> None:
+        """Close the page, saving a screenshot under output/screenshots/ first if asked."""
+        super().close(SHOTS / shot if shot else None, full_page)
 
 
 def graph_pages(site: tuple[Path, dict, Graph]) -> list[str]:
