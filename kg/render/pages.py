@@ -31,6 +31,7 @@ from kg.counts import count, summary
 from kg.render import projection as proj
 from kg.render.abstract import StudyAbstract, study_abstract
 from kg.render.forest import forest_svg, hazard_ratios, short
+from kg.render.layout import FONT, overview_positions
 from kg.render.projection import label_of
 from kg.vocab import KG
 
@@ -69,15 +70,33 @@ def physics_options(n: int) -> dict:
     }
 
 
-def network_data(p: nx.MultiDiGraph, root: str, self_page: str) -> dict:
-    """Nodes, edges and options of a projection, assembled with pyvis."""
+def fixed_options() -> dict:
+    """A precomputed layout: no physics at all, shown at scale 1 so labels keep their size."""
+    return {"physics": {"enabled": False}, "layout": {"improvedLayout": False},
+            "edges": {"smooth": False, "arrows": "to", "color": {"color": "#bbb"}},
+            "nodes": {"font": {"size": FONT}},
+            "interaction": {"hover": True, "tooltipDelay": 150}}
+
+
+def network_data(p: nx.MultiDiGraph, root: str, self_page: str,
+                 positions: dict[str, tuple[float, float]] | None = None) -> dict:
+    """Nodes, edges and options of a projection, assembled with pyvis.
+
+    With ``positions`` the page draws the nodes exactly there, at scale 1, with no physics;
+    captions are then drawn whole (they are short by construction), never cut.
+    """
     net = Network(directed=True)
     for node, attrs in p.nodes(data=True):
         style = STYLE.get(attrs["kind"], STYLE["other"])
-        net.add_node(node, label=short(attrs.get("caption", attrs["label"])),
-                     title=attrs["label"],
-                     color=style["color"], shape=style["shape"],
-                     size=10 + 3 * min(int(attrs.get("evidence", 0)), 10), kind=attrs["kind"])
+        extra = {}
+        caption = attrs.get("caption", attrs["label"])
+        if positions is not None:
+            extra = {"x": positions[node][0], "y": positions[node][1]}
+        net.add_node(node, label=caption if positions is not None else short(caption),
+                     title=attrs["label"], color=style["color"], shape=style["shape"],
+                     size=(10 + min(int(attrs.get("evidence", 0)), 10) if positions is not None
+                           else 10 + 3 * min(int(attrs.get("evidence", 0)), 10)),
+                     kind=attrs["kind"], **extra)
     crowded = p.number_of_edges() > 40  # edge captions go into hover titles when crowded
     for s, o, attrs in p.edges(data=True):
         text = attrs.get("label", "")
@@ -86,8 +105,17 @@ def network_data(p: nx.MultiDiGraph, root: str, self_page: str) -> dict:
         else:
             net.add_edge(s, o, label=text, title=text)
     info = {n: asdict(a["info"]) for n, a in p.nodes(data=True) if "info" in a}
-    return {"nodes": net.nodes, "edges": net.edges, "options": physics_options(len(net.nodes)),
-            "info": info, "root": root, "self": self_page}
+    options = physics_options(len(net.nodes)) if positions is None else fixed_options()
+    return {"nodes": net.nodes, "edges": net.edges, "options": options,
+            "info": info, "root": root, "self": self_page,
+            "view": centre(positions) if positions is not None else None}
+
+
+def centre(positions: dict[str, tuple[float, float]]) -> dict:
+    """The view that opens a precomputed layout at scale 1 around its middle."""
+    xs, ys = [x for x, _ in positions.values()], [y for _, y in positions.values()]
+    return {"scale": 1, "x": (min(xs) + max(xs)) / 2 if xs else 0,
+            "y": (min(ys) + max(ys)) / 2 if ys else 0}
 
 
 def legend(p: nx.MultiDiGraph) -> list[tuple[str, dict]]:
@@ -96,13 +124,14 @@ def legend(p: nx.MultiDiGraph) -> list[tuple[str, dict]]:
     return [(k, v) for k, v in STYLE.items() if k in kinds]
 
 
-def write_graph_page(p: nx.MultiDiGraph, path: Path, title: str, subtitle: str) -> None:
+def write_graph_page(p: nx.MultiDiGraph, path: Path, title: str, subtitle: str,
+                     positions: dict[str, tuple[float, float]] | None = None) -> None:
     """One interactive network page."""
     root = "../" if path.parent.name == "views" else ""
     self_page = f"views/{path.name}" if root else path.name
     page = ENV.get_template("graph.html").render(
         title=title, subtitle=subtitle, lib=f"{root}lib/", root=root, legend=legend(p),
-        data_json=script_json(network_data(p, root, self_page)))
+        data_json=script_json(network_data(p, root, self_page, positions)))
     path.write_text(page, encoding="utf-8")
 
 
@@ -323,13 +352,16 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     pages: list[tuple[str, str, str]] = []
 
     def draw(key: str, p: nx.MultiDiGraph, file: str, title: str, subtitle: str,
-             group: str = "other") -> None:
-        write_graph_page(p, out / file, title, subtitle)
+             group: str = "other", positions: dict | None = None) -> None:
+        write_graph_page(p, out / file, title, subtitle, positions)
         drawn[file] = p
         pages.append((group, file, title))
 
-    draw("overview", proj.overview(g), "overview.html", "Overview",
-         "Drugs, their targets, indications and studies (outcome detail is on each study's page)")
+    overview = proj.overview(g)
+    draw("overview", overview, "overview.html", "Overview",
+         "Drugs, their targets, indications and studies (outcome detail is on each study's "
+         "page); hover for full names, click for details and the node's own page",
+         positions=overview_positions(overview))
     hrs = hazard_ratios(g)
     for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
         file = f"views/study-{str(s).rsplit('/', 1)[-1]}.html"
