@@ -10,6 +10,7 @@ import math
 
 from rdflib import Graph
 
+from kg.render.facets import attrs, study_facets, with_endpoint
 from kg.render.projection import label_of
 from kg.vocab import KG
 
@@ -38,6 +39,7 @@ def hazard_ratios(g: Graph) -> list[dict]:
         favoured = g.value(c, KG.favouredGroup)
         rows.append({
             "iri": str(c), "study": label_of(g, study), "study_iri": str(study),
+            "facets": with_endpoint(g, study_facets(g, study), c),
             "kind": "treatment" if treatment else "biomarker",
             "favours": label_of(g, favoured).split(": ")[-1] if favoured is not None else "",
             "acronym": str(g.value(study, KG.acronym) or ""),
@@ -86,7 +88,8 @@ def forest_svg(rows: list[dict], kind: str = "treatment") -> str:
         who = (r["population"].split(": ")[-1] if r["population"] else
                f"{r['experimental'].split(': ')[-1]} vs {r['reference'].split(': ')[-1]}")
         caption = f"{name} {r['endpoint'] or 'endpoint not stated'} — {who}"
-        out.append(f'<g class="hr-row" data-comparison="{html.escape(r["iri"])}">')
+        out.append(f'<g class="hr-row" data-comparison="{html.escape(r["iri"])}"'
+                   f'{attrs(r.get("facets"))}>')
         out.append(f'<title>{html.escape(r["experimental"])} vs {html.escape(r["reference"])}'
                    f'</title>')
         out.append(f'<text x="4" y="{y + 4}">{html.escape(short(caption, 70))}</text>')

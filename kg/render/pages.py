@@ -28,11 +28,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.counts import count, summary
+from kg.render import facets as fc
 from kg.render import projection as proj
 from kg.render.abstract import StudyAbstract, study_abstract
+from kg.render.facets import Facets, study_facets, with_endpoint
 from kg.render.forest import forest_svg, hazard_ratios, short
 from kg.render.layout import FONT, overview_positions
 from kg.render.projection import label_of
+from kg.render.search import search_index
 from kg.vocab import KG
 
 HERE = Path(__file__).resolve().parent
@@ -170,18 +173,23 @@ def write_lib(out: Path) -> None:
     vis = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     shutil.copyfile(vis / "vis-network.min.js", lib / "vis-network.min.js")
     shutil.copyfile(vis / "vis-network.css", lib / "vis-network.css")
-    for name in ("kg.js", "kg.css", "search.js"):
+    for name in ("kg.js", "kg.css", "search.js", "tables.js"):
         shutil.copyfile(TEMPLATES / name, lib / name)
 
 
 # ------------------------------------------------------------------ report
 
 
-def _table(headers: list[str], rows: list[list[str]], cls: str = "data") -> str:
+def _table(headers: list[str], rows: list[list[str]], cls: str = "data",
+           facets: list[Facets] | None = None, name: str = "") -> str:
+    """An HTML table (sortable and downloadable on the page); rows may carry filter facets."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return f'<table class="{cls}"><tr>{head}</tr>{body}</table>'
+    body = "".join(f"<tr{fc.attrs(facets[i]) if facets else ''}>"
+                   + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>"
+                   for i, r in enumerate(rows))
+    ident = f' id="{html.escape(name)}"' if name else ""
+    return (f'<table class="{cls}"{ident}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 STUDY_CLASSES = (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis)
@@ -189,8 +197,9 @@ STUDY_CLASSES = (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis)
 
 def studies_table(g: Graph) -> str:
     """Every study with design, size, line and arms."""
-    rows = []
+    rows, facets = [], []
     for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
+        facets.append(study_facets(g, s))
         sizes = [int(n) for p in g.objects(s, KG.hasPopulation) for n in g.objects(p, KG.size)]
         design = [name for prop, name in ((KG.randomised, "randomised"),
                                           (KG.singleArm, "single-arm"),
@@ -204,14 +213,16 @@ def studies_table(g: Graph) -> str:
                      ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.lineOfTherapy))),
                      " | ".join(sorted(label_of(g, g.value(a, KG.usesRegimen))
                                        for a in g.objects(s, KG.hasArm)))])
-    return _table(["study", "phase", "design", "largest N", "line", "arms"], rows)
+    return _table(["study", "phase", "design", "largest N", "line", "arms"], rows, facets=facets,
+                  name="studies")
 
 
 def outcomes_table(g: Graph) -> str:
     """Every outcome result with its value, unit, count and CI."""
-    rows = []
+    rows, facets = [], []
     for r in sorted(g.subjects(RDF.type, KG.OutcomeResult)):
         study = next(g.subjects(KG.hasResult, r), None)
+        facets.append(with_endpoint(g, study_facets(g, study), r))
         ep = g.value(r, KG.endpoint)
         group = " / ".join(label_of(g, x).split(": ")[-1] for x in
                            (g.value(r, KG.arm), g.value(r, KG.population)) if x is not None)
@@ -225,7 +236,8 @@ def outcomes_table(g: Graph) -> str:
                      label_of(g, g.value(r, KG.unit)) if g.value(r, KG.unit) else "",
                      f"{count}/{den}" if count is not None and den is not None else
                      (str(count) if count is not None else ""), ci])
-    return _table(["study", "endpoint", "arm / population", "value", "unit", "count", "CI"], rows)
+    return _table(["study", "endpoint", "arm / population", "value", "unit", "count", "CI"], rows,
+                  facets=facets, name="outcomes")
 
 
 def evidence_table(g: Graph) -> str:
@@ -249,8 +261,9 @@ def evidence_table(g: Graph) -> str:
     rows = [[therapy, ", ".join(sorted(e["as"])), ind, label_of(g, LEVEL_ORDER[e["best"]]),
              ", ".join(sorted(e["dirs"])), str(e["n"])]
             for (therapy, ind), e in sorted(pairs.items())]
+    facets = [{"indication": [r[2]], "drug": r[0].split(" + ")} for r in rows]
     return _table(["therapy under test", "tested as", "indication", "best level", "directions",
-                   "items"], rows)
+                   "items"], rows, facets=facets, name="evidence")
 
 
 def write_report(g: Graph, path: Path) -> int:
@@ -267,16 +280,19 @@ def write_report(g: Graph, path: Path) -> int:
                 + ([r["favours"]] if r["kind"] == "biomarker" else []) for r in rows]
 
     body = Markup(  # noqa: S704 - every inserted value is escaped by _table/forest_svg
+        '<div class="filters" id="filters"></div>'
         f"<h2>Treatment effects: hazard ratios ({len(treatment)})</h2>"
         + forest_svg(treatment, "treatment")
         + _table(["study", "endpoint", "population", "experimental", "reference", "HR", "95% CI",
-                  "p"], hr_rows(treatment))
+                  "p"], hr_rows(treatment), facets=[r["facets"] for r in treatment],
+                 name="treatment-hrs")
         + f"<h2>Prognostic and biomarker estimates: hazard ratios ({len(marker)})</h2>"
         "<p>Groups defined by a marker or histology on the same treatment: which group did "
         "better, not what a treatment does.</p>"
         + forest_svg(marker, "biomarker")
         + _table(["study", "endpoint", "population", "first group", "second group", "HR",
-                  "95% CI", "p", "better in"], hr_rows(marker))
+                  "95% CI", "p", "better in"], hr_rows(marker),
+                 facets=[r["facets"] for r in marker], name="biomarker-hrs")
         + "<h2>Drug–indication evidence</h2>" + evidence_table(g)
         + "<h2>Studies</h2>" + studies_table(g)
         + "<h2>Outcome results</h2>" + outcomes_table(g))
@@ -301,15 +317,10 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
     links = {"study": [], "target": [], "indication": [], "other": []}
     for group, href, title in pages:
         links[group].append(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>')
-    index = []
-    for node, attrs in full.nodes(data=True):
-        inf = attrs["info"]
-        index.append({"id": node, "label": inf.label, "type": inf.type, "page": inf.page,
-                      "synonyms": inf.synonyms, "ids": [c for c, _ in inf.ids]})
     body = Markup(  # noqa: S704 - all values escaped
-        '<p><label>Find a drug, target, disease, study or identifier: '
-        '<input id="search" type="search" size="40" placeholder="e.g. KDR, VEGFR2, NCT00863746, '
-        'MISSION"></label></p><ul id="results"></ul>'
+        '<p><label>Find a drug, target, disease, study, result or identifier: '
+        '<input id="search" type="search" size="50" placeholder="e.g. MISSION, sorafenib PFS, '
+        'KRAS DCR, PDGFR-beta, NCT00863746"></label></p><ul id="results"></ul>'
         '<h2>Views</h2><ul><li><a href="overview.html">Overview graph</a> (drugs, targets, '
         'indications, studies)</li><li><a href="report.html">Report</a> (forest plot, tables)'
         '</li><li><a href="views/contradictions.html">Contradictions</a></li></ul>'
@@ -321,7 +332,7 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
     page = ENV.get_template("page.html").render(
         title="Drug–target–indication evidence graph", subtitle="Open any view; everything "
         "works from disk, offline.", lib="lib/", root="", body=body,
-        data_json=script_json({"index": sorted(index, key=lambda n: n["label"].lower())}),
+        data_json=script_json(search_index(g, full, {k: v["label"] for k, v in STYLE.items()})),
         script="search.js")
     path.write_text(page, encoding="utf-8")
 
