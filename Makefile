@@ -51,6 +51,10 @@ bench-draft: $(STAMP)
 readme: $(STAMP)
 	$(BIN)/python -m kg.render.readme
 
+# The README's screenshots from a fresh build (docs/screenshots/; a test fails when stale).
+screenshots: graph browser
+	$(BIN)/python -m kg.render.screenshots output
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

@@ -39,3 +39,32 @@ def test_index_page_states_the_same_counts(graph, tmp_path: Path):
     write_site(with_ontology(graph), tmp_path)
     text = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert html.escape(summary(count(graph))) in text
+
+
+def test_screenshots_are_current(graph, tmp_path: Path):
+    """The README's pictures were taken from pages identical to what the build writes now."""
+    import json
+
+    from kg.render.pages import write_site
+    from kg.render.screenshots import MANIFEST, SHOT_DIR, SHOTS, manifest
+
+    write_site(with_ontology(graph), tmp_path)
+    recorded = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    stale = [png for png, entry in manifest(tmp_path).items() if recorded.get(png) != entry]
+    assert stale == [], f"stale screenshots {stale}: run `make screenshots`"
+    for shot in SHOTS:
+        assert (SHOT_DIR / shot.png).stat().st_size > 10_000, shot.png
+    readme = README.read_text(encoding="utf-8")
+    assert "docs/screenshots/study.png" in readme and "docs/screenshots/overview.png" in readme
+
+
+def test_screenshot_fingerprint_follows_what_the_page_shows(graph, tmp_path: Path):
+    from kg.render.pages import write_site
+    from kg.render.screenshots import SHOTS, fingerprint
+
+    write_site(with_ontology(graph), tmp_path)
+    study = next(s for s in SHOTS if s.page.startswith("views/study-"))
+    before = fingerprint(tmp_path, study)
+    page = tmp_path / study.page
+    page.write_text(page.read_text(encoding="utf-8").replace("0.60", "0.6"), encoding="utf-8")
+    assert fingerprint(tmp_path, study) != before

@@ -60,18 +60,15 @@ def _extra_terms(g: Graph, node: URIRef) -> list[str]:
         reg = g.value(arm, KG.usesRegimen) if arm is not None else None
         if reg is not None:
             terms += [label_of(g, d) for d in g.objects(reg, KG.hasComponent)]
-    study = _study_of(g, node)
-    if study is not None and study != node:
+    for study in _studies_of(g, node):
         terms += [str(a) for a in g.objects(study, KG.acronym)]
     return terms
 
 
-def _study_of(g: Graph, node: URIRef) -> URIRef | None:
-    for prop in PART_OF:
-        study = g.value(None, prop, node)
-        if study is not None:
-            return study  # type: ignore[return-value]
-    return g.value(node, KG.aboutStudy)  # type: ignore[return-value]
+def _studies_of(g: Graph, node: URIRef) -> list[URIRef]:
+    """The studies a statement belongs to or is about, in a stable order."""
+    found = {s for prop in PART_OF for s in g.subjects(prop, node)}
+    return sorted(found or set(g.objects(node, KG.aboutStudy)))  # type: ignore[arg-type]
 
 
 def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str]) -> dict:
@@ -84,10 +81,9 @@ def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str]) ->
                  *(str(a) for a in g.objects(iri, KG.acronym))]
         names += [c.split(":", 1)[1] for c, _ in inf.ids if ":" in c]  # NCT00863746 alone
         page = inf.page
-        if page is None:
-            study = _study_of(g, iri)
-            if study is not None:
-                page = page_of(study, "study") + "#focus=" + node
+        studies = _studies_of(g, iri)
+        if page is None and studies:
+            page = page_of(studies[0], "study") + "#focus=" + node
         words: set[str] = set()
         for text in [*names, attrs.get("caption", ""), *_extra_terms(g, iri)]:
             words |= tokens(text)
