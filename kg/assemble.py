@@ -45,7 +45,7 @@ class BuildReport:
         out += [f"  {name:<16}{n:>7}" for name, n in self.triples_per_builder.items()]
         out.append(f"  {'total (distinct)':<16}{self.triples:>7}")
         out.append("nodes:")
-        out += [f"  {name:<16}{n:>7}" for name, n in self.counts.items()]
+        out += [f"  {name:<20}{n:>7}" for name, n in self.counts.items()]
         out.append("documents (records, triples in the document's graph):")
         out += [f"  {name:<16}{d.records:>7}{d.triples:>8}  {Path(d.file).name}"
                 for name, d in sorted(self.documents.items())]

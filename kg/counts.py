@@ -50,6 +50,9 @@ def count(g: Graph) -> Counts:
     triples = len(g) - sum(1 for t in g if t in onto) if len(g) else 0
     nodes = {name: len({s for c in classes for s in g.subjects(RDF.type, c)})
              for name, classes in COUNTED}
+    # drafted statements are counted apart until a curator reviews them (kg draft --check)
+    nodes["reviewed statements"] = len(set(g.subjects(KG.agentType, KG.ManualAgent)))
+    nodes["drafted statements"] = len(set(g.subjects(KG.agentType, KG.TextMiningAgent)))
     return Counts(triples, nodes, len(set(g.subjects(KG.measure, KG.HazardRatio))))
 
 
