@@ -92,3 +92,16 @@ def overview_positions(p: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     for i, n in enumerate(sorted(rest)):
         pos[n] = (-400 + 160 * (i % 6), bottom + 60 * (i // 6))
     return pos
+
+
+def view(p: nx.MultiDiGraph, positions: dict[str, tuple[float, float]]) -> dict:
+    """Open the layout at scale 1 around the middle of its labels' extent (not just nodes')."""
+    if not positions:
+        return {"scale": 1, "x": 0, "y": 0}
+    xs: list[float] = []
+    ys: list[float] = []
+    for n, (x, y) in positions.items():
+        w, h = label_size(p.nodes[n].get("caption", p.nodes[n]["label"]))
+        xs += [x - w / 2, x + w / 2]
+        ys += [y - h, y + h]
+    return {"scale": 1, "x": (min(xs) + max(xs)) / 2, "y": (min(ys) + max(ys)) / 2}

@@ -33,7 +33,7 @@ from kg.render import projection as proj
 from kg.render.abstract import StudyAbstract, study_abstract
 from kg.render.facets import Facets, study_facets, with_endpoint
 from kg.render.forest import forest_svg, hazard_ratios, short
-from kg.render.layout import FONT, overview_positions
+from kg.render.layout import FONT, overview_positions, view
 from kg.render.projection import label_of
 from kg.render.search import search_index
 from kg.vocab import KG
@@ -111,14 +111,7 @@ def network_data(p: nx.MultiDiGraph, root: str, self_page: str,
     options = physics_options(len(net.nodes)) if positions is None else fixed_options()
     return {"nodes": net.nodes, "edges": net.edges, "options": options,
             "info": info, "root": root, "self": self_page,
-            "view": centre(positions) if positions is not None else None}
-
-
-def centre(positions: dict[str, tuple[float, float]]) -> dict:
-    """The view that opens a precomputed layout at scale 1 around its middle."""
-    xs, ys = [x for x, _ in positions.values()], [y for _, y in positions.values()]
-    return {"scale": 1, "x": (min(xs) + max(xs)) / 2 if xs else 0,
-            "y": (min(ys) + max(ys)) / 2 if ys else 0}
+            "view": view(p, positions) if positions is not None else None}
 
 
 def legend(p: nx.MultiDiGraph) -> list[tuple[str, dict]]:
