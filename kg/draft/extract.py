@@ -383,14 +383,21 @@ class Drafter:
                                        for x in self.d.populations):
                     continue
                 pid = kind
-                self.d.populations.append({"id": pid, "label": f"{kind} patients", "kind": kind,
-                                           "size": int(p.value), "quote": quote_of(text)})
+                rec = {"id": pid, "label": f"{kind} patients", "kind": kind,
+                       "size": int(p.value), "quote": quote_of(text)}
+                root = next((x for x in self.d.populations if x.get("parent") is None and
+                             x["kind"] in {"enrolled", "randomised"}), None)
+                if kind == "analysed" and root is not None:
+                    rec["parent"] = root["id"]
+                self.d.populations.append(rec)
                 self.use(i, p)
                 if kind == "randomised":
                     self.randomised_pop = pid
-                self._arm_sizes(i, text, pid, p.end)
-        if self.randomised_pop is None and self.d.populations:
-            self.randomised_pop = self.d.populations[0]["id"]
+                if kind != "analysed":
+                    self._arm_sizes(i, text, pid, p.end)
+        roots = [x for x in self.d.populations if x["kind"] in {"enrolled", "randomised"}]
+        if self.randomised_pop is None and roots:
+            self.randomised_pop = roots[0]["id"]
         if self.randomised_pop is None and self.d.design.get("randomised") and self.d.arms:
             # randomised, with no size stated: the comparisons are still made in that population
             self.d.populations.insert(0, {"id": "randomised", "label": "randomised patients",
@@ -408,6 +415,9 @@ class Drafter:
         patients underwent randomization", "Of the 318 patients who underwent randomization".
         """
         after = text[p.end:p.end + 140]
+        if re.match(r"\s+(?:patients\s+)?(?:were|was)\s+(?:evaluable|assessable|analy[sz]ed)\b|"
+                    r"\s+(?:evaluable|assessable)\s+patients\b", after, re.I):
+            return "analysed"
         pat = PATIENTS_RE.match(after)
         if not pat or re.search(r"\b(?:cohort|arm|group|phase|grade|stage|part|day|cycle|"
                                 r"week)\s*$", text[:p.start], re.I):
@@ -512,6 +522,44 @@ class Drafter:
                 self.d.populations.append(rec)
             out.append((x.start, pid))
         return out
+
+    def analysed_sets(self) -> None:
+        """Results over fewer patients than were assigned: the evaluable or treated set.
+
+        "61 were evaluable for the primary endpoint" is a population of its own; a count over
+        "239 patients who received cabrazumab" or "(22/63) ... among patients with measurable
+        disease" is over the arm's analysed set, not over the 241 assigned to it.
+        """
+        pops = {p["id"]: p for p in self.d.populations}
+        whole = pops.get(self.randomised_pop or "")
+        for r in self.d.results:
+            n = r.get("denominator")
+            here = pops.get(r.get("population", ""))
+            if n is None or (here is not None and here["kind"] == "subgroup"):
+                continue
+            arm = r.get("arm")
+            assigned = pops.get(self.arm_pops.get(arm, "")) if arm else None
+            sizes = {p.get("size") for p in (whole, assigned) if p is not None}
+            if n in sizes:
+                continue
+            known = next((p for p in self.d.populations if p["kind"] == "analysed" and
+                          p.get("size") == n and p.get("arm") in (None, arm)), None)
+            if known is None:
+                if not re.search(r"\b(?:treated|received|evaluable|assessable|measurable|"
+                                 r"analy[sz]ed|safety)\b", r["quote"], re.I):
+                    continue
+                known = {"id": slug(f"analysed {arm or ''}"), "label": "analysed patients"
+                         + (f" ({arm})" if arm else ""), "kind": "analysed", "size": n,
+                         "quote": r["quote"]}
+                if whole is not None:
+                    known["parent"] = whole["id"]
+                if arm and len(self.d.arms) > 1:
+                    known["arm"] = arm
+                if any(p["id"] == known["id"] for p in self.d.populations):
+                    continue  # that arm's analysed set has another size: leave it to review
+                self.d.populations.append(known)
+                pops[known["id"]] = known
+            r["population"] = known["id"]
 
     def complements(self) -> None:
         """A subgroup that is the rest of another.
@@ -1017,6 +1065,9 @@ class Drafter:
             for r in self.d.results:
                 if not r.get("arm"):
                     r["arm"] = self.d.arms[0].id
+        self.tag("rate-or-count")
+        self.analysed_sets()
+        self.tag("analysed-set")
         self.claims()
         self.tag("conclusion-sentence")
         return self.d
