@@ -132,6 +132,7 @@ class Drafter:
         self.randomised_pop: str | None = None
         self.conditions: list[str] = []
         self.arm_pops: dict[str, str] = {}
+        self.last_groups: list[str] = []  # the subgroups the last sentence naming two or more named
 
     # ------------------------------------------------------------------ helpers
 
@@ -523,6 +524,24 @@ class Drafter:
             out.append((x.start, pid))
         return out
 
+    def _respectively_groups(self, text: str, subs: list[tuple[int, str]],
+                             values: list[dict]) -> None:
+        """Values listed "respectively" after a sentence that named the groups.
+
+        "Median PFS was 16.3, 10.9 and 14.0 weeks, respectively" after a sentence naming three
+        cohorts: in a single-arm study the values are those cohorts', in order.
+        """
+        if subs or len(self.d.arms) > 1 or not re.search(r"respectively", text, re.I):
+            return
+        by_endpoint: dict[str, list[dict]] = {}
+        for v in values:
+            by_endpoint.setdefault(v["endpoint"], []).append(v)
+        for group in by_endpoint.values():
+            if len(group) == len(self.last_groups) >= 2:
+                for v, pid in zip(group, self.last_groups, strict=True):
+                    v["population"] = pid
+                    v["drafted"] = "respectively-groups"
+
     def analysed_sets(self) -> None:
         """Results over fewer patients than were assigned: the evaluable or treated set.
 
@@ -691,6 +710,9 @@ class Drafter:
             self.tag("median-per-arm")
             values = medians + self.rates(i, text, subs)
             self.tag("rate-or-count")
+            self._respectively_groups(text, subs, values)
+            if len({pid for _, pid in subs}) >= 2:
+                self.last_groups = list(dict.fromkeys(pid for _, pid in subs))
             if not hrs:
                 self.p_values(i, text, values, subs)
                 self.tag("p-value-beside-values")
