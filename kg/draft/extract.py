@@ -388,13 +388,13 @@ class Drafter:
                        "size": int(p.value), "quote": quote_of(text)}
                 root = next((x for x in self.d.populations if x.get("parent") is None and
                              x["kind"] in {"enrolled", "randomised"}), None)
-                if kind == "analysed" and root is not None:
+                if kind in {"analysed", "per-protocol", "intention-to-treat"} and root is not None:
                     rec["parent"] = root["id"]
                 self.d.populations.append(rec)
                 self.use(i, p)
                 if kind == "randomised":
                     self.randomised_pop = pid
-                if kind != "analysed":
+                if kind in {"enrolled", "randomised"}:
                     self._arm_sizes(i, text, pid, p.end)
         roots = [x for x in self.d.populations if x["kind"] in {"enrolled", "randomised"}]
         if self.randomised_pop is None and roots:
@@ -419,6 +419,13 @@ class Drafter:
         if re.match(r"\s+(?:patients\s+)?(?:were|was)\s+(?:evaluable|assessable|analy[sz]ed)\b|"
                     r"\s+(?:evaluable|assessable)\s+patients\b", after, re.I):
             return "analysed"
+        lead = r"\s+(?:patients\s+)?(?:were\s+)?(?:in\s+the\s+|per\s+)?"
+        if re.match(lead + r"per[- ]protocol\b", after, re.I):
+            return "per-protocol"
+        if re.match(lead + r"intention[- ]to[- ]treat\b", after, re.I):
+            return "intention-to-treat"
+        # "101 patients (36 L, 19 A, and 46 others) were enrolled": the bracket is an aside
+        after = re.sub(r"^(\s+\w+)\s*\([^()]*\)", r"\1", after)
         pat = PATIENTS_RE.match(after)
         if not pat or re.search(r"\b(?:cohort|arm|group|phase|grade|stage|part|day|cycle|"
                                 r"week)\s*$", text[:p.start], re.I):
@@ -841,7 +848,8 @@ class Drafter:
     def medians(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
         """Medians with a time unit, attributed to arms."""
         masked = self.masked(text)
-        nums = [p for p in iter_numbers(masked, words=False) if not p.percent]
+        nums = [p for p in iter_numbers(masked, words=False) if not p.percent and not re.match(
+            r"[-–](?:months?|weeks?|years?|days?)\b", masked[p.end:p.end + 8], re.I)]  # "6-month"
         runs: list[list[Printed]] = []
         for p in nums:
             if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start]):
