@@ -149,7 +149,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
 
     body = [quote_of(paper.text[a:b]) for a, b in sentences(paper)]
     candidates = [q for q in dict.fromkeys([*d.design_quotes, quote_of(paper.title), *body])
-                  if unique(q)]
+                  if unique(q) and not re.fullmatch(r"[\w ]{1,40}:", q)]  # not a heading
     study["quote"] = candidates[:3] if d.design_quotes else candidates[:1]
     if "extends" not in study:
         study["drafted"] = "design-sentences"
