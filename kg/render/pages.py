@@ -29,6 +29,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.render import projection as proj
+from kg.render.downloads import downloads_block
 from kg.render.projection import label_of
 from kg.vocab import KG
 
@@ -320,7 +321,8 @@ def write_report(g: Graph, path: Path) -> int:
                   "95% CI", "p", "better in"], hr_rows(marker))
         + "<h2>Drug–indication evidence</h2>" + evidence_table(g)
         + "<h2>Studies</h2>" + studies_table(g)
-        + "<h2>Outcome results</h2>" + outcomes_table(g))
+        + "<h2>Outcome results</h2>" + outcomes_table(g)
+        + downloads_block())  # the evidence tables kg build writes into tables/
     page = ENV.get_template("page.html").render(
         title="Report", subtitle="Every hazard ratio, study, outcome and graded drug–indication "
         "pair in the graph", lib="lib/", root="", body=body, data_json=None, script=None)
