@@ -100,16 +100,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def export_files(args: argparse.Namespace) -> list[Path]:
     """Run the chosen exporter; each checks the built graph and the folder first."""
-    from kg.export import release
-    from kg.export.kgx import export_kgx
-    from kg.export.tables import export_tables
-
-    graph = args.graph
     if args.what == "tables":
-        return export_tables(graph, args.out)
+        from kg.export.tables import export_tables
+
+        return export_tables(args.graph, args.out)
     if args.what == "kgx":
-        return export_kgx(graph, args.out)
-    return release.export_release(graph, args.out, date=args.date)
+        from kg.export.kgx import export_kgx
+
+        return export_kgx(args.graph, args.out)
+    from kg.export.release import export_release
+
+    return export_release(args.graph, args.out, date=args.date)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,10 +185,30 @@ def write_tables(engine: Engine, out: Path, specs: list[TableSpec] | None = None
     return [*files, out / README]
 
 
-def export_tables(graph: Path, out: Path) -> list[Path]:
-    """``kg export tables``: load the built graph and write the tables into ``out``."""
+def writable_folder(out: Path) -> None:
+    """Create ``out`` if need be and make sure files can be written there, or say why not."""
     try:
-        engine = open_engine("oxigraph", graph)
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".kg-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except FileExistsError:
+        raise ExportError(f"{out}: exists and is not a folder") from None
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write there: {exc.strerror or exc}") from None
+
+
+def open_graph(graph: Path) -> Engine:
+    """The built graph in the query engine, or a message saying how to build it."""
+    try:
+        return open_engine("oxigraph", graph)
     except QueryError as exc:
         raise ExportError(str(exc)) from None
+
+
+def export_tables(graph: Path, out: Path) -> list[Path]:
+    """``kg export tables``: load the built graph and write the tables into ``out``."""
+    engine = open_graph(graph)
+    writable_folder(out)
     return write_tables(engine, out)
+
