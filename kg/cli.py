@@ -84,7 +84,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 _err(f"error: {args.verify}: {len(problems)} problem(s); the bundle does not "
                      "verify")
                 return EXIT_INVALID
-            print(f"{args.verify}: every file matches SHA256SUMS and manifest.json")
+            print(f"{args.verify}: every file matches SHA256SUMS, and manifest.json agrees")
             return 0
         if args.out is None:
             _err(f"error: kg export {args.what}: give --out DIR")

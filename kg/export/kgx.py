@@ -34,7 +34,8 @@ MULTI = "|"  # KGX TSV separator of multivalued cells
 NODE_COLUMNS = ["id", "category", "name", "xref", "synonym", "iri", "provided_by",
                 "clinical_trial_phase"]
 EDGE_COLUMNS = ["id", "subject", "predicate", "object", "category", "knowledge_level",
-                "agent_type", "primary_knowledge_source", "publications", "has_supporting_studies", "has_evidence", "supporting_text",
+                "agent_type", "primary_knowledge_source", "publications", "has_supporting_studies",
+                "has_evidence", "supporting_text",
                 "dti_kg_text_offsets", "qualified_predicate", "object_aspect_qualifier",
                 "object_direction_qualifier", "clinical_approval_status", "effect_size",
                 "effect_type", "p_value", "dti_kg_p_value_as_stated", "dti_kg_ci_low",
