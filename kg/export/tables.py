@@ -122,7 +122,7 @@ def parquet_available() -> bool:
 
 
 def write_parquet(result: Result, path: Path) -> None:
-    """A result as Parquet: numeric columns typed (float64 or int64), the rest as strings."""
+    """A result as Parquet: numbers as float64 or int64, booleans as bool, the rest as strings."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -130,7 +130,10 @@ def write_parquet(result: Result, path: Path) -> None:
     for v in result.variables:
         terms = [r.get(v) for r in result.rows]
         types = {t.datatype for t in terms if t is not None}
-        if types and types <= NUMERIC:
+        if types == {XSD + "boolean"}:
+            arrays[v] = pa.array([None if t is None else t.value == "true" for t in terms],
+                                 type=pa.bool_())
+        elif types and types <= NUMERIC:
             integer = types <= {XSD + "integer", XSD + "int", XSD + "long",
                                 XSD + "nonNegativeInteger", XSD + "positiveInteger"}
             convert = int if integer else float
