@@ -173,11 +173,26 @@ def population_key(study: m.Study, pop_id: str | None, depth: int = 0) -> str:
     if (p.biomarker or p.biomarker_status) and p.parent is not None and \
             (p.biomarker, p.biomarker_status) != (root.biomarker, root.biomarker_status):
         bits.append(f"{p.biomarker or '?'}={_norm(p.biomarker_status)}")
-    if p.age_group:
+    if p.age_group and p.parent is not None and p.age_group != root.age_group:
         bits.append(f"age={_norm(p.age_group)}")
     rest = sorted(population_key(study, c, depth + 1) for c in p.complement_of)
     bits.extend(f"not({k})" for k in rest)
     return " ".join(bits)
+
+
+WHOLE = {"enrolled", "randomised", "intention-to-treat"}
+
+
+def scope_key(study: m.Study, pop_id: str | None, arm_given: bool) -> str:
+    """The population a statement is about, as far as it adds to its arm(s).
+
+    A statement about an arm (or comparing arms) in the whole enrolled or randomised population
+    says the same as one naming the arm alone, so the whole population counts as none there.
+    """
+    p = next((p for p in study.populations if p.id == pop_id), None)
+    if arm_given and p is not None and p.kind in WHOLE:
+        return ""
+    return population_key(study, pop_id)
 
 
 def endpoint_key(study: m.Study, endpoint_id: str | None) -> str:
@@ -249,7 +264,7 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
         end = endpoint_key(study, r.endpoint)
         etype = end.split("@", 1)[0]
         base = (skey, end, r.statistic)
-        who = (regimen(study, r.arm), population_key(study, r.population))
+        who = (regimen(study, r.arm), scope_key(study, r.population, bool(r.arm)))
         for slot in RESULT_SLOTS:
             v = getattr(r, slot)
             if v is None:
@@ -259,7 +274,8 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
                          is_key_result(etype, r.statistic, slot))
     for c in entry.comparisons:
         ctx = (skey, endpoint_key(study, c.endpoint), c.measure or "", c.kind,
-               comparison_sides(study, c), population_key(study, c.population))
+               comparison_sides(study, c),
+               scope_key(study, c.population, bool(c.experimental or c.reference)))
         for slot in COMPARISON_SLOTS:
             v = getattr(c, slot)
             if v is None:
