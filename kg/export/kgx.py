@@ -25,7 +25,7 @@ from kg.export.tables import open_graph, writable_folder
 from kg.paths import PACKAGE_DIR
 from kg.query.engine import Engine, Result, Term
 from kg.query.formats import _short as short_term
-from kg.vocab import BIOLINK, KG, ONTOLOGY_IRI
+from kg.vocab import BIOLINK, KG
 
 KGX_QUERIES = PACKAGE_DIR / "export" / "kgx"
 KNOWLEDGE_SOURCE = "infores:dti-kg"  # the project's own infores id; not (yet) registered
@@ -83,9 +83,6 @@ EDGE_CATEGORIES = {"affects": "biolink:ChemicalAffectsGeneAssociation", "treats"
 ACTIONS = {str(KG.Inhibitor): {"qualified_predicate": "biolink:causes",
                               "object_aspect_qualifier": "activity",
                               "object_direction_qualifier": "decreased"}}
-# kg:TextMiningAgent marks statements drafted by `kg draft` (issue 12); spelled out until the
-# ontology on this branch declares it, then KG.TextMiningAgent.
-TEXT_MINING_AGENT = ONTOLOGY_IRI + "TextMiningAgent"
 EFFECT_TYPES = {str(KG.HazardRatio): "hazard_ratio"}  # Biolink's EffectTypeEnum
 P_SIGNS = {str(KG.Equal): "p = {}", str(KG.LessThan): "p < {}", str(KG.LessThanOrEqual): "p ≤ {}",
            str(KG.QualifierUnstated): "p {} (qualifier not stated)"}
@@ -185,7 +182,7 @@ def evidence_columns(evs: list[Evidence], ids: dict[str, str]) -> dict[str, str]
     spans = [s for ev in evs for s in ev.spans]
     documents = sorted({ids.get(d, curie(d)) for ev in evs for d in ev.documents})
     agents = {a for ev in evs for a in ev.agents}
-    agent = "text_mining_agent" if TEXT_MINING_AGENT in agents else "manual_agent"
+    agent = "text_mining_agent" if str(KG.TextMiningAgent) in agents else "manual_agent"
     return {"knowledge_level": "knowledge_assertion", "agent_type": agent,
             "primary_knowledge_source": KNOWLEDGE_SOURCE,
             "publications": MULTI.join(documents),
