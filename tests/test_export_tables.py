@@ -17,7 +17,7 @@ from kg.export.tables import (
     readme,
     write_tables,
 )
-from kg.paths import QUERY_DIR, SOURCES_DIR
+from kg.paths import ONTOLOGY_FILE, QUERY_DIR, SOURCES_DIR
 from kg.query.engine import OxigraphEngine
 from kg.query.server import table_download
 from kg.render.downloads import downloads_block
@@ -142,6 +142,19 @@ def test_report_and_editor_offer_the_tables(tables: Path):
         assert (tables / spec.csv_name).exists()
     editor = (QUERY_DIR / "editor.html").read_text(encoding="utf-8")
     assert 'id="downloads"' in editor and 'fetch("tables/")' in editor
+
+
+def test_the_report_page_links_every_table_and_keeps_its_markup(real, tmp_path: Path):
+    from kg.render.pages import write_report
+
+    g = real.union()
+    g.parse(ONTOLOGY_FILE)
+    write_report(g, tmp_path / "report.html")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.count('<section id="downloads">') == 1
+    assert "<svg" in html and "&lt;svg" not in html and "&lt;table" not in html
+    for spec in SPECS:
+        assert f'href="tables/{spec.csv_name}"' in html
 
 
 def test_the_server_lists_and_serves_tables_but_nothing_else(tables: Path):
