@@ -43,6 +43,9 @@ def write_outputs(result: object, out: Path, html: bool = True,
     write_jsonld(union, files[2])
     write_ontology(files[3])
     write_build_report(result.report, files[4])  # type: ignore[attr-defined]
+    t = time.perf_counter()
+    files.append(write_build_tables(files[1], out))
+    result.report.seconds["tables"] = time.perf_counter() - t  # type: ignore[attr-defined]
     if html:
         from kg.render.pages import write_site
 
@@ -53,6 +56,62 @@ def write_outputs(result: object, out: Path, html: bool = True,
         files += [out / "index.html", out / "overview.html", out / "report.html",
                   out / "graph.graphml"]
     return files
+
+
+def write_build_tables(graph: Path, out: Path) -> Path:
+    """Write the evidence tables into ``out/tables``; return their README, which lists them.
+
+    The report page and the query editor offer these files as downloads.
+    """
+    from kg.export.tables import README, write_tables
+    from kg.query.engine import open_engine
+
+    write_tables(open_engine("oxigraph", graph), out / "tables")
+    return out / "tables" / README
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the built graph: evidence tables, KGX, or a checksummed release bundle."""
+    from kg.export.tables import ExportError
+
+    try:
+        if args.what == "release" and args.verify:
+            from kg.export.release import verify_release
+
+            problems = verify_release(args.verify)
+            for p in problems:
+                _err(p)
+            if problems:
+                _err(f"error: {args.verify}: {len(problems)} problem(s); the bundle does not "
+                     "verify")
+                return EXIT_INVALID
+            print(f"{args.verify}: every file matches SHA256SUMS, and manifest.json agrees")
+            return 0
+        if args.out is None:
+            _err(f"error: kg export {args.what}: give --out DIR")
+            return EXIT_INPUT
+        files = export_files(args)
+    except ExportError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    for f in files:
+        print(f"wrote {f} ({f.stat().st_size:,} bytes)")
+    return 0
+
+
+def export_files(args: argparse.Namespace) -> list[Path]:
+    """Run the chosen exporter; each checks the built graph and the folder first."""
+    if args.what == "tables":
+        from kg.export.tables import export_tables
+
+        return export_tables(args.graph, args.out)
+    if args.what == "kgx":
+        from kg.export.kgx import export_kgx
+
+        return export_kgx(args.graph, args.out)
+    from kg.export.release import export_release
+
+    return export_release(args.graph, args.out, date=args.date)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -98,7 +157,8 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
     result.report.seconds["total"] = time.perf_counter() - start
     print("\n".join(result.report.lines()))
     for f in files:
-        print(f"wrote {out / f.name} ({(out / f.name).stat().st_size:,} bytes)")
+        final = out / f.relative_to(tmp)
+        print(f"wrote {final} ({final.stat().st_size:,} bytes)")
     return 0
 
 
@@ -294,7 +354,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
               flush=True)
 
     try:
-        serve(runner, load_library(), args.host, args.port, limits, ready)
+        serve(runner, load_library(), args.host, args.port, limits, ready,
+              tables=args.graph.parent / "tables")
     except OSError as exc:
         _err(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_INPUT
@@ -367,6 +428,18 @@ def parser() -> argparse.ArgumentParser:
                     help="seconds a query may wait for a free worker before 503 (default 10)")
     sv.add_argument("--fork-per-query", action="store_true", help=argparse.SUPPRESS)
     sv.set_defaults(func=cmd_serve)
+    ex = sub.add_parser("export", help="export the built graph: tables, KGX or a release")
+    ex.add_argument("what", choices=["tables", "kgx", "release"],
+                    help="tables: one CSV per kind of statement; kgx: KGX TSV with Biolink "
+                         "terms; release: a versioned, checksummed bundle of everything")
+    ex.add_argument("--out", type=Path, help="folder to write into (created if missing)")
+    ex.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
+                    help="the built graph (default output/graph.trig)")
+    ex.add_argument("--date", help="release date as YYYY-MM-DD (default today; fixing it "
+                    "makes the bundle byte-identical for the same graph)")
+    ex.add_argument("--verify", type=Path, metavar="DIR",
+                    help="with release: check a bundle's files against its SHA256SUMS")
+    ex.set_defaults(func=cmd_export)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)
     v.set_defaults(func=cmd_validate)

@@ -370,9 +370,9 @@ def _answer_once(conn: Connection, engine: Engine, text: str, accept: str, rows:
     conn.send(execute(engine, text, accept, rows))
 
 
-def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
-                 ) -> type[BaseHTTPRequestHandler]:
-    """A request handler class bound to one runner."""
+def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
+                 tables: Path | None = None) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to one runner (and the evidence tables' folder, if any)."""
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "dti-kg"
@@ -406,6 +406,8 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
                          "params": [p.__dict__ for p in q.params], "query": q.text}
                         for q in library.values()]
                 self.send(200, "application/json", json.dumps(data, indent=1).encode())
+            elif url.path.startswith("/tables/"):
+                self.send(*table_download(tables, url.path[len("/tables/"):]))
             elif url.path == "/sparql":
                 params = parse_qs(url.query)
                 if "update" in params:
@@ -478,6 +480,22 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
     return Handler
 
 
+def table_download(folder: Path | None, name: str) -> tuple[int, str, bytes]:
+    """``/tables/``: the evidence tables as JSON; ``/tables/NAME``: one file of that folder."""
+    from kg.export.tables import load_specs
+
+    present = {p.name: p for p in folder.iterdir()} if folder and folder.is_dir() else {}
+    if not name:
+        listing = [{"file": s.csv_name, "description": s.description} for s in load_specs()
+                   if s.csv_name in present]
+        return 200, "application/json", json.dumps(listing, indent=1).encode()
+    if name not in present:  # only names listed in the folder: no path ever reaches open()
+        return 404, "text/plain", b"no such table (build the graph: kg build)"
+    ctype = {".csv": "text/csv", ".md": "text/markdown"}.get(present[name].suffix,
+                                                              "application/octet-stream")
+    return 200, ctype, present[name].read_bytes()
+
+
 class EndpointServer(ThreadingHTTPServer):
     """A thread per connection, a deep listen backlog, and quiet about clients that leave."""
 
@@ -494,9 +512,9 @@ class EndpointServer(ThreadingHTTPServer):
 
 
 def serve(runner: Runner, library: dict[str, NamedQuery], host: str, port: int, limits: Limits,
-          ready: Any = None) -> None:
+          ready: Any = None, tables: Path | None = None) -> None:
     """Serve until interrupted; ``ready`` is called with the bound URL once listening."""
-    httpd = EndpointServer((host, port), make_handler(runner, library, limits))
+    httpd = EndpointServer((host, port), make_handler(runner, library, limits, tables))
     url = f"http://{host}:{httpd.server_address[1]}/"
     if ready is not None:
         ready(url)

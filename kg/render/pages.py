@@ -31,6 +31,7 @@ from kg.counts import count, summary
 from kg.render import facets as fc
 from kg.render import projection as proj
 from kg.render.abstract import StudyAbstract, study_abstract
+from kg.render.downloads import downloads_block
 from kg.render.facets import Facets, study_facets, with_endpoint
 from kg.render.forest import forest_svg, hazard_ratios, short
 from kg.render.layout import FONT, overview_positions, view
@@ -288,7 +289,8 @@ def write_report(g: Graph, path: Path) -> int:
                  facets=[r["facets"] for r in marker], name="biomarker-hrs")
         + "<h2>Drug–indication evidence</h2>" + evidence_table(g)
         + "<h2>Studies</h2>" + studies_table(g)
-        + "<h2>Outcome results</h2>" + outcomes_table(g))
+        + "<h2>Outcome results</h2>" + outcomes_table(g)
+        + downloads_block())  # the evidence tables kg build writes into tables/
     page = ENV.get_template("page.html").render(
         title="Report", subtitle="Every hazard ratio, study, outcome and graded drug–indication "
         "pair in the graph", lib="lib/", root="", body=body, data_json=None, script=None)
