@@ -295,3 +295,13 @@ def test_arm_sizes_in_prose_the_control_group_and_treated_sets(tmp_path: Path):
     hrs = [c for c in s.comparisons if c.estimate is not None]
     assert len(hrs) == 1 and (hrs[0].ci_low, hrs[0].p_value) == (Decimal("0.60"),
                                                                  Decimal("0.03"))
+
+
+def test_every_statement_with_evidence_says_who_made_it(graph):
+    from kg.vocab import KG
+
+    stated = set(graph.subjects(KG.hasEvidence, None))
+    assert stated
+    unsaid = [s for s in stated if graph.value(s, KG.agentType) not in (KG.ManualAgent,
+                                                                         KG.TextMiningAgent)]
+    assert unsaid == []
