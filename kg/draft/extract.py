@@ -743,6 +743,15 @@ class Drafter:
             self.use(i, est)
             limit = found[n + 1].start() if n + 1 < len(found) else len(text)
             ci = CI_RE.search(text, est.end, limit)
+            bare = re.match(rf"\s*[\[(]\s*(?P<a>{NUM})\s*(?:-|–|to)\s*(?P<b>{NUM})\s*[\])]",
+                            text[est.end:limit])
+            if not ci and bare:  # "HR 0·68 [0·55–0·84]": the bounds with no level printed
+                a_, b_ = dec(bare.group("a")), dec(bare.group("b"))
+                if a_ <= est.value <= b_:
+                    rec["ci_low"], rec["ci_high"] = a_, b_
+                    for q in nums:
+                        if est.end + bare.start("a") <= q.start < est.end + bare.end("b"):
+                            self.use(i, q)
             if ci:
                 bounds = [p for p in nums if ci.end() <= p.start < limit and not p.percent][:2]
                 if len(bounds) == 2 and bounds[0].value <= est.value <= bounds[1].value:

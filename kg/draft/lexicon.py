@@ -22,7 +22,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("os", r"overall survival|\bOS\b|\bdeath\b"),
     ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
             r"complete or partial responses?"),
-    ("rr", r"response rates?|\bresponded\b|\bRR\b"),
+    ("rr", r"response rates?|\bresponded\b|\bRR\b|complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
     ("pr", r"partial response"),
     ("sd", r"stable disease"),
