@@ -419,6 +419,9 @@ class Drafter:
         if re.match(r"\s+(?:patients\s+)?(?:were|was)\s+(?:evaluable|assessable|analy[sz]ed)\b|"
                     r"\s+(?:evaluable|assessable)\s+patients\b", after, re.I):
             return "analysed"
+        if re.match(r"\s+(?:patients\s+)?with\s+(?:[\w-]+\s+){1,5}?(?:were|was)\s+(?:randomi[sz]ed|"
+                    r"randomly assigned)\b", after, re.I):
+            return "randomised"  # "53 with stable disease were randomized"
         lead = r"\s+(?:patients\s+)?(?:were\s+)?(?:in\s+the\s+|per\s+)?"
         if re.match(lead + r"per[- ]protocol\b", after, re.I):
             return "per-protocol"
@@ -507,9 +510,9 @@ class Drafter:
             pid = slug(f"{x.key} {status}" if status else text[x.start:x.end])
             size = None
             after = re.match(rf"[^()]{{0,25}}?\(\s*n\s*=\s*(?P<n>{NUM})", text[x.end:])
-            before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:(?:patients|participants)"
-                               rf"\s+)?(?:(?:with|whose|who had|had)\s+[\w\s-]{{0,30}})?$",
-                               text[:x.start])
+            before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:\(\s*{NUM}\s*%\)\s+)?"
+                               rf"(?:(?:patients|participants)\s+)?(?:(?:with|whose|who had|had)"
+                               rf"\s+[\w\s-]{{0,30}})?$", text[:x.start])
             found = after or before
             if found and not any(p["id"] == pid for p in self.d.populations):
                 size = int(dec(found.group("n")))

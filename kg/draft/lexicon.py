@@ -17,7 +17,8 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
                  r"[- ]survival|PFS)(?: rate)?|PFS rate at \d+ months|progression[- ]free "
                  r"(?:survival )?rate at \d+ (?:months|weeks)|\bPFS\d+\b|\bPFR\d+\b"),
     ("survival-rate", r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ](?:overall[- ])?survival"
-                      r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)"),
+                      r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)|"
+                      r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ]OS(?: rate)?"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
     ("os", r"overall survival|\bOS\b|\bdeath\b"),
     ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
@@ -78,6 +79,9 @@ def variants(kind: str, entity: m.Disease | m.Biomarker | m.Drug, parents: list[
     if kind == "biomarker":
         out += [mt.group("stem") for n in names if (mt := STATE_NAME.match(n))
                 and len(mt.group("stem")) >= 3]
+        # "serum lactate dehydrogenase" is printed "lactate dehydrogenase"
+        out += [re.sub(r"^(?:serum|plasma|tumou?r|blood|circulating)\s+", "", n, flags=re.I)
+                for n in names]
     if kind == "disease":
         for name in names:
             for parent in parents:
