@@ -144,6 +144,8 @@ def sparql_json(result: Result) -> str:
                               "results": {"bindings": bindings}}
     if result.truncated:
         doc["truncated"] = True
+    if result.warnings:
+        doc["warnings"] = result.warnings
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
