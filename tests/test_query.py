@@ -216,7 +216,7 @@ def test_hazard_ratios(ox, graph):
 
 def test_syntax_error_names_line_and_column(ox, rl):
     for engine in (ox, rl):
-        with pytest.raises(QueryError, match=r"syntax error at 2:\d+"):
+        with pytest.raises(QueryError, match=r"syntax error at line 2, column \d+"):
             engine.query("SELECT ?x\nWHERE { ?x ?p ?o")
 
 
