@@ -110,7 +110,9 @@ def test_the_old_form_is_still_read():
     ("SELEC * WHERE { ?s ?p ?o }", 1, 1, "a query form"),
     ("SELECT * WHERE { ?s ?p ?o . FILTER(?x = ) }", 1, None, "an expression"),
     ("SELECT * WHERE {\n  kgi:study/mission ?p ?o }", 2, 12, "write study:mission"),
-    ("SELECT * WHERE { ?s rdsf:label ?o }", 1, 21, "did you mean rdf: or rdfs:")])
+    ("SELECT * WHERE { ?s rdsf:label ?o }", 1, 21, "did you mean rdf: or rdfs:"),
+    ('SELECT * WHERE { ?s ?p "x }', 1, None, "the closing quote of the string"),
+    ("SELECT ?x WHERE {", 1, None, "a term: a variable (?x)")])
 def test_syntax_errors_in_plain_words_on_both_engines(ox, rl, query, line, col, words):
     for engine in (ox, rl):
         with pytest.raises(QuerySyntaxError) as err:

@@ -50,7 +50,7 @@ def plain_expected(raw: str) -> str:
         return "a query form: SELECT, CONSTRUCT, ASK or DESCRIBE"
     if len(words & FUNCTIONS) >= 3:
         return "an expression: a variable, a value, or a function such as STR(...) or BOUND(...)"
-    if {'\\"', "\\\\"} & quoted:
+    if "\\\\u" in quoted and "?" not in quoted:  # only escapes or the quote may follow
         return "the closing quote of the string"
     parts = []
     if {"?", "<", "_:"} <= quoted:
