@@ -126,6 +126,7 @@ def declared_prefixes(query: str) -> set[str]:
     return {m.group(1) or "" for m in _DECLARED.finditer(strip_literals(query))}
 
 
+@functools.lru_cache(maxsize=512)
 def used_prefixes(query: str) -> dict[str, int]:
     """Prefix names used in prefixed names, with the offset of their first use."""
     out: dict[str, int] = {}

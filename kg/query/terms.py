@@ -8,6 +8,7 @@ closest known terms (difflib), so a typo costs one look instead of an hour.
 from __future__ import annotations
 
 import difflib
+import inspect
 import re
 from typing import TYPE_CHECKING
 
@@ -43,10 +44,17 @@ def terms_in(query: str, prefixes: dict[str, str]) -> list[tuple[str, str]]:
 
 def ontology_terms() -> list[str]:
     """Local names of every ontology term (the closed namespace matches ontology.ttl)."""
-    return list(KG.__annotations__)
+    return list(inspect.get_annotations(KG))
 
 
 def _exists(engine: BaseEngine, iri: str) -> bool:
+    known = engine.__dict__.setdefault("_existing", {})  # the loaded graph never changes
+    if iri not in known:
+        known[iri] = _ask_exists(engine, iri)
+    return known[iri]
+
+
+def _ask_exists(engine: BaseEngine, iri: str) -> bool:
     ask = (f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} "
            f"UNION {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} }}")
     return bool(engine.run_raw(ask, {}, None).boolean)
@@ -71,7 +79,7 @@ def unknown_terms(engine: BaseEngine, query: str, prefixes: dict[str, str]) -> l
     for iri, written in terms_in(query, prefixes):
         if iri.startswith(ONTOLOGY_IRI):
             local = iri[len(ONTOLOGY_IRI):]
-            if local in KG.__annotations__:
+            if local in inspect.get_annotations(KG):
                 continue
             close = [f"kg:{c}" for c in difflib.get_close_matches(local, ontology_terms(), 3,
                                                                    0.6)]

@@ -7,6 +7,7 @@ Blanking keeps every offset, so a position found in the blanked text is the same
 
 from __future__ import annotations
 
+import functools
 import re
 
 _LONG_STRING = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'')
@@ -20,6 +21,7 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
+@functools.lru_cache(maxsize=512)  # the same named queries come back again and again
 def blank_strings(query: str) -> str:
     """The query with string literals and comments blanked (IRIs kept), offsets unchanged."""
     out = []
@@ -34,6 +36,7 @@ def blank_strings(query: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=512)
 def strip_literals(query: str) -> str:
     """The query with comments, string literals and IRIs blanked, for keyword checks."""
     return _IRI.sub(_blank, blank_strings(query))
