@@ -284,18 +284,12 @@ def cmd_vocab(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run SPARQL (inline, a .rq file, or a named query) on the built graph."""
-    from kg.query.engine import QueryError, open_engine
-    from kg.query.formats import GRAPH_FORMATS, render_graph, render_select
+    from kg.query.engine import QueryError, QuerySyntaxError, open_engine
     from kg.query.library import load_library
 
     library = load_library()
     if args.list:
-        for q in library.values():
-            params = ", ".join(f"{p.name} ({p.kind}, default {p.default})" for p in q.params)
-            print(f"{q.name:<28} {q.description}")
-            if params:
-                print(f"{'':<28} params: {params}")
-        return 0
+        return _out(lambda: _list_queries(library))
     values = {}
     for item in args.param:
         key, sep, value = item.partition("=")
@@ -303,14 +297,15 @@ def cmd_query(args: argparse.Namespace) -> int:
             _err(f"error: --param {item!r}: expected NAME=VALUE")
             return EXIT_INPUT
         values[key] = value
+    name = args.name or (args.query if args.query in library else None)
     try:
-        if args.name:
-            if args.name not in library:
-                _err(f"error: no named query {args.name!r} (see kg query --list)")
+        if name:
+            if name not in library:
+                _err(f"error: no named query {name!r} (see kg query --list)")
                 return EXIT_INPUT
-            text = library[args.name].bind(values)
+            text = library[name].bind(values)
         elif args.query is None:
-            _err("error: give a query, a .rq file, or --name (see kg query --list)")
+            _err("error: give a query, a .rq file, or a named query (see kg query --list)")
             return EXIT_INPUT
         elif args.query.endswith(".rq") and Path(args.query).exists():
             text = Path(args.query).read_text(encoding="utf-8")
@@ -318,15 +313,45 @@ def cmd_query(args: argparse.Namespace) -> int:
             text = args.query
         engine = open_engine(args.engine, args.graph)
         result = engine.query(text, limit=args.limit)
+    except QuerySyntaxError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INVALID
     except QueryError as exc:
         _err(f"error: {exc}")
         return EXIT_INPUT
-    if result.kind == "graph":
-        fmt = args.format if args.format in GRAPH_FORMATS else "turtle"
-        sys.stdout.write(render_graph(result, fmt))
+    for warning in result.warnings:
+        _err(warning)
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty()
+                           else 100)
+    return _out(lambda: _print_result(result, args.format, width))
+
+
+def _list_queries(library: dict) -> None:
+    for q in library.values():
+        params = ", ".join(f"{p.name} ({p.kind}, default {p.default})" for p in q.params)
+        print(f"{q.name:<28} {q.description}")
+        if params:
+            print(f"{'':<28} params: {params}")
+
+
+def _print_result(result: object, fmt: str, width: int) -> None:
+    from kg.query.formats import GRAPH_FORMATS, render_graph, render_select
+
+    if result.kind == "graph":  # type: ignore[attr-defined]
+        sys.stdout.write(render_graph(result, fmt if fmt in GRAPH_FORMATS else "turtle"))  # type: ignore[arg-type]
     else:
-        fmt = args.format if args.format not in GRAPH_FORMATS else "table"
-        print(render_select(result, fmt))
+        print(render_select(result, fmt if fmt not in GRAPH_FORMATS else "table", width))  # type: ignore[arg-type]
+
+
+def _out(write: Callable[[], None]) -> int:
+    """Write to stdout; a reader that stops early (``| head``) ends the command quietly."""
+    try:
+        write()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail
+        os.close(devnull)
     return 0
 
 
@@ -402,10 +427,13 @@ def parser() -> argparse.ArgumentParser:
     vo.set_defaults(func=cmd_vocab)
 
     q = sub.add_parser("query", help="run SPARQL on the built graph")
-    q.add_argument("query", nargs="?", help="SPARQL text or a .rq file")
-    q.add_argument("--name", help="a named query of the library (see --list)")
+    q.add_argument("query", nargs="?",
+                   help="a named query (see --list), SPARQL text, or a .rq file")
+    q.add_argument("--name", help="a named query of the library (same as giving its name)")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind a named query's parameter (CURIEs like kgi:drug/erlotinib work)")
+                   help="bind a named query's parameter (CURIEs like drug:erlotinib work)")
+    q.add_argument("--width", type=int, default=None,
+                   help="table width (default: the terminal's, or 100 when not a terminal)")
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--format", default="table",
                    choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"])

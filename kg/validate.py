@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from kg.paths import ONTOLOGY_FILE, SHAPES_FILE
-from kg.vocab import KG, PREFIXES
+from kg.vocab import KG
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,12 @@ def _short(g: Graph, node: object) -> str:
     if node is None:
         return ""
     text = str(node)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
+    if isinstance(node, URIRef):
+        from kg.query.curies import compact  # the one printing rule: pasteable into a query
+
+        short = compact(text)
+        if not short.startswith("<"):
+            return short
     try:
         return g.namespace_manager.normalizeUri(node)  # type: ignore[arg-type]
     except Exception:

@@ -203,7 +203,7 @@ def test_serve_editor_runs_a_named_query_in_the_browser(browser, real, tmp_path:
         page.fill("#query", "SELECT ?x WHERE {")
         page.click("#run")
         page.wait_for_selector("#out .error")
-        assert "syntax error at 1:" in page.inner_text("#out .error")
+        assert "syntax error at line 1, column" in page.inner_text("#out .error")
         assert errors == [] and external == []
         context.close()
     finally:

@@ -100,6 +100,8 @@ def execute(engine: Engine, text: str, accept: str, rows: int) -> Answer:
             return (406, "text/plain", b"not acceptable: use SPARQL JSON or XML, "
                     b"text/csv or text/tab-separated-values", {})
         headers = {"X-Result-Truncated": "true"} if result.truncated else {}
+        if result.warnings:  # also a "warnings" field in SPARQL JSON
+            headers["X-Query-Warnings"] = str(len(result.warnings))
         return 200, SELECT_FORMATS[fmt], render_select(result, fmt).encode(), headers
     except QueryRefused as exc:
         return 403, "text/plain", str(exc).encode(), {}
@@ -408,6 +410,8 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                 self.send(200, "application/json", json.dumps(data, indent=1).encode())
             elif url.path.startswith("/tables/"):
                 self.send(*table_download(tables, url.path[len("/tables/"):]))
+            elif url.path.startswith("/queries/"):
+                self.named(url.path[len("/queries/"):], parse_qs(url.query))
             elif url.path == "/sparql":
                 params = parse_qs(url.query)
                 if "update" in params:
@@ -464,13 +468,40 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                     return
                 left -= len(chunk)
 
+        def named(self, name: str, params: dict[str, list[str]]) -> None:
+            """Run a named query with its parameters from the URL (``?drug=drug:sorafenib``).
+
+            ``format=csv`` (or json, xml, tsv) overrides the Accept header, so a plain link
+            downloads a CSV.
+            """
+            query = library.get(name)
+            if query is None:
+                self.send(404, "text/plain", f"no named query {name!r}; see /queries".encode())
+                return
+            fmt = params.pop("format", [""])[0]
+            mime = SELECT_FORMATS.get(fmt) if fmt else None
+            if fmt and mime is None:
+                self.send(400, "text/plain", f"unknown format {fmt!r}".encode())
+                return
+            try:
+                text = query.bind({k: v[0] for k, v in params.items()})
+            except QueryError as exc:
+                self.send(400, "text/plain", str(exc).encode())
+                return
+            extra = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'} \
+                if fmt == "csv" else {}
+            self.answer(text, accept=mime, extra=extra)
+
         def refuse_update(self) -> None:
             self.send(403, "text/plain", b"updates are refused: this endpoint is read-only")
 
-        def answer(self, text: str) -> None:
+        def answer(self, text: str, accept: str | None = None,
+                   extra: dict[str, str] | None = None) -> None:
             try:
                 status, ctype, body, headers = runner.run(
-                    text, self.headers.get("Accept", ""), limits)
+                    text, accept or self.headers.get("Accept", ""), limits)
+                if status == 200:
+                    headers = {**headers, **(extra or {})}
             except Exception as exc:  # a bug, not the query's fault: one line, no traceback
                 print(f"error: query failed in the server: {type(exc).__name__}: {exc}",
                       file=sys.stderr, flush=True)
