@@ -240,7 +240,7 @@ class KnowledgeGraph:
         return research_graph(self.rdflib())
 
 
-def open(source: str | Path | None = None) -> KnowledgeGraph:  # noqa: A001 (kg.open reads well)
+def open(source: str | Path | None = None) -> KnowledgeGraph:
     """Open a built graph: ``output/`` by default, a folder, a graph file or an endpoint URL."""
     from kg.query.engine import OxigraphEngine
 

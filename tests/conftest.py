@@ -56,3 +56,13 @@ def mini_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "mini"
     shutil.copytree(MINI, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def built_output(tmp_path_factory: pytest.TempPathFactory, real: BuildResult) -> Path:
+    """An output folder of the shipped sources (RDF files, no HTML), as ``kg build`` writes it."""
+    from kg.cli import write_outputs
+
+    out = tmp_path_factory.mktemp("output")
+    write_outputs(real, out, html=False)
+    return out

@@ -58,7 +58,8 @@ def http(method: str, url: str, body: bytes | None = None, headers: dict[str, st
             why = f"unknown host ({reason.strerror})"
         else:
             why = str(reason)
-        raise QueryError(f"cannot reach {url}: {why}") from None
+        where = urllib.parse.urlsplit(url)
+        raise QueryError(f"cannot reach {where.scheme}://{where.netloc}: {why}") from None
     except TimeoutError:
         raise QueryError(f"{url}: no answer within {timeout:g} s") from None
 
