@@ -187,6 +187,12 @@ class KnowledgeGraph:
 
         return curie(self.names.resolve(kind, value))
 
+    def iri(self, curie: str) -> str:
+        """The full IRI of a CURIE the tool printed, for SPARQL text: ``<{g.iri(c)}>``."""
+        from kg.query.library import expand
+
+        return expand(curie)
+
     def query(self, name_or_sparql: str, /, *, limit: int | None = None,
               **params: object) -> QueryResult:
         """Run a named query (parameters by name) or SPARQL text.
