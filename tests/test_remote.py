@@ -194,3 +194,12 @@ def test_updates_are_refused_before_reaching_the_store(store, capsys):
     code, _, err = run(capsys, "query", "--endpoint", f"{store}/query", "DROP ALL")
     assert code == 1 and "read-only" in err
     assert EndpointEngine(f"{store}/query").query("ASK { ?s ?p ?o }").boolean is True
+
+
+def test_the_benchmark_measures_push_and_every_query(two_output):
+    from benchmarks.remote import measure
+
+    res = measure(two_output / "graph.trig", runs=1)
+    assert res["push"]["memory"]["triples"] == res["push"]["disk"]["triples"] > 10_000
+    assert set(res["queries"]) == set(LIBRARY)
+    assert all(t["local_ms"] > 0 and t["endpoint_ms"] > 0 for t in res["queries"].values())
