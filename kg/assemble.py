@@ -55,7 +55,7 @@ class BuildReport:
         out += [f"  {name:<16}{n:>7}" for name, n in self.triples_per_builder.items()]
         out.append(f"  {'total (distinct)':<16}{self.triples:>7}")
         out.append("nodes:")
-        out += [f"  {name:<16}{n:>7}" for name, n in self.counts.items()]
+        out += [f"  {name:<20}{n:>7}" for name, n in self.counts.items()]
         out.append("documents (records, triples in the document's graph):")
         out += [f"  {name:<16}{d.records:>7}{d.triples:>8}  {Path(d.file).name}"
                 for name, d in sorted(self.documents.items())]
@@ -125,6 +125,11 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
         for label, cls in REPORT_CLASSES:
             classes = SUBCLASSES.get(label, (cls,))
             report.counts[label] = len({s for c in classes for s in union.subjects(RDF.type, c)})
+        # drafted statements are counted apart until a curator reviews them (kg draft --check)
+        report.counts["reviewed statements"] = len(set(union.subjects(KG.agentType,
+                                                                      KG.ManualAgent)))
+        report.counts["drafted statements"] = len(set(union.subjects(KG.agentType,
+                                                                     KG.TextMiningAgent)))
         report.documents = {f.document.id: DocumentCount(
             f.path, f.document.loc.line, len(f.iter_records()),
             report.triples_per_graph.get(f.document.id, 0)) for f in corpus.files}

@@ -25,6 +25,7 @@ class KG(DefinedNamespace):
     ActionType: URIRef
     ActivityClaim: URIRef
     AddOnToBackbone: URIRef
+    AgentType: URIRef
     Analysed: URIRef
     ApprovalClaim: URIRef
     Arm: URIRef
@@ -88,6 +89,7 @@ class KG(DefinedNamespace):
     LessThan: URIRef
     LessThanOrEqual: URIRef
     LineOfTherapy: URIRef
+    ManualAgent: URIRef
     MappingStatus: URIRef
     MechanismClaim: URIRef
     Milligram: URIRef
@@ -147,6 +149,7 @@ class KG(DefinedNamespace):
     TableRow: URIRef
     TakenFromPopulationSize: URIRef
     TargetFamily: URIRef
+    TextMiningAgent: URIRef
     TherapyRole: URIRef
     ThirdLine: URIRef
     TimePoint: URIRef
@@ -167,6 +170,7 @@ class KG(DefinedNamespace):
     actionType: URIRef
     adaptive: URIRef
     ageGroup: URIRef
+    agentType: URIRef
     agrees: URIRef
     allocationRatio: URIRef
     arm: URIRef
@@ -213,6 +217,7 @@ class KG(DefinedNamespace):
     documentKind: URIRef
     doseUnit: URIRef
     doseValue: URIRef
+    draftRule: URIRef
     drug: URIRef
     drugUnderTest: URIRef
     durationUnit: URIRef
