@@ -8,24 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph
-from rdflib.namespace import RDF
 
 from kg.builders import ORDER, REGISTRY, BuildInput
+from kg.counts import count
 from kg.ids import graph_iri
 from kg.paths import SOURCES_DIR
 from kg.sources.loader import load_corpus
 from kg.stages import stage
-from kg.vocab import KG, PREFIXES
-
-REPORT_CLASSES = (("drugs", KG.Drug), ("targets", KG.Protein), ("target families", KG.TargetFamily),
-                  ("diseases", KG.Disease), ("studies", None), ("arms", KG.Arm),
-                  ("populations", KG.Population), ("outcome results", KG.OutcomeResult),
-                  ("comparisons", None), ("findings", None), ("claims", KG.Claim),
-                  ("contradictions", KG.Contradiction), ("documents", KG.Document),
-                  ("evidence spans", KG.EvidenceSpan))
-SUBCLASSES = {"studies": (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis, KG.Study),
-              "comparisons": (KG.Comparison, KG.EffectEstimate),
-              "findings": (KG.BiomarkerFinding, KG.ImagingFinding, KG.Finding)}
+from kg.vocab import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -120,16 +110,9 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
     ds = run_builders(BuildInput(corpus, texts), report, builders, progress)
     report.seconds["builders"] = time.perf_counter() - t1
     with stage("counting"):
-        union = BuildResult(ds, report).union()
-        report.triples = len(union)
-        for label, cls in REPORT_CLASSES:
-            classes = SUBCLASSES.get(label, (cls,))
-            report.counts[label] = len({s for c in classes for s in union.subjects(RDF.type, c)})
-        # drafted statements are counted apart until a curator reviews them (kg draft --check)
-        report.counts["reviewed statements"] = len(set(union.subjects(KG.agentType,
-                                                                      KG.ManualAgent)))
-        report.counts["drafted statements"] = len(set(union.subjects(KG.agentType,
-                                                                     KG.TextMiningAgent)))
+        counted = count(BuildResult(ds, report).union())
+        report.triples = counted.triples
+        report.counts = dict(counted.nodes)
         report.documents = {f.document.id: DocumentCount(
             f.path, f.document.loc.line, len(f.iter_records()),
             report.triples_per_graph.get(f.document.id, 0)) for f in corpus.files}

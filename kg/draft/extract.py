@@ -22,11 +22,14 @@ UNIT_NAMES = {"month": "month", "months": "month", "mo": "month", "week": "week"
               "wk": "week", "day": "day", "days": "day", "year": "year", "years": "year"}
 JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|"
                      r"to|compared with|against)\s*)$", re.IGNORECASE)
-RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomly allocated|allocated", re.I)
+RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomi[sz]ation|randomly allocated|"
+                       r"allocated", re.I)
 SIZE_VERB_RE = re.compile(
-    r"\s*(?:were|was|had been)?\s*(?:randomly assigned|randomi[sz]ed|randomly allocated|enrolled|"
+    r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:underwent randomi[sz]ation|randomly assigned|"
+    r"randomi[sz]ed|randomly allocated|enrolled|"
     r"included|treated|recruited|registered|received|accrued)", re.IGNORECASE)
-PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional )?(?:patients|"
+PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional |randomi[sz]ed |"
+                         r"randomly assigned |enrolled )?(?:patients|"
                          r"participants|subjects|women|men|children)\b", re.IGNORECASE)
 N_EQ_RE = re.compile(rf"\(?\bn\s*=\s*(?P<n>{NUM})", re.IGNORECASE)
 HR_RE = re.compile(r"\b(?:HR|hazard ratio)\b(?:\s+for\s+(?P<for>death|progression(?: or death)?|"
@@ -42,7 +45,7 @@ ROMAN = {"I": "1", "II": "2", "III": "3"}
 # how a text says a biomarker's state, and the word a curator records for it
 STATUS = (r"\b(?:non-?mutated|not mutated|wild[- ]type|mutated|mutant|mutation-positive|"
           r"positive|negative|high|low|unmethylated|methylated|overexpress(?:ing|ion)|"
-          r"amplified)\b")
+          r"amplified|elevated|normal|above the median|below the median)\b")
 STATUS_WORDS = {"mutant": "mutated", "non mutated": "not mutated", "nonmutated": "not mutated",
                 "wild type": "wild type", "overexpressing": "overexpression"}
 
@@ -100,6 +103,24 @@ def dec(text: str) -> Decimal:
     return Decimal("0" + t if t.startswith(".") else t)
 
 
+OPPOSITES = {("not mutated", "mutated"), ("unmethylated", "methylated"), ("negative", "positive"),
+             ("normal", "elevated"), ("below the median", "above the median"), ("low", "high")}
+
+
+OTHER_SIDE = {first: rest for rest, first in OPPOSITES}
+
+
+def _opposite(rest: str | None, first: str | None) -> bool:
+    """Whether status ``rest`` is the other side of ``first`` ("<1%" of ">=1%")."""
+    if not rest or not first:
+        return False
+    if (rest, first) in OPPOSITES:
+        return True
+    a = re.fullmatch(r"<(.+)", rest)
+    b = re.fullmatch(r">=(.+)", first)
+    return bool(a and b and a.group(1) == b.group(1))
+
+
 class Drafter:
     """Drafts one paper against a lexicon."""
 
@@ -144,11 +165,20 @@ class Drafter:
         """An endpoint of the given type (with a time point for rates), created on first use."""
         timepoint = None
         if etype in {"pfs-rate", "survival-rate"}:
-            mt = re.search(r"(\d+|one|two|three|six|twelve)[- ](month|year)", text, re.I)
+            mt = re.search(r"(\d+|one|two|three|six|twelve)[- ](month|year|week)s?\b|"
+                           r"\bat\s+(\d+)\s+(month|year|week)s?\b", text, re.I)
             words = {"one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
             if mt:
-                raw = mt.group(1).lower()
-                timepoint = (Decimal(words.get(raw, 0) or raw), mt.group(2).lower())
+                raw = (mt.group(1) or mt.group(3)).lower()
+                unit = (mt.group(2) or mt.group(4)).lower()
+                timepoint = (Decimal(words.get(raw, 0) or raw), unit)
+            elif (short := re.search(r"\bPF[SR](\d+)\b", text)):
+                # "PFR12" after its definition is the endpoint defined; else months, the unit
+                # such rates are usually given in
+                n = Decimal(short.group(1))
+                known = [e for e in self.d.endpoints.values() if e["type"] == etype and
+                         e.get("timepoint") == n]
+                timepoint = (n, known[0]["timepoint_unit"] if known else "month")
         eid = etype if timepoint is None else f"{etype}-{timepoint[0]}-{timepoint[1]}"
         if eid not in self.d.endpoints:
             rec = {"id": eid, "type": etype, "quote": quote}
@@ -221,14 +251,16 @@ class Drafter:
         """Arms from the randomisation sentence, or one arm for a single-arm study."""
         for i in range(len(self.spans)):
             text = self.sent(i)
-            mt = re.search(r"(?:randomly assigned|randomi[sz]ed|allocated)[^.;]*?\bto\b", text,
-                           re.I)
+            # the verb, not the adjective ("a randomised phase 2 trial"); its "to", not "up to"
+            mt = re.search(r"(?:randomly assigned|randomi[sz]ed(?!\s+(?:phase|trial|study|"
+                           r"controlled|clinical|double|open|multi|placebo))|allocated)"
+                           r"[^.;]*?(?<!up )\bto\b", text, re.I)
             if not mt:
                 continue
             tail = text[mt.end():]
             tail = re.split(r"\.\s|;|\. The|, stratified|\. Random", tail)[0]
             each = re.search(r",?\s*(?:each|both)\s+(?:added to|given with|combined with|plus|"
-                             r"in combination with)\s+(.*)$", tail, re.I)
+                             r"in combination with|with)\s+(.*)$", tail, re.I)
             last_or = max((m.end() for m in re.finditer(r"\s(?:or|versus|vs\.?)\s", tail)),
                           default=-1)
             shared = re.search(r",\s*(?:(?:each|both|all)\s+)?(?:given|administered)\s+(?:with|"
@@ -239,6 +271,12 @@ class Drafter:
                 (last_or + shared.start(), shared.group(1)) if shared else None
             if clause is not None:
                 backbone = [x.key for x in self.lex.find(clause[1]) if x.kind == "drug"]
+                if not backbone and re.match(r"(?:the\s+)?(?:same\s+)?chemotherapy", clause[1],
+                                             re.I):
+                    # "received pemetrexed and cisplatin ... and were randomised to A or placebo,
+                    # given with chemotherapy": the chemotherapy is named before the assignment
+                    backbone = [x.key for x in self.lex.find(text[:mt.start()])
+                                if x.kind == "drug"]
                 tail = tail[:clause[0]]
             parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
             arms = []
@@ -259,9 +297,15 @@ class Drafter:
         # single arm: the study drugs named where patients received them
         for i in range(len(self.spans)):
             text = self.sent(i)
-            if re.search(r"received|were treated with|was given|were given|evaluated|assessed",
-                         text, re.I):
-                regimen = list(dict.fromkeys(x.key for x in self.lex.find(text)))
+            verb = re.search(r"received|were treated with|was given|were given|evaluated|assessed",
+                             text, re.I)
+            if verb:
+                # the drugs given, not those of earlier treatment ("after radiotherapy and
+                # temozolomide received quenvastat", "previously treated with trastuzumab")
+                given = re.split(r"\b(?:previously|pretreated|after|following|refractory|who had|"
+                                 r"progress\w*)\b", text[verb.end():], maxsplit=1)[0]
+                regimen = list(dict.fromkeys(x.key for x in self.lex.find(given))) or \
+                    list(dict.fromkeys(x.key for x in self.lex.find(text)))
                 if regimen:
                     self._make_arms([(text, regimen, None)], quote_of(text), [text])
                     self.tag("single-arm-treatment")
@@ -303,6 +347,8 @@ class Drafter:
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"
+            if len(arms) == 2 and regimen is arms[-1][1]:  # the comparator is "the control group"
+                aliases += ["control group", "control arm", "control"]
             arm = Arm(slug("-".join(regimen)), label, regimen, quote, aliases)
             arm.dosing = self._dosing(text, regimen)
             self.d.arms.append(arm)
@@ -332,19 +378,9 @@ class Drafter:
             for p in iter_numbers(text):
                 if p.percent or p.value != p.value.to_integral() or p.value < 2:
                     continue
-                after = text[p.end:p.end + 140]
-                pat = PATIENTS_RE.match(after)
-                if not pat:
-                    continue
-                rest = after[pat.end():]
-                with_ = re.match(r"\s+with\s+(?:[\w-]+\s+){1,8}?(?=(?:were|was|received|had been)"
-                                 r"\b)", rest)
-                verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
-                if not verb:
-                    continue
-                kind = "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
-                if any(x["kind"] == kind and x.get("parent") is None
-                       for x in self.d.populations):
+                kind = self._total_kind(text, p)
+                if kind is None or any(x["kind"] == kind and x.get("parent") is None
+                                       for x in self.d.populations):
                     continue
                 pid = kind
                 self.d.populations.append({"id": pid, "label": f"{kind} patients", "kind": kind,
@@ -352,7 +388,7 @@ class Drafter:
                 self.use(i, p)
                 if kind == "randomised":
                     self.randomised_pop = pid
-                self._arm_sizes(i, text, pid)
+                self._arm_sizes(i, text, pid, p.end)
         if self.randomised_pop is None and self.d.populations:
             self.randomised_pop = self.d.populations[0]["id"]
         if self.randomised_pop is None and self.d.design.get("randomised") and self.d.arms:
@@ -360,27 +396,81 @@ class Drafter:
             self.d.populations.insert(0, {"id": "randomised", "label": "randomised patients",
                                           "kind": "randomised", "quote": self.d.arms[0].quote})
             self.randomised_pop = "randomised"
+        if len(self.d.arms) == 1:  # a single-arm study: every patient had that arm
+            for pop in self.d.populations:
+                if pop.get("parent") is None and pop["kind"] in {"enrolled", "randomised"}:
+                    pop.setdefault("arm", self.d.arms[0].id)
 
-    def _arm_sizes(self, i: int, text: str, parent: str) -> None:
-        """Per-arm sizes: "(adacotrexate n=224; paclitaxel n=222)", "(arm A, 83; arm B, 81)"."""
-        numbers = [p for p in iter_numbers(text) if not p.percent]
-        for arm in self.d.arms:
-            for p in numbers:
-                before = text[max(0, p.start - 40):p.start]
-                if not re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
-                    continue
+    def _total_kind(self, text: str, p: Printed) -> str | None:
+        """"enrolled" or "randomised" when ``p`` counts the study's patients, else None.
+
+        "450 patients were randomly assigned", "Of 538 randomized patients", "A total of 291
+        patients underwent randomization", "Of the 318 patients who underwent randomization".
+        """
+        after = text[p.end:p.end + 140]
+        pat = PATIENTS_RE.match(after)
+        if not pat or re.search(r"\b(?:cohort|arm|group|phase|grade|stage|part|day|cycle|"
+                                r"week)\s*$", text[:p.start], re.I):
+            return None
+        if re.search(r"randomi[sz]ed|randomly assigned", pat.group(), re.I):
+            return "randomised"
+        if re.search(r"enrolled", pat.group(), re.I):
+            return "enrolled"
+        rest = after[pat.end():]
+        with_ = re.match(r"\s+with\s+(?:[\w-]+\s+){1,8}?(?=(?:were|was|received|had been)"
+                         r"\b)", rest)
+        verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
+        if not verb:
+            return None
+        return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
+
+    def _arm_sizes(self, i: int, text: str, parent: str, after_total: int) -> None:
+        """Per-arm sizes printed after a total.
+
+        "(adacotrexate n=224; paclitaxel n=222)", "(arm A, 83; arm B, 81)", "194 to the pelorasib
+        group and 97 to the placebo group", "270 received quenvastat and 268 received placebo",
+        "(201 per group)".
+        """
+        numbers = [p for p in iter_numbers(text) if not p.percent and p.start >= after_total
+                   and p.value == p.value.to_integral()]
+        found: dict[str, Printed] = {}
+        for p in numbers:
+            before = text[max(0, p.start - 40):p.start]
+            if re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
                 seg = re.split(r"[;)]|\bor\b", before)[-1]
-                if self.arm_near(seg, 0, len(seg)) is arm:
-                    pid = f"{parent}-{arm.id}"
-                    if not any(x["id"] == pid for x in self.d.populations):
-                        self.d.populations.append({
-                            "id": pid, "label": f"{parent} to {arm.label}", "kind": parent
-                            if parent in {"randomised", "enrolled"} else "randomised",
-                            "size": int(p.value), "parent": parent, "arm": arm.id,
-                            "quote": quote_of(text)})
-                        self.arm_pops[arm.id] = pid
-                        self.use(i, p)
-                    break
+                arm = self.arm_near(seg, 0, len(seg))
+                if arm is not None:
+                    found.setdefault(arm.id, p)
+                    continue
+            follow = text[p.end:p.end + 80]
+            if re.match(r"\s+per\s+(?:group|arm)\b", follow, re.I):
+                for arm in self.d.arms:
+                    found.setdefault(arm.id, p)
+                continue
+            lead = re.match(r"\s+(?:patients\s+|participants\s+)?(?:(?:were|was)\s+)?"
+                            r"(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?"
+                            r"(?:to|received|in|"
+                            r"to receive)\s+(?:the\s+)?", follow, re.I)
+            if lead:
+                seg = re.split(r"[,;)(]|\band\b|\bvs?\b|\bversus\b", follow[lead.end():])[0]
+                arm = self.arm_near(seg, 0, len(seg))
+                if arm is not None:
+                    found.setdefault(arm.id, p)
+        if len(found) < 2 and len(self.d.arms) > 1:
+            return  # one arm's size alone is more likely something else
+        for arm in self.d.arms:
+            p = found.get(arm.id)
+            if p is None:
+                continue
+            pid = f"{parent}-{arm.id}"
+            if not any(x["id"] == pid for x in self.d.populations):
+                self.d.populations.append({
+                    "id": pid, "label": f"{parent} to {arm.label}", "kind": parent
+                    if parent in {"randomised", "enrolled"} else "randomised",
+                    "size": int(p.value), "parent": parent, "arm": arm.id,
+                    "quote": quote_of(text)})
+                self.arm_pops[arm.id] = pid
+                self.use(i, p)
 
     def subgroups(self, i: int, text: str) -> list[tuple[int, str]]:
         """Subgroups a results sentence names: a subtype of the study's disease or a biomarker.
@@ -388,18 +478,22 @@ class Drafter:
         Returns (position, population id); a size comes from "(n = 421)" or "the 139 patients
         with ..." next to the name.
         """
-        out = []
+        out = self._cohorts(i, text)
         for x in self.lex.find(text, ("disease", "biomarker")):
             if x.kind == "disease" and not (self.conditions and any(
                     c in self.lex.ancestors(x.key) for c in self.conditions)):
                 continue
-            pid = slug(text[x.start:x.end])
+            status = self._status(text, x.start, x.end) if x.kind == "biomarker" else None
+            if x.kind == "biomarker" and status is None:
+                continue  # a marker named without a status defines no group of patients
+            pid = slug(f"{x.key} {status}" if status else text[x.start:x.end])
             size = None
             after = re.match(rf"[^()]{{0,25}}?\(\s*n\s*=\s*(?P<n>{NUM})", text[x.end:])
-            before = re.search(rf"(?P<n>{NUM})\s+(?:patients|participants)\s+(?:with|whose|"
-                               rf"who had)\s+[\w\s-]{{0,30}}$", text[:x.start])
+            before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:(?:patients|participants)"
+                               rf"\s+)?(?:(?:with|whose|who had|had)\s+[\w\s-]{{0,30}})?$",
+                               text[:x.start])
             found = after or before
-            if found:
+            if found and not any(p["id"] == pid for p in self.d.populations):
                 size = int(dec(found.group("n")))
                 base = x.end if found is after else 0
                 for p in iter_numbers(text[base:], words=False):
@@ -413,19 +507,98 @@ class Drafter:
                 if self.randomised_pop:
                     rec["parent"] = self.randomised_pop
                 rec["histology" if x.kind == "disease" else "biomarker"] = x.key
-                if x.kind == "biomarker":
-                    status = re.search(STATUS, text[max(0, x.start - 20):x.end + 25], re.I)
-                    if status:
-                        rec["biomarker_status"] = STATUS_WORDS.get(
-                            status.group().lower().replace("-", " "), status.group().lower())
+                if status:
+                    rec["biomarker_status"] = status
                 self.d.populations.append(rec)
             out.append((x.start, pid))
         return out
 
+    def complements(self) -> None:
+        """A subgroup that is the rest of another.
+
+        "non-epithelioid" of "epithelioid"; "<1%" of ">=1%", "not mutated" of "mutated" for the
+        same marker.
+        """
+        subs = [p for p in self.d.populations if p["kind"] == "subgroup"]
+        for p in subs:
+            for q in subs:
+                if p is q or "complement_of" in p:
+                    continue
+                histology = p.get("histology") and p["histology"] == f"non-{q.get('histology')}"
+                marker = p.get("biomarker") and p.get("biomarker") == q.get("biomarker") and \
+                    _opposite(p.get("biomarker_status"), q.get("biomarker_status"))
+                if histology or marker:
+                    p["complement_of"] = [q["id"]]
+
+    def _cohorts(self, i: int, text: str) -> list[tuple[int, str]]:
+        """Cohorts named by number or letter ("cohort 1", "Cohort B"), sized by "28 in cohort 1"."""
+        out = []
+        for mt in re.finditer(r"\b[Cc]ohort\s+(\d{1,2}|[A-D])\b", text):
+            pid = slug(f"cohort {mt.group(1)}")
+            if not any(p["id"] == pid for p in self.d.populations):
+                rec: dict = {"id": pid, "label": f"cohort {mt.group(1)}", "kind": "subgroup",
+                             "quote": quote_of(text)}
+                size = re.search(rf"(?<![\d.])(?P<n>{NUM})\s+(?:patients\s+)?(?:were\s+)?in\s+$",
+                                 text[:mt.start()])
+                after = re.match(rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})", text[mt.end():])
+                found = size or after
+                if found and "." not in found.group("n"):
+                    rec["size"] = int(dec(found.group("n")))
+                    offset = found.start("n") if found is size else mt.end() + found.start("n")
+                    self.d.used.add(self.spans[i][0] + offset)
+                if self.randomised_pop:
+                    rec["parent"] = self.randomised_pop
+                self.d.populations.append(rec)
+            out.append((mt.start(), pid))
+        return out
+
+    def _status(self, text: str, start: int, end: int) -> str | None:
+        """A biomarker's status as printed beside it: "≥1%", "KRAS-mutant", "a FLT3 mutation"."""
+        cmp = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<op>≥|≤|>=|<=|<|>|at least|"
+                       rf"less than)\s*(?P<v>{NUM}\s*(?:%|ng/mL|ng/ml)?)", text[end:end + 40], re.I)
+        if cmp:
+            op = {"≥": ">=", "≤": "<=", "at least": ">=", "less than": "<"}.get(
+                cmp.group("op").lower(), cmp.group("op"))
+            return f"{op}{cmp.group('v').replace(' ', '')}"
+        worded = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<v>{NUM}\s*%?)\s+or\s+"
+                          rf"(?:more|greater|higher|above)|\s*(?:expression|level|score)?\s*"
+                          rf"(?:below|under)\s+(?P<u>{NUM}\s*%?)", text[end:end + 40], re.I)
+        if worded:
+            return f">={worded.group('v')}" if worded.group("v") else f"<{worded.group('u')}"
+        noun = re.match(r"\s*(?:promoter\s+|gene\s+)?(methylation|mutations?|overexpression|"
+                        r"amplification)\b", text[end:end + 30], re.I)
+        if noun and not re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start],
+                                  re.I):
+            return {"methylation": "methylated", "overexpression": "overexpressing",
+                    "amplification": "amplified"}.get(noun.group(1).lower(), "mutated")
+        window = text[max(0, start - 20):end + 25]
+        status = re.search(STATUS, window, re.I)
+        if status:
+            word = status.group().lower().replace("-", " ")
+            return STATUS_WORDS.get(word, word)
+        if re.search(r"mutation", text[start:end + 12], re.I):
+            negated = re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start], re.I)
+            return "not mutated" if negated else "mutated"
+        return None
+
     def pop_at(self, subs: list[tuple[int, str]], text: str, pos: int) -> str | None:
-        """The subgroup named last before ``pos`` in the same clause, else the whole population."""
+        """The subgroup a value at ``pos`` is stated for, else the whole population.
+
+        The subgroup named last before it in the same clause; or, when the value comes first,
+        the one named right after it with no other number between ("67.9% [95% CI ...]
+        (19 of 28) in cohort 1 and 40.9% ... in cohort 2").
+        """
+        value = re.match(rf"{NUM}\s*%?", text[pos:])
+        start = pos + (value.end() if value else 0)
+        bare = re.sub(r"\([^()]*\)|\[[^\]]*\]", lambda m: " " * len(m.group()), text)
+        for p, pid in subs:
+            if p >= start and re.fullmatch(r"\s*(?:months?|mo|weeks?|days?|years?)?[\s,]*(?:in|"
+                                            r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?"
+                                            r"(?:[a-z-]+\s+){0,2}", bare[start:p], re.I):
+                return pid
+        sized = re.sub(rf"\(\s*n\s*=\s*{NUM}\s*;", lambda m: " " * len(m.group()), text)
         before = [(p, pid) for p, pid in subs if p < pos and not re.search(
-            r"[;.]\s|\bwhereas\b|\bcompared with\b", text[p:pos])]
+            r"[;.]\s|\bwhereas\b|\bcompared with\b", sized[p:pos])]
         return before[-1][1] if before else self.randomised_pop
 
     # ------------------------------------------------------------------ endpoints
@@ -478,7 +651,11 @@ class Drafter:
         """Every "HR 0.81 (95% CI 0.68-0.97); P=.021" of a sentence."""
         out = []
         nums = list(iter_numbers(text, words=False))
-        for mt in HR_RE.finditer(text):
+        found = list(HR_RE.finditer(text))
+        # "hazard ratio [HR], 1.03": the bracketed abbreviation is the same mention
+        found = [m for k, m in enumerate(found) if not (
+            k and re.fullmatch(r"\s*[\[(]", text[found[k - 1].end():m.start()]))]
+        for n, mt in enumerate(found):
             after = [p for p in nums if p.start >= mt.end()]
             est = next((p for p in after if not p.percent and
                         not text[p.end:p.end + 3].lstrip().startswith("%")), None)
@@ -487,8 +664,7 @@ class Drafter:
             rec: dict = {"kind": "treatment-effect", "measure": "hazard-ratio",
                          "estimate": est.value}
             self.use(i, est)
-            nxt = HR_RE.search(text, mt.end())
-            limit = nxt.start() if nxt else len(text)
+            limit = found[n + 1].start() if n + 1 < len(found) else len(text)
             ci = CI_RE.search(text, est.end, limit)
             if ci:
                 bounds = [p for p in nums if ci.end() <= p.start < limit and not p.percent][:2]
@@ -510,8 +686,53 @@ class Drafter:
                 continue
             rec["endpoint"] = self.endpoint_id(etype, quote_of(text), text)
             self._last_endpoint = etype
+            groups = self._prognostic_groups(text, subs, mt.start())
+            if groups:
+                rec.update(kind="prognostic", groups=groups, quote=quote_of(text))
+                if self.randomised_pop:
+                    rec["population"] = self.randomised_pop
+                self.d.comparisons.append(rec)
+                out.append(rec)
+                continue
             out.append(self._add_comparison(rec, subs, text, mt.start()))
         return out
+
+    def _prognostic_groups(self, text: str, subs: list[tuple[int, str]], pos: int
+                           ) -> list[str] | None:
+        """The marker groups a hazard ratio compares when it compares no arms.
+
+        In a single-arm study every hazard ratio does; in a randomised one, when the sentence
+        says so ("MGMT methylation was associated with longer OS", "regardless of treatment").
+        The group named is the first; the second is the rest (created when not yet named).
+        """
+        if len(self.d.arms) >= 2 and not re.search(
+                r"associated with|prognostic|regardless of (?:treatment|arm|group)|irrespective "
+                r"of (?:treatment|arm|group)", text, re.I):
+            return None
+        pops = {p["id"]: p for p in self.d.populations}
+        named = list(dict.fromkeys(pid for p, pid in subs if p < pos))
+        both = [pid for pid in named if pops[pid].get("biomarker")]
+        if len(both) == 2 and pops[both[0]]["biomarker"] == pops[both[1]]["biomarker"]:
+            return both  # "elevated LDH had shorter survival than those with normal LDH"
+        first = pops.get(named[-1]) if named else None
+        if first is None or not first.get("biomarker") or not first.get("biomarker_status"):
+            return None
+        other = OTHER_SIDE.get(first["biomarker_status"])
+        if other is None and first["biomarker_status"].startswith(">="):
+            other = "<" + first["biomarker_status"][2:]
+        if other is None:
+            return None
+        rest = next((p for p in self.d.populations if p.get("biomarker") == first["biomarker"]
+                     and p.get("biomarker_status") == other), None)
+        if rest is None:
+            rest = {"id": slug(f"{first['biomarker']} {other}"),
+                    "label": f"{first['label']}: {other}", "kind": "subgroup",
+                    "biomarker": first["biomarker"], "biomarker_status": other,
+                    "quote": first["quote"]}
+            if first.get("parent"):
+                rest["parent"] = first["parent"]
+            self.d.populations.append(rest)
+        return [first["id"], rest["id"]]
 
     def _add_comparison(self, rec: dict, subs: list[tuple[int, str]], text: str, pos: int
                         ) -> dict:
@@ -620,7 +841,11 @@ class Drafter:
             return [None] * len(run)
         named = []
         for k, p in enumerate(run):
-            stop = run[k + 1].start if k + 1 < len(run) else min(len(text), p.end + 45)
+            if k + 1 < len(run):
+                stop = run[k + 1].start
+            else:  # up to the next number: "16.1 months (95% CI ...) with quenvastat vs 16.4"
+                digit = re.search(r"\d", masked[p.end:p.end + 90])
+                stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
         if all(named) and len(set(id(a) for a in named)) == len(named):
             return named
@@ -665,9 +890,12 @@ class Drafter:
             if rec:
                 out.append(rec)
                 taken.update(range(mt.start(), mt.end()))
+        self._counts_in_arm_order(out, text)
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
                 p.start not in taken and not re.match(r"\s*%?\s*(?:CI|confidence)",
-                                                      masked[p.end:p.end + 16], re.I)]
+                                                      masked[p.end:p.end + 16], re.I)
+                and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
+                                 masked[p.end:p.end + 20], re.I)]  # a threshold, not a result
         runs: list[list[Printed]] = []
         for p in pcts:
             if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start].replace("%", "")):
@@ -681,7 +909,7 @@ class Drafter:
             eid = self.endpoint_id(etype, quote_of(text), text)
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
-                statistic = "rate" if etype.endswith("rate") or etype == "dcr" else "proportion"
+                statistic = "rate" if etype.endswith("-rate") else "proportion"
                 rec = self._result(eid, statistic, p, "percent", text, arm, subs)
                 count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
                                   rf"\(\s*$", text[max(0, p.start - 40):p.start])
@@ -692,6 +920,19 @@ class Drafter:
                         self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
+
+    def _counts_in_arm_order(self, found: list[dict], text: str) -> None:
+        """"210 of 431 (48.7%) v 134 of 430 (31.2%)" with no arm named: the arms in their order.
+
+        Only when there is one count a arm, none attributed, and they are joined by "v", "vs",
+        "versus" or "and": the way abstracts list arms in the order of the methods.
+        """
+        if len(found) != len(self.d.arms) or len(found) < 2 or any(r.get("arm") for r in found):
+            return
+        if not re.search(r"\s(?:v|vs\.?|versus|and)\s", text):
+            return
+        for rec, arm in zip(found, self.d.arms, strict=True):
+            rec["arm"] = arm.id
 
     def _count_rate(self, i: int, text: str, mt: re.Match[str],
                     subs: list[tuple[int, str]]) -> dict | None:
@@ -708,7 +949,8 @@ class Drafter:
         eid = self.endpoint_id(etype, quote_of(text), text)
         arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) if \
             len(self.d.arms) > 1 else None
-        rec = {"endpoint": eid, "statistic": "proportion", "count": int(count.value),
+        statistic = "rate" if etype.endswith("-rate") else "proportion"
+        rec = {"endpoint": eid, "statistic": statistic, "count": int(count.value),
                "denominator": int(n), "value": pct, "unit": "percent", "quote": quote_of(text)}
         if arm is not None:
             rec["arm"] = arm.id
@@ -770,6 +1012,11 @@ class Drafter:
         self.endpoints()
         self.tag("primary-endpoint")
         self.numbers()
+        self.complements()
+        if len(self.d.arms) == 1:  # one arm: every result is that arm's
+            for r in self.d.results:
+                if not r.get("arm"):
+                    r["arm"] = self.d.arms[0].id
         self.claims()
         self.tag("conclusion-sentence")
         return self.d
