@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: graph test lint venv lock clean browser bench bench-full bench-serve bench-draft readme \
-	screenshots
+	screenshots bench-remote
 
 venv: $(STAMP)
 
@@ -46,6 +46,10 @@ bench-serve: $(STAMP)
 # kg draft on the 28 development documents, scored against their gold files (under a minute).
 bench-draft: $(STAMP)
 	$(BIN)/python -m benchmarks.draft
+
+# kg push and every named query: local files against an Oxigraph server on 127.0.0.1.
+bench-remote: $(STAMP)
+	$(BIN)/python -m benchmarks.remote
 
 # The README's counts block, from the shipped sources (a test fails when it is stale).
 readme: $(STAMP)

@@ -286,6 +286,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     """Run SPARQL (inline, a .rq file, or a named query) on the built graph."""
     from kg.query.engine import QueryError, QuerySyntaxError, open_engine
     from kg.query.library import load_library
+    from kg.query.remote import EndpointEngine
 
     library = load_library()
     if args.list:
@@ -311,7 +312,8 @@ def cmd_query(args: argparse.Namespace) -> int:
             text = Path(args.query).read_text(encoding="utf-8")
         else:
             text = args.query
-        engine = open_engine(args.engine, args.graph)
+        engine = (EndpointEngine(args.endpoint) if args.endpoint
+                  else open_engine(args.engine, args.graph))
         result = engine.query(text, limit=args.limit)
     except QuerySyntaxError as exc:
         _err(f"error: {exc}")
@@ -352,6 +354,24 @@ def _out(write: Callable[[], None]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail
         os.close(devnull)
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Load the built dataset into a SPARQL store, replacing the previous push."""
+    from kg.export.push import push
+    from kg.query.engine import QueryError
+
+    try:
+        report = push(args.graph, args.url, say=lambda line: print(line, flush=True),
+                      timeout=args.timeout)
+    except QueryError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    print(f"pushed {len(report.written)} graphs, {sum(report.written.values()):,} triples to "
+          f"{args.url} in {report.seconds:.2f} s"
+          + (f"; removed {len(report.deleted)} graph(s) of the previous push"
+             if report.deleted else ""))
     return 0
 
 
@@ -441,7 +461,17 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
                    help="RDF file to query (default output/graph.trig)")
     q.add_argument("--limit", type=int, default=None, help="cut results after this many rows")
+    q.add_argument("--endpoint", metavar="URL",
+                   help="query a SPARQL endpoint holding a pushed graph instead of --graph")
     q.set_defaults(func=cmd_query)
+    pu = sub.add_parser("push", help="load the built graph into a SPARQL store (Graph Store "
+                        "Protocol), replacing the previous push")
+    pu.add_argument("url", help="the store's Graph Store Protocol URL, e.g. "
+                    "http://127.0.0.1:7878/store (Oxigraph)")
+    pu.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
+                    help="TriG file to push (default output/graph.trig, with ontology.ttl)")
+    pu.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    pu.set_defaults(func=cmd_push)
     sv = sub.add_parser("serve", help="serve the built graph as a SPARQL endpoint")
     sv.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

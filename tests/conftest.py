@@ -66,3 +66,9 @@ def written(tmp_path_factory: pytest.TempPathFactory, real: BuildResult) -> Path
     out = tmp_path_factory.mktemp("written")
     write_outputs(real, out, html=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def built_output(written: Path) -> Path:
+    """An output folder of the shipped sources (RDF files and tables, no HTML)."""
+    return written
