@@ -32,6 +32,16 @@ else:
     _Base = object
 
 
+# how a count is printed with its denominator and percentage
+COUNT_FORMS = (
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+\w+){{0,3}}?\s*"
+               rf"\((?P<pct>{NUM})\s?%"),  # "14 of 52 patients (27%)"
+    re.compile(rf"(?P<c>{NUM})\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
+    # "117 (49%) of 241"
+    re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})"),  # "60.4% (58/96"
+)
+
+
 class Statistics(_Base):
     """Rules that find what was measured and compared."""
 
@@ -304,23 +314,12 @@ class Statistics(_Base):
         out = []
         masked = self.masked(text)
         taken: set[int] = set()
-        for mt in re.finditer(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"
-                              rf"(?:\s+\w+){{0,3}}?\s*\((?P<pct>{NUM})\s?%", text):
-            rec = self._count_rate(i, text, mt, subs)
-            if rec:
-                out.append(rec)
-                taken.update(range(mt.start(), mt.end()))
-        for mt in re.finditer(rf"(?P<c>{NUM})\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?"
-                              rf"(?P<n>{NUM})\b", text):
-            rec = self._count_rate(i, text, mt, subs)
-            if rec:
-                out.append(rec)
-                taken.update(range(mt.start(), mt.end()))
-        for mt in re.finditer(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})", text):
-            rec = self._count_rate(i, text, mt, subs)
-            if rec:
-                out.append(rec)
-                taken.update(range(mt.start(), mt.end()))
+        for pattern in COUNT_FORMS:
+            for mt in pattern.finditer(text):
+                rec = self._count_rate(i, text, mt, subs)
+                if rec:
+                    out.append(rec)
+                    taken.update(range(mt.start(), mt.end()))
         self._counts_in_arm_order(out, text)
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
                 p.start not in taken and not re.match(r"\s*%?\s*(?:CI|confidence)",
