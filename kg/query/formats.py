@@ -2,6 +2,12 @@
 
 SELECT/ASK: aligned table, CSV, TSV, SPARQL 1.1 JSON and XML; CONSTRUCT/DESCRIBE: Turtle,
 N-Triples or JSON-LD.
+
+Why not pyoxigraph's own result serializers: they serialise only a ``QuerySolutions`` its own
+store produced, while results here come from two engines (Oxigraph and rdflib) and a remote
+endpoint as one ``Result``, are cut at the server's row limit (and say so: ``truncated``), and
+carry warnings; one writer over ``Result`` keeps every path's output identical, which the tests
+compare engine against engine.
 """
 
 from __future__ import annotations
