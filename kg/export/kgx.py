@@ -25,7 +25,7 @@ from kg.export.tables import open_graph, writable_folder
 from kg.paths import PACKAGE_DIR
 from kg.query.engine import Engine, Result, Term
 from kg.query.formats import _short as short_term
-from kg.vocab import BIOLINK, KG
+from kg.vocab import BIOLINK, INSTANCE_IRI, KG
 
 KGX_QUERIES = PACKAGE_DIR / "export" / "kgx"
 KNOWLEDGE_SOURCE = "infores:dti-kg"  # the project's own infores id; not (yet) registered
@@ -106,7 +106,14 @@ def value(result: Result, i: int, name: str) -> str:
 
 
 def curie(iri: str) -> str:
-    """An IRI of the graph in the project's one printed short form."""
+    """An IRI of the graph as a KGX CURIE.
+
+    KGX ids need one prefix a consumer can expand: an instance is ``kgi:`` and its path
+    (``kgi:study/mission``, expanded by the ``kgi`` entry of the prefix map this project
+    publishes), not the per-kind prefixes the query tools print for pasting into SPARQL.
+    """
+    if iri.startswith(INSTANCE_IRI):
+        return "kgi:" + iri[len(INSTANCE_IRI):]
     return short_term(Term("uri", iri))
 
 
