@@ -34,18 +34,19 @@ def write_outputs(result: object, out: Path, html: bool = True,
     from kg.export.buildreport import REPORT_FILE, write_build_report
     from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
 
-    union = result.union()  # type: ignore[attr-defined]
+    triples = result.triples  # type: ignore[attr-defined]
     files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
              out / REPORT_FILE]
-    write_turtle(union, files[0])
-    write_trig(result.dataset, files[1])  # type: ignore[attr-defined]
-    write_jsonld(union, files[2])
+    write_turtle(triples, files[0])
+    write_trig(result, files[1])
+    write_jsonld(triples, files[2])
     write_ontology(files[3])
     write_build_report(result.report, files[4])  # type: ignore[attr-defined]
     if html:
         from kg.render.pages import write_site
 
         t = time.perf_counter()
+        union = result.union()  # type: ignore[attr-defined]
         union.parse(paths.ONTOLOGY_FILE)  # class and vocabulary labels for display
         write_site(union, out, say)
         result.report.seconds["html"] = time.perf_counter() - t  # type: ignore[attr-defined]
