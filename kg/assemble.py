@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from kg.builders import ORDER, REGISTRY, BuildInput
 from kg.ids import graph_iri
-from kg.paths import SOURCES_DIR
+from kg.paths import ONTOLOGY_FILE, SOURCES_DIR
 from kg.sources.loader import load_corpus
 from kg.stages import stage
 from kg.vocab import KG, PREFIXES
@@ -120,14 +120,21 @@ class BuildResult:
 
     @cached_property
     def store(self) -> pyoxigraph.Store:
-        """The quads in a pyoxigraph store (named graphs kept; query with the union default)."""
-        import pyoxigraph as ox
+        """The quads and the ontology (own graph) in a pyoxigraph store, as kg query has them."""
+        return to_store(self.named())
 
-        from kg.export.rdf import ox_quads
 
-        st = ox.Store()
-        st.bulk_extend(ox_quads(self.named()))
-        return st
+def to_store(named: Iterable[tuple[str, Iterable[Triple]]]) -> pyoxigraph.Store:
+    """Named graphs of triples, and the ontology in its own graph, in a new pyoxigraph store."""
+    import pyoxigraph as ox
+
+    from kg.export.rdf import ox_quads
+
+    st = ox.Store()
+    st.bulk_extend(ox_quads(named))
+    st.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE,
+                 to_graph=ox.NamedNode(str(graph_iri("ontology"))))
+    return st
 
 
 def to_graph(triples: Iterable[Triple]) -> Graph:
