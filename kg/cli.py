@@ -78,7 +78,9 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
     say = (lambda _m: None) if args.quiet else _err
     say(f"loading sources from {args.sources}")
     checked = check_build(args.sources, out, allow_shrink=args.allow_shrink,
-                          validate=not args.no_validate, progress=lambda msg: say(f"  {msg}"))
+                          validate=not args.no_validate,
+                          full_validation=args.full_validation,
+                          progress=lambda msg: say(f"  {msg}"))
     if checked.violations:
         for p in checked.violations:
             _err(f"invalid graph: {p}")
@@ -103,10 +105,11 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate any RDF file against the shapes."""
+    """Validate any RDF file against the shapes (as SPARQL; with pySHACL given ``--full``)."""
     from rdflib import Dataset, Graph
 
-    from kg.validate import validate_graph
+    from kg.assemble import to_store
+    from kg.validate import check_store, validate_graph
 
     fmt = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt",
            ".jsonld": "json-ld", ".json": "json-ld"}.get(args.file.suffix)
@@ -128,7 +131,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except Exception as exc:
         _err(f"error: {args.file}: cannot parse as {fmt}: {str(exc).splitlines()[0]}")
         return EXIT_INPUT
-    problems = validate_graph(graph)
+    problems = validate_graph(graph) if args.full else check_store(to_store([("urn:x-kg:file",
+                                                                             graph)]))
     for p in problems:
         print(p)
     print(f"{args.file}: {len(graph)} triples, {len(problems)} problem(s)")
@@ -291,6 +295,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=paths.OUTPUT_DIR, help="output folder")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     b.add_argument("--no-html", action="store_true", help="write the RDF files only")
+    b.add_argument("--full-validation", action="store_true",
+                   help="validate with pySHACL (slower) instead of the shapes compiled to SPARQL")
     b.add_argument("--quiet", action="store_true", help="no progress messages")
     b.add_argument("--allow-shrink", action="store_true",
                    help="accept that a document is gone or lost more than half of its records "
@@ -342,6 +348,8 @@ def parser() -> argparse.ArgumentParser:
     sv.set_defaults(func=cmd_serve)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)
+    v.add_argument("--full", action="store_true",
+                   help="validate with pySHACL (slower) instead of the shapes compiled to SPARQL")
     v.set_defaults(func=cmd_validate)
     return p
 

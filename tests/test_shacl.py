@@ -160,3 +160,16 @@ def test_a_shape_the_compiler_does_not_know_is_refused(tmp_path: Path):
     shapes.write_text(SHAPES_FILE.read_text().replace("sh:minLength 1", "sh:maxLength 9"))
     with pytest.raises(ValueError, match="maxLength"):
         compile_shapes(shapes)
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_kg_validate_reports_a_bad_file_with_either_check(tmp_path: Path, full: bool,
+                                                           capsys: pytest.CaptureFixture[str]):
+    from kg import cli
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix kg: <https://w3id.org/dti-kg/ontology#> .\n"
+                   "<urn:x> a kg:OutcomeResult ; kg:pValue 2 .\n")
+    assert cli.main(["validate", str(bad), *(["--full"] if full else [])]) == 2
+    lines = [line for line in capsys.readouterr().out.splitlines() if "urn:x" in line]
+    assert any("kg:endpoint" in line for line in lines)  # minCount 1 of the OutcomeResult shape
