@@ -360,8 +360,8 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kg`` command."""
+    from kg.errors import InputError
     from kg.export.lock import OutputLocked
-    from kg.sources.loader import InputError
     from kg.stages import stage_of
 
     args = parser().parse_args(argv)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape
 
 from kg.query.engine import Result, Term
 
@@ -33,7 +32,7 @@ def _n3(t: Term) -> str:
 
 
 def _short(t: Term) -> str:
-    from kg.vocab import PREFIXES
+    from kg.prefixes import PREFIXES
 
     if t.kind == "uri":
         for prefix, ns in PREFIXES.items():
@@ -101,6 +100,8 @@ def sparql_json(result: Result) -> str:
 
 def sparql_xml(result: Result) -> str:
     """SPARQL Query Results XML."""
+    from xml.sax.saxutils import escape  # imported here: it pulls in urllib and email (80 ms)
+
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.kind == "ask":
         out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>"]

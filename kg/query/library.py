@@ -19,8 +19,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from kg.paths import QUERY_DIR
+from kg.prefixes import PREFIXES
 from kg.query.engine import QueryError
-from kg.vocab import PREFIXES
 
 PARAM_KINDS = {"iri", "string", "number"}
 

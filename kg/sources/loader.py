@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import model as m
+from kg.errors import InputError
 from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
@@ -59,15 +60,6 @@ XREF_STATUSES = {"verified", "verified_weak"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 RATIO_RE = re.compile(r"^\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-
-
-class InputError(Exception):
-    """One or more problems in the input files; ``problems`` holds one line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        """Keep every problem so the CLI can print them all at once."""
-        super().__init__(f"{len(problems)} problem(s) in the input files")
-        self.problems = problems
 
 
 # ---------------------------------------------------------------- field reader
