@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     from rdflib import Dataset, Graph
 
+    from kg.cache import BuildCache
+
 Triple = tuple[Node, Node, Node]
 
 REPORT_CLASSES = (("drugs", KG.Drug), ("targets", KG.Protein), ("target families", KG.TargetFamily),
@@ -119,9 +121,24 @@ class BuildResult:
         return to_graph(self.triples)
 
     @cached_property
+    def trig(self) -> bytes:
+        """The quads as TriG, as ``output/graph.trig`` holds them (made once, used twice)."""
+        from kg.export.rdf import trig_bytes
+
+        return trig_bytes(self.named())
+
+    @cached_property
     def store(self) -> pyoxigraph.Store:
-        """The quads and the ontology (own graph) in a pyoxigraph store, as kg query has them."""
-        return to_store(self.named())
+        """The quads and the ontology (own graph) in a pyoxigraph store, as kg query has them.
+
+        Loaded from the TriG text: pyoxigraph parses it faster than Python hands it terms.
+        """
+        import pyoxigraph as ox
+
+        st = ox.Store()
+        st.bulk_load(self.trig, format=ox.RdfFormat.TRIG)
+        add_ontology(st)
+        return st
 
 
 def to_store(named: Iterable[tuple[str, Iterable[Triple]]]) -> pyoxigraph.Store:
@@ -132,9 +149,16 @@ def to_store(named: Iterable[tuple[str, Iterable[Triple]]]) -> pyoxigraph.Store:
 
     st = ox.Store()
     st.bulk_extend(ox_quads(named))
-    st.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE,
-                 to_graph=ox.NamedNode(str(graph_iri("ontology"))))
+    add_ontology(st)
     return st
+
+
+def add_ontology(store: pyoxigraph.Store) -> None:
+    """The ontology in its own named graph (subclasses and value types for the checks)."""
+    import pyoxigraph as ox
+
+    store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode(str(graph_iri("ontology"))))
 
 
 def to_graph(triples: Iterable[Triple]) -> Graph:
@@ -185,12 +209,16 @@ def count_nodes(triples: Iterable[Triple]) -> dict[str, int]:
 
 
 def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Load and validate the sources, then run builders (all, or those named) into quads."""
+          progress: Callable[[str], None] | None = None,
+          cache: BuildCache | None = None) -> BuildResult:
+    """Load and validate the sources, then run builders (all, or those named) into quads.
+
+    With a ``cache``, unchanged evidence files are not parsed again (see ``kg.cache``).
+    """
     report = BuildReport()
     t0 = time.perf_counter()
     with stage("loading sources"):
-        corpus, texts = load_corpus(sources)
+        corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None)
     report.seconds["load"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     result = BuildResult(run_builders(BuildInput(corpus, texts), report, builders, progress),

@@ -71,16 +71,26 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
     """Check, then write into a temporary folder and swap it in: a failure changes nothing."""
+    from kg.cache import BuildCache, fingerprint
     from kg.export.atomic import replace_dir, temp_dir
     from kg.pipeline import check_build
     from kg.stages import stage
 
     say = (lambda _m: None) if args.quiet else _err
+    # the test hook that pauses before the swap exists to interrupt a real write: no shortcut
+    cache = None if args.no_cache or os.environ.get("KG_TEST_PAUSE_BEFORE_SWAP") else \
+        BuildCache(out)
+    fp = fingerprint(args.sources, {k: getattr(args, k) for k in (
+        "no_validate", "no_html", "full_validation", "allow_shrink")}) if cache else ""
+    if cache and cache.up_to_date(fp):
+        print(f"{out} is up to date: no input, option or code changed since its last build "
+              "(kg build --no-cache builds anyway)")
+        return 0
     say(f"loading sources from {args.sources}")
     checked = check_build(args.sources, out, allow_shrink=args.allow_shrink,
                           validate=not args.no_validate,
                           full_validation=args.full_validation,
-                          progress=lambda msg: say(f"  {msg}"))
+                          progress=lambda msg: say(f"  {msg}"), cache=cache)
     if checked.violations:
         for p in checked.violations:
             _err(f"invalid graph: {p}")
@@ -97,6 +107,9 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
             replace_dir(tmp, out)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+    if cache:
+        cache.record(fp)
+        cache.prune()
     result.report.seconds["total"] = time.perf_counter() - start
     print("\n".join(result.report.lines()))
     for f in files:
@@ -295,6 +308,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=paths.OUTPUT_DIR, help="output folder")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     b.add_argument("--no-html", action="store_true", help="write the RDF files only")
+    b.add_argument("--no-cache", action="store_true",
+                   help="parse every evidence file and write every output, even if unchanged")
     b.add_argument("--full-validation", action="store_true",
                    help="validate with pySHACL (slower) instead of the shapes compiled to SPARQL")
     b.add_argument("--quiet", action="store_true", help="no progress messages")

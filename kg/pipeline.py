@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.assemble import BuildResult, build
+from kg.cache import BuildCache
 from kg.export.buildreport import REPORT_FILE, read_previous, shrink_problems
 from kg.paths import SOURCES_DIR
 from kg.sources.loader import InputError
@@ -29,7 +30,8 @@ class CheckedBuild:
 
 def check_build(sources: Path = SOURCES_DIR, out: Path | None = None, *,
                 allow_shrink: bool = False, validate: bool = True, full_validation: bool = False,
-                progress: Callable[[str], None] | None = None) -> CheckedBuild:
+                progress: Callable[[str], None] | None = None,
+                cache: BuildCache | None = None) -> CheckedBuild:
     """Build the graph of ``sources`` and check it; raise InputError naming every bad input.
 
     ``out`` is the output folder the graph is meant for: its ``build-report.json`` (if any) is the
@@ -39,7 +41,9 @@ def check_build(sources: Path = SOURCES_DIR, out: Path | None = None, *,
     takes milliseconds).
     """
     say = progress or (lambda _m: None)
-    result = build(sources, progress=progress)
+    result = build(sources, progress=progress, cache=cache)
+    if cache is not None:
+        say(f"cache: {cache.hits} of {cache.hits + cache.misses} evidence file(s) unchanged")
     if out is not None and not allow_shrink:
         with stage("comparing with the last build"):
             problems: list[str] = []

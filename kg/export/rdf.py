@@ -98,10 +98,15 @@ def write_turtle(triples: Iterable[Triple], path: Path) -> None:
                                   prefixes=WRITER_PREFIXES))
 
 
+def trig_bytes(named: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
+    """Named graphs as TriG: one block per graph in the order given, triples sorted."""
+    return ox.serialize(list(ox_quads(named)), format=ox.RdfFormat.TRIG,
+                        prefixes=WRITER_PREFIXES)
+
+
 def write_trig(dataset: Any, path: Path) -> None:
     """Write a BuildResult (or rdflib Dataset) as TriG: one block per named graph, all sorted."""
-    path.write_bytes(ox.serialize(list(ox_quads(_named(dataset))), format=ox.RdfFormat.TRIG,
-                                  prefixes=WRITER_PREFIXES))
+    path.write_bytes(dataset.trig if hasattr(dataset, "trig") else trig_bytes(_named(dataset)))
 
 
 def load_context() -> dict:

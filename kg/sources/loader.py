@@ -1024,11 +1024,15 @@ def read_text(doc: m.Document, texts_dir: Path, problems: list[str]) -> str | No
 # ---------------------------------------------------------------- entry point
 
 
-def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, SourceText]]:
+def load_corpus(sources: Path = SOURCES_DIR,
+                read_evidence: Callable[[Path, list[str]], m.EvidenceFile | None] | None = None
+                ) -> tuple[m.Corpus, dict[str, SourceText]]:
     """Load and validate everything under ``sources``; raise InputError listing all problems.
 
     Layout: ``identifiers.yaml``, ``entities.yaml``, ``evidence/*.yaml``, ``texts/*.txt``.
+    ``read_evidence`` parses one evidence file (the build cache passes its cached reader).
     """
+    read_evidence = read_evidence or load_evidence_file
     problems: list[str] = []
     sources = Path(sources)
     if not sources.is_dir():
@@ -1038,7 +1042,7 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
     paths = sorted((sources / "evidence").glob("*.yaml"))
     if not paths:
         problems.append(f"{sources / 'evidence'}: no evidence files (*.yaml) found")
-    files = [f for f in (load_evidence_file(p, problems) for p in paths) if f is not None]
+    files = [f for f in (read_evidence(p, problems) for p in paths) if f is not None]
     files = resolve_extensions(files, entities, problems)
     check_evidence_files(paths, files, problems, _label)
     check_texts(sources / "texts", paths, files, problems, _label)
