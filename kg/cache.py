@@ -1,6 +1,8 @@
 """The build cache: parsed evidence files per document, and the fingerprint of the last build.
 
-Two levels, both in ``.kg-cache/`` beside the output folder (gitignored; delete it at will):
+Two levels, both in ``.cache/`` inside the output folder (delete it at will). Nothing is
+written there before a build has succeeded and swapped its output in, so a failed or
+interrupted build leaves the output folder, cache included, as it was.
 
 - **Per document**: an evidence file's parsed records, keyed by the SHA-256 of its bytes, its
   path and the code version. Parsing YAML into records is the one step whose result depends on
@@ -37,9 +39,12 @@ FORMAT = 1  # bump when what the cache stores changes shape
 LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "pyvis", "networkx", "jinja2", "PyYAML")
 
 
+CACHE_NAME = ".cache"
+
+
 def cache_dir(out: Path) -> Path:
-    """The cache folder for an output folder: ``.kg-cache`` beside it."""
-    return out.resolve().parent / ".kg-cache"
+    """The cache folder of an output folder."""
+    return out / CACHE_NAME
 
 
 def _hash_files(h: hashlib._Hash, root: Path, skip: Path | None = None) -> None:
@@ -76,24 +81,26 @@ def fingerprint(sources: Path, options: dict[str, object]) -> str:
 
 
 def _output_state(out: Path) -> dict[str, list[int]]:
+    files = (p for p in sorted(out.rglob("*")) if p.is_file())
     return {str(p.relative_to(out)): [p.stat().st_size, p.stat().st_mtime_ns]
-            for p in sorted(out.rglob("*")) if p.is_file()}
+            for p in files if p.relative_to(out).parts[0] != CACHE_NAME}
 
 
 class BuildCache:
     """The cache of one output folder: per-document records and the last build's fingerprint."""
 
     def __init__(self, out: Path) -> None:
-        """Use ``.kg-cache`` beside ``out``."""
+        """Use the cache folder of ``out``."""
         self.out = out
         self.folder = cache_dir(out)
         self.hits = 0
         self.misses = 0
         self.used: set[str] = set()
+        self.pending: dict[Path, bytes] = {}
 
     @property
     def _manifest(self) -> Path:
-        return self.folder / "builds" / f"{self.out.resolve().name}.json"
+        return self.folder / "last-build.json"
 
     def up_to_date(self, fp: str) -> bool:
         """True when the last build had this fingerprint and its output is untouched."""
@@ -105,13 +112,16 @@ class BuildCache:
                 and last.get("files") == _output_state(self.out))
 
     def record(self, fp: str) -> None:
-        """Remember a finished build (after its output folder was swapped in)."""
+        """After the swap: store the new entries, drop unused ones, remember this build."""
+        for path, data in self.pending.items():
+            self._write(path, data)
+        self.pending.clear()
+        if self.used:
+            for entry in (self.folder / "documents").glob("*.pickle"):
+                if entry.name not in self.used:  # an edited or removed evidence file's
+                    entry.unlink(missing_ok=True)
         self._write(self._manifest, json.dumps({"fingerprint": fp, "out": str(self.out.resolve()),
                                                 "files": _output_state(self.out)}).encode())
-
-    def forget(self) -> None:
-        """Drop the last build's fingerprint (a build failed or was interrupted)."""
-        self._manifest.unlink(missing_ok=True)
 
     def evidence_reader(self) -> Callable[[Path, list[str]], m.EvidenceFile | None]:
         """``load_evidence_file``, answered from the cache when the file is unchanged."""
@@ -133,18 +143,10 @@ class BuildCache:
             before = len(problems)
             record = load_evidence_file(path, problems)
             if record is not None and len(problems) == before:  # only a clean parse is kept
-                self._write(entry, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+                self.pending[entry] = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
             return record
 
         return read
-
-    def prune(self) -> None:
-        """Delete the entries of evidence files this build did not read (edited or removed)."""
-        if not self.used:
-            return
-        for entry in (self.folder / "documents").glob("*.pickle"):
-            if entry.name not in self.used:
-                entry.unlink(missing_ok=True)
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:

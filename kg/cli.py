@@ -109,7 +109,6 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     if cache:
         cache.record(fp)
-        cache.prune()
     result.report.seconds["total"] = time.perf_counter() - start
     print("\n".join(result.report.lines()))
     for f in files:

@@ -23,8 +23,9 @@ TEXT = "texts/examplinib.txt"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every output file but the cache's own."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and p.relative_to(folder).parts[0] != ".cache"}
 
 
 def kg_build(sources: Path, out: Path, *extra: str) -> int:
@@ -110,6 +111,15 @@ def test_a_changed_entity_label_shows_up_though_the_evidence_file_came_from_the_
     assert snapshot(out) == clean_build(src, tmp_path)
 
 
+def test_a_failed_build_writes_no_cache(tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(MINI, src)
+    replace(src / "entities.yaml", "label: examplinib", "label: ''")
+    out = tmp_path / "output"
+    assert kg_build(src, out) == 1
+    assert not out.exists()
+
+
 def test_a_touched_output_file_or_another_option_builds_again(warm: tuple[Path, Path],
                                                                capsys: pytest.CaptureFixture[str]):
     src, out = warm
@@ -144,6 +154,7 @@ def test_a_broken_cache_entry_is_parsed_again(warm: tuple[Path, Path], tmp_path:
     problems: list[str] = []
     record = cache.evidence_reader()(src / EVIDENCE, problems)
     assert record is not None and problems == [] and (cache.hits, cache.misses) == (0, 1)
+    cache.record("after a build")
     again = BuildCache(out)
     assert again.evidence_reader()(src / EVIDENCE, problems) == record
     assert (again.hits, again.misses) == (1, 0)
