@@ -27,6 +27,12 @@ from kg.sources import loader
 from kg.validate import check_store, validate_graph
 
 
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 1024 / 1024
+
+
 def peak_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -55,6 +61,7 @@ def build_stages(sources: Path, work: Path, t: Timer, full_shacl: bool = False,
     ``full_shacl`` also times pySHACL on the same graph (side by side with the SPARQL check).
     """
     problems: list[str] = []
+    base_mb = rss_mb()
     with t("load and validate evidence"):
         table = loader.load_identifier_table(sources / "identifiers.yaml", problems)
         ent = loader.load_entities(sources / "entities.yaml", table, problems)
@@ -101,6 +108,7 @@ def build_stages(sources: Path, work: Path, t: Timer, full_shacl: bool = False,
     (work / "ontology.ttl").write_bytes(ONTOLOGY_FILE.read_bytes())
     return {"triples": len(result.triples), "studies": sum(len(f.studies) for f in files),
             "violations": len(violations), "build_peak_mb": round(peak_mb(), 1),
+            "base_mb": round(base_mb, 1),
             "store_triples": len(store)}
 
 
@@ -135,8 +143,9 @@ def time_queries(graph: Path, runs: int, rdflib_timeout: float) -> dict:
                 signal.setitimer(signal.ITIMER_REAL, rdflib_timeout)
                 t = time.perf_counter()
                 try:
-                    engine.query(text)
+                    res = engine.query(text)
                     times.append(time.perf_counter() - t)
+                    row["rows"] = len(res.rows)
                 except QueryTimeout:
                     times = []
                     break
@@ -167,6 +176,9 @@ def main() -> None:
     t = Timer()
     facts = build_stages(args.sources, args.work, t, args.full_shacl, not args.no_html)
     result = {"stages": t.seconds, **facts}
+    from benchmarks.builds import store_bytes_per_triple
+
+    result["store"] = store_bytes_per_triple(args.work / "graph.trig")
     if not args.no_queries:
         result["query"] = time_queries(args.work / "graph.trig", args.query_runs,
                                        args.rdflib_timeout)
