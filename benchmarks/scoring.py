@@ -144,6 +144,18 @@ def _norm(text: str | None) -> str:
     return " ".join(re.sub(r"[-_\u2010-\u2015]", " ", text or "").lower().split())
 
 
+# biomarker statuses that say the same thing in other words
+SAME_STATUS = {"mutant": "mutated", "non mutant": "not mutated", "non mutated": "not mutated",
+               "nonmutated": "not mutated", "wild type": "not mutated", "wildtype": "not mutated",
+               "overexpression": "overexpressing", "≥": ">=", "≤": "<="}
+
+
+def status_key(status: str | None) -> str:
+    """A biomarker status compared by meaning: "mutant" = "mutated", "≥1%" = ">=1%"."""
+    text = _norm(status).replace("≥", ">=").replace("≤", "<=").replace(" %", "%")
+    return SAME_STATUS.get(text, text)
+
+
 def regimen(study: m.Study, arm_id: str | None) -> str:
     """The drugs of an arm, sorted and joined ("" when no arm is named, "?" when unknown)."""
     if not arm_id:
@@ -172,12 +184,32 @@ def population_key(study: m.Study, pop_id: str | None, depth: int = 0) -> str:
         bits.append(f"histology={p.histology}")
     if (p.biomarker or p.biomarker_status) and p.parent is not None and \
             (p.biomarker, p.biomarker_status) != (root.biomarker, root.biomarker_status):
-        bits.append(f"{p.biomarker or '?'}={_norm(p.biomarker_status)}")
-    if p.age_group:
+        bits.append(f"{p.biomarker or '?'}={status_key(p.biomarker_status)}")
+    if p.age_group and p.parent is not None and p.age_group != root.age_group:
         bits.append(f"age={_norm(p.age_group)}")
     rest = sorted(population_key(study, c, depth + 1) for c in p.complement_of)
     bits.extend(f"not({k})" for k in rest)
     return " ".join(bits)
+
+
+WHOLE = {"enrolled", "randomised", "intention-to-treat"}
+
+
+def scope_key(study: m.Study, pop_id: str | None, arm_given: bool) -> str:
+    """The population a statement is about, as far as it adds to its arm(s).
+
+    A statement about an arm (or comparing arms) in the whole enrolled or randomised population
+    says the same as one naming the arm alone, so the whole population counts as none there.
+    """
+    p = next((p for p in study.populations if p.id == pop_id), None)
+    if arm_given and p is not None and p.kind in WHOLE:
+        return ""
+    return population_key(study, pop_id)
+
+
+def only_arm(study: m.Study) -> str | None:
+    """In a single-arm study, the arm every statement is about."""
+    return study.arms[0].id if len(study.arms) == 1 else None
 
 
 def endpoint_key(study: m.Study, endpoint_id: str | None) -> str:
@@ -249,7 +281,8 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
         end = endpoint_key(study, r.endpoint)
         etype = end.split("@", 1)[0]
         base = (skey, end, r.statistic)
-        who = (regimen(study, r.arm), population_key(study, r.population))
+        arm = r.arm or only_arm(study)
+        who = (regimen(study, arm), scope_key(study, r.population, bool(arm)))
         for slot in RESULT_SLOTS:
             v = getattr(r, slot)
             if v is None:
@@ -259,7 +292,8 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
                          is_key_result(etype, r.statistic, slot))
     for c in entry.comparisons:
         ctx = (skey, endpoint_key(study, c.endpoint), c.measure or "", c.kind,
-               comparison_sides(study, c), population_key(study, c.population))
+               comparison_sides(study, c),
+               scope_key(study, c.population, bool(c.experimental or c.reference)))
         for slot in COMPARISON_SLOTS:
             v = getattr(c, slot)
             if v is None:
@@ -269,7 +303,8 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
                          is_key_comparison(c.measure, slot))
     for p in parts.populations:
         if p.size is not None:
-            ctx = (skey, population_key(study, p.id), regimen(study, p.arm))
+            arm = p.arm or only_arm(study)
+            ctx = (skey, population_key(study, p.id), regimen(study, arm))
             yield Number("population", "size", ctx, p.size, f"{entry.id}/{p.id}", True)
     for e in parts.endpoints:
         if e.timepoint is not None:
@@ -286,7 +321,7 @@ def iter_arms(entry: m.Study, study: m.Study, skey: str) -> Iterator[tuple[str, 
 def iter_populations(entry: m.Study, study: m.Study, skey: str) -> Iterator[tuple[str, ...]]:
     """Populations as (study, defining attributes, arm regimen, size)."""
     for p in entry_parts(entry, study).populations:
-        yield (skey, population_key(study, p.id), regimen(study, p.arm),
+        yield (skey, population_key(study, p.id), regimen(study, p.arm or only_arm(study)),
                "" if p.size is None else str(p.size))
 
 

@@ -72,7 +72,7 @@ class BuildReport:
         out += [f"  {name:<16}{n:>7}" for name, n in self.triples_per_builder.items()]
         out.append(f"  {'total (distinct)':<16}{self.triples:>7}")
         out.append("nodes:")
-        out += [f"  {name:<16}{n:>7}" for name, n in self.counts.items()]
+        out += [f"  {name:<20}{n:>7}" for name, n in self.counts.items()]
         out.append("documents (records, triples in the document's graph):")
         out += [f"  {name:<16}{d.records:>7}{d.triples:>8}  {Path(d.file).name}"
                 for name, d in sorted(self.documents.items())]
@@ -199,13 +199,23 @@ def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | Non
 
 
 def count_nodes(triples: Iterable[Triple]) -> dict[str, int]:
-    """Nodes of each reported kind (subclasses counted with their class)."""
+    """Nodes of each reported kind (subclasses counted with their class).
+
+    Drafted statements are counted apart until a curator reviews them (kg draft --check).
+    """
     typed: dict[Node, set[Node]] = {}
+    agents: dict[Node, set[Node]] = {}
     for s, p, o in triples:
         if p == RDF.type:
             typed.setdefault(o, set()).add(s)
-    return {label: len(set().union(*(typed.get(c, set()) for c in SUBCLASSES.get(label, (cls,)))))
-            for label, cls in REPORT_CLASSES}
+        elif p == KG.agentType:
+            agents.setdefault(o, set()).add(s)
+    counts = {label: len(set().union(*(typed.get(c, set())
+                                       for c in SUBCLASSES.get(label, (cls,)))))
+              for label, cls in REPORT_CLASSES}
+    counts["reviewed statements"] = len(agents.get(KG.ManualAgent, ()))
+    counts["drafted statements"] = len(agents.get(KG.TextMiningAgent, ()))
+    return counts
 
 
 def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,

@@ -19,6 +19,7 @@ from kg import paths
 
 EXIT_INPUT = 1
 EXIT_INVALID = 2
+EXIT_UNREVIEWED = 3  # kg draft --check: records still marked drafted
 EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: a bug, not the input
 EXIT_LOCKED = 75  # sysexits EX_TEMPFAIL: another build holds the output folder; try again later
 EXIT_INTERRUPTED = 130
@@ -180,6 +181,11 @@ def cmd_draft(args: argparse.Namespace) -> int:
     """Draft an evidence file from a paper's text into the sources folder, for review."""
     from kg.draft import DraftError, draft_paper
 
+    if args.check is not None:
+        return _draft_check(args.check)
+    if args.paper is None:
+        _err("error: give a paper to draft, or --check FILE")
+        return EXIT_INPUT
     try:
         report = draft_paper(args.paper, args.sources, args.id)
     except DraftError as exc:
@@ -192,9 +198,28 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if report.dropped:
         print(f"dropped {len(report.dropped)} record(s) the build rejected: "
               f"{', '.join(report.dropped)}")
+    if report.unlinked:
+        print(f"{len(report.unlinked)} name(s) not in entities.yaml, proposed at the top of the "
+              f"draft: {', '.join(report.unlinked)}")
     print(f"{len(report.unplaced)} number(s) of the text placed in no record (listed at the top "
           "of the draft); review, then kg build and kg audit")
     return 0
+
+
+def _draft_check(path: Path) -> int:
+    """List the records of an evidence file still marked drafted; exit 3 while any is left."""
+    from kg.draft.review import unreviewed
+
+    left, problems = unreviewed(path)
+    for p in problems:
+        _err(p)
+    if problems:
+        return EXIT_INPUT
+    for u in left:
+        print(f"{path}:{u.line}: {u.where} ({u.id}): drafted by rule {u.rule!r}, not reviewed")
+    print(f"{len(left)} record(s) of {path} not reviewed" if left else
+          f"{path}: every record reviewed")
+    return EXIT_UNREVIEWED if left else 0
 
 
 def cmd_vocab(args: argparse.Namespace) -> int:
@@ -321,11 +346,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--all", action="store_true", help="list covered and explained numbers too")
     a.set_defaults(func=cmd_audit)
     dr = sub.add_parser("draft", help="draft an evidence file from a paper's text")
-    dr.add_argument("paper", type=Path, help="plain text (optionally with 'Field: value' header "
-                    "lines) or PubMed MEDLINE format")
+    dr.add_argument("paper", type=Path, nargs="?", help="plain text (optionally with 'Field: "
+                    "value' header lines) or PubMed MEDLINE format")
     dr.add_argument("--id", help="document id (default: from the file name)")
     dr.add_argument("--sources", type=Path, default=paths.SOURCES_DIR,
                     help="sources folder to write into (default: the shipped one)")
+    dr.add_argument("--check", type=Path, metavar="FILE",
+                    help="list the records of an evidence file still marked drafted (exit 3 "
+                         "while any is left)")
     dr.set_defaults(func=cmd_draft)
 
     vo = sub.add_parser("vocab", help="list every field of the evidence files and its values")

@@ -120,6 +120,8 @@ class Record:
     id: str
     quotes: tuple[str, ...]
     loc: Loc
+    # the kg draft rule that proposed the record; empty once a curator has reviewed it
+    drafted: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class KG(DefinedNamespace):
     ActionType: URIRef
     ActivityClaim: URIRef
     AddOnToBackbone: URIRef
+    AgentType: URIRef
     Analysed: URIRef
     ApprovalClaim: URIRef
     Arm: URIRef
@@ -87,6 +88,7 @@ class KG(DefinedNamespace):
     LessThan: URIRef
     LessThanOrEqual: URIRef
     LineOfTherapy: URIRef
+    ManualAgent: URIRef
     MappingStatus: URIRef
     MechanismClaim: URIRef
     Milligram: URIRef
@@ -146,6 +148,7 @@ class KG(DefinedNamespace):
     TableRow: URIRef
     TakenFromPopulationSize: URIRef
     TargetFamily: URIRef
+    TextMiningAgent: URIRef
     TherapyRole: URIRef
     ThirdLine: URIRef
     TimePoint: URIRef
@@ -166,6 +169,7 @@ class KG(DefinedNamespace):
     actionType: URIRef
     adaptive: URIRef
     ageGroup: URIRef
+    agentType: URIRef
     agrees: URIRef
     allocationRatio: URIRef
     arm: URIRef
@@ -212,6 +216,7 @@ class KG(DefinedNamespace):
     documentKind: URIRef
     doseUnit: URIRef
     doseValue: URIRef
+    draftRule: URIRef
     drug: URIRef
     drugUnderTest: URIRef
     durationUnit: URIRef

@@ -177,3 +177,78 @@ def test_every_development_abstract_drafts_into_a_file_that_builds(tmp_path: Pat
         draft_paper(text, root, text.stem)
     corpus, _ = load_corpus(root)
     assert len(corpus.files) == len(texts)
+
+
+def test_every_drafted_record_names_its_rule_and_the_graph_keeps_it_apart(tmp_path: Path):
+    from rdflib import Literal
+
+    from kg.assemble import build
+    from kg.vocab import KG
+
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root)
+    f = load_evidence_file(report.evidence, [])
+    (s,) = f.studies
+    records = [s, *s.arms, *s.populations, *s.endpoints, *s.results, *s.comparisons, *f.claims]
+    assert all(r.drafted for r in records), [r.id for r in records if not r.drafted]
+    assert {r.drafted for r in s.comparisons} == {"effect-estimate", "p-value-beside-values"}
+    result = build(root)
+    g = result.union()
+    drafted = set(g.subjects(KG.agentType, KG.TextMiningAgent))
+    assert len(drafted) == len(records) == result.report.counts["drafted statements"]
+    assert result.report.counts["reviewed statements"] == 0
+    assert all(g.value(n, KG.draftRule) is not None for n in drafted)
+    hr = next(c for c in s.comparisons if c.estimate is not None)
+    rules = {str(g.value(n, KG.draftRule)) for n in drafted}
+    assert Literal(hr.drafted) in {Literal(r) for r in rules}
+
+
+def test_reviewing_a_record_is_deleting_its_drafted_field(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root)
+    check = [sys.executable, "-m", "kg", "draft", "--check", str(report.evidence)]
+    before = subprocess.run(check, capture_output=True, text=True)
+    assert before.returncode == 3, before.stderr
+    listed = [ln for ln in before.stdout.splitlines() if "not reviewed" in ln and ":" in ln]
+    assert len(listed) == report.records - 1 + 1  # every record but the document, plus the study
+    text = report.evidence.read_text()
+    lines = text.splitlines()
+    first = next(i for i, ln in enumerate(lines) if "drafted:" in ln and "- {" in ln)
+    lines[first] = lines[first].replace(", drafted: " + lines[first].split("drafted: ")[1],
+                                        "}")
+    report.evidence.write_text("\n".join(lines) + "\n")
+    after = subprocess.run(check, capture_output=True, text=True)
+    assert len([ln for ln in after.stdout.splitlines() if "not reviewed" in ln and ":" in ln]
+               ) == len(listed) - 1
+    from kg.assemble import build
+    from kg.vocab import KG
+    g = build(root).union()
+    assert len(set(g.subjects(KG.agentType, KG.ManualAgent))) == 1  # the reviewed record
+    cleaned = "\n".join(ln.split(", drafted: ")[0] + ("}" if ", drafted: " in ln else "")
+                        if "- {" in ln else ln for ln in lines
+                        if not ln.strip().startswith("drafted:")) + "\n"
+    report.evidence.write_text(cleaned)
+    done = subprocess.run(check, capture_output=True, text=True)
+    assert done.returncode == 0 and "every record reviewed" in done.stdout
+    bad = subprocess.run([*check[:-1], str(tmp_path / "none.yaml")], capture_output=True,
+                         text=True)
+    assert bad.returncode == 1 and "cannot read" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_names_the_entity_file_lacks_are_proposed_not_invented(tmp_path: Path):
+    root = sources_with(tmp_path, FIXTURES / "mini")
+    (root / "entities.yaml").write_text("drugs:\n  otherinib: {label: otherinib}\n")
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nForty patients with advanced HER2-negative gastric "
+                     "adenocarcinoma received otherinib 200 mg daily with newmeltinib and "
+                     "QX-4410. Median overall survival was 7.1 months.\n")
+    report = draft_paper(paper, root)
+    assert report.unlinked == ["disease gastric adenocarcinoma", "drug newmeltinib",
+                               "drug QX-4410"]
+    text = report.evidence.read_text()
+    head = text[:text.index("\ndocument:")]
+    assert "#     newmeltinib: {label: newmeltinib}    # p.txt:3" in head
+    assert "#     gastric-adenocarcinoma: {label: gastric adenocarcinoma}" in head
+    assert "identifiers" not in head.split("Names not in entities.yaml")[1].split("\n#   ")[1]
+    f = load_evidence_file(report.evidence, [])
+    assert [a.regimen for a in f.studies[0].arms] == [("otherinib",)]  # nothing unknown linked

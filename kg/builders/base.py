@@ -47,7 +47,17 @@ class BuildInput:
         return self.texts[doc_id].locate(quote)
 
     def evidence(self, doc_id: str, record: m.Record, node: URIRef) -> Iterator[Quad]:
-        """Link a statement node to the evidence span of each of its record's quotes."""
+        """Link a statement node to its quotes' evidence spans, and say who made the statement.
+
+        A record ``kg draft`` proposed and no curator has reviewed yet is a text-mining agent's
+        (Biolink ``agent_type``), with the rule that proposed it, so queries can keep to reviewed
+        evidence.
+        """
+        if record.drafted:
+            yield Quad(node, KG.agentType, KG.TextMiningAgent, PROVENANCE)
+            yield Quad(node, KG.draftRule, Literal(record.drafted), PROVENANCE)
+        else:
+            yield Quad(node, KG.agentType, KG.ManualAgent, PROVENANCE)
         for quote in record.quotes:
             span = self.span(doc_id, quote)
             iri = span_iri(doc_id, span)

@@ -19,6 +19,7 @@ from kg import model as m
 from kg.draft.extract import Drafter, quote_of, slug
 from kg.draft.lexicon import Lexicon
 from kg.draft.reading import DOI_RE, Paper, read_paper, sentences
+from kg.draft.unlinked import proposal_lines, unlinked_names
 from kg.draft.writer import block, value
 from kg.numbers import iter_numbers
 from kg.paths import SOURCES_DIR
@@ -40,6 +41,7 @@ class DraftReport:
     dropped: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     attached_to: str | None = None
+    unlinked: list[str] = field(default_factory=list)
 
 
 def _existing(sources: Path) -> m.Corpus | None:
@@ -142,10 +144,14 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         return True
 
     body = [quote_of(paper.text[a:b]) for a, b in sentences(paper)]
-    candidates = [q for q in [*d.design_quotes, quote_of(paper.title), *body] if unique(q)]
+    candidates = [q for q in dict.fromkeys([*d.design_quotes, quote_of(paper.title), *body])
+                  if unique(q)]
     study["quote"] = candidates[:3] if d.design_quotes else candidates[:1]
+    if "extends" not in study:
+        study["drafted"] = "design-sentences"
     arms = [{"id": a.id, "label": a.label, "regimen": a.regimen, **(
-        {"dosing": a.dosing} if a.dosing else {}), "quote": a.quote} for a in d.arms]
+        {"dosing": a.dosing} if a.dosing else {}), "quote": a.quote, "drafted": a.rule}
+        for a in d.arms]
     _unique(arms)
     records = {"arms": arms, "populations": d.populations,
                "endpoints": list(d.endpoints.values()), "results": [], "comparisons": []}
@@ -265,15 +271,18 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
     text_path.write_bytes(raw)
     drop: set[str] = set()
     dropped: list[str] = []
+    names = unlinked_names(paper.text, *paper.body, lex)
+    proposals = proposal_lines(names, paper.text, text_path.name)
     try:
         for _ in range(12):
             lines, count, attached, unplaced = compose(paper, doc_id, text_path.name, lex,
                                                        corpus, drop)
-            header = _header(unplaced, dropped)
+            header = _header(unplaced, dropped, proposals)
             evidence.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
             try:
                 load_corpus(sources)
-                return DraftReport(evidence, text_path, count, dropped, unplaced, attached)
+                return DraftReport(evidence, text_path, count, dropped, unplaced, attached,
+                                   [f"{u.kind[:-1]} {u.label}" for u in names])
             except InputError as exc:
                 bad = _failing(exc.problems, evidence, len(header), lines)
                 if not bad - drop:
@@ -300,9 +309,11 @@ def _failing(problems: list[str], evidence: Path, offset: int, lines: list[str])
     return out
 
 
-def _header(unplaced: list[str], dropped: list[str]) -> list[str]:
-    out = ["# DRAFT written by `kg draft`: every record below is a proposal. Check each against",
-           "# its quote, complete what is missing, then `kg build` and `kg audit`.", "#"]
+def _header(unplaced: list[str], dropped: list[str], proposals: list[str]) -> list[str]:
+    out = ["# DRAFT written by `kg draft`: every record below is a proposal, marked `drafted:`",
+           "# with the rule that made it. Check each against its quote, complete what is missing,",
+           "# delete its `drafted:` field, then `kg build` and `kg audit`; `kg draft --check FILE`",
+           "# lists what is still unreviewed.", "#", *proposals]
     if dropped:
         out.append("# Records dropped because the build rejected them:")
         out += [f"#   {d}" for d in dropped]

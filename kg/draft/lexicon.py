@@ -69,7 +69,9 @@ class Lexicon:
         for kind, table in (("drug", entities.drugs), ("disease", entities.diseases),
                             ("biomarker", entities.biomarkers)):
             for key, e in table.items():
-                for name in (e.label, *e.synonyms):
+                # "observation (no active treatment)" is printed as "observation"
+                bare = re.sub(r"\s*\([^()]*\)$", "", e.label)
+                for name in dict.fromkeys((e.label, bare, *e.synonyms)):
                     if len(name) > 1:
                         self.names[kind].setdefault(fold(name), key)
                         raw[kind].append(name)

@@ -41,4 +41,6 @@ def block(key: str, records: list[dict[str, Any]], indent: int) -> list[str]:
     if not records:
         return []
     pad = " " * indent
-    return [f"{pad}{key}:"] + [f"{pad}  - {flow(r)}" for r in records]
+    last = [{**{k: v for k, v in r.items() if k != "drafted"},
+             **({"drafted": r["drafted"]} if r.get("drafted") else {})} for r in records]
+    return [f"{pad}{key}:"] + [f"{pad}  - {flow(r)}" for r in last]  # drafted: last, to delete

@@ -190,6 +190,13 @@ class Node:
             self.err("id", f"{value!r} must be lower case letters, digits, '.', '+' or '-'")
         return value
 
+    def drafted(self) -> str:
+        """The ``kg draft`` rule that proposed the record; a curator deletes it once reviewed."""
+        value = self.text("drafted") or ""
+        if value and not re.fullmatch(r"[a-z][a-z0-9-]*", value):
+            self.err("drafted", f"{value!r} is not a rule name (lower case letters, digits, '-')")
+        return value
+
     def quotes(self) -> tuple[str, ...]:
         """The supporting quote(s) of a record; at least one is required."""
         return self.strings("quote", required=True)
@@ -460,7 +467,8 @@ def _study(n: Node) -> m.Study:
         if a.ok():
             arms.append(m.Arm(a.record_id(), a.quotes(), a.loc, a.text("label", True) or "",
                               a.strings("regimen", True),
-                              tuple(_dosing(d) for d in a.children("dosing") if d.ok())))
+                              tuple(_dosing(d) for d in a.children("dosing") if d.ok()),
+                              drafted=a.drafted()))
             a.close()
     pops = []
     for p in n.children("populations"):
@@ -470,7 +478,7 @@ def _study(n: Node) -> m.Study:
                 p.choice("kind", POPULATION_KINDS, True) or "", p.integer("size"),
                 p.text("parent"), p.text("arm"), p.text("histology"), p.text("biomarker"),
                 p.text("biomarker_status"), p.text("age_group"), p.strings("complement_of"),
-                p.derived(("size",))))
+                p.derived(("size",)), drafted=p.drafted()))
             p.close()
     endpoints = []
     for e in n.children("endpoints"):
@@ -478,7 +486,7 @@ def _study(n: Node) -> m.Study:
             endpoints.append(m.Endpoint(
                 e.record_id(), e.quotes(), e.loc, e.choice("type", ENDPOINT_TYPES, True) or "",
                 bool(e.flag("primary")), e.number("timepoint"), e.choice("timepoint_unit", UNITS),
-                e.text("timepoint_anchor"), e.text("marker")))
+                e.text("timepoint_anchor"), e.text("marker"), drafted=e.drafted()))
             e.close()
     results = []
     for r in n.children("results"):
@@ -488,7 +496,8 @@ def _study(n: Node) -> m.Study:
                 r.text("population"), r.choice("statistic", STATISTICS, True) or "",
                 r.number("value"), r.choice("unit", UNITS), r.integer("count"),
                 r.integer("denominator"), r.number("ci_low"), r.number("ci_high"),
-                r.number("ci_level"), r.derived(("value", "denominator", "count"))))
+                r.number("ci_level"), r.derived(("value", "denominator", "count")),
+                drafted=r.drafted()))
             r.close()
     comparisons = []
     for c in n.children("comparisons"):
@@ -501,7 +510,7 @@ def _study(n: Node) -> m.Study:
                 c.text("reference"), c.text("population"), c.text("method"),
                 c.choice("kind", COMPARISON_KINDS)
                 or ("prognostic" if c.get("groups", list) else "treatment-effect"),
-                c.strings("groups"), c.text("favoured"), c.derived(())))
+                c.strings("groups"), c.text("favoured"), c.derived(()), drafted=c.drafted()))
             c.close()
     findings = []
     for f in n.children("findings"):
@@ -511,7 +520,7 @@ def _study(n: Node) -> m.Study:
                 f.text("label", True) or "", f.text("marker", True) or "",
                 f.text("measurement_time"), f.text("marker_state"), f.strings("endpoints"),
                 f.choice("association", ASSOCIATIONS), f.text("population"),
-                f.flag("exploratory"), tuple(_timepoints(f))))
+                f.flag("exploratory"), tuple(_timepoints(f)), drafted=f.drafted()))
             f.close()
     study = m.Study(
         rid, n.quotes(), n.loc, n.text("label", extends is None) or "",
@@ -520,7 +529,7 @@ def _study(n: Node) -> m.Study:
         n.text("setting"), n.text("enrolment_start"), n.text("enrolment_end"),
         n.text("curated_ids"), tuple(arms), tuple(pops), tuple(endpoints), tuple(results),
         tuple(comparisons), tuple(findings), extends, n.text("eligibility"),
-        n.text("sample_size_assumption"))
+        n.text("sample_size_assumption"), drafted=n.drafted())
     n.close()
     return study
 
@@ -574,7 +583,8 @@ def _claim(n: Node) -> m.Claim:
         n.record_id(), n.quotes(), n.loc, n.choice("kind", CLAIM_KINDS, True) or "",
         n.text("label", True) or "", n.strings("drugs"), n.strings("indications"),
         n.strings("studies"), n.strings("targets"), bool(n.flag("negated")),
-        n.choice("direction", CLAIM_DIRECTIONS), n.strings("rests_on"))
+        n.choice("direction", CLAIM_DIRECTIONS), n.strings("rests_on"),
+        drafted=n.drafted())
     if claim.kind in APPROVAL_CLAIMS:  # a (non-)approval is of a drug, for a disease
         for key, value in (("drugs", claim.drugs), ("indications", claim.indications)):
             if not value:

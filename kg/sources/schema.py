@@ -31,6 +31,9 @@ RECORD = (Field("id", "id", "lower-case id, unique within its study or file", Tr
           Field("quote", "text or list of text", "the exact words of the source that state "
                 "this record (each must occur once in the text; every number of the record must "
                 "be printed in one of them)", True))
+DRAFTED = Field("drafted", "rule name", "set by `kg draft`: the rule that proposed this record; "
+                "the curator deletes the line once the record is checked against its quote "
+                "(`kg draft --check FILE` lists what is left)")
 DERIVED = Field("derived", "mapping", "numbers the quotes do not print and how they were "
                 "obtained: `{value: count/denominator}` or `{field: size of <population id>}`")
 
@@ -81,6 +84,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("extends", "study id, or mapping", "the study of another document this entry adds "
               "to: its id, or `{nct: ...}`, `{acronym: ...}`, `{identifiers: ...}`"),
         RECORD[1],
+        DRAFTED,
         Field("label", "text", "readable name (required unless `extends`)"),
         Field("kind", "choice", "kind of study (default clinical)", values=_v(ld.STUDY_KINDS)),
         Field("acronym", "text", "trial acronym"),
@@ -121,6 +125,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     )),
     "studies[].arms[]": ("An arm: its regimen of one or more interventions.", (
         *RECORD,
+        DRAFTED,
         Field("label", "text", "readable name", True),
         Field("regimen", "list of drug keys or placebo", "what the arm received", True),
         Field("dosing", "list", "dose and schedule per intervention (below)"),
@@ -136,6 +141,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     )),
     "studies[].populations[]": ("An analysis set or subgroup.", (
         *RECORD,
+        DRAFTED,
         Field("label", "text", "readable name", True),
         Field("kind", "choice", "kind of population", True, _v(ld.POPULATION_KINDS)),
         Field("size", "whole number", "number of patients"),
@@ -151,6 +157,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     )),
     "studies[].endpoints[]": ("An outcome measure.", (
         *RECORD,
+        DRAFTED,
         Field("type", "choice", "endpoint type", True, _v(ld.ENDPOINT_TYPES)),
         Field("primary", "true/false", "the primary endpoint"),
         Field("timepoint", "number", "time point (with timepoint_unit)"),
@@ -161,6 +168,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     )),
     "studies[].results[]": ("A value reported for one endpoint in one arm and/or population.", (
         *RECORD,
+        DRAFTED,
         Field("endpoint", "endpoint id", "which endpoint", True),
         Field("arm", "arm id", "which arm"),
         Field("population", "population id", "which population"),
@@ -177,6 +185,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     "studies[].comparisons[]": ("A comparison of two arms (a treatment effect) or of two groups "
                                 "defined by a marker or histology (prognostic, predictive).", (
         *RECORD,
+        DRAFTED,
         Field("kind", "choice", "what is compared (default: treatment-effect, or prognostic "
               "when `groups` is given)", values=_v(ld.COMPARISON_KINDS)),
         Field("endpoint", "endpoint id", "which endpoint"),
@@ -201,6 +210,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     )),
     "studies[].findings[]": ("A biomarker or imaging finding.", (
         *RECORD,
+        DRAFTED,
         Field("kind", "choice", "finding kind (default biomarker)", values=_v(ld.FINDING_KINDS)),
         Field("label", "text", "readable statement", True),
         Field("marker", "biomarker key", "the marker", True),
@@ -217,6 +227,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     )),
     "claims[]": ("A statement in prose.", (
         *RECORD,
+        DRAFTED,
         Field("kind", "choice", "kind of claim", True, _v(ld.CLAIM_KINDS)),
         Field("label", "text", "readable statement", True),
         Field("drugs", "list of drug keys", "drugs it is about"),

@@ -1,0 +1,116 @@
+"""Names of drugs and diseases a paper uses that the entity file does not know.
+
+The drafter only links what ``entities.yaml`` names; a new drug or disease would otherwise vanish
+from the draft without a word. These patterns find the likely ones (drug name stems of the INN
+scheme, code names such as ``ABC-1234``, a dose after a word, and disease head nouns) so the draft
+can propose them as entity entries, without identifiers, for the curator to add and draft again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.draft.lexicon import Lexicon
+
+# INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
+STEMS = ("nib", "mab", "lisib", "ciclib", "parib", "platin", "taxel", "rubicin", "tecan",
+         "degib", "sertib", "lutamide", "mustine", "trexate", "citabine", "uracil", "limus",
+         "zomib", "fenib", "tinib", "cept", "leukin", "kinra", "stim", "relix", "stat")
+DRUG_RE = re.compile(rf"\b[A-Za-z][a-z]{{3,}}(?:{'|'.join(STEMS)})\b")
+CODE_RE = re.compile(r"\b(?!NCT|ISRCTN|EudraCT|CTCAE|RECIST|ECOG)[A-Z]{2,5}-?\d{3,6}\b")
+DOSED_RE = re.compile(r"\b([a-z][a-z-]{4,})\s+\d[\d.,]*\s*(?:mg|µg|mcg|g)\b")
+NOT_DRUGS = {"placebo", "daily", "twice", "orally", "given", "weekly", "dose", "doses", "total",
+             "starting", "combination", "respectively", "between", "receive", "received"}
+DISEASE_RE = re.compile(r"\b((?:[A-Za-z][\w'-]*\s+){0,5}?)(cancers?|[a-z]*(?:carcinoma|sarcoma|"
+                        r"lymphoma|melanoma|myeloma|mesothelioma|glioma|blastoma)s?|"
+                        r"leuka?emias?)\b")
+# a subgroup's marker or state ("HER2-negative", "platinum-resistant") is not part of the disease
+STATE_RE = re.compile(r".+-(?:positive|negative|high|low|methylated|unmethylated|overexpressing|"
+                      r"mutant|mutated|resistant|refractory|sensitive|amplified)$", re.I)
+# a clause boundary: the disease name starts after it
+CLAUSE = {"may", "can", "will", "might", "could", "is", "are", "was", "were", "has", "have",
+          "that", "which", "sensitize", "sensitise", "sensitizes", "sensitises", "inhibition"}
+MODIFIERS = {"advanced", "metastatic", "recurrent", "unresectable", "locally", "refractory",
+             "relapsed", "previously", "treated", "untreated", "stage", "iii", "iv", "inoperable",
+             "progressive", "with", "of", "and", "or", "in", "patients", "the", "a", "an",
+             "solid", "for", "had", "who", "whose", "their", "all", "other", "measurable",
+             "resected", "newly", "diagnosed", "primary", "first-line", "second-line", "high-grade",
+             "low-grade", "type", "to", "on", "by", "from", "versus", "vs", "than", "these",
+             "this", "those", "such", "abstract", "background", "methods", "results", "purpose",
+             "conclusions", "objective", "many", "most", "some"}
+
+
+@dataclass(frozen=True)
+class Unlinked:
+    """A name the entity file does not know, where the text first uses it."""
+
+    kind: str  # "drugs" or "diseases", the section of entities.yaml
+    key: str
+    label: str
+    offset: int
+
+
+def _key(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
+def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlinked]:
+    """Drug and disease names in ``text[start:end]`` that ``lex`` cannot link, first use first."""
+    body = text[start:end]
+    kinds = ("drug", "placebo", "disease", "biomarker")
+    known = [(x.start, x.end) for x in lex.find(body, kinds)]
+
+    def linked(a: int, b: int) -> bool:
+        return any(s < b and a < e for s, e in known)
+
+    found: dict[tuple[str, str], Unlinked] = {}
+
+    def add(kind: str, label: str, a: int, b: int) -> None:
+        if linked(a, b) or lex.find(label, kinds):
+            return
+        key = (kind, _key(label))
+        if key[1] and key not in found:
+            found[key] = Unlinked(kind, key[1], label, start + a)
+
+    for mt in DRUG_RE.finditer(body):
+        add("drugs", mt.group().lower(), mt.start(), mt.end())
+    for mt in CODE_RE.finditer(body):
+        add("drugs", mt.group(), mt.start(), mt.end())
+    for mt in DOSED_RE.finditer(body):
+        if mt.group(1).lower() not in NOT_DRUGS:
+            add("drugs", mt.group(1).lower(), mt.start(1), mt.end(1))
+    for mt in DISEASE_RE.finditer(body):
+        words = mt.group(1).split()
+        cut = [i for i, w in enumerate(words) if w.lower().strip(",") in CLAUSE | MODIFIERS - {
+            "and", "or"} or STATE_RE.match(w) or (  # "liposarcoma and synovial sarcoma"
+                w.lower() in {"and", "or"} and i and re.search(r"(?:oma|syndrome|cancer)s?$",
+                                                             words[i - 1].lower()))]
+        if cut:
+            words = words[cut[-1] + 1:]
+        while words and words[0].lower() in MODIFIERS:
+            words.pop(0)
+        if not words:  # "advanced cancer": no site, nothing to propose
+            continue
+        head = mt.group(2)
+        singular = head[:-1] if head.endswith("s") else head
+        label = " ".join([*(w.lower() for w in words), singular])
+        a = mt.end() - len(head) - len(" ".join(words)) - 1
+        add("diseases", label, a, mt.end())
+    return sorted(found.values(), key=lambda u: u.offset)
+
+
+def proposal_lines(names: list[Unlinked], text: str, text_name: str) -> list[str]:
+    """Comment lines proposing ``entities.yaml`` entries for the names, with where each is used."""
+    if not names:
+        return []
+    out = ["# Names not in entities.yaml, so not linked in this draft. Add the right ones to",
+           "# entities.yaml (identifiers only from the verified table, or none), then draft again:"]
+    for kind in ("drugs", "diseases"):
+        picked = [u for u in names if u.kind == kind]
+        if picked:
+            out.append(f"#   {kind}:")
+        for u in picked:
+            line = text.count("\n", 0, u.offset) + 1
+            out.append(f"#     {u.key}: {{label: {u.label}}}    # {text_name}:{line}")
+    return out
