@@ -104,22 +104,21 @@ def _property_checks(shape: str, target: str, g: Graph, prop: BNode) -> list[Che
             target, path, f"FILTER NOT EXISTS {{ ?v rdf:type/rdfs:subClassOf* {_n(cls)} }}"))
     for dt in g.objects(prop, SH.datatype):
         add("Datatype", f"value is not an {dt}", _values(target, path, _datatype(dt)))
-    for pred, op, comp in ((SH.minInclusive, ">=", "MinInclusive"),
-                           (SH.maxInclusive, "<=", "MaxInclusive")):
-        for n in g.objects(prop, pred):
-            add(comp, f"value is not {op} {n}", _values(
-                target, path, f"FILTER(!COALESCE(?v {op} {_n(n)}, false))"))
+    for pred, comp, op, condition in (
+            (SH.minInclusive, "MinInclusive", ">=", "FILTER(!COALESCE(?v >= {}, false))"),
+            (SH.maxInclusive, "MaxInclusive", "<=", "FILTER(!COALESCE(?v <= {}, false))"),
+            (SH.lessThan, "LessThan", "<", "?f {} ?w . FILTER(!COALESCE(?v < ?w, false))"),
+            (SH.lessThanOrEquals, "LessThanOrEquals", "<=",
+             "?f {} ?w . FILTER(!COALESCE(?v <= ?w, false))")):
+        for bound in g.objects(prop, pred):  # a number, or the property holding the bound
+            add(comp, f"value is not {op} {bound}",
+                _values(target, path, condition.format(_n(bound))))
     for n in g.objects(prop, SH.minLength):
         add("MinLength", f"value shorter than {n}", _values(
             target, path, f"FILTER(isBlank(?v) || STRLEN(STR(?v)) < {int(n)})"))
     for pattern in g.objects(prop, SH.pattern):
         add("Pattern", f"value does not match {pattern}", _values(
             target, path, f"FILTER(isBlank(?v) || !REGEX(STR(?v), {_n(Literal(str(pattern)))}))"))
-    for pred, op, comp in ((SH.lessThan, "<", "LessThan"),
-                           (SH.lessThanOrEquals, "<=", "LessThanOrEquals")):
-        for other in g.objects(prop, pred):
-            add(comp, f"value is not {op} its {other}", _values(
-                target, path, f"?f {_n(other)} ?w . FILTER(!COALESCE(?v {op} ?w, false))"))
     for other in g.objects(prop, SH.disjoint):
         add("Disjoint", f"value is also a value of {other}", _values(
             target, path, f"?f {_n(other)} ?v ."))

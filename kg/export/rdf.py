@@ -203,29 +203,24 @@ def pretty_json(obj: Any) -> str:
     """
     out: list[str] = []
 
+    def block(pairs: list[tuple[str, Any]], brackets: str, pad: str) -> None:
+        if not pairs:
+            out.append(brackets)
+            return
+        inner = pad + " "
+        out.append(brackets[0])
+        for i, (key, item) in enumerate(pairs):
+            out.append(("\n" if i == 0 else ",\n") + inner + key)
+            emit(item, inner)
+        out.append("\n" + pad + brackets[1])
+
     def emit(value: Any, pad: str) -> None:
         if isinstance(value, str):
             out.append(_utf8(value))
         elif isinstance(value, dict):
-            if not value:
-                out.append("{}")
-                return
-            inner = pad + " "
-            out.append("{")
-            for i, key in enumerate(sorted(value)):
-                out.append(("\n" if i == 0 else ",\n") + inner + _utf8(key) + ": ")
-                emit(value[key], inner)
-            out.append("\n" + pad + "}")
+            block([(_utf8(k) + ": ", value[k]) for k in sorted(value)], "{}", pad)
         elif isinstance(value, list):
-            if not value:
-                out.append("[]")
-                return
-            inner = pad + " "
-            out.append("[")
-            for i, item in enumerate(value):
-                out.append(("\n" if i == 0 else ",\n") + inner)
-                emit(item, inner)
-            out.append("\n" + pad + "]")
+            block([("", item) for item in value], "[]", pad)
         else:
             out.append(json.dumps(value))
 
