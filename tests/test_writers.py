@@ -53,3 +53,21 @@ def test_turtle_and_trig_read_back_to_the_same_graphs(real: BuildResult, tmp_pat
         assert isomorphic(named[iri], to_graph(triples)), iri
     write_trig(real.dataset, tmp_path / "from-rdflib.trig")  # the rdflib Dataset path agrees
     assert (tmp_path / "from-rdflib.trig").read_bytes() == (tmp_path / "g.trig").read_bytes()
+
+
+def test_streamed_jsonld_has_jsons_layout_also_when_empty_or_with_a_list(tmp_path: Path):
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    context = load_context()["@context"]
+    for triples in (set(), {(URIRef("https://w3id.org/dti-kg/id/x"), RDF.first, Literal(1)),
+                            (URIRef("https://w3id.org/dti-kg/id/x"), RDF.rest, RDF.nil)},
+                    {(BNode("b1"), URIRef("https://w3id.org/dti-kg/ontology#text"),
+                      Literal('é " <'))}):
+        path = tmp_path / "g.jsonld"
+        write_jsonld(triples, path)
+        listed = any(p == RDF.first for _, p, _ in triples)  # lists go through rdflib's writer
+        nodes = (_rdflib_nodes if listed else jsonld_nodes)(triples, context)
+        expected = json.dumps({"@context": context, "@graph": nodes}, indent=1, sort_keys=True,
+                              ensure_ascii=False) + "\n"
+        assert path.read_text(encoding="utf-8") == expected

@@ -56,23 +56,41 @@ class _Terms(dict):
         return value
 
 
-def _sorted(triples: Iterable[Triple]) -> list[Triple]:
-    """The files' order: subject, predicate, then the object as written in N-Triples."""
+def by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
+    """Triples grouped by subject (sorting a subject's few triples is cheap; all at once is not)."""
+    groups: dict[Node, list[Triple]] = {}
+    for t in triples:
+        group = groups.get(t[0])
+        if group is None:
+            groups[t[0]] = [t]
+        else:
+            group.append(t)
+    return groups
+
+
+def _sorted(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """The files' order: subject, predicate, then the object as written in N-Triples.
+
+    Streamed subject by subject, so no second copy of every triple's sort key is ever held.
+    """
     n3: dict[Node, str] = {}
 
-    def key(t: Triple) -> tuple[str, str, str]:
+    def key(t: Triple) -> tuple[str, str]:
         o = n3.get(t[2])
         if o is None:
             o = n3[t[2]] = t[2].n3()
-        return (str(t[0]), str(t[1]), o)
+        return (str(t[1]), o)
 
-    return sorted(triples, key=key)
+    groups = by_subject(triples)
+    for subject in sorted(groups, key=str):
+        yield from sorted(groups[subject], key=key)
 
 
-def ox_triples(triples: Iterable[Triple]) -> list[ox.Triple]:
+def ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
     """Sorted pyoxigraph triples."""
     t = _Terms()
-    return [ox.Triple(t[s], t[p], t[o]) for s, p, o in _sorted(triples)]
+    for s, p, o in _sorted(triples):
+        yield ox.Triple(t[s], t[p], t[o])
 
 
 def ox_quads(named: Iterable[tuple[str, Iterable[Triple]]]) -> Iterator[ox.Quad]:
@@ -96,14 +114,14 @@ def _named(dataset: Any) -> Iterator[tuple[str, Iterable[Triple]]]:
 
 def write_turtle(triples: Iterable[Triple], path: Path) -> None:
     """Write triples (a set or an rdflib graph) as Turtle, sorted, serialised by pyoxigraph."""
-    path.write_bytes(ox.serialize(ox_triples(triples), format=ox.RdfFormat.TURTLE,
-                                  prefixes=WRITER_PREFIXES))
+    with path.open("wb") as f:
+        ox.serialize(ox_triples(triples), f, format=ox.RdfFormat.TURTLE,
+                     prefixes=WRITER_PREFIXES)
 
 
 def trig_bytes(named: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
     """Named graphs as TriG: one block per graph in the order given, triples sorted."""
-    return ox.serialize(list(ox_quads(named)), format=ox.RdfFormat.TRIG,
-                        prefixes=WRITER_PREFIXES)
+    return ox.serialize(ox_quads(named), format=ox.RdfFormat.TRIG, prefixes=WRITER_PREFIXES)
 
 
 def write_trig(dataset: Any, path: Path) -> None:
@@ -157,6 +175,11 @@ class _Compactor:
             return "@type"
         return str(key)
 
+    def check(self, triples: Iterable[Triple]) -> None:
+        """Raise _Unsupported before writing if any predicate needs what this writer lacks."""
+        for _, p, o in triples:
+            self.key(p, o)
+
     def node_id(self, node: Node) -> str:
         """How a subject or an object reference is written."""
         found = self.ids.get(node)
@@ -196,62 +219,64 @@ def _order(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def pretty_json(obj: Any) -> str:
-    """``json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False)``, only faster.
+def iter_json(obj: Any, pad: str = "") -> Iterator[str]:
+    """``json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False)`` in pieces.
 
-    ``indent`` makes ``json`` fall back to its pure-Python encoder, the slow part at scale.
+    Faster (``indent`` makes ``json`` fall back to its pure-Python encoder, the slow part at
+    scale), and written piece by piece, so a large graph is never one string in memory.
     """
-    out: list[str] = []
+    if isinstance(obj, str):
+        yield _utf8(obj)
+        return
+    if isinstance(obj, dict):
+        pairs = [(_utf8(k) + ": ", obj[k]) for k in sorted(obj)]
+        brackets = "{}"
+    elif isinstance(obj, list):
+        pairs, brackets = [("", item) for item in obj], "[]"
+    else:
+        yield json.dumps(obj)
+        return
+    if not pairs:
+        yield brackets
+        return
+    inner = pad + " "
+    yield brackets[0]
+    for i, (key, item) in enumerate(pairs):
+        yield ("\n" if i == 0 else ",\n") + inner + key
+        yield from iter_json(item, inner)
+    yield "\n" + pad + brackets[1]
 
-    def block(pairs: list[tuple[str, Any]], brackets: str, pad: str) -> None:
-        if not pairs:
-            out.append(brackets)
-            return
-        inner = pad + " "
-        out.append(brackets[0])
-        for i, (key, item) in enumerate(pairs):
-            out.append(("\n" if i == 0 else ",\n") + inner + key)
-            emit(item, inner)
-        out.append("\n" + pad + brackets[1])
 
-    def emit(value: Any, pad: str) -> None:
-        if isinstance(value, str):
-            out.append(_utf8(value))
-        elif isinstance(value, dict):
-            block([(_utf8(k) + ": ", value[k]) for k in sorted(value)], "{}", pad)
-        elif isinstance(value, list):
-            block([("", item) for item in value], "[]", pad)
-        else:
-            out.append(json.dumps(value))
+def pretty_json(obj: Any) -> str:
+    """``json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False)``, only faster."""
+    return "".join(iter_json(obj))
 
-    emit(obj, "")
-    return "".join(out)
+
+def iter_jsonld_nodes(triples: Iterable[Triple], context: dict) -> Iterator[dict]:
+    """Compacted node objects, one per subject, in ``@id`` order, values sorted; one at a time."""
+    comp = _Compactor(context)
+    groups = by_subject(triples)
+    for node_id, subject in sorted((comp.node_id(s), s) for s in groups):
+        node: dict[str, Any] = {"@id": node_id}
+        for _, p, o in groups[subject]:
+            key = comp.key(p, o)
+            value = comp.value(key, o)
+            have = node.get(key)
+            if have is None:
+                node[key] = value
+            elif isinstance(have, list):
+                have.append(value)
+            else:
+                node[key] = [have, value]
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=_order)
+        yield node
 
 
 def jsonld_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
     """Compacted node objects, one per subject, values and nodes sorted."""
-    comp = _Compactor(context)
-    nodes: dict[Node, dict[str, Any]] = {}
-    for s, p, o in triples:
-        node = nodes.get(s)
-        if node is None:
-            node = nodes[s] = {"@id": comp.node_id(s)}
-        key = comp.key(p, o)
-        value = comp.value(key, o)
-        have = node.get(key)
-        if have is None:
-            node[key] = value
-        elif isinstance(have, list):
-            have.append(value)
-        else:
-            node[key] = [have, value]
-    out = list(nodes.values())
-    for node in out:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=_order)
-    out.sort(key=lambda n: str(n["@id"]))
-    return out
+    return list(iter_jsonld_nodes(triples, context))
 
 
 def _rdflib_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
@@ -270,17 +295,30 @@ def _rdflib_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
 
 
 def write_jsonld(triples: Iterable[Triple], path: Path) -> None:
-    """Write triples as compacted JSON-LD with the shipped context, sorted for determinism."""
+    """Write triples as compacted JSON-LD with the shipped context, sorted for determinism.
+
+    Written node by node in the layout of ``json.dumps(doc, indent=1, sort_keys=True)``.
+    """
     context = load_context()["@context"]
     triples = triples if isinstance(triples, (set, frozenset)) else set(triples)
+    nodes: Iterable[dict]
     try:
         if any(p == RDF.first for _, p, _ in triples):
             raise _Unsupported("rdf:first")
-        nodes = jsonld_nodes(triples, context)
+        _Compactor(context).check(triples)
+        nodes = iter_jsonld_nodes(triples, context)
     except _Unsupported:
         nodes = _rdflib_nodes(triples, context)
-    doc = {"@context": context, "@graph": nodes}
-    path.write_text(pretty_json(doc) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8") as f:
+        f.write('{\n "@context": ')
+        f.writelines(iter_json(context, " "))
+        f.write(',\n "@graph": [')
+        first = True
+        for node in nodes:
+            f.write("\n  " if first else ",\n  ")
+            f.writelines(iter_json(node, "  "))
+            first = False
+        f.write("]\n}\n" if first else "\n ]\n}\n")
 
 
 def write_ontology(path: Path) -> None:
