@@ -182,6 +182,7 @@ def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | Non
                  progress: Callable[[str], None] | None = None) -> dict[str, set[Triple]]:
     """Run builders (all, or those named) over loaded input into one set of triples per graph."""
     graphs: dict[str, set[Triple]] = {}
+    terms: dict[Node, Node] = {}  # one object per distinct term: builders mint the same IRI often
     for name in builders or ORDER:
         n = 0
         with stage(f"builder {name}"):
@@ -189,7 +190,8 @@ def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | Non
                 triples = graphs.get(g)
                 if triples is None:
                     triples = graphs[g] = set()
-                triples.add((s, p, o))
+                triples.add((terms.setdefault(s, s), terms.setdefault(p, p),
+                             terms.setdefault(o, o)))
                 n += 1
         report.triples_per_builder[name] = n
         if progress:
