@@ -10,8 +10,8 @@ interrupted build leaves the output folder, cache included, as it was.
   ontology or another document (references, quotes, numbers, builders, validation, writing) runs
   on every build, so a changed entity label or ontology can never leave a stale statement.
 - **Per build**: the fingerprint of every input (each file under the sources folder, the
-  ontology folder, the code version and the build options) and the size and modification time
-  of every file the build left in the output folder. A build whose fingerprint matches and whose
+  ontology folder, the code version and the build options) and the content hash of every file
+  the build left in the output folder. A build whose fingerprint matches and whose
   output files are untouched has nothing to do and says so.
 
 The code version hashes every file of the ``kg`` package (sources excepted: they are input) and
@@ -80,9 +80,10 @@ def fingerprint(sources: Path, options: dict[str, object]) -> str:
     return h.hexdigest()
 
 
-def _output_state(out: Path) -> dict[str, list[int]]:
+def _output_state(out: Path) -> dict[str, str]:
+    """Each output file's content hash (not its time: two identical builds leave equal caches)."""
     files = (p for p in sorted(out.rglob("*")) if p.is_file())
-    return {str(p.relative_to(out)): [p.stat().st_size, p.stat().st_mtime_ns]
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in files if p.relative_to(out).parts[0] != CACHE_NAME}
 
 
@@ -108,8 +109,7 @@ class BuildCache:
             last = json.loads(self._manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        return (last.get("fingerprint") == fp and last.get("out") == str(self.out.resolve())
-                and last.get("files") == _output_state(self.out))
+        return last.get("fingerprint") == fp and last.get("files") == _output_state(self.out)
 
     def record(self, fp: str) -> None:
         """After the swap: store the new entries, drop unused ones, remember this build."""
@@ -120,8 +120,9 @@ class BuildCache:
             for entry in (self.folder / "documents").glob("*.pickle"):
                 if entry.name not in self.used:  # an edited or removed evidence file's
                     entry.unlink(missing_ok=True)
-        self._write(self._manifest, json.dumps({"fingerprint": fp, "out": str(self.out.resolve()),
-                                                "files": _output_state(self.out)}).encode())
+        self._write(self._manifest, json.dumps({"fingerprint": fp,
+                                                "files": _output_state(self.out)}, indent=1,
+                                               sort_keys=True).encode())
 
     def evidence_reader(self) -> Callable[[Path, list[str]], m.EvidenceFile | None]:
         """``load_evidence_file``, answered from the cache when the file is unchanged."""
