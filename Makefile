@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: graph test lint venv lock clean browser bench bench-full bench-serve bench-draft
+.PHONY: graph test lint venv lock clean browser bench bench-full bench-serve bench-draft readme \
+	screenshots bench-remote
 
 venv: $(STAMP)
 
@@ -45,6 +46,18 @@ bench-serve: $(STAMP)
 # kg draft on the 28 development documents, scored against their gold files (under a minute).
 bench-draft: $(STAMP)
 	$(BIN)/python -m benchmarks.draft
+
+# kg push and every named query: local files against an Oxigraph server on 127.0.0.1.
+bench-remote: $(STAMP)
+	$(BIN)/python -m benchmarks.remote
+
+# The README's counts block, from the shipped sources (a test fails when it is stale).
+readme: $(STAMP)
+	$(BIN)/python -m kg.render.readme
+
+# The README's screenshots from a fresh build (docs/screenshots/; a test fails when stale).
+screenshots: graph browser
+	$(BIN)/python -m kg.render.screenshots output
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

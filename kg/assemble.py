@@ -16,15 +16,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.builders import ORDER, REGISTRY, BuildInput
+from kg.counts import count
 from kg.ids import graph_iri
 from kg.paths import ONTOLOGY_FILE, SOURCES_DIR
 from kg.sources.loader import load_corpus
 from kg.stages import stage
-from kg.vocab import KG, PREFIXES
+from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -33,17 +33,6 @@ if TYPE_CHECKING:
     from kg.cache import BuildCache
 
 Triple = tuple[Node, Node, Node]
-
-REPORT_CLASSES = (("drugs", KG.Drug), ("targets", KG.Protein), ("target families", KG.TargetFamily),
-                  ("diseases", KG.Disease), ("studies", None), ("arms", KG.Arm),
-                  ("populations", KG.Population), ("outcome results", KG.OutcomeResult),
-                  ("comparisons", None), ("findings", None), ("claims", KG.Claim),
-                  ("contradictions", KG.Contradiction), ("documents", KG.Document),
-                  ("evidence spans", KG.EvidenceSpan))
-SUBCLASSES = {"studies": (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis, KG.Study),
-              "comparisons": (KG.Comparison, KG.EffectEstimate),
-              "findings": (KG.BiomarkerFinding, KG.ImagingFinding, KG.Finding)}
-
 
 @dataclass(frozen=True)
 class DocumentCount:
@@ -200,26 +189,6 @@ def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | Non
     return graphs
 
 
-def count_nodes(triples: Iterable[Triple]) -> dict[str, int]:
-    """Nodes of each reported kind (subclasses counted with their class).
-
-    Drafted statements are counted apart until a curator reviews them (kg draft --check).
-    """
-    typed: dict[Node, set[Node]] = {}
-    agents: dict[Node, set[Node]] = {}
-    for s, p, o in triples:
-        if p == RDF.type:
-            typed.setdefault(o, set()).add(s)
-        elif p == KG.agentType:
-            agents.setdefault(o, set()).add(s)
-    counts = {label: len(set().union(*(typed.get(c, set())
-                                       for c in SUBCLASSES.get(label, (cls,)))))
-              for label, cls in REPORT_CLASSES}
-    counts["reviewed statements"] = len(agents.get(KG.ManualAgent, ()))
-    counts["drafted statements"] = len(agents.get(KG.TextMiningAgent, ()))
-    return counts
-
-
 def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
           progress: Callable[[str], None] | None = None,
           cache: BuildCache | None = None) -> BuildResult:
@@ -237,8 +206,9 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
                          report)
     report.seconds["builders"] = time.perf_counter() - t1
     with stage("counting"):
-        report.triples = len(result.triples)
-        report.counts = count_nodes(result.triples)
+        counted = count(result.triples)
+        report.triples = counted.triples
+        report.counts = dict(counted.nodes)
         report.documents = {f.document.id: DocumentCount(
             f.path, f.document.loc.line, len(f.iter_records()),
             report.triples_per_graph.get(f.document.id, 0)) for f in corpus.files}

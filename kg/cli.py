@@ -43,6 +43,9 @@ def write_outputs(result: object, out: Path, html: bool = True,
     write_jsonld(triples, files[2])
     write_ontology(files[3])
     write_build_report(result.report, files[4])  # type: ignore[attr-defined]
+    t = time.perf_counter()
+    files.append(write_build_tables(files[1], out))
+    result.report.seconds["tables"] = time.perf_counter() - t  # type: ignore[attr-defined]
     if html:
         from kg.render.pages import write_site
 
@@ -54,6 +57,62 @@ def write_outputs(result: object, out: Path, html: bool = True,
         files += [out / "index.html", out / "overview.html", out / "report.html",
                   out / "graph.graphml"]
     return files
+
+
+def write_build_tables(graph: Path, out: Path) -> Path:
+    """Write the evidence tables into ``out/tables``; return their README, which lists them.
+
+    The report page and the query editor offer these files as downloads.
+    """
+    from kg.export.tables import README, write_tables
+    from kg.query.engine import open_engine
+
+    write_tables(open_engine("oxigraph", graph), out / "tables")
+    return out / "tables" / README
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the built graph: evidence tables, KGX, or a checksummed release bundle."""
+    from kg.export.tables import ExportError
+
+    try:
+        if args.what == "release" and args.verify:
+            from kg.export.release import verify_release
+
+            problems = verify_release(args.verify)
+            for p in problems:
+                _err(p)
+            if problems:
+                _err(f"error: {args.verify}: {len(problems)} problem(s); the bundle does not "
+                     "verify")
+                return EXIT_INVALID
+            print(f"{args.verify}: every file matches SHA256SUMS, and manifest.json agrees")
+            return 0
+        if args.out is None:
+            _err(f"error: kg export {args.what}: give --out DIR")
+            return EXIT_INPUT
+        files = export_files(args)
+    except ExportError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    for f in files:
+        print(f"wrote {f} ({f.stat().st_size:,} bytes)")
+    return 0
+
+
+def export_files(args: argparse.Namespace) -> list[Path]:
+    """Run the chosen exporter; each checks the built graph and the folder first."""
+    if args.what == "tables":
+        from kg.export.tables import export_tables
+
+        return export_tables(args.graph, args.out)
+    if args.what == "kgx":
+        from kg.export.kgx import export_kgx
+
+        return export_kgx(args.graph, args.out)
+    from kg.export.release import export_release
+
+    return export_release(args.graph, args.out, date=args.date)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -113,7 +172,8 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
     result.report.seconds["total"] = time.perf_counter() - start
     print("\n".join(result.report.lines()))
     for f in files:
-        print(f"wrote {out / f.name} ({(out / f.name).stat().st_size:,} bytes)")
+        final = out / f.relative_to(tmp)
+        print(f"wrote {final} ({final.stat().st_size:,} bytes)")
     return 0
 
 
@@ -241,18 +301,13 @@ def cmd_vocab(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run SPARQL (inline, a .rq file, or a named query) on the built graph."""
-    from kg.query.engine import QueryError, open_engine
-    from kg.query.formats import GRAPH_FORMATS, render_graph, render_select
+    from kg.query.engine import QueryError, QuerySyntaxError, open_engine
     from kg.query.library import load_library
+    from kg.query.remote import EndpointEngine
 
     library = load_library()
     if args.list:
-        for q in library.values():
-            params = ", ".join(f"{p.name} ({p.kind}, default {p.default})" for p in q.params)
-            print(f"{q.name:<28} {q.description}")
-            if params:
-                print(f"{'':<28} params: {params}")
-        return 0
+        return _out(lambda: _list_queries(library))
     values = {}
     for item in args.param:
         key, sep, value = item.partition("=")
@@ -260,30 +315,80 @@ def cmd_query(args: argparse.Namespace) -> int:
             _err(f"error: --param {item!r}: expected NAME=VALUE")
             return EXIT_INPUT
         values[key] = value
+    name = args.name or (args.query if args.query in library else None)
     try:
-        if args.name:
-            if args.name not in library:
-                _err(f"error: no named query {args.name!r} (see kg query --list)")
+        if name:
+            if name not in library:
+                _err(f"error: no named query {name!r} (see kg query --list)")
                 return EXIT_INPUT
-            text = library[args.name].bind(values)
+            text = library[name].bind(values)
         elif args.query is None:
-            _err("error: give a query, a .rq file, or --name (see kg query --list)")
+            _err("error: give a query, a .rq file, or a named query (see kg query --list)")
             return EXIT_INPUT
         elif args.query.endswith(".rq") and Path(args.query).exists():
             text = Path(args.query).read_text(encoding="utf-8")
         else:
             text = args.query
-        engine = open_engine(args.engine, args.graph)
+        engine = (EndpointEngine(args.endpoint) if args.endpoint
+                  else open_engine(args.engine, args.graph))
         result = engine.query(text, limit=args.limit)
+    except QuerySyntaxError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INVALID
     except QueryError as exc:
         _err(f"error: {exc}")
         return EXIT_INPUT
-    if result.kind == "graph":
-        fmt = args.format if args.format in GRAPH_FORMATS else "turtle"
-        sys.stdout.write(render_graph(result, fmt))
+    for warning in result.warnings:
+        _err(warning)
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty()
+                           else 100)
+    return _out(lambda: _print_result(result, args.format, width))
+
+
+def _list_queries(library: dict) -> None:
+    for q in library.values():
+        params = ", ".join(f"{p.name} ({p.kind}, default {p.default})" for p in q.params)
+        print(f"{q.name:<28} {q.description}")
+        if params:
+            print(f"{'':<28} params: {params}")
+
+
+def _print_result(result: object, fmt: str, width: int) -> None:
+    from kg.query.formats import GRAPH_FORMATS, render_graph, render_select
+
+    if result.kind == "graph":  # type: ignore[attr-defined]
+        sys.stdout.write(render_graph(result, fmt if fmt in GRAPH_FORMATS else "turtle"))  # type: ignore[arg-type]
     else:
-        fmt = args.format if args.format not in GRAPH_FORMATS else "table"
-        print(render_select(result, fmt))
+        print(render_select(result, fmt if fmt not in GRAPH_FORMATS else "table", width))  # type: ignore[arg-type]
+
+
+def _out(write: Callable[[], None]) -> int:
+    """Write to stdout; a reader that stops early (``| head``) ends the command quietly."""
+    try:
+        write()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail
+        os.close(devnull)
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Load the built dataset into a SPARQL store, replacing the previous push."""
+    from kg.export.push import push
+    from kg.query.engine import QueryError
+
+    try:
+        report = push(args.graph, args.url, say=lambda line: print(line, flush=True),
+                      timeout=args.timeout)
+    except QueryError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    print(f"pushed {len(report.written)} graphs, {sum(report.written.values()):,} triples to "
+          f"{args.url} in {report.seconds:.2f} s"
+          + (f"; removed {len(report.deleted)} graph(s) of the previous push"
+             if report.deleted else ""))
     return 0
 
 
@@ -311,7 +416,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
               flush=True)
 
     try:
-        serve(runner, load_library(), args.host, args.port, limits, ready)
+        serve(runner, load_library(), args.host, args.port, limits, ready,
+              tables=args.graph.parent / "tables")
     except OSError as exc:
         _err(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return EXIT_INPUT
@@ -362,10 +468,13 @@ def parser() -> argparse.ArgumentParser:
     vo.set_defaults(func=cmd_vocab)
 
     q = sub.add_parser("query", help="run SPARQL on the built graph")
-    q.add_argument("query", nargs="?", help="SPARQL text or a .rq file")
-    q.add_argument("--name", help="a named query of the library (see --list)")
+    q.add_argument("query", nargs="?",
+                   help="a named query (see --list), SPARQL text, or a .rq file")
+    q.add_argument("--name", help="a named query of the library (same as giving its name)")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind a named query's parameter (CURIEs like kgi:drug/erlotinib work)")
+                   help="bind a named query's parameter (CURIEs like drug:erlotinib work)")
+    q.add_argument("--width", type=int, default=None,
+                   help="table width (default: the terminal's, or 100 when not a terminal)")
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--format", default="table",
                    choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"])
@@ -373,7 +482,17 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
                    help="RDF file to query (default output/graph.trig)")
     q.add_argument("--limit", type=int, default=None, help="cut results after this many rows")
+    q.add_argument("--endpoint", metavar="URL",
+                   help="query a SPARQL endpoint holding a pushed graph instead of --graph")
     q.set_defaults(func=cmd_query)
+    pu = sub.add_parser("push", help="load the built graph into a SPARQL store (Graph Store "
+                        "Protocol), replacing the previous push")
+    pu.add_argument("url", help="the store's Graph Store Protocol URL, e.g. "
+                    "http://127.0.0.1:7878/store (Oxigraph)")
+    pu.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
+                    help="TriG file to push (default output/graph.trig, with ontology.ttl)")
+    pu.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    pu.set_defaults(func=cmd_push)
     sv = sub.add_parser("serve", help="serve the built graph as a SPARQL endpoint")
     sv.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -388,6 +507,18 @@ def parser() -> argparse.ArgumentParser:
                     help="seconds a query may wait for a free worker before 503 (default 10)")
     sv.add_argument("--fork-per-query", action="store_true", help=argparse.SUPPRESS)
     sv.set_defaults(func=cmd_serve)
+    ex = sub.add_parser("export", help="export the built graph: tables, KGX or a release")
+    ex.add_argument("what", choices=["tables", "kgx", "release"],
+                    help="tables: one CSV per kind of statement; kgx: KGX TSV with Biolink "
+                         "terms; release: a versioned, checksummed bundle of everything")
+    ex.add_argument("--out", type=Path, help="folder to write into (created if missing)")
+    ex.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
+                    help="the built graph (default output/graph.trig)")
+    ex.add_argument("--date", help="release date as YYYY-MM-DD (default today; fixing it "
+                    "makes the bundle byte-identical for the same graph)")
+    ex.add_argument("--verify", type=Path, metavar="DIR",
+                    help="with release: check a bundle's files against its SHA256SUMS")
+    ex.set_defaults(func=cmd_export)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)
     v.add_argument("--full", action="store_true",

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.paths import ONTOLOGY_FILE, SHAPES_FILE
-from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -45,10 +44,20 @@ def short(node: object) -> str:
     if node is None:
         return ""
     text = str(getattr(node, "value", node))
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
+    if _is_iri(node):
+        from kg.query.curies import compact  # the one printing rule: pasteable into a query
+
+        compacted = compact(text)
+        if not compacted.startswith("<"):
+            return compacted
     return text
+
+
+def _is_iri(node: object) -> bool:
+    """An rdflib URIRef or a pyoxigraph NamedNode (the two engines' IRIs)."""
+    from rdflib import URIRef
+
+    return isinstance(node, URIRef) or type(node).__name__ == "NamedNode"
 
 
 def shacl(graph: Graph, shapes: Path = SHAPES_FILE, ontology: Path = ONTOLOGY_FILE

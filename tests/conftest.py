@@ -56,3 +56,19 @@ def mini_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "mini"
     shutil.copytree(MINI, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def written(tmp_path_factory: pytest.TempPathFactory, real: BuildResult) -> Path:
+    """The RDF files and evidence tables of the shipped sources, as ``kg build`` writes them."""
+    from kg.cli import write_outputs
+
+    out = tmp_path_factory.mktemp("written")
+    write_outputs(real, out, html=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_output(written: Path) -> Path:
+    """An output folder of the shipped sources (RDF files and tables, no HTML)."""
+    return written

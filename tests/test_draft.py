@@ -252,3 +252,56 @@ def test_names_the_entity_file_lacks_are_proposed_not_invented(tmp_path: Path):
     assert "identifiers" not in head.split("Names not in entities.yaml")[1].split("\n#   ")[1]
     f = load_evidence_file(report.evidence, [])
     assert [a.regimen for a in f.studies[0].arms] == [("otherinib",)]  # nothing unknown linked
+
+
+def test_cohorts_their_sizes_respectively_and_a_prognostic_marker(tmp_path: Path):
+    root = sources_with(tmp_path)
+    entities = root / "entities.yaml"
+    entities.write_text(entities.read_text().replace(
+        "biomarkers:", "  nonsquamous-nsclc: {label: non-squamous non-small cell lung cancer, "
+        "subtype_of: [nsclc]}\nbiomarkers:"))
+    f = load_evidence_file(draft_paper(DRAFTS / "examplinib-cohorts.txt", root).evidence, [])
+    (s,) = f.studies
+    (arm,) = s.arms
+    assert arm.regimen == ("examplinib",)  # erlotinib was earlier treatment, not the arm's
+    pops = {p.id: p for p in s.populations}
+    squamous = next(p for p in s.populations if p.histology == "squamous-nsclc")
+    assert squamous.size == 35 and pops[squamous.parent].size == 60
+    pfs = {r.population: r.value for r in s.results if r.endpoint == "pfs"}
+    assert pfs[squamous.id] == Decimal("5.1")  # "5.1 and 3.9 months, respectively"
+    orr = next(r for r in s.results if r.endpoint == "orr" and r.population == squamous.id)
+    assert (orr.count, orr.denominator, orr.value) == (7, 35, Decimal("20.0"))
+    (hr,) = [c for c in s.comparisons if c.estimate is not None]
+    assert hr.kind == "prognostic" and hr.estimate == Decimal("1.84")
+    first, second = (pops[g] for g in hr.groups)
+    assert (first.biomarker, first.biomarker_status) == ("kras-mutation", "mutated")
+    assert second.complement_of == (first.id,) or second.biomarker_status == "wild type"
+
+
+def test_arm_sizes_in_prose_the_control_group_and_treated_sets(tmp_path: Path):
+    f = load_evidence_file(draft_paper(DRAFTS / "examplinib-control.txt",
+                                       sources_with(tmp_path)).evidence, [])
+    (s,) = f.studies
+    arm = {a.id: a for a in s.arms}
+    sizes = {tuple(arm[p.arm].regimen): p.size for p in s.populations
+             if p.arm and p.kind == "randomised"}
+    assert sizes == {("examplinib",): 200, ("carboplatin",): 100}
+    orr = {tuple(arm[r.arm].regimen): r for r in s.results if r.endpoint == "orr"}
+    assert (orr[("examplinib",)].count, orr[("examplinib",)].denominator) == (52, 196)
+    treated = next(p for p in s.populations if p.id == orr[("carboplatin",)].population)
+    assert treated.kind == "analysed" and treated.size == 97  # not the 100 assigned
+    os_ = {tuple(arm[r.arm].regimen): r.value for r in s.results if r.endpoint == "os"}
+    assert os_ == {("examplinib",): Decimal("10.2"), ("carboplatin",): Decimal("8.1")}
+    hrs = [c for c in s.comparisons if c.estimate is not None]
+    assert len(hrs) == 1 and (hrs[0].ci_low, hrs[0].p_value) == (Decimal("0.60"),
+                                                                 Decimal("0.03"))
+
+
+def test_every_statement_with_evidence_says_who_made_it(graph):
+    from kg.vocab import KG
+
+    stated = set(graph.subjects(KG.hasEvidence, None))
+    assert stated
+    unsaid = [s for s in stated if graph.value(s, KG.agentType) not in (KG.ManualAgent,
+                                                                         KG.TextMiningAgent)]
+    assert unsaid == []

@@ -126,7 +126,7 @@ def test_updates_and_service_are_refused(endpoint: str, data: bytes, ctype: str)
 
 def test_syntax_error_is_400_with_position(endpoint: str):
     status, _, body = get(endpoint, "SELECT ?x WHERE {")
-    assert status == 400 and body.startswith("syntax error at 1:")
+    assert status == 400 and body.startswith("syntax error at line 1, column ")
 
 
 def test_time_limit_stops_the_query(endpoint: str):

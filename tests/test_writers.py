@@ -71,3 +71,16 @@ def test_streamed_jsonld_has_jsons_layout_also_when_empty_or_with_a_list(tmp_pat
         expected = json.dumps({"@context": context, "@graph": nodes}, indent=1, sort_keys=True,
                               ensure_ascii=False) + "\n"
         assert path.read_text(encoding="utf-8") == expected
+
+
+def test_the_ontology_read_by_pyoxigraph_is_the_one_rdflib_reads():
+    from rdflib import BNode
+
+    from kg.counts import _ontology
+    from kg.paths import ONTOLOGY_FILE
+
+    def named(triples: object) -> set:
+        return {t for t in triples if not any(isinstance(x, BNode) for x in t)}
+
+    assert named(_ontology()) == named(Graph().parse(ONTOLOGY_FILE))
+    assert len(_ontology()) == len(Graph().parse(ONTOLOGY_FILE))

@@ -118,6 +118,8 @@ class _Checker:
 
 
 def _evidence(inp: BuildInput, lr: LinkedRow, cell: Cell, node: URIRef) -> Iterator[Quad]:
+    """A cell's statement rests on the cell's span; the curated table spec makes it a curator's."""
+    yield Quad(node, KG.agentType, KG.ManualAgent, PROVENANCE)
     span = span_iri(lr.doc, inp.texts[lr.doc].span_at(cell.start, cell.end))
     yield Quad(node, KG.hasEvidence, span, PROVENANCE)
     yield Quad(span, KG.supports, node, PROVENANCE)

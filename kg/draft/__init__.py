@@ -88,13 +88,17 @@ def _acronym(paper: Paper, lex: Lexicon) -> str | None:
     return None
 
 
-def _unique(records: list[dict], key: str = "id") -> None:
-    seen: dict[str, int] = {}
+def _unique(records: list[dict], key: str = "id", taken: set[str] = frozenset()) -> None:
+    """Make ids unique ("os-hr", "os-hr-2"), also against ids ``taken`` already."""
+    seen: dict[str, int] = {t: 1 for t in taken}
     for r in records:
         base = r[key]
         seen[base] = seen.get(base, 0) + 1
         if seen[base] > 1:
+            while f"{base}-{seen[base]}" in seen:
+                seen[base] += 1
             r[key] = f"{base}-{seen[base]}"
+            seen.setdefault(r[key], 1)
 
 
 def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.Corpus | None,
@@ -145,7 +149,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
 
     body = [quote_of(paper.text[a:b]) for a, b in sentences(paper)]
     candidates = [q for q in dict.fromkeys([*d.design_quotes, quote_of(paper.title), *body])
-                  if unique(q)]
+                  if unique(q) and not re.fullmatch(r"[\w ]{1,40}:", q)]  # not a heading
     study["quote"] = candidates[:3] if d.design_quotes else candidates[:1]
     if "extends" not in study:
         study["drafted"] = "design-sentences"
@@ -165,7 +169,13 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         cid = slug("-".join(x for x in (c["endpoint"], "hr" if "estimate" in c else "p", pop)
                             if x))
         records["comparisons"].append({"id": cid, **c})
-    _unique([r for recs in records.values() for r in recs])  # one id space per study
+    taken: set[str] = set()
+    if known and corpus is not None:  # the study's statements keep their ids
+        st = corpus.studies[known[1]]
+        # statements are the document's own; arms, populations and endpoints of the same id
+        # are the same ones restated
+        taken = {r.id for part in (st.results, st.comparisons, st.findings) for r in part}
+    _unique([r for recs in records.values() for r in recs], taken=taken)  # one id space a study
     for key, recs in records.items():
         records[key] = [r for r in recs if f"{key}/{r['id']}" not in drop]
     _drop_dangling(records)
@@ -215,8 +225,9 @@ def _drop_dangling(records: dict[str, list[dict]]) -> None:
                     r.pop(ref)
             if r.get("population") not in pops:
                 r.pop("population", None)
-            if r.get("endpoint") in endpoints and (key != "comparisons" or
-                                                   {"experimental", "reference"} <= set(r)):
+            sides = {"experimental", "reference"} <= set(r) or (
+                len(r.get("groups", ())) == 2 and set(r["groups"]) <= pops)
+            if r.get("endpoint") in endpoints and (key != "comparisons" or sides):
                 keep.append(r)
         records[key] = keep
 

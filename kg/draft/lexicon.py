@@ -14,13 +14,16 @@ from kg import model as m
 # endpoint type -> patterns, most specific first (a time-point rate before the plain endpoint)
 ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pfs-rate", r"(?:\d+|one|two|three|six|twelve)[- ](?:month|year)s?[- ](?:progression[- ]free"
-                 r"[- ]survival|PFS)(?: rate)?|PFS rate at \d+ months"),
+                 r"[- ]survival|PFS)(?: rate)?|PFS rate at \d+ months|progression[- ]free "
+                 r"(?:survival )?rate at \d+ (?:months|weeks)|\bPFS\d+\b|\bPFR\d+\b"),
     ("survival-rate", r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ](?:overall[- ])?survival"
-                      r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)"),
+                      r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)|"
+                      r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ]OS(?: rate)?"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
     ("os", r"overall survival|\bOS\b|\bdeath\b"),
-    ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred"),
-    ("rr", r"response rates?|\bresponded\b|\bRR\b"),
+    ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
+            r"complete or partial responses?"),
+    ("rr", r"response rates?|\bresponded\b|\bRR\b|complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
     ("pr", r"partial response"),
     ("sd", r"stable disease"),
@@ -43,16 +46,64 @@ class Mention:
     end: int
 
 
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa"}
+# a biomarker name made of a gene-like stem and a state: "BRCA-mutated", "FRα-high"
+STATE_NAME = re.compile(r"^(?P<stem>[A-Za-z][\w.α-ωΑ-Ω]*?[A-Z0-9α-ω][\w.α-ωΑ-Ω]*)[- ](?:mutated|"
+                        r"mutant|mutation|positive|negative|high|low|methylated|unmethylated|"
+                        r"overexpression|expression|status|amplification|amplified|wild-type|"
+                        r"ITD|TKD)$")
+# words that name a histological subtype by its distinguishing adjective: "squamous tumours"
+HISTOLOGY_NOUNS = ("tumours", "tumors", "tumour", "tumor", "histology", "disease", "subtype")
+
+
 def fold(name: str) -> str:
-    """A name as compared: lower case, hyphens and spaces ignored."""
-    return re.sub(r"[\s\-‐–]+", "", name.lower())
+    """A name as compared: lower case, Greek letters spelt out, hyphens and spaces ignored."""
+    name = name.lower()
+    for letter, word in GREEK.items():
+        name = name.replace(letter, word)
+    return re.sub(r"[\s\-‐–]+", "", name)
+
+
+def variants(kind: str, entity: m.Disease | m.Biomarker | m.Drug, parents: list[str]
+             ) -> list[str]:
+    """Names an entity is printed by beyond its label and synonyms, derived from them.
+
+    A label without its bracketed gloss ("observation (no active treatment)" as
+    "observation"); a biomarker's gene-like stem
+    ("BRCA" of "BRCA-mutated", the status read beside it); a disease subtype by its adjective
+    before a noun ("squamous tumours" for squamous NSCLC, a subtype of NSCLC).
+    """
+    bare = re.sub(r"\s*\([^()]*\)", "", entity.label)
+    names = [entity.label, bare, *entity.synonyms]
+    out = [bare]
+    if kind == "biomarker":
+        out += [mt.group("stem") for n in names if (mt := STATE_NAME.match(n))
+                and len(mt.group("stem")) >= 3]
+        # "serum lactate dehydrogenase" is printed "lactate dehydrogenase"
+        out += [re.sub(r"^(?:serum|plasma|tumou?r|blood|circulating)\s+", "", n, flags=re.I)
+                for n in names]
+    if kind == "disease":
+        for name in names:
+            for parent in parents:
+                if name.lower().endswith(" " + parent.lower()):
+                    adjective = name[:-len(parent)].strip()
+                    out += [f"{adjective} {noun}" for noun in HISTOLOGY_NOUNS]
+    return out
+
+
+def _greek(pattern: str) -> str:
+    """Let a Greek letter of a name match its spelt-out form too ("FRα", "FRalpha")."""
+    for letter, word in GREEK.items():
+        pattern = pattern.replace(letter, f"(?:{letter}|{word})")
+    return pattern
 
 
 def _alternation(names: list[str]) -> re.Pattern[str]:
     ordered = sorted(names, key=len, reverse=True)
     # separators are optional, and so is a hyphen after a prefix ("nonsquamous", "non-squamous")
     body = "|".join(re.sub(r"^(non|anti|pre|post|multi|co)(?=[a-z])", r"\1[\\s\\-]?",
-                           re.sub(r"(?:\\[ -])+", r"[\\s\\-‐–]?", re.escape(n)), flags=re.I)
+                           re.sub(r"(?:\\[ -])+", r"[\\s\\-‐–]?", _greek(re.escape(n))),
+                           flags=re.I)
                     for n in ordered)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
 
@@ -69,10 +120,10 @@ class Lexicon:
         for kind, table in (("drug", entities.drugs), ("disease", entities.diseases),
                             ("biomarker", entities.biomarkers)):
             for key, e in table.items():
-                # "observation (no active treatment)" is printed as "observation"
-                bare = re.sub(r"\s*\([^()]*\)$", "", e.label)
-                for name in dict.fromkeys((e.label, bare, *e.synonyms)):
-                    if len(name) > 1:
+                parents = [n for p in getattr(e, "subtype_of", ()) if p in entities.diseases
+                           for n in (entities.diseases[p].label, *entities.diseases[p].synonyms)]
+                for name in dict.fromkeys((e.label, *e.synonyms, *variants(kind, e, parents))):
+                    if len(name) > 1 and fold(name) not in self.names[kind]:
                         self.names[kind].setdefault(fold(name), key)
                         raw[kind].append(name)
         self.names["placebo"] = {"placebo": "placebo", "matchingplacebo": "placebo"}
@@ -109,9 +160,11 @@ class Lexicon:
 
 def endpoint_mentions(text: str) -> list[tuple[int, str]]:
     """(position, endpoint type) of every endpoint named in the text, in order."""
-    found: list[tuple[int, int, str]] = []
-    for etype, pattern in ENDPOINT_RES:
-        for mt in pattern.finditer(text):
-            if not any(s <= mt.start() < e for s, e, _ in found):
-                found.append((mt.start(), mt.end(), etype))
+    every = [(mt.start(), -(mt.end() - mt.start()), rank, etype)
+             for rank, (etype, pattern) in enumerate(ENDPOINT_RES) for mt in pattern.finditer(text)]
+    found: list[tuple[int, int, str]] = []  # the earliest, then longest name wins an overlap
+    for start, minus, _rank, etype in sorted(every):
+        end = start - minus
+        if not any(s < end and start < e for s, e, _ in found):
+            found.append((start, end, etype))
     return sorted((s, t) for s, _, t in found)

@@ -15,20 +15,19 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
+from kg.query import curies, errors
+from kg.query.errors import QueryError, QueryRefused, QuerySyntaxError
+from kg.query.text import strip_literals
+
+__all__ = ["Engine", "OxigraphEngine", "QueryError", "QueryRefused", "QuerySyntaxError",
+           "RdflibEngine", "Result", "Term", "open_engine", "strip_literals"]
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("decimal", "integer", "int", "long", "double", "float",
                              "nonNegativeInteger", "positiveInteger")}
 FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "ntriples"}
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
                    "WITH")
-
-
-class QueryError(ValueError):
-    """A query that cannot run: syntax error (with line and column), refused form, bad input."""
-
-
-class QueryRefused(QueryError):
-    """A query this tool will not run: an update, or a federated SERVICE call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +65,7 @@ class Result:
     boolean: bool | None = None
     ntriples: str = ""
     truncated: bool = False
+    warnings: list[str] = field(default_factory=list)  # unknown terms (see kg/query/terms.py)
 
     def comparable(self) -> object:
         """A form in which results of the two engines can be compared (order kept)."""
@@ -75,14 +75,6 @@ class Result:
             return sorted(line for line in self.ntriples.splitlines() if line.strip())
         return [tuple(row[v].key() if v in row else None for v in self.variables)
                 for row in self.rows]
-
-
-def strip_literals(query: str) -> str:
-    """The query with comments, string literals and IRIs blanked, for keyword checks."""
-    out = re.sub(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'', '""', query)
-    out = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', out)
-    out = re.sub(r"<[^<>\"{}|^`\\\s]*>", "<>", out)
-    return re.sub(r"#[^\n]*", "", out)
 
 
 def check_allowed(query: str) -> None:
@@ -105,6 +97,39 @@ class Engine(Protocol):
         ...
 
 
+class BaseEngine:
+    """What every engine does around its own run.
+
+    It refuses updates, declares our prefixes for the query (`kg.query.curies`), explains an
+    unknown prefix and warns about unknown terms.
+
+    An engine implements only `run_raw`; a remote one can subclass this too.
+    """
+
+    name = ""
+
+    def query(self, sparql: str, limit: int | None = None) -> Result:
+        """Run a query as a user wrote it."""
+        check_allowed(sparql)
+        missing = curies.undeclared(sparql)
+        if missing:
+            at = min(missing.values())
+            line = sparql.count("\n", 0, at) + 1
+            col = at - (sparql.rfind("\n", 0, at) + 1) + 1
+            raise errors.explain(sparql, line, col, "Prefix not found")
+        prefixes = curies.prefixes_for(sparql)
+        result = self.run_raw(sparql, prefixes, limit, original=sparql)
+        from kg.query.terms import unknown_terms
+
+        result.warnings = unknown_terms(self, sparql, prefixes)
+        return result
+
+    def run_raw(self, sparql: str, prefixes: dict[str, str], limit: int | None,
+                original: str = "") -> Result:
+        """Run on the engine itself with these prefixes declared; QueryError if it fails."""
+        raise NotImplementedError
+
+
 ONTOLOGY_GRAPH = "https://w3id.org/dti-kg/id/graph/ontology"
 
 
@@ -121,7 +146,7 @@ def _format_of(path: Path) -> str:
     return fmt
 
 
-class OxigraphEngine:
+class OxigraphEngine(BaseEngine):
     """pyoxigraph in-memory store; the default graph is the union of all named graphs."""
 
     name = "oxigraph"
@@ -139,12 +164,12 @@ class OxigraphEngine:
             self.store.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE,
                                  to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
 
-    def query(self, sparql: str, limit: int | None = None) -> Result:
+    def run_raw(self, sparql: str, prefixes: dict[str, str], limit: int | None,
+                original: str = "") -> Result:
         """Run a query on the store."""
-        check_allowed(sparql)
         ox = self._ox
         try:
-            res = self.store.query(sparql, use_default_graph_as_union=True)
+            res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=True)
             if isinstance(res, ox.QueryBoolean):
                 return Result("ask", boolean=bool(res))
             if isinstance(res, ox.QueryTriples):
@@ -154,7 +179,7 @@ class OxigraphEngine:
             solutions = ([solution[v] for v in variables] for solution in res)
             return collect(variables, solutions, self._term, limit)
         except SyntaxError as exc:
-            raise QueryError(f"syntax {exc}") from None
+            raise errors.from_oxigraph(original or sparql, exc) from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
 
@@ -171,7 +196,7 @@ class OxigraphEngine:
         return Term("literal", t.value, datatype, lang)  # type: ignore[attr-defined]
 
 
-class RdflibEngine:
+class RdflibEngine(BaseEngine):
     """rdflib's SPARQL engine over a Dataset whose default graph is the union."""
 
     name = "rdflib"
@@ -185,15 +210,15 @@ class RdflibEngine:
         for extra in companions(path):
             self.dataset.graph(URIRef(ONTOLOGY_GRAPH)).parse(extra, format="turtle")
 
-    def query(self, sparql: str, limit: int | None = None) -> Result:
+    def run_raw(self, sparql: str, prefixes: dict[str, str], limit: int | None,
+                original: str = "") -> Result:
         """Run a query with rdflib."""
         from pyparsing import ParseException
 
-        check_allowed(sparql)
         try:
-            res = self.dataset.query(sparql)
+            res = self.dataset.query(sparql, initNs=prefixes)
         except ParseException as exc:
-            raise QueryError(f"syntax error at {exc.lineno}:{exc.col}: {exc.msg}") from None
+            raise errors.from_rdflib(original or sparql, exc, prefixes) from None
         except Exception as exc:
             raise QueryError(f"query failed: {exc}") from None
         if res.type == "ASK":

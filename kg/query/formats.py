@@ -10,6 +10,7 @@ import csv
 import io
 import json
 
+from kg.query.curies import compact
 from kg.query.engine import Result, Term
 
 SELECT_FORMATS = {"table": "text/plain", "csv": "text/csv",
@@ -31,33 +32,80 @@ def _n3(t: Term) -> str:
     return f'"{text}"^^<{t.datatype}>' if t.datatype else f'"{text}"'
 
 
-def _short(t: Term) -> str:
-    from kg.prefixes import PREFIXES
-
+def short(t: Term) -> str:
+    """How a term prints in a table: IRIs by the shared rule (`kg.query.curies.compact`)."""
     if t.kind == "uri":
-        for prefix, ns in PREFIXES.items():
-            if t.value.startswith(ns):
-                return f"{prefix}:{t.value[len(ns):]}"
+        return compact(t.value)
     return " ".join(t.value.split())
 
 
-def table(result: Result, width: int = 60) -> str:
-    """An aligned text table (long cells cut at ``width`` characters)."""
+_short = short  # the former name, still imported elsewhere
+
+
+SHORT = 12  # columns up to this wide (numbers, qualifiers, short labels) are never wrapped
+
+
+def table(result: Result, width: int = 100) -> str:
+    """A text table that fits ``width`` columns; long text wraps, IRIs are never cut.
+
+    Layout by rich (shrinks and wraps columns to the width), rather than by hand; cells are
+    passed as `rich.text.Text`, so brackets in labels are never read as markup. An IRI column
+    keeps its full width (a cut CURIE cannot be pasted back) while the other columns wrap.
+    """
     if result.kind == "ask":
         return "yes" if result.boolean else "no"
     if result.kind == "graph":
         return result.ntriples
-    cells = [[(_short(r[v]) if v in r else "") for v in result.variables] for r in result.rows]
-    cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in cells]
-    widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(
-        result.variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in cells]
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    cells = [[(short(r[v]) if v in r else "") for v in result.variables] for r in result.rows]
     footer = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
     footer += ", cut at the result-size limit)" if result.truncated else ")"
+    needed = sum(min(max([len(v)] + [len(row[i]) for row in cells]), SHORT)
+                 if not any(v in r and r[v].kind == "uri" for r in result.rows)
+                 else max([len(v)] + [len(row[i]) for row in cells])
+                 for i, v in enumerate(result.variables)) + 2 * len(result.variables)
+    if needed > width:
+        return "\n".join([*records(result.variables, cells, width), footer])
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+    for i, v in enumerate(result.variables):
+        iris = any(v in r and r[v].kind == "uri" for r in result.rows)
+        longest = max([len(v)] + [len(row[i]) for row in cells])
+        if iris or longest <= SHORT:
+            grid.add_column(v, no_wrap=True, min_width=min(longest, width), overflow="fold")
+        else:
+            grid.add_column(v, overflow="fold", min_width=SHORT)
+    for row in cells:
+        grid.add_row(*(Text(c) for c in row))
+    buf = io.StringIO()
+    Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False,
+            emoji=False, soft_wrap=False).print(grid)
+    lines = [line.rstrip() for line in buf.getvalue().splitlines()]
     return "\n".join([*lines, footer])
+
+
+def records(variables: list[str], cells: list[list[str]], width: int) -> list[str]:
+    """Rows as blocks of ``name  value`` lines, for results too wide for columns.
+
+    Nothing is cut or dropped (rich drops columns that do not fit); long values wrap.
+    """
+    import textwrap
+
+    key = max(len(v) for v in variables)
+    out: list[str] = []
+    for n, row in enumerate(cells, 1):
+        out.append(f"-[ row {n} ]" + "-" * max(0, min(width, 40) - 12 - len(str(n))))
+        for v, c in zip(variables, row, strict=True):
+            if not c:
+                continue
+            wrapped = textwrap.wrap(c, max(20, width - key - 2), break_long_words=False,
+                                    break_on_hyphens=False) or [""]
+            out.append(f"{v.ljust(key)}  {wrapped[0]}")
+            out += [" " * (key + 2) + more for more in wrapped[1:]]
+    return out
 
 
 def delimited(result: Result, delimiter: str) -> str:
@@ -95,6 +143,8 @@ def sparql_json(result: Result) -> str:
                               "results": {"bindings": bindings}}
     if result.truncated:
         doc["truncated"] = True
+    if result.warnings:
+        doc["warnings"] = result.warnings
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
@@ -127,9 +177,9 @@ def sparql_xml(result: Result) -> str:
     return "\n".join(out)
 
 
-def render_select(result: Result, fmt: str) -> str:
-    """A SELECT/ASK result in one of SELECT_FORMATS."""
-    return {"table": table, "csv": lambda r: delimited(r, ","),
+def render_select(result: Result, fmt: str, width: int = 100) -> str:
+    """A SELECT/ASK result in one of SELECT_FORMATS (``width``: of a table)."""
+    return {"table": lambda r: table(r, width), "csv": lambda r: delimited(r, ","),
             "tsv": lambda r: delimited(r, "\t"), "json": sparql_json,
             "xml": sparql_xml}[fmt](result)
 

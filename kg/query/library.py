@@ -9,6 +9,17 @@ Each ``.rq`` file starts with a comment header::
 Each parameter appears in the query as one ``VALUES ?name { default }`` line, placed where the
 variable must be bound (inside a subquery if need be), so the ``.rq`` file is a plain, runnable
 SPARQL query in any tool; binding a parameter replaces the term in that line.
+
+**Optional parameters (no filter).** A parameter whose default is ``any`` filters nothing until
+it is given: its line is ``VALUES ?name { UNDEF }``, which SPARQL reads as one solution with the
+variable unbound, so every row passes. The query keeps the filter on the variable bound when it
+is given and off when it is not, e.g. ``FILTER(!BOUND(?disease) || EXISTS { ... })``, or uses the
+variable only in a pattern that joins with anything while unbound. ``kg query hazard-ratios
+--param disease=disease:nsclc`` then filters; without ``--param`` it lists every row.
+
+Values: ``iri`` takes a prefixed name the tool prints (``drug:sorafenib``, ``kg:OverallSurvival``)
+or a full IRI; ``string`` any text; ``number`` a decimal; any kind takes ``any`` (no filter) when
+its default is ``any``.
 """
 
 from __future__ import annotations
@@ -19,10 +30,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from kg.paths import QUERY_DIR
-from kg.prefixes import PREFIXES
+from kg.query import curies
 from kg.query.engine import QueryError
 
 PARAM_KINDS = {"iri", "string", "number"}
+ANY = "any"  # the default of an optional parameter: no filter (VALUES ?x { UNDEF })
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,11 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
     path: Path
+
+    @property
+    def optional(self) -> set[str]:
+        """Names of the parameters that filter nothing unless given."""
+        return {p.name for p in self.params if p.default == ANY}
 
     def bind(self, values: dict[str, str] | None = None) -> str:
         """The query text with every parameter bound (given value or default)."""
@@ -66,7 +83,9 @@ def values_line(name: str) -> re.Pattern[str]:
 
 
 def render(param: Param, value: str) -> str:
-    """A parameter value as a SPARQL term, validated and escaped."""
+    """A parameter value as a SPARQL term, validated and escaped (``any``: UNDEF)."""
+    if value == ANY and param.default == ANY:
+        return "UNDEF"
     if param.kind == "iri":
         iri = expand(value)
         if re.search(r'[\s<>"{}|^`\\]', iri) or ":" not in iri:
@@ -82,14 +101,7 @@ def render(param: Param, value: str) -> str:
     return f'"{escaped}"'
 
 
-def expand(value: str) -> str:
-    """Expand a CURIE with the project's prefixes (kgi:drug/sorafenib); IRIs pass through."""
-    if value.startswith(("http://", "https://", "urn:")):
-        return value
-    prefix, _, local = value.partition(":")
-    if prefix in PREFIXES and local:
-        return PREFIXES[prefix] + local
-    return value
+expand = curies.expand  # the former name: prefixed names the tool prints, and kgi:kind/slug
 
 
 def parse_header(path: Path) -> NamedQuery:
@@ -114,6 +126,9 @@ def parse_header(path: Path) -> NamedQuery:
     if "name" not in meta or "description" not in meta:
         raise QueryError(f"{path}: header needs '# name:' and '# description:'")
     for p in params:
+        if p.default == ANY and not re.search(rf"VALUES\s+\?{p.name}\s*\{{\s*UNDEF\s*\}}", text):
+            raise QueryError(f"{path}: optional parameter {p.name} needs "
+                             f"'VALUES ?{p.name} {{ UNDEF }}'")
         if not values_line(p.name).search(text):
             raise QueryError(f"{path}: parameter {p.name} has no 'VALUES ?{p.name} {{ ... }}' "
                              "line")

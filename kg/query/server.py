@@ -100,6 +100,8 @@ def execute(engine: Engine, text: str, accept: str, rows: int) -> Answer:
             return (406, "text/plain", b"not acceptable: use SPARQL JSON or XML, "
                     b"text/csv or text/tab-separated-values", {})
         headers = {"X-Result-Truncated": "true"} if result.truncated else {}
+        if result.warnings:  # also a "warnings" field in SPARQL JSON
+            headers["X-Query-Warnings"] = str(len(result.warnings))
         return 200, SELECT_FORMATS[fmt], render_select(result, fmt).encode(), headers
     except QueryRefused as exc:
         return 403, "text/plain", str(exc).encode(), {}
@@ -370,9 +372,9 @@ def _answer_once(conn: Connection, engine: Engine, text: str, accept: str, rows:
     conn.send(execute(engine, text, accept, rows))
 
 
-def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
-                 ) -> type[BaseHTTPRequestHandler]:
-    """A request handler class bound to one runner."""
+def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
+                 tables: Path | None = None) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to one runner (and the evidence tables' folder, if any)."""
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "dti-kg"
@@ -406,6 +408,10 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
                          "params": [p.__dict__ for p in q.params], "query": q.text}
                         for q in library.values()]
                 self.send(200, "application/json", json.dumps(data, indent=1).encode())
+            elif url.path.startswith("/tables/"):
+                self.send(*table_download(tables, url.path[len("/tables/"):]))
+            elif url.path.startswith("/queries/"):
+                self.named(url.path[len("/queries/"):], parse_qs(url.query))
             elif url.path == "/sparql":
                 params = parse_qs(url.query)
                 if "update" in params:
@@ -462,13 +468,40 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
                     return
                 left -= len(chunk)
 
+        def named(self, name: str, params: dict[str, list[str]]) -> None:
+            """Run a named query with its parameters from the URL (``?drug=drug:sorafenib``).
+
+            ``format=csv`` (or json, xml, tsv) overrides the Accept header, so a plain link
+            downloads a CSV.
+            """
+            query = library.get(name)
+            if query is None:
+                self.send(404, "text/plain", f"no named query {name!r}; see /queries".encode())
+                return
+            fmt = params.pop("format", [""])[0]
+            mime = SELECT_FORMATS.get(fmt) if fmt else None
+            if fmt and mime is None:
+                self.send(400, "text/plain", f"unknown format {fmt!r}".encode())
+                return
+            try:
+                text = query.bind({k: v[0] for k, v in params.items()})
+            except QueryError as exc:
+                self.send(400, "text/plain", str(exc).encode())
+                return
+            extra = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'} \
+                if fmt == "csv" else {}
+            self.answer(text, accept=mime, extra=extra)
+
         def refuse_update(self) -> None:
             self.send(403, "text/plain", b"updates are refused: this endpoint is read-only")
 
-        def answer(self, text: str) -> None:
+        def answer(self, text: str, accept: str | None = None,
+                   extra: dict[str, str] | None = None) -> None:
             try:
                 status, ctype, body, headers = runner.run(
-                    text, self.headers.get("Accept", ""), limits)
+                    text, accept or self.headers.get("Accept", ""), limits)
+                if status == 200:
+                    headers = {**headers, **(extra or {})}
             except Exception as exc:  # a bug, not the query's fault: one line, no traceback
                 print(f"error: query failed in the server: {type(exc).__name__}: {exc}",
                       file=sys.stderr, flush=True)
@@ -476,6 +509,22 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits
             self.send(status, ctype, body, headers)
 
     return Handler
+
+
+def table_download(folder: Path | None, name: str) -> tuple[int, str, bytes]:
+    """``/tables/``: the evidence tables as JSON; ``/tables/NAME``: one file of that folder."""
+    from kg.export.tables import load_specs
+
+    present = {p.name: p for p in folder.iterdir()} if folder and folder.is_dir() else {}
+    if not name:
+        listing = [{"file": s.csv_name, "description": s.description} for s in load_specs()
+                   if s.csv_name in present]
+        return 200, "application/json", json.dumps(listing, indent=1).encode()
+    if name not in present:  # only names listed in the folder: no path ever reaches open()
+        return 404, "text/plain", b"no such table (build the graph: kg build)"
+    ctype = {".csv": "text/csv", ".md": "text/markdown"}.get(present[name].suffix,
+                                                              "application/octet-stream")
+    return 200, ctype, present[name].read_bytes()
 
 
 class EndpointServer(ThreadingHTTPServer):
@@ -494,9 +543,9 @@ class EndpointServer(ThreadingHTTPServer):
 
 
 def serve(runner: Runner, library: dict[str, NamedQuery], host: str, port: int, limits: Limits,
-          ready: Any = None) -> None:
+          ready: Any = None, tables: Path | None = None) -> None:
     """Serve until interrupted; ``ready`` is called with the bound URL once listening."""
-    httpd = EndpointServer((host, port), make_handler(runner, library, limits))
+    httpd = EndpointServer((host, port), make_handler(runner, library, limits, tables))
     url = f"http://{host}:{httpd.server_address[1]}/"
     if ready is not None:
         ready(url)

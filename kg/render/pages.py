@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict
@@ -25,11 +24,19 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from kg.counts import count, summary
+from kg.render import facets as fc
 from kg.render import projection as proj
+from kg.render.abstract import StudyAbstract, study_abstract
+from kg.render.downloads import downloads_block
+from kg.render.facets import Facets, study_facets, with_endpoint
+from kg.render.forest import forest_svg, hazard_ratios, short
+from kg.render.layout import FONT, overview_positions, view
 from kg.render.projection import label_of
+from kg.render.search import search_index
 from kg.vocab import KG
 
 HERE = Path(__file__).resolve().parent
@@ -50,11 +57,6 @@ def script_json(obj: object) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above for the script context
 
 
-def short(label: str, limit: int = 42) -> str:
-    """A node caption: labels stay readable in the drawing; the panel shows them in full."""
-    return label if len(label) <= limit else label[: limit - 1] + "…"
-
-
 def physics_options(n: int) -> dict:
     """Physics that settles quickly, then the page switches it off (kg.js)."""
     big = n > 300
@@ -72,15 +74,33 @@ def physics_options(n: int) -> dict:
     }
 
 
-def network_data(p: nx.MultiDiGraph, root: str, self_page: str) -> dict:
-    """Nodes, edges and options of a projection, assembled with pyvis."""
+def fixed_options() -> dict:
+    """A precomputed layout: no physics at all, shown at scale 1 so labels keep their size."""
+    return {"physics": {"enabled": False}, "layout": {"improvedLayout": False},
+            "edges": {"smooth": False, "arrows": "to", "color": {"color": "#bbb"}},
+            "nodes": {"font": {"size": FONT}},
+            "interaction": {"hover": True, "tooltipDelay": 150}}
+
+
+def network_data(p: nx.MultiDiGraph, root: str, self_page: str,
+                 positions: dict[str, tuple[float, float]] | None = None) -> dict:
+    """Nodes, edges and options of a projection, assembled with pyvis.
+
+    With ``positions`` the page draws the nodes exactly there, at scale 1, with no physics;
+    captions are then drawn whole (they are short by construction), never cut.
+    """
     net = Network(directed=True)
     for node, attrs in p.nodes(data=True):
         style = STYLE.get(attrs["kind"], STYLE["other"])
-        net.add_node(node, label=short(attrs.get("caption", attrs["label"])),
-                     title=attrs["label"],
-                     color=style["color"], shape=style["shape"],
-                     size=10 + 3 * min(int(attrs.get("evidence", 0)), 10), kind=attrs["kind"])
+        extra = {}
+        caption = attrs.get("caption", attrs["label"])
+        if positions is not None:
+            extra = {"x": positions[node][0], "y": positions[node][1]}
+        net.add_node(node, label=caption if positions is not None else short(caption),
+                     title=attrs["label"], color=style["color"], shape=style["shape"],
+                     size=(10 + min(int(attrs.get("evidence", 0)), 10) if positions is not None
+                           else 10 + 3 * min(int(attrs.get("evidence", 0)), 10)),
+                     kind=attrs["kind"], **extra)
     crowded = p.number_of_edges() > 40  # edge captions go into hover titles when crowded
     for s, o, attrs in p.edges(data=True):
         text = attrs.get("label", "")
@@ -89,8 +109,10 @@ def network_data(p: nx.MultiDiGraph, root: str, self_page: str) -> dict:
         else:
             net.add_edge(s, o, label=text, title=text)
     info = {n: asdict(a["info"]) for n, a in p.nodes(data=True) if "info" in a}
-    return {"nodes": net.nodes, "edges": net.edges, "options": physics_options(len(net.nodes)),
-            "info": info, "root": root, "self": self_page}
+    options = physics_options(len(net.nodes)) if positions is None else fixed_options()
+    return {"nodes": net.nodes, "edges": net.edges, "options": options,
+            "info": info, "root": root, "self": self_page,
+            "view": view(p, positions) if positions is not None else None}
 
 
 def legend(p: nx.MultiDiGraph) -> list[tuple[str, dict]]:
@@ -99,14 +121,41 @@ def legend(p: nx.MultiDiGraph) -> list[tuple[str, dict]]:
     return [(k, v) for k, v in STYLE.items() if k in kinds]
 
 
-def write_graph_page(p: nx.MultiDiGraph, path: Path, title: str, subtitle: str) -> None:
+def write_graph_page(p: nx.MultiDiGraph, path: Path, title: str, subtitle: str,
+                     positions: dict[str, tuple[float, float]] | None = None) -> None:
     """One interactive network page."""
     root = "../" if path.parent.name == "views" else ""
     self_page = f"views/{path.name}" if root else path.name
     page = ENV.get_template("graph.html").render(
         title=title, subtitle=subtitle, lib=f"{root}lib/", root=root, legend=legend(p),
-        data_json=script_json(network_data(p, root, self_page)))
+        data_json=script_json(network_data(p, root, self_page, positions)))
     path.write_text(page, encoding="utf-8")
+
+
+def write_study_page(g: Graph, study: URIRef, p: nx.MultiDiGraph, path: Path,
+                     hrs: list[dict]) -> StudyAbstract:
+    """A study as a structured abstract, its own forest plot, and its graph as one panel."""
+    a = study_abstract(g, study)
+    number, where = {}, {}
+    for quotes in a.documents.values():
+        for q in quotes:
+            number[q.anchor] = len(number) + 1
+            where[q.anchor] = (f"{q.document}, characters {q.start}–{q.end}"
+                               + (f", sentence {q.sentence}" if q.sentence else ""))
+    mine = [r for r in hrs if r["study_iri"] == str(study)]
+    forests = [(name, Markup(forest_svg(rows, kind)))  # noqa: S704 - forest_svg escapes
+               for kind, name in (("treatment", "treatment effects"),
+                                  ("biomarker", "prognostic and biomarker estimates"))
+               if (rows := [r for r in mine if r["kind"] == kind])]
+    subtitle = " · ".join(x for x in (label_of(g, g.value(study, KG.acronym))
+                                      if g.value(study, KG.acronym) else "",
+                                      "structured summary of what the sources report") if x)
+    page = ENV.get_template("study.html").render(
+        title=a.title, subtitle=subtitle, lib="../lib/", root="../", legend=legend(p), a=a,
+        number=number, where=where, forests=forests,
+        data_json=script_json(network_data(p, "../", f"views/{path.name}")))
+    path.write_text(page, encoding="utf-8")
+    return a
 
 
 def write_lib(out: Path) -> None:
@@ -118,111 +167,23 @@ def write_lib(out: Path) -> None:
     vis = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     shutil.copyfile(vis / "vis-network.min.js", lib / "vis-network.min.js")
     shutil.copyfile(vis / "vis-network.css", lib / "vis-network.css")
-    for name in ("kg.js", "kg.css", "search.js"):
+    for name in ("kg.js", "kg.css", "search.js", "tables.js"):
         shutil.copyfile(TEMPLATES / name, lib / name)
 
 
 # ------------------------------------------------------------------ report
 
 
-def hazard_ratios(g: Graph) -> list[dict]:
-    """Every hazard ratio with what the forest plots and their tables show.
-
-    ``kind`` is ``treatment`` for arm-versus-arm effects and ``biomarker`` for comparisons of
-    marker- or histology-defined groups, whose two groups stand in ``experimental`` and
-    ``reference`` only as first and second group (neither is experimental).
-    """
-    rows = []
-    for c in sorted(g.subjects(KG.measure, KG.HazardRatio)):
-        study = next(g.subjects(KG.hasComparison, c))
-        ep = g.value(c, KG.endpoint)
-        q = g.value(c, KG.pValueQualifier)
-        treatment = g.value(c, KG.comparisonKind) in (KG.TreatmentEffect, None)
-        first = KG.experimentalGroup if treatment else KG.firstGroup
-        second = KG.referenceGroup if treatment else KG.secondGroup
-        favoured = g.value(c, KG.favouredGroup)
-        rows.append({
-            "iri": str(c), "study": label_of(g, study),
-            "kind": "treatment" if treatment else "biomarker",
-            "favours": label_of(g, favoured).split(": ")[-1] if favoured is not None else "",
-            "acronym": str(g.value(study, KG.acronym) or ""),
-            "refs": ",".join(sorted(str(r) for r in g.objects(study, KG.referenceNumber))),
-            "endpoint": label_of(g, g.value(ep, KG.endpointType)) if ep else "",
-            "population": label_of(g, g.value(c, KG.population)) if g.value(c, KG.population)
-            else "", "experimental": label_of(g, g.value(c, first)),
-            "reference": label_of(g, g.value(c, second)),
-            "estimate": float(g.value(c, KG.estimate)),
-            "text": {k: str(g.value(c, prop)) for k, prop in (("estimate", KG.estimate),
-                     ("low", KG.ciLow), ("high", KG.ciHigh)) if g.value(c, prop) is not None},
-            "low": float(g.value(c, KG.ciLow)) if g.value(c, KG.ciLow) is not None else None,
-            "high": float(g.value(c, KG.ciHigh)) if g.value(c, KG.ciHigh) is not None else None,
-            "p": (f"p{label_of(g, q) if label_of(g, q) != 'unstated' else ' '}"
-                  f"{g.value(c, KG.pValue)}") if g.value(c, KG.pValue) is not None else "",
-        })
-    return sorted(rows, key=lambda r: (r["study"], r["endpoint"], r["population"]))
-
-
-AXIS_LABELS = {"treatment": ("← favours experimental", "favours reference →"),
-               "biomarker": ("← lower hazard in first group", "lower hazard in second group →")}
-
-
-def forest_svg(rows: list[dict], kind: str = "treatment") -> str:
-    """A forest plot (log scale) of hazard ratios as SVG, one ``g.hr-row`` per estimate.
-
-    Treatment effects and biomarker (prognostic) estimates get separate plots, each with axis
-    labels that fit what a hazard ratio below 1 means for it.
-    """
-    left, plot, right, top, step = 470, 300, 200, 30, 24
-    lo, hi = math.log(0.1), math.log(5)
-
-    def x(v: float) -> float:
-        v = min(max(v, 0.1), 5)
-        return left + (math.log(v) - lo) / (hi - lo) * plot
-
-    height = top + step * len(rows) + 40
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="forest" data-kind="{kind}" '
-           f'width="{left + plot + right}" '
-           f'height="{height}" font-family="system-ui, sans-serif" font-size="12">',
-           f'<line x1="{x(1):.1f}" y1="{top - 10}" x2="{x(1):.1f}" y2="{height - 30}" '
-           'stroke="#444" stroke-dasharray="4 3"/>']
-    for i, r in enumerate(rows):
-        y = top + step * i + 12
-        name = r["acronym"] or f"[{r['refs']}]"
-        who = (r["population"].split(": ")[-1] if r["population"] else
-               f"{r['experimental'].split(': ')[-1]} vs {r['reference'].split(': ')[-1]}")
-        caption = f"{name} {r['endpoint'] or 'endpoint not stated'} — {who}"
-        out.append(f'<g class="hr-row" data-comparison="{html.escape(r["iri"])}">')
-        out.append(f'<title>{html.escape(r["experimental"])} vs {html.escape(r["reference"])}'
-                   f'</title>')
-        out.append(f'<text x="4" y="{y + 4}">{html.escape(short(caption, 70))}</text>')
-        if r["low"] is not None and r["high"] is not None:
-            out.append(f'<line x1="{x(r["low"]):.1f}" y1="{y}" x2="{x(r["high"]):.1f}" y2="{y}" '
-                       'stroke="#1f4e79" stroke-width="2"/>')
-        out.append(f'<rect x="{x(r["estimate"]) - 5:.1f}" y="{y - 5}" width="10" height="10" '
-                   'fill="#1f4e79"/>')
-        t = r["text"]
-        ci = f" ({t['low']}–{t['high']})" if "low" in t else ""
-        out.append(f'<text x="{left + plot + 8}" y="{y + 4}">{t["estimate"]}{ci} '
-                   f'{html.escape(r["p"])}</text>')
-        out.append("</g>")
-    axis_y = height - 25
-    out.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + plot}" y2="{axis_y}" stroke="#444"/>')
-    for tick in (0.1, 0.25, 0.5, 1, 2, 4):
-        out.append(f'<line x1="{x(tick):.1f}" y1="{axis_y}" x2="{x(tick):.1f}" '
-                   f'y2="{axis_y + 5}" stroke="#444"/><text x="{x(tick) - 8:.1f}" '
-                   f'y="{axis_y + 18}">{tick:g}</text>')
-    lower, higher = AXIS_LABELS[kind]
-    out.append(f'<text x="{left}" y="{top - 14}">{lower}</text>'
-               f'<text x="{x(1) + 6:.1f}" y="{top - 14}">{higher}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def _table(headers: list[str], rows: list[list[str]], cls: str = "data") -> str:
+def _table(headers: list[str], rows: list[list[str]], cls: str = "data",
+           facets: list[Facets] | None = None, name: str = "") -> str:
+    """An HTML table (sortable and downloadable on the page); rows may carry filter facets."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return f'<table class="{cls}"><tr>{head}</tr>{body}</table>'
+    body = "".join(f"<tr{fc.attrs(facets[i]) if facets else ''}>"
+                   + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>"
+                   for i, r in enumerate(rows))
+    ident = f' id="{html.escape(name)}"' if name else ""
+    return (f'<table class="{cls}"{ident}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 STUDY_CLASSES = (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis)
@@ -230,8 +191,9 @@ STUDY_CLASSES = (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis)
 
 def studies_table(g: Graph) -> str:
     """Every study with design, size, line and arms."""
-    rows = []
+    rows, facets = [], []
     for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
+        facets.append(study_facets(g, s))
         sizes = [int(n) for p in g.objects(s, KG.hasPopulation) for n in g.objects(p, KG.size)]
         design = [name for prop, name in ((KG.randomised, "randomised"),
                                           (KG.singleArm, "single-arm"),
@@ -245,14 +207,16 @@ def studies_table(g: Graph) -> str:
                      ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.lineOfTherapy))),
                      " | ".join(sorted(label_of(g, g.value(a, KG.usesRegimen))
                                        for a in g.objects(s, KG.hasArm)))])
-    return _table(["study", "phase", "design", "largest N", "line", "arms"], rows)
+    return _table(["study", "phase", "design", "largest N", "line", "arms"], rows, facets=facets,
+                  name="studies")
 
 
 def outcomes_table(g: Graph) -> str:
     """Every outcome result with its value, unit, count and CI."""
-    rows = []
+    rows, facets = [], []
     for r in sorted(g.subjects(RDF.type, KG.OutcomeResult)):
         study = next(g.subjects(KG.hasResult, r), None)
+        facets.append(with_endpoint(g, study_facets(g, study), r))
         ep = g.value(r, KG.endpoint)
         group = " / ".join(label_of(g, x).split(": ")[-1] for x in
                            (g.value(r, KG.arm), g.value(r, KG.population)) if x is not None)
@@ -266,7 +230,8 @@ def outcomes_table(g: Graph) -> str:
                      label_of(g, g.value(r, KG.unit)) if g.value(r, KG.unit) else "",
                      f"{count}/{den}" if count is not None and den is not None else
                      (str(count) if count is not None else ""), ci])
-    return _table(["study", "endpoint", "arm / population", "value", "unit", "count", "CI"], rows)
+    return _table(["study", "endpoint", "arm / population", "value", "unit", "count", "CI"], rows,
+                  facets=facets, name="outcomes")
 
 
 def evidence_table(g: Graph) -> str:
@@ -290,8 +255,9 @@ def evidence_table(g: Graph) -> str:
     rows = [[therapy, ", ".join(sorted(e["as"])), ind, label_of(g, LEVEL_ORDER[e["best"]]),
              ", ".join(sorted(e["dirs"])), str(e["n"])]
             for (therapy, ind), e in sorted(pairs.items())]
+    facets = [{"indication": [r[2]], "drug": r[0].split(" + ")} for r in rows]
     return _table(["therapy under test", "tested as", "indication", "best level", "directions",
-                   "items"], rows)
+                   "items"], rows, facets=facets, name="evidence")
 
 
 def write_report(g: Graph, path: Path) -> int:
@@ -308,19 +274,23 @@ def write_report(g: Graph, path: Path) -> int:
                 + ([r["favours"]] if r["kind"] == "biomarker" else []) for r in rows]
 
     body = Markup(  # noqa: S704 - every inserted value is escaped by _table/forest_svg
+        '<div class="filters" id="filters"></div>'
         f"<h2>Treatment effects: hazard ratios ({len(treatment)})</h2>"
         + forest_svg(treatment, "treatment")
         + _table(["study", "endpoint", "population", "experimental", "reference", "HR", "95% CI",
-                  "p"], hr_rows(treatment))
+                  "p"], hr_rows(treatment), facets=[r["facets"] for r in treatment],
+                 name="treatment-hrs")
         + f"<h2>Prognostic and biomarker estimates: hazard ratios ({len(marker)})</h2>"
         "<p>Groups defined by a marker or histology on the same treatment: which group did "
         "better, not what a treatment does.</p>"
         + forest_svg(marker, "biomarker")
         + _table(["study", "endpoint", "population", "first group", "second group", "HR",
-                  "95% CI", "p", "better in"], hr_rows(marker))
+                  "95% CI", "p", "better in"], hr_rows(marker),
+                 facets=[r["facets"] for r in marker], name="biomarker-hrs")
         + "<h2>Drug–indication evidence</h2>" + evidence_table(g)
         + "<h2>Studies</h2>" + studies_table(g)
-        + "<h2>Outcome results</h2>" + outcomes_table(g))
+        + "<h2>Outcome results</h2>" + outcomes_table(g)
+        + downloads_block())  # the evidence tables kg build writes into tables/
     page = ENV.get_template("page.html").render(
         title="Report", subtitle="Every hazard ratio, study, outcome and graded drug–indication "
         "pair in the graph", lib="lib/", root="", body=body, data_json=None, script=None)
@@ -342,19 +312,14 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
     links = {"study": [], "target": [], "indication": [], "other": []}
     for group, href, title in pages:
         links[group].append(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>')
-    index = []
-    for node, attrs in full.nodes(data=True):
-        inf = attrs["info"]
-        index.append({"id": node, "label": inf.label, "type": inf.type, "page": inf.page,
-                      "synonyms": inf.synonyms, "ids": [c for c, _ in inf.ids]})
     body = Markup(  # noqa: S704 - all values escaped
-        '<p><label>Find a drug, target, disease, study or identifier: '
-        '<input id="search" type="search" size="40" placeholder="e.g. KDR, VEGFR2, NCT00863746, '
-        'MISSION"></label></p><ul id="results"></ul>'
+        '<p><label>Find a drug, target, disease, study, result or identifier: '
+        '<input id="search" type="search" size="50" placeholder="e.g. MISSION, sorafenib PFS, '
+        'KRAS DCR, PDGFR-beta, NCT00863746"></label></p><ul id="results"></ul>'
         '<h2>Views</h2><ul><li><a href="overview.html">Overview graph</a> (drugs, targets, '
         'indications, studies)</li><li><a href="report.html">Report</a> (forest plot, tables)'
         '</li><li><a href="views/contradictions.html">Contradictions</a></li></ul>'
-        + f"<h2>What the graph holds ({len(g):,} triples)</h2>"
+        + f"<h2>What the graph holds</h2><p id=\"counts\">{html.escape(summary(count(g)))}.</p>"
         + _table(["kind", "nodes"], count_rows, "data counts")
         + "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(items)}</ul>"
                   for t, items in (("Studies", links["study"]), ("Targets", links["target"]),
@@ -362,7 +327,7 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
     page = ENV.get_template("page.html").render(
         title="Drug–target–indication evidence graph", subtitle="Open any view; everything "
         "works from disk, offline.", lib="lib/", root="", body=body,
-        data_json=script_json({"index": sorted(index, key=lambda n: n["label"].lower())}),
+        data_json=script_json(search_index(g, full, {k: v["label"] for k, v in STYLE.items()})),
         script="search.js")
     path.write_text(page, encoding="utf-8")
 
@@ -393,17 +358,22 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     pages: list[tuple[str, str, str]] = []
 
     def draw(key: str, p: nx.MultiDiGraph, file: str, title: str, subtitle: str,
-             group: str = "other") -> None:
-        write_graph_page(p, out / file, title, subtitle)
+             group: str = "other", positions: dict | None = None) -> None:
+        write_graph_page(p, out / file, title, subtitle, positions)
         drawn[file] = p
         pages.append((group, file, title))
 
-    draw("overview", proj.overview(g), "overview.html", "Overview",
-         "Drugs, their targets, indications and studies (outcome detail is on each study's page)")
+    overview = proj.overview(g)
+    draw("overview", overview, "overview.html", "Overview",
+         "Drugs, their targets, indications and studies (outcome detail is on each study's "
+         "page); hover for full names, click for details and the node's own page",
+         positions=overview_positions(overview))
+    hrs = hazard_ratios(g)
     for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
-        slug = str(s).rsplit("/", 1)[-1]
-        draw(slug, proj.study_view(g, s), f"views/study-{slug}.html", label_of(g, s),
-             "Arms, populations, endpoints, results, comparisons and findings", "study")
+        file = f"views/study-{str(s).rsplit('/', 1)[-1]}.html"
+        drawn[file] = proj.study_view(g, s)
+        write_study_page(g, s, drawn[file], out / file, hrs)  # type: ignore[arg-type]
+        pages.append(("study", file, label_of(g, s)))
     targets = sorted({t for t in g.objects(None, KG.targets)})
     for t in targets:
         slug = str(t).rsplit("/", 1)[-1]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.ids import expand_curie
 from kg.vocab import KG, OA
@@ -142,22 +142,86 @@ def evidence_count(g: Graph, node: URIRef) -> int:
 PART_KINDS = {"arm", "population", "endpoint", "result", "comparison", "finding"}
 
 
-def caption(g: Graph, node: URIRef, kind: str, label: str) -> str:
-    """A short caption for the drawing (the info panel shows the full label).
+def _acronym_or_label(g: Graph, node: URIRef) -> str:
+    """A disease as a caption names it: its acronym (NSCLC) when it has one, else its label."""
+    short = sorted((str(a) for a in g.objects(node, SKOS.altLabel)
+                    if any(w.isupper() and len(w) > 1 for w in str(a).split())), key=len)
+    return short[0] if short else label_of(g, node)
 
-    A study is captioned by acronym or reference numbers, a study's part without the study name.
+
+def _refs(g: Graph, node: URIRef) -> str:
+    refs = sorted(int(r) for r in g.objects(node, KG.referenceNumber))
+    if not refs:
+        return ""
+    if len(refs) > 2 and refs == list(range(refs[0], refs[-1] + 1)):
+        return f"[{refs[0]}–{refs[-1]}]"
+    return "[" + ",".join(map(str, refs)) + "]"
+
+
+def _first_author_year(g: Graph, study: URIRef) -> str:
+    """'Santoro 2013' for a study reported by a document of its own (same DOI, no citation)."""
+    doc = g.value(study, KG.describedIn)
+    if doc is None or not set(g.objects(study, SKOS.exactMatch)) & set(
+            g.objects(doc, SKOS.exactMatch)):
+        return ""
+    slug = str(doc).rsplit("/", 1)[-1].split("-")[0]
+    year = g.value(doc, KG.publicationYear)
+    names = [str(a).split()[-1] for a in g.objects(doc, DCTERMS.creator)]
+    first = next((n for n in sorted(names) if n.lower() == slug), None)
+    return f"{first} {year}" if first and year else ""
+
+
+def study_caption(g: Graph, study: URIRef) -> str:
+    """A short, unique name: the acronym, first author and year, or design, drugs, disease, refs.
+
+    Never a cut title: a review's unnamed studies read 'phase II sorafenib / NSCLC [7]'.
+    """
+    acronym = g.value(study, KG.acronym)
+    if acronym:
+        return str(acronym)
+    author = _first_author_year(g, study)
+    if author:
+        return author
+    types = set(g.objects(study, RDF.type))
+    phases = sorted(label_of(g, p) for p in g.objects(study, KG.phase))
+    parent = g.value(study, KG.partOf)
+    kind = (f"{g.value(parent, KG.acronym) or ''} substudy".strip() if KG.SubstudyAnalysis in types
+            else
+            "preclinical" if KG.PreclinicalStudy in types else
+            "/".join(phases) if phases else "study")
+    drugs = sorted({label_of(g, d) for a in g.objects(study, KG.hasArm)
+                    for r in g.objects(a, KG.usesRegimen) for d in g.objects(r, KG.hasComponent)
+                    if (d, RDF.type, KG.Drug) in g})
+    conditions = sorted(_acronym_or_label(g, d) for d in g.objects(study, KG.studiesCondition))
+    what = " + ".join(drugs[:2]) + (f" +{len(drugs) - 2}" if len(drugs) > 2 else "")
+    where = (conditions[0] if conditions else "") + (
+        f" +{len(conditions) - 1}" if len(conditions) > 1 else "")
+    return "\n".join(x for x in (f"{kind} {what}".strip(), f"{where} {_refs(g, study)}".strip())
+                     if x)
+
+
+def wrap(text: str, width: int = 24) -> str:
+    """Break a long label into lines at spaces (the canvas never cuts a name short)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def caption(g: Graph, node: URIRef, kind: str, label: str) -> str:
+    """A short caption for the drawing (the info panel and the hover show the full label).
+
+    A study is captioned by :func:`study_caption`, a study's part without the study name, and
+    anything long is wrapped over lines.
     """
     if kind == "study":
-        refs = ",".join(sorted((str(r) for r in g.objects(node, KG.referenceNumber)), key=int))
-        acronym = g.value(node, KG.acronym)
-        if acronym:
-            return f"{acronym} [{refs}]" if refs else str(acronym)
-        if refs:
-            return f"[{refs}] " + " ".join(label.split()[:4])
-        return " ".join(label.split()[:5])
+        return study_caption(g, node)
     if kind in PART_KINDS and ": " in label:
-        return label.split(": ", 1)[1]
-    return label
+        return wrap(label.split(": ", 1)[1])
+    return wrap(label)
 
 
 _ATTRS: weakref.WeakKeyDictionary[Graph, dict[URIRef, dict]] = weakref.WeakKeyDictionary()

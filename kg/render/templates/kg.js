@@ -9,6 +9,9 @@
   const nodeView = new vis.DataView(nodes, {filter: n => !hidden.has(n.kind)});
   const options = data.options;
   const network = new vis.Network(container, {nodes: nodeView, edges: edges}, options);
+  if (data.view) {  // a precomputed layout: open at its own scale so labels keep their size
+    network.moveTo({position: {x: data.view.x, y: data.view.y}, scale: data.view.scale});
+  }
   window.kgNetwork = network;
   window.kgNodeCount = data.nodes.length;
   window.kgStable = false;

@@ -1,0 +1,96 @@
+"""What the graph holds, counted once: the build report, the index page and the README agree.
+
+Triples are the instance graph's statements, *without* the ontology: a triple that is also in
+``ontology/ontology.ttl`` (the views parse the ontology in for its labels) is not counted. Nodes
+are counted by class, a node with two counted classes once per class group.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib.namespace import RDF
+
+from kg.paths import ONTOLOGY_FILE
+from kg.vocab import KG
+
+# (name in reports, classes whose instances it counts)
+COUNTED: tuple[tuple[str, tuple], ...] = (
+    ("drugs", (KG.Drug,)), ("targets", (KG.Protein,)), ("target families", (KG.TargetFamily,)),
+    ("diseases", (KG.Disease,)),
+    ("studies", (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis, KG.Study)),
+    ("arms", (KG.Arm,)), ("populations", (KG.Population,)),
+    ("outcome results", (KG.OutcomeResult,)), ("comparisons", (KG.Comparison, KG.EffectEstimate)),
+    ("findings", (KG.BiomarkerFinding, KG.ImagingFinding, KG.Finding)), ("claims", (KG.Claim,)),
+    ("contradictions", (KG.Contradiction,)), ("documents", (KG.Document,)),
+    ("evidence spans", (KG.EvidenceSpan,)))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Triples (without the ontology), nodes per kind, and hazard ratios."""
+
+    triples: int
+    nodes: dict[str, int]
+    hazard_ratios: int
+
+
+@functools.cache
+def _ontology() -> frozenset:
+    """The ontology's triples as rdflib terms, parsed by pyoxigraph (several times faster)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        plain = t.datatype.value == str(XSD.string)  # how rdflib reads a plain string
+        return Literal(t.value, datatype=None if plain else URIRef(t.datatype.value))
+
+    return frozenset((term(q.subject), term(q.predicate), term(q.object))
+                     for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+
+
+def count(g: Iterable[tuple]) -> Counts:
+    """Count a graph (an rdflib graph or a set of triples) the one way every report states it."""
+    onto = _ontology()
+    triples = 0
+    typed: dict[object, set] = {}
+    agents: dict[object, set] = {}
+    hazard_ratios = set()
+    for t in g:
+        triples += t not in onto
+        s, p, o = t
+        if p == RDF.type:
+            typed.setdefault(o, set()).add(s)
+        elif p == KG.agentType:
+            agents.setdefault(o, set()).add(s)
+        elif p == KG.measure and o == KG.HazardRatio:
+            hazard_ratios.add(s)
+    nodes = {name: len(set().union(*(typed.get(c, ()) for c in classes)))
+             for name, classes in COUNTED}
+    # drafted statements are counted apart until a curator reviews them (kg draft --check)
+    nodes["reviewed statements"] = len(agents.get(KG.ManualAgent, ()))
+    nodes["drafted statements"] = len(agents.get(KG.TextMiningAgent, ()))
+    return Counts(triples, nodes, len(hazard_ratios))
+
+
+def summary(c: Counts) -> str:
+    """One sentence of counts, as the README and the index page print it."""
+    n = c.nodes
+    return (f"{n['studies']} studies, {n['arms']} arms, {n['populations']} populations, "
+            f"{n['outcome results']} outcome results, {n['comparisons']} comparisons "
+            f"({c.hazard_ratios} hazard ratios), {n['findings']} biomarker and imaging findings, "
+            f"{n['claims']} claims, {n['contradictions']} contradictions, {n['drugs']} drugs, "
+            f"{n['targets']} protein targets and {n['target families']} target "
+            f"famil{'y' if n['target families'] == 1 else 'ies'}, "
+            f"{n['diseases']} diseases, {n['documents']} documents and "
+            f"{n['evidence spans']:,} evidence spans: {c.triples:,} triples "
+            "(not counting the ontology's own)")

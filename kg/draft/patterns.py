@@ -1,0 +1,117 @@
+"""The patterns and small helpers every drafting rule shares.
+
+How abstracts print numbers, sizes, statistics and biomarker states; kept apart from the rules
+so each rule module reads as what it finds, not how a number is spelt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kg.draft.lexicon import Lexicon
+
+NUM = r"(?:\d[\d,]*(?:[.·]\d+)?|[.·]\d+)"
+UNIT_RE = re.compile(r"^\s*(?:-|–)?\s*(months?|mo\b|weeks?|wk\b|days?|years?)", re.IGNORECASE)
+UNIT_NAMES = {"month": "month", "months": "month", "mo": "month", "week": "week", "weeks": "week",
+              "wk": "week", "day": "day", "days": "day", "year": "year", "years": "year"}
+JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|"
+                     r"to|compared with|against)\s*)$", re.IGNORECASE)
+RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomi[sz]ation|randomly allocated|"
+                       r"allocated", re.I)
+SIZE_VERB_RE = re.compile(
+    r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:underwent randomi[sz]ation|randomly assigned|"
+    r"randomi[sz]ed|randomly allocated|enrolled|"
+    r"included|treated|recruited|registered|received|accrued)", re.IGNORECASE)
+PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional |randomi[sz]ed |"
+                         r"randomly assigned |enrolled )?(?:patients|"
+                         r"participants|subjects|women|men|children)\b", re.IGNORECASE)
+N_EQ_RE = re.compile(rf"\(?\bn\s*=\s*(?P<n>{NUM})", re.IGNORECASE)
+HR_RE = re.compile(r"\b(?:HR|hazard ratio)\b(?:\s+for\s+(?P<for>death|progression(?: or death)?|"
+                   r"disease progression(?: or death)?))?", re.IGNORECASE)
+CI_RE = re.compile(r"(?P<level>\d+)\s?%\s*(?:CI|confidence interval)|confidence interval",
+                   re.IGNORECASE)
+P_RE = re.compile(rf"(?<![\w])(?:two-sided\s+|one-sided\s+)?(?:log-rank\s+)?[Pp](?:\s*value)?"
+                  rf"\s*(?P<q>=|<|≤|<=|>)\s*(?P<p>{NUM})")
+PHASE_RE = re.compile(r"\bphase\s*(?P<p>I{1,3}|[123])(?:\s*/\s*(?:I{1,3}|[123]))?\b|"
+                      r"(?P<fih>first-in-human)", re.IGNORECASE)
+RATIO_RE = re.compile(r"\b(?P<a>\d)\s*:\s*(?P<b>\d)\b")
+ROMAN = {"I": "1", "II": "2", "III": "3"}
+# how a text says a biomarker's state, and the word a curator records for it
+STATUS = (r"\b(?:non-?mutated|not mutated|wild[- ]type|mutated|mutant|mutation-positive|"
+          r"positive|negative|high|low|unmethylated|methylated|overexpress(?:ing|ion)|"
+          r"amplified|elevated|normal|above the median|below the median)\b")
+STATUS_WORDS = {"mutant": "mutated", "non mutated": "not mutated", "nonmutated": "not mutated",
+                "wild type": "wild type", "overexpressing": "overexpression"}
+
+
+@dataclass
+class Arm:
+    """An arm as the methods name it."""
+
+    id: str
+    label: str
+    regimen: list[str]
+    quote: str
+    aliases: list[str] = field(default_factory=list)
+    dosing: list[dict] = field(default_factory=list)
+    rule: str = ""
+
+
+@dataclass
+class Draft:
+    """Everything found, in the evidence file's shape (ids are made unique when written)."""
+
+    study: dict = field(default_factory=dict)
+    design: dict = field(default_factory=dict)
+    design_quotes: list[str] = field(default_factory=list)
+    arms: list[Arm] = field(default_factory=list)
+    populations: list[dict] = field(default_factory=list)
+    endpoints: dict[str, dict] = field(default_factory=dict)
+    results: list[dict] = field(default_factory=list)
+    comparisons: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)  # text offsets of numbers placed in records
+
+
+def main_conditions(lex: Lexicon, text: str) -> list[str]:
+    """The most specific diseases a text names (a subtype wins over the disease it refines)."""
+    found = list(dict.fromkeys(x.key for x in lex.find(text, ("disease",))))
+    general = set().union(*(lex.ancestors(d) for d in found)) if found else set()
+    return [d for d in found if d not in general][:2]
+
+
+def quote_of(text: str) -> str:
+    """A sentence as a quote: white space folded (matching ignores it)."""
+    return " ".join(text.split())
+
+
+def slug(text: str) -> str:
+    """A record id from words."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
+
+
+def dec(text: str) -> Decimal:
+    """A printed number as a Decimal ('.021' and '0·77' included)."""
+    t = text.replace(",", "").replace("·", ".")
+    return Decimal("0" + t if t.startswith(".") else t)
+
+
+OPPOSITES = {("not mutated", "mutated"), ("unmethylated", "methylated"), ("negative", "positive"),
+             ("normal", "elevated"), ("below the median", "above the median"), ("low", "high")}
+
+
+OTHER_SIDE = {first: rest for rest, first in OPPOSITES}
+
+
+def opposite(rest: str | None, first: str | None) -> bool:
+    """Whether status ``rest`` is the other side of ``first`` ("<1%" of ">=1%")."""
+    if not rest or not first:
+        return False
+    if (rest, first) in OPPOSITES:
+        return True
+    a = re.fullmatch(r"<(.+)", rest)
+    b = re.fullmatch(r">=(.+)", first)
+    return bool(a and b and a.group(1) == b.group(1))

@@ -1,0 +1,338 @@
+"""Drafting rules for populations: totals, per-arm sizes, analysed sets, cohorts, subgroups.
+
+A mixin of ``Drafter``: it reads the sentences and the arms found before it, and writes the
+``populations`` of the draft, each quoting the sentence that states it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kg.draft.patterns import (
+    NUM,
+    PATIENTS_RE,
+    RANDOM_RE,
+    SIZE_VERB_RE,
+    STATUS,
+    STATUS_WORDS,
+    dec,
+    opposite,
+    quote_of,
+    slug,
+)
+from kg.numbers import Printed, iter_numbers
+
+if TYPE_CHECKING:
+    from kg.draft.extract import Drafter as _Base
+else:
+    _Base = object
+
+class Populations(_Base):
+    """Rules that find who was studied."""
+
+    def populations(self) -> None:
+        """Randomised or enrolled totals, per-arm sizes, subgroups with their size."""
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            for p in iter_numbers(text):
+                if p.percent or p.value != p.value.to_integral() or p.value < 2:
+                    continue
+                kind = self._total_kind(text, p)
+                if kind is None or any(x["kind"] == kind and x.get("parent") is None
+                                       for x in self.d.populations):
+                    continue
+                pid = kind
+                rec = {"id": pid, "label": f"{kind} patients", "kind": kind,
+                       "size": int(p.value), "quote": quote_of(text)}
+                root = next((x for x in self.d.populations if x.get("parent") is None and
+                             x["kind"] in {"enrolled", "randomised"}), None)
+                if kind in {"analysed", "per-protocol", "intention-to-treat"} and root is not None:
+                    rec["parent"] = root["id"]
+                self.d.populations.append(rec)
+                self.use(i, p)
+                if kind == "randomised":
+                    self.randomised_pop = pid
+                if kind in {"enrolled", "randomised"}:
+                    self._arm_sizes(i, text, pid, p.end)
+        roots = [x for x in self.d.populations if x["kind"] in {"enrolled", "randomised"}]
+        if self.randomised_pop is None and roots:
+            self.randomised_pop = roots[0]["id"]
+        if self.randomised_pop is None and self.d.design.get("randomised") and self.d.arms:
+            # randomised, with no size stated: the comparisons are still made in that population
+            self.d.populations.insert(0, {"id": "randomised", "label": "randomised patients",
+                                          "kind": "randomised", "quote": self.d.arms[0].quote})
+            self.randomised_pop = "randomised"
+        if len(self.d.arms) == 1:  # a single-arm study: every patient had that arm
+            for pop in self.d.populations:
+                if pop.get("parent") is None and pop["kind"] in {"enrolled", "randomised"}:
+                    pop.setdefault("arm", self.d.arms[0].id)
+
+    def _total_kind(self, text: str, p: Printed) -> str | None:
+        """"enrolled" or "randomised" when ``p`` counts the study's patients, else None.
+
+        "450 patients were randomly assigned", "Of 538 randomized patients", "A total of 291
+        patients underwent randomization", "Of the 318 patients who underwent randomization".
+        """
+        after = text[p.end:p.end + 140]
+        if re.match(r"\s+(?:patients\s+)?(?:were|was)\s+(?:evaluable|assessable|analy[sz]ed)\b|"
+                    r"\s+(?:evaluable|assessable)\s+patients\b", after, re.I):
+            return "analysed"
+        if re.match(r"\s+(?:patients\s+)?with\s+(?:[\w-]+\s+){1,5}?(?:were|was)\s+(?:randomi[sz]ed|"
+                    r"randomly assigned)\b", after, re.I):
+            return "randomised"  # "53 with stable disease were randomized"
+        lead = r"\s+(?:patients\s+)?(?:were\s+)?(?:in\s+the\s+|per\s+)?"
+        if re.match(lead + r"per[- ]protocol\b", after, re.I):
+            return "per-protocol"
+        if re.match(lead + r"intention[- ]to[- ]treat\b", after, re.I):
+            return "intention-to-treat"
+        # "101 patients (36 L, 19 A, and 46 others) were enrolled": the bracket is an aside
+        after = re.sub(r"^(\s+\w+)\s*\([^()]*\)", r"\1", after)
+        pat = PATIENTS_RE.match(after)
+        if not pat or re.search(r"\b(?:cohort|arm|group|phase|grade|stage|part|day|cycle|"
+                                r"week)\s*$", text[:p.start], re.I):
+            return None
+        if re.search(r"randomi[sz]ed|randomly assigned", pat.group(), re.I):
+            return "randomised"
+        if re.search(r"enrolled", pat.group(), re.I):
+            return "enrolled"
+        rest = after[pat.end():]
+        with_ = re.match(r"\s+with\s+(?:[\w-]+\s+){1,8}?(?=(?:were|was|received|had been)"
+                         r"\b)", rest)
+        verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
+        if not verb:
+            return None
+        return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
+
+    def _arm_sizes(self, i: int, text: str, parent: str, after_total: int) -> None:
+        """Per-arm sizes printed after a total.
+
+        "(adacotrexate n=224; paclitaxel n=222)", "(arm A, 83; arm B, 81)", "194 to the pelorasib
+        group and 97 to the placebo group", "270 received quenvastat and 268 received placebo",
+        "(201 per group)".
+        """
+        numbers = [p for p in iter_numbers(text) if not p.percent and p.start >= after_total
+                   and p.value == p.value.to_integral()]
+        found: dict[str, Printed] = {}
+        for p in numbers:
+            before = text[max(0, p.start - 40):p.start]
+            if re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
+                seg = re.split(r"[;)]|\bor\b", before)[-1]
+                arm = self.arm_near(seg, 0, len(seg))
+                if arm is not None:
+                    found.setdefault(arm.id, p)
+                    continue
+            follow = text[p.end:p.end + 80]
+            if re.match(r"\s+per\s+(?:group|arm)\b", follow, re.I):
+                for arm in self.d.arms:
+                    found.setdefault(arm.id, p)
+                continue
+            lead = re.match(r"\s+(?:patients\s+|participants\s+)?(?:(?:were|was)\s+)?"
+                            r"(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?"
+                            r"(?:to|received|in|"
+                            r"to receive)\s+(?:the\s+)?", follow, re.I)
+            if lead:
+                seg = re.split(r"[,;)(]|\band\b|\bvs?\b|\bversus\b", follow[lead.end():])[0]
+                arm = self.arm_near(seg, 0, len(seg))
+                if arm is not None:
+                    found.setdefault(arm.id, p)
+        if len(found) < 2 and len(self.d.arms) > 1:
+            return  # one arm's size alone is more likely something else
+        for arm in self.d.arms:
+            p = found.get(arm.id)
+            if p is None:
+                continue
+            pid = f"{parent}-{arm.id}"
+            if not any(x["id"] == pid for x in self.d.populations):
+                self.d.populations.append({
+                    "id": pid, "label": f"{parent} to {arm.label}", "kind": parent
+                    if parent in {"randomised", "enrolled"} else "randomised",
+                    "size": int(p.value), "parent": parent, "arm": arm.id,
+                    "quote": quote_of(text)})
+                self.arm_pops[arm.id] = pid
+                self.use(i, p)
+
+    def subgroups(self, i: int, text: str) -> list[tuple[int, str]]:
+        """Subgroups a results sentence names: a subtype of the study's disease or a biomarker.
+
+        Returns (position, population id); a size comes from "(n = 421)" or "the 139 patients
+        with ..." next to the name.
+        """
+        out = self._cohorts(i, text)
+        for x in self.lex.find(text, ("disease", "biomarker")):
+            if x.kind == "disease" and not (self.conditions and any(
+                    c in self.lex.ancestors(x.key) for c in self.conditions)):
+                continue
+            status = self._status(text, x.start, x.end) if x.kind == "biomarker" else None
+            if x.kind == "biomarker" and status is None:
+                continue  # a marker named without a status defines no group of patients
+            pid = slug(f"{x.key} {status}" if status else text[x.start:x.end])
+            size = None
+            after = re.match(rf"[^()]{{0,25}}?\(\s*n\s*=\s*(?P<n>{NUM})", text[x.end:])
+            before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:\(\s*{NUM}\s*%\)\s+)?"
+                               rf"(?:(?:patients|participants)\s+)?(?:(?:with|whose|who had|had)"
+                               rf"\s+[\w\s-]{{0,30}})?$", text[:x.start])
+            found = after or before
+            if found and not any(p["id"] == pid for p in self.d.populations):
+                size = int(dec(found.group("n")))
+                base = x.end if found is after else 0
+                for p in iter_numbers(text[base:], words=False):
+                    if base + p.start == base + found.start("n"):
+                        self.d.used.add(self.spans[i][0] + base + p.start)
+            if not any(p["id"] == pid for p in self.d.populations):
+                rec = {"id": pid, "label": text[x.start:x.end], "kind": "subgroup",
+                       "quote": quote_of(text)}
+                if size is not None:
+                    rec["size"] = size
+                if self.randomised_pop:
+                    rec["parent"] = self.randomised_pop
+                rec["histology" if x.kind == "disease" else "biomarker"] = x.key
+                if status:
+                    rec["biomarker_status"] = status
+                self.d.populations.append(rec)
+            out.append((x.start, pid))
+        return out
+
+    def _respectively_groups(self, text: str, subs: list[tuple[int, str]],
+                             values: list[dict]) -> None:
+        """Values listed "respectively" after a sentence that named the groups.
+
+        "Median PFS was 16.3, 10.9 and 14.0 weeks, respectively" after a sentence naming three
+        cohorts: in a single-arm study the values are those cohorts', in order.
+        """
+        if subs or len(self.d.arms) > 1 or not re.search(r"respectively", text, re.I):
+            return
+        by_endpoint: dict[str, list[dict]] = {}
+        for v in values:
+            by_endpoint.setdefault(v["endpoint"], []).append(v)
+        for group in by_endpoint.values():
+            if len(group) == len(self.last_groups) >= 2:
+                for v, pid in zip(group, self.last_groups, strict=True):
+                    v["population"] = pid
+                    v["drafted"] = "respectively-groups"
+
+    def analysed_sets(self) -> None:
+        """Results over fewer patients than were assigned: the evaluable or treated set.
+
+        "61 were evaluable for the primary endpoint" is a population of its own; a count over
+        "239 patients who received cabrazumab" or "(22/63) ... among patients with measurable
+        disease" is over the arm's analysed set, not over the 241 assigned to it.
+        """
+        pops = {p["id"]: p for p in self.d.populations}
+        whole = pops.get(self.randomised_pop or "")
+        for r in self.d.results:
+            n = r.get("denominator")
+            here = pops.get(r.get("population", ""))
+            if n is None or (here is not None and here["kind"] == "subgroup"):
+                continue
+            arm = r.get("arm")
+            assigned = pops.get(self.arm_pops.get(arm, "")) if arm else None
+            sizes = {p.get("size") for p in (whole, assigned) if p is not None}
+            if n in sizes:
+                continue
+            known = next((p for p in self.d.populations if p["kind"] == "analysed" and
+                          p.get("size") == n and p.get("arm") in (None, arm)), None)
+            if known is None:
+                if not re.search(r"\b(?:treated|received|evaluable|assessable|measurable|"
+                                 r"analy[sz]ed|safety)\b", r["quote"], re.I):
+                    continue
+                known = {"id": slug(f"analysed {arm or ''}"), "label": "analysed patients"
+                         + (f" ({arm})" if arm else ""), "kind": "analysed", "size": n,
+                         "quote": r["quote"]}
+                if whole is not None:
+                    known["parent"] = whole["id"]
+                if arm and len(self.d.arms) > 1:
+                    known["arm"] = arm
+                if any(p["id"] == known["id"] for p in self.d.populations):
+                    continue  # that arm's analysed set has another size: leave it to review
+                self.d.populations.append(known)
+                pops[known["id"]] = known
+            r["population"] = known["id"]
+
+    def complements(self) -> None:
+        """A subgroup that is the rest of another.
+
+        "non-epithelioid" of "epithelioid"; "<1%" of ">=1%", "not mutated" of "mutated" for the
+        same marker.
+        """
+        subs = [p for p in self.d.populations if p["kind"] == "subgroup"]
+        for p in subs:
+            for q in subs:
+                if p is q or "complement_of" in p:
+                    continue
+                histology = p.get("histology") and p["histology"] == f"non-{q.get('histology')}"
+                marker = p.get("biomarker") and p.get("biomarker") == q.get("biomarker") and \
+                    opposite(p.get("biomarker_status"), q.get("biomarker_status"))
+                if histology or marker:
+                    p["complement_of"] = [q["id"]]
+
+    def _cohorts(self, i: int, text: str) -> list[tuple[int, str]]:
+        """Cohorts named by number or letter ("cohort 1", "Cohort B"), sized by "28 in cohort 1"."""
+        out = []
+        for mt in re.finditer(r"\b[Cc]ohort\s+(\d{1,2}|[A-D])\b", text):
+            pid = slug(f"cohort {mt.group(1)}")
+            if not any(p["id"] == pid for p in self.d.populations):
+                rec: dict = {"id": pid, "label": f"cohort {mt.group(1)}", "kind": "subgroup",
+                             "quote": quote_of(text)}
+                size = re.search(rf"(?<![\d.])(?P<n>{NUM})\s+(?:patients\s+)?(?:were\s+)?in\s+$",
+                                 text[:mt.start()])
+                after = re.match(rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})", text[mt.end():])
+                found = size or after
+                if found and "." not in found.group("n"):
+                    rec["size"] = int(dec(found.group("n")))
+                    offset = found.start("n") if found is size else mt.end() + found.start("n")
+                    self.d.used.add(self.spans[i][0] + offset)
+                if self.randomised_pop:
+                    rec["parent"] = self.randomised_pop
+                self.d.populations.append(rec)
+            out.append((mt.start(), pid))
+        return out
+
+    def _status(self, text: str, start: int, end: int) -> str | None:
+        """A biomarker's status as printed beside it: "≥1%", "KRAS-mutant", "a FLT3 mutation"."""
+        cmp = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<op>≥|≤|>=|<=|<|>|at least|"
+                       rf"less than)\s*(?P<v>{NUM}\s*(?:%|ng/mL|ng/ml)?)", text[end:end + 40], re.I)
+        if cmp:
+            op = {"≥": ">=", "≤": "<=", "at least": ">=", "less than": "<"}.get(
+                cmp.group("op").lower(), cmp.group("op"))
+            return f"{op}{cmp.group('v').replace(' ', '')}"
+        worded = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<v>{NUM}\s*%?)\s+or\s+"
+                          rf"(?:more|greater|higher|above)|\s*(?:expression|level|score)?\s*"
+                          rf"(?:below|under)\s+(?P<u>{NUM}\s*%?)", text[end:end + 40], re.I)
+        if worded:
+            return f">={worded.group('v')}" if worded.group("v") else f"<{worded.group('u')}"
+        noun = re.match(r"\s*(?:promoter\s+|gene\s+)?(methylation|mutations?|overexpression|"
+                        r"amplification)\b", text[end:end + 30], re.I)
+        if noun and not re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start],
+                                  re.I):
+            return {"methylation": "methylated", "overexpression": "overexpressing",
+                    "amplification": "amplified"}.get(noun.group(1).lower(), "mutated")
+        window = text[max(0, start - 20):end + 25]
+        status = re.search(STATUS, window, re.I)
+        if status:
+            word = status.group().lower().replace("-", " ")
+            return STATUS_WORDS.get(word, word)
+        if re.search(r"mutation", text[start:end + 12], re.I):
+            negated = re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start], re.I)
+            return "not mutated" if negated else "mutated"
+        return None
+
+    def pop_at(self, subs: list[tuple[int, str]], text: str, pos: int) -> str | None:
+        """The subgroup a value at ``pos`` is stated for, else the whole population.
+
+        The subgroup named last before it in the same clause; or, when the value comes first,
+        the one named right after it with no other number between ("67.9% [95% CI ...]
+        (19 of 28) in cohort 1 and 40.9% ... in cohort 2").
+        """
+        value = re.match(rf"{NUM}\s*%?", text[pos:])
+        start = pos + (value.end() if value else 0)
+        bare = re.sub(r"\([^()]*\)|\[[^\]]*\]", lambda m: " " * len(m.group()), text)
+        for p, pid in subs:
+            if p >= start and re.fullmatch(r"\s*(?:months?|mo|weeks?|days?|years?)?[\s,]*(?:in|"
+                                            r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?"
+                                            r"(?:[a-z-]+\s+){0,2}", bare[start:p], re.I):
+                return pid
+        sized = re.sub(rf"\(\s*n\s*=\s*{NUM}\s*;", lambda m: " " * len(m.group()), text)
+        before = [(p, pid) for p, pid in subs if p < pos and not re.search(
+            r"[;.]\s|\bwhereas\b|\bcompared with\b", sized[p:pos])]
+        return before[-1][1] if before else self.randomised_pop

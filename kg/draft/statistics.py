@@ -1,0 +1,415 @@
+"""Drafting rules for numbers: hazard ratios with CI and p, medians, rates, counts, p-values.
+
+A mixin of ``Drafter``: each value is attributed to an arm (named beside it, "respectively", or
+in the order the methods list the arms) and to the population it was stated for.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from kg.draft.patterns import (
+    CI_RE,
+    HR_RE,
+    JOIN_RE,
+    NUM,
+    OTHER_SIDE,
+    P_RE,
+    UNIT_NAMES,
+    UNIT_RE,
+    Arm,
+    dec,
+    quote_of,
+    slug,
+)
+from kg.numbers import Printed, iter_numbers
+
+if TYPE_CHECKING:
+    from kg.draft.extract import Drafter as _Base
+else:
+    _Base = object
+
+
+class Statistics(_Base):
+    """Rules that find what was measured and compared."""
+
+    def masked(self, text: str) -> str:
+        """The sentence with statistics in brackets (HR, CI, P) blanked, positions kept."""
+        out = list(text)
+        for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
+            inner = mt.group()
+            if re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=)\b|%\s*CI|/", inner):
+                for k in range(mt.start(), mt.end()):
+                    out[k] = " "
+        return "".join(out)
+
+    def numbers(self) -> None:
+        """Hazard ratios with CI and p, medians, rates and counts, p-values of comparisons."""
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            if re.match(r"\s*(?:BACKGROUND|Background|Introduction)\b", text):
+                continue
+            if not re.search(r"\d", text):
+                continue
+            subs = self.subgroups(i, text)
+            self.tag("subgroup-named")
+            hrs = self.hazard_ratios(i, text, subs)
+            self.tag("effect-estimate")
+            medians = self.medians(i, text, subs)
+            self.tag("median-per-arm")
+            values = medians + self.rates(i, text, subs)
+            self.tag("rate-or-count")
+            self._respectively_groups(text, subs, values)
+            if len({pid for _, pid in subs}) >= 2:
+                self.last_groups = list(dict.fromkeys(pid for _, pid in subs))
+            if not hrs:
+                self.p_values(i, text, values, subs)
+                self.tag("p-value-beside-values")
+
+    def hazard_ratios(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
+        """Every "HR 0.81 (95% CI 0.68-0.97); P=.021" of a sentence."""
+        out = []
+        nums = list(iter_numbers(text, words=False))
+        found = list(HR_RE.finditer(text))
+        # "hazard ratio [HR], 1.03": the bracketed abbreviation is the same mention
+        found = [m for k, m in enumerate(found) if not (
+            k and re.fullmatch(r"\s*[\[(]", text[found[k - 1].end():m.start()]))]
+        for n, mt in enumerate(found):
+            after = [p for p in nums if p.start >= mt.end()]
+            est = next((p for p in after if not p.percent and
+                        not text[p.end:p.end + 3].lstrip().startswith("%")), None)
+            if est is None or est.start - mt.end() > 25:
+                continue
+            rec: dict = {"kind": "treatment-effect", "measure": "hazard-ratio",
+                         "estimate": est.value}
+            self.use(i, est)
+            limit = found[n + 1].start() if n + 1 < len(found) else len(text)
+            ci = CI_RE.search(text, est.end, limit)
+            bare = re.match(rf"\s*[\[(]\s*(?P<a>{NUM})\s*(?:-|–|to)\s*(?P<b>{NUM})\s*[\])]",
+                            text[est.end:limit])
+            if not ci and bare:  # "HR 0·68 [0·55–0·84]": the bounds with no level printed
+                a_, b_ = dec(bare.group("a")), dec(bare.group("b"))
+                if a_ <= est.value <= b_:
+                    rec["ci_low"], rec["ci_high"] = a_, b_
+                    for q in nums:
+                        if est.end + bare.start("a") <= q.start < est.end + bare.end("b"):
+                            self.use(i, q)
+            if ci:
+                bounds = [p for p in nums if ci.end() <= p.start < limit and not p.percent][:2]
+                if len(bounds) == 2 and bounds[0].value <= est.value <= bounds[1].value:
+                    rec["ci_low"], rec["ci_high"] = bounds[0].value, bounds[1].value
+                    for b in bounds:
+                        self.use(i, b)
+                    if ci.group("level"):
+                        rec["ci_level"] = Decimal(ci.group("level")) / 100
+                        lvl = next(p for p in nums if p.start == ci.start("level"))
+                        self.use(i, lvl)
+            pm = P_RE.search(text, est.end, limit)
+            if pm:
+                self._p(rec, pm, i, nums)
+            who = mt.group("for") or ""
+            etype = ("os" if who.lower() == "death" else "pfs" if who else
+                     self.endpoint_at(text, mt.start(), self._last_endpoint))
+            if etype is None:
+                continue
+            rec["endpoint"] = self.endpoint_id(etype, quote_of(text), text)
+            self._last_endpoint = etype
+            groups = self._prognostic_groups(text, subs, mt.start())
+            if groups:
+                rec.update(kind="prognostic", groups=groups, quote=quote_of(text))
+                if self.randomised_pop:
+                    rec["population"] = self.randomised_pop
+                self.d.comparisons.append(rec)
+                out.append(rec)
+                continue
+            out.append(self._add_comparison(rec, subs, text, mt.start()))
+        return out
+
+    def _prognostic_groups(self, text: str, subs: list[tuple[int, str]], pos: int
+                           ) -> list[str] | None:
+        """The marker groups a hazard ratio compares when it compares no arms.
+
+        In a single-arm study every hazard ratio does; in a randomised one, when the sentence
+        says so ("MGMT methylation was associated with longer OS", "regardless of treatment").
+        The group named is the first; the second is the rest (created when not yet named).
+        """
+        if len(self.d.arms) >= 2 and not re.search(
+                r"associated with|prognostic|regardless of (?:treatment|arm|group)|irrespective "
+                r"of (?:treatment|arm|group)", text, re.I):
+            return None
+        pops = {p["id"]: p for p in self.d.populations}
+        named = list(dict.fromkeys(pid for p, pid in subs if p < pos))
+        both = [pid for pid in named if pops[pid].get("biomarker")]
+        if len(both) == 2 and pops[both[0]]["biomarker"] == pops[both[1]]["biomarker"]:
+            return both  # "elevated LDH had shorter survival than those with normal LDH"
+        first = pops.get(named[-1]) if named else None
+        if first is None or not first.get("biomarker") or not first.get("biomarker_status"):
+            return None
+        other = OTHER_SIDE.get(first["biomarker_status"])
+        if other is None and first["biomarker_status"].startswith(">="):
+            other = "<" + first["biomarker_status"][2:]
+        if other is None:
+            return None
+        rest = next((p for p in self.d.populations if p.get("biomarker") == first["biomarker"]
+                     and p.get("biomarker_status") == other), None)
+        if rest is None:
+            rest = {"id": slug(f"{first['biomarker']} {other}"),
+                    "label": f"{first['label']}: {other}", "kind": "subgroup",
+                    "biomarker": first["biomarker"], "biomarker_status": other,
+                    "quote": first["quote"]}
+            if first.get("parent"):
+                rest["parent"] = first["parent"]
+            self.d.populations.append(rest)
+        return [first["id"], rest["id"]]
+
+    def _add_comparison(self, rec: dict, subs: list[tuple[int, str]], text: str, pos: int
+                        ) -> dict:
+        """Complete a comparison with its arms, population and quote, and keep it."""
+        self._sides(rec)
+        pop = self.pop_at(subs, text, pos)
+        if pop:
+            rec["population"] = pop
+        rec["quote"] = quote_of(text)
+        self.d.comparisons.append(rec)
+        return rec
+
+    _last_endpoint: str | None = None
+
+    def _p(self, rec: dict, pm: re.Match[str], i: int, nums: list[Printed]) -> None:
+        value = dec(pm.group("p"))
+        if value > 1:
+            return
+        q = pm.group("q")
+        rec["p_value"], rec["p_qualifier"] = value, {"≤": "<=", ">": "="}.get(q, q)
+        if q == ">":
+            rec["p_qualifier"] = "unstated"
+        for p in nums:
+            if p.start == pm.start("p") or (p.start <= pm.start("p") < p.end):
+                self.use(i, p)
+
+    def _sides(self, rec: dict) -> None:
+        arms = self.d.arms
+        if len(arms) >= 2:
+            rec["experimental"], rec["reference"] = arms[0].id, arms[1].id
+
+    def _unit_after(self, text: str, end: int) -> str | None:
+        mt = UNIT_RE.match(text[end:end + 14])
+        return UNIT_NAMES.get(mt.group(1).lower().rstrip(".")) if mt else None
+
+    def medians(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
+        """Medians with a time unit, attributed to arms."""
+        masked = self.masked(text)
+        nums = [p for p in iter_numbers(masked, words=False) if not p.percent and not re.match(
+            r"[-–](?:months?|weeks?|years?|days?)\b", masked[p.end:p.end + 8], re.I)]  # "6-month"
+        runs: list[list[Printed]] = []
+        for p in nums:
+            if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start]):
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        out = []
+        for run in runs:
+            unit = None
+            for p in run:
+                unit = unit or self._unit_after(masked, p.end)
+            last_unit = self._unit_after(masked, run[-1].end)
+            unit = last_unit or unit
+            if unit not in {"month", "week"}:
+                continue
+            etype = self.endpoint_at(text, run[0].start)
+            if etype not in {"os", "pfs"} and not re.search(r"median", text[:run[0].start],
+                                                            re.I):
+                continue
+            if etype is None:
+                continue
+            if not re.search(r"median|survival|PFS|OS", text[:run[0].start], re.I):
+                continue
+            eid = self.endpoint_id(etype, quote_of(text), text)
+            self._last_endpoint = etype
+            arms = self._attribute(text, run, masked)
+            for p, arm in zip(run, arms, strict=True):
+                rec = self._result(eid, "median", p, unit, text, arm, subs)
+                out.append(self._keep(rec, i, text, p, single=len(run) == 1))
+        return out
+
+    def _result(self, eid: str, statistic: str, p: Printed, unit: str, text: str,
+                arm: Arm | None, subs: list[tuple[int, str]]) -> dict:
+        """A result of one printed value, with its arm and the population it was stated for."""
+        rec = {"endpoint": eid, "statistic": statistic, "value": p.value, "unit": unit,
+               "quote": quote_of(text)}
+        if arm is not None:
+            rec["arm"] = arm.id
+        pop = self.pop_at(subs, text, p.start)
+        if pop:
+            rec["population"] = pop
+        return rec
+
+    def _keep(self, rec: dict, i: int, text: str, p: Printed, single: bool) -> dict:
+        """Keep a result; a value standing alone takes the CI printed right after it."""
+        if single:
+            self._result_ci(text, p, rec, i)
+        self.use(i, p)
+        self.d.results.append(rec)
+        return rec
+
+    def _result_ci(self, text: str, p: Printed, rec: dict, i: int) -> None:
+        mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*\(\s*(?P<lvl>\d+)\s?%\s*CI[,:]?\s*(?P<a>{NUM})"
+                      rf"\s*(?:-|–|to|,)\s*(?P<b>{NUM})", text[p.end:])
+        if mt:
+            a, b = dec(mt.group("a")), dec(mt.group("b"))
+            if a <= p.value <= b:
+                rec["ci_low"], rec["ci_high"] = a, b
+                rec["ci_level"] = Decimal(mt.group("lvl")) / 100
+                base = p.end
+                for q in iter_numbers(text[base:base + mt.end()], words=False):
+                    self.d.used.add(self.spans[i][0] + base + q.start)
+
+    def _attribute(self, text: str, run: list[Printed], masked: str) -> list[Arm | None]:
+        """Which arm each value of a run belongs to (none in a single-arm study)."""
+        if len(self.d.arms) < 2:
+            return [None] * len(run)
+        named = []
+        for k, p in enumerate(run):
+            if k + 1 < len(run):
+                stop = run[k + 1].start
+            else:  # up to the next number: "16.1 months (95% CI ...) with quenvastat vs 16.4"
+                digit = re.search(r"\d", masked[p.end:p.end + 90])
+                stop = min(len(text), p.end + (digit.start() if digit else 90))
+            named.append(self.arm_near(masked, p.end, stop))
+        if all(named) and len(set(id(a) for a in named)) == len(named):
+            return named
+        respectively = re.search(r"respectively", text[run[-1].end:run[-1].end + 40], re.I)
+        if len(run) == len(self.d.arms) or respectively:
+            order = self._arm_order(text, run[0].start)
+            return [order[k] if k < len(order) else None for k in range(len(run))]
+        return [named[k] for k in range(len(run))]
+
+    def _arm_order(self, text: str, before: int) -> list[Arm]:
+        """Arms in the order the sentence names them before the values, else methods order."""
+        mentions = []
+        for arm in self.d.arms:
+            pos = [m.start() for a in arm.aliases
+                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text[:before],
+                                        re.I)]
+            if pos:
+                mentions.append((min(pos), arm))
+        if len(mentions) == len(self.d.arms):
+            return [a for _, a in sorted(mentions, key=lambda t: t[0])]
+        return list(self.d.arms)
+
+    def rates(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
+        """Counts and percentages: "71 of 307 patients (23.1%)", "29% and 24%, respectively"."""
+        out = []
+        masked = self.masked(text)
+        taken: set[int] = set()
+        for mt in re.finditer(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"
+                              rf"(?:\s+\w+){{0,3}}?\s*\((?P<pct>{NUM})\s?%", text):
+            rec = self._count_rate(i, text, mt, subs)
+            if rec:
+                out.append(rec)
+                taken.update(range(mt.start(), mt.end()))
+        for mt in re.finditer(rf"(?P<c>{NUM})\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?"
+                              rf"(?P<n>{NUM})\b", text):
+            rec = self._count_rate(i, text, mt, subs)
+            if rec:
+                out.append(rec)
+                taken.update(range(mt.start(), mt.end()))
+        for mt in re.finditer(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})", text):
+            rec = self._count_rate(i, text, mt, subs)
+            if rec:
+                out.append(rec)
+                taken.update(range(mt.start(), mt.end()))
+        self._counts_in_arm_order(out, text)
+        pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
+                p.start not in taken and not re.match(r"\s*%?\s*(?:CI|confidence)",
+                                                      masked[p.end:p.end + 16], re.I)
+                and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
+                                 masked[p.end:p.end + 20], re.I)]  # a threshold, not a result
+        runs: list[list[Printed]] = []
+        for p in pcts:
+            if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start].replace("%", "")):
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        for run in runs:
+            etype = self.endpoint_at(text, run[0].start)
+            if etype is None or etype in {"os", "pfs"}:
+                continue
+            eid = self.endpoint_id(etype, quote_of(text), text)
+            arms = self._attribute(text, run, masked)
+            for p, arm in zip(run, arms, strict=True):
+                statistic = "rate" if etype.endswith("-rate") else "proportion"
+                rec = self._result(eid, statistic, p, "percent", text, arm, subs)
+                count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
+                                  rf"\(\s*$", text[max(0, p.start - 40):p.start])
+                if count:
+                    c = next(iter(iter_numbers(count.group("c"))), None)
+                    if c is not None and c.value == c.value.to_integral() and c.value > 0:
+                        rec["count"] = int(c.value)
+                        self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+                out.append(self._keep(rec, i, text, p, single=len(run) == 1))
+        return out
+
+    def _counts_in_arm_order(self, found: list[dict], text: str) -> None:
+        """"210 of 431 (48.7%) v 134 of 430 (31.2%)" with no arm named: the arms in their order.
+
+        Only when there is one count a arm, none attributed, and they are joined by "v", "vs",
+        "versus" or "and": the way abstracts list arms in the order of the methods.
+        """
+        if len(found) != len(self.d.arms) or len(found) < 2 or any(r.get("arm") for r in found):
+            return
+        if not re.search(r"\s(?:v|vs\.?|versus|and)\s", text):
+            return
+        for rec, arm in zip(found, self.d.arms, strict=True):
+            rec["arm"] = arm.id
+
+    def _count_rate(self, i: int, text: str, mt: re.Match[str],
+                    subs: list[tuple[int, str]]) -> dict | None:
+        count = next(iter(iter_numbers(mt.group("c"))), None)
+        if count is None:
+            return None
+        n = dec(mt.group("n"))
+        pct = dec(mt.group("pct"))
+        if count.value > n or n == 0 or abs(Decimal(100) * count.value / n - pct) > 1:
+            return None
+        etype = self.endpoint_at(text, mt.end() + 40) or self.endpoint_at(text, len(text))
+        if etype is None:
+            return None
+        eid = self.endpoint_id(etype, quote_of(text), text)
+        arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) if \
+            len(self.d.arms) > 1 else None
+        statistic = "rate" if etype.endswith("-rate") else "proportion"
+        rec = {"endpoint": eid, "statistic": statistic, "count": int(count.value),
+               "denominator": int(n), "value": pct, "unit": "percent", "quote": quote_of(text)}
+        if arm is not None:
+            rec["arm"] = arm.id
+        pop = self.pop_at(subs, text, mt.start())
+        if pop:
+            rec["population"] = pop
+        for p in iter_numbers(text[mt.start():mt.end()]):
+            self.d.used.add(self.spans[i][0] + mt.start() + p.start)
+        ci = re.match(rf"[^()]{{0,12}}?(?P<lvl>\d+)\s?%\s*CI[,:]?\s*(?P<a>{NUM})\s*(?:-|–|to)\s*"
+                      rf"(?P<b>{NUM})", text[mt.end():mt.end() + 40])
+        if ci and dec(ci.group("a")) <= pct <= dec(ci.group("b")):
+            rec["ci_low"], rec["ci_high"] = dec(ci.group("a")), dec(ci.group("b"))
+            rec["ci_level"] = Decimal(ci.group("lvl")) / 100
+            for p in iter_numbers(text[mt.end():mt.end() + ci.end()], words=False):
+                self.d.used.add(self.spans[i][0] + mt.end() + p.start)
+        self.d.results.append(rec)
+        return rec
+
+    def p_values(self, i: int, text: str, values: list[dict], subs: list[tuple[int, str]]) -> None:
+        """A p-value beside two arms' values is the comparison of those arms."""
+        pm = P_RE.search(text)
+        if not pm or len(self.d.arms) < 2:
+            return
+        arms = {v.get("arm") for v in values}
+        if len(arms - {None}) < 2:
+            return
+        rec: dict = {"kind": "treatment-effect", "endpoint": values[0]["endpoint"]}
+        self._p(rec, pm, i, list(iter_numbers(text, words=False)))
+        if "p_value" not in rec:
+            return
+        self._add_comparison(rec, subs, text, pm.start())

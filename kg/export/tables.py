@@ -1,0 +1,217 @@
+"""Evidence tables: one CSV (and Parquet when pyarrow is installed) per kind of statement.
+
+Each table is one SPARQL query in ``kg/export/tables/*.rq`` whose comment header is the column
+spec (``# column: name | meaning``); the folder's README is generated from those headers, and
+loading a spec fails when the header and the query's SELECT list disagree, so the documentation
+cannot drift from what is written. The queries run on the built graph with the same engine as
+``kg query`` (pyoxigraph), so a table is exactly what a researcher's own SPARQL would see.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.paths import PACKAGE_DIR
+from kg.query.engine import NUMERIC, XSD, Engine, QueryError, Result, open_engine
+
+TABLES_DIR = PACKAGE_DIR / "export" / "tables"
+README = "README.md"
+
+
+class ExportError(ValueError):
+    """An export that cannot run: no built graph, an unwritable folder, a bad spec."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table and what it means."""
+
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table: its name, what one row is, its columns and the query that fills it."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    query: str
+    path: Path
+
+    @property
+    def csv_name(self) -> str:
+        """File name of the CSV."""
+        return f"{self.name}.csv"
+
+
+def select_variables(query: str) -> list[str]:
+    """The projected variables of the outer SELECT, in order."""
+    m = re.search(r"^SELECT\s+(.*?)\s*\nWHERE", query, re.M | re.S)
+    if not m:
+        raise QueryError("no 'SELECT ... WHERE' at the start of a line")
+    return re.findall(r"\?(\w+)", m.group(1))
+
+
+def parse_spec(path: Path) -> TableSpec:
+    """Read one table's query and its header; the header's columns must be the SELECT list."""
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    columns: list[Column] = []
+    for line in text.splitlines():
+        m = re.match(r"#\s*(table|description|column):\s*(.+)$", line)
+        if m is None:
+            continue
+        key, value = m.groups()
+        if key == "column":
+            name, sep, meaning = value.partition("|")
+            if not sep or not meaning.strip():
+                raise ExportError(f"{path}: column line {value!r} needs 'name | meaning'")
+            columns.append(Column(name.strip(), meaning.strip()))
+        else:
+            meta[key] = value.strip()
+    if "table" not in meta or "description" not in meta:
+        raise ExportError(f"{path}: header needs '# table:' and '# description:'")
+    try:
+        selected = select_variables(text)
+    except QueryError as exc:
+        raise ExportError(f"{path}: {exc}") from None
+    declared = [c.name for c in columns]
+    if declared != selected:
+        raise ExportError(f"{path}: columns in the header {declared} differ from the SELECT "
+                          f"list {selected}")
+    return TableSpec(meta["table"], meta["description"], tuple(columns), text, path)
+
+
+def load_specs(folder: Path = TABLES_DIR) -> list[TableSpec]:
+    """Every table spec, in file-name order."""
+    return [parse_spec(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def cell(result: Result, row: int, column: str) -> str:
+    """A plain value for a spreadsheet: IRIs in full, literals as their lexical form."""
+    term = result.rows[row].get(column)
+    return "" if term is None else term.value
+
+
+def to_csv(result: Result) -> str:
+    """A result as CSV (RFC 4180, header row, empty cells for unbound values)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for i in range(len(result.rows)):
+        writer.writerow([cell(result, i, v) for v in result.variables])
+    return buf.getvalue()
+
+
+def run_tables(engine: Engine, specs: list[TableSpec]) -> dict[str, Result]:
+    """Every table's rows."""
+    return {spec.name: engine.query(spec.query) for spec in specs}
+
+
+def parquet_available() -> bool:
+    """True when pyarrow can be imported (Parquet is optional)."""
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def write_parquet(result: Result, path: Path) -> None:
+    """A result as Parquet: numbers as float64 or int64, booleans as bool, the rest as strings."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = {}
+    for v in result.variables:
+        terms = [r.get(v) for r in result.rows]
+        types = {t.datatype for t in terms if t is not None}
+        if types == {XSD + "boolean"}:
+            arrays[v] = pa.array([None if t is None else t.value == "true" for t in terms],
+                                 type=pa.bool_())
+        elif types and types <= NUMERIC:
+            integer = types <= {XSD + "integer", XSD + "int", XSD + "long",
+                                XSD + "nonNegativeInteger", XSD + "positiveInteger"}
+            convert = int if integer else float
+            arrays[v] = pa.array([None if t is None else convert(t.value) for t in terms],
+                                 type=pa.int64() if integer else pa.float64())
+        else:
+            arrays[v] = pa.array([None if t is None else t.value for t in terms],
+                                 type=pa.string())
+    pq.write_table(pa.table(arrays), path)
+
+
+def readme(specs: list[TableSpec], counts: dict[str, int] | None = None,
+           parquet: bool = False) -> str:
+    """The folder's README: every table and every column, from the specs."""
+    lines = ["# Evidence tables", "",
+             "Generated by `kg export tables` (and by `kg build` into `output/tables/`) from the "
+             "built graph; do not edit. One CSV per kind of statement"
+             + (", and the same as Parquet." if parquet else
+                "; Parquet files are written too when `pyarrow` is installed."),
+             "",
+             "IRIs are written in full (`https://w3id.org/dti-kg/id/...`); they are the stable "
+             "identifiers of the graph, so rows of different tables join on them. Cells with "
+             "several values separate them with `; `. Numbers are plain decimals; units and "
+             "qualifiers are in their own columns. Every statement's quote, document and "
+             "character offsets are in `evidence.csv`.", ""]
+    for spec in specs:
+        n = f" ({counts[spec.name]} rows)" if counts and spec.name in counts else ""
+        lines += [f"## {spec.csv_name}{n}", "", spec.description, "",
+                  "| column | meaning |", "|---|---|"]
+        lines += [f"| `{c.name}` | {c.meaning} |" for c in spec.columns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_tables(engine: Engine, out: Path, specs: list[TableSpec] | None = None,
+                 parquet: bool | None = None) -> list[Path]:
+    """Write every table (CSV, Parquet if available) and the README into ``out``."""
+    specs = load_specs() if specs is None else specs
+    parquet = parquet_available() if parquet is None else parquet
+    out.mkdir(parents=True, exist_ok=True)
+    results = run_tables(engine, specs)
+    files = []
+    for spec in specs:
+        path = out / spec.csv_name
+        path.write_text(to_csv(results[spec.name]), encoding="utf-8", newline="")
+        files.append(path)
+        if parquet:
+            files.append(out / f"{spec.name}.parquet")
+            write_parquet(results[spec.name], files[-1])
+    counts = {name: len(r.rows) for name, r in results.items()}
+    (out / README).write_text(readme(specs, counts, parquet) + "\n", encoding="utf-8")
+    return [*files, out / README]
+
+
+def writable_folder(out: Path) -> None:
+    """Create ``out`` if need be and make sure files can be written there, or say why not."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".kg-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except FileExistsError:
+        raise ExportError(f"{out}: exists and is not a folder") from None
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write there: {exc.strerror or exc}") from None
+
+
+def open_graph(graph: Path) -> Engine:
+    """The built graph in the query engine, or a message saying how to build it."""
+    try:
+        return open_engine("oxigraph", graph)
+    except QueryError as exc:
+        raise ExportError(str(exc)) from None
+
+
+def export_tables(graph: Path, out: Path) -> list[Path]:
+    """``kg export tables``: load the built graph and write the tables into ``out``."""
+    engine = open_graph(graph)
+    writable_folder(out)
+    return write_tables(engine, out)
+

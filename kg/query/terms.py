@@ -1,0 +1,109 @@
+"""Warn about terms of our namespaces that do not exist, naming the closest ones that do.
+
+A query that asks for ``kg:hasOutcomeResult`` (not an ontology term) or ``study:misson`` (not in
+the graph) is valid SPARQL and silently answers nothing. The warning says so and names the
+closest known terms (difflib), so a typo costs one look instead of an hour.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from kg.prefixes import INSTANCE_IRI, ONTOLOGY_IRI
+from kg.query.curies import compact
+from kg.query.text import blank_strings
+
+if TYPE_CHECKING:
+    from kg.query.engine import BaseEngine
+
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+_PNAME = re.compile(r"(?<![\w.:?$\\-])([A-Za-z](?:[\w.-]*[\w-])?)?:"
+                    r"([A-Za-z0-9_:](?:[\w.:-]*[\w:-])?)")
+
+
+def terms_in(query: str, prefixes: dict[str, str]) -> list[tuple[str, str]]:
+    """Every IRI the query names, as (IRI, as written), outside strings and comments."""
+    text = blank_strings(query)
+    declared = {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(text)}
+    namespaces = {**prefixes, **declared}
+    found: dict[str, str] = {}
+    for m in _IRI.finditer(text):
+        iri = m.group(1)
+        if iri and not iri.endswith(("/", "#")):
+            found.setdefault(iri, m.group(0))
+    for m in _PNAME.finditer(text):
+        ns = namespaces.get(m.group(1) or "")
+        if ns is not None:
+            found.setdefault(ns + m.group(2), m.group(0))
+    return list(found.items())
+
+
+@functools.cache
+def ontology_terms() -> list[str]:
+    """Local names of every ontology term, read from ontology.ttl by pyoxigraph.
+
+    ``tests/test_vocab.py`` keeps the closed namespace ``kg.vocab.KG`` equal to these, and
+    reading the file spares ``kg query`` importing rdflib (a fifth of its start-up).
+    """
+    import pyoxigraph as ox
+
+    from kg.paths import ONTOLOGY_FILE
+
+    return sorted({q.subject.value[len(ONTOLOGY_IRI):]
+                   for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+                   if isinstance(q.subject, ox.NamedNode)
+                   and q.subject.value.startswith(ONTOLOGY_IRI)})
+
+
+def _exists(engine: BaseEngine, iri: str) -> bool:
+    known = engine.__dict__.setdefault("_existing", {})  # the loaded graph never changes
+    if iri not in known:
+        known[iri] = _ask_exists(engine, iri)
+    return known[iri]
+
+
+def _ask_exists(engine: BaseEngine, iri: str) -> bool:
+    ask = (f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} "
+           f"UNION {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} }}")
+    return bool(engine.run_raw(ask, {}, None).boolean)
+
+
+def _neighbours(engine: BaseEngine, iri: str) -> list[str]:
+    """Instance IRIs in the same namespace, else of the same kind."""
+    path = iri[len(INSTANCE_IRI):]
+    spaces = [INSTANCE_IRI + path.rpartition("/")[0] + "/", INSTANCE_IRI + path.split("/")[0] + "/"]
+    for ns in dict.fromkeys(spaces):
+        select = (f'SELECT DISTINCT ?s WHERE {{ {{ ?s ?p ?o }} UNION {{ ?o2 ?p2 ?s }} '
+                  f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ns}")) }}')
+        found = [row["s"].value for row in engine.run_raw(select, {}, 5000).rows]
+        if found:
+            return found
+    return []
+
+
+def unknown_terms(engine: BaseEngine, query: str, prefixes: dict[str, str]) -> list[str]:
+    """One warning per ontology term or instance IRI of ours the query names that does not exist."""
+    out = []
+    for iri, written in terms_in(query, prefixes):
+        if iri.startswith(ONTOLOGY_IRI):
+            local = iri[len(ONTOLOGY_IRI):]
+            if local in ontology_terms():
+                continue
+            close = [f"kg:{c}" for c in difflib.get_close_matches(local, ontology_terms(), 3,
+                                                                   0.6)]
+            what = "is not a term of the ontology"
+        elif iri.startswith(INSTANCE_IRI):
+            if _exists(engine, iri):
+                continue
+            shown = {compact(c): c for c in _neighbours(engine, iri)}
+            close = difflib.get_close_matches(compact(iri), list(shown), 3, 0.6)
+            what = "is not in the graph"
+        else:
+            continue
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        out.append(f"warning: {written} {what}{hint}")
+    return out
