@@ -61,8 +61,9 @@ def all_verdicts(results: Sequence[DocResult]) -> list[tuple[str, float | None, 
     """Verdicts on the abstracts, then on every document (the review included)."""
     short = abstracts(results)
     out = []
-    for subset, of in ((short, f", {len(short)} abstracts"),
-                       (results, f", all {len(results)} documents")):
+    plural = {True: "", False: "s"}
+    for subset, of in ((short, f", {len(short)} abstract{plural[len(short) == 1]}"),
+                       (results, f", all {len(results)} document{plural[len(results) == 1]}")):
         total = totals(subset)
         out += [(*v, total["key numbers"]) for v in verdicts(total, of)]
     return out

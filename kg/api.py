@@ -175,14 +175,12 @@ class KnowledgeGraph:
     @cached_property
     def names(self) -> Names:
         """Every label, synonym, acronym and identifier a parameter may be given by."""
-        from kg.query.names import NAMES_QUERY, Named, Names
+        from kg.query.names import names_of
 
-        rows = self.engine.query(NAMES_QUERY.read_text(encoding="utf-8")).rows
-        return Names(Named(r["node"].value, r["class"].value, r["name"].value,
-                           r["label"].value if "label" in r else None) for r in rows)
+        return names_of(self.engine)
 
     def resolve(self, kind: str, value: str) -> str:
-        """The CURIE a name stands for: ``g.resolve("target", "VEGFR2")`` → ``kgi:protein/KDR``."""
+        """The CURIE a name stands for: ``g.resolve("target", "VEGFR2")`` → ``protein:KDR``."""
         from kg.query.names import curie
 
         return curie(self.names.resolve(kind, value))
@@ -203,12 +201,10 @@ class KnowledgeGraph:
         text = name_or_sparql
         if name_or_sparql in self.queries:
             named = self.queries[name_or_sparql]
-            values: dict[str, str] = {}
-            for p in named.params:
-                if p.name in params:
-                    raw = str(params[p.name])
-                    values[p.name] = self.names.resolve(p.name, raw) if p.kind == "iri" else raw
-            values.update({k: str(v) for k, v in params.items() if k not in values})
+            from kg.query.names import resolve_params
+
+            values = resolve_params(named.params, {k: str(v) for k, v in params.items()},
+                                    lambda: self.names)
             text = named.bind(values)  # unknown parameter names are refused here
         elif params:
             raise QueryError(f"parameters ({', '.join(params)}) apply to named queries only, and "

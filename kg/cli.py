@@ -317,10 +317,16 @@ def cmd_query(args: argparse.Namespace) -> int:
         values[key] = value
     name = args.name or (args.query if args.query in library else None)
     try:
+        engine = (EndpointEngine(args.endpoint) if args.endpoint
+                  else open_engine(args.engine, args.graph))
         if name:
             if name not in library:
                 _err(f"error: no named query {name!r} (see kg query --list)")
                 return EXIT_INPUT
+            from kg.query.names import names_of, resolve_params
+
+            # a drug, disease, target, biomarker, study or document may be given by name
+            values = resolve_params(library[name].params, values, lambda: names_of(engine))
             text = library[name].bind(values)
         elif args.query is None:
             _err("error: give a query, a .rq file, or a named query (see kg query --list)")
@@ -329,8 +335,6 @@ def cmd_query(args: argparse.Namespace) -> int:
             text = Path(args.query).read_text(encoding="utf-8")
         else:
             text = args.query
-        engine = (EndpointEngine(args.endpoint) if args.endpoint
-                  else open_engine(args.engine, args.graph))
         result = engine.query(text, limit=args.limit)
     except QuerySyntaxError as exc:
         _err(f"error: {exc}")

@@ -46,11 +46,11 @@ def test_open_a_missing_graph_says_how_to_build_it(tmp_path):
 def test_rows_are_dicts_of_python_values(g):
     res = g.query("hazard-ratios")
     assert len(res) == len(list(res)) >= 11
-    assert res.variables[:3] == ["comparison", "kind", "study"]
-    row = next(r for r in res if r["comparison"] == "kgi:study/mission/comparison/pfs-hr")
+    assert res.variables[:3] == ["comparison", "study", "indication"]
+    row = next(r for r in res if r["comparison"] == "study.mission.comparison:pfs-hr")
     assert row["estimate"] == 0.6 and isinstance(row["estimate"], float)
     assert (row["ciLow"], row["ciHigh"], row["pValue"]) == (0.51, 0.72, 0.0001)
-    escape = next(r for r in res if r["comparison"] == "kgi:study/escape/comparison/os-squamous-hr")
+    escape = next(r for r in res if r["comparison"] == "study.escape.comparison:os-squamous-hr")
     assert escape["pValue"] is None and set(escape) == set(res.variables)  # unbound: None
     assert res[0] == next(iter(res))
     spans = g.query("evidence-for")
@@ -62,7 +62,7 @@ def test_rows_are_dicts_of_python_values(g):
 def test_python_value_rules():
     xsd = "http://www.w3.org/2001/XMLSchema#"
     assert python_value(Term("uri", "https://w3id.org/dti-kg/id/drug/sorafenib")) \
-        == "kgi:drug/sorafenib"
+        == "drug:sorafenib"
     assert python_value(Term("literal", "0.60", xsd + "decimal")) == 0.6
     assert python_value(Term("literal", "7", xsd + "nonNegativeInteger")) == 7
     assert python_value(Term("literal", "false", xsd + "boolean")) is False
@@ -72,11 +72,11 @@ def test_python_value_rules():
 
 
 @pytest.mark.parametrize(("query", "param", "name", "curie"), [
-    ("drug-targets", "drug", "Sorafenib", "kgi:drug/sorafenib"),
-    ("drug-targets", "drug", "Nexavar", "kgi:drug/sorafenib"),
-    ("drug-studies", "drug", "erlotinib", "kgi:drug/erlotinib"),
-    ("indication-studies", "disease", "NSCLC", "kgi:disease/nsclc"),
-    ("document-statements", "document", "DOI:10.1093/annonc/mds607", "kgi:document/santoro-2013"),
+    ("drug-targets", "drug", "Sorafenib", "drug:sorafenib"),
+    ("drug-targets", "drug", "Nexavar", "drug:sorafenib"),
+    ("drug-studies", "drug", "erlotinib", "drug:erlotinib"),
+    ("indication-studies", "disease", "NSCLC", "disease:nsclc"),
+    ("document-statements", "document", "DOI:10.1093/annonc/mds607", "document:santoro-2013"),
 ])
 def test_a_parameter_by_name_gives_what_its_curie_gives(g, query, param, name, curie):
     by_name = g.query(query, **{param: name})
@@ -86,9 +86,9 @@ def test_a_parameter_by_name_gives_what_its_curie_gives(g, query, param, name, c
 
 
 @pytest.mark.parametrize(("kind", "name", "curie"), [
-    ("target", "VEGFR2", "kgi:protein/KDR"), ("target", "HGNC:6307", "kgi:protein/KDR"),
-    ("study", "MISSION", "kgi:study/mission"), ("study", "NCT00863746", "kgi:study/mission"),
-    ("disease", "non-small-cell lung cancer", "kgi:disease/nsclc"),
+    ("target", "VEGFR2", "protein:KDR"), ("target", "HGNC:6307", "protein:KDR"),
+    ("study", "MISSION", "study:mission"), ("study", "NCT00863746", "study:mission"),
+    ("disease", "non-small-cell lung cancer", "disease:nsclc"),
 ])
 def test_resolve_by_synonym_acronym_or_identifier(g, kind, name, curie):
     assert g.resolve(kind, name) == curie
@@ -96,7 +96,7 @@ def test_resolve_by_synonym_acronym_or_identifier(g, kind, name, curie):
 
 def test_an_unknown_name_lists_close_matches(g):
     with pytest.raises(QueryError, match=r"no drug named 'sorafinib'; close matches: "
-                                         r"sorafenib \(kgi:drug/sorafenib\)"):
+                                         r"sorafenib \(drug:sorafenib\)"):
         g.query("drug-targets", drug="sorafinib")
     with pytest.raises(QueryError, match="kgi:drug/KDR is not a drug in this graph"):
         g.query("drug-targets", drug="kgi:drug/KDR")
@@ -108,8 +108,8 @@ def test_an_ambiguous_name_lists_every_candidate():
     kg_ = "https://w3id.org/dti-kg/ontology#"
     names = Names([Named("https://w3id.org/dti-kg/id/drug/a", kg_ + "Drug", "AB-1", "drug a"),
                    Named("https://w3id.org/dti-kg/id/drug/b", kg_ + "Drug", "ab-1", "drug b")])
-    with pytest.raises(QueryError, match=r"'AB-1' names 2 nodes: drug a \(kgi:drug/a\); "
-                                         r"drug b \(kgi:drug/b\)"):
+    with pytest.raises(QueryError, match=r"'AB-1' names 2 nodes: drug a \(drug:a\); "
+                                         r"drug b \(drug:b\)"):
         names.resolve("drug", "AB-1")
 
 
@@ -143,8 +143,12 @@ def test_a_missing_optional_dependency_says_how_to_install_it(g, monkeypatch, mo
 
 
 def test_repr_is_the_cli_table(g):
-    text = repr(g.query("drug-targets"))
-    assert text.splitlines()[0].startswith("target") and text.endswith("(10 rows)")
+    from kg.query.formats import render_select
+
+    res = g.query("drug-targets")
+    text = repr(res)
+    assert text == render_select(res.result, "table", 100) and text.endswith("(10 rows)")
+    assert "protein:KDR" in text
     assert isinstance(g.query("drug-targets"), QueryResult)
 
 
@@ -152,10 +156,10 @@ def test_networkx_projection_is_typed(g):
     net = g.networkx()
     kinds = {d["kind"] for _, d in net.nodes(data=True)}
     assert {"drug", "protein", "disease", "study"} <= kinds
-    sorafenib = net.nodes["kgi:drug/sorafenib"]
+    sorafenib = net.nodes["drug:sorafenib"]
     assert sorafenib["label"] == "sorafenib" and "Nexavar" in sorafenib["synonyms"]
-    assert isinstance(net.nodes["kgi:study/mission"]["reference_number"], int)
-    assert net.has_edge("kgi:drug/sorafenib", "kgi:protein/KDR")
+    assert isinstance(net.nodes["study:mission"]["reference_number"], int)
+    assert net.has_edge("drug:sorafenib", "protein:KDR")
     items = g.query("PREFIX kg: <https://w3id.org/dti-kg/ontology#> "
                     "SELECT (COUNT(*) AS ?n) WHERE { ?i a kg:DrugIndicationEvidence }")[0]["n"]
     evidence = [d for *_, d in net.edges(data=True) if d["relation"] == "evidence"]

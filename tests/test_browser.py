@@ -200,6 +200,23 @@ def test_serve_editor_runs_a_named_query_in_the_browser(browser, real, tmp_path:
         page.wait_for_selector("#out table")
         assert page.locator("#out table tr").count() == 11  # header + 10 targets
         assert "KDR (VEGFR2)" in page.inner_text("#out")
+        # a form per named query: the drug by its brand name, through /queries/NAME
+        page.fill("#params input[name=drug]", "Nexavar")
+        page.click("#run")
+        page.wait_for_selector("#out table")
+        assert page.locator("#out table tr").count() == 11
+        with page.expect_download() as dl:
+            page.click("#csv")
+        csv_rows = Path(dl.value.path()).read_text(encoding="utf-8").strip().splitlines()
+        assert csv_rows[0].startswith("target,") and len(csv_rows) == 11
+        # every IRI of a result opens the page that describes its node
+        page.click("#out table a[href*='protein%2FKDR']")
+        page.wait_for_selector("h1")
+        assert page.inner_text("h1") == "KDR (VEGFR2)"
+        body = page.inner_text("body")
+        assert "What points at it" in body and "drug:sorafenib" in body and "kg:targets" in body
+        page.go_back()
+        page.wait_for_selector("#query")
         page.fill("#query", "SELECT ?x WHERE {")
         page.click("#run")
         page.wait_for_selector("#out .error")

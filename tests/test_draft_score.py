@@ -257,7 +257,8 @@ def test_draft_that_does_not_load_counts_as_zero_matches(golds, tmp_path):
     assert facts["failure_rate"] == 1.0 and facts["failed"] == ["velora-1"]
     page = markdown([res], {"date": "today", "machine": "test", "drafter": "test"})
     assert "did not load (counted as zero matches): 1 of 1" in page
-    assert "| key numbers recall ≥ 85% | 0.0%" in page and "missed" in page
+    assert "| key numbers recall ≥ 85%, 1 abstract | 0.0%" in page and "missed" in page
+    assert "| key numbers recall ≥ 85%, all 1 document | 0.0%" in page
 
 
 def test_no_draft_at_all_is_a_failure(golds):
@@ -296,7 +297,8 @@ def test_gold_drafter_runs_the_harness_end_to_end(golds, tmp_path):
         assert r.numbers_unprinted == 0 and r.numbers_quoted > 0
     assert totals(results)["key numbers"].precision == 1.0
     text = write_results(results, tmp_path, drafter="gold", timeout=30)
-    assert "key numbers precision ≥ 90%: 100.0% met" in text
+    assert "key numbers precision ≥ 90%, 2 abstracts: 100.0% met" in text
+    assert "key numbers precision ≥ 90%, all 2 documents: 100.0% met" in text
     page = (tmp_path / "draft.md").read_text(encoding="utf-8")
     assert "| velora-1-update | yes |" in page and (tmp_path / "draft.json").is_file()
 

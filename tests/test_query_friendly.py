@@ -236,3 +236,14 @@ def test_server_runs_named_queries(out: Path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_cli_parameters_by_name_synonym_or_curie(out: Path):
+    graph = out / "graph.trig"
+    by_curie = kg("drug-targets", "--param", "drug=drug:sorafenib", "--format", "csv",
+                  graph=graph)
+    by_brand = kg("drug-targets", "--param", "drug=Nexavar", "--format", "csv", graph=graph)
+    assert by_curie.returncode == by_brand.returncode == 0, by_brand.stderr
+    assert by_brand.stdout == by_curie.stdout and "/protein/KDR," in by_brand.stdout
+    typo = kg("drug-targets", "--param", "drug=sorafinib", graph=graph)
+    assert typo.returncode == 1 and "close matches: sorafenib (drug:sorafenib)" in typo.stderr

@@ -105,7 +105,7 @@ def test_every_named_query_answers_the_same_from_the_store(store, two_output, na
 
 def test_kg_query_endpoint_prints_a_table(store, capsys):
     code, out, _ = run(capsys, "query", "--name", "drug-targets", "--endpoint", f"{store}/query")
-    assert code == 0 and "kgi:protein/KDR" in out and out.rstrip().endswith("(10 rows)")
+    assert code == 0 and "protein:KDR" in out and out.rstrip().endswith("(10 rows)")
 
 
 def test_push_reports_every_graph(tmp_path, built_output):
@@ -126,7 +126,7 @@ def test_kg_open_url_resolves_names_like_the_local_graph(store, two_output):
         text = LIBRARY[query].text
         assert normalised(there.query(query, **params).result, text) == normalised(
             here.query(query, **params).result, text)
-    assert there.resolve("target", "VEGFR2") == "kgi:protein/KDR"
+    assert there.resolve("target", "VEGFR2") == "protein:KDR"
 
 
 def without_graph(built_output: Path, graph: str, folder: Path) -> Path:

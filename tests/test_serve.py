@@ -193,3 +193,26 @@ def test_missing_graph_is_a_clear_error(tmp_path: Path):
                            str(tmp_path / "none.trig")], capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.returncode == 1 and "build the graph first" in proc.stderr
+
+
+def test_node_page_describes_a_node_with_links(endpoint: str):
+    status, headers, body = request(endpoint + "node?iri=" + urllib.parse.quote("study:mission"))
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "<h1>MISSION" in body and "node?iri=https%3A%2F%2Fw3id.org%2Fdti-kg%2F" in body
+    assert "study:mission" in body  # the pasteable CURIE beside the full IRI
+    unknown = request(endpoint + "node?iri=" + urllib.parse.quote("study:no-such-study"))
+    assert unknown[0] == 200 and "No statement of the graph names this IRI" in unknown[2]
+    bad = request(endpoint + "node?iri=" + urllib.parse.quote("<script>"))
+    assert bad[0] == 400 and "<script>" not in bad[2].replace("'<script>'", "")
+
+
+def test_named_query_parameters_by_name(endpoint: str):
+    by_name = request(endpoint + "queries/drug-targets?drug=Nexavar",
+                      headers={"Accept": "application/sparql-results+json"})
+    by_curie = request(endpoint + "queries/drug-targets?drug=drug%3Asorafenib",
+                       headers={"Accept": "application/sparql-results+json"})
+    assert by_name[0] == by_curie[0] == 200
+    assert json.loads(by_name[2])["results"] == json.loads(by_curie[2])["results"]
+    typo = request(endpoint + "queries/drug-targets?drug=sorafinib")
+    assert typo[0] == 400 and "close matches: sorafenib" in typo[2]
+

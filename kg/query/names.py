@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kg.paths import QUERY_DIR
@@ -77,16 +77,17 @@ class Names:
         if kind not in KIND_CLASSES:
             return expand(value)
         nodes = self.nodes(kind)
+        key = value.strip().casefold()
+        # a name first: "DOI:10.1093/..." is a document's identifier, not a CURIE to expand
+        found = [n for n in nodes if any(name.casefold() == key for name in self.names[n])]
+        if len(found) == 1:
+            return found[0]
         iri = expand(value)
-        if iri != value or value.startswith(("http://", "https://")):
+        if not found and (iri != value or value.startswith(("http://", "https://"))):
             if iri in nodes:
                 return iri
             raise QueryError(f"parameter {kind}: {value} is not a {kind} in this graph"
                              + self._suggest(value.rsplit("/", 1)[-1], nodes))
-        key = value.strip().casefold()
-        found = [n for n in nodes if any(name.casefold() == key for name in self.names[n])]
-        if len(found) == 1:
-            return found[0]
         if found:
             raise QueryError(f"parameter {kind}: {value!r} names {len(found)} nodes: "
                              + "; ".join(self.display(n) for n in found)
@@ -109,3 +110,27 @@ class Names:
         if not picked:
             return f" (the graph has {len(nodes)}; see kg query --name find)"
         return "; close matches: " + "; ".join(self.display(n) for n in picked[:6])
+
+
+def names_of(engine: object) -> Names:
+    """Every name of every node of the graph an engine (local or remote) answers for."""
+    rows = engine.query(NAMES_QUERY.read_text(encoding="utf-8")).rows  # type: ignore[attr-defined]
+    return Names(Named(r["node"].value, r["class"].value, r["name"].value,
+                       r["label"].value if "label" in r else None) for r in rows)
+
+
+def resolve_params(params: Iterable, values: dict[str, str], names: Callable[[], Names]
+                   ) -> dict[str, str]:
+    """Parameter values with every node parameter given by name resolved to its IRI.
+
+    ``params`` are the named query's; ``names`` builds the index only when a value needs it.
+    """
+    out = dict(values)
+    index: Names | None = None
+    for p in params:
+        raw = out.get(p.name)
+        if raw is None or p.kind != "iri" or raw == "any" or p.name not in KIND_CLASSES:
+            continue
+        index = index or names()
+        out[p.name] = index.resolve(p.name, raw)
+    return out

@@ -20,7 +20,7 @@ import queue
 import signal
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
@@ -31,6 +31,8 @@ from urllib.parse import parse_qs, urlparse
 from kg.query.engine import Engine, QueryError, QueryRefused, open_engine
 from kg.query.formats import GRAPH_FORMATS, SELECT_FORMATS, render_graph, render_select
 from kg.query.library import NamedQuery
+from kg.query.names import NAMES_QUERY, Named, Names, resolve_params
+from kg.query.nodepage import node_iri, node_page
 
 PAGE = Path(__file__).with_name("editor.html")
 ACCEPT_SELECT = [("application/sparql-results+json", "json"), ("application/json", "json"),
@@ -375,6 +377,23 @@ def _answer_once(conn: Connection, engine: Engine, text: str, accept: str, rows:
 def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                  tables: Path | None = None) -> type[BaseHTTPRequestHandler]:
     """A request handler class bound to one runner (and the evidence tables' folder, if any)."""
+    index: list[Names] = []  # every node's names, read once on first use
+
+    def run_json(text: str, rows: int | None = None) -> dict:
+        """A SELECT answered by the runner as SPARQL JSON; QueryError when it fails."""
+        cost = limits if rows is None else replace(limits, rows=rows)
+        status, _ctype, body, _h = runner.run(text, "application/sparql-results+json", cost)
+        if status != 200:
+            raise QueryError(body.decode("utf-8", errors="replace"))
+        return json.loads(body)
+
+    def names() -> Names:
+        if not index:
+            rows = run_json(NAMES_QUERY.read_text(encoding="utf-8"), rows=1_000_000)
+            index.append(Names(Named(b["node"]["value"], b["class"]["value"],
+                                     b["name"]["value"], b.get("label", {}).get("value"))
+                               for b in rows["results"]["bindings"]))
+        return index[0]
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "dti-kg"
@@ -412,6 +431,8 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                 self.send(*table_download(tables, url.path[len("/tables/"):]))
             elif url.path.startswith("/queries/"):
                 self.named(url.path[len("/queries/"):], parse_qs(url.query))
+            elif url.path == "/node":
+                self.node(parse_qs(url.query).get("iri", [""])[0])
             elif url.path == "/sparql":
                 params = parse_qs(url.query)
                 if "update" in params:
@@ -483,14 +504,30 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
             if fmt and mime is None:
                 self.send(400, "text/plain", f"unknown format {fmt!r}".encode())
                 return
-            try:
-                text = query.bind({k: v[0] for k, v in params.items()})
+            try:  # a drug, disease, target, study ... may be given by name, as on the CLI
+                values = resolve_params(query.params, {k: v[0] for k, v in params.items()},
+                                        names)
+                text = query.bind(values)
             except QueryError as exc:
                 self.send(400, "text/plain", str(exc).encode())
                 return
             extra = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'} \
                 if fmt == "csv" else {}
             self.answer(text, accept=mime, extra=extra)
+
+        def node(self, value: str) -> None:
+            """``/node?iri=``: what a node states and what points at it, as a page."""
+            iri = node_iri(value)
+            if iri is None:
+                self.send(400, "text/plain", f"iri={value!r}: give an IRI or a CURIE the tool "
+                          "prints (study:mission)".encode())
+                return
+            try:
+                page = node_page(iri, run_json)
+            except QueryError as exc:
+                self.send(503, "text/plain", str(exc).encode())
+                return
+            self.send(200, "text/html", page.encode())
 
         def refuse_update(self) -> None:
             self.send(403, "text/plain", b"updates are refused: this endpoint is read-only")
