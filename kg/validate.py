@@ -116,6 +116,8 @@ def _rows(store: pyoxigraph.Store, sparql: str) -> Any:
 
 def check_store(store: pyoxigraph.Store, shapes: Path = SHAPES_FILE) -> list[Violation]:
     """All checks as SPARQL over a store holding the graph and the ontology (every build)."""
+    from rdflib import URIRef
+
     from kg.shapes_sparql import compile_shapes
 
     out = []
@@ -123,7 +125,7 @@ def check_store(store: pyoxigraph.Store, shapes: Path = SHAPES_FILE) -> list[Vio
         for row in _rows(store, check.sparql):
             value = None if check.component in COUNTS else row["v"]
             detail = "" if value is None else f" ({short(value)})"
-            out.append(Violation(short(row["f"]), short(check.path),
+            out.append(Violation(short(row["f"]), short(URIRef(check.path)) if check.path else "",
                                  f"{check.message}{detail}", "Violation"))
     for row in _rows(store, (QUERIES / "shortcut-without-interaction.rq").read_text()):
         out.append(_no_interaction(row["drug"], row["target"]))
