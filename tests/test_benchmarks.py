@@ -37,10 +37,10 @@ def test_stage_and_query_measurements_run(tmp_path: Path):
     q = time_queries(tmp_path / "work" / "graph.trig", runs=1, rdflib_timeout=20)
     assert set(q["load"]) == {"oxigraph", "rdflib"}
     assert all("median" in row["oxigraph"] for row in q["queries"].values())
-    run = {"wall_s": 1.0, "cpu_s": 0.5, "peak_mb": 80.0, "runs": 1}
+    run = {"wall_s": 9.0, "cpu_s": 0.5, "peak_mb": 80.0, "runs": 1}  # judged by CPU time
     shipped = {"import floor": {**run, "wall_s": 0.5, "cpu_s": 0.25}, "cold": run,
                "cold --no-html": run, "one evidence file edited": run,
-               "unchanged": {**run, "wall_s": 0.55}}
+               "unchanged": {**run, "cpu_s": 0.275}}
     res = {"machine": "test", "profile": "smoke", "date": "today", "shipped": shipped,
            "sizes": [{"scale": 1, "stages": t.seconds, "query": q, **facts,
                       "store": {"bytes_per_triple": 300}}],
