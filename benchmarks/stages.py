@@ -18,10 +18,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg import model as m
-from kg.assemble import BuildReport, run_builders
+from kg.assemble import BuildReport, BuildResult, run_builders
 from kg.builders import BuildInput
+from kg.export.rdf import write_jsonld, write_trig, write_turtle
+from kg.paths import ONTOLOGY_FILE
 from kg.provenance import SourceText
 from kg.sources import loader
+from kg.validate import check_store, validate_graph
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 1024 / 1024
 
 
 def peak_mb() -> float:
@@ -45,9 +54,14 @@ class Timer:
             self.seconds[name] = round(time.perf_counter() - t, 4)
 
 
-def build_stages(sources: Path, work: Path, t: Timer) -> dict:
-    """Every build stage separately: parse+validate, locate quotes, builders, SHACL, writers."""
+def build_stages(sources: Path, work: Path, t: Timer, full_shacl: bool = False,
+                 html: bool = True) -> dict:
+    """Every build stage separately: parse+validate, locate quotes, builders, SHACL, writers.
+
+    ``full_shacl`` also times pySHACL on the same graph (side by side with the SPARQL check).
+    """
     problems: list[str] = []
+    base_mb = rss_mb()
     with t("load and validate evidence"):
         table = loader.load_identifier_table(sources / "identifiers.yaml", problems)
         ent = loader.load_entities(sources / "entities.yaml", table, problems)
@@ -67,31 +81,35 @@ def build_stages(sources: Path, work: Path, t: Timer) -> dict:
     corpus = m.Corpus(ent, tuple(files), texts)
     report = BuildReport()
     with t("builders"):
-        ds = run_builders(BuildInput(corpus, indexed), report)
-    from kg.assemble import BuildResult
-    from kg.export.rdf import write_jsonld, write_trig, write_turtle
-    from kg.validate import validate_graph
-
-    result = BuildResult(ds, report)
-    union = result.union()
-    with t("SHACL validation"):
-        violations = validate_graph(union)
+        result = BuildResult(run_builders(BuildInput(corpus, indexed), report), report)
+    with t("pyoxigraph store"):
+        store = result.store
+    with t("SHACL as SPARQL"):
+        violations = check_store(store)
+    if full_shacl:
+        union = result.union()
+        with t("pySHACL (kg build --full-validation)"):
+            validate_graph(union)
+        del union
     work.mkdir(parents=True, exist_ok=True)
     with t("write Turtle"):
-        write_turtle(union, work / "graph.ttl")
+        write_turtle(result.triples, work / "graph.ttl")
     with t("write TriG"):
-        write_trig(ds, work / "graph.trig")
+        write_trig(result, work / "graph.trig")
     with t("write JSON-LD"):
-        write_jsonld(union, work / "graph.jsonld")
-    with t("HTML views"):
-        from kg.paths import ONTOLOGY_FILE
-        from kg.render.pages import write_site
+        write_jsonld(result.triples, work / "graph.jsonld")
+    if html:
+        with t("HTML views"):
+            from kg.render.pages import write_site
 
-        union.parse(ONTOLOGY_FILE)
-        write_site(union, work)
+            union = result.union()
+            union.parse(ONTOLOGY_FILE)
+            write_site(union, work)
     (work / "ontology.ttl").write_bytes(ONTOLOGY_FILE.read_bytes())
-    return {"triples": len(ds), "studies": sum(len(f.studies) for f in files),
-            "violations": len(violations), "build_peak_mb": round(peak_mb(), 1)}
+    return {"triples": len(result.triples), "studies": sum(len(f.studies) for f in files),
+            "violations": len(violations), "build_peak_mb": round(peak_mb(), 1),
+            "base_mb": round(base_mb, 1),
+            "store_triples": len(store)}
 
 
 class QueryTimeout(BaseException):
@@ -125,8 +143,9 @@ def time_queries(graph: Path, runs: int, rdflib_timeout: float) -> dict:
                 signal.setitimer(signal.ITIMER_REAL, rdflib_timeout)
                 t = time.perf_counter()
                 try:
-                    engine.query(text)
+                    res = engine.query(text)
                     times.append(time.perf_counter() - t)
+                    row["rows"] = len(res.rows)
                 except QueryTimeout:
                     times = []
                     break
@@ -151,10 +170,15 @@ def main() -> None:
     ap.add_argument("--query-runs", type=int, default=3)
     ap.add_argument("--rdflib-timeout", type=float, default=30.0)
     ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument("--full-shacl", action="store_true", help="also time pySHACL")
+    ap.add_argument("--no-html", action="store_true")
     args = ap.parse_args()
     t = Timer()
-    facts = build_stages(args.sources, args.work, t)
+    facts = build_stages(args.sources, args.work, t, args.full_shacl, not args.no_html)
     result = {"stages": t.seconds, **facts}
+    from benchmarks.builds import store_bytes_per_triple
+
+    result["store"] = store_bytes_per_triple(args.work / "graph.trig")
     if not args.no_queries:
         result["query"] = time_queries(args.work / "graph.trig", args.query_runs,
                                        args.rdflib_timeout)

@@ -1,22 +1,38 @@
-"""Run the registered builders over a corpus into one RDF dataset, with a build report."""
+"""Run the registered builders over a corpus into one set of quads, with a build report.
+
+The build path keeps triples as plain tuples in one set per named graph: no rdflib graph is
+built unless something asks for one (the HTML views, ``kg audit``, the full pySHACL check).
+An rdflib graph costs about 1.3 KB and an ``add`` call per triple; a set entry a fraction of
+that. ``BuildResult`` hands out each view of the same quads on demand: the tuples, an rdflib
+``Dataset`` or union ``Graph``, and a pyoxigraph store, each built once.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph
+from rdflib.term import Node
 
 from kg.builders import ORDER, REGISTRY, BuildInput
 from kg.counts import count
 from kg.ids import graph_iri
-from kg.paths import SOURCES_DIR
+from kg.paths import ONTOLOGY_FILE, SOURCES_DIR
 from kg.sources.loader import load_corpus
 from kg.stages import stage
 from kg.vocab import PREFIXES
 
+if TYPE_CHECKING:
+    import pyoxigraph
+    from rdflib import Dataset, Graph
+
+    from kg.cache import BuildCache
+
+Triple = tuple[Node, Node, Node]
 
 @dataclass(frozen=True)
 class DocumentCount:
@@ -53,21 +69,96 @@ class BuildReport:
         return out
 
 
-@dataclass
 class BuildResult:
-    """The assembled dataset (one named graph per document, entities, provenance) and report."""
+    """The assembled quads (one named graph per document, entities, provenance) and report.
 
-    dataset: Dataset
-    report: BuildReport
+    ``graphs`` maps a graph name (``entities``, ``provenance``, a document id …) to its set of
+    triples; every other view is derived from it once, on first use.
+    """
+
+    def __init__(self, graphs: dict[str, set[Triple]], report: BuildReport) -> None:
+        """Keep the quads; views are made lazily."""
+        self.graphs = graphs
+        self.report = report
+
+    @cached_property
+    def triples(self) -> frozenset[Triple]:
+        """All distinct triples, over every named graph."""
+        return frozenset().union(*self.graphs.values())
+
+    def named(self) -> Iterator[tuple[str, set[Triple]]]:
+        """Each named graph's IRI and triples, sorted by IRI (the order files are written in)."""
+        for iri, name in sorted((str(graph_iri(name)), name) for name in self.graphs):
+            if self.graphs[name]:
+                yield iri, self.graphs[name]
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The quads as an rdflib Dataset (built on first use)."""
+        from rdflib import Dataset
+
+        ds = Dataset()
+        bind_prefixes(ds)
+        for name, triples in self.graphs.items():
+            g = ds.graph(graph_iri(name))
+            for t in triples:
+                g.add(t)
+        return ds
 
     def union(self) -> Graph:
-        """All statements in one graph, with the project's prefixes bound."""
-        g = Graph()
-        bind_prefixes(g)
-        for ctx in self.dataset.graphs():
-            for triple in ctx:
-                g.add(triple)
-        return g
+        """All statements in one new rdflib graph, with the project's prefixes bound."""
+        return to_graph(self.triples)
+
+    @cached_property
+    def trig(self) -> bytes:
+        """The quads as TriG, as ``output/graph.trig`` holds them (made once, used twice)."""
+        from kg.export.rdf import trig_bytes
+
+        return trig_bytes(self.named())
+
+    @cached_property
+    def store(self) -> pyoxigraph.Store:
+        """The quads and the ontology (own graph) in a pyoxigraph store, as kg query has them.
+
+        Loaded from the TriG text: pyoxigraph parses it faster than Python hands it terms.
+        """
+        import pyoxigraph as ox
+
+        st = ox.Store()
+        st.bulk_load(self.trig, format=ox.RdfFormat.TRIG)
+        add_ontology(st)
+        return st
+
+
+def to_store(named: Iterable[tuple[str, Iterable[Triple]]]) -> pyoxigraph.Store:
+    """Named graphs of triples, and the ontology in its own graph, in a new pyoxigraph store."""
+    import pyoxigraph as ox
+
+    from kg.export.rdf import ox_quads
+
+    st = ox.Store()
+    st.bulk_extend(ox_quads(named))
+    add_ontology(st)
+    return st
+
+
+def add_ontology(store: pyoxigraph.Store) -> None:
+    """The ontology in its own named graph (subclasses and value types for the checks)."""
+    import pyoxigraph as ox
+
+    store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode(str(graph_iri("ontology"))))
+
+
+def to_graph(triples: Iterable[Triple]) -> Graph:
+    """Triples as a new rdflib graph with the project's prefixes bound."""
+    from rdflib import Graph
+
+    g = Graph()
+    bind_prefixes(g)
+    for t in triples:
+        g.add(t)
+    return g
 
 
 def bind_prefixes(g: Graph) -> None:
@@ -77,43 +168,48 @@ def bind_prefixes(g: Graph) -> None:
 
 
 def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | None = None,
-                 progress: Callable[[str], None] | None = None) -> Dataset:
-    """Run builders (all, or those named) over loaded input into one dataset."""
-    ds = Dataset()
-    bind_prefixes(ds)
-    graphs: dict[str, Graph] = {}
+                 progress: Callable[[str], None] | None = None) -> dict[str, set[Triple]]:
+    """Run builders (all, or those named) over loaded input into one set of triples per graph."""
+    graphs: dict[str, set[Triple]] = {}
+    terms: dict[Node, Node] = {}  # one object per distinct term: builders mint the same IRI often
     for name in builders or ORDER:
         n = 0
         with stage(f"builder {name}"):
-            for quad in REGISTRY[name](inp):
-                g = graphs.get(quad.graph)
-                if g is None:
-                    g = graphs[quad.graph] = ds.graph(graph_iri(quad.graph))
-                g.add((quad.s, quad.p, quad.o))
+            for s, p, o, g in REGISTRY[name](inp):
+                triples = graphs.get(g)
+                if triples is None:
+                    triples = graphs[g] = set()
+                triples.add((terms.setdefault(s, s), terms.setdefault(p, p),
+                             terms.setdefault(o, o)))
                 n += 1
         report.triples_per_builder[name] = n
         if progress:
             progress(f"builder {name}: {n} triples")
-    report.triples_per_graph = {name: len(g) for name, g in sorted(graphs.items())}
-    return ds
+    report.triples_per_graph = {name: len(t) for name, t in sorted(graphs.items())}
+    return graphs
 
 
 def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Load and validate the sources, then run builders (all, or those named) into a dataset."""
+          progress: Callable[[str], None] | None = None,
+          cache: BuildCache | None = None) -> BuildResult:
+    """Load and validate the sources, then run builders (all, or those named) into quads.
+
+    With a ``cache``, unchanged evidence files are not parsed again (see ``kg.cache``).
+    """
     report = BuildReport()
     t0 = time.perf_counter()
     with stage("loading sources"):
-        corpus, texts = load_corpus(sources)
+        corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None)
     report.seconds["load"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    ds = run_builders(BuildInput(corpus, texts), report, builders, progress)
+    result = BuildResult(run_builders(BuildInput(corpus, texts), report, builders, progress),
+                         report)
     report.seconds["builders"] = time.perf_counter() - t1
     with stage("counting"):
-        counted = count(BuildResult(ds, report).union())
+        counted = count(result.triples)
         report.triples = counted.triples
         report.counts = dict(counted.nodes)
         report.documents = {f.document.id: DocumentCount(
             f.path, f.document.loc.line, len(f.iter_records()),
             report.triples_per_graph.get(f.document.id, 0)) for f in corpus.files}
-    return BuildResult(ds, report)
+    return result

@@ -35,12 +35,12 @@ def write_outputs(result: object, out: Path, html: bool = True,
     from kg.export.buildreport import REPORT_FILE, write_build_report
     from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
 
-    union = result.union()  # type: ignore[attr-defined]
+    triples = result.triples  # type: ignore[attr-defined]
     files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
              out / REPORT_FILE]
-    write_turtle(union, files[0])
-    write_trig(result.dataset, files[1])  # type: ignore[attr-defined]
-    write_jsonld(union, files[2])
+    write_turtle(triples, files[0])
+    write_trig(result, files[1])
+    write_jsonld(triples, files[2])
     write_ontology(files[3])
     write_build_report(result.report, files[4])  # type: ignore[attr-defined]
     t = time.perf_counter()
@@ -50,6 +50,7 @@ def write_outputs(result: object, out: Path, html: bool = True,
         from kg.render.pages import write_site
 
         t = time.perf_counter()
+        union = result.union()  # type: ignore[attr-defined]
         union.parse(paths.ONTOLOGY_FILE)  # class and vocabulary labels for display
         write_site(union, out, say)
         result.report.seconds["html"] = time.perf_counter() - t  # type: ignore[attr-defined]
@@ -130,14 +131,26 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
     """Check, then write into a temporary folder and swap it in: a failure changes nothing."""
+    from kg.cache import BuildCache, fingerprint
     from kg.export.atomic import replace_dir, temp_dir
     from kg.pipeline import check_build
     from kg.stages import stage
 
     say = (lambda _m: None) if args.quiet else _err
+    # the test hook that pauses before the swap exists to interrupt a real write: no shortcut
+    cache = None if args.no_cache or os.environ.get("KG_TEST_PAUSE_BEFORE_SWAP") else \
+        BuildCache(out)
+    fp = fingerprint(args.sources, {k: getattr(args, k) for k in (
+        "no_validate", "no_html", "full_validation", "allow_shrink")}) if cache else ""
+    if cache and cache.up_to_date(fp):
+        print(f"{out} is up to date: no input, option or code changed since its last build "
+              "(kg build --no-cache builds anyway)")
+        return 0
     say(f"loading sources from {args.sources}")
     checked = check_build(args.sources, out, allow_shrink=args.allow_shrink,
-                          validate=not args.no_validate, progress=lambda msg: say(f"  {msg}"))
+                          validate=not args.no_validate,
+                          full_validation=args.full_validation,
+                          progress=lambda msg: say(f"  {msg}"), cache=cache)
     if checked.violations:
         for p in checked.violations:
             _err(f"invalid graph: {p}")
@@ -154,6 +167,8 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
             replace_dir(tmp, out)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+    if cache:
+        cache.record(fp)
     result.report.seconds["total"] = time.perf_counter() - start
     print("\n".join(result.report.lines()))
     for f in files:
@@ -163,10 +178,11 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate any RDF file against the shapes."""
+    """Validate any RDF file against the shapes (as SPARQL; with pySHACL given ``--full``)."""
     from rdflib import Dataset, Graph
 
-    from kg.validate import validate_graph
+    from kg.assemble import to_store
+    from kg.validate import check_store, validate_graph
 
     fmt = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt",
            ".jsonld": "json-ld", ".json": "json-ld"}.get(args.file.suffix)
@@ -188,7 +204,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except Exception as exc:
         _err(f"error: {args.file}: cannot parse as {fmt}: {str(exc).splitlines()[0]}")
         return EXIT_INPUT
-    problems = validate_graph(graph)
+    problems = validate_graph(graph) if args.full else check_store(to_store([("urn:x-kg:file",
+                                                                             graph)]))
     for p in problems:
         print(p)
     print(f"{args.file}: {len(graph)} triples, {len(problems)} problem(s)")
@@ -425,6 +442,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=paths.OUTPUT_DIR, help="output folder")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     b.add_argument("--no-html", action="store_true", help="write the RDF files only")
+    b.add_argument("--no-cache", action="store_true",
+                   help="parse every evidence file and write every output, even if unchanged")
+    b.add_argument("--full-validation", action="store_true",
+                   help="validate with pySHACL (slower) instead of the shapes compiled to SPARQL")
     b.add_argument("--quiet", action="store_true", help="no progress messages")
     b.add_argument("--allow-shrink", action="store_true",
                    help="accept that a document is gone or lost more than half of its records "
@@ -504,6 +525,8 @@ def parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=cmd_export)
     v = sub.add_parser("validate", help="check an RDF file against ontology/shapes.ttl")
     v.add_argument("file", type=Path)
+    v.add_argument("--full", action="store_true",
+                   help="validate with pySHACL (slower) instead of the shapes compiled to SPARQL")
     v.set_defaults(func=cmd_validate)
     return p
 
@@ -514,8 +537,8 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kg`` command."""
+    from kg.errors import InputError
     from kg.export.lock import OutputLocked
-    from kg.sources.loader import InputError
     from kg.stages import stage_of
 
     args = parser().parse_args(argv)

@@ -8,9 +8,9 @@ are counted by class, a node with two counted classes once per class group.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.paths import ONTOLOGY_FILE
@@ -39,21 +39,47 @@ class Counts:
 
 @functools.cache
 def _ontology() -> frozenset:
-    g = Graph()
-    g.parse(ONTOLOGY_FILE)
-    return frozenset(g)
+    """The ontology's triples as rdflib terms, parsed by pyoxigraph (several times faster)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        plain = t.datatype.value == str(XSD.string)  # how rdflib reads a plain string
+        return Literal(t.value, datatype=None if plain else URIRef(t.datatype.value))
+
+    return frozenset((term(q.subject), term(q.predicate), term(q.object))
+                     for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
 
 
-def count(g: Graph) -> Counts:
-    """Count a graph the one way every report states it."""
+def count(g: Iterable[tuple]) -> Counts:
+    """Count a graph (an rdflib graph or a set of triples) the one way every report states it."""
     onto = _ontology()
-    triples = len(g) - sum(1 for t in g if t in onto) if len(g) else 0
-    nodes = {name: len({s for c in classes for s in g.subjects(RDF.type, c)})
+    triples = 0
+    typed: dict[object, set] = {}
+    agents: dict[object, set] = {}
+    hazard_ratios = set()
+    for t in g:
+        triples += t not in onto
+        s, p, o = t
+        if p == RDF.type:
+            typed.setdefault(o, set()).add(s)
+        elif p == KG.agentType:
+            agents.setdefault(o, set()).add(s)
+        elif p == KG.measure and o == KG.HazardRatio:
+            hazard_ratios.add(s)
+    nodes = {name: len(set().union(*(typed.get(c, ()) for c in classes)))
              for name, classes in COUNTED}
     # drafted statements are counted apart until a curator reviews them (kg draft --check)
-    nodes["reviewed statements"] = len(set(g.subjects(KG.agentType, KG.ManualAgent)))
-    nodes["drafted statements"] = len(set(g.subjects(KG.agentType, KG.TextMiningAgent)))
-    return Counts(triples, nodes, len(set(g.subjects(KG.measure, KG.HazardRatio))))
+    nodes["reviewed statements"] = len(agents.get(KG.ManualAgent, ()))
+    nodes["drafted statements"] = len(agents.get(KG.TextMiningAgent, ()))
+    return Counts(triples, nodes, len(hazard_ratios))
 
 
 def summary(c: Counts) -> str:

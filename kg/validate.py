@@ -1,19 +1,27 @@
 """Validation of a built graph: SHACL shapes from ``ontology/shapes.ttl`` plus semantic checks.
 
-SHACL runs without inference; the ontology is mixed in only so that ``sh:targetClass`` reaches
-instances of subclasses (a kg:ClinicalTrial is a kg:Study).
+Two ways to run the shapes. Every build runs them compiled to SPARQL over its pyoxigraph store
+(``check_store``, milliseconds: see ``kg.shapes_sparql``). pySHACL (``shacl``) is the reference,
+run on demand (``kg validate --full``, ``kg build --full-validation``): a test proves the two
+report the same focus nodes and paths for a violation of every constraint. pySHACL runs without
+inference; the ontology is mixed in only so that ``sh:targetClass`` reaches instances of
+subclasses (a kg:ClinicalTrial is a kg:Study).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from typing import TYPE_CHECKING, Any
 
 from kg.paths import ONTOLOGY_FILE, SHAPES_FILE
-from kg.vocab import KG
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    from rdflib import Graph
+
+QUERIES = Path(__file__).resolve().parent / "validation"
+COUNTS = {"MinCount", "MaxCount", "Or"}  # constraints on a node's values, not on one value
 
 
 @dataclass(frozen=True)
@@ -31,26 +39,33 @@ class Violation:
         return f"{self.severity}: {self.focus}{where}: {self.message}"
 
 
-def _short(g: Graph, node: object) -> str:
+def short(node: object) -> str:
+    """An IRI with the project's prefixes (kgi:study/x); anything else as its text."""
     if node is None:
         return ""
-    text = str(node)
-    if isinstance(node, URIRef):
+    text = str(getattr(node, "value", node))
+    if _is_iri(node):
         from kg.query.curies import compact  # the one printing rule: pasteable into a query
 
-        short = compact(text)
-        if not short.startswith("<"):
-            return short
-    try:
-        return g.namespace_manager.normalizeUri(node)  # type: ignore[arg-type]
-    except Exception:
-        return text
+        compacted = compact(text)
+        if not compacted.startswith("<"):
+            return compacted
+    return text
+
+
+def _is_iri(node: object) -> bool:
+    """An rdflib URIRef or a pyoxigraph NamedNode (the two engines' IRIs)."""
+    from rdflib import URIRef
+
+    return isinstance(node, URIRef) or type(node).__name__ == "NamedNode"
 
 
 def shacl(graph: Graph, shapes: Path = SHAPES_FILE, ontology: Path = ONTOLOGY_FILE
           ) -> list[Violation]:
-    """Validate a graph against the shapes; return violations sorted for stable output."""
+    """Validate a graph with pySHACL; return violations sorted for stable output."""
     from pyshacl import validate  # imported here: it is slow to import and only needed here
+    from rdflib import Graph
+    from rdflib.namespace import RDF, RDFS, SH
 
     shapes_graph = Graph().parse(shapes)
     # only the class hierarchy (targetClass reaches subclasses) and the types of the controlled
@@ -65,27 +80,53 @@ def shacl(graph: Graph, shapes: Path = SHAPES_FILE, ontology: Path = ONTOLOGY_FI
     out = []
     for res in results.subjects(RDF.type, SH.ValidationResult):
         out.append(Violation(
-            focus=_short(graph, results.value(res, SH.focusNode)),
-            path=_short(graph, results.value(res, SH.resultPath)),
+            focus=short(results.value(res, SH.focusNode)),
+            path=short(results.value(res, SH.resultPath)),
             message=str(results.value(res, SH.resultMessage) or "constraint violated"),
-            severity=_short(graph, results.value(res, SH.resultSeverity)).split("#")[-1]
-            .replace("sh:", "")))
+            severity=short(results.value(res, SH.resultSeverity)).split("#")[-1]))
     return sorted(out, key=str)
 
 
 def semantic(graph: Graph) -> list[Violation]:
     """Checks SHACL does not express simply: every shortcut edge has its evidence-bearing node."""
+    from kg.vocab import KG
+
     out = []
     for drug, target in graph.subject_objects(KG.targets):
         found = any((node, KG.target, target) in graph
                     for node in graph.subjects(KG.drug, drug))
         if not found:
-            out.append(Violation(_short(graph, drug), "kg:targets",
-                                 f"no kg:DrugTargetInteraction carries the edge to "
-                                 f"{_short(graph, target)}", "Violation"))
+            out.append(_no_interaction(drug, target))
     return out
 
 
+def _no_interaction(drug: object, target: object) -> Violation:
+    return Violation(short(drug), "kg:targets", f"no kg:DrugTargetInteraction carries the edge "
+                     f"to {short(target)}", "Violation")
+
+
 def validate_graph(graph: Graph) -> list[Violation]:
-    """All checks."""
+    """All checks, with pySHACL (the reference)."""
     return shacl(graph) + semantic(graph)
+
+
+def _rows(store: pyoxigraph.Store, sparql: str) -> Any:
+    return store.query(sparql, use_default_graph_as_union=True)
+
+
+def check_store(store: pyoxigraph.Store, shapes: Path = SHAPES_FILE) -> list[Violation]:
+    """All checks as SPARQL over a store holding the graph and the ontology (every build)."""
+    from rdflib import URIRef
+
+    from kg.shapes_sparql import compile_shapes
+
+    out = []
+    for check in compile_shapes(shapes):
+        for row in _rows(store, check.sparql):
+            value = None if check.component in COUNTS else row["v"]
+            detail = "" if value is None else f" ({short(value)})"
+            out.append(Violation(short(row["f"]), short(URIRef(check.path)) if check.path else "",
+                                 f"{check.message}{detail}", "Violation"))
+    for row in _rows(store, (QUERIES / "shortcut-without-interaction.rq").read_text()):
+        out.append(_no_interaction(row["drug"], row["target"]))
+    return sorted(set(out), key=str)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-ONTOLOGY_IRI = "https://w3id.org/dti-kg/ontology#"
-INSTANCE_IRI = "https://w3id.org/dti-kg/id/"
+from kg.prefixes import INSTANCE_IRI, ONTOLOGY_IRI, PREFIXES
 
 KGI = Namespace(INSTANCE_IRI)
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
@@ -353,20 +352,6 @@ class OA(DefinedNamespace):
     start: URIRef
     end: URIRef
 
-
-PREFIXES: dict[str, str] = {
-    "kg": ONTOLOGY_IRI,
-    "kgi": INSTANCE_IRI,
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "oa": str(OA._NS),
-    "biolink": str(BIOLINK),
-}
 
 __all__ = ["BIOLINK", "DCTERMS", "KG", "KGI", "OA", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
            "SKOS", "XSD"]

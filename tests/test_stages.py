@@ -42,7 +42,9 @@ def test_the_library_lets_a_bug_through(broken_builder: None):
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[list[str], Path, dict[str, bytes]]:
     out = tmp_path / "output"
-    args = ["build", "--sources", str(MINI), "--out", str(out), "--quiet", "--no-html"]
+    # --no-cache: the same input again would be answered "up to date" without running a builder
+    args = ["build", "--sources", str(MINI), "--out", str(out), "--quiet", "--no-html",
+            "--no-cache"]
     assert cli.main(args) == 0
     return args, out, snapshot(out)
 

@@ -1,28 +1,40 @@
-"""Deterministic RDF writers.
+"""Deterministic RDF writers, from plain triples.
 
 Turtle and TriG are written by pyoxigraph from sorted triples (rdflib's writers took ten times
-longer, and far more at scale); JSON-LD is re-sorted by node id and key. The same input always
-gives byte-identical files. The JSON-LD
-context is the one shipped in ``ontology/context.jsonld``, embedded so the file works offline.
+longer, and far more at scale). JSON-LD is compacted here, term by term with rdflib's own JSON-LD
+``Context`` (so the keys and ids are the ones rdflib's writer chose), without building an rdflib
+graph: rdflib's writer walked its graph node by node and took most of the writing time. Lists
+(``rdf:first``) are the one shape this writer does not compact; a graph with one goes through
+rdflib's writer. The same input always gives byte-identical files. The JSON-LD context is the one
+shipped in ``ontology/context.jsonld``, embedded so the file works offline.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring as _utf8
+from json.encoder import encode_basestring_ascii as _ascii
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.paths import CONTEXT_FILE, ONTOLOGY_FILE
 from kg.vocab import PREFIXES
 
 WRITER_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kgi"}  # kgi:a/b needs escapes
+Triple = tuple[Node, Node, Node]
+PLAIN_TYPES = {str(RDF.langString)}
+NATIVE_TYPES = {"http://www.w3.org/2001/XMLSchema#" + t
+                for t in ("boolean", "integer", "double", "string")}
 
 
-def _ox(term: Node) -> object:
+def _ox(term: Node) -> Any:
     """An rdflib term as a pyoxigraph term (exact lexical form, datatype and language kept)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -36,25 +48,85 @@ def _ox(term: Node) -> object:
     return ox.Literal(str(lit))
 
 
-def _key(triple: tuple[Node, Node, Node]) -> tuple[str, str, str]:
-    return (str(triple[0]), str(triple[1]), triple[2].n3())
+class _Terms(dict):
+    """Each distinct rdflib term converted once (terms repeat: types, predicates, classes)."""
+
+    def __missing__(self, term: Node) -> Any:
+        self[term] = value = _ox(term)
+        return value
 
 
-def write_turtle(graph: Graph, path: Path) -> None:
-    """Write a graph as Turtle: triples sorted, serialised by pyoxigraph (fast at any size)."""
-    triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in sorted(graph, key=_key)]
-    path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=WRITER_PREFIXES))
+def by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
+    """Triples grouped by subject (sorting a subject's few triples is cheap; all at once is not)."""
+    groups: dict[Node, list[Triple]] = {}
+    for t in triples:
+        group = groups.get(t[0])
+        if group is None:
+            groups[t[0]] = [t]
+        else:
+            group.append(t)
+    return groups
 
 
-def write_trig(dataset: Dataset, path: Path) -> None:
-    """Write the dataset as TriG: one block per named graph, graphs and triples sorted."""
-    quads = []
+def _sorted(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """The files' order: subject, predicate, then the object as written in N-Triples.
+
+    Streamed subject by subject, so no second copy of every triple's sort key is ever held.
+    """
+    n3: dict[Node, str] = {}
+
+    def key(t: Triple) -> tuple[str, str]:
+        o = n3.get(t[2])
+        if o is None:
+            o = n3[t[2]] = t[2].n3()
+        return (str(t[1]), o)
+
+    groups = by_subject(triples)
+    for subject in sorted(groups, key=str):
+        yield from sorted(groups[subject], key=key)
+
+
+def ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
+    """Sorted pyoxigraph triples."""
+    t = _Terms()
+    for s, p, o in _sorted(triples):
+        yield ox.Triple(t[s], t[p], t[o])
+
+
+def ox_quads(named: Iterable[tuple[str, Iterable[Triple]]]) -> Iterator[ox.Quad]:
+    """Sorted pyoxigraph quads, graph by graph in the order given."""
+    t = _Terms()
+    for iri, triples in named:
+        name = ox.NamedNode(iri)
+        for s, p, o in _sorted(triples):
+            yield ox.Quad(t[s], t[p], t[o], name)
+
+
+def _named(dataset: Any) -> Iterator[tuple[str, Iterable[Triple]]]:
+    """Named graphs of a BuildResult, or of an rdflib Dataset, sorted by IRI."""
+    if hasattr(dataset, "named"):
+        yield from dataset.named()
+        return
     for ctx in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(ctx) == 0:
-            continue
-        name = ox.NamedNode(str(ctx.identifier))
-        quads += [ox.Quad(_ox(s), _ox(p), _ox(o), name) for s, p, o in sorted(ctx, key=_key)]
-    path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=WRITER_PREFIXES))
+        if len(ctx):
+            yield str(ctx.identifier), ctx
+
+
+def write_turtle(triples: Iterable[Triple], path: Path) -> None:
+    """Write triples (a set or an rdflib graph) as Turtle, sorted, serialised by pyoxigraph."""
+    with path.open("wb") as f:
+        ox.serialize(ox_triples(triples), f, format=ox.RdfFormat.TURTLE,
+                     prefixes=WRITER_PREFIXES)
+
+
+def trig_bytes(named: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
+    """Named graphs as TriG: one block per graph in the order given, triples sorted."""
+    return ox.serialize(ox_quads(named), format=ox.RdfFormat.TRIG, prefixes=WRITER_PREFIXES)
+
+
+def write_trig(dataset: Any, path: Path) -> None:
+    """Write a BuildResult (or rdflib Dataset) as TriG: one block per named graph, all sorted."""
+    path.write_bytes(dataset.trig if hasattr(dataset, "trig") else trig_bytes(_named(dataset)))
 
 
 def load_context() -> dict:
@@ -62,22 +134,193 @@ def load_context() -> dict:
     return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
 
 
-def write_jsonld(graph: Graph, path: Path) -> None:
-    """Write a graph as compacted JSON-LD with the shipped context, sorted for determinism."""
-    context = load_context()["@context"]
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+class _Compactor:
+    """Compact IRIs, keys and values as rdflib's JSON-LD writer does with an active context."""
+
+    def __init__(self, context: dict) -> None:
+        from rdflib.plugins.shared.jsonld.context import Context
+
+        self.ctx = Context(context)
+        self.keys: dict[tuple[Node, str | None, str | None], str] = {}
+        self.ids: dict[Node, str] = {}
+
+    def key(self, p: Node, o: Node) -> str:
+        """The key a predicate gets for this kind of object."""
+        if isinstance(o, Literal):
+            sig = (p, str(o.datatype) if o.datatype else None, o.language)
+        else:
+            sig = (p, "@node", None)
+        found = self.keys.get(sig)
+        if found is None:
+            found = self.keys[sig] = self._key(p, o)
+        return found
+
+    def _key(self, p: Node, o: Node) -> str:
+        ctx = self.ctx
+        if isinstance(o, Literal):
+            term = ctx.find_term(str(p), str(o.datatype) if o.datatype else None,
+                                 language=o.language)
+        else:
+            term = next((t for c in ("@id", "@vocab", None)
+                         if (t := ctx.find_term(str(p), c, None))), None)
+        if term:
+            if term.type or term.container or term.language:
+                raise _Unsupported(str(p))
+            return str(term.name)
+        key = ctx.to_symbol(p)
+        key_term = ctx.terms.get(key)
+        if key_term and (key_term.type or key_term.container):
+            raise _Unsupported(str(p))
+        if p == RDF.type:
+            return "@type"
+        return str(key)
+
+    def check(self, triples: Iterable[Triple]) -> None:
+        """Raise _Unsupported before writing if any predicate needs what this writer lacks."""
+        for _, p, o in triples:
+            self.key(p, o)
+
+    def node_id(self, node: Node) -> str:
+        """How a subject or an object reference is written."""
+        found = self.ids.get(node)
+        if found is None:
+            found = self.ids[node] = (node.n3() if isinstance(node, BNode)
+                                      else str(self.ctx.shrink_iri(node)))
+        return found
+
+    def value(self, key: str, o: Node) -> Any:
+        """An object as a JSON value."""
+        if key == "@type" and isinstance(o, URIRef):
+            return self.ctx.to_symbol(o)
+        if not isinstance(o, Literal):
+            return {"@id": self.node_id(o)}
+        if o.datatype:
+            if str(o.datatype) in NATIVE_TYPES:
+                return o.toPython()
+            return {"@type": self.ctx.to_symbol(o.datatype), "@value": str(o)}
+        if o.language:
+            return {"@language": o.language, "@value": str(o)}
+        return str(o)
+
+
+class _Unsupported(Exception):
+    """A term this writer does not compact (typed or container terms): use rdflib's writer."""
+
+
+def _order(value: Any) -> str:
+    """``json.dumps(value, sort_keys=True)``: how a key's values are ordered.
+
+    Faster for the common shapes: a string, a node reference, a typed value.
+    """
+    if isinstance(value, str):
+        return _ascii(value)
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return "{" + ", ".join(f"{_ascii(k)}: {_ascii(value[k])}" for k in sorted(value)) + "}"
+    return json.dumps(value, sort_keys=True)
+
+
+def iter_json(obj: Any, pad: str = "") -> Iterator[str]:
+    """``json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False)`` in pieces.
+
+    Faster (``indent`` makes ``json`` fall back to its pure-Python encoder, the slow part at
+    scale), and written piece by piece, so a large graph is never one string in memory.
+    """
+    if isinstance(obj, str):
+        yield _utf8(obj)
+        return
+    if isinstance(obj, dict):
+        pairs = [(_utf8(k) + ": ", obj[k]) for k in sorted(obj)]
+        brackets = "{}"
+    elif isinstance(obj, list):
+        pairs, brackets = [("", item) for item in obj], "[]"
+    else:
+        yield json.dumps(obj)
+        return
+    if not pairs:
+        yield brackets
+        return
+    inner = pad + " "
+    yield brackets[0]
+    for i, (key, item) in enumerate(pairs):
+        yield ("\n" if i == 0 else ",\n") + inner + key
+        yield from iter_json(item, inner)
+    yield "\n" + pad + brackets[1]
+
+
+def pretty_json(obj: Any) -> str:
+    """``json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False)``, only faster."""
+    return "".join(iter_json(obj))
+
+
+def iter_jsonld_nodes(triples: Iterable[Triple], context: dict) -> Iterator[dict]:
+    """Compacted node objects, one per subject, in ``@id`` order, values sorted; one at a time."""
+    comp = _Compactor(context)
+    groups = by_subject(triples)
+    for node_id, subject in sorted((comp.node_id(s), s) for s in groups):
+        node: dict[str, Any] = {"@id": node_id}
+        for _, p, o in groups[subject]:
+            key = comp.key(p, o)
+            value = comp.value(key, o)
+            have = node.get(key)
+            if have is None:
+                node[key] = value
+            elif isinstance(have, list):
+                have.append(value)
+            else:
+                node[key] = [have, value]
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=_order)
+        yield node
+
+
+def jsonld_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
+    """Compacted node objects, one per subject, values and nodes sorted."""
+    return list(iter_jsonld_nodes(triples, context))
+
+
+def _rdflib_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
+    """Node objects from rdflib's own writer (for shapes ``jsonld_nodes`` does not compact)."""
+    from kg.assemble import to_graph
+
+    data = json.loads(to_graph(triples).serialize(format="json-ld", context=context,
+                                                  auto_compact=True))
     nodes = data.get("@graph", [data] if "@id" in data else [])
     for node in nodes:
         for key, value in node.items():
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
     nodes.sort(key=lambda n: str(n.get("@id", "")))
-    doc = {"@context": context, "@graph": nodes}
-    path.write_text(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    return nodes
+
+
+def write_jsonld(triples: Iterable[Triple], path: Path) -> None:
+    """Write triples as compacted JSON-LD with the shipped context, sorted for determinism.
+
+    Written node by node in the layout of ``json.dumps(doc, indent=1, sort_keys=True)``.
+    """
+    context = load_context()["@context"]
+    triples = triples if isinstance(triples, (set, frozenset)) else set(triples)
+    nodes: Iterable[dict]
+    try:
+        if any(p == RDF.first for _, p, _ in triples):
+            raise _Unsupported("rdf:first")
+        _Compactor(context).check(triples)
+        nodes = iter_jsonld_nodes(triples, context)
+    except _Unsupported:
+        nodes = _rdflib_nodes(triples, context)
+    with path.open("w", encoding="utf-8") as f:
+        f.write('{\n "@context": ')
+        f.writelines(iter_json(context, " "))
+        f.write(',\n "@graph": [')
+        first = True
+        for node in nodes:
+            f.write("\n  " if first else ",\n  ")
+            f.writelines(iter_json(node, "  "))
+            first = False
+        f.write("]\n}\n" if first else "\n ]\n}\n")
 
 
 def write_ontology(path: Path) -> None:
     """Copy the ontology the graph was built against."""
     shutil.copyfile(ONTOLOGY_FILE, path)
-

@@ -28,8 +28,8 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from kg.prefixes import INSTANCE_IRI, PREFIXES
 from kg.query.text import strip_literals
-from kg.vocab import INSTANCE_IRI, PREFIXES
 
 if TYPE_CHECKING:
     import curies

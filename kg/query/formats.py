@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape
 
 from kg.query.curies import compact
 from kg.query.engine import Result, Term
@@ -157,6 +156,8 @@ def sparql_json(result: Result) -> str:
 
 def sparql_xml(result: Result) -> str:
     """SPARQL Query Results XML."""
+    from xml.sax.saxutils import escape  # imported here: it pulls in urllib and email (80 ms)
+
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.kind == "ask":
         out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>"]

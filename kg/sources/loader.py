@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import model as m
+from kg.errors import InputError
 from kg.ids import CurieError, split_curie
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
@@ -59,15 +60,6 @@ XREF_STATUSES = {"verified", "verified_weak"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 RATIO_RE = re.compile(r"^\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-
-
-class InputError(Exception):
-    """One or more problems in the input files; ``problems`` holds one line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        """Keep every problem so the CLI can print them all at once."""
-        super().__init__(f"{len(problems)} problem(s) in the input files")
-        self.problems = problems
 
 
 # ---------------------------------------------------------------- field reader
@@ -1042,11 +1034,15 @@ def read_text(doc: m.Document, texts_dir: Path, problems: list[str]) -> str | No
 # ---------------------------------------------------------------- entry point
 
 
-def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, SourceText]]:
+def load_corpus(sources: Path = SOURCES_DIR,
+                read_evidence: Callable[[Path, list[str]], m.EvidenceFile | None] | None = None
+                ) -> tuple[m.Corpus, dict[str, SourceText]]:
     """Load and validate everything under ``sources``; raise InputError listing all problems.
 
     Layout: ``identifiers.yaml``, ``entities.yaml``, ``evidence/*.yaml``, ``texts/*.txt``.
+    ``read_evidence`` parses one evidence file (the build cache passes its cached reader).
     """
+    read_evidence = read_evidence or load_evidence_file
     problems: list[str] = []
     sources = Path(sources)
     if not sources.is_dir():
@@ -1056,7 +1052,7 @@ def load_corpus(sources: Path = SOURCES_DIR) -> tuple[m.Corpus, dict[str, Source
     paths = sorted((sources / "evidence").glob("*.yaml"))
     if not paths:
         problems.append(f"{sources / 'evidence'}: no evidence files (*.yaml) found")
-    files = [f for f in (load_evidence_file(p, problems) for p in paths) if f is not None]
+    files = [f for f in (read_evidence(p, problems) for p in paths) if f is not None]
     files = resolve_extensions(files, entities, problems)
     check_evidence_files(paths, files, problems, _label)
     check_texts(sources / "texts", paths, files, problems, _label)

@@ -1,0 +1,158 @@
+"""The build cache: parsed evidence files per document, and the fingerprint of the last build.
+
+Two levels, both in ``.cache/`` inside the output folder (delete it at will). Nothing is
+written there before a build has succeeded and swapped its output in, so a failed or
+interrupted build leaves the output folder, cache included, as it was.
+
+- **Per document**: an evidence file's parsed records, keyed by the SHA-256 of its bytes, its
+  path and the code version. Parsing YAML into records is the one step whose result depends on
+  nothing else, so it is the one cached: everything that reads entities, identifiers, the
+  ontology or another document (references, quotes, numbers, builders, validation, writing) runs
+  on every build, so a changed entity label or ontology can never leave a stale statement.
+- **Per build**: the fingerprint of every input (each file under the sources folder, the
+  ontology folder, the code version and the build options) and the content hash of every file
+  the build left in the output folder. A build whose fingerprint matches and whose
+  output files are untouched has nothing to do and says so.
+
+The code version hashes every file of the ``kg`` package (sources excepted: they are input) and
+the versions of the libraries that shape the output, so an upgrade or an edit invalidates all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.paths import ONTOLOGY_DIR, PACKAGE_DIR, SOURCES_DIR
+
+if TYPE_CHECKING:
+    from kg import model as m
+
+FORMAT = 1  # bump when what the cache stores changes shape
+LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "pyvis", "networkx", "jinja2", "PyYAML")
+
+
+CACHE_NAME = ".cache"
+
+
+def cache_dir(out: Path) -> Path:
+    """The cache folder of an output folder."""
+    return out / CACHE_NAME
+
+
+def _hash_files(h: hashlib._Hash, root: Path, skip: Path | None = None) -> None:
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts or (skip is not None and path.is_relative_to(skip)):
+            continue
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@cache
+def code_version() -> str:
+    """A hash of the package's code and data files and of the libraries' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    _hash_files(h, PACKAGE_DIR, skip=SOURCES_DIR)
+    for lib in LIBRARIES:
+        try:
+            h.update(f"{lib}={version(lib)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib}=none".encode())
+    return h.hexdigest()
+
+
+def fingerprint(sources: Path, options: dict[str, object]) -> str:
+    """Everything a build's output depends on, as one hash."""
+    h = hashlib.sha256(code_version().encode())
+    h.update(json.dumps({**options, "cwd": os.getcwd(), "sources": str(sources.resolve())},
+                        sort_keys=True).encode())
+    _hash_files(h, Path(sources))
+    _hash_files(h, ONTOLOGY_DIR)
+    return h.hexdigest()
+
+
+def _output_state(out: Path) -> dict[str, str]:
+    """Each output file's content hash (not its time: two identical builds leave equal caches)."""
+    files = (p for p in sorted(out.rglob("*")) if p.is_file())
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files if p.relative_to(out).parts[0] != CACHE_NAME}
+
+
+class BuildCache:
+    """The cache of one output folder: per-document records and the last build's fingerprint."""
+
+    def __init__(self, out: Path) -> None:
+        """Use the cache folder of ``out``."""
+        self.out = out
+        self.folder = cache_dir(out)
+        self.hits = 0
+        self.misses = 0
+        self.used: set[str] = set()
+        self.pending: dict[Path, bytes] = {}
+
+    @property
+    def _manifest(self) -> Path:
+        return self.folder / "last-build.json"
+
+    def up_to_date(self, fp: str) -> bool:
+        """True when the last build had this fingerprint and its output is untouched."""
+        try:
+            last = json.loads(self._manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return last.get("fingerprint") == fp and last.get("files") == _output_state(self.out)
+
+    def record(self, fp: str) -> None:
+        """After the swap: store the new entries, drop unused ones, remember this build."""
+        for path, data in self.pending.items():
+            self._write(path, data)
+        self.pending.clear()
+        if self.used:
+            for entry in (self.folder / "documents").glob("*.pickle"):
+                if entry.name not in self.used:  # an edited or removed evidence file's
+                    entry.unlink(missing_ok=True)
+        self._write(self._manifest, json.dumps({"fingerprint": fp,
+                                                "files": _output_state(self.out)}, indent=1,
+                                               sort_keys=True).encode())
+
+    def evidence_reader(self) -> Callable[[Path, list[str]], m.EvidenceFile | None]:
+        """``load_evidence_file``, answered from the cache when the file is unchanged."""
+        from kg.sources.loader import load_evidence_file
+
+        def read(path: Path, problems: list[str]) -> m.EvidenceFile | None:
+            data = path.read_bytes() if path.is_file() else b""
+            key = hashlib.sha256(f"{code_version()} {path.resolve()} {os.getcwd()}".encode()
+                                 + b"\0" + data).hexdigest()
+            entry = self.folder / "documents" / f"{key}.pickle"
+            self.used.add(entry.name)
+            try:
+                record = pickle.loads(entry.read_bytes())  # noqa: S301 - written by us below
+                self.hits += 1
+                return record
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass
+            self.misses += 1
+            before = len(problems)
+            record = load_evidence_file(path, problems)
+            if record is not None and len(problems) == before:  # only a clean parse is kept
+                self.pending[entry] = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+            return record
+
+        return read
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        """Write atomically, so a killed build never leaves half an entry."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
