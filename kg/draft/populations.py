@@ -75,6 +75,9 @@ class Populations(_Base):
         patients underwent randomization", "Of the 318 patients who underwent randomization".
         """
         after = text[p.end:p.end + 140]
+        if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
+                     text[:p.start], re.I):
+            return None  # "25 of 119 patients who received": a denominator, not a total
         if re.match(r"\s+(?:patients\s+)?(?:were|was)\s+(?:evaluable|assessable|analy[sz]ed)\b|"
                     r"\s+(?:evaluable|assessable)\s+patients\b", after, re.I):
             return "analysed"
@@ -159,7 +162,9 @@ class Populations(_Base):
         with ..." next to the name.
         """
         out = self._cohorts(i, text)
-        for x in self.lex.find(text, ("disease", "biomarker")):
+        named = self.lex.find(text, ("disease", "biomarker"))
+        out += self._marker_groups(i, text, [(x.start, x.end) for x in named])
+        for x in named:
             if x.kind == "disease" and not (self.conditions and any(
                     c in self.lex.ancestors(x.key) for c in self.conditions)):
                 continue
@@ -191,6 +196,41 @@ class Populations(_Base):
                     rec["biomarker_status"] = status
                 self.d.populations.append(rec)
             out.append((x.start, pid))
+        return out
+
+    def _marker_groups(self, i: int, text: str, names: list[tuple[int, int]]
+                       ) -> list[tuple[int, str]]:
+        """A group named by its status alone: "the non-mutant cohort (n = 122)".
+
+        It is a group of the one marker the study's subgroups are defined by (none when there are
+        several markers, or none).
+        """
+        markers = {p["biomarker"] for p in self.d.populations if p.get("biomarker")}
+        if len(markers) != 1:
+            return []
+        (marker,) = markers
+        out = []
+        for mt in re.finditer(r"\b(?:the\s+)?(?P<st>non-?mutant|mutant|mutated|wild-type|"
+                              r"unmethylated|methylated|positive|negative)\s+(?:cohort|subgroup|"
+                              r"group|tumou?rs|population)\b", text, re.I):
+            if any(a < mt.end() and mt.start() < b for a, b in names):
+                continue  # the marker is named there: the lexicon rule reads it
+            word = mt.group("st").lower().replace("-", " ")
+            status = {"non mutant": "not mutated", "nonmutant": "not mutated",
+                      "wild type": "not mutated"}.get(word, STATUS_WORDS.get(word, word))
+            pid = slug(f"{marker} {status}")
+            if not any(p["id"] == pid for p in self.d.populations):
+                rec: dict = {"id": pid, "label": mt.group(0), "kind": "subgroup",
+                             "biomarker": marker, "biomarker_status": status,
+                             "quote": quote_of(text)}
+                size = re.match(rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})\s*[);]", text[mt.end():])
+                if size and "." not in size.group("n"):
+                    rec["size"] = int(dec(size.group("n")))
+                    self.d.used.add(self.spans[i][0] + mt.end() + size.start("n"))
+                if self.randomised_pop:
+                    rec["parent"] = self.randomised_pop
+                self.d.populations.append(rec)
+            out.append((mt.start(), pid))
         return out
 
     def _respectively_groups(self, text: str, subs: list[tuple[int, str]],

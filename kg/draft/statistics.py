@@ -57,13 +57,17 @@ class Statistics(_Base):
 
     def numbers(self) -> None:
         """Hazard ratios with CI and p, medians, rates and counts, p-values of comparisons."""
+        heads = [i for i in range(len(self.spans)) if re.match(
+            r"\s*(?:RESULTS|Results|FINDINGS|Findings)\b", self.sent(i))]
         for i in range(len(self.spans)):
             text = self.sent(i)
             if re.match(r"\s*(?:BACKGROUND|Background|Introduction)\b", text):
                 continue
             if not re.search(r"\d", text):
                 continue
-            subs = self.subgroups(i, text)
+            # groups are those results are reported for; before the results a marker or
+            # histology is eligibility ("HER2-negative breast cancer"), not a subgroup
+            subs = self.subgroups(i, text) if not heads or i >= heads[0] else []
             self.tag("subgroup-named")
             hrs = self.hazard_ratios(i, text, subs)
             self.tag("effect-estimate")
