@@ -99,11 +99,15 @@ def dec(text: str) -> Decimal:
     return Decimal("0" + t if t.startswith(".") else t)
 
 
-OPPOSITES = {("not mutated", "mutated"), ("unmethylated", "methylated"), ("negative", "positive"),
-             ("normal", "elevated"), ("below the median", "above the median"), ("low", "high")}
+# (the rest, the group it is the rest of); a tuple, so the first listed is the named default
+OPPOSITES = (("not mutated", "mutated"), ("wild type", "mutated"), ("unmethylated", "methylated"),
+             ("negative", "positive"), ("normal", "elevated"),
+             ("below the median", "above the median"), ("low", "high"))
 
 
-OTHER_SIDE = {first: rest for rest, first in OPPOSITES}
+OTHER_SIDE: dict[str, str] = {}
+for _rest, _first in OPPOSITES:
+    OTHER_SIDE.setdefault(_first, _rest)  # the group a prognostic comparison names for the rest
 
 
 def opposite(rest: str | None, first: str | None) -> bool:
