@@ -17,7 +17,6 @@ import json
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 import networkx as nx
@@ -109,7 +108,8 @@ def network_data(p: nx.MultiDiGraph, root: str, self_page: str,
             net.add_edge(s, o, title=text)
         else:
             net.add_edge(s, o, label=text, title=text)
-    info = {n: asdict(a["info"]) for n, a in p.nodes(data=True) if "info" in a}
+    # the panel's fields as they are (no deep copy: they go straight to JSON)
+    info = {n: vars(a["info"]) for n, a in p.nodes(data=True) if "info" in a}
     options = physics_options(len(net.nodes)) if positions is None else fixed_options()
     return {"nodes": net.nodes, "edges": net.edges, "options": options,
             "info": info, "root": root, "self": self_page,
