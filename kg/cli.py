@@ -121,12 +121,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     The whole build holds the output folder's lock, so the last build it compares with cannot
     change under it and two builds never interleave their writes.
     """
+    import gc
+
     from kg.export.lock import output_lock
 
     start = time.perf_counter()
     out: Path = args.out.resolve()
-    with output_lock(out):
-        return _build_locked(args, out, start)
+    # A build allocates millions of long-lived objects (records, terms, triples, page nodes) and
+    # frees them all at exit; the cycle collector would rescan them again and again as they
+    # grow (35% of a 1,000x build, 60% of drawing its full projection) and find nothing to
+    # free, so it is paused for the build (peak memory measured unchanged).
+    gc.disable()
+    try:
+        with output_lock(out):
+            return _build_locked(args, out, start)
+    finally:
+        gc.enable()
 
 
 def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:

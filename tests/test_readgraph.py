@@ -87,3 +87,39 @@ def test_pages_drawn_from_either_graph_are_identical(pair, tmp_path: Path):
                            (tmp_path / "index").rglob("*") if p.is_file())
     for f in files:
         assert (tmp_path / "rdflib" / f).read_bytes() == (tmp_path / "index" / f).read_bytes(), f
+
+
+def _networkx_graphml(p, path: Path) -> None:
+    """The GraphML networkx writes for the same scalar attributes (the reference layout)."""
+    import networkx as nx
+
+    flat = nx.MultiDiGraph()
+    for n, a in p.nodes(data=True):
+        flat.add_node(n, label=a["label"], kind=a["kind"], type=a["info"].type,
+                      evidence=int(a.get("evidence", 0)),
+                      identifiers=" ".join(c for c, _ in a["info"].ids))
+    for s, o, a in p.edges(data=True):
+        flat.add_edge(s, o, label=a.get("label", ""))
+    nx.write_graphml(flat, path)
+
+
+def test_graphml_streamed_as_networkx_writes_it(pair, tmp_path: Path):
+    import networkx as nx
+
+    from kg.render import projection as proj
+    from kg.render.pages import write_graphml
+
+    _g, r = pair
+    full = proj.full(r)
+    hostile = "a <b> & \"c\"\n'd'\t"  # what a label or IRI may hold, escaped alike
+    full.add_node("urn:x&y\"z", label=hostile, kind="other", evidence=2,
+                  info=proj.Info("other", hostile, hostile, ids=[("X:1", "")]))
+    full.add_edge("urn:x&y\"z", next(iter(full.nodes)), label=hostile)
+    full.add_edge("urn:x&y\"z", next(iter(full.nodes)), label="")
+    write_graphml(full, tmp_path / "ours.graphml")
+    _networkx_graphml(full, tmp_path / "networkx.graphml")
+    ours = (tmp_path / "ours.graphml").read_bytes()
+    assert ours == (tmp_path / "networkx.graphml").read_bytes()
+    back = nx.read_graphml(tmp_path / "ours.graphml")
+    assert back.number_of_nodes() == full.number_of_nodes()
+    assert back.nodes["urn:x&y\"z"]["label"] == hostile
