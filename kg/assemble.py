@@ -9,6 +9,7 @@ that. ``BuildResult`` hands out each view of the same quads on demand: the tuple
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ class BuildResult:
         """Keep the quads; views are made lazily."""
         self.graphs = graphs
         self.report = report
+        self._lock = threading.RLock()
+        self._trig: bytes | None = None
+        self._store: pyoxigraph.Store | None = None
 
     @cached_property
     def triples(self) -> frozenset[Triple]:
@@ -109,14 +113,17 @@ class BuildResult:
         """All statements in one new rdflib graph, with the project's prefixes bound."""
         return to_graph(self.triples)
 
-    @cached_property
+    @property
     def trig(self) -> bytes:
         """The quads as TriG, as ``output/graph.trig`` holds them (made once, used twice)."""
         from kg.export.rdf import trig_bytes
 
-        return trig_bytes(self.named())
+        with self._lock:  # the build's store thread and the writer may ask at the same time
+            if self._trig is None:
+                self._trig = trig_bytes(self.named())
+            return self._trig
 
-    @cached_property
+    @property
     def store(self) -> pyoxigraph.Store:
         """The quads and the ontology (own graph) in a pyoxigraph store, as kg query has them.
 
@@ -124,10 +131,25 @@ class BuildResult:
         """
         import pyoxigraph as ox
 
-        st = ox.Store()
-        st.bulk_load(self.trig, format=ox.RdfFormat.TRIG)
-        add_ontology(st)
-        return st
+        with self._lock:
+            if self._store is None:
+                st = ox.Store()
+                st.bulk_load(self.trig, format=ox.RdfFormat.TRIG)
+                add_ontology(st)
+                self._store = st
+            return self._store
+
+    def release(self, *what: str) -> None:
+        """Forget the TriG text or the store (``"trig"``, ``"store"``) once done with it.
+
+        At 1,000x they hold ~450 MB that drawing the pages does not need; asked for again,
+        they are made again.
+        """
+        with self._lock:
+            if "trig" in what:
+                self._trig = None
+            if "store" in what:
+                self._store = None
 
 
 def to_store(named: Iterable[tuple[str, Iterable[Triple]]]) -> pyoxigraph.Store:

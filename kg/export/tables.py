@@ -168,13 +168,21 @@ def readme(specs: list[TableSpec], counts: dict[str, int] | None = None,
     return "\n".join(lines)
 
 
-def write_tables(engine: Engine, out: Path, specs: list[TableSpec] | None = None,
-                 parquet: bool | None = None) -> list[Path]:
-    """Write every table (CSV, Parquet if available) and the README into ``out``."""
+def write_tables(engine: Engine | None, out: Path, specs: list[TableSpec] | None = None,
+                 parquet: bool | None = None, results: dict[str, Result] | None = None
+                 ) -> list[Path]:
+    """Write every table (CSV, Parquet if available) and the README into ``out``.
+
+    The rows are queried from ``engine``, or given as ``results`` (the build queries them in
+    its background thread, and writes them here).
+    """
     specs = load_specs() if specs is None else specs
     parquet = parquet_available() if parquet is None else parquet
     out.mkdir(parents=True, exist_ok=True)
-    results = run_tables(engine, specs)
+    if results is None:
+        if engine is None:
+            raise ValueError("write_tables needs an engine or the results")
+        results = run_tables(engine, specs)
     files = []
     for spec in specs:
         path = out / spec.csv_name
