@@ -102,6 +102,7 @@ class Rows:
         self.variables = variables
         self.offset = offset
         self.truncated = False
+        self.read = 0  # rows handed out so far
         self.warnings: list[str] = []
         self._solutions = solutions
         self._convert = convert
@@ -131,7 +132,13 @@ class Rows:
                 if term is None:
                     term = cache[t] = convert(t)
                 row.append(term)
+            self.read += 1
             yield tuple(row)
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts (once read), or None when this page ends the answer."""
+        return self.offset + self.read if self.truncated else None
 
     def result(self) -> Result:
         """Every row of the page, materialised."""
