@@ -235,3 +235,16 @@ def test_rewritten_queries_answer_what_they_answered(ox, name: str):
         before = delimited(ox.query(old.bind(values)), "\t")
         assert before.count("\n") > 1, (name, values)  # the comparison covers rows
         assert delimited(ox.query(LIBRARY[name].bind(values)), "\t") == before, (name, values)
+
+
+def test_query_benchmark_measures_streams_and_pages(graph_file: Path, monkeypatch):
+    """benchmarks/queries.py end to end on the shipped graph, 'large' meaning > 30 rows here."""
+    from benchmarks import queries
+
+    monkeypatch.setattr(queries, "SMALL_ROWS", 30)
+    res = queries.measure(graph_file, runs=1)
+    big = {n: q for n, q in res["queries"].items() if q["rows"] > 30}
+    assert "outcomes" in big and all(q["median_ms"] > 0 for q in res["queries"].values())
+    for q in big.values():
+        assert q["cli_rows_per_s"] > 0 and q["server_rows_per_s"] > 0 and q["last_page_ms"] > 0
+    assert "| outcomes |" in queries.markdown(res)
