@@ -248,3 +248,26 @@ def test_query_benchmark_measures_streams_and_pages(graph_file: Path, monkeypatc
     for q in big.values():
         assert q["cli_rows_per_s"] > 0 and q["server_rows_per_s"] > 0 and q["last_page_ms"] > 0
     assert "| outcomes |" in queries.markdown(res)
+
+
+def test_editor_pages_through_a_cut_answer(endpoint: str):
+    """The editor shows a 'next page' link when the server cut the page, and it follows it."""
+    from kg.render.browser import chromium
+
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(endpoint)
+        page.locator("#named option").nth(15).wait_for(state="attached")
+        page.select_option("#named", "outcomes")
+        page.click("#run")
+        page.wait_for_selector("#next-page")
+        first = page.locator("#out table tr").nth(1).inner_text()
+        assert page.locator("#out table tr").count() == 51  # header + the row limit of 50
+        assert "rows 1–50 (more follow)" in page.inner_text("#status")
+        page.click("#next-page")
+        page.locator("#status", has_text="rows 51–").wait_for()  # CSP: no eval to wait on
+        rest = page.locator("#out table tr").count() - 1
+        assert 0 < rest < 50 and f"rows 51–{50 + rest}," in page.inner_text("#status")
+        assert page.locator("#out table tr").nth(1).inner_text() != first
+        assert page.locator("#next-page").count() == 0  # the last page
+        page.close()
