@@ -15,6 +15,7 @@ from kg.query.engine import OxigraphEngine, QueryError, RdflibEngine, Rows
 from kg.query.formats import render_select, stream_select
 from kg.query.library import load_library
 from kg.query.paging import paged_text
+from tests.test_serve import request as fetch
 
 LIBRARY = load_library()
 # list-style queries with the most rows on the shipped corpus
@@ -23,16 +24,13 @@ ALL_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
 
 
 @pytest.fixture(scope="module")
-def graph_file(tmp_path_factory: pytest.TempPathFactory, real) -> Path:
-    from kg.cli import write_outputs
-
-    out = tmp_path_factory.mktemp("paging")
-    write_outputs(real, out)
-    return out / "graph.trig"
+def graph_file(written: Path) -> Path:
+    """The shipped corpus's graph, written once per session (tests/conftest.py)."""
+    return written / "graph.trig"
 
 
 @pytest.fixture(scope="module")
-def ox(graph_file: Path) -> OxigraphEngine:
+def ox(graph_file: Path):
     return OxigraphEngine(graph_file)
 
 
@@ -162,19 +160,6 @@ def endpoint(graph_file: Path) -> Iterator[str]:
     yield line.split(" at ", 1)[1].split(" ", 1)[0]
     proc.terminate()
     proc.wait(10)
-
-
-def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None
-          ) -> tuple[int, dict[str, str], str]:
-    import urllib.error
-    import urllib.request
-
-    req = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - loopback http
-            return resp.status, dict(resp.headers), resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read().decode()
 
 
 def follow(endpoint: str, url: str) -> list[dict]:
