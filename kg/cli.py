@@ -44,30 +44,30 @@ def write_outputs(result: object, out: Path, html: bool = True,
     write_ontology(files[3])
     write_build_report(result.report, files[4])  # type: ignore[attr-defined]
     t = time.perf_counter()
-    files.append(write_build_tables(files[1], out))
+    files.append(write_build_tables(result.store, out))  # type: ignore[attr-defined]
     result.report.seconds["tables"] = time.perf_counter() - t  # type: ignore[attr-defined]
     if html:
         from kg.render.pages import write_site
+        from kg.render.readgraph import view_graph
 
         t = time.perf_counter()
-        union = result.union()  # type: ignore[attr-defined]
-        union.parse(paths.ONTOLOGY_FILE)  # class and vocabulary labels for display
-        write_site(union, out, say)
+        write_site(view_graph(result), out, say)
         result.report.seconds["html"] = time.perf_counter() - t  # type: ignore[attr-defined]
         files += [out / "index.html", out / "overview.html", out / "report.html",
                   out / "graph.graphml"]
     return files
 
 
-def write_build_tables(graph: Path, out: Path) -> Path:
+def write_build_tables(store: object, out: Path) -> Path:
     """Write the evidence tables into ``out/tables``; return their README, which lists them.
 
-    The report page and the query editor offer these files as downloads.
+    Queried on the build's own store (the one validated), not on graph.trig read back. The
+    report page and the query editor offer these files as downloads.
     """
     from kg.export.tables import README, write_tables
-    from kg.query.engine import open_engine
+    from kg.query.engine import OxigraphEngine
 
-    write_tables(open_engine("oxigraph", graph), out / "tables")
+    write_tables(OxigraphEngine.over(store), out / "tables")
     return out / "tables" / README
 
 
@@ -121,12 +121,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     The whole build holds the output folder's lock, so the last build it compares with cannot
     change under it and two builds never interleave their writes.
     """
+    import gc
+
     from kg.export.lock import output_lock
 
     start = time.perf_counter()
     out: Path = args.out.resolve()
-    with output_lock(out):
-        return _build_locked(args, out, start)
+    # A build allocates millions of long-lived objects (records, terms, triples, page nodes) and
+    # frees them all at exit; the cycle collector would rescan them again and again as they
+    # grow (35% of a 1,000x build, 60% of drawing its full projection) and find nothing to
+    # free, so it is paused for the build (peak memory measured unchanged).
+    gc.disable()
+    try:
+        with output_lock(out):
+            return _build_locked(args, out, start)
+    finally:
+        gc.enable()
 
 
 def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:

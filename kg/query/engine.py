@@ -260,6 +260,16 @@ class OxigraphEngine(BaseEngine):
             self.store.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE,
                                  to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
 
+    @classmethod
+    def over(cls, store: object) -> OxigraphEngine:
+        """An engine over a store already loaded (the build's own, with the ontology graph)."""
+        import pyoxigraph as ox
+
+        engine = cls.__new__(cls)
+        engine._ox = ox
+        engine.store = store  # type: ignore[assignment]
+        return engine
+
     def run_rows(self, sparql: str, prefixes: dict[str, str], limit: int | None, skip: int,
                  original: str = "") -> Rows | Result:
         """Run a query on the store; SELECT solutions are read as the caller iterates."""

@@ -270,14 +270,17 @@ EDGE_PROPS = [(KG.targets, "targets"), (KG.studiesCondition, "studies"),
               (KG.aboutStudy, "about"), (KG.aboutTarget, "about")]
 
 
+EDGE_LABEL = dict(EDGE_PROPS)
+
+
 def _edges_among(p: nx.MultiDiGraph, g: Graph) -> None:
     nodes = [URIRef(n) for n in p.nodes]
     present = set(nodes)
-    for s in nodes:
-        for prop, label in EDGE_PROPS:
-            for o in g.objects(s, prop):
-                if o in present:
-                    add_edges(p, g, [(s, o, label)])  # type: ignore[list-item]
+    for s in nodes:  # a node's few statements, not every edge property asked of each node
+        for prop, o in g.predicate_objects(s):
+            label = EDGE_LABEL.get(prop)  # type: ignore[call-overload]
+            if label is not None and o in present:
+                add_edges(p, g, [(s, o, label)])  # type: ignore[list-item]
 
 
 def _studies_of_drugs(g: Graph) -> list[tuple[URIRef, URIRef]]:

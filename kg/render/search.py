@@ -30,6 +30,8 @@ PART_OF = (KG.hasArm, KG.hasPopulation, KG.hasEndpoint, KG.hasResult, KG.hasComp
 
 def fold(text: str) -> str:
     """Lower case, Greek letters spelled out, accents dropped."""
+    if text.isascii():  # nearly every name: nothing to spell out or drop
+        return text.lower()
     text = "".join(GREEK.get(c, c) for c in text.lower())
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 

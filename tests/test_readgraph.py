@@ -1,0 +1,125 @@
+"""The views' read index answers as rdflib does, and the pages drawn from it are the same bytes."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.paths import ONTOLOGY_FILE
+from kg.render.readgraph import ReadGraph, view_graph
+from kg.vocab import KG, RDF, RDFS, SKOS
+
+
+@pytest.fixture(scope="module")
+def pair(real) -> tuple[Graph, ReadGraph]:
+    """The shipped graph with the ontology, as an rdflib Graph and as the read index."""
+    g = real.union()
+    g.parse(ONTOLOGY_FILE)
+    return g, view_graph(real)
+
+
+def _sample(items: list, n: int = 300) -> list:
+    return random.Random(7).sample(items, min(n, len(items)))
+
+
+def test_same_triples(pair):
+    g, r = pair
+    assert len(r) == len(g)
+    assert set(r) == set(g)
+
+
+def test_lookups_agree_with_rdflib(pair):
+    g, r = pair
+    triples = sorted(g, key=str)
+    subjects = _sample(sorted({t[0] for t in triples}, key=str))
+    objects = _sample(sorted({t[2] for t in triples}, key=str))
+    predicates = sorted({t[1] for t in triples}, key=str)
+    alt = KG.hasArm | KG.hasPopulation | KG.hasResult
+    for s in subjects:
+        for p in [*_sample(predicates, 20), alt, None]:
+            assert sorted(r.objects(s, p)) == sorted(g.objects(s, p)), (s, p)
+        assert sorted(r.predicate_objects(s)) == sorted(g.predicate_objects(s))
+        assert sorted(r.triples((s, None, None))) == sorted(g.triples((s, None, None)))
+    for o in objects:
+        for p in [*_sample(predicates, 20), alt, None]:
+            assert sorted(r.subjects(p, o)) == sorted(g.subjects(p, o)), (p, o)
+    for p in [*predicates, alt]:
+        assert sorted(r.subject_objects(p)) == sorted(g.subject_objects(p)), p
+        assert sorted(r.objects(None, p)) == sorted(g.objects(None, p)), p
+        assert sorted(set(r.subjects(p, None))) == sorted(set(g.subjects(p, None))), p
+
+
+def test_value_and_membership_agree(pair):
+    g, r = pair
+    for s, p, o in _sample(sorted(g, key=str), 2000):
+        assert (s, p, o) in r and (s, p, None) in r and (None, p, o) in r and (s, None, o) in r
+        if len(set(g.objects(s, p))) == 1:  # with several values either may come first
+            assert r.value(s, p) == g.value(s, p) == o
+        if len(set(g.subjects(p, o))) == 1:
+            assert r.value(None, p, o) == g.value(None, p, o) == s
+    missing = URIRef("https://example.org/not-in-the-graph")
+    assert (missing, RDF.type, None) not in r
+    assert r.value(missing, RDFS.label) is None
+    assert r.value(missing, RDFS.label, default=Literal("x")) == Literal("x")
+    assert r.value(None, RDFS.label) is None  # two unknowns: rdflib answers None too
+    assert list(r.objects(missing, SKOS.altLabel)) == []
+
+
+def test_duplicates_are_dropped_unless_promised_distinct():
+    t = (URIRef("urn:a"), RDFS.label, Literal("A"))
+    assert len(ReadGraph([t, t])) == 1
+    assert list(ReadGraph([t, t]).objects(t[0], t[1])) == [t[2]]
+
+
+def test_pages_drawn_from_either_graph_are_identical(pair, tmp_path: Path):
+    from kg.render.pages import write_site
+
+    g, r = pair
+    write_site(g, tmp_path / "rdflib")
+    write_site(r, tmp_path / "index")
+    files = sorted(p.relative_to(tmp_path / "rdflib") for p in (tmp_path / "rdflib").rglob("*")
+                   if p.is_file())
+    assert len(files) > 30
+    assert files == sorted(p.relative_to(tmp_path / "index") for p in
+                           (tmp_path / "index").rglob("*") if p.is_file())
+    for f in files:
+        assert (tmp_path / "rdflib" / f).read_bytes() == (tmp_path / "index" / f).read_bytes(), f
+
+
+def _networkx_graphml(p, path: Path) -> None:
+    """The GraphML networkx writes for the same scalar attributes (the reference layout)."""
+    import networkx as nx
+
+    flat = nx.MultiDiGraph()
+    for n, a in p.nodes(data=True):
+        flat.add_node(n, label=a["label"], kind=a["kind"], type=a["info"].type,
+                      evidence=int(a.get("evidence", 0)),
+                      identifiers=" ".join(c for c, _ in a["info"].ids))
+    for s, o, a in p.edges(data=True):
+        flat.add_edge(s, o, label=a.get("label", ""))
+    nx.write_graphml(flat, path)
+
+
+def test_graphml_streamed_as_networkx_writes_it(pair, tmp_path: Path):
+    import networkx as nx
+
+    from kg.render import projection as proj
+    from kg.render.pages import write_graphml
+
+    _g, r = pair
+    full = proj.full(r)
+    hostile = "a <b> & \"c\"\n'd'\t"  # what a label or IRI may hold, escaped alike
+    full.add_node("urn:x&y\"z", label=hostile, kind="other", evidence=2,
+                  info=proj.Info("other", hostile, hostile, ids=[("X:1", "")]))
+    full.add_edge("urn:x&y\"z", next(iter(full.nodes)), label=hostile)
+    full.add_edge("urn:x&y\"z", next(iter(full.nodes)), label="")
+    write_graphml(full, tmp_path / "ours.graphml")
+    _networkx_graphml(full, tmp_path / "networkx.graphml")
+    ours = (tmp_path / "ours.graphml").read_bytes()
+    assert ours == (tmp_path / "networkx.graphml").read_bytes()
+    back = nx.read_graphml(tmp_path / "ours.graphml")
+    assert back.number_of_nodes() == full.number_of_nodes()
+    assert back.nodes["urn:x&y\"z"]["label"] == hostile
