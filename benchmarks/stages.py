@@ -159,6 +159,10 @@ def time_queries(graph: Path, runs: int, rdflib_timeout: float) -> dict:
             else:
                 row[engine.name] = {"timeout": rdflib_timeout}
         out["queries"][name] = row
+    from benchmarks.queries import stream_rates
+
+    # larger answers: rows/s streamed to the CLI's writer and through kg serve
+    stream_rates(graph, ox, out["queries"], {name: q.bind() for name, q in lib.items()})
     return out
 
 

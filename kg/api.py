@@ -191,12 +191,13 @@ class KnowledgeGraph:
 
         return expand(curie)
 
-    def query(self, name_or_sparql: str, /, *, limit: int | None = None,
+    def query(self, name_or_sparql: str, /, *, limit: int | None = None, offset: int = 0,
               **params: object) -> QueryResult:
         """Run a named query (parameters by name) or SPARQL text.
 
         An ``iri`` parameter named drug, disease, target, biomarker, study or document may be a
         label, synonym, acronym, identifier or CURIE; other parameters take the value as given.
+        ``limit``/``offset`` give one page, cut by the engine (``.result.next_offset``: the next).
         """
         text = name_or_sparql
         if name_or_sparql in self.queries:
@@ -214,7 +215,7 @@ class KnowledgeGraph:
             raise QueryError(f"no named query {name_or_sparql!r}"
                              + (f"; did you mean {', '.join(close)}?" if close
                                 else " (see g.queries)"))
-        return QueryResult(self.engine.query(text, limit=limit))
+        return QueryResult(self.engine.query(text, limit=limit, offset=offset))
 
     def rdflib(self) -> Graph:
         """Every triple (the union of the named graphs, ontology included) as an rdflib Graph."""

@@ -353,6 +353,13 @@ def cmd_query(args: argparse.Namespace) -> int:
             return EXIT_INPUT
         values[key] = value
     name = args.name or (args.query if args.query in library else None)
+    from kg.query.paging import check
+
+    try:
+        limit, offset = check(args.limit, args.offset)
+    except QueryError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INVALID
     try:
         engine = (EndpointEngine(args.endpoint) if args.endpoint
                   else open_engine(args.engine, args.graph))
@@ -372,7 +379,9 @@ def cmd_query(args: argparse.Namespace) -> int:
             text = Path(args.query).read_text(encoding="utf-8")
         else:
             text = args.query
-        result = engine.query(text, limit=args.limit)
+        # CSV, TSV and JSON are written as the engine hands rows over; a table needs them all
+        streamed = args.format in {"csv", "tsv", "json"}
+        result = (engine.stream if streamed else engine.query)(text, limit, offset)
     except QuerySyntaxError as exc:
         _err(f"error: {exc}")
         return EXIT_INVALID
@@ -383,7 +392,14 @@ def cmd_query(args: argparse.Namespace) -> int:
         _err(warning)
     width = args.width or (shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty()
                            else 100)
-    return _out(lambda: _print_result(result, args.format, width))
+    try:
+        code = _out(lambda: _print_result(result, args.format, width))
+    except QueryError as exc:  # raised while rows were streamed
+        _err(f"error: {exc}")
+        return EXIT_INPUT
+    if getattr(result, "truncated", False):
+        _err(f"more rows follow: the next page is --offset {result.next_offset}")
+    return code
 
 
 def _list_queries(library: dict) -> None:
@@ -395,9 +411,14 @@ def _list_queries(library: dict) -> None:
 
 
 def _print_result(result: object, fmt: str, width: int) -> None:
-    from kg.query.formats import GRAPH_FORMATS, render_graph, render_select
+    from kg.query.engine import Rows
+    from kg.query.formats import GRAPH_FORMATS, render_graph, render_select, stream_select
 
-    if result.kind == "graph":  # type: ignore[attr-defined]
+    if isinstance(result, Rows):
+        for piece in stream_select(result, fmt):
+            sys.stdout.write(piece)
+        sys.stdout.write("\n")  # as print() ends the materialised formats
+    elif result.kind == "graph":  # type: ignore[attr-defined]
         sys.stdout.write(render_graph(result, fmt if fmt in GRAPH_FORMATS else "turtle"))  # type: ignore[arg-type]
     else:
         print(render_select(result, fmt if fmt not in GRAPH_FORMATS else "table", width))  # type: ignore[arg-type]
@@ -522,7 +543,10 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--engine", default="oxigraph", choices=["oxigraph", "rdflib"])
     q.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
                    help="RDF file to query (default output/graph.trig)")
-    q.add_argument("--limit", type=int, default=None, help="cut results after this many rows")
+    q.add_argument("--limit", default=None, metavar="N",
+                   help="at most N rows: one page (the next page is said on stderr)")
+    q.add_argument("--offset", default=None, metavar="M",
+                   help="skip the first M rows (with --limit: page through an answer)")
     q.add_argument("--endpoint", metavar="URL",
                    help="query a SPARQL endpoint holding a pushed graph instead of --graph")
     q.set_defaults(func=cmd_query)

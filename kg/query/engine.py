@@ -8,8 +8,9 @@ implementation; a test runs every named query on both and asserts identical resu
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,7 +21,7 @@ from kg.query.errors import QueryError, QueryRefused, QuerySyntaxError
 from kg.query.text import strip_literals
 
 __all__ = ["Engine", "OxigraphEngine", "QueryError", "QueryRefused", "QuerySyntaxError",
-           "RdflibEngine", "Result", "Term", "open_engine", "strip_literals"]
+           "RdflibEngine", "Result", "Rows", "Term", "open_engine", "strip_literals"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("decimal", "integer", "int", "long", "double", "float",
@@ -64,8 +65,14 @@ class Result:
     rows: list[dict[str, Term]] = field(default_factory=list)
     boolean: bool | None = None
     ntriples: str = ""
-    truncated: bool = False
+    truncated: bool = False  # more rows follow this page (or the result-size cut)
     warnings: list[str] = field(default_factory=list)  # unknown terms (see kg/query/terms.py)
+    offset: int = 0  # rows of the whole answer before this page
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts, or None when this page ends the answer."""
+        return self.offset + len(self.rows) if self.truncated else None
 
     def comparable(self) -> object:
         """A form in which results of the two engines can be compared (order kept)."""
@@ -75,6 +82,71 @@ class Result:
             return sorted(line for line in self.ntriples.splitlines() if line.strip())
         return [tuple(row[v].key() if v in row else None for v in self.variables)
                 for row in self.rows]
+
+
+Row = tuple["Term | None", ...]
+
+
+class Rows:
+    """A SELECT answer read lazily, row by row, as the engine hands rows over.
+
+    Iterate once; ``truncated`` is known when the iteration ends (a row past the page was
+    seen). Writers stream from it (`kg.query.formats.stream_select`); `Result` is its
+    materialised form.
+    """
+
+    def __init__(self, variables: list[str], solutions: Iterator[Iterable[object]],
+                 convert: Callable[[object], Term], limit: int | None, skip: int = 0,
+                 offset: int = 0) -> None:
+        """Convert ``solutions`` (value lists) after skipping ``skip`` of them, up to ``limit``."""
+        self.variables = variables
+        self.offset = offset
+        self.truncated = False
+        self.read = 0  # rows handed out so far
+        self.warnings: list[str] = []
+        self._solutions = solutions
+        self._convert = convert
+        self._limit = limit
+        self._skip = skip
+
+    def __iter__(self) -> Iterator[Row]:
+        """Rows as tuples in variable order (None: unbound); each term converted once."""
+        cache: dict[object, Term] = {}  # labels and IRIs repeat across rows: convert once
+        convert = self._convert
+        solutions = iter(self._solutions)
+        for _ in itertools.islice(solutions, self._skip):
+            pass
+        left = self._limit
+        for values in solutions:
+            if left is not None:
+                if left <= 0:
+                    self.truncated = True
+                    return
+                left -= 1
+            row = []
+            for t in values:
+                if t is None:
+                    row.append(None)
+                    continue
+                term = cache.get(t)
+                if term is None:
+                    term = cache[t] = convert(t)
+                row.append(term)
+            self.read += 1
+            yield tuple(row)
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts (once read), or None when this page ends the answer."""
+        return self.offset + self.read if self.truncated else None
+
+    def result(self) -> Result:
+        """Every row of the page, materialised."""
+        variables = self.variables
+        rows = [{v: t for v, t in zip(variables, row, strict=True) if t is not None}
+                for row in self]
+        return Result("select", variables, rows, truncated=self.truncated,
+                      warnings=self.warnings, offset=self.offset)
 
 
 def check_allowed(query: str) -> None:
@@ -92,8 +164,12 @@ class Engine(Protocol):
 
     name: str
 
-    def query(self, sparql: str, limit: int | None = None) -> Result:
-        """Run a query; raise QueryError on a syntax error."""
+    def query(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result:
+        """Run a query (one page of it); raise QueryError on a syntax error."""
+        ...
+
+    def stream(self, sparql: str, limit: int | None = None, offset: int = 0) -> Rows | Result:
+        """Run a query; a SELECT answer comes as `Rows` read while they are written."""
         ...
 
 
@@ -101,15 +177,23 @@ class BaseEngine:
     """What every engine does around its own run.
 
     It refuses updates, declares our prefixes for the query (`kg.query.curies`), explains an
-    unknown prefix and warns about unknown terms.
+    unknown prefix, warns about unknown terms and cuts the page (`kg.query.paging`).
 
-    An engine implements only `run_raw`; a remote one can subclass this too.
+    An engine implements only `run_rows`; a remote one can subclass this too.
     """
 
     name = ""
 
-    def query(self, sparql: str, limit: int | None = None) -> Result:
-        """Run a query as a user wrote it."""
+    def query(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result:
+        """Run a query as a user wrote it; rows from ``offset``, at most ``limit`` of them."""
+        answer = self.stream(sparql, limit, offset)
+        return answer.result() if isinstance(answer, Rows) else answer
+
+    def stream(self, sparql: str, limit: int | None = None, offset: int = 0) -> Rows | Result:
+        """Like `query`, but SELECT rows are converted only as the caller reads them."""
+        from kg.query.paging import check, paged_text
+
+        limit, offset = check(limit, offset)
         check_allowed(sparql)
         missing = curies.undeclared(sparql)
         if missing:
@@ -118,15 +202,27 @@ class BaseEngine:
             col = at - (sparql.rfind("\n", 0, at) + 1) + 1
             raise errors.explain(sparql, line, col, "Prefix not found")
         prefixes = curies.prefixes_for(sparql)
-        result = self.run_raw(sparql, prefixes, limit, original=sparql)
+        paged = paged_text(sparql, limit, offset)
+        if paged is None:  # the query slices itself: skip and cut its rows here
+            answer = self.run_rows(sparql, prefixes, limit, offset, original=sparql)
+        else:
+            answer = self.run_rows(paged, prefixes, limit, 0, original=sparql)
+        if isinstance(answer, Rows):
+            answer.offset = offset
         from kg.query.terms import unknown_terms
 
-        result.warnings = unknown_terms(self, sparql, prefixes)
-        return result
+        answer.warnings = unknown_terms(self, sparql, prefixes)
+        return answer
 
     def run_raw(self, sparql: str, prefixes: dict[str, str], limit: int | None,
                 original: str = "") -> Result:
         """Run on the engine itself with these prefixes declared; QueryError if it fails."""
+        answer = self.run_rows(sparql, prefixes, limit, 0, original)
+        return answer.result() if isinstance(answer, Rows) else answer
+
+    def run_rows(self, sparql: str, prefixes: dict[str, str], limit: int | None, skip: int,
+                 original: str = "") -> Rows | Result:
+        """The engine's own run: SELECT rows lazily (``skip`` first, cut at ``limit``)."""
         raise NotImplementedError
 
 
@@ -174,9 +270,9 @@ class OxigraphEngine(BaseEngine):
         engine.store = store  # type: ignore[assignment]
         return engine
 
-    def run_raw(self, sparql: str, prefixes: dict[str, str], limit: int | None,
-                original: str = "") -> Result:
-        """Run a query on the store."""
+    def run_rows(self, sparql: str, prefixes: dict[str, str], limit: int | None, skip: int,
+                 original: str = "") -> Rows | Result:
+        """Run a query on the store; SELECT solutions are read as the caller iterates."""
         ox = self._ox
         try:
             res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=True)
@@ -186,8 +282,7 @@ class OxigraphEngine(BaseEngine):
                 data = res.serialize(format=ox.RdfFormat.N_TRIPLES)
                 return Result("graph", ntriples=data.decode() if data else "")
             variables = [v.value for v in res.variables]
-            solutions = ([solution[v] for v in variables] for solution in res)
-            return collect(variables, solutions, self._term, limit)
+            return Rows(variables, _guarded(res, original or sparql), self._term, limit, skip)
         except SyntaxError as exc:
             raise errors.from_oxigraph(original or sparql, exc) from None
         except OSError as exc:
@@ -220,9 +315,9 @@ class RdflibEngine(BaseEngine):
         for extra in companions(path):
             self.dataset.graph(URIRef(ONTOLOGY_GRAPH)).parse(extra, format="turtle")
 
-    def run_raw(self, sparql: str, prefixes: dict[str, str], limit: int | None,
-                original: str = "") -> Result:
-        """Run a query with rdflib."""
+    def run_rows(self, sparql: str, prefixes: dict[str, str], limit: int | None, skip: int,
+                 original: str = "") -> Rows | Result:
+        """Run a query with rdflib (which answers all at once)."""
         from pyparsing import ParseException
 
         try:
@@ -236,7 +331,8 @@ class RdflibEngine(BaseEngine):
         if res.type in {"CONSTRUCT", "DESCRIBE"}:
             data = res.graph.serialize(format="nt")
             return Result("graph", ntriples=data)
-        return collect([str(v) for v in res.vars], (list(b) for b in res), _rdflib_term, limit)
+        return Rows([str(v) for v in res.vars], iter(list(b) for b in res), _rdflib_term, limit,
+                    skip)
 
 
 def _rdflib_term(t: object) -> Term:
@@ -251,16 +347,14 @@ def _rdflib_term(t: object) -> Term:
                 t.language)  # type: ignore[attr-defined]
 
 
-def collect(variables: list[str], solutions: Iterable[list[object]],
-            convert: Callable[[object], Term], limit: int | None) -> Result:
-    """SELECT rows from any engine's solutions, cut at ``limit`` with the cut marked."""
-    rows: list[dict[str, Term]] = []
-    for values in solutions:
-        if limit is not None and len(rows) >= limit:
-            return Result("select", variables, rows, truncated=True)
-        rows.append({v: convert(t) for v, t in zip(variables, values, strict=True)
-                     if t is not None})
-    return Result("select", variables, rows)
+def _guarded(solutions: Iterable[Iterable[object]], query: str) -> Iterator[Iterable[object]]:
+    """Oxigraph solutions; an error raised while reading them becomes a QueryError."""
+    try:
+        yield from solutions
+    except SyntaxError as exc:
+        raise errors.from_oxigraph(query, exc) from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
 
 
 def open_engine(name: str, path: Path) -> Engine:

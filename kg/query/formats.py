@@ -15,9 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterator
 
 from kg.query.curies import compact
-from kg.query.engine import Result, Term
+from kg.query.engine import Result, Rows, Term
 
 SELECT_FORMATS = {"table": "text/plain", "csv": "text/csv",
                   "tsv": "text/tab-separated-values",
@@ -114,44 +115,127 @@ def records(variables: list[str], cells: list[list[str]], width: int) -> list[st
     return out
 
 
-def delimited(result: Result, delimiter: str) -> str:
-    """CSV (plain values, SPARQL 1.1 CSV) or TSV (N-Triples terms, SPARQL 1.1 TSV)."""
+CHUNK_ROWS = 512  # rows per piece written while streaming: few writes, little held
+
+
+def _tuples(answer: Result | Rows) -> Iterator[tuple[Term | None, ...]]:
+    """Rows as tuples in variable order, whether read lazily or already materialised."""
+    if isinstance(answer, Rows):
+        return iter(answer)
+    variables = answer.variables
+    return (tuple(r.get(v) for v in variables) for r in answer.rows)
+
+
+def stream_select(answer: Result | Rows, fmt: str) -> Iterator[str]:
+    """CSV, TSV or SPARQL JSON in pieces, written as the engine hands rows over.
+
+    The materialised writers (`delimited`, `sparql_json`) are this joined, so a streamed answer
+    is the materialised one, byte for byte.
+    """
+    if fmt == "json":
+        return _json_pieces(answer)
+    return _delimited_pieces(answer, "," if fmt == "csv" else "\t")
+
+
+def _delimited_pieces(answer: Result | Rows, delimiter: str) -> Iterator[str]:
     buf = io.StringIO()
+    variables = answer.variables
     if delimiter == ",":
         w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(result.variables)
-        for r in result.rows:
-            w.writerow([r[v].value if v in r else "" for v in result.variables])
+        w.writerow(variables)
+        cell: Callable[[Term], str] = _plain
+        write = w.writerow
     else:
-        buf.write("\t".join(f"?{v}" for v in result.variables) + "\n")
-        for r in result.rows:
-            buf.write("\t".join(_n3(r[v]) if v in r else "" for v in result.variables) + "\n")
-    return buf.getvalue()
+        buf.write("\t".join(f"?{v}" for v in variables) + "\n")
+        cell = _n3
+
+        def write(values: list[str]) -> None:
+            buf.write("\t".join(values) + "\n")
+    cache: dict[Term, str] = {}
+    for n, row in enumerate(_tuples(answer), 1):
+        values = []
+        for t in row:
+            if t is None:
+                values.append("")
+                continue
+            text = cache.get(t)
+            if text is None:
+                text = cache[t] = cell(t)
+            values.append(text)
+        write(values)
+        if n % CHUNK_ROWS == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def _plain(t: Term) -> str:
+    return t.value
+
+
+def _json_term(t: Term) -> str:
+    """One bound term as the lines json.dumps(indent=1) writes at the depth of a binding."""
+    d: dict[str, str] = {"type": t.kind, "value": t.value}
+    if t.datatype:
+        d["datatype"] = t.datatype
+    if t.lang:
+        d["xml:lang"] = t.lang
+    return json.dumps(d, ensure_ascii=False, indent=1).replace("\n", "\n    ")
+
+
+def _json_pieces(answer: Result | Rows) -> Iterator[str]:
+    """SPARQL JSON laid out exactly as ``json.dumps(doc, ensure_ascii=False, indent=1)``."""
+    variables = answer.variables
+    head = json.dumps({"head": {"vars": variables}}, ensure_ascii=False, indent=1)
+    names = [json.dumps(v, ensure_ascii=False) for v in variables]
+    cache: dict[Term, str] = {}
+    parts = [head[:-2] + ',\n "results": {\n  "bindings": [']
+    first = True
+    count = 0
+    for count, row in enumerate(_tuples(answer), 1):
+        fields = []
+        for name, t in zip(names, row, strict=True):
+            if t is None:
+                continue
+            text = cache.get(t)
+            if text is None:
+                text = cache[t] = _json_term(t)
+            fields.append(f"    {name}: {text}")
+        body = "{\n" + ",\n".join(fields) + "\n   }" if fields else "{}"
+        parts.append(("\n   " if first else ",\n   ") + body)
+        first = False
+        if count % CHUNK_ROWS == 0:
+            yield "".join(parts)
+            parts = []
+    parts.append("\n  ]\n }" if not first else "]\n }")
+    tail: dict[str, object] = {}
+    if answer.truncated:  # known only now: the writer has read every row of the page
+        tail["truncated"] = True
+        tail["has_more"] = True
+        tail["next_offset"] = answer.offset + count
+    if answer.warnings:
+        tail["warnings"] = answer.warnings
+    for key, value in tail.items():
+        parts.append(f",\n {json.dumps(key)}: "
+                     + json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n "))
+    parts.append("\n}")
+    yield "".join(parts)
+
+
+def delimited(result: Result, delimiter: str) -> str:
+    """CSV (plain values, SPARQL 1.1 CSV) or TSV (N-Triples terms, SPARQL 1.1 TSV)."""
+    return "".join(_delimited_pieces(result, delimiter))
 
 
 def sparql_json(result: Result) -> str:
-    """SPARQL 1.1 Query Results JSON (with ``"truncated": true`` when the limit cut rows)."""
+    """SPARQL 1.1 Query Results JSON; a cut page says ``"has_more"`` and ``"next_offset"``.
+
+    (``"truncated": true`` too, as before paging.)
+    """
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
-    bindings = []
-    for r in result.rows:
-        b = {}
-        for v, t in r.items():
-            d: dict[str, str] = {"type": t.kind if t.kind != "bnode" else "bnode",
-                                 "value": t.value}
-            if t.datatype:
-                d["datatype"] = t.datatype
-            if t.lang:
-                d["xml:lang"] = t.lang
-            b[v] = d
-        bindings.append(b)
-    doc: dict[str, object] = {"head": {"vars": result.variables},
-                              "results": {"bindings": bindings}}
-    if result.truncated:
-        doc["truncated"] = True
-    if result.warnings:
-        doc["warnings"] = result.warnings
-    return json.dumps(doc, ensure_ascii=False, indent=1)
+    return "".join(_json_pieces(result))
 
 
 def sparql_xml(result: Result) -> str:

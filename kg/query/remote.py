@@ -102,12 +102,28 @@ class EndpointEngine:
         self.timeout = timeout
         self._checked = False
 
-    def query(self, sparql: str, limit: int | None = None) -> Result:
-        """Run a query on the store (SPARQL protocol POST)."""
+    def query(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result:
+        """Run a query on the store (SPARQL protocol POST); a page is cut by the store."""
+        from kg.query.paging import check, paged_text
+
+        limit, offset = check(limit, offset)
         check_allowed(sparql)
         if not self._checked:
             self._check_default_graph()
-        return self._send(sparql, limit)
+        paged = paged_text(sparql, limit, offset)
+        if paged is not None:
+            result = self._send(paged, limit)
+        else:  # the query slices itself: cut the page from its answer here
+            result = self._send(sparql)
+            end = None if limit is None else offset + limit
+            result.truncated = end is not None and len(result.rows) > end
+            result.rows = result.rows[offset:end]
+        result.offset = offset
+        return result
+
+    def stream(self, sparql: str, limit: int | None = None, offset: int = 0) -> Result:
+        """The answer at once: a remote answer is read whole before it is parsed."""
+        return self.query(sparql, limit, offset)
 
     def _send(self, sparql: str, limit: int | None = None) -> Result:
         body = urllib.parse.urlencode({"query": sparql}).encode()

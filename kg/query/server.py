@@ -26,13 +26,20 @@ from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
-from kg.query.engine import Engine, QueryError, QueryRefused, open_engine
-from kg.query.formats import GRAPH_FORMATS, SELECT_FORMATS, render_graph, render_select
+from kg.query.engine import Engine, QueryError, QueryRefused, Result, Rows, open_engine
+from kg.query.formats import (
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    render_graph,
+    render_select,
+    stream_select,
+)
 from kg.query.library import NamedQuery
 from kg.query.names import NAMES_QUERY, Named, Names, resolve_params
 from kg.query.nodepage import node_iri, node_page
+from kg.query.paging import check as check_page
 
 PAGE = Path(__file__).with_name("editor.html")
 ACCEPT_SELECT = [("application/sparql-results+json", "json"), ("application/json", "json"),
@@ -87,10 +94,26 @@ def negotiate(accept: str, options: list[tuple[str, str]], default: str) -> str 
     return None
 
 
-def execute(engine: Engine, text: str, accept: str, rows: int) -> Answer:
-    """Run one query and render it for the client; every failure becomes an HTTP answer."""
+def execute(engine: Engine, text: str, accept: str, rows: int, offset: int = 0) -> Answer:
+    """Run one query (the page of ``rows`` rows from ``offset``) and render it for the client.
+
+    CSV, TSV and JSON are written as the engine hands rows over (`stream_select`): no row is
+    held as a Python object beyond the one being written. A cut page says where the next one
+    starts (``X-Next-Offset``; the handler turns it into a ``Link: rel="next"``). Every failure
+    becomes an HTTP answer.
+    """
     try:
-        result = engine.query(text, limit=rows)
+        result = engine.stream(text, limit=rows, offset=offset)
+        if isinstance(result, Rows):
+            fmt = negotiate(accept, ACCEPT_SELECT, "json")
+            if fmt is None:
+                return NOT_ACCEPTABLE
+            if fmt in {"csv", "tsv", "json"}:
+                body = "".join(stream_select(result, fmt)).encode()
+            else:
+                result = result.result()
+                body = render_select(result, fmt).encode()
+            return 200, SELECT_FORMATS[fmt], body, page_headers(result)
         if result.kind == "graph":
             fmt = negotiate(accept, ACCEPT_GRAPH, "turtle")
             if fmt is None:
@@ -99,18 +122,39 @@ def execute(engine: Engine, text: str, accept: str, rows: int) -> Answer:
             return 200, GRAPH_FORMATS[fmt], render_graph(result, fmt).encode(), {}
         fmt = negotiate(accept, ACCEPT_SELECT, "json")
         if fmt is None:
-            return (406, "text/plain", b"not acceptable: use SPARQL JSON or XML, "
-                    b"text/csv or text/tab-separated-values", {})
-        headers = {"X-Result-Truncated": "true"} if result.truncated else {}
-        if result.warnings:  # also a "warnings" field in SPARQL JSON
-            headers["X-Query-Warnings"] = str(len(result.warnings))
-        return 200, SELECT_FORMATS[fmt], render_select(result, fmt).encode(), headers
+            return NOT_ACCEPTABLE
+        return 200, SELECT_FORMATS[fmt], render_select(result, fmt).encode(), page_headers(result)
     except QueryRefused as exc:
         return 403, "text/plain", str(exc).encode(), {}
     except QueryError as exc:
         return 400, "text/plain", str(exc).encode(), {}
     except Exception as exc:
         return 500, "text/plain", f"query failed: {exc}".encode(), {}
+
+
+NOT_ACCEPTABLE: Answer = (406, "text/plain", b"not acceptable: use SPARQL JSON or XML, "
+                          b"text/csv or text/tab-separated-values", {})
+
+
+def page_headers(result: Result | Rows) -> dict[str, str]:
+    """What a SELECT answer's headers say: a cut page, where the next starts, warnings."""
+    headers = {}
+    if result.truncated:
+        headers["X-Result-Truncated"] = "true"
+        headers["X-Next-Offset"] = str(result.next_offset)
+    if result.warnings:  # also a "warnings" field in SPARQL JSON
+        headers["X-Query-Warnings"] = str(len(result.warnings))
+    return headers
+
+
+def next_link(path: str, query: dict[str, list[str]], body_query: str | None,
+              next_offset: str) -> str:
+    """The ``Link`` header of a cut page: the same request from the next offset (a GET URL)."""
+    args = {k: v[0] for k, v in query.items()}
+    if body_query is not None:  # a POSTed query is repeated in the URL
+        args["query"] = body_query
+    args["offset"] = next_offset
+    return f"<{path}?{urlencode(args)}>; rel=\"next\""
 
 
 def over_time(limits: Limits) -> Answer:
@@ -125,8 +169,8 @@ LOST: Answer = (500, "text/plain", b"query process ended without an answer", {})
 class Runner(Protocol):
     """Where queries run: the worker pool, or (to measure against) a fork per query."""
 
-    def run(self, text: str, accept: str, limits: Limits) -> Answer:
-        """Answer one query within the limits."""
+    def run(self, text: str, accept: str, limits: Limits, offset: int = 0) -> Answer:
+        """Answer one query (a page of at most ``limits.rows`` rows from ``offset``)."""
         ...
 
     def close(self) -> None:
@@ -174,7 +218,7 @@ class WorkerPool:
         for _ in range(size):
             self._idle.put(self._spawn())
 
-    def run(self, text: str, accept: str, limits: Limits) -> Answer:
+    def run(self, text: str, accept: str, limits: Limits, offset: int = 0) -> Answer:
         """Answer on an idle worker; past the time limit, kill that worker and fork another."""
         if self._broken:
             return 500, "text/plain", self._broken.encode(), {}
@@ -185,7 +229,7 @@ class WorkerPool:
                     f"busy for {limits.wait:g} s; retry shortly".encode(), {"Retry-After": "1"})
         answer: Answer | None = None
         try:
-            worker.conn.send((text, accept, limits.rows))
+            worker.conn.send((text, accept, limits.rows, offset))
             if worker.conn.poll(limits.seconds):
                 answer = worker.conn.recv()
                 return answer
@@ -324,10 +368,10 @@ def _worker_main(ctl: Connection, fd: int, engine: Engine) -> NoReturn:
         conn = Connection(fd)
         while True:
             try:
-                text, accept, rows = conn.recv()
+                text, accept, rows, offset = conn.recv()
             except EOFError:
                 break
-            conn.send(execute(engine, text, accept, rows))
+            conn.send(execute(engine, text, accept, rows, offset))
     except BaseException:  # the server went away mid-answer: no one left to tell
         code = 1
     finally:
@@ -344,12 +388,12 @@ class ForkPerQuery:
         """Hold the loaded engine: each query's child process inherits it."""
         self.engine = engine
 
-    def run(self, text: str, accept: str, limits: Limits) -> Answer:
+    def run(self, text: str, accept: str, limits: Limits, offset: int = 0) -> Answer:
         """Fork, answer in the child, kill it past the time limit."""
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_answer_once, args=(child, self.engine, text, accept,
-                                                      limits.rows), daemon=True)
+                                                      limits.rows, offset), daemon=True)
         proc.start()
         child.close()
         try:
@@ -370,8 +414,9 @@ class ForkPerQuery:
         """Nothing to stop: each query's process ends with it."""
 
 
-def _answer_once(conn: Connection, engine: Engine, text: str, accept: str, rows: int) -> None:
-    conn.send(execute(engine, text, accept, rows))
+def _answer_once(conn: Connection, engine: Engine, text: str, accept: str, rows: int,
+                 offset: int) -> None:
+    conn.send(execute(engine, text, accept, rows, offset))
 
 
 def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
@@ -440,7 +485,7 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                 elif "query" not in params:
                     self.send(400, "text/plain", b"missing 'query' parameter")
                 else:
-                    self.answer(params["query"][0])
+                    self.answer(params.pop("query")[0], query_args=params)
             else:
                 self.send(404, "text/plain", b"not found")
 
@@ -460,14 +505,16 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                 self.discard_body(length)
                 return
             body = self.rfile.read(length).decode("utf-8", errors="replace")
-            if urlparse(self.path).path != "/sparql":
+            url = urlparse(self.path)
+            args = {k: v for k, v in parse_qs(url.query).items() if k in {"limit", "offset"}}
+            if url.path != "/sparql":
                 self.send(404, "text/plain", b"not found")
                 return
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
                 self.refuse_update()
             elif ctype == "application/sparql-query":
-                self.answer(body)
+                self.answer(body, query_args=args)
             elif ctype == "application/x-www-form-urlencoded":
                 form = parse_qs(body)
                 if "update" in form:
@@ -475,7 +522,10 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                 elif "query" not in form:
                     self.send(400, "text/plain", b"missing 'query' in the form")
                 else:
-                    self.answer(form["query"][0])
+                    for key in ("limit", "offset"):
+                        if key in form:
+                            args[key] = form[key]
+                    self.answer(form["query"][0], query_args=args)
             else:
                 self.send(415, "text/plain", b"use application/sparql-query or "
                           b"application/x-www-form-urlencoded")
@@ -499,6 +549,7 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
             if query is None:
                 self.send(404, "text/plain", f"no named query {name!r}; see /queries".encode())
                 return
+            page = {k: params.pop(k) for k in ("limit", "offset") if k in params}
             fmt = params.pop("format", [""])[0]
             mime = SELECT_FORMATS.get(fmt) if fmt else None
             if fmt and mime is None:
@@ -513,7 +564,8 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                 return
             extra = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'} \
                 if fmt == "csv" else {}
-            self.answer(text, accept=mime, extra=extra)
+            url_args = {**params, **({"format": [fmt]} if fmt else {}), **page}
+            self.answer(text, accept=mime, extra=extra, query_args=url_args, fixed=True)
 
         def node(self, value: str) -> None:
             """``/node?iri=``: what a node states and what points at it, as a page."""
@@ -533,12 +585,31 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
             self.send(403, "text/plain", b"updates are refused: this endpoint is read-only")
 
         def answer(self, text: str, accept: str | None = None,
-                   extra: dict[str, str] | None = None) -> None:
+                   extra: dict[str, str] | None = None,
+                   query_args: dict[str, list[str]] | None = None,
+                   fixed: bool = False) -> None:
+            """Run a query: the page asked for (``limit``, ``offset``), within the row limit.
+
+            A cut page links to the next (``Link: <...>; rel="next"``); ``fixed``: the URL
+            names the query (``/queries/NAME``), else the link repeats the query text.
+            """
+            args = dict(query_args or {})
+            try:
+                limit, offset = check_page(args.get("limit", [None])[0],
+                                           args.get("offset", [None])[0])
+            except QueryError as exc:
+                self.send(400, "text/plain", str(exc).encode())
+                return
+            cost = limits if limit is None or limit >= limits.rows else replace(limits, rows=limit)
             try:
                 status, ctype, body, headers = runner.run(
-                    text, accept or self.headers.get("Accept", ""), limits)
+                    text, accept or self.headers.get("Accept", ""), cost, offset)
                 if status == 200:
                     headers = {**headers, **(extra or {})}
+                    if "X-Next-Offset" in headers:
+                        headers["Link"] = next_link(
+                            urlparse(self.path).path, args, None if fixed else text,
+                            headers["X-Next-Offset"])
             except Exception as exc:  # a bug, not the query's fault: one line, no traceback
                 print(f"error: query failed in the server: {type(exc).__name__}: {exc}",
                       file=sys.stderr, flush=True)
