@@ -22,7 +22,7 @@ def pair(real) -> tuple[Graph, ReadGraph]:
 
 
 def _sample(items: list, n: int = 300) -> list:
-    return random.Random(7).sample(items, min(n, len(items)))
+    return random.Random(7).sample(items, min(n, len(items)))  # noqa: S311 - a test sample
 
 
 def test_same_triples(pair):
