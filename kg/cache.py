@@ -9,6 +9,8 @@ interrupted build leaves the output folder, cache included, as it was.
   nothing else, so it is the one cached: everything that reads entities, identifiers, the
   ontology or another document (references, quotes, numbers, builders, validation, writing) runs
   on every build, so a changed entity label or ontology can never leave a stale statement.
+- **Per study page** (``kg/render/pagecache.py``): the page as drawn, with the nodes its drawing
+  read and a digest of their statements; reused when that digest is unchanged.
 - **Per build**: the fingerprint of every input (each file under the sources folder, the
   ontology folder, the code version and the build options) and the content hash of every file
   the build left in the output folder. A build whose fingerprint matches and whose
@@ -97,6 +99,7 @@ class BuildCache:
         self.hits = 0
         self.misses = 0
         self.used: set[str] = set()
+        self.used_pages: set[str] = set()  # study pages (kg/render/pagecache.py)
         self.pending: dict[Path, bytes] = {}
 
     @property
@@ -116,10 +119,11 @@ class BuildCache:
         for path, data in self.pending.items():
             self._write(path, data)
         self.pending.clear()
-        if self.used:
-            for entry in (self.folder / "documents").glob("*.pickle"):
-                if entry.name not in self.used:  # an edited or removed evidence file's
-                    entry.unlink(missing_ok=True)
+        for sub, used in (("documents", self.used), ("pages", self.used_pages)):
+            if used:
+                for entry in (self.folder / sub).glob("*.pickle"):
+                    if entry.name not in used:  # an edited or removed file's, a gone page's
+                        entry.unlink(missing_ok=True)
         self._write(self._manifest, json.dumps({"fingerprint": fp,
                                                 "files": _output_state(self.out)}, indent=1,
                                                sort_keys=True).encode())

@@ -158,3 +158,120 @@ def test_a_broken_cache_entry_is_parsed_again(warm: tuple[Path, Path], tmp_path:
     again = BuildCache(out)
     assert again.evidence_reader()(src / EVIDENCE, problems) == record
     assert (again.hits, again.misses) == (1, 0)
+
+
+# ------------------------------------------------------------------ study pages
+
+
+SANTORO_TEXT = "texts/santoro-2013-sarcoma.txt"
+SANTORO = "evidence/santoro-2013.yaml"
+
+
+@pytest.fixture
+def warm_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the shipped sources, built with its pages so that the cache holds them."""
+    from kg.paths import SOURCES_DIR
+
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES_DIR, src)
+    out = tmp_path / "build" / "output"
+    assert cli.main(["build", "--sources", str(src), "--out", str(out), "--quiet"]) == 0
+    assert len(list((cache_dir(out) / "pages").glob("*.pickle"))) > 20
+    return src, out
+
+
+def site_build(src: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    """Build with pages; return what it said about the cache."""
+    capsys.readouterr()
+    assert cli.main(["build", "--sources", str(src), "--out", str(out), *extra]) == 0
+    return capsys.readouterr().err
+
+
+def clean_site(src: Path, tmp: Path) -> dict[str, bytes]:
+    out = tmp / "clean-site" / "output"
+    assert cli.main(["build", "--sources", str(src), "--out", str(out), "--quiet",
+                     "--no-cache"]) == 0
+    return snapshot(out)
+
+
+def unchanged_pages(said: str) -> int:
+    import re
+
+    m = re.search(r"\((\d+) study pages unchanged, from the cache\)", said)
+    assert m, said
+    return int(m.group(1))
+
+
+def test_an_edited_number_redraws_its_study_page_alone(warm_site: tuple[Path, Path],
+                                                        tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]):
+    src, out = warm_site
+    studies = len(list((out / "views").glob("study-*.html")))
+    page = out / "views" / "study-santoro-2013-sts.html"
+    assert "56.3" in page.read_text(encoding="utf-8")
+    for rel in (SANTORO_TEXT, SANTORO):  # the text, its quotes and the value
+        replace(src / rel, "56.3", "56.4")
+    digest = hashlib.sha256((src / SANTORO_TEXT).read_bytes()).hexdigest()
+    ev = src / SANTORO
+    ev.write_text("\n".join(f"  sha256: {digest}" if line.startswith("  sha256:") else line
+                            for line in ev.read_text(encoding="utf-8").splitlines()) + "\n",
+                  encoding="utf-8")
+    reused = unchanged_pages(site_build(src, out, capsys))
+    assert 0 < reused < studies  # the review's studies came from the cache, Santoro's not
+    text = page.read_text(encoding="utf-8")
+    assert "56.4" in text and "56.3" not in text
+    assert snapshot(out) == clean_site(src, tmp_path)
+
+
+def test_an_entity_label_redraws_every_page_that_shows_it(warm_site: tuple[Path, Path],
+                                                          tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]):
+    src, out = warm_site
+    replace(src / "entities.yaml", "label: sorafenib\n", "label: sorafenib (relabelled)\n")
+    site_build(src, out, capsys)
+    pages = list((out / "views").glob("study-*.html"))
+    showing = [p for p in pages if "sorafenib (relabelled)" in p.read_text(encoding="utf-8")]
+    assert len(showing) > len(pages) // 2  # nearly every study tests sorafenib
+    assert snapshot(out) == clean_site(src, tmp_path)
+
+
+def test_pages_come_from_the_cache_only_when_their_entry_is_sound(
+        warm_site: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    src, out = warm_site
+    entries = sorted((cache_dir(out) / "pages").glob("*.pickle"))
+    entries[0].write_bytes(b"not a pickle")
+    (out / "graph.ttl").write_text("touched\n")  # so that the build runs at all
+    reused = unchanged_pages(site_build(src, out, capsys))
+    assert reused == len(entries) - 1
+    assert snapshot(out) == clean_site(src, tmp_path)
+
+
+def test_a_page_that_read_the_whole_graph_is_not_kept(tmp_path: Path):
+    from rdflib import Literal, URIRef
+
+    from kg.render.pagecache import PageCache
+    from kg.render.readgraph import ReadGraph
+    from kg.vocab import RDFS
+
+    a, b = URIRef("urn:a"), URIRef("urn:b")
+    g = ReadGraph([(a, RDFS.label, Literal("A")), (b, RDFS.label, Literal("B"))])
+    cache = BuildCache(tmp_path / "out")
+    pages = PageCache(cache, g)
+    with g.footprint() as fp:
+        g.value(a, RDFS.label)
+    pages.keep("views/a.html", [], fp, b"<p>A</p>")
+    with g.footprint() as wild:
+        list(g.subjects(RDFS.label, None))
+    pages.keep("views/all.html", [], wild, b"<p>A B</p>")
+    assert fp.out == {a} and not fp.wild and wild.wild
+    assert len(cache.pending) == 1
+    cache.record("a build")
+    again = PageCache(BuildCache(tmp_path / "out"), g)
+    assert again.reuse("views/a.html", []) == b"<p>A</p>"
+    assert again.reuse("views/all.html", []) is None
+    assert again.reuse("views/a.html", [{"hr": 1}]) is None  # other hazard ratios: redrawn
+    changed = ReadGraph([(a, RDFS.label, Literal("A2")), (b, RDFS.label, Literal("B"))])
+    assert PageCache(BuildCache(tmp_path / "out"), changed).reuse("views/a.html", []) is None
+    other = ReadGraph([(a, RDFS.label, Literal("A")), (b, RDFS.label, Literal("B2"))])
+    assert PageCache(BuildCache(tmp_path / "out"), other).reuse("views/a.html", []) == \
+        b"<p>A</p>"  # what the page never read may change

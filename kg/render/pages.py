@@ -17,6 +17,7 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import yaml
@@ -37,6 +38,9 @@ from kg.render.layout import FONT, overview_positions, view
 from kg.render.projection import label_of
 from kg.render.search import search_index
 from kg.vocab import KG
+
+if TYPE_CHECKING:
+    from kg.render.pagecache import PageCache
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -384,11 +388,13 @@ def write_graphml(p: nx.MultiDiGraph, path: Path) -> None:
 
 
 def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = None,
-               keep: bool = True) -> dict[str, nx.MultiDiGraph]:
+               keep: bool = True, pages_cache: PageCache | None = None
+               ) -> dict[str, nx.MultiDiGraph]:
     """Write every page into ``out``; return the projections drawn (for checks and tests).
 
     ``keep=False`` (the build) keeps none: at 1,000x, three thousand study projections held
-    to the end are ~0.2 GB of the build's peak.
+    to the end are ~0.2 GB of the build's peak. With ``pages_cache`` a study page whose
+    inputs are unchanged since it was drawn is written from the cache (see pagecache.py).
     """
     say = progress or (lambda _m: None)
     write_lib(out)
@@ -411,11 +417,24 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     hrs = hazard_ratios(g)
     for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
         file = f"views/study-{str(s).rsplit('/', 1)[-1]}.html"
-        view = proj.study_view(g, s)
-        write_study_page(g, s, view, out / file, hrs)  # type: ignore[arg-type]
+        pages.append(("study", file, label_of(g, s)))
+        if pages_cache is None:
+            view = proj.study_view(g, s)
+            write_study_page(g, s, view, out / file, hrs)  # type: ignore[arg-type]
+            if keep:
+                drawn[file] = view
+            continue
+        mine = [r for r in hrs if r["study_iri"] == str(s)]
+        stored = pages_cache.reuse(file, mine)
+        if stored is not None:
+            (out / file).write_bytes(stored)
+            continue
+        with g.footprint() as fp:  # type: ignore[attr-defined]
+            view = proj.study_view(g, s)
+            write_study_page(g, s, view, out / file, mine)  # type: ignore[arg-type]
+        pages_cache.keep(file, mine, fp, (out / file).read_bytes())
         if keep:
             drawn[file] = view
-        pages.append(("study", file, label_of(g, s)))
     targets = sorted({t for t in g.objects(None, KG.targets)})
     for t in targets:
         slug = str(t).rsplit("/", 1)[-1]
@@ -429,7 +448,8 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
              "indication")
     draw("contradictions", proj.contradictions_view(g), "views/contradictions.html",
          "Contradictions", "Statements that disagree, kept side by side with the reason")
-    say(f"  {len(pages)} graph pages")
+    say(f"  {len(pages)} graph pages" + (f" ({pages_cache.hits} study pages unchanged, from "
+                                          "the cache)" if pages_cache else ""))
     hr_rows = write_report(g, out / "report.html")
     say(f"  report with {hr_rows} hazard ratios")
     full = proj.full(g)

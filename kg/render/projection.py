@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -17,6 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.ids import expand_curie
+from kg.render.readgraph import Footprint, ReadGraph
 from kg.vocab import KG, OA
 
 KIND_OF_CLASS = {
@@ -224,17 +226,28 @@ def caption(g: Graph, node: URIRef, kind: str, label: str) -> str:
     return wrap(label)
 
 
-_ATTRS: weakref.WeakKeyDictionary[Graph, dict[URIRef, dict]] = weakref.WeakKeyDictionary()
+_ATTRS: weakref.WeakKeyDictionary[Graph, dict[URIRef, tuple[dict, Footprint | None]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def node_attrs(g: Graph, node: URIRef) -> dict:
-    """Display attributes of a node, computed once per graph (a node appears on many pages)."""
+    """Display attributes of a node, computed once per graph (a node appears on many pages).
+
+    On a read index, what computing them read is kept with them and counted as read by every
+    page that reuses them (the page cache must see it).
+    """
     cache = _ATTRS.setdefault(g, {})
-    if node not in cache:
-        inf = info(g, node)
-        cache[node] = {"label": inf.label, "caption": caption(g, node, inf.kind, inf.label),
-                       "kind": inf.kind, "info": inf, "evidence": evidence_count(g, node)}
-    return cache[node]
+    entry = cache.get(node)
+    if entry is None:
+        recording = g.footprint() if isinstance(g, ReadGraph) else nullcontext(None)
+        with recording as fp:
+            inf = info(g, node)
+            attrs = {"label": inf.label, "caption": caption(g, node, inf.kind, inf.label),
+                     "kind": inf.kind, "info": inf, "evidence": evidence_count(g, node)}
+        entry = cache[node] = (attrs, fp)
+    elif entry[1] is not None:
+        g.note(entry[1])  # type: ignore[attr-defined]
+    return entry[0]
 
 
 def add_node(p: nx.MultiDiGraph, g: Graph, node: URIRef) -> None:

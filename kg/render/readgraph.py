@@ -7,11 +7,16 @@ under a microsecond and take a fraction of the memory, and building them costs a
 adding the triples to rdflib would. Same terms (rdflib's ``URIRef``/``Literal``), same answers,
 so every view runs unchanged on either; ``tests/test_readgraph.py`` pins that the pages drawn
 from both are byte-identical.
+
+It also records, on request, which nodes a block of drawing code read (its ``Footprint``): the
+page cache (``kg/render/pagecache.py``) reuses a page when every node it read has the same
+statements as when it was drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import repeat
 from typing import Any
 
@@ -28,6 +33,28 @@ def _predicates(p: Node) -> tuple[Node, ...]:
     return (p,)
 
 
+class Footprint:
+    """The nodes a block read: subjects asked forward, objects asked in reverse, or anything.
+
+    ``wild`` is set by a question with no node in it (every subject of a predicate): its
+    answer depends on the whole graph, so nothing that asked it can be reused.
+    """
+
+    __slots__ = ("into", "out", "wild")
+
+    def __init__(self) -> None:
+        """Nothing read yet."""
+        self.out: set[Node] = set()
+        self.into: set[Node] = set()
+        self.wild = False
+
+    def add(self, other: Footprint) -> None:
+        """Also what ``other`` read (a memoised answer reused inside this block)."""
+        self.out |= other.out
+        self.into |= other.into
+        self.wild = self.wild or other.wild
+
+
 class ReadGraph:
     """Triples indexed by subject and by object, read through rdflib's method names.
 
@@ -41,7 +68,44 @@ class ReadGraph:
         self._op: dict[Node, dict[Node, list[Node]]] = {}
         self._by_p: dict[Node, list[tuple[Node, Node]]] | None = None
         self._n = 0
+        self._fp: Footprint | None = None  # being recorded
         self.update(triples, distinct=distinct)
+
+    @contextmanager
+    def footprint(self) -> Iterator[Footprint]:
+        """Record what the block reads; nested blocks add theirs to the enclosing one."""
+        outer, self._fp = self._fp, Footprint()
+        fp = self._fp
+        try:
+            yield fp
+        finally:
+            self._fp = outer
+            if outer is not None:
+                outer.add(fp)
+
+    def note(self, fp: Footprint) -> None:
+        """Count ``fp`` as read by the block being recorded (a memoised answer reused)."""
+        if self._fp is not None:
+            self._fp.add(fp)
+
+    def _read(self, out: Node = None, into: Node = None) -> None:
+        fp = self._fp
+        if fp is None:
+            return
+        if out is not None:
+            fp.out.add(out)
+        elif into is not None:
+            fp.into.add(into)
+        else:
+            fp.wild = True
+
+    def statements_out(self, node: Node) -> list[tuple[Node, Node]]:
+        """Every (predicate, object) of ``node``."""
+        return [(p, o) for p, objs in self._sp.get(node, {}).items() for o in objs]
+
+    def statements_in(self, node: Node) -> list[tuple[Node, Node]]:
+        """Every (subject, predicate) pointing at ``node``."""
+        return [(s, p) for p, subs in self._op.get(node, {}).items() for s in subs]
 
     def update(self, triples: Iterable[Triple], *, distinct: bool = False) -> None:
         """Add triples (the ontology's beside the build's, for class and term labels).
@@ -61,6 +125,7 @@ class ReadGraph:
 
     def __len__(self) -> int:
         """The number of distinct triples."""
+        self._read()
         return self._n
 
     def _pairs(self, p: Node) -> list[tuple[Node, Node]]:
@@ -76,8 +141,11 @@ class ReadGraph:
     def objects(self, subject: Node = None, predicate: Node = None) -> Iterator[Node]:
         """Objects of ``subject`` along ``predicate`` (either may be None: any)."""
         if subject is not None and predicate is not None and type(predicate) is not AlternativePath:
+            if self._fp is not None:
+                self._fp.out.add(subject)
             props = self._sp.get(subject)  # the common question, answered without a generator
             return iter(props.get(predicate, ()) if props else ())
+        self._read(out=subject)
         return self._objects(subject, predicate)
 
     def _objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
@@ -98,8 +166,11 @@ class ReadGraph:
     def subjects(self, predicate: Node = None, object: Node = None) -> Iterator[Node]:
         """Subjects pointing at ``object`` along ``predicate`` (either may be None: any)."""
         if object is not None and predicate is not None and type(predicate) is not AlternativePath:
+            if self._fp is not None:
+                self._fp.into.add(object)
             props = self._op.get(object)
             return iter(props.get(predicate, ()) if props else ())
+        self._read(into=object)
         return self._subjects(predicate, object)
 
     def _subjects(self, predicate: Node, object: Node) -> Iterator[Node]:
@@ -119,11 +190,13 @@ class ReadGraph:
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
         """(subject, object) pairs of ``predicate``."""
+        self._read()
         for p in _predicates(predicate):
             yield from self._pairs(p)
 
     def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
         """(predicate, object) pairs of ``subject``."""
+        self._read(out=subject)
         for p, objs in self._sp.get(subject, {}).items():
             for o in objs:
                 yield p, o
@@ -133,6 +206,8 @@ class ReadGraph:
         """One object of (subject, predicate) or subject of (predicate, object), else default."""
         if subject is not None and predicate is not None and object is None:
             if type(predicate) is not AlternativePath:
+                if self._fp is not None:
+                    self._fp.out.add(subject)
                 objs = self._sp.get(subject, {}).get(predicate)
                 return objs[0] if objs else default
             return next(self.objects(subject, predicate), default)
@@ -143,6 +218,7 @@ class ReadGraph:
     def triples(self, pattern: tuple[Node, Node, Node]) -> Iterator[Triple]:
         """Triples matching a pattern whose None terms match anything."""
         s, p, o = pattern
+        self._read(out=s, into=o)
         if s is not None:
             for q, objs in list(self._sp.get(s, {}).items()):
                 if p is not None and q not in _predicates(p):
@@ -169,6 +245,7 @@ class ReadGraph:
         """True when a triple matching the pattern (None: any) is in the graph."""
         s, p, o = triple
         if s is not None and p is not None and not isinstance(p, AlternativePath):
+            self._read(out=s)
             objs = self._sp.get(s, {}).get(p, ())
             return (o in objs) if o is not None else bool(objs)
         return next(self.triples(triple), None) is not None
