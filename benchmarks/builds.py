@@ -46,9 +46,18 @@ def kg_build(sources: Path, out: Path, *extra: str) -> list[str]:
 
 
 def edit_one(sources: Path, n: int) -> None:
-    """Edit one evidence file as a curator would (here: a comment line), so its bytes change."""
+    """Edit one evidence file as a curator would: one study's label, so its statements change.
+
+    (A change that leaves the parsed records alone, such as a comment, would let every page
+    and statement come from the cache and flatter the rebuild.)
+    """
     path = sorted((sources / "evidence").glob("*.yaml"))[0]
-    path.write_text(path.read_text(encoding="utf-8") + f"# edit {n}\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if line.lstrip().startswith("label:"))
+    key, value = lines[i].split("label:", 1)
+    value = value.strip().strip('"').split(" [edit ")[0]
+    lines[i] = f'{key}label: "{value} [edit {n}]"\n'
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def summary(runs: list[dict]) -> dict:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from rdflib.term import Node
 
 from kg.builders import ORDER, REGISTRY, BuildInput
-from kg.counts import count
+from kg.counts import Counts, count
 from kg.ids import graph_iri
 from kg.paths import ONTOLOGY_FILE, SOURCES_DIR
 from kg.sources.loader import load_corpus
@@ -81,6 +81,7 @@ class BuildResult:
         """Keep the quads; views are made lazily."""
         self.graphs = graphs
         self.report = report
+        self.counts: Counts | None = None  # set by build(): what every report states
         self._lock = threading.RLock()
         self._trig: bytes | None = None
         self._store: pyoxigraph.Store | None = None
@@ -228,7 +229,7 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
                          report)
     report.seconds["builders"] = time.perf_counter() - t1
     with stage("counting"):
-        counted = count(result.triples)
+        counted = result.counts = count(result.triples)
         report.triples = counted.triples
         report.counts = dict(counted.nodes)
         report.documents = {f.document.id: DocumentCount(

@@ -69,6 +69,7 @@ class ReadGraph:
         self._by_p: dict[Node, list[tuple[Node, Node]]] | None = None
         self._n = 0
         self._fp: Footprint | None = None  # being recorded
+        self.counts: Any = None  # kg.counts.Counts of these triples, when the build has them
         self.update(triples, distinct=distinct)
 
     @contextmanager
@@ -263,4 +264,5 @@ def view_graph(result: Any) -> ReadGraph:
 
     g = ReadGraph(result.triples, distinct=True)
     g.update(Graph().parse(ONTOLOGY_FILE))
+    g.counts = getattr(result, "counts", None)  # counted once, by the build
     return g
