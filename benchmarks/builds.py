@@ -46,7 +46,7 @@ def kg_build(sources: Path, out: Path, *extra: str) -> list[str]:
 
 
 def edit_one(sources: Path, n: int) -> None:
-    """Edit one evidence file as a curator would: one study's label, so its statements change.
+    """Edit one evidence file as a curator would: its first label, so its statements change.
 
     (A change that leaves the parsed records alone, such as a comment, would let every page
     and statement come from the cache and flatter the rebuild.)
