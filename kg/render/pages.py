@@ -362,9 +362,8 @@ def write_graphml(p: nx.MultiDiGraph, path: Path) -> None:
     """The full projection as GraphML (for Gephi and Cytoscape), scalar attributes only.
 
     Written line by line as networkx's writer lays it out (a test compares the two byte for
-    byte): networkx builds the whole document as an element tree first, which at 1,000x is
-    most of the build's peak memory, and imports numpy, when installed, whose BLAS threads can
-    take a Ctrl-C meant for the build.
+    byte): networkx builds the whole document as an element tree in memory first, and imports
+    numpy, when installed, whose BLAS threads can take a Ctrl-C meant for the build.
     """
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
