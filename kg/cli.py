@@ -173,7 +173,7 @@ def long_lived() -> Iterator[None]:
     until exit; the collector rescanned them again and again as they grew (35% of a 1,000x
     build) and found nothing to free. It is paused while they are made, and ``settle()`` moves
     what exists to the permanent generation before pages are drawn; drawing makes cyclic
-    garbage per page (~0.6 GB at 1,000x if never collected), so the collector runs again then.
+    garbage per page (~0.3 GB at 1,000x if never collected), so the collector runs again then.
     """
     gc.disable()
     try:
