@@ -48,7 +48,7 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     background, Turtle and JSON-LD are written beside it, then it is waited for: if it found
     violations, writing stops there and the caller, seeing ``checked.violations``, throws the
     folder away. The pages are drawn last, after the store is freed (drawn beside it, a
-    1,000x build peaked 0.6 GB higher); with a ``cache``, unchanged study pages come from it.
+    1,000x build peaked 0.3-0.6 GB higher); with a ``cache``, unchanged study pages come from it.
     """
     from kg.export.buildreport import REPORT_FILE, write_build_report
     from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
