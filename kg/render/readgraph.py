@@ -147,19 +147,21 @@ class ReadGraph:
             props = self._sp.get(subject)  # the common question, answered without a generator
             return iter(props.get(predicate, ()) if props else ())
         self._read(out=subject)
-        return self._objects(subject, predicate)
+        return self._hop(self._sp, subject, predicate, 1)
 
-    def _objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        if subject is None:
+    def _hop(self, index: dict[Node, dict[Node, list[Node]]], node: Node, predicate: Node,
+             side: int) -> Iterator[Node]:
+        """The general case of ``objects`` (``_sp``, side 1) and ``subjects`` (``_op``, side 0)."""
+        if node is None:
             for p in (_predicates(predicate) if predicate is not None else list(self._by_all_p())):
-                yield from (o for _s, o in self._pairs(p))
+                yield from (pair[side] for pair in self._pairs(p))
             return
-        props = self._sp.get(subject)
+        props = index.get(node)
         if not props:
             return
         if predicate is None:
-            for objs in list(props.values()):
-                yield from objs
+            for nodes in list(props.values()):
+                yield from nodes
             return
         for p in _predicates(predicate):
             yield from props.get(p, ())
@@ -172,22 +174,7 @@ class ReadGraph:
             props = self._op.get(object)
             return iter(props.get(predicate, ()) if props else ())
         self._read(into=object)
-        return self._subjects(predicate, object)
-
-    def _subjects(self, predicate: Node, object: Node) -> Iterator[Node]:
-        if object is None:
-            for p in (_predicates(predicate) if predicate is not None else list(self._by_all_p())):
-                yield from (s for s, _o in self._pairs(p))
-            return
-        props = self._op.get(object)
-        if not props:
-            return
-        if predicate is None:
-            for subs in list(props.values()):
-                yield from subs
-            return
-        for p in _predicates(predicate):
-            yield from props.get(p, ())
+        return self._hop(self._op, object, predicate, 0)
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
         """(subject, object) pairs of ``predicate``."""
