@@ -124,6 +124,16 @@ class KG(DefinedNamespace):
     ProgressionFreeSurvival: URIRef
     ProgressionFreeSurvivalRate: URIRef
     ProgressiveDisease: URIRef
+    TimeToProgression: URIRef
+    TimeToTreatmentFailure: URIRef
+    TimeToResponse: URIRef
+    DiseaseFreeSurvival: URIRef
+    RecurrenceFreeSurvival: URIRef
+    EventFreeSurvival: URIRef
+    PathologicalCompleteResponse: URIRef
+    CompleteResponse: URIRef
+    DurationOfResponse: URIRef
+    QualityOfLife: URIRef
     Protein: URIRef
     QualifierUnstated: URIRef
     Randomised: URIRef

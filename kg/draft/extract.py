@@ -31,7 +31,79 @@ from kg.draft.reading import Paper, sentences
 from kg.draft.statistics import Statistics
 from kg.numbers import Printed
 
-__all__ = ["Arm", "Draft", "Drafter", "quote_of", "slug"]
+__all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
+
+SPLIT_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with|compared\s+to|against)"
+                      r"\s+(?:either\s+)?", re.I)
+# what may stand between two drugs of one regimen: joiners, doses, schedules, blanked brackets
+CHAIN_GAP = re.compile(r"(?:\s|[_\d.,·/+%-]|\b(?:plus|and|with|followed\s+by|then|combined\s+with|"
+                       r"in\s+combination\s+with|mg|mg/m2|g|µg|daily|weekly|orally|oral|"
+                       r"intravenous(?:ly)?|i\.v\.|iv|once|twice|every|\d-weekly|cycles?|of)\b)*",
+                       re.I)
+ALONE_RE = re.compile(r"^\s*(?:alone|only|monotherapy)\b", re.I)
+
+
+def blank_brackets(text: str) -> str:
+    """The text with bracketed asides blanked with "_" (positions kept), to split a list of arms."""
+    out = list(text)
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        if depth:
+            out[k] = "_"  # not white space: a split must not swallow the aside
+        if ch in ")]" and depth:
+            depth -= 1
+    return "".join(out)
+
+
+def _chain(part: str, lex: Lexicon, from_end: bool) -> list[str]:
+    """The regimen named at the end (left of a split) or start (right of it) of ``part``."""
+    found = lex.find(part)
+    if not found:
+        return []
+    seq = list(reversed(found)) if from_end else found
+    edge = part[seq[0].end:] if from_end else part[:seq[0].start]
+    # the regimen must stand at the split: only a few words may separate it from "versus"
+    if len(re.findall(r"[A-Za-z]{3,}", edge)) > (6 if from_end else 3):
+        return []
+    chain = [seq[0]]
+    for nxt in seq[1:]:
+        gap = part[nxt.end:chain[-1].start] if from_end else part[chain[-1].end:nxt.start]
+        if not CHAIN_GAP.fullmatch(gap):
+            break
+        chain.append(nxt)
+    if from_end:
+        chain.reverse()
+    return list(dict.fromkeys(x.key for x in chain))
+
+
+def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
+    """(part, regimen) for each arm of "A versus B" / "A or B" in ``text``; [] if none."""
+    masked = blank_brackets(text)
+    cuts = list(SPLIT_RE.finditer(masked))
+    if not cuts:
+        return []
+    bounds = [0, *(c for mt in cuts for c in (mt.start(), mt.end())), len(text)]
+    parts = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+    out: list[tuple[str, list[str]]] = []
+    for n, (a, b) in enumerate(parts):
+        seg = masked[a:b]
+        left = _chain(seg, lex, from_end=True) if n < len(parts) - 1 else []
+        right = _chain(seg, lex, from_end=False) if n > 0 else []
+        if n == 0:
+            regimen = left
+        elif n == len(parts) - 1:
+            regimen = right
+        else:  # a middle part: "A versus B versus C" names one regimen
+            regimen = right or left
+        if not regimen and n > 0 and ALONE_RE.match(seg) is None and out:
+            regimen = []
+        out.append((text[a:b], regimen))
+    named = [(part, regimen) for part, regimen in out if regimen]
+    if len(named) < 2 or len({tuple(sorted(r)) for _, r in named}) < len(named):
+        return []
+    return named
 
 
 class Drafter(Populations, Statistics):
@@ -211,6 +283,8 @@ class Drafter(Populations, Statistics):
             if len(arms) >= 2:
                 self._make_arms(arms, quote_of(text), part_texts=[a[0] for a in arms])
                 return
+        if self._arms_by_syntax():
+            return
         # single arm: the study drugs named where patients received them
         for i in range(len(self.spans)):
             text = self.sent(i)
@@ -227,6 +301,30 @@ class Drafter(Populations, Statistics):
                     self._make_arms([(text, regimen, None)], quote_of(text), [text])
                     self.tag("single-arm-treatment")
                     return
+
+    def _arms_by_syntax(self) -> bool:
+        """Arms from "A versus B", "A or B", "A compared with B" in the assignment or the title.
+
+        Real abstracts put doses, routes and arm sizes in brackets inside the list of arms
+        ("fulvestrant (250 mg, once monthly; n = 313) or tamoxifen (20 mg; n = 274)"), or give
+        the arms only in the title ("Letrozole versus tamoxifen as first-line therapy ...").
+        Brackets are blanked before the list is split, and each side's regimen is the chain of
+        drugs joined by "plus", "and", "with" or "/" nearest the split.
+        """
+        order = [i for i in range(len(self.spans)) if RANDOM_RE.search(self.sent(i))]
+        order += [i for i in range(min(3, len(self.spans))) if i not in order]
+        texts = [(self.sent(i), self.spans[i][0]) for i in order]
+        title = self.paper.title
+        if title and title in self.paper.text:
+            texts.insert(1 if order else 0, (title, self.paper.text.index(title)))
+        for text, _ in texts:
+            found = arm_list(text, self.lex)
+            if len(found) >= 2:
+                self._make_arms([(part, regimen, None) for part, regimen in found],
+                                quote_of(text), [part for part, _ in found])
+                self.tag("arms-from-list")
+                return True
+        return False
 
     def _comparators(self, arms: list) -> list:
         """Fill an arm named without a known drug ("CAPOX alone", "the same chemotherapy").

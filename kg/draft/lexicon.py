@@ -19,12 +19,22 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("survival-rate", r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ](?:overall[- ])?survival"
                       r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)|"
                       r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ]OS(?: rate)?"),
+    ("dfs", r"disease[- ]free survival|\bDFS\b"),
+    ("rfs", r"(?:relapse|recurrence)[- ]free survival|\bRFS\b"),
+    ("efs", r"event[- ]free survival|\bEFS\b"),
+    ("ttp", r"time to (?:disease |tumou?r )?progression|\bTTP\b"),
+    ("ttf", r"time to treatment failure|\bTTF\b"),
+    ("ttr", r"time to (?:objective )?response"),
+    ("dor", r"duration of (?:objective )?response|response duration|\bDOR\b|\bDoR\b"),
+    ("pcr", r"pathologic(?:al)? complete (?:response|remission)s?(?: rate)?|\bpCR\b"),
+    ("qol", r"quality[- ]of[- ]life|\bQoL\b|\bQOL\b|\bHRQoL\b"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
     ("os", r"overall survival|\bOS\b|\bdeath\b"),
     ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
             r"complete or partial responses?"),
     ("rr", r"response rates?|\bresponded\b|\bRR\b|complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
+    ("cr", r"complete (?:clinical )?responses?|\bCR\b"),
     ("pr", r"partial response"),
     ("sd", r"stable disease"),
     ("pd", r"progressive disease"),

@@ -38,6 +38,8 @@ PHASE_RE = re.compile(r"\bphase\s*(?P<p>I{1,3}|[123])(?:\s*/\s*(?:I{1,3}|[123]))
                       r"(?P<fih>first-in-human)", re.IGNORECASE)
 RATIO_RE = re.compile(r"\b(?P<a>\d)\s*:\s*(?P<b>\d)\b")
 ROMAN = {"I": "1", "II": "2", "III": "3"}
+# endpoints measured as a time (a median in months), not as a share of patients
+TIME_TO_EVENT = frozenset({"os", "pfs", "dfs", "rfs", "efs", "ttp", "ttf", "ttr", "dor"})
 # how a text says a biomarker's state, and the word a curator records for it
 STATUS = (r"\b(?:non-?mutated|not mutated|wild[- ]type|mutated|mutant|mutation-positive|"
           r"positive|negative|high|low|unmethylated|methylated|overexpress(?:ing|ion)|"

@@ -17,6 +17,7 @@ from kg.draft.patterns import (
     NUM,
     OTHER_SIDE,
     P_RE,
+    TIME_TO_EVENT,
     UNIT_NAMES,
     UNIT_RE,
     Arm,
@@ -233,12 +234,13 @@ class Statistics(_Base):
             if unit not in {"month", "week"}:
                 continue
             etype = self.endpoint_at(text, run[0].start)
-            if etype not in {"os", "pfs"} and not re.search(r"median", text[:run[0].start],
-                                                            re.I):
+            if etype not in TIME_TO_EVENT and not re.search(r"median", text[:run[0].start],
+                                                             re.I):
                 continue
             if etype is None:
                 continue
-            if not re.search(r"median|survival|PFS|OS", text[:run[0].start], re.I):
+            if not re.search(r"median|survival|time|duration|PFS|OS|DFS|RFS|EFS|TT[PFR]|DOR",
+                             text[:run[0].start], re.I):
                 continue
             eid = self.endpoint_id(etype, quote_of(text), text)
             self._last_endpoint = etype
@@ -338,12 +340,18 @@ class Statistics(_Base):
                 runs.append([p])
         for run in runs:
             etype = self.endpoint_at(text, run[0].start)
-            if etype is None or etype in {"os", "pfs"}:
+            # a time-to-event endpoint has percentages only as a rate at a time point
+            # ("5-year DFS 85% vs 80%"); os and pfs have their own rate types for that
+            at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and re.search(
+                r"\d+[- ]years?\b|\b(?:one|two|three|five|ten)[- ]years?\b|"
+                r"\bat \d+ (?:years|months)",
+                text[:run[0].start], re.I)
+            if etype is None or (etype in TIME_TO_EVENT and not at_time):
                 continue
             eid = self.endpoint_id(etype, quote_of(text), text)
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
-                statistic = "rate" if etype.endswith("-rate") else "proportion"
+                statistic = "rate" if etype.endswith("-rate") or at_time else "proportion"
                 rec = self._result(eid, statistic, p, "percent", text, arm, subs)
                 count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
                                   rf"\(\s*$", text[max(0, p.start - 40):p.start])

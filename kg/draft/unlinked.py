@@ -8,9 +8,11 @@ can propose them as entity entries, without identifiers, for the curator to add 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
+from kg.draft.druglex import find_drugs
 from kg.draft.lexicon import Lexicon
 
 # INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
@@ -45,10 +47,12 @@ MODIFIERS = {"advanced", "metastatic", "recurrent", "unresectable", "locally", "
 class Unlinked:
     """A name the entity file does not know, where the text first uses it."""
 
-    kind: str  # "drugs" or "diseases", the section of entities.yaml
+    kind: str  # "drugs", "interventions" or "diseases", the section of entities.yaml
     key: str
     label: str
     offset: int
+    synonyms: tuple[str, ...] = ()
+    candidate: str | None = None  # an identifier the lexicon gives: proposed, never verified
 
 
 def _key(label: str) -> str:
@@ -66,19 +70,32 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
 
     found: dict[tuple[str, str], Unlinked] = {}
 
-    def add(kind: str, label: str, a: int, b: int) -> None:
-        if linked(a, b) or lex.find(label, kinds):
+    def add(kind: str, label: str, a: int, b: int, synonym: str = "",
+            candidate: str | None = None) -> None:
+        if linked(a, b) or lex.find(label, kinds) or (synonym and lex.find(synonym, kinds)):
             return
         key = (kind, _key(label))
-        if key[1] and key not in found:
-            found[key] = Unlinked(kind, key[1], label, start + a)
+        if not key[1]:
+            return
+        if key not in found:
+            found[key] = Unlinked(kind, key[1], label, start + a, (), candidate)
+        if synonym and synonym.lower() != label.lower() and synonym not in found[key].synonyms:
+            u = found[key]
+            found[key] = Unlinked(u.kind, u.key, u.label, u.offset, (*u.synonyms, synonym),
+                                  u.candidate)
+        taken.append((a, b))
 
+    taken: list[tuple[int, int]] = []
+    for hit in find_drugs(body):  # names of the drug lexicon first: real drugs, real spellings
+        add("drugs", hit.canonical, hit.start, hit.end, hit.text, hit.drugbank and
+            f"DRUGBANK:{hit.drugbank}")
+    known += taken
     for mt in DRUG_RE.finditer(body):
         add("drugs", mt.group().lower(), mt.start(), mt.end())
     for mt in CODE_RE.finditer(body):
         add("drugs", mt.group(), mt.start(), mt.end())
     for mt in DOSED_RE.finditer(body):
-        if mt.group(1).lower() not in NOT_DRUGS:
+        if mt.group(1).lower() not in NOT_DRUGS and DRUG_RE.fullmatch(mt.group(1)):
             add("drugs", mt.group(1).lower(), mt.start(1), mt.end(1))
     for mt in DISEASE_RE.finditer(body):
         words = mt.group(1).split()
@@ -100,17 +117,34 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
     return sorted(found.values(), key=lambda u: u.offset)
 
 
+def _flow(text: str) -> str:
+    """A YAML flow scalar: plain where that is safe, else quoted."""
+    if re.fullmatch(r"[A-Za-z0-9][\w .+-]*", text) and not text.endswith(" "):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
 def proposal_lines(names: list[Unlinked], text: str, text_name: str) -> list[str]:
-    """Comment lines proposing ``entities.yaml`` entries for the names, with where each is used."""
+    """Comment lines proposing ``entities.yaml`` entries for the names, with where each is used.
+
+    An identifier the drug lexicon gives is shown in the trailing comment as an unverified
+    candidate: only the verified identifier table may attach identifiers.
+    """
     if not names:
         return []
     out = ["# Names not in entities.yaml, so not linked in this draft. Add the right ones to",
            "# entities.yaml (identifiers only from the verified table, or none), then draft again:"]
-    for kind in ("drugs", "diseases"):
+    for kind in ("drugs", "interventions", "diseases"):
         picked = [u for u in names if u.kind == kind]
         if picked:
             out.append(f"#   {kind}:")
         for u in picked:
             line = text.count("\n", 0, u.offset) + 1
-            out.append(f"#     {u.key}: {{label: {u.label}}}    # {text_name}:{line}")
+            entry = f"label: {_flow(u.label)}"
+            if u.synonyms:
+                entry += f", synonyms: [{', '.join(_flow(x) for x in u.synonyms)}]"
+            where = f"{text_name}:{line}"
+            if u.candidate:
+                where += f", candidate {u.candidate} (unverified)"
+            out.append(f"#     {u.key}: {{{entry}}}    # {where}")
     return out

@@ -34,7 +34,8 @@ STUDY_KINDS = {"clinical", "preclinical", "substudy"}
 POPULATION_KINDS = {"enrolled", "run-in", "randomised", "per-protocol", "intention-to-treat",
                     "analysed", "subgroup"}
 ENDPOINT_TYPES = {"pfs", "os", "orr", "rr", "dcr", "pfs-rate", "survival-rate", "pr", "sd", "pd",
-                  "toxicity", "biomarker-prevalence", "not-stated"}
+                  "toxicity", "biomarker-prevalence", "not-stated", "ttp", "ttf", "ttr", "dfs",
+                  "rfs", "efs", "pcr", "cr", "dor", "qol"}
 UNITS = {"month", "week", "day", "year", "percent", "mg"}
 STATISTICS = {"median", "rate", "proportion", "count"}
 MEASURES = {"hazard-ratio"}
