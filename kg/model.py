@@ -201,6 +201,7 @@ class Endpoint(Record):
     timepoint_unit: str | None = None
     timepoint_anchor: str | None = None
     marker: str | None = None
+    name: str | None = None  # the outcome as the source names it (an "other" endpoint)
 
 
 @dataclass(frozen=True, slots=True)

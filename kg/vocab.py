@@ -134,6 +134,7 @@ class KG(DefinedNamespace):
     CompleteResponse: URIRef
     DurationOfResponse: URIRef
     QualityOfLife: URIRef
+    OtherOutcome: URIRef
     Protein: URIRef
     QualifierUnstated: URIRef
     Randomised: URIRef

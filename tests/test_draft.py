@@ -127,8 +127,7 @@ def test_drafting_errors_are_plain(tmp_path: Path):
     with pytest.raises(DraftError, match="empty"):
         draft_paper(empty, root)
     draft_paper(DRAFTS / "examplinib-single-arm.txt", root, "once")
-    with pytest.raises(DraftError, match="exists already"):
-        draft_paper(DRAFTS / "examplinib-single-arm.txt", root, "once")
+    draft_paper(DRAFTS / "examplinib-single-arm.txt", root, "once")  # again: an update
     proc = subprocess.run([sys.executable, "-m", "kg", "draft", str(tmp_path / "missing.txt"),
                            "--sources", str(root)], capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
@@ -305,3 +304,121 @@ def test_every_statement_with_evidence_says_who_made_it(graph):
     unsaid = [s for s in stated if graph.value(s, KG.agentType) not in (KG.ManualAgent,
                                                                          KG.TextMiningAgent)]
     assert unsaid == []
+
+
+def test_a_trial_named_only_in_a_background_clause_is_not_this_papers_trial(tmp_path: Path):
+    root = sources_with(tmp_path)
+    known = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "known")
+    before = known.evidence.read_bytes()
+    report = draft_paper(DRAFTS / "examplinib-background-trial.txt", root, "other")
+    assert report.attached_to is None
+    text = report.evidence.read_text()
+    assert "EXAMPLE-3 (known) is named only as background" in text
+    f = load_evidence_file(report.evidence, [])
+    (s,) = f.studies
+    assert s.extends is None and s.id == "other" and s.acronym is None
+    assert {frozenset(a.regimen) for a in s.arms} == {frozenset({"examplinib", "erlotinib"}),
+                                                      frozenset({"erlotinib"})}
+    assert sorted(p.size for p in s.populations if p.arm) == [48, 48]
+    corpus, _ = load_corpus(root)  # both build; the reviewed study is untouched
+    assert known.evidence.read_bytes() == before
+    assert len(corpus.studies["known"].arms) == 2 and len(corpus.studies) == 2
+    arm_of = {a.id: frozenset(a.regimen) for a in s.arms}
+    rash = next(e for e in s.endpoints if e.type == "other")  # not an endpoint type
+    assert rash.name == "Hoarseness"
+    assert {("examplinib" in arm_of[r.arm], r.value) for r in s.results
+            if r.endpoint == rash.id} == {(True, Decimal("15")), (False, Decimal("2"))}
+    tox = {("examplinib" in arm_of[r.arm], r.value) for r in s.results
+           if r.endpoint == "toxicity"}
+    assert tox == {(True, Decimal("21")), (False, Decimal("8"))}
+
+
+def test_a_restated_arm_is_the_reviewed_one_and_a_differing_part_gets_a_new_id(tmp_path: Path):
+    root = sources_with(tmp_path)
+    draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "first")
+    second = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "second")
+    f = load_evidence_file(second.evidence, [])
+    assert f.studies[0].arms == ()  # the same regimens: the first report's arms
+    corpus, _ = load_corpus(root)
+    (study,) = corpus.studies.values()
+    assert len(study.arms) == 2 and {r.arm for r in study.results if r.arm} <= {
+        a.id for a in study.arms}
+
+
+def test_drafting_again_keeps_what_a_curator_reviewed(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-background-trial.txt", root, "again")
+    lines = report.evidence.read_text().splitlines()
+    k = next(i for i, ln in enumerate(lines) if "value: 4.1" in ln)
+    reviewed = lines[k].replace(", drafted: median-per-arm", "")
+    assert reviewed != lines[k]
+    lines[k] = reviewed
+    report.evidence.write_text("\n".join(lines) + "\n")
+    entities = root / "entities.yaml"
+    entities.write_text(entities.read_text().replace(
+        "  erlotinib: {label: erlotinib}", "  erlotinib: {label: erlotinib}\n"
+        "  docetaxel: {label: docetaxel}"))
+    again = draft_paper(DRAFTS / "examplinib-background-trial.txt", root, "again")
+    assert reviewed in again.evidence.read_text().splitlines()
+    f = load_evidence_file(again.evidence, [])
+    kept = [r for r in f.studies[0].results if r.value == Decimal("4.1")]
+    assert len(kept) == 1 and kept[0].drafted == ""
+    load_corpus(root)
+    # a reviewed record the loader rejects is never dropped: drafting stops, the file stays
+    broken = again.evidence.read_text().replace(reviewed, reviewed.replace("}", ", colour: red}"))
+    again.evidence.write_text(broken)
+    with pytest.raises(DraftError, match="reviewed record"):
+        draft_paper(DRAFTS / "examplinib-background-trial.txt", root, "again")
+    assert again.evidence.read_text() == broken
+
+
+def test_a_changed_text_under_the_same_id_is_refused_and_nothing_is_lost(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-single-arm.txt", root, "once")
+    before = report.evidence.read_bytes()
+    with pytest.raises(DraftError, match="exists with another text"):
+        draft_paper(DRAFTS / "examplinib-cohorts.txt", root, "once")
+    assert report.evidence.read_bytes() == before
+
+
+def test_an_abbreviation_the_title_defines_is_no_trial_acronym(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "abbr.txt"
+    paper.write_text("Title: Examplinib with carboplatin and paclitaxel (CP) versus CP alone in "
+                     "non-small cell lung cancer\n\nForty patients were randomly assigned to "
+                     "examplinib plus carboplatin and paclitaxel or carboplatin and paclitaxel."
+                     "\n")
+    f = load_evidence_file(draft_paper(paper, root).evidence, [])
+    assert f.studies[0].acronym is None
+
+
+def test_arms_from_a_list_with_bracketed_doses_and_sizes():
+    from kg import model as m
+    from kg.draft.extract import arm_list
+    from kg.draft.lexicon import Lexicon
+    ents = m.Entities({k: m.Drug(k, k, (), (), None) for k in ("alphamab", "betanib", "gammide")},
+                      {}, {}, {}, {}, {})
+    lex = Lexicon(ents)
+    found = arm_list("Patients were randomly assigned to receive either alphamab (10 mg/kg, every "
+                     "3 weeks; n = 120) or betanib plus gammide (50 mg, orally; n = 118).", lex)
+    assert [r for _, r in found] == [["alphamab"], ["betanib", "gammide"]]
+    assert found[0][0].endswith("n = 120)") and "n = 118" in found[1][0]
+    assert [r for _, r in arm_list("Alphamab versus betanib as first-line therapy", lex)] == [
+        ["alphamab"], ["betanib"]]
+    assert arm_list("alphamab was given with or without food", lex) == []
+
+
+def test_real_drug_names_are_proposed_with_unverified_candidate_ids(tmp_path: Path):
+    from kg.draft.druglex import lexicon
+    if not lexicon():
+        pytest.fail("the drug lexicon package is a pinned dependency and must be installed")
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nSixty patients were randomly assigned to docetaxel or "
+                     "examplinib. Median overall survival was 7.1 versus 6.0 months.\n")
+    report = draft_paper(paper, root)
+    head = report.evidence.read_text().split("\ndocument:")[0]
+    line = next(ln for ln in head.splitlines() if ln.startswith("#     docetaxel:"))
+    assert "{label: docetaxel}" in line and "candidate DRUGBANK:DB01248 (unverified)" in line
+    assert "identifiers" not in line
+    assert "drug docetaxel" in report.unlinked

@@ -61,7 +61,11 @@ def _regimen(s: m.Study, arm_id: str | None) -> frozenset[str]:
 
 def _endpoint_key(s: m.Study, endpoint_id: str | None) -> tuple:
     e = next((e for e in s.endpoints if e.id == endpoint_id), None)
-    return (e.type, e.timepoint, e.timepoint_unit) if e else ("",)
+    if e is None:
+        return ("",)
+    if e.type == "other":  # outcomes the vocabulary does not name differ by their names
+        return (e.type, (e.name or "").lower(), e.timepoint, e.timepoint_unit)
+    return (e.type, e.timepoint, e.timepoint_unit)
 
 
 def result_key(s: m.Study, r: m.Result) -> tuple:

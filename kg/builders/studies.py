@@ -34,7 +34,7 @@ DESIGN_FLAGS = (("randomised", KG.randomised), ("placebo_controlled", KG.placebo
 
 def endpoint_label(e: m.Endpoint) -> str:
     """'PFS rate at 6 months' style label of an endpoint."""
-    label = ENDPOINT_ABBREV[e.type]
+    label = e.name if e.type == "other" and e.name else ENDPOINT_ABBREV[e.type]
     if e.timepoint is not None and e.timepoint_unit is not None:
         unit = UNIT_SYMBOL[e.timepoint_unit] if e.timepoint != 1 else e.timepoint_unit
         label += f" at {e.timepoint} {unit}"

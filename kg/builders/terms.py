@@ -29,7 +29,8 @@ ENDPOINT_TYPE = {"pfs": KG.ProgressionFreeSurvival, "os": KG.OverallSurvival,
                  "pcr": KG.PathologicalCompleteResponse,
                  "cr": KG.CompleteResponse,
                  "dor": KG.DurationOfResponse,
-                 "qol": KG.QualityOfLife}
+                 "qol": KG.QualityOfLife,
+                 "other": KG.OtherOutcome}
 ENDPOINT_ABBREV = {"pfs": "PFS", "os": "OS", "orr": "ORR", "rr": "RR", "dcr": "DCR",
                    "pfs-rate": "PFS rate", "survival-rate": "survival rate",
                    "pr": "partial response", "sd": "stable disease",
@@ -45,7 +46,8 @@ ENDPOINT_ABBREV = {"pfs": "PFS", "os": "OS", "orr": "ORR", "rr": "RR", "dcr": "D
                    "pcr": "pCR",
                    "cr": "CR",
                    "dor": "DOR",
-                   "qol": "QoL"}
+                   "qol": "QoL",
+                   "other": "other outcome"}
 UNIT = {"month": KG.Month, "week": KG.Week, "day": KG.Day, "year": KG.Year,
         "percent": KG.Percent, "mg": KG.Milligram}
 UNIT_SYMBOL = {"month": "months", "week": "weeks", "day": "days", "year": "years",

@@ -18,6 +18,7 @@ from pathlib import Path
 from kg import model as m
 from kg.draft.extract import Drafter, quote_of, slug
 from kg.draft.lexicon import Lexicon
+from kg.draft.linking import link, restate
 from kg.draft.reading import DOI_RE, Paper, read_paper, sentences
 from kg.draft.unlinked import proposal_lines, unlinked_names
 from kg.draft.writer import block, value
@@ -25,6 +26,7 @@ from kg.numbers import iter_numbers
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.loader import InputError, load_corpus, load_entities, load_identifier_table
+from kg.sources.yamlfile import read_yaml
 
 
 class DraftError(Exception):
@@ -52,36 +54,38 @@ def _existing(sources: Path) -> m.Corpus | None:
         return None  # sources that do not load: draft without linking to a known trial
 
 
-def _known_study(paper: Paper, acronym: str | None, corpus: m.Corpus | None
-                 ) -> tuple[dict, str] | None:
-    """``extends`` for a trial the corpus already has, by registry id or acronym."""
-    if corpus is None:
-        return None
-    for nct in paper.ncts:
-        for s in corpus.studies.values():
-            xrefs = corpus.entities.study_xrefs.get(s.curated_ids or "", ())
-            if any(x.curie == f"NCT:{nct}" for x in xrefs):
-                return {"nct": nct}, s.id
-    opening = paper.title + " " + paper.text[paper.body[0]:paper.body[1]][:800]
-    for s in corpus.studies.values():
-        if not s.acronym:
-            continue
-        named = acronym and s.acronym.lower() == acronym.lower()
-        printed = re.search(rf"(?<![\w-]){re.escape(s.acronym)}(?![\w-])", opening)
-        if named or printed:  # "the phase 3 VELORA-1 trial" names the trial without brackets
-            return {"acronym": s.acronym}, s.id
-    return None
-
-
 ABBREVIATED = {"NSCLC", "SCLC", "HCC", "RCC", "AML", "CRC", "OS", "PFS", "ORR", "DCR", "HR",
                "CI", "ITT", "RECIST", "ECOG", "GEJ", "STS", "EGFR", "HER2", "BRAF", "MET"}
 
 
+def _defined_by(words: list[str], abbreviation: str) -> bool:
+    """Whether ``abbreviation`` abbreviates the words before it: its letters are their initials.
+
+    "doxorubicin and cyclophosphamide (AC)", "progressive disease (PD)".
+    """
+    letters = [c.lower() for c in abbreviation if c.isalpha()]
+    initials = [w[0].lower() for w in words[-(len(letters) + 3):] if w[:1].isalpha()]
+    k = 0
+    for c in initials:
+        if k < len(letters) and c == letters[k]:
+            k += 1
+    return k == len(letters)
+
+
 def _acronym(paper: Paper, lex: Lexicon) -> str | None:
-    """A trial acronym the title (or the opening of the body) gives in brackets."""
+    """A trial acronym the title (or the opening of the body) gives in brackets.
+
+    Not an abbreviation the words before it define ("(AC)" after "doxorubicin and
+    cyclophosphamide"), nor a short one (trial names have four letters or a digit: "ATAC",
+    "BIG 1-98"), nor a drug, disease or biomarker name.
+    """
     opening = paper.title + " " + paper.text[paper.body[0]:paper.body[1]][:600]
     for mt in re.finditer(r"\(([A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\)", opening):
         name = mt.group(1)
+        if len(name) < 4 and not re.search(r"\d", name):
+            continue
+        if _defined_by(re.findall(r"[A-Za-z][\w-]*", opening[:mt.start()]), name):
+            continue
         if name.upper() not in ABBREVIATED and not lex.find(name, ("drug", "disease",
                                                                    "biomarker")):
             return name
@@ -101,13 +105,66 @@ def _unique(records: list[dict], key: str = "id", taken: set[str] = frozenset())
             seen.setdefault(r[key], 1)
 
 
+@dataclass
+class Reviewed:
+    """What a curator has reviewed in an earlier draft of the same paper, kept as it is."""
+
+    study: dict | None = None  # the study's own fields, when its ``drafted:`` is gone
+    records: dict[str, list[dict]] = field(default_factory=dict)  # section -> records
+    claims: list[dict] = field(default_factory=list)
+
+    def keys(self) -> set[str]:
+        """The reviewed records as ``section/id``, the way load problems name them."""
+        out = {f"{k}/{r.get('id')}" for k, recs in self.records.items() for r in recs}
+        return out | {f"claims/{c.get('id')}" for c in self.claims}
+
+
+SECTIONS = ("arms", "populations", "endpoints", "results", "comparisons")
+
+
+def _reviewed(evidence: Path) -> Reviewed:
+    """Records of an earlier draft without a ``drafted:`` field: the curator's work."""
+    problems: list[str] = []
+    data = read_yaml(evidence, str(evidence), problems)
+    if problems or not isinstance(data, dict):
+        raise DraftError("the earlier draft does not read, so drafting again could lose review "
+                         "work:\n" + "\n".join(problems or [f"{evidence}: not a mapping"]))
+    out = Reviewed()
+    studies = data.get("studies") or []
+    study = studies[0] if studies and isinstance(studies[0], dict) else {}
+    if study and "drafted" not in study:
+        out.study = {k: v for k, v in study.items() if k not in SECTIONS}
+    for key in SECTIONS:
+        out.records[key] = [dict(r) for r in study.get(key) or []
+                            if isinstance(r, dict) and "drafted" not in r]
+    out.claims = [dict(c) for c in data.get("claims") or []
+                  if isinstance(c, dict) and "drafted" not in c]
+    return out
+
+
+def _keep_reviewed(records: dict[str, list[dict]], reviewed: Reviewed) -> None:
+    """Reviewed records first, as they are; a drafted one of the same id gives way."""
+    for key in SECTIONS:
+        mine = reviewed.records.get(key, [])
+        ids = {r.get("id") for r in mine}
+        records[key] = [*mine, *(r for r in records[key] if r.get("id") not in ids)]
+
+
 def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.Corpus | None,
-            drop: set[str]) -> tuple[list[str], int, str | None, list[str]]:
-    """The draft's lines, its record count, the study it extends, and unplaced numbers."""
+            drop: set[str], reviewed: Reviewed | None = None
+            ) -> tuple[list[str], int, str | None, list[str], list[str]]:
+    """The draft's lines, record count, the study it extends, unplaced numbers, and notes.
+
+    The notes tell the curator about known studies the paper names or resembles.
+    """
     d = Drafter(paper, lex).run()
     sha = hashlib.sha256(paper.text.encode("utf-8")).hexdigest()
     acronym = _acronym(paper, lex)
-    known = _known_study(paper, acronym, corpus)
+    sizes = [p["size"] for p in d.populations if p.get("size") and not p.get("arm")
+             and not p.get("parent")]
+    found = link(paper, acronym, corpus, [a.regimen for a in d.arms], d.design.get("phase"),
+                 d.conditions, max(sizes) if sizes else None)
+    known = (found.extends, found.study) if found.study else None
     doc: dict = {"id": doc_id, "text": text_name, "sha256": sha,
                  "kind": "draft by kg draft (review before use)", "title": quote_of(paper.title)}
     f = paper.fields
@@ -172,10 +229,13 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
     taken: set[str] = set()
     if known and corpus is not None:  # the study's statements keep their ids
         st = corpus.studies[known[1]]
-        # statements are the document's own; arms, populations and endpoints of the same id
-        # are the same ones restated
+        restate(records, st)
         taken = {r.id for part in (st.results, st.comparisons, st.findings) for r in part}
     _unique([r for recs in records.values() for r in recs], taken=taken)  # one id space a study
+    reviewed = reviewed or Reviewed()
+    _keep_reviewed(records, reviewed)
+    if reviewed.study is not None:
+        study = dict(reviewed.study)
     for key, recs in records.items():
         records[key] = [r for r in recs if f"{key}/{r['id']}" not in drop]
     _drop_dangling(records)
@@ -194,6 +254,8 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
             claims.append(c)
         _unique(claims)
         claims = [c for c in claims if f"claims/{c['id']}" not in drop]
+    ids = {c.get("id") for c in reviewed.claims}
+    claims = [*reviewed.claims, *(c for c in claims if c.get("id") not in ids)]
     if claims:
         lines += ["", *block("claims", claims, 0)]
     count = 1 + sum(len(v) for v in records.values()) + len(claims)
@@ -204,7 +266,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         if pos not in d.used:
             line = paper.text.count("\n", 0, pos) + 1
             unplaced.append(f"{text_name}:{line}: {p.text}")
-    return lines, count, known[1] if known else None, unplaced
+    return lines, count, known[1] if known else None, unplaced, found.notes
 
 
 def _drop_dangling(records: dict[str, list[dict]]) -> None:
@@ -271,10 +333,18 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
         raise DraftError("the sources folder's entities do not load:\n" + "\n".join(problems))
     text_path = sources / "texts" / f"{doc_id}.txt"
     evidence = sources / "evidence" / f"{doc_id}.yaml"
-    for path in (text_path, evidence):
-        if path.exists():
-            raise DraftError(f"{path} exists already; give another --id or remove it")
-    corpus = _existing(sources)
+    if text_path.exists() and text_path.read_bytes() != raw:
+        raise DraftError(f"{text_path} exists with another text; give another --id")
+    had_text = text_path.exists()
+    previous = evidence.read_bytes() if evidence.exists() else None
+    reviewed = _reviewed(evidence) if previous is not None else Reviewed()
+    if previous is not None:  # drafting again: the corpus without the earlier draft
+        evidence.unlink()
+    try:
+        corpus = _existing(sources)
+    finally:
+        if previous is not None:
+            evidence.write_bytes(previous)
     paper = read_paper(text)
     lex = Lexicon(entities)
     text_path.parent.mkdir(parents=True, exist_ok=True)
@@ -286,9 +356,9 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
     proposals = proposal_lines(names, paper.text, text_path.name)
     try:
         for _ in range(12):
-            lines, count, attached, unplaced = compose(paper, doc_id, text_path.name, lex,
-                                                       corpus, drop)
-            header = _header(unplaced, dropped, proposals)
+            lines, count, attached, unplaced, notes = compose(paper, doc_id, text_path.name,
+                                                              lex, corpus, drop, reviewed)
+            header = _header(unplaced, dropped, [*proposals, *notes])
             evidence.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
             try:
                 load_corpus(sources)
@@ -296,6 +366,11 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
                                    [f"{u.kind[:-1]} {u.label}" for u in names])
             except InputError as exc:
                 bad = _failing(exc.problems, evidence, len(header), lines)
+                mine = bad & reviewed.keys()
+                if mine:  # a curator's record is never dropped: they fix it, nothing is lost
+                    raise DraftError("a reviewed record of the earlier draft does not load; "
+                                     f"fix it in {evidence} and draft again:\n" + "\n".join(
+                                         p for p in exc.problems if evidence.name in p)) from exc
                 if not bad - drop:
                     raise DraftError("the draft does not load:\n" + "\n".join(
                         p for p in exc.problems if evidence.name in p)) from exc
@@ -303,9 +378,13 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
                     dropped.append(b)
                 drop |= bad
         raise DraftError("the draft could not be made to load")
-    except BaseException:
-        text_path.unlink(missing_ok=True)
-        evidence.unlink(missing_ok=True)
+    except BaseException:  # nothing is lost: an earlier draft and its review work come back
+        if not had_text:
+            text_path.unlink(missing_ok=True)
+        if previous is None:
+            evidence.unlink(missing_ok=True)
+        else:
+            evidence.write_bytes(previous)
         raise
 
 

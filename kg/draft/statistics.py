@@ -43,6 +43,42 @@ COUNT_FORMS = (
 )
 
 
+# words that end an outcome's name when read backwards from its values
+OUTCOME_STOP = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|occurred|developed|reported|experienced|observed|"
+    r"showed|among|in|for|of|with|than|between|by|after|"
+    r"patients|women|participants|group|groups|arm|arms|versus|vs|and|or|respectively|the|a|an|"
+    r"rate|rates|incidence|proportion|percentage|frequency|significantly|higher|lower|more|less|"
+    r"reduced|increased|decreased|improved|compared)\b", re.I)
+
+
+def outcome_name(text: str, start: int) -> str | None:
+    """The outcome a run of values measures, read back from the values to the clause start.
+
+    "Grade 3 neutropenia occurred in 41% vs 28%": "Grade 3 neutropenia"; "the rate of
+    lymphoedema was 12% and 25%": "lymphoedema". None when no plain noun phrase is found.
+    """
+    clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while|whereas|but)\b", text[:start])
+    # values in brackets after their clause: "... were more frequent with A (45% vs 30%)"
+    clause = next((c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)), "")
+    words = re.findall(r"[A-Za-z][\w'-]*|\d+", clause)
+    # the name is the longest run of words without a stop word, nearest the clause start
+    runs: list[list[str]] = [[]]
+    for w in words:
+        if OUTCOME_STOP.fullmatch(w) or (re.fullmatch(r"\d+", w) and runs[-1] == []):
+            runs.append([])
+        else:
+            runs[-1].append(w)
+    named = [r for r in runs if r and any(len(w) > 3 for w in r)]
+    if not named:
+        return None
+    name = " ".join(named[0][:6])
+    if re.search(r"\b(?:patients?|women|participants|subjects|study|trial|analysis|median)\b",
+                 name, re.I) or len(name) < 4:
+        return None
+    return name
+
+
 class Statistics(_Base):
     """Rules that find what was measured and compared."""
 
@@ -346,6 +382,18 @@ class Statistics(_Base):
                 r"\d+[- ]years?\b|\b(?:one|two|three|five|ten)[- ]years?\b|"
                 r"\bat \d+ (?:years|months)",
                 text[:run[0].start], re.I)
+            if etype is None and len(self.d.arms) >= 2:
+                # an outcome the endpoint types do not name ("hot flushes in 41% vs 28%"),
+                # when the values are per arm: a pair, or an arm named beside the value
+                arms = self._attribute(text, run, masked)
+                name = outcome_name(text, run[0].start)
+                if name and (len(run) >= 2 or any(arms)) and all(arms):
+                    eid = self.other_endpoint(name, quote_of(text))
+                    for p, arm in zip(run, arms, strict=True):
+                        rec = self._result(eid, "proportion", p, "percent", text, arm, subs)
+                        self._count_before(rec, text, p, i)
+                        out.append(self._keep(rec, i, text, p, single=len(run) == 1))
+                continue
             if etype is None or (etype in TIME_TO_EVENT and not at_time):
                 continue
             eid = self.endpoint_id(etype, quote_of(text), text)
@@ -353,15 +401,26 @@ class Statistics(_Base):
             for p, arm in zip(run, arms, strict=True):
                 statistic = "rate" if etype.endswith("-rate") or at_time else "proportion"
                 rec = self._result(eid, statistic, p, "percent", text, arm, subs)
-                count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
-                                  rf"\(\s*$", text[max(0, p.start - 40):p.start])
-                if count:
-                    c = next(iter(iter_numbers(count.group("c"))), None)
-                    if c is not None and c.value == c.value.to_integral() and c.value > 0:
-                        rec["count"] = int(c.value)
-                        self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+                self._count_before(rec, text, p, i)
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
+
+    def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
+        """The count printed before a percentage: "12 (12%)", "six patients (10%)"."""
+        count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
+                          rf"\(\s*$", text[max(0, p.start - 40):p.start])
+        if count:
+            c = next(iter(iter_numbers(count.group("c"))), None)
+            if c is not None and c.value == c.value.to_integral() and c.value > 0:
+                rec["count"] = int(c.value)
+                self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+
+    def other_endpoint(self, name: str, quote: str) -> str:
+        """An endpoint of type ``other`` named as the source names the outcome."""
+        eid = slug(name)
+        if eid not in self.d.endpoints:
+            self.d.endpoints[eid] = {"id": eid, "type": "other", "name": name, "quote": quote}
+        return eid
 
     def _counts_in_arm_order(self, found: list[dict], text: str) -> None:
         """"210 of 431 (48.7%) v 134 of 430 (31.2%)" with no arm named: the arms in their order.

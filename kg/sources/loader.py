@@ -35,7 +35,7 @@ POPULATION_KINDS = {"enrolled", "run-in", "randomised", "per-protocol", "intenti
                     "analysed", "subgroup"}
 ENDPOINT_TYPES = {"pfs", "os", "orr", "rr", "dcr", "pfs-rate", "survival-rate", "pr", "sd", "pd",
                   "toxicity", "biomarker-prevalence", "not-stated", "ttp", "ttf", "ttr", "dfs",
-                  "rfs", "efs", "pcr", "cr", "dor", "qol"}
+                  "rfs", "efs", "pcr", "cr", "dor", "qol", "other"}
 UNITS = {"month", "week", "day", "year", "percent", "mg"}
 STATISTICS = {"median", "rate", "proportion", "count"}
 MEASURES = {"hazard-ratio"}
@@ -487,7 +487,8 @@ def _study(n: Node) -> m.Study:
             endpoints.append(m.Endpoint(
                 e.record_id(), e.quotes(), e.loc, e.choice("type", ENDPOINT_TYPES, True) or "",
                 bool(e.flag("primary")), e.number("timepoint"), e.choice("timepoint_unit", UNITS),
-                e.text("timepoint_anchor"), e.text("marker"), drafted=e.drafted()))
+                e.text("timepoint_anchor"), e.text("marker"), e.text("name"),
+                drafted=e.drafted()))
             e.close()
     results = []
     for r in n.children("results"):
@@ -818,6 +819,8 @@ def _check_study(s: m.Study, ctx: m.Study, ent: m.Entities, study_ids: set[str],
             need(e.marker in ent.biomarkers, e.loc, "marker", f"unknown biomarker {e.marker!r}")
         need(e.type != "biomarker-prevalence" or e.marker is not None, e.loc, "marker",
              "a biomarker-prevalence endpoint names its marker")
+        need(e.type != "other" or bool(e.name), e.loc, "name",
+             "an endpoint of type other gives the outcome's name as the source prints it")
     for r in s.results:
         need(r.endpoint in endpoints, r.loc, "endpoint",
              f"unknown endpoint {r.endpoint!r} in study {s.id!r}")

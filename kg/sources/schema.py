@@ -165,6 +165,8 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("timepoint_anchor", "text", "from when the time point counts"),
         Field("marker", "biomarker key", "the marker a biomarker-prevalence endpoint measures "
               "(required for that type)"),
+        Field("name", "text", "the outcome as the source names it (required for type `other`: "
+              "a symptom, a complication, a score the endpoint types do not name)"),
     )),
     "studies[].results[]": ("A value reported for one endpoint in one arm and/or population.", (
         *RECORD,
