@@ -51,6 +51,16 @@ class Drug:
 
 
 @dataclass(frozen=True, slots=True)
+class NonDrugIntervention:
+    """What an arm gives that is no drug: radiotherapy, surgery, exercise, usual care."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """A protein target and the gene that encodes it (one record: HGNC, NCBI Gene, UniProt)."""
 
@@ -107,6 +117,7 @@ class Entities:
     diseases: dict[str, Disease]
     biomarkers: dict[str, Biomarker]
     study_xrefs: dict[str, tuple[Xref, ...]]
+    interventions: dict[str, NonDrugIntervention] = field(default_factory=dict)
 
     def target_or_family(self, key: str) -> Target | TargetFamily | None:
         """Resolve a target key that may name a single protein or a family."""

@@ -114,6 +114,7 @@ class KG(DefinedNamespace):
     Phase3: URIRef
     Phase3RandomisedLevel: URIRef
     Placebo: URIRef
+    NonDrugIntervention: URIRef
     Population: URIRef
     PopulationKind: URIRef
     PreclinicalLevel: URIRef

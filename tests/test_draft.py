@@ -422,3 +422,53 @@ def test_real_drug_names_are_proposed_with_unverified_candidate_ids(tmp_path: Pa
     assert "{label: docetaxel}" in line and "candidate DRUGBANK:DB01248 (unverified)" in line
     assert "identifiers" not in line
     assert "drug docetaxel" in report.unlinked
+
+
+def test_arms_of_non_drug_interventions_sizes_in_words_and_counts_beside_percentages(
+        tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = DRAFTS / "exercise-usual-care.txt"
+    first = draft_paper(paper, root, "ex")
+    head = first.evidence.read_text().split("\ndocument:")[0]
+    assert "#   interventions:" in head
+    assert "#     usual-care: {label: usual care}" in head
+    assert load_evidence_file(first.evidence, []).studies[0].arms == ()  # nothing unknown linked
+    entities = root / "entities.yaml"
+    entities.write_text(entities.read_text() + "\ninterventions:\n  exercise: {label: supervised "
+                        "exercise programme, synonyms: [exercise]}\n  usual-care: {label: usual "
+                        "care}\n")
+    f = load_evidence_file(draft_paper(paper, root, "ex").evidence, [])
+    (s,) = f.studies
+    assert [a.regimen for a in s.arms] == [("exercise",), ("usual-care",)]
+    assert {(p.arm, p.size) for p in s.populations} == {(None, 80), ("exercise", 41),
+                                                         ("usual-care", 39)}
+    fatigue = {(r.arm, r.count, r.value) for r in s.results if r.endpoint == "toxicity"}
+    assert fatigue == {("exercise", 9, Decimal("22")), ("usual-care", 17, Decimal("44"))}
+    corpus, _ = load_corpus(root)
+    assert set(corpus.entities.interventions) == {"exercise", "usual-care"}
+
+
+def test_a_non_drug_intervention_is_no_drug_in_the_graph(tmp_path: Path):
+    from rdflib import RDF, Dataset
+
+    from kg.vocab import KG
+    root = sources_with(tmp_path)
+    (root / "entities.yaml").write_text((root / "entities.yaml").read_text() + (
+        "\ninterventions:\n  exercise: {label: supervised exercise programme, synonyms: "
+        "[exercise]}\n  usual-care: {label: usual care}\n"))
+    draft_paper(DRAFTS / "exercise-usual-care.txt", root, "ex")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "kg", "build", "--sources", str(root), "--out",
+                           str(out), "--no-html"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    g = Dataset()
+    g.parse(out / "graph.trig", format="trig")
+    def typed(cls):
+        return {q[0] for q in g.quads((None, RDF.type, cls, None))}
+
+    nodes = typed(KG.NonDrugIntervention)
+    assert len(nodes) == 2 and not typed(KG.Drug) & nodes
+    components = {q[2] for q in g.quads((None, KG.hasComponent, None, None))}
+    assert nodes <= components  # the arms' regimens are made of them
+    assert not any("exercise" in str(q[0]) for q in g.quads((None, RDF.type,
+                                                             KG.DrugIndicationEvidence, None)))

@@ -1,4 +1,4 @@
-"""Entities: drugs, targets with their genes, target families, diseases, biomarkers, placebo.
+"""Entities: drugs, non-drug interventions, targets and genes, families, diseases, biomarkers.
 
 Identifiers come only from the verified identifier table; each becomes a ``kg:xref`` CURIE, a
 ``skos:exactMatch`` IRI and a ``kg:CuratedMapping`` node that says where it was verified.
@@ -48,6 +48,9 @@ def iter_entities(inp: BuildInput) -> Iterator[Quad]:
     """Describe every curated entity once, in the entities graph."""
     ent = inp.corpus.entities
     yield from _named(iris.intervention("placebo"), KG.Placebo, "placebo", ())
+    for i in ent.interventions.values():
+        yield from _named(iris.intervention(i.key, ent), KG.NonDrugIntervention, i.label,
+                          i.synonyms)
     for d in ent.drugs.values():
         node = iris.drug(d.key)
         yield from _named(node, KG.Drug, d.label, d.synonyms)

@@ -13,9 +13,11 @@ def drug(key: str) -> URIRef:
     return mint("drug", key)
 
 
-def intervention(key: str) -> URIRef:
-    """A drug, or the placebo."""
-    return mint("intervention", "placebo") if key == "placebo" else drug(key)
+def intervention(key: str, entities: m.Entities | None = None) -> URIRef:
+    """A drug, the placebo, or a non-drug intervention of ``entities``."""
+    if key == "placebo" or (entities is not None and key in entities.interventions):
+        return mint("intervention", key)
+    return drug(key)
 
 
 def protein(symbol: str) -> URIRef:

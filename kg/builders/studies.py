@@ -43,7 +43,9 @@ def endpoint_label(e: m.Endpoint) -> str:
 
 def regimen_label(components: tuple[str, ...], ent: m.Entities) -> str:
     """Readable regimen name: 'sorafenib + erlotinib' in the source's order."""
-    return " + ".join(ent.drugs[c].label if c in ent.drugs else c for c in components)
+    named = {**{k: v.label for k, v in ent.interventions.items()},
+             **{k: v.label for k, v in ent.drugs.items()}}
+    return " + ".join(named.get(c, c) for c in components)
 
 
 def _design(s: m.Study, node: URIRef, g: str) -> Iterator[Quad]:
@@ -92,13 +94,13 @@ def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
     yield Quad(regimen, RDFS.label, Literal(regimen_label(tuple(sorted(a.regimen)), ent)),
                ENTITIES)
     for item in a.regimen:
-        yield Quad(regimen, KG.hasComponent, iris.intervention(item), ENTITIES)
+        yield Quad(regimen, KG.hasComponent, iris.intervention(item, ent), ENTITIES)
     for d in a.dosing:
         dose = mint("study", s.id, "arm", a.id, "dosing", d.intervention)
         yield Quad(node, KG.hasDosing, dose, g)
         yield Quad(dose, RDF.type, KG.Dosing, g)
         yield Quad(dose, RDFS.label, Literal(f"{d.intervention} {d.schedule or ''}".strip()), g)
-        yield Quad(dose, KG.intervention, iris.intervention(d.intervention), g)
+        yield Quad(dose, KG.intervention, iris.intervention(d.intervention, ent), g)
         if d.dose is not None:
             yield Quad(dose, KG.doseValue, dec(d.dose), g)
         if d.unit:

@@ -138,6 +138,11 @@ class Grader:
         self.phases = table_phases(inp)
         self.studies = inp.corpus.studies  # each study once, over every document
         self.diseases = inp.corpus.entities.diseases
+        self.non_drugs = set(inp.corpus.entities.interventions)
+
+    def drugs(self, regimen: tuple[str, ...]) -> tuple[str, ...]:
+        """A regimen's drugs and placebo: drug-indication evidence credits no non-drug part."""
+        return tuple(x for x in regimen if x not in self.non_drugs)
 
     def covers(self, general: str, specific: str) -> bool:
         """Whether ``specific`` is ``general`` or one of its subtypes (at any depth)."""
@@ -196,13 +201,14 @@ class Grader:
         out: list[Therapy] = []
         for c in s.comparisons:
             if c.kind == "treatment-effect" and c.experimental in arms and c.reference in arms:
-                t = tested(arms[c.experimental].regimen, arms[c.reference].regimen)
+                t = tested(self.drugs(arms[c.experimental].regimen),
+                           self.drugs(arms[c.reference].regimen))
                 if t is not None and t not in out:
                     out.append(t)
         if out:
             return out
         for a in s.arms:
-            t = tested(a.regimen, None)
+            t = tested(self.drugs(a.regimen), None)
             if t is not None and "placebo" not in a.regimen and t not in out:
                 out.append(t)
         return out
@@ -215,7 +221,7 @@ def _comparison_items(g: Grader, doc: str, entry: m.Study) -> Iterator[Item]:
     for c in entry.comparisons:
         if c.kind != "treatment-effect" or c.experimental not in arms or c.reference not in arms:
             continue  # marker-defined groups are no treatment effect
-        therapy = tested(arms[c.experimental].regimen, arms[c.reference].regimen)
+        therapy = tested(g.drugs(arms[c.experimental].regimen), g.drugs(arms[c.reference].regimen))
         if therapy is None:
             continue
         node = iris.study_part(s.id, "comparison", c.id)

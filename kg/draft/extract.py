@@ -353,7 +353,7 @@ class Drafter(Populations, Statistics):
             others = set().union(*(s for s in all_drugs if s != set(regimen))) if \
                 len(arms) > 1 else set()
             own = [r for r in regimen if r not in others] or regimen
-            names = self.lex.entities.drugs
+            names = {**self.lex.entities.interventions, **self.lex.entities.drugs}
             label = " + ".join(names[r].label if r in names else r for r in regimen)
             aliases = []
             for r in own:

@@ -50,7 +50,7 @@ ENDPOINT_RES = [(t, re.compile(p.replace("[- ]", r"[-\s]+").replace(" ", r"\s+")
 class Mention:
     """A name found in a text: what it names and where."""
 
-    kind: str  # drug, disease, biomarker, placebo
+    kind: str  # drug, disease, biomarker, placebo, intervention (a non-drug one)
     key: str
     start: int
     end: int
@@ -122,13 +122,16 @@ class Lexicon:
     """Entity names of a sources folder, matched case-insensitively on word boundaries."""
 
     def __init__(self, entities: m.Entities) -> None:
-        """Index every label and synonym of drugs, diseases and biomarkers."""
+        """Index every label and synonym of drugs, interventions, diseases and biomarkers."""
         self.entities = entities
-        self.names: dict[str, dict[str, str]] = {"drug": {}, "disease": {}, "biomarker": {}}
+        self.names: dict[str, dict[str, str]] = {"drug": {}, "disease": {}, "biomarker": {},
+                                                 "intervention": {}}
         raw: dict[str, list[str]] = {"drug": [], "disease": [], "biomarker": [],
+                                     "intervention": [],
                                      "placebo": ["placebo", "matching placebo"]}
         for kind, table in (("drug", entities.drugs), ("disease", entities.diseases),
-                            ("biomarker", entities.biomarkers)):
+                            ("biomarker", entities.biomarkers),
+                            ("intervention", entities.interventions)):
             for key, e in table.items():
                 parents = [n for p in getattr(e, "subtype_of", ()) if p in entities.diseases
                            for n in (entities.diseases[p].label, *entities.diseases[p].synonyms)]
@@ -139,7 +142,8 @@ class Lexicon:
         self.names["placebo"] = {"placebo": "placebo", "matchingplacebo": "placebo"}
         self.patterns = {kind: _alternation(n) for kind, n in raw.items() if n}
 
-    def find(self, text: str, kinds: tuple[str, ...] = ("drug", "placebo")) -> list[Mention]:
+    def find(self, text: str, kinds: tuple[str, ...] = ("drug", "placebo", "intervention")
+             ) -> list[Mention]:
         """Mentions of the given kinds in text order (longest name wins at a position)."""
         out: list[Mention] = []
         for kind in kinds:

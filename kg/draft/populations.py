@@ -100,7 +100,9 @@ class Populations(_Base):
         if re.search(r"enrolled", pat.group(), re.I):
             return "enrolled"
         rest = after[pat.end():]
-        with_ = re.match(r"\s+with\s+(?:[\w-]+\s+){1,8}?(?=(?:were|was|received|had been)"
+        # "patients with X were ...", "women receiving X were ...": who they were, then the verb
+        with_ = re.match(r"\s+(?:with|receiving|undergoing|scheduled\s+for|treated\s+with|from|"
+                         r"aged|at)\s+(?:[\w,.-]+\s+){1,8}?(?=(?:were|was|received|had been)"
                          r"\b)", rest)
         verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
         if not verb:

@@ -407,13 +407,16 @@ class Statistics(_Base):
 
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
         """The count printed before a percentage: "12 (12%)", "six patients (10%)"."""
-        count = re.search(rf"(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?:\w+\s+){{0,3}}"
-                          rf"\(\s*$", text[max(0, p.start - 40):p.start])
-        if count:
-            c = next(iter(iter_numbers(count.group("c"))), None)
-            if c is not None and c.value == c.value.to_integral() and c.value > 0:
-                rec["count"] = int(c.value)
-                self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+        before = text[max(0, p.start - 40):p.start]
+        for words in range(4):  # the nearest number: "9 (22%)", "nine patients (22%)"
+            count = re.search(rf"(?<![\w.])(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s*"
+                              rf"(?:\w+\s+){{{words}}}\(\s*$", before)
+            c = next(iter(iter_numbers(count.group("c"))), None) if count else None
+            if count and c is not None:
+                if c.value == c.value.to_integral() and c.value > 0:
+                    rec["count"] = int(c.value)
+                    self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+                return
 
     def other_endpoint(self, name: str, quote: str) -> str:
         """An endpoint of type ``other`` named as the source names the outcome."""

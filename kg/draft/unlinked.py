@@ -43,6 +43,21 @@ MODIFIERS = {"advanced", "metastatic", "recurrent", "unresectable", "locally", "
              "conclusions", "objective", "many", "most", "some"}
 
 
+# what arms give besides drugs, as trial reports name it; the label proposed is the name printed
+NON_DRUG_RE = re.compile(
+    r"\b(?:(?:whole[- ]breast |partial[- ]breast |postmastectomy |adjuvant |hypofractionated |"
+    r"accelerated )?(?:radiotherapy|radiation therapy|irradiation)|"
+    r"(?:breast[- ]conserving |conservative )?surgery|(?:modified radical |radical )?mastectomy|"
+    r"lumpectomy|quadrantectomy|(?:sentinel (?:lymph[- ])?node|SLN) biopsy|"
+    r"axillary (?:lymph node )?dissection|(?:aerobic |resistance |supervised |home-based )?"
+    r"exercise(?: training| programme| program| intervention)?|yoga|tai chi|qigong|"
+    r"acupuncture|electroacupuncture|massage|hypnosis|relaxation training|"
+    r"(?:cognitive[- ]behaviou?ral |group )?(?:therapy sessions|psychotherapy)|counsell?ing|"
+    r"(?:usual|standard|routine) care|observation(?: alone)?|no (?:further )?treatment|"
+    r"(?:dietary|diet) intervention|nurse case management|telephone follow-up|"
+    r"decision aid|educational (?:intervention|programme|program|booklet))\b", re.I)
+
+
 @dataclass(frozen=True)
 class Unlinked:
     """A name the entity file does not know, where the text first uses it."""
@@ -62,7 +77,7 @@ def _key(label: str) -> str:
 def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlinked]:
     """Drug and disease names in ``text[start:end]`` that ``lex`` cannot link, first use first."""
     body = text[start:end]
-    kinds = ("drug", "placebo", "disease", "biomarker")
+    kinds = ("drug", "placebo", "intervention", "disease", "biomarker")
     known = [(x.start, x.end) for x in lex.find(body, kinds)]
 
     def linked(a: int, b: int) -> bool:
@@ -90,6 +105,8 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
         add("drugs", hit.canonical, hit.start, hit.end, hit.text, hit.drugbank and
             f"DRUGBANK:{hit.drugbank}")
     known += taken
+    for mt in NON_DRUG_RE.finditer(body):  # radiotherapy, surgery, exercise, usual care ...
+        add("interventions", " ".join(mt.group().lower().split()), mt.start(), mt.end())
     for mt in DRUG_RE.finditer(body):
         add("drugs", mt.group().lower(), mt.start(), mt.end())
     for mt in CODE_RE.finditer(body):

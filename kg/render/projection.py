@@ -22,7 +22,8 @@ from kg.render.readgraph import Footprint, ReadGraph
 from kg.vocab import KG, OA
 
 KIND_OF_CLASS = {
-    KG.Drug: "drug", KG.Placebo: "placebo", KG.Protein: "protein", KG.TargetFamily: "family",
+    KG.Drug: "drug", KG.Placebo: "placebo", KG.NonDrugIntervention: "intervention",
+    KG.Protein: "protein", KG.TargetFamily: "family",
     KG.Gene: "gene", KG.Disease: "disease", KG.ClinicalTrial: "study",
     KG.PreclinicalStudy: "study", KG.SubstudyAnalysis: "study", KG.Study: "study",
     KG.Arm: "arm", KG.Regimen: "regimen", KG.Population: "population", KG.Endpoint: "endpoint",

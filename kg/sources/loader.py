@@ -304,7 +304,7 @@ def _xrefs(node: Node, table: dict[str, dict[str, Any]], section: str) -> tuple[
 
 def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[str]
                   ) -> m.Entities:
-    """Read drugs, targets, families, diseases and biomarkers, checking cross-references."""
+    """Read drugs, non-drug interventions, targets, families, diseases and biomarkers."""
     label = _label(path)
     root = Node(_read_mapping(path, label, problems, "sections"), label, problems)
     drugs: dict[str, m.Drug] = {}
@@ -312,6 +312,7 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
     families: dict[str, m.TargetFamily] = {}
     diseases: dict[str, m.Disease] = {}
     biomarkers: dict[str, m.Biomarker] = {}
+    interventions: dict[str, m.NonDrugIntervention] = {}
 
     def each(section: str) -> Iterator[tuple[str, Node]]:
         entries = root.get(section, dict, default=LineDict())
@@ -326,6 +327,12 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
     for key, n in each("drugs"):
         drugs[key] = m.Drug(key, n.text("label", True) or key, n.strings("synonyms"),
                             _xrefs(n, table, "drugs"), n.loc)
+        n.close()
+    for key, n in each("interventions"):
+        if key in drugs or key == "placebo":
+            n.err("key", f"{key!r} is a drug key too; an intervention key names no drug")
+        interventions[key] = m.NonDrugIntervention(key, n.text("label", True) or key,
+                                                   n.strings("synonyms"), n.loc)
         n.close()
     for key, n in each("targets"):
         targets[key] = m.Target(key, n.text("label", True) or key, n.strings("synonyms"),
@@ -358,7 +365,7 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
                                 "disease")
     _check_acyclic(diseases, problems)
     study_xrefs = {k: v["xrefs"] for k, v in table.get("publications_and_trials", {}).items()}
-    return m.Entities(drugs, targets, families, diseases, biomarkers, study_xrefs)
+    return m.Entities(drugs, targets, families, diseases, biomarkers, study_xrefs, interventions)
 
 
 def _check_acyclic(diseases: dict[str, m.Disease], problems: list[str]) -> None:
@@ -706,7 +713,7 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
     study_ids = {s.id for f in files for s in f.studies}
     merged = {sid: m.merge_studies([s for f in files for s in f.studies if s.id == sid])
               for sid in study_ids}
-    interventions = set(ent.drugs) | {"placebo"}
+    interventions = set(ent.drugs) | {"placebo"} | set(ent.interventions)
 
     def need(cond: bool, loc: m.Loc, fld: str, msg: str) -> None:
         if not cond:
