@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: graph test lint venv lock clean browser bench bench-full bench-serve bench-draft readme \
+.PHONY: graph test lint venv lock clean browser bench bench-full bench-serve bench-draft \
+	bench-draft-real readme \
 	screenshots bench-remote
 
 venv: $(STAMP)
@@ -46,6 +47,11 @@ bench-serve: $(STAMP)
 # kg draft on the 28 development documents, scored against their gold files (under a minute).
 bench-draft: $(STAMP)
 	$(BIN)/python -m benchmarks.draft
+
+# kg draft on real abstracts: ../shared/corpora/pico's scorer on this checkout (LIMIT=0: all).
+LIMIT ?= 100
+bench-draft-real: $(STAMP)
+	$(BIN)/python -m benchmarks.draft_real --limit $(LIMIT)
 
 # kg push and every named query: local files against an Oxigraph server on 127.0.0.1.
 bench-remote: $(STAMP)
