@@ -20,9 +20,9 @@ from pathlib import Path
 from kg import model as m
 from kg.assemble import BuildReport, BuildResult, run_builders
 from kg.builders import BuildInput
-from kg.cli import long_lived, settle, write_build_tables
 from kg.export.rdf import write_jsonld, write_trig, write_turtle
 from kg.paths import ONTOLOGY_FILE
+from kg.pipeline import long_lived, settle, write_build_tables
 from kg.provenance import SourceText
 from kg.sources import loader
 from kg.validate import check_store, validate_graph

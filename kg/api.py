@@ -221,7 +221,7 @@ class KnowledgeGraph:
         """Every triple (the union of the named graphs, ontology included) as an rdflib Graph."""
         from rdflib import Graph
 
-        from kg.assemble import bind_prefixes
+        from kg.triples import bind_prefixes
 
         g = Graph()
         bind_prefixes(g)

@@ -25,7 +25,7 @@ from kg.ids import graph_iri
 from kg.paths import ONTOLOGY_FILE, SOURCES_DIR
 from kg.sources.loader import load_corpus
 from kg.stages import stage
-from kg.vocab import PREFIXES
+from kg.triples import Triple, bind_prefixes, ox_quads, to_graph, trig_bytes
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
     from kg.cache import BuildCache
 
-Triple = tuple[Node, Node, Node]
 
 @dataclass(frozen=True)
 class DocumentCount:
@@ -117,8 +116,6 @@ class BuildResult:
     @property
     def trig(self) -> bytes:
         """The quads as TriG, as ``output/graph.trig`` holds them (made once, used twice)."""
-        from kg.export.rdf import trig_bytes
-
         with self._lock:  # the build's store thread and the writer may ask at the same time
             if self._trig is None:
                 self._trig = trig_bytes(self.named())
@@ -157,8 +154,6 @@ def to_store(named: Iterable[tuple[str, Iterable[Triple]]]) -> pyoxigraph.Store:
     """Named graphs of triples, and the ontology in its own graph, in a new pyoxigraph store."""
     import pyoxigraph as ox
 
-    from kg.export.rdf import ox_quads
-
     st = ox.Store()
     st.bulk_extend(ox_quads(named))
     add_ontology(st)
@@ -171,23 +166,6 @@ def add_ontology(store: pyoxigraph.Store) -> None:
 
     store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE,
                     to_graph=ox.NamedNode(str(graph_iri("ontology"))))
-
-
-def to_graph(triples: Iterable[Triple]) -> Graph:
-    """Triples as a new rdflib graph with the project's prefixes bound."""
-    from rdflib import Graph
-
-    g = Graph()
-    bind_prefixes(g)
-    for t in triples:
-        g.add(t)
-    return g
-
-
-def bind_prefixes(g: Graph) -> None:
-    """Bind the project's prefix table, replacing rdflib's defaults."""
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
 
 
 def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | None = None,

@@ -1,5 +1,8 @@
 """Typed evidence records: what the curated evidence files say, before any RDF exists.
 
+Size: over 400 lines because it is one record type per kind of statement, each short; split, they
+would import each other.
+
 Records are frozen dataclasses so builders can rely on them being complete and immutable; each
 carries ``loc`` (file and line) so any later check can point a curator at the exact place.
 Numbers are ``Decimal`` as written in the file (``0.30`` stays ``0.30``).

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import cli
+from kg import cli, pipeline
 from kg.builders.base import REGISTRY, BuildInput, FunctionBuilder
 from kg.pipeline import check_build
 from kg.stages import stage, stage_of
@@ -69,7 +69,7 @@ def test_a_bug_while_writing_names_that_stage(built: tuple[list[str], Path, dict
     def fail(*_a: object, **_k: object) -> list[Path]:
         raise AttributeError("'NoneType' object has no attribute 'x'")
 
-    monkeypatch.setattr(cli, "write_outputs", fail)
+    monkeypatch.setattr(pipeline, "write_outputs", fail)  # where kg build finds it
     capsys.readouterr()
     assert cli.main(args) == cli.EXIT_INTERNAL
     assert capsys.readouterr().err.startswith("error: internal error in writing output: "

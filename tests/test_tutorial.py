@@ -1,4 +1,4 @@
-"""docs/tutorial.md runs, and prints what it shows.
+"""docs/tutorial.md runs, and prints what it shows; so do the Python blocks of the other docs pages.
 
 Every ```python block runs in order, in one namespace, on a graph the test session builds; a
 ```text block right after a python block is the output it must print.
@@ -15,13 +15,16 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from kg import paths
 
 TUTORIAL = paths.PROJECT_DIR / "docs" / "tutorial.md"
 BLOCK = re.compile(r"```(python|text)\n(.*?)```", re.DOTALL)
 
 
-def blocks(text: str) -> list[tuple[str, str, str | None, re.Match[str] | None]]:
+def blocks(text: str, page: Path = TUTORIAL
+           ) -> list[tuple[str, str, str | None, re.Match[str] | None]]:
     """(code, where, expected output or None, its match) for every python block, in order."""
     found = list(BLOCK.finditer(text))
     out = []
@@ -32,16 +35,17 @@ def blocks(text: str) -> list[tuple[str, str, str | None, re.Match[str] | None]]
         follows = nxt is not None and nxt.group(1) == "text" and \
             text[m.end():nxt.start()].strip() == ""
         line = text.count("\n", 0, m.start()) + 1
-        out.append((m.group(2), f"{TUTORIAL.name}:{line}", nxt.group(2) if follows else None,
+        out.append((m.group(2), f"{page.name}:{line}", nxt.group(2) if follows else None,
                     nxt if follows else None))
     return out
 
 
-def run(text: str) -> list[tuple[str, str, str | None, re.Match[str] | None, str]]:
+def run(text: str, page: Path = TUTORIAL
+        ) -> list[tuple[str, str, str | None, re.Match[str] | None, str]]:
     """Execute every python block; returns each with what it printed."""
     namespace: dict[str, object] = {"__name__": "tutorial"}
     results = []
-    for code, where, expected, match in blocks(text):
+    for code, where, expected, match in blocks(text, page):
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             exec(compile(code, where, "exec"), namespace)  # noqa: S102 (our own tutorial)
@@ -57,6 +61,25 @@ def test_tutorial_runs_and_prints_what_it_shows(built_output: Path, monkeypatch)
     assert len(shown) >= 5
     for _, where, expected, _, printed in shown:
         assert printed == expected, f"{where}: the output differs from the tutorial's"
+
+
+PAGES = sorted(p for p in (paths.PROJECT_DIR / "docs").glob("*.md")
+               if p != TUTORIAL and "```python" in p.read_text(encoding="utf-8"))
+
+
+def test_docs_pages_with_python_are_found():
+    assert "querying.md" in {p.name for p in PAGES}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_docs_page_python_blocks_run_and_print_what_they_show(page: Path, built_output: Path,
+                                                              monkeypatch):
+    monkeypatch.setattr(paths, "OUTPUT_DIR", built_output)
+    results = run(page.read_text(encoding="utf-8"), page)
+    assert results
+    for _, where, expected, _, printed in results:
+        if expected is not None:
+            assert printed == expected, f"{where}: the output differs from the page's"
 
 
 def update(path: Path = TUTORIAL) -> None:

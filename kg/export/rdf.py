@@ -25,81 +25,18 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.paths import CONTEXT_FILE, ONTOLOGY_FILE
-from kg.vocab import PREFIXES
+from kg.triples import (
+    WRITER_PREFIXES,
+    Triple,
+    by_subject,
+    ox_triples,
+    to_graph,
+    trig_bytes,
+)
 
-WRITER_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kgi"}  # kgi:a/b needs escapes
-Triple = tuple[Node, Node, Node]
 PLAIN_TYPES = {str(RDF.langString)}
 NATIVE_TYPES = {"http://www.w3.org/2001/XMLSchema#" + t
                 for t in ("boolean", "integer", "double", "string")}
-
-
-def _ox(term: Node) -> Any:
-    """An rdflib term as a pyoxigraph term (exact lexical form, datatype and language kept)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    lit: Literal = term  # type: ignore[assignment]
-    if lit.language:
-        return ox.Literal(str(lit), language=lit.language)
-    if lit.datatype:
-        return ox.Literal(str(lit), datatype=ox.NamedNode(str(lit.datatype)))
-    return ox.Literal(str(lit))
-
-
-class _Terms(dict):
-    """Each distinct rdflib term converted once (terms repeat: types, predicates, classes)."""
-
-    def __missing__(self, term: Node) -> Any:
-        self[term] = value = _ox(term)
-        return value
-
-
-def by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
-    """Triples grouped by subject (sorting a subject's few triples is cheap; all at once is not)."""
-    groups: dict[Node, list[Triple]] = {}
-    for t in triples:
-        group = groups.get(t[0])
-        if group is None:
-            groups[t[0]] = [t]
-        else:
-            group.append(t)
-    return groups
-
-
-def _sorted(triples: Iterable[Triple]) -> Iterator[Triple]:
-    """The files' order: subject, predicate, then the object as written in N-Triples.
-
-    Streamed subject by subject, so no second copy of every triple's sort key is ever held.
-    """
-    n3: dict[Node, str] = {}
-
-    def key(t: Triple) -> tuple[str, str]:
-        o = n3.get(t[2])
-        if o is None:
-            o = n3[t[2]] = t[2].n3()
-        return (str(t[1]), o)
-
-    groups = by_subject(triples)
-    for subject in sorted(groups, key=str):
-        yield from sorted(groups[subject], key=key)
-
-
-def ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
-    """Sorted pyoxigraph triples."""
-    t = _Terms()
-    for s, p, o in _sorted(triples):
-        yield ox.Triple(t[s], t[p], t[o])
-
-
-def ox_quads(named: Iterable[tuple[str, Iterable[Triple]]]) -> Iterator[ox.Quad]:
-    """Sorted pyoxigraph quads, graph by graph in the order given."""
-    t = _Terms()
-    for iri, triples in named:
-        name = ox.NamedNode(iri)
-        for s, p, o in _sorted(triples):
-            yield ox.Quad(t[s], t[p], t[o], name)
 
 
 def _named(dataset: Any) -> Iterator[tuple[str, Iterable[Triple]]]:
@@ -117,11 +54,6 @@ def write_turtle(triples: Iterable[Triple], path: Path) -> None:
     with path.open("wb") as f:
         ox.serialize(ox_triples(triples), f, format=ox.RdfFormat.TURTLE,
                      prefixes=WRITER_PREFIXES)
-
-
-def trig_bytes(named: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
-    """Named graphs as TriG: one block per graph in the order given, triples sorted."""
-    return ox.serialize(ox_quads(named), format=ox.RdfFormat.TRIG, prefixes=WRITER_PREFIXES)
 
 
 def write_trig(dataset: Any, path: Path) -> None:
@@ -281,8 +213,6 @@ def jsonld_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
 
 def _rdflib_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
     """Node objects from rdflib's own writer (for shapes ``jsonld_nodes`` does not compact)."""
-    from kg.assemble import to_graph
-
     data = json.loads(to_graph(triples).serialize(format="json-ld", context=context,
                                                   auto_compact=True))
     nodes = data.get("@graph", [data] if "@id" in data else [])

@@ -280,7 +280,7 @@ def render_graph(result: Result, fmt: str) -> str:
         return result.ntriples
     from rdflib import Graph
 
-    from kg.assemble import bind_prefixes
+    from kg.triples import bind_prefixes
 
     g = Graph()
     bind_prefixes(g)

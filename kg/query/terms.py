@@ -10,14 +10,23 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from kg.prefixes import INSTANCE_IRI, ONTOLOGY_IRI
 from kg.query.curies import compact
 from kg.query.text import blank_strings
 
-if TYPE_CHECKING:
-    from kg.query.engine import BaseEngine
+
+class Engine(Protocol):
+    """What the checks need of an engine (``kg.query.engine.BaseEngine`` has it).
+
+    Named here, not imported: the engine imports this module, and a module it imports must not
+    import it back.
+    """
+
+    def run_raw(self, sparql: str, prefixes: dict[str, str], limit: int | None,
+                original: str = "") -> Any:
+        """Run SPARQL on the engine itself; the answer has ``boolean`` and ``rows``."""
 
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
@@ -59,20 +68,20 @@ def ontology_terms() -> list[str]:
                    and q.subject.value.startswith(ONTOLOGY_IRI)})
 
 
-def _exists(engine: BaseEngine, iri: str) -> bool:
+def _exists(engine: Engine, iri: str) -> bool:
     known = engine.__dict__.setdefault("_existing", {})  # the loaded graph never changes
     if iri not in known:
         known[iri] = _ask_exists(engine, iri)
     return known[iri]
 
 
-def _ask_exists(engine: BaseEngine, iri: str) -> bool:
+def _ask_exists(engine: Engine, iri: str) -> bool:
     ask = (f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} "
            f"UNION {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} }}")
     return bool(engine.run_raw(ask, {}, None).boolean)
 
 
-def _closest(engine: BaseEngine, iri: str) -> list[str]:
+def _closest(engine: Engine, iri: str) -> list[str]:
     """The instance IRIs closest to a missing one, once per engine and IRI.
 
     Finding them scans every triple and compares thousands of names (0.5-1.4 s at 1,000x);
@@ -85,7 +94,7 @@ def _closest(engine: BaseEngine, iri: str) -> list[str]:
     return known[iri]
 
 
-def _neighbours(engine: BaseEngine, iri: str) -> list[str]:
+def _neighbours(engine: Engine, iri: str) -> list[str]:
     path = iri[len(INSTANCE_IRI):]
     spaces = [INSTANCE_IRI + path.rpartition("/")[0] + "/", INSTANCE_IRI + path.split("/")[0] + "/"]
     for ns in dict.fromkeys(spaces):
@@ -97,7 +106,7 @@ def _neighbours(engine: BaseEngine, iri: str) -> list[str]:
     return []
 
 
-def unknown_terms(engine: BaseEngine, query: str, prefixes: dict[str, str]) -> list[str]:
+def unknown_terms(engine: Engine, query: str, prefixes: dict[str, str]) -> list[str]:
     """One warning per ontology term or instance IRI of ours the query names that does not exist."""
     out = []
     for iri, written in terms_in(query, prefixes):

@@ -1,5 +1,8 @@
 """Write the HTML views and the GraphML projection.
 
+Size: over 400 lines because it writes each kind of page in one short function; what a page shows
+is computed elsewhere.
+
 The views: overview, one page per study, target and indication, contradictions, the report with
 its forest plot, and the index with search.
 

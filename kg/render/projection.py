@@ -1,5 +1,8 @@
 """Project the RDF graph onto plain networkx graphs for the HTML views and GraphML.
 
+Size: over 400 lines because every view's projection is one table of node kinds and relations over
+one walker.
+
 A projection keeps what a person explores (drugs, targets, diseases, studies and their parts,
 findings, claims, contradictions) as nodes with display attributes, and folds what they read
 (numbers, identifiers, evidence quotes) into each node's ``info``. Nothing here is specific to

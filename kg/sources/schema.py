@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.sources import loader as ld
+from kg.sources import values as ld
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kg import model as m
+
+if TYPE_CHECKING:
+    from kg.provenance import SourceText
 
 
 class TableError(ValueError):
@@ -103,3 +107,42 @@ def match_row(rows: list[Row], label: str, label_column: str) -> Row | None:
         if cell is not None and "".join(cell.text.split()) == want:
             return row
     return None
+
+
+def check_tables(files: list[m.EvidenceFile], texts: dict[str, SourceText],
+                 problems: list[str]) -> None:
+    """Parse every table and check that its rows and the row-to-study links match one to one."""
+    for f in files:
+        source = texts.get(f.document.id)
+        if source is None:
+            continue
+        for spec in f.tables:
+            if not spec.columns or not _compiles(spec.row_pattern):
+                continue  # reported while loading; a table is read with its columns and pattern
+            try:
+                rows = parse_table(source.text, spec)
+            except TableError as exc:
+                problems.append(f"{spec.loc}: tables.{spec.id}: {exc}")
+                continue
+            linked = set()
+            for link in spec.rows:
+                row = match_row(rows, link.trial, spec.label_column)
+                if row is None:
+                    problems.append(f"{link.loc.at('trial')}: trial: no row of {spec.id} reads "
+                                    f"{link.trial!r}")
+                else:
+                    linked.add(row.index)
+            for row in rows:
+                if row.index not in linked:
+                    first = row.cells[0].text
+                    problems.append(f"{spec.loc}: tables.{spec.id}.rows: row {first!r} is not "
+                                    "linked to a study")
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+

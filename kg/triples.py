@@ -1,0 +1,120 @@
+"""Plain triples as the RDF libraries' objects: rdflib graphs, pyoxigraph quads, TriG bytes.
+
+The assembled dataset and the writers both need these conversions; they live here, below both,
+so the dataset never reaches up into ``kg/export/`` and no writer reaches back into the
+assembler. pyoxigraph and rdflib graphs are imported on first use (start-up matters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+Triple = tuple[Node, Node, Node]
+WRITER_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kgi"}  # kgi:a/b needs escapes
+
+
+class _Terms(dict):
+    """Each distinct rdflib term converted once (terms repeat: types, predicates, classes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import pyoxigraph
+
+        self.ox = pyoxigraph
+
+    def __missing__(self, term: Node) -> Any:
+        self[term] = value = self._convert(term)
+        return value
+
+    def _convert(self, term: Node) -> Any:
+        """An rdflib term as a pyoxigraph term (exact lexical form, datatype and language kept)."""
+        ox = self.ox
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        lit: Literal = term  # type: ignore[assignment]
+        if lit.language:
+            return ox.Literal(str(lit), language=lit.language)
+        if lit.datatype:
+            return ox.Literal(str(lit), datatype=ox.NamedNode(str(lit.datatype)))
+        return ox.Literal(str(lit))
+
+
+def by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
+    """Triples grouped by subject (sorting a subject's few triples is cheap; all at once is not)."""
+    groups: dict[Node, list[Triple]] = {}
+    for t in triples:
+        group = groups.get(t[0])
+        if group is None:
+            groups[t[0]] = [t]
+        else:
+            group.append(t)
+    return groups
+
+
+def sorted_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """The files' order: subject, predicate, then the object as written in N-Triples.
+
+    Streamed subject by subject, so no second copy of every triple's sort key is ever held.
+    """
+    n3: dict[Node, str] = {}
+
+    def key(t: Triple) -> tuple[str, str]:
+        o = n3.get(t[2])
+        if o is None:
+            o = n3[t[2]] = t[2].n3()
+        return (str(t[1]), o)
+
+    groups = by_subject(triples)
+    for subject in sorted(groups, key=str):
+        yield from sorted(groups[subject], key=key)
+
+
+def ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
+    """Sorted pyoxigraph triples."""
+    t = _Terms()
+    for s, p, o in sorted_triples(triples):
+        yield t.ox.Triple(t[s], t[p], t[o])
+
+
+def ox_quads(named: Iterable[tuple[str, Iterable[Triple]]]) -> Iterator[ox.Quad]:
+    """Sorted pyoxigraph quads, graph by graph in the order given."""
+    t = _Terms()
+    for iri, triples in named:
+        name = t.ox.NamedNode(iri)
+        for s, p, o in sorted_triples(triples):
+            yield t.ox.Quad(t[s], t[p], t[o], name)
+
+
+def trig_bytes(named: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
+    """Named graphs as TriG: one block per graph in the order given, triples sorted."""
+    import pyoxigraph as ox
+
+    return ox.serialize(ox_quads(named), format=ox.RdfFormat.TRIG, prefixes=WRITER_PREFIXES)
+
+
+def to_graph(triples: Iterable[Triple]) -> Graph:
+    """Triples as a new rdflib graph with the project's prefixes bound."""
+    from rdflib import Graph
+
+    g = Graph()
+    bind_prefixes(g)
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def bind_prefixes(g: Graph) -> None:
+    """Bind the project's prefix table, replacing rdflib's defaults."""
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
