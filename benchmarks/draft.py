@@ -21,11 +21,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.draft_records import Case, DocResult, DraftRun, QuoteCounts
 from benchmarks.draft_report import write_results
-from benchmarks.scoring import Evidence, Score, score
+from benchmarks.scoring import Evidence, score
 from kg import model as m
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
@@ -48,54 +48,6 @@ RESULTS = HERE / "results"
 SECOND_REPORTS = {"velora-1-update": "velora-1", "trellis-ov-update": "trellis-ov"}
 DRAFTERS = ("cli", "function", "gold")
 SHARED_FILES = ("entities.yaml", "identifiers.yaml")
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    """One document to draft: its text, the gold sources folder, and any first report."""
-
-    doc: str
-    paper: Path
-    gold_dir: Path
-    first_report: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DraftRun:
-    """What the drafter produced: the draft's path, or why there is none, and how long it took."""
-
-    path: Path | None
-    seconds: float
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteCounts:
-    """The draft's quotes: how many the loader would locate exactly once."""
-
-    total: int = 0
-    located: int = 0
-    not_found: int = 0
-    ambiguous: int = 0
-
-
-@dataclass(slots=True)
-class DocResult:
-    """Everything measured for one document."""
-
-    case: Case
-    run: DraftRun
-    loaded: bool
-    score: Score
-    problems: list[str] = field(default_factory=list)
-    quotes: QuoteCounts = QuoteCounts()
-    numbers_quoted: int = 0  # numbers of drafted records that must be printed in their quotes
-    numbers_unprinted: int = 0
-
-    @property
-    def failed(self) -> bool:
-        """No usable draft: the drafter failed or its file does not load."""
-        return self.run.error is not None or not self.loaded
 
 
 # ---------------------------------------------------------------- the development set

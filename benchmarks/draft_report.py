@@ -18,7 +18,7 @@ from benchmarks.run import machine
 from benchmarks.scoring import CATEGORIES, Tally
 
 if TYPE_CHECKING:
-    from benchmarks.draft import DocResult
+    from benchmarks.draft_records import DocResult
 
 GOAL = {"precision": 0.90, "recall": 0.85}  # for key numbers
 # the goal is about abstracts; the shipped review, drafted whole, is reported beside them

@@ -32,14 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 # Circles not yet taken apart, each with the work that will; keep this list short and explicit.
-KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    frozenset({"kg.draft.extract", "kg.draft.populations"}):
-        "drafter restructuring, issue 21/25",
-    frozenset({"kg.draft.extract", "kg.draft.statistics"}):
-        "drafter restructuring, issue 21/25",
-    frozenset({"benchmarks.draft", "benchmarks.draft_report"}):
-        "drafter restructuring, issue 21/25",
-}
+KNOWN_CIRCLES: dict[frozenset[str], str] = {}
 
 
 def module_name(path: Path) -> str:

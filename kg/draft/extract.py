@@ -11,7 +11,6 @@ they share.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from kg.draft.lexicon import Lexicon, endpoint_mentions
 from kg.draft.patterns import (
@@ -27,9 +26,7 @@ from kg.draft.patterns import (
     slug,
 )
 from kg.draft.populations import Populations
-from kg.draft.reading import Paper, sentences
 from kg.draft.statistics import Statistics
-from kg.numbers import Printed
 
 __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
@@ -109,83 +106,10 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
 class Drafter(Populations, Statistics):
     """Drafts one paper against a lexicon.
 
-    Design, arms, endpoints and claims are found here; populations and numbers by the mixins.
+    The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms
+    here, then populations (``populations.py``), endpoints, numbers (``statistics.py``), analysed
+    sets and claims. Each stage reads what the earlier ones found and adds records.
     """
-
-    def __init__(self, paper: Paper, lex: Lexicon) -> None:
-        """Split the paper into sentences and prepare the record lists."""
-        self.paper, self.lex = paper, lex
-        self.spans = sentences(paper)
-        self.d = Draft()
-        self.randomised_pop: str | None = None
-        self.conditions: list[str] = []
-        self.arm_pops: dict[str, str] = {}
-        self.last_groups: list[str] = []  # the subgroups the last sentence naming two or more named
-
-    # ------------------------------------------------------------------ helpers
-
-    def tag(self, rule: str) -> None:
-        """Name ``rule`` as the one that proposed every record not yet tagged.
-
-        Each record of a draft says which rule made it (``drafted:`` in the file, ``kg:draftRule``
-        in the graph) so a curator can judge the rules, and the benchmark can score them.
-        """
-        d = self.d
-        for rec in (*d.populations, *d.endpoints.values(), *d.results, *d.comparisons, *d.claims):
-            rec.setdefault("drafted", rule)
-        for arm in d.arms:
-            arm.rule = arm.rule or rule
-
-    def sent(self, i: int) -> str:
-        """Text of sentence i."""
-        a, b = self.spans[i]
-        return self.paper.text[a:b]
-
-    def use(self, i: int, local: Printed) -> None:
-        """Mark a number of sentence i as placed in a record."""
-        self.d.used.add(self.spans[i][0] + local.start)
-
-    def endpoint_at(self, text: str, pos: int, default: str | None = None) -> str | None:
-        """The endpoint named last before ``pos`` in the sentence."""
-        before = [t for p, t in endpoint_mentions(text) if p < pos]
-        return before[-1] if before else default
-
-    def endpoint_id(self, etype: str, quote: str, text: str = "") -> str:
-        """An endpoint of the given type (with a time point for rates), created on first use."""
-        timepoint = None
-        if etype in {"pfs-rate", "survival-rate"}:
-            mt = re.search(r"(\d+|one|two|three|six|twelve)[- ](month|year|week)s?\b|"
-                           r"\bat\s+(\d+)\s+(month|year|week)s?\b", text, re.I)
-            words = {"one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
-            if mt:
-                raw = (mt.group(1) or mt.group(3)).lower()
-                unit = (mt.group(2) or mt.group(4)).lower()
-                timepoint = (Decimal(words.get(raw, 0) or raw), unit)
-            elif (short := re.search(r"\bPF[SR](\d+)\b", text)):
-                # "PFR12" after its definition is the endpoint defined; else months, the unit
-                # such rates are usually given in
-                n = Decimal(short.group(1))
-                known = [e for e in self.d.endpoints.values() if e["type"] == etype and
-                         e.get("timepoint") == n]
-                timepoint = (n, known[0]["timepoint_unit"] if known else "month")
-        eid = etype if timepoint is None else f"{etype}-{timepoint[0]}-{timepoint[1]}"
-        if eid not in self.d.endpoints:
-            rec = {"id": eid, "type": etype, "quote": quote}
-            if timepoint is not None:
-                rec["timepoint"], rec["timepoint_unit"] = timepoint
-            self.d.endpoints[eid] = rec
-        return eid
-
-    def arm_near(self, text: str, start: int, end: int) -> Arm | None:
-        """The arm named in text[start:end] ("with velortinib", "in arm A", "given placebo")."""
-        window = text[start:end].lower()
-        best: tuple[int, Arm] | None = None
-        for arm in self.d.arms:
-            for alias in arm.aliases:
-                mt = re.search(rf"(?<![\w-]){re.escape(alias.lower())}(?![\w-])", window)
-                if mt and (best is None or mt.start() < best[0]):
-                    best = (mt.start(), arm)
-        return best[1] if best else None
 
     # ------------------------------------------------------------------ design and arms
 

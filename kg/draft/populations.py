@@ -7,7 +7,6 @@ A mixin of ``Drafter``: it reads the sentences and the arms found before it, and
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from kg.draft.patterns import (
     NUM,
@@ -21,14 +20,11 @@ from kg.draft.patterns import (
     quote_of,
     slug,
 )
+from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
-if TYPE_CHECKING:
-    from kg.draft.extract import Drafter as _Base
-else:
-    _Base = object
 
-class Populations(_Base):
+class Populations(DraftState):
     """Rules that find who was studied."""
 
     def populations(self) -> None:

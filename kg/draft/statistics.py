@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from kg.draft.patterns import (
     CI_RE,
@@ -25,13 +24,8 @@ from kg.draft.patterns import (
     quote_of,
     slug,
 )
+from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
-
-if TYPE_CHECKING:
-    from kg.draft.extract import Drafter as _Base
-else:
-    _Base = object
-
 
 # how a count is printed with its denominator and percentage
 COUNT_FORMS = (
@@ -79,7 +73,7 @@ def outcome_name(text: str, start: int) -> str | None:
     return name
 
 
-class Statistics(_Base):
+class Statistics(DraftState):
     """Rules that find what was measured and compared."""
 
     def masked(self, text: str) -> str:
