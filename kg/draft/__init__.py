@@ -20,13 +20,13 @@ from kg.draft.extract import Drafter, quote_of, slug
 from kg.draft.lexicon import Lexicon
 from kg.draft.linking import link, restate
 from kg.draft.reading import DOI_RE, Paper, read_paper, sentences
+from kg.draft.redraft import RedraftError, Reviewed, keep_reviewed, reviewed_in
 from kg.draft.unlinked import proposal_lines, unlinked_names
 from kg.draft.writer import block, value
 from kg.numbers import iter_numbers
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.loader import InputError, load_corpus, load_entities, load_identifier_table
-from kg.sources.yamlfile import read_yaml
 
 
 class DraftError(Exception):
@@ -103,51 +103,6 @@ def _unique(records: list[dict], key: str = "id", taken: set[str] = frozenset())
                 seen[base] += 1
             r[key] = f"{base}-{seen[base]}"
             seen.setdefault(r[key], 1)
-
-
-@dataclass
-class Reviewed:
-    """What a curator has reviewed in an earlier draft of the same paper, kept as it is."""
-
-    study: dict | None = None  # the study's own fields, when its ``drafted:`` is gone
-    records: dict[str, list[dict]] = field(default_factory=dict)  # section -> records
-    claims: list[dict] = field(default_factory=list)
-
-    def keys(self) -> set[str]:
-        """The reviewed records as ``section/id``, the way load problems name them."""
-        out = {f"{k}/{r.get('id')}" for k, recs in self.records.items() for r in recs}
-        return out | {f"claims/{c.get('id')}" for c in self.claims}
-
-
-SECTIONS = ("arms", "populations", "endpoints", "results", "comparisons")
-
-
-def _reviewed(evidence: Path) -> Reviewed:
-    """Records of an earlier draft without a ``drafted:`` field: the curator's work."""
-    problems: list[str] = []
-    data = read_yaml(evidence, str(evidence), problems)
-    if problems or not isinstance(data, dict):
-        raise DraftError("the earlier draft does not read, so drafting again could lose review "
-                         "work:\n" + "\n".join(problems or [f"{evidence}: not a mapping"]))
-    out = Reviewed()
-    studies = data.get("studies") or []
-    study = studies[0] if studies and isinstance(studies[0], dict) else {}
-    if study and "drafted" not in study:
-        out.study = {k: v for k, v in study.items() if k not in SECTIONS}
-    for key in SECTIONS:
-        out.records[key] = [dict(r) for r in study.get(key) or []
-                            if isinstance(r, dict) and "drafted" not in r]
-    out.claims = [dict(c) for c in data.get("claims") or []
-                  if isinstance(c, dict) and "drafted" not in c]
-    return out
-
-
-def _keep_reviewed(records: dict[str, list[dict]], reviewed: Reviewed) -> None:
-    """Reviewed records first, as they are; a drafted one of the same id gives way."""
-    for key in SECTIONS:
-        mine = reviewed.records.get(key, [])
-        ids = {r.get("id") for r in mine}
-        records[key] = [*mine, *(r for r in records[key] if r.get("id") not in ids)]
 
 
 def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.Corpus | None,
@@ -233,7 +188,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         taken = {r.id for part in (st.results, st.comparisons, st.findings) for r in part}
     _unique([r for recs in records.values() for r in recs], taken=taken)  # one id space a study
     reviewed = reviewed or Reviewed()
-    _keep_reviewed(records, reviewed)
+    keep_reviewed(records, reviewed)
     if reviewed.study is not None:
         study = dict(reviewed.study)
     for key, recs in records.items():
@@ -337,7 +292,10 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
         raise DraftError(f"{text_path} exists with another text; give another --id")
     had_text = text_path.exists()
     previous = evidence.read_bytes() if evidence.exists() else None
-    reviewed = _reviewed(evidence) if previous is not None else Reviewed()
+    try:
+        reviewed = reviewed_in(evidence) if previous is not None else Reviewed()
+    except RedraftError as exc:
+        raise DraftError(str(exc)) from exc
     if previous is not None:  # drafting again: the corpus without the earlier draft
         evidence.unlink()
     try:

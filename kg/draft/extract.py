@@ -26,6 +26,7 @@ from kg.draft.patterns import (
     slug,
 )
 from kg.draft.populations import Populations
+from kg.draft.rates import Rates
 from kg.draft.statistics import Statistics
 
 __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
@@ -103,7 +104,7 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
     return named
 
 
-class Drafter(Populations, Statistics):
+class Drafter(Populations, Statistics, Rates):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms

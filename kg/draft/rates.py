@@ -1,0 +1,188 @@
+"""Drafting rules for shares of patients: rates, proportions and counts, per arm.
+
+"71 of 307 patients (23.1%)", "29% and 24%, respectively", "9 (22%) patients in the exercise
+group and 17 (44%) in the usual care group", and outcomes the endpoint types do not name ("hot
+flushes in 41% vs 28%"), each attributed to an arm the way ``statistics`` attributes medians.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kg.draft.patterns import JOIN_RE, NUM, TIME_TO_EVENT, dec, quote_of, slug
+from kg.draft.state import DraftState
+from kg.numbers import Printed, iter_numbers
+
+# how a count is printed with its denominator and percentage
+COUNT_FORMS = (
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+\w+){{0,3}}?\s*"
+               rf"\((?P<pct>{NUM})\s?%"),  # "14 of 52 patients (27%)"
+    re.compile(rf"(?P<c>{NUM})\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
+    # "117 (49%) of 241"
+    re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})"),  # "60.4% (58/96"
+)
+
+
+# words that end an outcome's name when read backwards from its values
+OUTCOME_STOP = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|occurred|developed|reported|experienced|observed|"
+    r"showed|among|in|for|of|with|than|between|by|after|"
+    r"patients|women|participants|group|groups|arm|arms|versus|vs|and|or|respectively|the|a|an|"
+    r"rate|rates|incidence|proportion|percentage|frequency|significantly|higher|lower|more|less|"
+    r"reduced|increased|decreased|improved|compared)\b", re.I)
+
+
+def outcome_name(text: str, start: int) -> str | None:
+    """The outcome a run of values measures, read back from the values to the clause start.
+
+    "Grade 3 neutropenia occurred in 41% vs 28%": "Grade 3 neutropenia"; "the rate of
+    lymphoedema was 12% and 25%": "lymphoedema". None when no plain noun phrase is found.
+    """
+    clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while|whereas|but)\b", text[:start])
+    # values in brackets after their clause: "... were more frequent with A (45% vs 30%)"
+    clause = next((c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)), "")
+    words = re.findall(r"[A-Za-z][\w'-]*|\d+", clause)
+    # the name is the longest run of words without a stop word, nearest the clause start
+    runs: list[list[str]] = [[]]
+    for w in words:
+        if OUTCOME_STOP.fullmatch(w) or (re.fullmatch(r"\d+", w) and runs[-1] == []):
+            runs.append([])
+        else:
+            runs[-1].append(w)
+    named = [r for r in runs if r and any(len(w) > 3 for w in r)]
+    if not named:
+        return None
+    name = " ".join(named[0][:6])
+    if re.search(r"\b(?:patients?|women|participants|subjects|study|trial|analysis|median)\b",
+                 name, re.I) or len(name) < 4:
+        return None
+    return name
+
+
+
+class Rates(DraftState):
+    """Rules that find how many patients had an outcome, in each arm."""
+
+    def rates(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
+        """Counts and percentages: "71 of 307 patients (23.1%)", "29% and 24%, respectively"."""
+        out = []
+        masked = self.masked(text)
+        taken: set[int] = set()
+        for pattern in COUNT_FORMS:
+            for mt in pattern.finditer(text):
+                rec = self._count_rate(i, text, mt, subs)
+                if rec:
+                    out.append(rec)
+                    taken.update(range(mt.start(), mt.end()))
+        self._counts_in_arm_order(out, text)
+        pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
+                p.start not in taken and not re.match(r"\s*%?\s*(?:CI|confidence)",
+                                                      masked[p.end:p.end + 16], re.I)
+                and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
+                                 masked[p.end:p.end + 20], re.I)]  # a threshold, not a result
+        runs: list[list[Printed]] = []
+        for p in pcts:
+            if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start].replace("%", "")):
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        for run in runs:
+            etype = self.endpoint_at(text, run[0].start)
+            # a time-to-event endpoint has percentages only as a rate at a time point
+            # ("5-year DFS 85% vs 80%"); os and pfs have their own rate types for that
+            at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and re.search(
+                r"\d+[- ]years?\b|\b(?:one|two|three|five|ten)[- ]years?\b|"
+                r"\bat \d+ (?:years|months)",
+                text[:run[0].start], re.I)
+            if etype is None and len(self.d.arms) >= 2:
+                # an outcome the endpoint types do not name ("hot flushes in 41% vs 28%"),
+                # when the values are per arm: a pair, or an arm named beside the value
+                arms = self._attribute(text, run, masked)
+                name = outcome_name(text, run[0].start)
+                if name and (len(run) >= 2 or any(arms)) and all(arms):
+                    eid = self.other_endpoint(name, quote_of(text))
+                    for p, arm in zip(run, arms, strict=True):
+                        rec = self._result(eid, "proportion", p, "percent", text, arm, subs)
+                        self._count_before(rec, text, p, i)
+                        out.append(self._keep(rec, i, text, p, single=len(run) == 1))
+                continue
+            if etype is None or (etype in TIME_TO_EVENT and not at_time):
+                continue
+            eid = self.endpoint_id(etype, quote_of(text), text)
+            arms = self._attribute(text, run, masked)
+            for p, arm in zip(run, arms, strict=True):
+                statistic = "rate" if etype.endswith("-rate") or at_time else "proportion"
+                rec = self._result(eid, statistic, p, "percent", text, arm, subs)
+                self._count_before(rec, text, p, i)
+                out.append(self._keep(rec, i, text, p, single=len(run) == 1))
+        return out
+
+    def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
+        """The count printed before a percentage: "12 (12%)", "six patients (10%)"."""
+        before = text[max(0, p.start - 40):p.start]
+        for words in range(4):  # the nearest number: "9 (22%)", "nine patients (22%)"
+            count = re.search(rf"(?<![\w.])(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s*"
+                              rf"(?:\w+\s+){{{words}}}\(\s*$", before)
+            c = next(iter(iter_numbers(count.group("c"))), None) if count else None
+            if count and c is not None:
+                if c.value == c.value.to_integral() and c.value > 0:
+                    rec["count"] = int(c.value)
+                    self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+                return
+
+    def other_endpoint(self, name: str, quote: str) -> str:
+        """An endpoint of type ``other`` named as the source names the outcome."""
+        eid = slug(name)
+        if eid not in self.d.endpoints:
+            self.d.endpoints[eid] = {"id": eid, "type": "other", "name": name, "quote": quote}
+        return eid
+
+    def _counts_in_arm_order(self, found: list[dict], text: str) -> None:
+        """"210 of 431 (48.7%) v 134 of 430 (31.2%)" with no arm named: the arms in their order.
+
+        Only when there is one count a arm, none attributed, and they are joined by "v", "vs",
+        "versus" or "and": the way abstracts list arms in the order of the methods.
+        """
+        if len(found) != len(self.d.arms) or len(found) < 2 or any(r.get("arm") for r in found):
+            return
+        if not re.search(r"\s(?:v|vs\.?|versus|and)\s", text):
+            return
+        for rec, arm in zip(found, self.d.arms, strict=True):
+            rec["arm"] = arm.id
+
+    def _count_rate(self, i: int, text: str, mt: re.Match[str],
+                    subs: list[tuple[int, str]]) -> dict | None:
+        count = next(iter(iter_numbers(mt.group("c"))), None)
+        if count is None:
+            return None
+        n = dec(mt.group("n"))
+        pct = dec(mt.group("pct"))
+        if count.value > n or n == 0 or abs(Decimal(100) * count.value / n - pct) > 1:
+            return None
+        etype = self.endpoint_at(text, mt.end() + 40) or self.endpoint_at(text, len(text))
+        if etype is None:
+            return None
+        eid = self.endpoint_id(etype, quote_of(text), text)
+        arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) if \
+            len(self.d.arms) > 1 else None
+        statistic = "rate" if etype.endswith("-rate") else "proportion"
+        rec = {"endpoint": eid, "statistic": statistic, "count": int(count.value),
+               "denominator": int(n), "value": pct, "unit": "percent", "quote": quote_of(text)}
+        if arm is not None:
+            rec["arm"] = arm.id
+        pop = self.pop_at(subs, text, mt.start())
+        if pop:
+            rec["population"] = pop
+        for p in iter_numbers(text[mt.start():mt.end()]):
+            self.d.used.add(self.spans[i][0] + mt.start() + p.start)
+        ci = re.match(rf"[^()]{{0,12}}?(?P<lvl>\d+)\s?%\s*CI[,:]?\s*(?P<a>{NUM})\s*(?:-|–|to)\s*"
+                      rf"(?P<b>{NUM})", text[mt.end():mt.end() + 40])
+        if ci and dec(ci.group("a")) <= pct <= dec(ci.group("b")):
+            rec["ci_low"], rec["ci_high"] = dec(ci.group("a")), dec(ci.group("b"))
+            rec["ci_level"] = Decimal(ci.group("lvl")) / 100
+            for p in iter_numbers(text[mt.end():mt.end() + ci.end()], words=False):
+                self.d.used.add(self.spans[i][0] + mt.end() + p.start)
+        self.d.results.append(rec)
+        return rec
+
