@@ -193,7 +193,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         study = dict(reviewed.study)
     for key, recs in records.items():
         records[key] = [r for r in recs if f"{key}/{r['id']}" not in drop]
-    _drop_dangling(records)
+    _drop_dangling(records, corpus.studies[known[1]] if known and corpus is not None else None)
     lines = ["document:"] + [f"  {k}: {value(v)}" for k, v in doc.items()]
     first = next(k for k in ("extends", "id") if k in study)
     lines += ["", "studies:", f"  - {first}: {value(study[first])}"]
@@ -224,16 +224,21 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
     return lines, count, known[1] if known else None, unplaced, found.notes
 
 
-def _drop_dangling(records: dict[str, list[dict]]) -> None:
-    """Remove references to arms, populations or endpoints that are not there."""
-    arms = {a["id"] for a in records["arms"]}
-    pops = {p["id"] for p in records["populations"]}
+def _drop_dangling(records: dict[str, list[dict]], study: m.Study | None = None) -> None:
+    """Remove references to arms, populations or endpoints that are not there.
+
+    Those of the known ``study`` a draft extends are there: its restated parts point at them.
+    """
+    arms = {a["id"] for a in records["arms"]} | {a.id for a in (study.arms if study else ())}
+    pops = {p["id"] for p in records["populations"]} | {
+        p.id for p in (study.populations if study else ())}
     for p in records["populations"]:
         if p.get("parent") not in pops:
             p.pop("parent", None)
         if p.get("arm") not in arms:
             p.pop("arm", None)
-    endpoints = {e["id"] for e in records["endpoints"]}
+    endpoints = {e["id"] for e in records["endpoints"]} | {
+        e.id for e in (study.endpoints if study else ())}
     for key in ("results", "comparisons"):
         keep = []
         for r in records[key]:

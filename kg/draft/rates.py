@@ -160,7 +160,10 @@ class Rates(DraftState):
         pct = dec(mt.group("pct"))
         if count.value > n or n == 0 or abs(Decimal(100) * count.value / n - pct) > 1:
             return None
-        etype = self.endpoint_at(text, mt.end() + 40) or self.endpoint_at(text, len(text))
+        # the endpoint named before the count ("responses were observed in 14 of 52"), else the
+        # one right after it ("14 of 52 (27%) had a partial response")
+        etype = self.endpoint_at(text, mt.start()) or self.endpoint_at(
+            text, mt.end() + 40) or self.endpoint_at(text, len(text))
         if etype is None:
             return None
         eid = self.endpoint_id(etype, quote_of(text), text)
