@@ -491,7 +491,7 @@ def drug_indication_evidence(rec: Records) -> Expected:
 
 
 def harm_subgroups(rec: Records) -> Expected:
-    """Treatment effects of the drug favouring the reference arm in a subgroup, and claims on them."""
+    """Treatment effects of the drug favouring the reference arm in a subgroup; claims on them."""
     rows = []
     for s in rec.studies:
         if not rec.of_drug(s):
@@ -613,3 +613,32 @@ def test_named_query_returns_exactly_the_records(query: str, corpus_case) -> Non
         f"{query} on {rec.document}: {sum(missing.values())} expected rows missing, "
         f"{sum(extra.values())} unexpected\n missing: {sorted(missing)[:5]}\n"
         f" extra: {sorted(extra)[:5]}")
+
+
+@pytest.mark.parametrize("width", [40, 80, 120, 200])
+def test_tables_never_cut_a_word_or_drop_a_column(width: int, real: BuildResult) -> None:
+    """Every named query as a terminal table: each word, number and IRI whole, every column."""
+    from kg.query.formats import records, short, table
+
+    engine = OxigraphEngine.over(real.store)
+    for q in LIBRARY.values():
+        result = engine.query(q.bind())
+        text = table(result, width)
+        tokens = set(text.split())
+        for r in result.rows:
+            for v, term in r.items():
+                missing = set(short(term).split()) - tokens
+                assert not missing, f"{q.name} at {width}: {v} cut: {sorted(missing)[:3]}"
+        blocks = "one record per block" in text.splitlines()[-1]
+        if result.rows:
+            shown = (set(text.splitlines()[0].split()) if not blocks
+                     else {line.split()[0] for line in text.splitlines()
+                           if line[:1].strip() and not line.startswith(("-[", "("))})
+            used = {v for r in result.rows for v in r}
+            assert used <= shown, f"{q.name} at {width}: columns dropped: {used - shown}"
+        if blocks:
+            assert text.startswith("-[ row 1 ]")
+        else:
+            assert max(len(line) for line in text.splitlines()[:-1] or [""]) <= width, (q.name,
+                                                                                     width)
+    assert records(["a"], [["x"]], 40)[0].startswith("-[ row 1 ]")
