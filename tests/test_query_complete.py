@@ -642,3 +642,14 @@ def test_tables_never_cut_a_word_or_drop_a_column(width: int, real: BuildResult)
             assert max(len(line) for line in text.splitlines()[:-1] or [""]) <= width, (q.name,
                                                                                      width)
     assert records(["a"], [["x"]], 40)[0].startswith("-[ row 1 ]")
+
+
+def test_readme_counts_the_named_queries_of_the_library() -> None:
+    """The README's number of named queries is the library's."""
+    import re
+
+    from kg.paths import PROJECT_DIR
+
+    text = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    said = re.findall(r"shows all (\d+) with their parameters", text)
+    assert said == [str(len(LIBRARY))], (said, len(LIBRARY))
