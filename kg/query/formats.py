@@ -50,57 +50,77 @@ _short = short  # the former name, still imported elsewhere
 
 
 SHORT = 12  # columns up to this wide (numbers, qualifiers, short labels) are never wrapped
+GAP = "  "  # between columns
+
+
+def _unbreakable(text: str, iri: bool) -> int:
+    """The narrowest a cell can be without cutting a word, a number or an IRI."""
+    if iri or len(text) <= SHORT:
+        return len(text)
+    return max((len(w) for w in text.split()), default=0)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters, broken between words only."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def table(result: Result, width: int = 100) -> str:
-    """A text table that fits ``width`` columns; long text wraps, IRIs are never cut.
+    """A text table that fits ``width`` columns; long text wraps between words, nothing is cut.
 
-    Layout by rich (shrinks and wraps columns to the width), rather than by hand; cells are
-    passed as `rich.text.Text`, so brackets in labels are never read as markup. An IRI column
-    keeps its full width (a cut CURIE cannot be pasted back) while the other columns wrap.
+    Every column is kept: each is at least as wide as its header, its longest word, its IRIs and
+    its short values (numbers, qualifiers), so no word, number or IRI is ever broken. When the
+    columns cannot fit side by side, each row is printed as a block of ``name  value`` lines and
+    the footer says so.
     """
     if result.kind == "ask":
         return "yes" if result.boolean else "no"
     if result.kind == "graph":
         return result.ntriples
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    cells = [[(short(r[v]) if v in r else "") for v in result.variables] for r in result.rows]
+    variables = result.variables
+    cells = [[(short(r[v]) if v in r else "") for v in variables] for r in result.rows]
+    iris = [any(v in r and r[v].kind == "uri" for r in result.rows) for v in variables]
+    natural = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
+    least = [max([len(v)] + [_unbreakable(row[i], iris[i]) for row in cells])
+             for i, v in enumerate(variables)]
     footer = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
-    footer += ", cut at the result-size limit)" if result.truncated else ")"
-    needed = sum(min(max([len(v)] + [len(row[i]) for row in cells]), SHORT)
-                 if not any(v in r and r[v].kind == "uri" for r in result.rows)
-                 else max([len(v)] + [len(row[i]) for row in cells])
-                 for i, v in enumerate(result.variables)) + 2 * len(result.variables)
-    if needed > width:
-        return "\n".join([*records(result.variables, cells, width), footer])
-    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
-    for i, v in enumerate(result.variables):
-        iris = any(v in r and r[v].kind == "uri" for r in result.rows)
-        longest = max([len(v)] + [len(row[i]) for row in cells])
-        if iris or longest <= SHORT:
-            grid.add_column(v, no_wrap=True, min_width=min(longest, width), overflow="fold")
-        else:
-            grid.add_column(v, overflow="fold", min_width=SHORT)
+    footer += ", cut at the result-size limit" if result.truncated else ""
+    room = width - len(GAP) * (len(variables) - 1)
+    if sum(least) > room and not cells:
+        return footer + ")"
+    if sum(least) > room:
+        footer += f"; one record per block: {len(variables)} columns do not fit {width} "
+        return "\n".join([*records(variables, cells, width), footer + "characters)"])
+    widths = _widths(natural, least, room)
+    lines = [GAP.join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(),
+             "\u2500" * min(width, sum(widths) + len(GAP) * (len(variables) - 1))]
     for row in cells:
-        grid.add_row(*(Text(c) for c in row))
-    buf = io.StringIO()
-    Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False,
-            emoji=False, soft_wrap=False).print(grid)
-    lines = [line.rstrip() for line in buf.getvalue().splitlines()]
-    return "\n".join([*lines, footer])
+        wrapped = [_wrap(c, w) for c, w in zip(row, widths, strict=True)]
+        for k in range(max(len(x) for x in wrapped)):
+            lines.append(GAP.join((x[k] if k < len(x) else "").ljust(w)
+                                  for x, w in zip(wrapped, widths, strict=True)).rstrip())
+    return "\n".join([*lines, footer + ")"])
+
+
+def _widths(natural: list[int], least: list[int], room: int) -> list[int]:
+    """Column widths within ``room``: natural where it fits, else the widest columns give way."""
+    widths = list(natural)
+    while sum(widths) > room:
+        i = max(range(len(widths)), key=lambda j: (widths[j] - least[j] > 0, widths[j]))
+        if widths[i] <= least[i]:
+            break
+        widths[i] -= 1
+    return widths
 
 
 def records(variables: list[str], cells: list[list[str]], width: int) -> list[str]:
     """Rows as blocks of ``name  value`` lines, for results too wide for columns.
 
-    Nothing is cut or dropped (rich drops columns that do not fit); long values wrap.
+    Nothing is cut or dropped; long values wrap between words (a single word or IRI longer than
+    the line stays whole).
     """
-    import textwrap
-
     key = max(len(v) for v in variables)
     out: list[str] = []
     for n, row in enumerate(cells, 1):
@@ -108,8 +128,7 @@ def records(variables: list[str], cells: list[list[str]], width: int) -> list[st
         for v, c in zip(variables, row, strict=True):
             if not c:
                 continue
-            wrapped = textwrap.wrap(c, max(20, width - key - 2), break_long_words=False,
-                                    break_on_hyphens=False) or [""]
+            wrapped = _wrap(c, max(20, width - key - 2))
             out.append(f"{v.ljust(key)}  {wrapped[0]}")
             out += [" " * (key + 2) + more for more in wrapped[1:]]
     return out
