@@ -334,6 +334,41 @@ class KG(DefinedNamespace):
     weakXref: URIRef
     withinRounding: URIRef
     xref: URIRef
+    # safety (issue 23)
+    AdverseEventResult: URIRef
+    DoseModificationResult: URIRef
+    DeathOnTreatmentResult: URIRef
+    AdverseEventTerm: URIRef
+    Relatedness: URIRef
+    DoseModificationKind: URIRef
+    HarmComparison: URIRef
+    SafetyDirection: URIRef
+    hasSafetyResult: URIRef
+    hasHarmComparison: URIRef
+    adverseEvent: URIRef
+    eventTerm: URIRef
+    gradeRange: URIRef
+    gradeLow: URIRef
+    gradeHigh: URIRef
+    relatedness: URIRef
+    modificationKind: URIRef
+    timeFrame: URIRef
+    safetyDirection: URIRef
+    safetyDirectionBasis: URIRef
+    comparesResult: URIRef
+    restsOn: URIRef
+    TreatmentRelated: URIRef
+    AnyCause: URIRef
+    DoseReduction: URIRef
+    DoseInterruption: URIRef
+    DiscontinuationDueToAdverseEvent: URIRef
+    MoreEvents: URIRef
+    FewerEvents: URIRef
+    SimilarEvents: URIRef
+    RiskRatio: URIRef
+    OddsRatio: URIRef
+    RateDifference: URIRef
+
 
 class OA(DefinedNamespace):
     """The W3C Web Annotation terms we use for quotes and offsets."""

@@ -23,6 +23,7 @@ from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 from kg.sources.binding import check_numbers_quoted
 from kg.sources.completeness import check_evidence_files, check_texts
 from kg.sources.linking import resolve_extensions, restatement_problem
+from kg.sources.safety import check_safety, read_safety
 from kg.sources.tables import TableError, match_row, parse_table
 from kg.sources.yamlfile import CONFUSABLE, LineDict, oddities, read_yaml, shape, visible
 
@@ -357,7 +358,8 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
                                 "disease")
     _check_acyclic(diseases, problems)
     study_xrefs = {k: v["xrefs"] for k, v in table.get("publications_and_trials", {}).items()}
-    return m.Entities(drugs, targets, families, diseases, biomarkers, study_xrefs)
+    return m.Entities(drugs, targets, families, diseases, biomarkers, study_xrefs,
+                      {k: v["xrefs"] for k, v in table.get("adverse_event_terms", {}).items()})
 
 
 def _check_acyclic(diseases: dict[str, m.Disease], problems: list[str]) -> None:
@@ -529,7 +531,7 @@ def _study(n: Node) -> m.Study:
         n.text("setting"), n.text("enrolment_start"), n.text("enrolment_end"),
         n.text("curated_ids"), tuple(arms), tuple(pops), tuple(endpoints), tuple(results),
         tuple(comparisons), tuple(findings), extends, n.text("eligibility"),
-        n.text("sample_size_assumption"), drafted=n.drafted())
+        n.text("sample_size_assumption"), drafted=n.drafted(), **read_safety(n))
     n.close()
     return study
 
@@ -732,7 +734,8 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
                      f"unknown target {d!r}")
             for r in c.rests_on:
                 rec = all_records.get(r)
-                need(isinstance(rec, (m.Result, m.Comparison)), c.loc, "rests_on",
+                need(isinstance(rec, (m.Result, m.Comparison, m.SafetyResult, m.HarmComparison)),
+                     c.loc, "rests_on",
                      f"{r!r} is not a result or comparison (write study-id/record-id)")
                 need(r.split("/", 1)[0] in c.studies, c.loc, "rests_on",
                      f"{r!r} belongs to a study the claim does not name under 'studies'")
@@ -850,6 +853,7 @@ def _check_study(s: m.Study, ctx: m.Study, ent: m.Entities, study_ids: set[str],
         if fnd.population is not None:
             need(fnd.population in pops, fnd.loc, "population",
                  f"unknown population {fnd.population!r} in study {s.id!r}")
+    check_safety(s, ctx, set(ent.adverse_event_terms), need)
 
 
 def _check_comparison_sides(c: m.Comparison, sid: str, arms: set[str],
