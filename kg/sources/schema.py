@@ -244,7 +244,8 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
             Field("event", "text", "the event exactly as printed (required for an adverse "
                   "event; the cause for a dose change or death, where stated)"),
             Field("term", "identifier-table key", "a verified MedDRA or CTCAE identifier of the "
-                  "event (section `adverse_event_terms` of the identifier table); never typed here"),
+                  "event (section `adverse_event_terms` of the identifier table); never typed "
+                  "here"),
             Field("grade", "grade", f"CTCAE grade or range: {sf.GRADE_FORMS} (its numbers must be "
                   "printed in the quotes); a death is grade 5"),
             Field("relatedness", "choice", "only where the source says",
