@@ -200,7 +200,13 @@ def expected_rows(s: m.Study, drug: str | None = None) -> set[tuple]:
             out.add((short(r.id), arms[arm].label if arm else None,
                      r.event, r.count, r.denominator, r.percent,
                      arms[arm_of(o)].label if o else None, o.count if o else None,
-                     o.percent if o else None))
+                     o.percent if o else None, None))
+    for c in s.harm_comparisons:  # a row each: experimental against reference arm
+        if drug is not None and drug not in arms[c.experimental].regimen:
+            continue
+        out.add((f"study.trial-s.harm-comparison:{c.id}", arms[c.experimental].label, c.event,
+                 None, None, None, arms[c.reference].label, None, None,
+                 (c.safety_direction or "").replace("-", " ")))
     return out
 
 
@@ -209,7 +215,7 @@ def rows_of(result: kg.api.QueryResult) -> set[tuple]:
         return None if v is None else Decimal(str(v))
     return {(r["result"], r["arm"], r["eventTerm"], r["count"], r["denominator"],
              dec(r["percent"]), r["referenceArm"], r["referenceCount"],
-             dec(r["referencePercent"])) for r in result}
+             dec(r["referencePercent"]), r["safetyDirection"]) for r in result}
 
 
 def test_adverse_events_query_returns_every_record_with_its_reference(
@@ -217,9 +223,9 @@ def test_adverse_events_query_returns_every_record_with_its_reference(
     g = kg.open(safety_out)
     got = rows_of(g.query("adverse-events"))
     assert got == expected_rows(study)
-    assert len(got) == len(study.adverse_events)
+    assert len(got) == len(study.adverse_events) + len(study.harm_comparisons)
     row = next(r for r in got if r[0] == short("hfsr-g34-examplinib"))
-    assert row[6:] == ("placebo", 0, Decimal("0"))
+    assert row[6:] == ("placebo", 0, Decimal("0"), None)
 
 
 def test_adverse_events_query_filters_by_drug_event_and_grade(safety_out: Path,
@@ -243,7 +249,7 @@ def test_kg_query_adverse_events_by_drug_on_the_command_line(safety_out: Path):
         capture_output=True, text=True, check=True)
     lines = proc.stdout.strip().splitlines()
     assert lines[0].startswith("result,studyName,arm,population,kind,eventTerm,gradeRange")
-    assert len(lines) == 1 + 8  # the examplinib arm's eight safety records
+    assert len(lines) == 1 + 8 + 1  # the examplinib arm's eight safety records, one comparison
     assert any("hand-foot skin reaction,3-4" in line and ",placebo,0,60,0" in line
                for line in lines)
 
@@ -261,3 +267,24 @@ def test_the_shipped_review_states_its_harm_comparison(graph: Graph):
     assert (item, KG.drugUnderTest, iris.drug("sorafenib")) in graph
     assert (item, KG.backboneDrug, iris.drug("erlotinib")) in graph
     assert graph.value(item, RDFS.label) is not None
+
+
+def test_the_adverse_events_table_has_a_row_per_safety_result_and_no_empty_column(
+        safety_out: Path, study: m.Study):
+    import csv
+
+    from kg.export.tables import load_specs
+
+    spec = next(s for s in load_specs() if s.name == "adverse-events")
+    with (safety_out / "tables" / "adverse-events.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["result"] for r in rows] == sorted(str(node("adverse-event", r.id))
+                                                 for r in study.adverse_events)
+    for column in spec.columns:
+        assert any(r[column.name] for r in rows), f"adverse-events.{column.name} is empty"
+    death = next(r for r in rows if r["result"].endswith("/death-examplinib"))
+    assert (death["kind"], death["event"], death["grade_low"], death["relatedness"]) == (
+        "death on treatment", "bleeding event", "5", "treatment-related")
+    hfsr = next(r for r in rows if r["result"].endswith("/hfsr-g34-examplinib"))
+    assert (hfsr["count"], hfsr["denominator"], hfsr["percent"]) == ("9", "60", "15")
+    assert hfsr["arm_label"].endswith("examplinib")
