@@ -121,6 +121,8 @@ class Entities:
     biomarkers: dict[str, Biomarker]
     study_xrefs: dict[str, tuple[Xref, ...]]
     interventions: dict[str, NonDrugIntervention] = field(default_factory=dict)
+    # verified MedDRA/CTCAE ids of adverse-event terms (identifier table: adverse_event_terms)
+    adverse_event_terms: dict[str, tuple[Xref, ...]] = field(default_factory=dict)
 
     def target_or_family(self, key: str) -> Target | TargetFamily | None:
         """Resolve a target key that may name a single protein or a family."""
@@ -320,6 +322,8 @@ class Study(Record):
     extends: tuple[str, str] | None = None
     eligibility: str | None = None
     sample_size_assumption: str | None = None
+    adverse_events: tuple[SafetyResult, ...] = ()  # safety records (kg/sources/safety.py)
+    harm_comparisons: tuple[HarmComparison, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +452,7 @@ class EvidenceFile:
         for s in self.studies:
             out.append((s.id, s))
             for group in (s.arms, s.populations, s.endpoints, s.results, s.comparisons,
-                          s.findings):
+                          s.findings, s.adverse_events, s.harm_comparisons):
                 out.extend((f"{s.id}/{r.id}", r) for r in group)
         out.extend((c.id, c) for c in self.claims)
         out.extend((c.id, c) for c in self.contradictions)
@@ -456,7 +460,7 @@ class EvidenceFile:
 
 
 SHARED_PARTS = ("arms", "populations", "endpoints")
-STATEMENT_PARTS = ("results", "comparisons", "findings")
+STATEMENT_PARTS = ("results", "comparisons", "findings", "adverse_events", "harm_comparisons")
 
 
 def merge_studies(entries: list[Study]) -> Study:
@@ -510,3 +514,65 @@ class Corpus:
     def owns(self, doc: str, full_id: str) -> bool:
         """Whether ``doc`` is the document that describes this study or part."""
         return self.owners.get(full_id, doc) == doc
+
+
+# ---------------------------------------------------------------- safety (issue 23)
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyResult(Record):
+    """How many patients of an arm or population had an adverse event, a dose change or died.
+
+    ``kind`` is ``adverse-event`` (``event`` names it as printed), ``dose-reduction``,
+    ``dose-interruption``, ``discontinuation`` (because of adverse events) or ``death`` (on
+    treatment). ``grade`` is ``any``, one grade ``3``, a range ``3-4`` or ``>=3`` (CTCAE 1 to 5);
+    ``term`` names a verified MedDRA or CTCAE identifier in the identifier table, never typed here.
+    """
+
+    kind: str = "adverse-event"
+    event: str | None = None
+    term: str | None = None
+    grade: str | None = None
+    relatedness: str | None = None
+    arm: str | None = None
+    population: str | None = None
+    count: int | None = None
+    denominator: int | None = None
+    percent: Decimal | None = None
+    time_frame: str | None = None
+    endpoint: str | None = None
+    derived: tuple[tuple[str, str], ...] = ()
+
+    def number_fields(self) -> tuple[str, ...]:
+        """Fields holding numbers the record's quotes must print (see kg/sources/binding.py)."""
+        return ("count", "denominator", "percent")
+
+
+@dataclass(frozen=True, slots=True)
+class HarmComparison(Record):
+    """Adverse events compared between an experimental and a reference arm.
+
+    ``safety_direction`` (more, fewer or similar events with the experimental arm) is what the
+    source states; without it, a ratio's CI or a p-value may decide it. ``results`` names the two
+    arms' safety results when the source prints them.
+    """
+
+    event: str | None = None
+    grade: str | None = None
+    relatedness: str | None = None
+    experimental: str = ""
+    reference: str = ""
+    population: str | None = None
+    results: tuple[str, ...] = ()
+    measure: str | None = None
+    estimate: Decimal | None = None
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    ci_level: Decimal | None = None
+    p_value: Decimal | None = None
+    p_qualifier: str | None = None
+    safety_direction: str | None = None
+
+    def number_fields(self) -> tuple[str, ...]:
+        """Fields holding numbers the record's quotes must print."""
+        return ("estimate", "ci_low", "ci_high", "ci_level", "p_value")

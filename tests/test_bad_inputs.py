@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kg.sources.loader import InputError, load_corpus
 from kg.sources.yamlfile import PyLoader
-from tests.conftest import MINI
+from tests.conftest import FIXTURES, MINI
 
 CASES = yaml.safe_load((Path(__file__).parent / "bad_inputs" / "cases.yaml").read_text())
 
@@ -35,7 +35,7 @@ def test_corpus_covers_every_rule():
 @pytest.mark.parametrize("case", CASES, ids=[c["rule"] for c in CASES])
 def test_bad_input_gives_exact_messages(tmp_path: Path, case: dict):
     root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
+    shutil.copytree(FIXTURES / case["fixture"] if "fixture" in case else MINI, root)
     path = root / case["file"]
     text = path.read_text()
     assert case["replace"] in text, "the fixture changed; update the case"

@@ -46,10 +46,15 @@ def count(ox: OxigraphEngine, pattern: str) -> int:
     return int(rows[0]["n"].value)
 
 
-def test_the_ten_kinds_are_there():
+def test_the_eleven_kinds_are_there():
     assert {s.name for s in SPECS} == {
         "studies", "arms", "populations", "results", "comparisons", "findings", "claims",
-        "contradictions", "evidence", "drug-indication-evidence"}
+        "contradictions", "evidence", "drug-indication-evidence", "adverse-events"}
+
+
+# The shipped sources print no adverse-event rates: that table is checked on the made-up safety
+# fixture instead (tests/test_safety.py).
+NOT_IN_SHIPPED = {"adverse-events"}
 
 
 def test_a_header_that_disagrees_with_the_select_list_is_refused(tmp_path: Path):
@@ -80,6 +85,9 @@ def test_no_column_is_empty_everywhere_and_row_ids_are_unique(tables: Path):
     """An empty column means a misspelt property; a repeated row, a multi-valued join."""
     for spec in SPECS:
         rows = read_csv(tables / spec.csv_name)
+        if spec.name in NOT_IN_SHIPPED:
+            assert rows == [], spec.name
+            continue
         assert rows, spec.name
         for column in spec.columns:
             assert any(r[column.name] for r in rows), f"{spec.name}.{column.name} is empty"
@@ -100,6 +108,7 @@ def test_no_column_is_empty_everywhere_and_row_ids_are_unique(tables: Path):
     ("contradictions", "?c a kg:Contradiction"),
     ("evidence", "?s kg:hasEvidence ?e"),
     ("drug-indication-evidence", "?i a kg:DrugIndicationEvidence"),
+    ("adverse-events", "?s kg:hasSafetyResult ?r"),
 ])
 def test_one_row_per_statement_of_the_graph(tables: Path, ox, table: str, pattern: str):
     assert len(read_csv(tables / f"{table}.csv")) == count(ox, pattern)

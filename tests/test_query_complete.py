@@ -524,7 +524,38 @@ def find(rec: Records) -> Expected:
     return ("node",), rows, lambda row: "/protein/" in row["node"] or "/interaction/" in row["node"]
 
 
+def adverse_events(rec: Records) -> Expected:
+    """Each safety result once per matching reference-arm record (or once), each harm comparison.
+
+    A reference arm is the reference of the study's comparisons or a placebo arm; a match has the
+    same kind, event, grade and relatedness. The full columns are proven on the safety fixture
+    (tests/test_safety.py); here every statement must come back as often as that rule says.
+    """
+    rows = []
+    for s in rec.studies:
+        s = rec.corpus.studies.get(s.id, s)
+        arms = {a.id: a for a in s.arms}
+        pops = {p.id: p for p in s.populations}
+        refs = {c.reference for c in (*s.harm_comparisons, *s.comparisons) if c.reference}
+        refs |= {a for a, arm in arms.items() if "placebo" in arm.regimen}
+
+        def arm_of(r: m.SafetyResult, pops=pops) -> str | None:
+            return r.arm or (pops[r.population].arm if r.population in pops else None)
+
+        def key(r: m.SafetyResult) -> tuple:
+            return (r.kind, r.event, r.grade or ("5" if r.kind == "death" else None),
+                    r.relatedness)
+
+        for r in s.adverse_events:
+            n = len([o for o in s.adverse_events if key(o) == key(r) and arm_of(o) in refs
+                     and arm_of(o) != arm_of(r)])
+            rows += [(iris.study_part(s.id, "adverse-event", r.id),)] * max(1, n)
+        rows += [(iris.study_part(s.id, "harm-comparison", c.id),) for c in s.harm_comparisons]
+    return ("result",), rows
+
+
 EXPECTED: dict[str, Callable[[Records], Expected]] = {
+    "adverse-events": adverse_events,
     "outcomes": outcomes, "hazard-ratios": hazard_ratios, "effect-estimates": effect_estimates,
     "subgroup-results": subgroup_results, "contradictions": contradictions,
     "biomarker-evidence": biomarker_evidence, "primary-endpoints": primary_endpoints,

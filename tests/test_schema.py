@@ -41,7 +41,8 @@ def read_fields(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]
     loader.Node.get = spy  # type: ignore[method-assign]
     try:
         root = tmp_path_factory.mktemp("schema")
-        for sources in (SOURCES_DIR, MINI, FIXTURES / "addon", DEVSET, with_second_report(root)):
+        for sources in (SOURCES_DIR, MINI, FIXTURES / "addon", FIXTURES / "safety", DEVSET,
+                        with_second_report(root)):
             loader.load_corpus(sources)
     finally:
         loader.Node.get = original  # type: ignore[method-assign]

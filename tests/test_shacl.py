@@ -172,4 +172,5 @@ def test_kg_validate_reports_a_bad_file_with_either_check(tmp_path: Path, full: 
                    "<urn:x> a kg:OutcomeResult ; kg:pValue 2 .\n")
     assert cli.main(["validate", str(bad), *(["--full"] if full else [])]) == 2
     lines = [line for line in capsys.readouterr().out.splitlines() if "urn:x" in line]
-    assert any("kg:endpoint" in line for line in lines)  # minCount 1 of the OutcomeResult shape
+    # an outcome result names its endpoint (or, a safety result, what it counts)
+    assert any("endpoint" in line for line in lines)

@@ -11,6 +11,7 @@ from kg.builders import (
     entities,
     findings,
     outcomes,
+    safety,
     studies,
     summaries,
     tables,
@@ -19,9 +20,9 @@ from kg.builders import (
 from kg.builders.base import REGISTRY, Builder, BuildInput, Quad
 
 MODULES = (entities, documents, targets, studies, outcomes, findings, claims, tables, crossdoc,
-           summaries)
+           summaries, safety)
 ORDER = ("entities", "documents", "targets", "studies", "outcomes", "findings", "claims",
-         "contradictions", "tables", "crossdoc", "summaries")
+         "contradictions", "tables", "crossdoc", "summaries", "safety")
 
 
 def ordered() -> list[Builder]:

@@ -93,7 +93,8 @@ def contradiction(cid: str) -> URIRef:
 def record(full_id: str, rec: m.Record) -> URIRef:
     """The node of any record, from its corpus-wide id (``study/part`` for nested records)."""
     kinds = {m.Arm: "arm", m.Population: "population", m.Endpoint: "endpoint",
-             m.Result: "result", m.Comparison: "comparison", m.Finding: "finding"}
+             m.Result: "result", m.Comparison: "comparison", m.Finding: "finding",
+             m.SafetyResult: "adverse-event", m.HarmComparison: "harm-comparison"}
     if isinstance(rec, m.Study):
         return study(rec.id)
     if type(rec) in kinds:

@@ -112,7 +112,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
 
     The notes tell the curator about known studies the paper names or resembles.
     """
-    d = Drafter(paper, lex).run()
+    d = Drafter(paper, lex.with_abbreviations(paper.text)).run()
     sha = hashlib.sha256(paper.text.encode("utf-8")).hexdigest()
     acronym = _acronym(paper, lex)
     sizes = [p["size"] for p in d.populations if p.get("size") and not p.get("arm")

@@ -38,6 +38,7 @@ CHAIN_GAP = re.compile(r"(?:\s|[_\d.,·/+%-]|\b(?:plus|and|with|followed\s+by|th
                        r"in\s+combination\s+with|mg|mg/m2|g|µg|daily|weekly|orally|oral|"
                        r"intravenous(?:ly)?|i\.v\.|iv|once|twice|every|\d-weekly|cycles?|of)\b)*",
                        re.I)
+LIST_COMMA = re.compile(r",\s+")
 ALONE_RE = re.compile(r"^\s*(?:alone|only|monotherapy)\b", re.I)
 
 
@@ -82,6 +83,11 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
     cuts = list(SPLIT_RE.finditer(masked))
     if not cuts:
         return []
+    if cuts[-1].group().lstrip().startswith(","):  # "A (n=1), B and C (n=2), or D": a list
+        head = cuts[-1].start()
+        start = next((x.start for x in lex.find(masked[:head])), head)
+        cuts = [*(mt for mt in LIST_COMMA.finditer(masked, start, head)), *cuts]
+        cuts.sort(key=lambda mt: mt.start())
     bounds = [0, *(c for mt in cuts for c in (mt.start(), mt.end())), len(text)]
     parts = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
     out: list[tuple[str, list[str]]] = []
@@ -284,6 +290,9 @@ class Drafter(Populations, Statistics, Rates):
             for r in own:
                 e = names.get(r)
                 aliases += [e.label, *e.synonyms] if e else [r]
+            # the abbreviations the text defines for this arm's own components ("TAM")
+            aliases += [abbr for abbr, parts in self.lex.local.items()
+                        if {x.key for x in parts} <= set(own)]
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"

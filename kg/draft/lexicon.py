@@ -141,6 +141,41 @@ class Lexicon:
                         raw[kind].append(name)
         self.names["placebo"] = {"placebo": "placebo", "matchingplacebo": "placebo"}
         self.patterns = {kind: _alternation(n) for kind, n in raw.items() if n}
+        # abbreviations a text defines for what it gives: "tamoxifen (TAM)", "doxorubicin and
+        # cyclophosphamide (AC)"; an abbreviation may stand for several components
+        self.local: dict[str, list[Mention]] = {}
+        self.local_re: re.Pattern[str] | None = None
+
+    def with_abbreviations(self, text: str) -> Lexicon:
+        """The lexicon plus the abbreviations ``text`` defines for drugs and interventions.
+
+        Only an abbreviation in brackets right after the names it stands for counts, and only
+        when those names are known: "(TAM)" after "tamoxifen", never a guess.
+        """
+        local: dict[str, list[Mention]] = {}
+        for mt in re.finditer(r"\(([A-Z][A-Za-z0-9-]{0,9})\)", text):
+            abbr = mt.group(1)
+            if len(abbr) < 2 or abbr in local or self.find(abbr):
+                continue
+            before = text[max(0, mt.start() - 160):mt.start()]
+            chain = [x for x in self.find(before) if x.kind in {"drug", "intervention"}]
+            if not chain or before[chain[-1].end:].strip():
+                continue
+            keep = [chain[-1]]
+            for x in reversed(chain[:-1]):
+                gap = before[x.end:keep[-1].start]
+                if not re.fullmatch(r"\s*(?:,|and|plus|\+|/|with|-|,\s*and)?\s*", gap):
+                    break
+                keep.append(x)
+            local[abbr] = list(reversed(keep))
+        if not local:
+            return self
+        out = object.__new__(Lexicon)
+        out.__dict__.update(self.__dict__)
+        out.local = local
+        out.local_re = re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(a) for a in sorted(local, key=len, reverse=True)) + r")(?![\w-])")
+        return out
 
     def find(self, text: str, kinds: tuple[str, ...] = ("drug", "placebo", "intervention")
              ) -> list[Mention]:
@@ -153,12 +188,22 @@ class Lexicon:
             for mt in pattern.finditer(text):
                 out.append(Mention(kind, self.names[kind][fold(mt.group())], mt.start(),
                                    mt.end()))
+        if self.local_re is not None and {"drug", "intervention"} & set(kinds):
+            for mt in self.local_re.finditer(text):
+                out.append(Mention("local", mt.group(), mt.start(), mt.end()))
         out.sort(key=lambda x: (x.start, -(x.end - x.start)))
         kept: list[Mention] = []
         for mention in out:
             if not kept or mention.start >= kept[-1].end:
                 kept.append(mention)
-        return kept
+        expanded: list[Mention] = []
+        for mention in kept:  # an abbreviation stands for its components, at its place
+            if mention.kind != "local":
+                expanded.append(mention)
+                continue
+            expanded += [Mention(x.kind, x.key, mention.start, mention.end)
+                         for x in self.local[mention.key] if x.kind in kinds]
+        return expanded
 
     def ancestors(self, disease: str) -> set[str]:
         """Every disease the given one is a subtype of, at any depth."""

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 # First path segments of instance IRIs (kg/ids.mint callers); tests/test_query_curies.py checks
 # that every instance IRI of the built graph starts with one of them.
 KINDS = frozenset({
-    "biomarker", "check", "claim", "contradiction", "disease", "document", "drug", "evidence",
+    "adverse-event", "biomarker", "check", "claim", "contradiction", "disease", "document", "drug",
+    "evidence",
     "evidence-item", "gene", "graph", "interaction", "intervention", "mapping", "protein",
     "regimen", "study", "target-family",
 })

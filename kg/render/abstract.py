@@ -8,7 +8,9 @@ its statement, so the page can link every number to the sentence that prints it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -61,6 +63,8 @@ class StudyAbstract:
     claims: list[Row]
     contradictions: list[Row]
     documents: dict[str, list[Quote]]
+    safety: list[Row] = field(default_factory=list)  # adverse events, dose changes, deaths
+    harms: list[Row] = field(default_factory=list)  # harm comparisons
 
 
 def part(label: str) -> str:
@@ -285,7 +289,44 @@ def study_abstract(g: Graph, s: URIRef) -> StudyAbstract:
                for x in [*g.objects(s, KG.partOf), *sorted(g.subjects(KG.partOf, s))]]
     conditions = [(label_of(g, d), page_of(d, "disease"))  # type: ignore[arg-type]
                   for d in sorted(g.objects(s, KG.studiesCondition))]
+    safety, harms = _safety(g, s, quotes)
     return StudyAbstract(
         str(s), label_of(g, s), design_facts(g, s), conditions,
         [(c, u) for c, u in info(g, s).ids], related, arms, _populations(g, s, quotes),
-        endpoints, results, comparisons, findings, claims, contradictions, quotes.documents())
+        endpoints, results, comparisons, findings, claims, contradictions, quotes.documents(),
+        safety, harms)
+
+
+def _safety(g: Graph, s: URIRef, quotes: _Quotes) -> tuple[list[Row], list[Row]]:
+    """The safety table (one row per event, grade and arm) and the harm comparisons."""
+    rows = []
+    for r in sorted(g.objects(s, KG.hasSafetyResult)):
+        count, den, pct = _lit(g, r, KG.count), _lit(g, r, KG.denominator), _lit(g, r, KG.value)
+        kind = (_name(g, r, KG.modificationKind) or
+                ("death on treatment" if (r, RDF.type, KG.DeathOnTreatmentResult) in g
+                 else "adverse event"))
+        if pct:
+            pct = format(Decimal(pct).normalize(), "f")
+        rows.append(Row(str(r), {
+            "event": _lit(g, r, KG.eventTerm), "kind": kind,
+            "grade": _lit(g, r, KG.gradeRange).replace(">=", "≥"),
+            "relatedness": _name(g, r, KG.relatedness), "arm": _name(g, r, KG.arm),
+            "population": _name(g, r, KG.population),
+            "n/N": f"{count}/{den}" if count and den else count,
+            "%": f"{pct}%" if pct else "", "time frame": _lit(g, r, KG.timeFrame)},
+            _printing_first(quotes, quotes.of(r), count or pct)))
+    harms = [Row(str(c), {
+        "event": _lit(g, c, KG.eventTerm),
+        "grade": _lit(g, c, KG.gradeRange).replace(">=", "≥"),
+        "arms": f"{_name(g, c, KG.experimentalGroup)} vs {_name(g, c, KG.referenceGroup)}",
+        "measure": _name(g, c, KG.measure), "estimate": _lit(g, c, KG.estimate),
+        "CI": _ci(g, c), "p": _p(g, c), "safety direction": _name(g, c, KG.safetyDirection)},
+        quotes.of(c)) for c in sorted(g.objects(s, KG.hasHarmComparison))]
+    return rows, harms
+
+
+def _printing_first(quotes: _Quotes, anchors: list[str], number: str) -> list[str]:
+    """The quotes of a row, the one that prints its number first (the numbers link to it)."""
+    texts = {a: q.text for qs in quotes.by_doc.values() for a, q in qs.items()}
+    pattern = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d])") if number else None
+    return sorted(anchors, key=lambda a: 0 if pattern and pattern.search(texts.get(a, "")) else 1)

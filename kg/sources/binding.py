@@ -32,6 +32,8 @@ def iter_numbers_of(rec: m.Record) -> Iterator[tuple[str, Decimal | int]]:
         fields = ("size",)
     elif isinstance(rec, m.Endpoint):
         fields = ("timepoint",)
+    elif isinstance(rec, (m.SafetyResult, m.HarmComparison)):
+        fields = rec.number_fields()
     for name in fields:
         value = getattr(rec, name)
         if value is not None:

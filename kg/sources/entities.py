@@ -132,7 +132,8 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
                                 "disease")
     _check_acyclic(diseases, problems)
     study_xrefs = {k: v["xrefs"] for k, v in table.get("publications_and_trials", {}).items()}
-    return m.Entities(drugs, targets, families, diseases, biomarkers, study_xrefs, interventions)
+    return m.Entities(drugs, targets, families, diseases, biomarkers, study_xrefs, interventions,
+                      {k: v["xrefs"] for k, v in table.get("adverse_event_terms", {}).items()})
 
 
 def _check_acyclic(diseases: dict[str, m.Disease], problems: list[str]) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from kg import model as m
 from kg.sources.node import Node
+from kg.sources.safety import read_safety
 from kg.sources.values import (
     ACTIONS,
     APPROVAL_CLAIMS,
@@ -195,7 +196,7 @@ def read_study(n: Node) -> m.Study:
         n.text("setting"), n.text("enrolment_start"), n.text("enrolment_end"),
         n.text("curated_ids"), tuple(arms), tuple(pops), tuple(endpoints), tuple(results),
         tuple(comparisons), tuple(findings), extends, n.text("eligibility"),
-        n.text("sample_size_assumption"), drafted=n.drafted())
+        n.text("sample_size_assumption"), drafted=n.drafted(), **read_safety(n))
     n.close()
     return study
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from kg import model as m
 from kg.sources.linking import restatement_problem
 from kg.sources.number_rules import check_numbers
+from kg.sources.safety import check_safety
 from kg.sources.values import ENDPOINT_TYPES
 
 
@@ -79,7 +80,8 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
                      f"unknown target {d!r}")
             for r in c.rests_on:
                 rec = all_records.get(r)
-                need(isinstance(rec, (m.Result, m.Comparison)), c.loc, "rests_on",
+                need(isinstance(rec, (m.Result, m.Comparison, m.SafetyResult, m.HarmComparison)),
+                     c.loc, "rests_on",
                      f"{r!r} is not a result or comparison (write study-id/record-id)")
                 need(r.split("/", 1)[0] in c.studies, c.loc, "rests_on",
                      f"{r!r} belongs to a study the claim does not name under 'studies'")
@@ -199,6 +201,7 @@ def _check_study(s: m.Study, ctx: m.Study, ent: m.Entities, study_ids: set[str],
         if fnd.population is not None:
             need(fnd.population in pops, fnd.loc, "population",
                  f"unknown population {fnd.population!r} in study {s.id!r}")
+    check_safety(s, ctx, set(ent.adverse_event_terms), need)
 
 
 def _check_comparison_sides(c: m.Comparison, sid: str, arms: set[str],

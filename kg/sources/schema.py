@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.sources import safety as sf
 from kg.sources import values as ld
 
 
@@ -106,6 +107,9 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("results", "list", "reported values (below)"),
         Field("comparisons", "list", "comparisons and effect estimates (below)"),
         Field("findings", "list", "biomarker and imaging findings (below)"),
+        Field("adverse_events", "list", "adverse events, dose modifications and deaths per arm "
+              "(below)"),
+        Field("harm_comparisons", "list", "adverse events compared between arms (below)"),
     )),
     "studies[].design": ("Design attributes; leave out what the source does not say.", (
         Field("phase", "list of choices", "trial phase(s)", values=_v(ld.PHASES)),
@@ -227,6 +231,65 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("population", "population id", "where it was found"),
         Field("exploratory", "true/false", "the source calls it exploratory"),
     )),
+    "studies[].adverse_events[]": (
+        "A safety result: how many patients of an arm or population had an adverse event, a dose "
+        "change or died on treatment. Built as a `kg:AdverseEventResult` (a subclass of "
+        "`kg:OutcomeResult`: its percent is `kg:value` with `kg:unit kg:Percent`, its count "
+        "`kg:count`), a `kg:DoseModificationResult` or a `kg:DeathOnTreatmentResult`. One record "
+        "per event, grade and arm: a table row of two arms is two records quoting the row and "
+        "each arm's header (`n=60`).", (
+            *RECORD,
+            DRAFTED,
+            Field("kind", "choice", "what is counted (default adverse-event; the others are "
+                  "because of adverse events, or deaths on treatment)",
+                  values=_v(sf.SAFETY_KINDS)),
+            Field("event", "text", "the event exactly as printed (required for an adverse "
+                  "event; the cause for a dose change or death, where stated)"),
+            Field("term", "identifier-table key", "a verified MedDRA or CTCAE identifier of the "
+                  "event (section `adverse_event_terms` of the identifier table); never typed "
+                  "here"),
+            Field("grade", "grade", f"CTCAE grade or range: {sf.GRADE_FORMS} (its numbers must be "
+                  "printed in the quotes); a death is grade 5"),
+            Field("relatedness", "choice", "only where the source says",
+                  values=_v(sf.RELATEDNESS)),
+            Field("arm", "arm id", "which arm (an arm or a population is required)"),
+            Field("population", "population id", "which population (the safety population)"),
+            Field("count", "whole number", "patients with the event (count or percent required)"),
+            Field("denominator", "whole number", "out of how many (at least the count)"),
+            Field("percent", "number", "percentage of patients, 0 to 100 (agrees with "
+                  "count/denominator to the last printed place)"),
+            Field("time_frame", "text", "the period events were counted over, as worded"),
+            Field("endpoint", "endpoint id", "the study's toxicity endpoint, if it names one"),
+            Field("derived", "mapping", "numbers the quotes do not print: `{percent: "
+                  "count/denominator}` or `{count|denominator: size of <population id>}`"),
+        )),
+    "studies[].harm_comparisons[]": (
+        "Adverse events compared between an experimental and a reference arm: built as a "
+        "`kg:HarmComparison` with a `kg:safetyDirection`, and a graded drug-indication evidence "
+        "item carrying that safety direction (never an efficacy direction).", (
+            *RECORD,
+            DRAFTED,
+            Field("event", "text", "the event(s) compared, as printed"),
+            Field("grade", "grade", f"CTCAE grade or range: {sf.GRADE_FORMS}"),
+            Field("relatedness", "choice", "only where the source says",
+                  values=_v(sf.RELATEDNESS)),
+            Field("experimental", "arm id", "the experimental arm", True),
+            Field("reference", "arm id", "the reference arm", True),
+            Field("population", "population id", "the population the comparison is made in"),
+            Field("results", "list of adverse-event ids", "the two arms' safety results it "
+                  "compares, when printed"),
+            Field("measure", "choice", "effect measure", values=_v(sf.HARM_MEASURES)),
+            Field("estimate", "number", "effect estimate (rate difference in percentage points)"),
+            Field("ci_low", "number", "confidence interval, low"),
+            Field("ci_high", "number", "confidence interval, high"),
+            Field("ci_level", "number", "confidence level as a fraction"),
+            Field("p_value", "number", "p-value (with p_qualifier)"),
+            Field("p_qualifier", "choice", "relation the p-value states",
+                  values=_v(sf.P_QUALIFIERS)),
+            Field("safety_direction", "choice", "which arm had more events, as the source "
+                  "states it (else read from the estimate's CI or p-value; one of the two is "
+                  "required)", values=_v(sf.SAFETY_DIRECTIONS)),
+        )),
     "claims[]": ("A statement in prose.", (
         *RECORD,
         DRAFTED,
@@ -239,8 +302,8 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("negated", "true/false", "it states an absence (not approved, no benefit)"),
         Field("direction", "choice", "benefit, no benefit or harm (default from negated)",
               values=_v(ld.CLAIM_DIRECTIONS)),
-        Field("rests_on", "list of study-id/record-id", "the results and comparisons it rests "
-              "on; its evidence level is theirs, never more"),
+        Field("rests_on", "list of study-id/record-id", "the results, comparisons and safety "
+              "records it rests on (`kg:restsOn`); its evidence level is theirs, never more"),
     )),
     "contradictions[]": ("Statements that disagree; all stay in the graph.", (
         Field("id", "id", "id, unique in the file", True),
@@ -295,4 +358,41 @@ def reference_lines() -> list[str]:
             out.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | "
                        f"{meaning.replace('|', '/')} |")
         out.append("")
-    return out
+    return out + SAFETY_NOTES
+
+
+SAFETY_NOTES = [
+    "## Writing safety records (by hand or from code)", "",
+    "One mapping per event, grade and arm, under the study; every number printed in the "
+    "record's own quotes. A drafter emits the same keys (`kg.model.SafetyResult` and "
+    "`kg.model.HarmComparison` hold them, field for field). The printed forms and their records:",
+    "",
+    "```yaml",
+    "adverse_events:",
+    "  # 'grade 3 hand-foot skin reaction in 9 of 60 patients' (the examplinib arm)",
+    "  - {id: hfsr-g3-examplinib, event: hand-foot skin reaction, grade: 3, arm: examplinib,",
+    "     count: 9, denominator: 60,",
+    "     quote: \"grade 3 hand-foot skin reaction in 9 of 60 patients\"}",
+    "  # 'neutropenia 71% vs 58%' (grade 3-4, two arms): one record per arm, same quote",
+    "  - {id: neutropenia-g34-a, event: neutropenia, grade: 3-4, arm: a,",
+    "     percent: 71,",
+    "     quote: \"neutropenia 71% vs 58%\"}",
+    "  # 'dose reductions were needed in 38% of patients'",
+    "  - {id: dose-reduction-a, kind: dose-reduction, arm: a, percent: 38,",
+    "     quote: \"dose reductions were needed in 38% of patients\"}",
+    "  # 'two treatment-related deaths (sepsis)': kind death is grade 5",
+    "  - {id: deaths-a, kind: death, event: sepsis, relatedness: treatment-related, arm: a,",
+    "     count: 2, quote: \"two treatment-related deaths (sepsis)\"}",
+    "harm_comparisons:",
+    "  - {id: diarrhoea-or, event: diarrhoea, experimental: a, reference: b,",
+    "     measure: odds-ratio, estimate: 3.86, ci_low: 1.40, ci_high: 10.6, ci_level: 0.95,",
+    "     safety_direction: more-events,",
+    "     quote: \"more frequent with A than with B (odds ratio 3.86, 95% CI 1.40-10.6)\"}",
+    "```", "",
+    "A grade outside 1 to 5, a count above its denominator, a percent that disagrees with "
+    "count/denominator, and an arm or population the study does not have are each one "
+    "`file:line: field: ...` error. A claim such as 'well tolerated' names the safety records "
+    "it rests on under `rests_on` (`study-id/record-id`). The graph, the `adverse-events` "
+    "query, the study page's safety table, the report's dot plot, "
+    "`output/tables/adverse-events.csv` and the KGX `biolink:has_adverse_event` edges all read "
+    "these records.", ""]
