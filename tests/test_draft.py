@@ -328,9 +328,9 @@ def test_a_trial_named_only_in_a_background_clause_is_not_this_papers_trial(tmp_
     assert rash.name == "Hoarseness"
     assert {("examplinib" in arm_of[r.arm], r.value) for r in s.results
             if r.endpoint == rash.id} == {(True, Decimal("15")), (False, Decimal("2"))}
-    tox = {("examplinib" in arm_of[r.arm], r.value) for r in s.results
-           if r.endpoint == "toxicity"}
-    assert tox == {(True, Decimal("21")), (False, Decimal("8"))}
+    rash = {("examplinib" in arm_of[r.arm], r.event, r.grade, r.percent)
+            for r in s.adverse_events}
+    assert rash == {(True, "rash", "3", Decimal("21")), (False, "rash", "3", Decimal("8"))}
 
 
 def test_a_restated_arm_is_the_reviewed_one_and_a_differing_part_gets_a_new_id(tmp_path: Path):
@@ -472,3 +472,24 @@ def test_a_non_drug_intervention_is_no_drug_in_the_graph(tmp_path: Path):
     assert nodes <= components  # the arms' regimens are made of them
     assert not any("exercise" in str(q[0]) for q in g.quads((None, RDF.type,
                                                              KG.DrugIndicationEvidence, None)))
+
+
+def test_safety_sentences_are_drafted_as_adverse_events_of_the_right_arm(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-safety.txt", root, "sf")
+    (s,) = load_evidence_file(report.evidence, []).studies
+    combo = next(a.id for a in s.arms if set(a.regimen) == {"examplinib", "erlotinib"})
+    alone = next(a.id for a in s.arms if a.regimen == ("erlotinib",))
+    got = {(r.kind, r.event, r.grade, r.arm, r.count, r.denominator, r.percent)
+           for r in s.adverse_events}
+    assert got == {
+        ("adverse-event", "diarrhoea", "3-4", combo, 9, 60, None),  # "9 of 60 patients given"
+        ("adverse-event", "neutropenia", "3-4", combo, None, None, Decimal("12")),  # "12% versus
+        ("adverse-event", "neutropenia", "3-4", alone, None, None, Decimal("3")),  # 3%"
+        ("adverse-event", "rash", "any", combo, None, None, Decimal("44")),  # a list "X (44%)"
+        ("adverse-event", "fatigue", "any", combo, None, None, Decimal("31")),
+        ("adverse-event", "nausea", "any", combo, None, None, Decimal("23")),
+        ("dose-reduction", None, None, combo, None, None, Decimal("38"))}
+    assert not [r for r in s.results if r.endpoint == "toxicity"]  # not twice
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {(combo, 60), (alone, 58)}
+    load_corpus(root)

@@ -170,7 +170,8 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         for a in d.arms]
     _unique(arms)
     records = {"arms": arms, "populations": d.populations,
-               "endpoints": list(d.endpoints.values()), "results": [], "comparisons": []}
+               "endpoints": list(d.endpoints.values()), "results": [], "comparisons": [],
+               "adverse_events": list(d.adverse_events)}
     whole = {"randomised", "enrolled"}
     for r in d.results:
         pop = r.get("population", "") if r.get("population") not in whole else ""
@@ -198,7 +199,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
     first = next(k for k in ("extends", "id") if k in study)
     lines += ["", "studies:", f"  - {first}: {value(study[first])}"]
     lines += [f"    {k}: {value(v)}" for k, v in study.items() if k != first]
-    for key in ("arms", "populations", "endpoints", "results", "comparisons"):
+    for key in ("arms", "populations", "endpoints", "results", "comparisons", "adverse_events"):
         lines += block(key, records[key], 4)
     claims = []
     if not known and d.claims:
@@ -252,6 +253,9 @@ def _drop_dangling(records: dict[str, list[dict]], study: m.Study | None = None)
             if r.get("endpoint") in endpoints and (key != "comparisons" or sides):
                 keep.append(r)
         records[key] = keep
+    for r in records.get("adverse_events", []):
+        if r.get("arm") not in arms:
+            r.pop("arm", None)
 
 
 def _record_at(lines: list[str], line: int) -> str | None:

@@ -27,6 +27,7 @@ from kg.draft.patterns import (
 )
 from kg.draft.populations import Populations
 from kg.draft.rates import Rates
+from kg.draft.safety import Safety
 from kg.draft.statistics import Statistics
 
 __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
@@ -110,7 +111,7 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
     return named
 
 
-class Drafter(Populations, Statistics, Rates):
+class Drafter(Populations, Statistics, Rates, Safety):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms
@@ -212,7 +213,8 @@ class Drafter(Populations, Statistics, Rates):
                 arms.append((part, regimen, letter.group(1) if letter else None))
             arms = self._comparators(arms)
             if len(arms) >= 2:
-                self._make_arms(arms, quote_of(text), part_texts=[a[0] for a in arms])
+                self._make_arms(arms, quote_of(text), [a[0] for a in arms], self.spans[i][0],
+                                text)
                 return
         if self._arms_by_syntax():
             return
@@ -248,11 +250,11 @@ class Drafter(Populations, Statistics, Rates):
         title = self.paper.title
         if title and title in self.paper.text:
             texts.insert(1 if order else 0, (title, self.paper.text.index(title)))
-        for text, _ in texts:
+        for text, offset in texts:  # offset: where the text starts in the paper
             found = arm_list(text, self.lex)
             if len(found) >= 2:
                 self._make_arms([(part, regimen, None) for part, regimen in found],
-                                quote_of(text), [part for part, _ in found])
+                                quote_of(text), [part for part, _ in found], offset, text)
                 self.tag("arms-from-list")
                 return True
         return False
@@ -278,9 +280,14 @@ class Drafter(Populations, Statistics, Rates):
             out.append((part, regimen, letter))
         return out
 
-    def _make_arms(self, arms: list, quote: str, part_texts: list[str]) -> None:
+    def _make_arms(self, arms: list, quote: str, part_texts: list[str],
+                   offset: int | None = None, source: str | None = None) -> None:
+        """Arms from (part, regimen, letter), with the dosing and size each part prints.
+
+        ``source`` (at ``offset`` in the paper) is the sentence the parts come from.
+        """
         all_drugs = [set(r) for _, r, _ in arms]
-        for (_part, regimen, letter), text in zip(arms, part_texts, strict=True):
+        for (_part, regimen, letter), part in zip(arms, part_texts, strict=True):
             others = set().union(*(s for s in all_drugs if s != set(regimen))) if \
                 len(arms) > 1 else set()
             own = [r for r in regimen if r not in others] or regimen
@@ -299,7 +306,12 @@ class Drafter(Populations, Statistics, Rates):
             if len(arms) == 2 and regimen is arms[-1][1]:  # the comparator is "the control group"
                 aliases += ["control group", "control arm", "control"]
             arm = Arm(slug("-".join(regimen)), label, regimen, quote, aliases)
-            arm.dosing = self._dosing(text, regimen)
+            arm.dosing = self._dosing(part, regimen)
+            if offset is not None and source is not None and part in source:
+                n = re.search(r"\bn\s*=\s*(\d[\d,]*)\b", part, re.I)
+                if n:  # "(250 mg; n = 313)": the arm's size where it is named
+                    arm.size = (int(n.group(1).replace(",", "")),
+                                offset + source.index(part) + n.start(1))
             self.d.arms.append(arm)
 
     def _dosing(self, text: str, regimen: list[str]) -> list[dict]:
@@ -360,6 +372,8 @@ class Drafter(Populations, Statistics, Rates):
         self.tag("population-size")
         self.endpoints()
         self.tag("primary-endpoint")
+        self.safety()
+        self.tag("adverse-event")
         self.numbers()
         self.complements()
         if len(self.d.arms) == 1:  # one arm: every result is that arm's

@@ -158,8 +158,8 @@ def restate(records: dict[str, list[dict]], study: m.Study) -> None:
             kept.append(e)
     records["endpoints"] = kept
     _fresh(records["endpoints"], {e.id for e in study.endpoints}, rename["endpoint"])
-    for key in ("results", "comparisons"):
-        for r in records[key]:
+    for key in ("results", "comparisons", "adverse_events"):
+        for r in records.get(key, []):
             for ref, kind in (("arm", "arm"), ("experimental", "arm"), ("reference", "arm"),
                               ("population", "population"), ("endpoint", "endpoint")):
                 if ref in r:

@@ -59,6 +59,9 @@ class Arm:
     aliases: list[str] = field(default_factory=list)
     dosing: list[dict] = field(default_factory=list)
     rule: str = ""
+    # the arm's size printed where the arm is named ("fulvestrant (250 mg; n = 313)"): the
+    # value and its offset in the paper's text
+    size: tuple[int, int] | None = None
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Draft:
     results: list[dict] = field(default_factory=list)
     comparisons: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
+    adverse_events: list[dict] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     used: set[int] = field(default_factory=set)  # text offsets of numbers placed in records
 

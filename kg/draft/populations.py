@@ -51,6 +51,7 @@ class Populations(DraftState):
                     self.randomised_pop = pid
                 if kind in {"enrolled", "randomised"}:
                     self._arm_sizes(i, text, pid, p.end)
+        self._listed_arm_sizes()
         roots = [x for x in self.d.populations if x["kind"] in {"enrolled", "randomised"}]
         if self.randomised_pop is None and roots:
             self.randomised_pop = roots[0]["id"]
@@ -63,6 +64,31 @@ class Populations(DraftState):
             for pop in self.d.populations:
                 if pop.get("parent") is None and pop["kind"] in {"enrolled", "randomised"}:
                     pop.setdefault("arm", self.d.arms[0].id)
+
+    def _listed_arm_sizes(self) -> None:
+        """Arm sizes printed beside the arms ("A (n = 60) or B (n = 58)") with no total given.
+
+        The randomised set is then stated without a size (no total is invented); each arm's
+        population quotes the sentence that prints its size.
+        """
+        if any(p.get("arm") for p in self.d.populations) or len(self.d.arms) < 2 or \
+                not all(a.size for a in self.d.arms):
+            return
+        root = next((x for x in self.d.populations if x.get("parent") is None and
+                     x["kind"] in {"enrolled", "randomised"}), None)
+        if root is None:
+            root = {"id": "randomised", "label": "randomised patients", "kind": "randomised",
+                    "quote": self.d.arms[0].quote}
+            self.d.populations.insert(0, root)
+            self.randomised_pop = "randomised"
+        for arm in self.d.arms:
+            size, at = arm.size  # type: ignore[misc]
+            pid = f"{root['id']}-{arm.id}"
+            self.d.populations.append({
+                "id": pid, "label": f"{root['id']} to {arm.label}", "kind": root["kind"],
+                "size": size, "parent": root["id"], "arm": arm.id, "quote": arm.quote})
+            self.arm_pops[arm.id] = pid
+            self.d.used.add(at)
 
     def _total_kind(self, text: str, p: Printed) -> str | None:
         """"enrolled" or "randomised" when ``p`` counts the study's patients, else None.

@@ -71,14 +71,17 @@ class Rates(DraftState):
         taken: set[int] = set()
         for pattern in COUNT_FORMS:
             for mt in pattern.finditer(text):
+                if any(mt.start() <= k - self.spans[i][0] < mt.end() for k in self.d.used):
+                    continue  # placed already (an adverse event's count)
                 rec = self._count_rate(i, text, mt, subs)
                 if rec:
                     out.append(rec)
                     taken.update(range(mt.start(), mt.end()))
         self._counts_in_arm_order(out, text)
+        placed = {k - self.spans[i][0] for k in self.d.used}  # by the safety stage, say
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
-                p.start not in taken and not re.match(r"\s*%?\s*(?:CI|confidence)",
-                                                      masked[p.end:p.end + 16], re.I)
+                p.start not in taken and p.start not in placed
+                and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)]  # a threshold, not a result
         runs: list[list[Printed]] = []

@@ -31,7 +31,7 @@ class Reviewed:
         return out | {f"claims/{c.get('id')}" for c in self.claims}
 
 
-SECTIONS = ("arms", "populations", "endpoints", "results", "comparisons")
+SECTIONS = ("arms", "populations", "endpoints", "results", "comparisons", "adverse_events")
 
 
 def reviewed_in(evidence: Path) -> Reviewed:

@@ -38,7 +38,8 @@ class DraftState:
         in the graph) so a curator can judge the rules, and the benchmark can score them.
         """
         d = self.d
-        for rec in (*d.populations, *d.endpoints.values(), *d.results, *d.comparisons, *d.claims):
+        for rec in (*d.populations, *d.endpoints.values(), *d.results, *d.comparisons, *d.claims,
+                    *d.adverse_events):
             rec.setdefault("drafted", rule)
         for arm in d.arms:
             arm.rule = arm.rule or rule
@@ -82,6 +83,30 @@ class DraftState:
                 rec["timepoint"], rec["timepoint_unit"] = timepoint
             self.d.endpoints[eid] = rec
         return eid
+
+    def arms_named(self, text: str) -> list[Arm]:
+        """The arms a sentence names by their whole regimen ("given examplinib plus erlotinib").
+
+        Drugs joined by plus, and, with or "+" make one chain; a chain whose drugs are exactly an
+        arm's regimen names that arm (erlotinib inside "examplinib plus erlotinib" is not the
+        erlotinib arm).
+        """
+        found = self.lex.find(text)
+        chains: list[set[str]] = []
+        last = None
+        for x in found:
+            gap = text[last.end:x.start] if last is not None else None
+            if gap is not None and re.fullmatch(r"\s*(?:\+|/|,|plus|and|with|combined with)?\s*",
+                                                gap, re.I):
+                chains[-1].add(x.key)
+            else:
+                chains.append({x.key})
+            last = x
+        out = []
+        for arm in self.d.arms:
+            if any(chain == set(arm.regimen) for chain in chains) and arm not in out:
+                out.append(arm)
+        return out
 
     def arm_near(self, text: str, start: int, end: int) -> Arm | None:
         """The arm named in text[start:end] ("with velortinib", "in arm A", "given placebo")."""

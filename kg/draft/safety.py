@@ -1,0 +1,190 @@
+"""Drafting rules for safety: adverse events per arm with grade, dose changes, discontinuations.
+
+The printed forms: lists of events with their rates ("rash (44%), fatigue (31%)"), rates per arm
+("neutropenia 71% vs 58%", "grade 3 rash occurred in 21% versus 8% of patients"), counts
+("grade 3 or 4 diarrhoea occurred in 9 of 60 patients"), and dose modifications ("dose
+reductions were needed in 38% of patients", "discontinued treatment because of adverse events").
+Each becomes an ``adverse_events`` record of the study (``kg.model.SafetyResult``), one per event,
+grade and arm, quoting its sentence; values go to an arm only as ``statistics`` would attribute
+them (named beside the value, "respectively", or arm order), and never to a guessed arm.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.draft.patterns import NUM, Arm, quote_of, slug
+from kg.draft.state import DraftState
+from kg.numbers import Printed, iter_numbers
+
+CUE = re.compile(r"adverse (?:event|effect|reaction)s?|toxicit(?:y|ies)|side effects?|"
+                 r"\bgrade\s*(?:[1-5]|≥|>=|III|IV)|dose (?:reduction|interruption|delay)s?|"
+                 r"discontinu\w+|withdr[ae]w\w* (?:because|due) |treatment-related death",
+                 re.I)
+GRADE = re.compile(r"\bgrades?\s*(?P<a>[1-5]|III|IV|II|I)\s*(?:(?:-|–|to|or|and|/)\s*"
+                   r"(?P<b>[1-5]|IV|III))?|\bgrade\s*(?:≥|>=|⩾)\s*(?P<min>[1-5])|"
+                   r"(?P<any>\bany[- ]grade|\ball grades?)", re.I)
+ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+MODIFICATION = (
+    ("dose-reduction", re.compile(r"dose (?:reduction|modification)s?|reduc\w+ (?:the|their) "
+                                  r"dose", re.I)),
+    ("dose-interruption", re.compile(r"dose (?:interruption|delay)s?|interrupt\w+", re.I)),
+    ("discontinuation", re.compile(r"discontinu\w+|withdr[ae]w\w*|stopp\w+ treatment", re.I)),
+)
+# words before a value that are no event's name
+NOT_EVENT = re.compile(r"^(?:and|or|of|the|a|an|in|with|were|was|included|including|were|"
+                       r"most|common|frequent|patients?|events?|grade|any|all|[1-5]|or|vs|"
+                       r"versus|respectively|occurred|reported|observed|toxicit(?:y|ies)|"
+                       r"adverse|treatment[- ]related|related|drug[- ]related|serious|"
+                       r"severe|than|for|group|arm|)$", re.I)
+
+
+def grade_of(text: str) -> str | None:
+    """The grade a clause states: "3", "3-4", ">=3" or "any"; None when it states none."""
+    mt = GRADE.search(text)
+    if not mt:
+        return None
+    if mt.group("any"):
+        return "any"
+    if mt.group("min"):
+        return f">={mt.group('min')}"
+    a = ROMAN.get(mt.group("a").upper(), mt.group("a"))
+    b = mt.group("b")
+    if b:
+        b = ROMAN.get(b.upper(), b)
+        return f"{a}-{b}" if int(b) > int(a) else a
+    return a
+
+
+VERB = re.compile(r"^(?:was|were|is|are|occurred|occurring|reported|observed|seen|developed|"
+                  r"experienced|had|noted|needed|required|in|among|with|of|for|by)$", re.I)
+
+
+def event_before(text: str, start: int) -> str | None:
+    """The event named right before a value: "rash (44%)", "neutropenia 71% vs 58%".
+
+    When the value follows a verb ("grade 3 neutropenia was reported in 12%"), the event is the
+    words before the verb; when it follows the name ("fatigue (31%)"), the words after the last
+    verb or preposition.
+    """
+    clause = re.split(r"[;:(]|,\s(?!\d)|\band\b|\bincluded\b|\bincluding\b", text[:start])
+    piece = next((c for c in reversed(clause) if re.search(r"[A-Za-z]{3}", c)), "")
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*|\d-\d", piece)]
+    stops = [k for k, w in enumerate(words) if VERB.match(w)]
+    if stops and stops[-1] < len(words) - 1:
+        words = words[stops[-1] + 1:]  # "... were rash": the name after the verb
+    elif stops:
+        first = stops[0]
+        while first > 0 and VERB.match(words[first - 1]):
+            first -= 1
+        words = words[:first]  # "neutropenia was reported in": the name before the verb
+    while words and NOT_EVENT.match(words[0]):
+        words.pop(0)
+    while words and NOT_EVENT.match(words[-1]):
+        words.pop()
+    kept = [w for w in words if not re.fullmatch(r"grades?|III|IV|II|\d-\d", w, re.I)]
+    if not kept or len(kept) > 5 or not any(len(w) > 3 for w in kept):
+        return None
+    return " ".join(kept)
+
+
+class Safety(DraftState):
+    """Rules that find adverse events, dose modifications and discontinuations."""
+
+    def safety(self) -> None:
+        """Every safety sentence of the results into ``adverse_events`` records."""
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            if not CUE.search(text) or not re.search(r"\d|\b(?:one|two|three|no)\b", text):
+                continue
+            if re.match(r"\s*(?:BACKGROUND|Background|METHODS|Methods)\b", text):
+                continue
+            kind = next((k for k, pattern in MODIFICATION if pattern.search(text)), None)
+            if kind and not re.search(r"\b(?:adverse|toxicit|because of|due to|owing to)",
+                                      text, re.I) and kind == "discontinuation":
+                kind = None  # stopping for progression is no safety event
+            self._percentages(i, text, kind)
+            self._counts(i, text, kind)
+
+    def _percentages(self, i: int, text: str, kind: str | None) -> None:
+        masked = re.sub(r"\(\s*\d+(?:\.\d+)?\s*%?\s*(?:CI|confidence)[^)]*\)", lambda m:
+                        " " * len(m.group()), text)
+        pcts = [p for p in iter_numbers(masked, words=False) if p.percent
+                and self.spans[i][0] + p.start not in self.d.used]
+        runs: list[list[Printed]] = []
+        for p in pcts:
+            gap = masked[runs[-1][-1].end:p.start] if runs else ""
+            if runs and re.fullmatch(r"\s*%?\s*(?:,|vs\.?|versus|v\.?|and|or|to|compared with)"
+                                     r"\s*", gap.replace("%", ""), re.I):
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        for run in runs:
+            event = None if kind else event_before(text, run[0].start)
+            if kind is None and event is None:
+                continue
+            arms = self._safety_arms(text, run, masked)
+            if arms is None:
+                continue
+            grade = grade_of(text[:run[0].start]) if kind is None else None
+            for p, arm in zip(run, arms, strict=True):
+                self._add(i, text, kind or "adverse-event", event, grade, arm, percent=p)
+
+    def _counts(self, i: int, text: str, kind: str | None) -> None:
+        for mt in re.finditer(rf"(?P<c>{NUM}|[a-z]+(?:-[a-z]+)?)\s+(?:of|out of)\s+(?:the\s+)?"
+                              rf"(?P<n>{NUM})\b(?:\s+patients)?(?!\s*%)", text, re.I):
+            c = next((p for p in iter_numbers(text) if p.start == mt.start("c")), None)
+            n = next((p for p in iter_numbers(text) if p.start == mt.start("n")), None)
+            if c is None or n is None or c.value > n.value or self.spans[i][0] + mt.start() \
+                    in self.d.used:
+                continue
+            event = None if kind else event_before(text, mt.start())
+            if kind is None and event is None:
+                continue
+            arms = self._safety_arms(text, [c], text) if len(self.d.arms) != 1 else [
+                self.d.arms[0]]
+            if arms is None:
+                continue
+            grade = grade_of(text[:mt.start()]) if kind is None else None
+            self._add(i, text, kind or "adverse-event", event, grade, arms[0],
+                      count=(int(c.value), c.start), denominator=(int(n.value), n.start))
+
+    def _safety_arms(self, text: str, run: list[Printed], masked: str
+                     ) -> list[Arm | None] | None:
+        """The arm of each value, or None when it cannot be told (then nothing is drafted)."""
+        if len(self.d.arms) == 1:
+            return [self.d.arms[0]] * len(run) if len(run) == 1 else None
+        if len(self.d.arms) < 2:
+            return [None] * len(run) if len(run) == 1 else None
+        arms = self._attribute(text, run, masked)
+        if all(arms):
+            return arms
+        named = self.arms_named(text)
+        return [named[0]] if len(run) == 1 and len(named) == 1 else None
+
+    def _add(self, i: int, text: str, kind: str, event: str | None, grade: str | None,
+             arm: Arm | None, percent: Printed | None = None,
+             count: tuple[int, int] | None = None,
+             denominator: tuple[int, int] | None = None) -> None:
+        """One record; ``count`` and ``denominator`` are (value, offset in the sentence)."""
+        name = event or kind
+        rid = slug("-".join(x for x in (name, f"g{grade}" if grade and grade != "any" else "",
+                                        arm.id if arm else "") if x))
+        rec: dict = {"id": rid, "kind": kind}
+        if kind == "adverse-event":
+            rec["event"] = event
+        if grade:
+            rec["grade"] = grade
+        if re.search(r"treatment[- ]related|drug[- ]related", text, re.I):
+            rec["relatedness"] = "treatment-related"
+        if arm is not None:
+            rec["arm"] = arm.id
+        if percent is not None:
+            rec["percent"] = percent.value
+            self.use(i, percent)
+        for key, given in (("count", count), ("denominator", denominator)):
+            if given is not None:
+                rec[key] = given[0]
+                self.d.used.add(self.spans[i][0] + given[1])
+        rec["quote"] = quote_of(text)
+        self.d.adverse_events.append(rec)
