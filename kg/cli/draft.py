@@ -23,12 +23,15 @@ def cmd_draft(args: argparse.Namespace) -> int:
         err("error: give a paper to draft, or --check FILE")
         return EXIT_INPUT
     try:
-        report = draft_paper(args.paper, args.sources, args.id)
+        report = draft_paper(args.paper, args.sources, args.id, args.add_names)
     except DraftError as exc:
         err(f"error: {exc}")
         return EXIT_INPUT
     where = f", attached to the existing study {report.attached_to!r}" if report.attached_to \
         else ""
+    if report.added:
+        print(f"added {len(report.added)} name(s) to entities.yaml (labels only, no "
+              f"identifiers; review them): {', '.join(report.added)}")
     print(f"wrote {report.text}")
     print(f"wrote {report.evidence} ({report.records} records{where})")
     if report.dropped:
@@ -66,6 +69,9 @@ def add_draft(sub: Any) -> None:
     dr.add_argument("--id", help="document id (default: from the file name)")
     dr.add_argument("--sources", type=Path, default=paths.SOURCES_DIR,
                     help="sources folder to write into (default: the shipped one)")
+    dr.add_argument("--add-names", action="store_true",
+                    help="add the drug, intervention and disease names entities.yaml lacks to "
+                         "it (labels only, never identifiers) and draft with them")
     dr.add_argument("--check", type=Path, metavar="FILE",
                     help="list the records of an evidence file still marked drafted (exit 3 "
                          "while any is left)")

@@ -21,7 +21,7 @@ from kg.draft.lexicon import Lexicon
 from kg.draft.linking import link, restate
 from kg.draft.reading import DOI_RE, Paper, read_paper, sentences
 from kg.draft.redraft import RedraftError, Reviewed, keep_reviewed, reviewed_in
-from kg.draft.unlinked import proposal_lines, unlinked_names
+from kg.draft.unlinked import add_to_entities, proposal_lines, unlinked_names
 from kg.draft.writer import block, value
 from kg.numbers import iter_numbers
 from kg.paths import SOURCES_DIR
@@ -44,6 +44,7 @@ class DraftReport:
     unplaced: list[str] = field(default_factory=list)
     attached_to: str | None = None
     unlinked: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # names --add-names wrote to entities.yaml
 
 
 def _existing(sources: Path) -> m.Corpus | None:
@@ -273,9 +274,13 @@ def _record_at(lines: list[str], line: int) -> str | None:
     return None
 
 
-def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | None = None
-                ) -> DraftReport:
-    """Draft ``paper_path`` into ``sources``: ``texts/ID.txt`` and ``evidence/ID.yaml``."""
+def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | None = None,
+                add_names: bool = False) -> DraftReport:
+    """Draft ``paper_path`` into ``sources``: ``texts/ID.txt`` and ``evidence/ID.yaml``.
+
+    With ``add_names`` the names the entity file lacks are added to it (labels only) and the
+    paper is drafted with them, in the same pass.
+    """
     try:
         raw = Path(paper_path).read_bytes()
     except OSError as exc:
@@ -320,6 +325,18 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
     drop: set[str] = set()
     dropped: list[str] = []
     names = unlinked_names(paper.text, *paper.body, lex)
+    entities_file = sources / "entities.yaml"
+    entities_before = entities_file.read_bytes()
+    added: list[str] = []
+    if add_names and names:
+        add_to_entities(entities_file, names, text_path.name)
+        entities = load_entities(entities_file, table, problems)
+        if problems:  # cannot happen for labels alone; never leave a broken entity file
+            entities_file.write_bytes(entities_before)
+            raise DraftError("adding the names broke entities.yaml:\n" + "\n".join(problems))
+        added = [f"{u.kind[:-1]} {u.label}" for u in names]
+        lex = Lexicon(entities)
+        names = unlinked_names(paper.text, *paper.body, lex)
     proposals = proposal_lines(names, paper.text, text_path.name)
     try:
         for _ in range(12):
@@ -330,7 +347,7 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
             try:
                 load_corpus(sources)
                 return DraftReport(evidence, text_path, count, dropped, unplaced, attached,
-                                   [f"{u.kind[:-1]} {u.label}" for u in names])
+                                   [f"{u.kind[:-1]} {u.label}" for u in names], added)
             except InputError as exc:
                 bad = _failing(exc.problems, evidence, len(header), lines)
                 mine = bad & reviewed.keys()
@@ -346,6 +363,7 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
                 drop |= bad
         raise DraftError("the draft could not be made to load")
     except BaseException:  # nothing is lost: an earlier draft and its review work come back
+        entities_file.write_bytes(entities_before)
         if not had_text:
             text_path.unlink(missing_ok=True)
         if previous is None:

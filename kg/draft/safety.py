@@ -40,10 +40,15 @@ NOT_EVENT = re.compile(r"^(?:and|or|of|the|a|an|in|with|were|was|included|includ
 
 
 def grade_of(text: str) -> str | None:
-    """The grade a clause states: "3", "3-4", ">=3" or "any"; None when it states none."""
-    mt = GRADE.search(text)
-    if not mt:
+    """The grade stated last in ``text``: "3", "3-4", ">=3" or "any"; None when none is.
+
+    The last, because a sentence may list several: "grade 3-4 neutropenia in 4% versus 52%, and
+    grade 3 hand-foot syndrome in 18% versus 1%".
+    """
+    found = list(GRADE.finditer(text))
+    if not found:
         return None
+    mt = found[-1]
     if mt.group("any"):
         return "any"
     if mt.group("min"):

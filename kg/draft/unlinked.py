@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from kg.draft.druglex import find_drugs
 from kg.draft.lexicon import Lexicon
@@ -165,3 +166,32 @@ def proposal_lines(names: list[Unlinked], text: str, text_name: str) -> list[str
                 where += f", candidate {u.candidate} (unverified)"
             out.append(f"#     {u.key}: {{{entry}}}    # {where}")
     return out
+
+
+def add_to_entities(path: Path, names: list[Unlinked], source: str) -> None:
+    """Add the names to ``entities.yaml`` under their sections, label (and synonyms) only.
+
+    What ``kg draft --add-names`` does for a curator who accepts the proposals: each entry is
+    written with a comment naming the paper it came from and any unverified candidate id, and
+    never with identifiers (only the verified table attaches those).
+    """
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for kind in ("drugs", "interventions", "diseases"):
+        picked = [u for u in names if u.kind == kind]
+        if not picked:
+            continue
+        new = []
+        for u in picked:
+            entry = f"label: {_flow(u.label)}"
+            if u.synonyms:
+                entry += f", synonyms: [{', '.join(_flow(x) for x in u.synonyms)}]"
+            note = f"added by kg draft --add-names from {source}"
+            if u.candidate:
+                note += f"; candidate {u.candidate} (unverified)"
+            new.append(f"  {u.key}: {{{entry}}}    # {note}")
+        at = next((i for i, ln in enumerate(lines) if re.fullmatch(rf"{kind}:\s*", ln)), None)
+        if at is None:
+            lines += ["", f"{kind}:", *new]
+        else:
+            lines[at + 1:at + 1] = new
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
