@@ -493,3 +493,41 @@ def test_safety_sentences_are_drafted_as_adverse_events_of_the_right_arm(tmp_pat
     assert not [r for r in s.results if r.endpoint == "toxicity"]  # not twice
     assert {(p.arm, p.size) for p in s.populations if p.arm} == {(combo, 60), (alone, 58)}
     load_corpus(root)
+
+
+def test_the_drafting_walkthrough_of_the_manual(tmp_path: Path):
+    """docs/drafting.md's steps: a paper of unknown drugs, drafted, names added, built."""
+    root = tmp_path / "scratch"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "kg" / "sources", root)
+    paper = DRAFTS / "capecitabine-docetaxel.txt"
+
+    def kg(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True,
+                              text=True)
+
+    first = kg("draft", str(paper), "--sources", str(root))
+    assert first.returncode == 0, first.stderr
+    assert "proposed at the top of the draft: disease breast cancer, drug capecitabine, drug " \
+           "docetaxel" in first.stdout
+    evidence = root / "evidence" / "capecitabine-docetaxel.yaml"
+    assert "candidate DRUGBANK:DB01101 (unverified)" in evidence.read_text()
+    before = (root / "entities.yaml").read_text()
+    second = kg("draft", str(paper), "--sources", str(root), "--add-names")
+    assert second.returncode == 0, second.stderr
+    assert "added 3 name(s) to entities.yaml" in second.stdout
+    after = (root / "entities.yaml").read_text()
+    assert after.startswith(before[:200]) and "identifiers: capecitabine" not in after
+    (s,) = load_evidence_file(evidence, []).studies
+    assert sorted(a.regimen for a in s.arms) == [("capecitabine",), ("docetaxel",)]
+    assert sorted((p.arm or "", p.size) for p in s.populations) == [
+        ("", 146), ("capecitabine", 73), ("docetaxel", 73)]
+    medians = {(r.arm, r.value) for r in s.results if r.endpoint == "ttp"}
+    assert medians == {("capecitabine", Decimal("6.1")), ("docetaxel", Decimal("5.4"))}
+    assert {(r.event, r.grade, r.arm, r.percent) for r in s.adverse_events} == {
+        ("neutropenia", "3-4", "capecitabine", Decimal("4")),
+        ("neutropenia", "3-4", "docetaxel", Decimal("52")),
+        ("hand-foot syndrome", "3", "capecitabine", Decimal("18")),
+        ("hand-foot syndrome", "3", "docetaxel", Decimal("1"))}
+    assert kg("draft", "--check", str(evidence)).returncode == 3
+    built = kg("build", "--sources", str(root), "--out", str(tmp_path / "out"), "--no-html")
+    assert built.returncode == 0, built.stderr
