@@ -531,3 +531,29 @@ def test_the_drafting_walkthrough_of_the_manual(tmp_path: Path):
     assert kg("draft", "--check", str(evidence)).returncode == 3
     built = kg("build", "--sources", str(root), "--out", str(tmp_path / "out"), "--no-html")
     assert built.returncode == 0, built.stderr
+
+
+def test_endpoints_per_clause_shared_backbones_subgroups_and_mixed_conclusions(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "examplinib-forms.txt", root, "fm")
+    f = load_evidence_file(report.evidence, [])
+    (s,) = f.studies
+    # a control "placebo plus carboplatin and paclitaxel" keeps its backbone; a drug named in
+    # eligibility ("prior erlotinib was allowed") joins no arm
+    assert {frozenset(a.regimen) for a in s.arms} == {
+        frozenset({"examplinib", "carboplatin", "paclitaxel"}),
+        frozenset({"placebo", "carboplatin", "paclitaxel"})}
+    test = next(a.id for a in s.arms if "examplinib" in a.regimen)
+    medians = {(r.endpoint, r.arm == test, r.value) for r in s.results if r.statistic == "median"}
+    assert medians == {  # "PFS (7·1 v 6·2 months; HR ...) and TTP (7·4 v 6·0 months; HR ...)"
+        ("pfs", True, Decimal("7.1")), ("pfs", False, Decimal("6.2")),
+        ("ttp", True, Decimal("7.4")), ("ttp", False, Decimal("6.0")),
+        ("ttr", True, Decimal("1.4")), ("ttr", False, Decimal("2.8"))}  # a time, not a rate
+    hrs = {(c.endpoint, c.estimate, c.population) for c in s.comparisons}
+    sub = next(p.id for p in s.populations if p.biomarker == "kras-mutation")
+    assert hrs == {("pfs", Decimal("0.86"), "randomised"), ("ttp", Decimal("0.77"), "randomised"),
+                   ("os", Decimal("0.52"), sub)}  # the subgroup's HR stays in its subgroup
+    assert next(p.size for p in s.populations if p.id == sub) == 48
+    (claim,) = f.claims
+    assert claim.negated is False  # "prolonged TTP but not PFS" is mixed, not "no benefit"
+    load_corpus(root)

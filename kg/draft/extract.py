@@ -356,7 +356,9 @@ class Drafter(Populations, Statistics, Rates, Safety):
                                            x.kind == "drug"))
                 if not drugs or re.search(r"\d", text):
                     continue
-                negated = bool(re.search(r"\b(?:not|no|failed|did not)\b", text, re.I))
+                # "A prolonged TTP but not PFS" is mixed, not a negated conclusion
+                negated = bool(re.search(r"\b(?:not|no|failed|did not)\b", text, re.I)) and \
+                    not re.search(r"\b(?:but|however|although|whereas|while)\b", text, re.I)
                 self.d.claims.append({
                     "kind": "conclusion", "label": quote_of(text)[:120], "drugs": drugs,
                     "negated": negated, "quote": quote_of(re.sub(

@@ -32,12 +32,20 @@ class Statistics(DraftState):
     """Rules that find what was measured and compared."""
 
     def masked(self, text: str) -> str:
-        """The sentence with statistics in brackets (HR, CI, P) blanked, positions kept."""
+        """The sentence with statistics in brackets (HR, CI, P) blanked, positions kept.
+
+        Per-arm values that open such a bracket stay: "PFS (7.1 v 6.2 months; HR, 0.86; ...)"
+        keeps "7.1 v 6.2 months" for the medians and blanks the rest.
+        """
         out = list(text)
         for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
             inner = mt.group()
-            if re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=)\b|%\s*CI|/", inner):
-                for k in range(mt.start(), mt.end()):
+            stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=)\b|%\s*CI|/", inner)
+            if stat:
+                lead = re.match(rf"[(\[]\s*{NUM}\s*(?:months?|weeks?|mo)?\s*(?:v\.?|vs\.?|"
+                                rf"versus)\s*{NUM}\s*(?:months?|weeks?|mo)\s*[;,]", inner)
+                keep = lead.end() if lead and lead.end() <= stat.start() else 0
+                for k in range(mt.start() + keep, mt.end()):
                     out[k] = " "
         return "".join(out)
 
