@@ -24,7 +24,7 @@ from kg import model as m
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
 
 CATEGORIES = ("numbers", "key numbers", "studies", "arms", "populations",
-              "numbers, context ignored")
+              "numbers, context ignored", "safety numbers")
 # The last category is a diagnostic: a number found but put in the wrong record or context
 # matches there and not under "numbers", which tells a drafter's author where to look.
 RESPONSE_TYPES = frozenset({"orr", "rr", "pr", "sd", "pd", "dcr"})  # response and control rates
@@ -290,6 +290,16 @@ def iter_numbers(entry: m.Study, study: m.Study, skey: str) -> Iterator[Number]:
             unit = (r.unit or "") if slot in WITH_UNIT else ""
             yield Number("result", slot, (*base, unit, *who), v, f"{entry.id}/{r.id}",
                          is_key_result(etype, r.statistic, slot))
+    for r in entry.adverse_events:
+        # an adverse event's rate, count and denominator mean what a toxicity result's do: the
+        # gold files that predate the safety model state them as such (same-meaning encoding)
+        arm = r.arm or only_arm(study)
+        who = (regimen(study, arm), scope_key(study, r.population, bool(arm)))
+        for slot, v, unit in (("value", r.percent, "percent"), ("count", r.count, ""),
+                              ("denominator", r.denominator, "")):
+            if v is not None:
+                yield Number("result", slot, (skey, "toxicity", "proportion", unit, *who), v,
+                             f"{entry.id}/{r.id}")
     for c in entry.comparisons:
         ctx = (skey, endpoint_key(study, c.endpoint), c.measure or "", c.kind,
                comparison_sides(study, c),
@@ -452,6 +462,11 @@ def _collect(ev: Evidence | None, names: Mapping[str, str], fn) -> list:
     return out
 
 
+def _safety(n: Number) -> bool:
+    """A number about harm: a toxicity result or an adverse event (scored as one)."""
+    return n.kind == "result" and n.context[1].split("@", 1)[0] == "toxicity"
+
+
 def score(draft: Evidence | None, gold: Evidence) -> Score:
     """Compare a draft (None: there is none) with its gold file in every category, ids ignored."""
     pairs = pair_studies(draft, gold)
@@ -465,8 +480,9 @@ def score(draft: Evidence | None, gold: Evidence) -> Score:
                         _collect(gold, gold_names, iter_populations))
     loose, _, _ = _match([(n.kind, n.slot, n.value) for n in d_nums],
                          [(n.kind, n.slot, n.value) for n in g_nums])
+    safety, _, _ = _match([n for n in d_nums if _safety(n)], [n for n in g_nums if _safety(n)])
     studies = Tally(len(draft.file.studies) if draft else 0, len(gold.file.studies), len(pairs))
     tallies = {"numbers": numbers, "key numbers": key, "studies": studies, "arms": arms,
-               "populations": pops, "numbers, context ignored": loose}
+               "populations": pops, "numbers, context ignored": loose, "safety numbers": safety}
     return Score(tallies, pairs, tuple(sorted(spurious, key=Number.describe)),
                  tuple(sorted(missed, key=Number.describe)))

@@ -335,10 +335,20 @@ def test_a_trial_named_only_in_a_background_clause_is_not_this_papers_trial(tmp_
 
 def test_a_restated_arm_is_the_reviewed_one_and_a_differing_part_gets_a_new_id(tmp_path: Path):
     root = sources_with(tmp_path)
-    draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "first")
+    first = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "first")
+    reviewed = first.evidence.read_bytes()
     second = draft_paper(DRAFTS / "examplinib-addon-trial.txt", root, "second")
     f = load_evidence_file(second.evidence, [])
-    assert f.studies[0].arms == ()  # the same regimens: the first report's arms
+    known = load_evidence_file(first.evidence, []).studies[0]
+    assert {a.id for a in f.studies[0].arms} == {a.id for a in known.arms}  # restated as is
+    # a later report printing another total: its randomised set is drafted under a new id
+    paper = tmp_path / "update.txt"
+    paper.write_text((DRAFTS / "examplinib-addon-trial.txt").read_text().replace(
+        "A total of 450 patients", "A total of 452 patients"))
+    third = draft_paper(paper, root, "third")
+    pops = {p.id: p.size for p in load_evidence_file(third.evidence, []).studies[0].populations}
+    assert pops.get("randomised-draft") == 452 and "randomised" not in pops
+    assert first.evidence.read_bytes() == reviewed  # the reviewed study is untouched
     corpus, _ = load_corpus(root)
     (study,) = corpus.studies.values()
     assert len(study.arms) == 2 and {r.arm for r in study.results if r.arm} <= {

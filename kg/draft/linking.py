@@ -116,37 +116,41 @@ def restate(records: dict[str, list[dict]], study: m.Study) -> None:
     """Map a paper's restated arms, populations and endpoints onto the reviewed study's own.
 
     An arm with the same regimen, a population of the same kind, size and arm, an endpoint of
-    the same type and time point are the reviewed records: the drafted copies are dropped and
-    references point at the reviewed ids. Anything else that collides with a reviewed id is
-    drafted under a new id, so no reviewed record is changed.
+    the same type and time point are the reviewed records: arms and populations are restated
+    under the reviewed ids (the build checks that they agree, and both documents then support
+    them), endpoints point at the reviewed ones. Anything else that collides with a reviewed id
+    is drafted under a new id, so no reviewed record is changed.
     """
     rename: dict[str, dict[str, str]] = {"arm": {}, "population": {}, "endpoint": {}}
     by_regimen = {frozenset(a.regimen): a.id for a in study.arms}
-    kept = []
-    for a in records["arms"]:
+    restated: set[str] = set()
+    for a in records["arms"]:  # the same regimen: the reviewed arm, restated under its id
         same = by_regimen.get(frozenset(a["regimen"]))
         if same:
             rename["arm"][a["id"]] = same
-        else:
-            kept.append(a)
-    records["arms"] = kept
-    taken = {a.id for a in study.arms}
-    _fresh(records["arms"], taken, rename["arm"])
+            a["id"] = same
+            restated.add(same)
+    taken = {a.id for a in study.arms} - restated
+    _fresh([a for a in records["arms"] if a["id"] not in restated], taken, rename["arm"])
     for p in records["populations"]:
         if p.get("arm"):
             p["arm"] = rename["arm"].get(p["arm"], p["arm"])
-    pops = {(p.kind, p.size, p.arm): p.id for p in study.populations}
-    kept = []
+    pops = {(p.kind, p.size, p.arm): p for p in study.populations}
+    restated = set()
     for p in records["populations"]:
         same = pops.get((p.get("kind"), p.get("size"), p.get("arm")))
-        if same:
-            rename["population"][p["id"]] = same
-        else:
-            kept.append(p)
-    records["populations"] = kept
-    _fresh(records["populations"], {p.id for p in study.populations}, rename["population"])
+        if same:  # the reviewed population restated: its id, and its parent as reviewed
+            rename["population"][p["id"]] = same.id
+            p["id"] = same.id
+            if same.parent:
+                p["parent"] = same.parent
+            else:
+                p.pop("parent", None)
+            restated.add(same.id)
+    _fresh([p for p in records["populations"] if p["id"] not in restated],
+           {p.id for p in study.populations} - restated, rename["population"])
     for p in records["populations"]:
-        if p.get("parent"):
+        if p.get("parent") and p["id"] not in restated:
             p["parent"] = rename["population"].get(p["parent"], p["parent"])
     ends = {(e.type, e.timepoint, e.timepoint_unit, e.name): e.id for e in study.endpoints}
     kept = []

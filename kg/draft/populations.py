@@ -284,7 +284,7 @@ class Populations(DraftState):
         """
         pops = {p["id"]: p for p in self.d.populations}
         whole = pops.get(self.randomised_pop or "")
-        for r in self.d.results:
+        for r in (*self.d.results, *self.d.adverse_events):  # safety counts have sets too
             n = r.get("denominator")
             here = pops.get(r.get("population", ""))
             if n is None or (here is not None and here["kind"] == "subgroup"):

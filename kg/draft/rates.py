@@ -30,7 +30,11 @@ OUTCOME_STOP = re.compile(
     r"showed|among|in|for|of|with|than|between|by|after|"
     r"patients|women|participants|group|groups|arm|arms|versus|vs|and|or|respectively|the|a|an|"
     r"rate|rates|incidence|proportion|percentage|frequency|significantly|higher|lower|more|less|"
-    r"reduced|increased|decreased|improved|compared)\b", re.I)
+    r"reduced|increased|decreased|improved|compared|on|at|during|within|from|to|up|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|days?|weeks?|months?|years?|"
+    r"cycles?|doses?|treatment|therapy|overall|total|all|each|both|only|those|these|this)\b",
+    re.I)
 
 
 def outcome_name(text: str, start: int) -> str | None:
@@ -103,6 +107,8 @@ class Rates(DraftState):
                 # when the values are per arm: a pair, or an arm named beside the value
                 arms = self._attribute(text, run, masked)
                 name = outcome_name(text, run[0].start)
+                if name and self.lex.find(name, ("drug", "placebo", "intervention", "disease")):
+                    name = None  # "on velortinib" names an arm, not an outcome
                 if name and (len(run) >= 2 or any(arms)) and all(arms):
                     eid = self.other_endpoint(name, quote_of(text))
                     for p, arm in zip(run, arms, strict=True):
