@@ -35,15 +35,18 @@ class Statistics(DraftState):
         """The sentence with statistics in brackets (HR, CI, P) blanked, positions kept.
 
         Per-arm values that open such a bracket stay: "PFS (7.1 v 6.2 months; HR, 0.86; ...)"
-        keeps "7.1 v 6.2 months" for the medians and blanks the rest.
+        keeps "7.1 v 6.2 months" for the medians, "(28.6% vs 18.7%; P = .031)" its rates, and
+        the rest is blanked.
         """
         out = list(text)
         for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
             inner = mt.group()
             stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=)\b|%\s*CI|/", inner)
             if stat:
-                lead = re.match(rf"[(\[]\s*{NUM}\s*(?:months?|weeks?|mo)?\s*(?:v\.?|vs\.?|"
-                                rf"versus)\s*{NUM}\s*(?:months?|weeks?|mo)\s*[;,]", inner)
+                unit = r"\s*(?:%|months?|weeks?|mo)?"
+                lead = re.match(rf"[(\[]\s*(?:[A-Za-z][\w -]{{0,30}}?[,:]\s*)?{NUM}{unit}"
+                                rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit})+"
+                                rf"(?:,?\s*respectively)?\s*[;,]", inner)
                 keep = lead.end() if lead and lead.end() <= stat.start() else 0
                 for k in range(mt.start() + keep, mt.end()):
                     out[k] = " "
@@ -293,6 +296,10 @@ class Statistics(DraftState):
         if len(run) == len(self.d.arms) or respectively:
             order = self._arm_order(text, run[0].start)
             return [order[k] if k < len(order) else None for k in range(len(run))]
+        if len(run) == 1 and named[0] is None:  # one value in a sentence naming one arm whole
+            whole = self.arms_named(text)
+            if len(whole) == 1:
+                return whole
         return [named[k] for k in range(len(run))]
 
     def _arm_order(self, text: str, before: int) -> list[Arm]:
