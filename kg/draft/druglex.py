@@ -101,9 +101,11 @@ def _a_drug(name: str, info: dict) -> bool:
     if info.get("medline_plus_id"):
         return True
     trees = re.findall(r"D\d\d", str(info.get("mesh_tree", "")))
-    if trees:
-        return any(t in DRUG_TREES for t in trees)
-    return bool(info.get("drugbank_id"))
+    if trees and any(t in DRUG_TREES for t in trees):
+        return True
+    # a biologic with a DrugBank entry ("epoetin alfa", MeSH proteins), not an enzyme
+    return bool(info.get("drugbank_id")) and not name.endswith("ase") and \
+        not set(trees) <= {"D08", "D23"} if trees else bool(info.get("drugbank_id"))
 
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")

@@ -106,9 +106,20 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
             regimen = []
         out.append((text[a:b], regimen))
     named = [(part, regimen) for part, regimen in out if regimen]
-    if len(named) < 2 or len({tuple(sorted(r)) for _, r in named}) < len(named):
+    # two arms of one regimen are two doses ("gabapentin 300 mg/day, or gabapentin 900 mg/day")
+    keys = {(tuple(sorted(r)), dose_of(part)) for part, r in named}
+    if len(named) < 2 or len(keys) < len(named):
         return []
     return named
+
+
+DOSE_RE = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(mg/m2|mg/m²|mg/kg|mg|µg|mcg|g|IU|U)\b")
+
+
+def dose_of(part: str) -> str | None:
+    """The first dose a part prints ("900 mg"), to tell arms of one drug apart."""
+    mt = DOSE_RE.search(part)
+    return f"{mt.group(1)} {mt.group(2)}" if mt else None
 
 
 class Drafter(Populations, Statistics, Rates, Safety):
@@ -305,7 +316,11 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 label = f"arm {letter}: {label}"
             if len(arms) == 2 and regimen is arms[-1][1]:  # the comparator is "the control group"
                 aliases += ["control group", "control arm", "control"]
-            arm = Arm(slug("-".join(regimen)), label, regimen, quote, aliases)
+            key = "-".join(regimen)
+            if sum(set(r) == set(regimen) for _, r, _ in arms) > 1 and dose_of(part):
+                label += f" {dose_of(part)}"  # arms of one drug at two doses
+                key += f"-{dose_of(part)}"
+            arm = Arm(slug(key), label, regimen, quote, aliases)
             arm.dosing = self._dosing(part, regimen)
             if offset is not None and source is not None and part in source:
                 n = re.search(r"\bn\s*=\s*(\d[\d,]*)\b", part, re.I)

@@ -59,6 +59,22 @@ NON_DRUG_RE = re.compile(
     r"decision aid|educational (?:intervention|programme|program|booklet))\b", re.I)
 
 
+# words that may stand in a disease's name before its head noun: sites, histologies, subtypes
+SITE_WORD = re.compile(
+    r"[a-z]+(?:al|ous|ic|ary|ory|ive|ar|oid|ile|ine|eal|ial|ian|ate)|breast|lung|colon|rectum|liver|"
+    r"cell|small|non-small|squamous|skin|head|neck|bone|brain|prostate|bladder|kidney|stomach|"
+    r"thyroid|triple-negative|lobular|ductal|multifocal|multicentric|male|her2-positive|"
+    r"her2-negative|hormone-receptor-positive|node-positive|node-negative|occult|germ|"
+    r"soft-tissue|soft|tissue|hodgkin|non-hodgkin|b-cell|t-cell|large|clear|papillary|basal|"
+    r"estrogen-receptor-positive|er-positive|er-negative|endometrial|ovarian|cervical|"
+    r"pancreatic|gastric|esophageal|oesophageal|hepatocellular|renal|urothelial")
+NOT_SITE = {"knowledge", "about", "better", "informed", "suitable", "increasing", "decreasing",
+            "parity", "detects", "three", "so", "average", "central", "original", "several",
+            "usual", "total", "initial", "potential", "local", "general", "clinical", "actual",
+            "annual", "individual", "additional", "eventual", "natural", "mammographic",
+            "large", "sporadic", "previous", "primary", "final", "typical", "critical", "causal"}
+
+
 @dataclass(frozen=True)
 class Unlinked:
     """A name the entity file does not know, where the text first uses it."""
@@ -123,6 +139,14 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
                                                              words[i - 1].lower()))]
         if cut:
             words = words[cut[-1] + 1:]
+        # a disease name is its head noun with site and histology words before it; anything
+        # else ("knowledge about", "stage II", "three large") ends the name
+        keep = 0
+        for w in reversed(words):
+            if not SITE_WORD.fullmatch(w.lower().strip(",")) or w.lower() in NOT_SITE:
+                break
+            keep += 1
+        words = words[len(words) - keep:] if keep else []
         while words and words[0].lower() in MODIFIERS:
             words.pop(0)
         if not words:  # "advanced cancer": no site, nothing to propose
