@@ -54,7 +54,8 @@ EDGE_COLUMNS = ["id", "subject", "predicate", "object", "category", "knowledge_l
                 "effect_type", "p_value", "dti_kg_p_value_as_stated", "dti_kg_ci_low",
                 "dti_kg_ci_high", "dti_kg_ci_level", "supporting_study_cohort",
                 "supporting_study_size", "dti_kg_evidence_level", "dti_kg_evidence_direction",
-                "dti_kg_significant"]
+                "dti_kg_significant", "has_count", "has_total", "has_percentage", "dti_kg_arm",
+                "dti_kg_grade", "dti_kg_relatedness", "dti_kg_time_frame"]
 EXTENSION_COLUMNS = {
     "dti_kg_text_offsets": "start-end character offsets of each quote in its document's shipped "
                            "text, in the order of has_evidence and supporting_text",
@@ -66,6 +67,10 @@ EXTENSION_COLUMNS = {
     "dti_kg_evidence_level": "CIViC-style evidence level of the item, e.g. phase III randomised",
     "dti_kg_evidence_direction": "supports benefit, no benefit or harm",
     "dti_kg_significant": "true or false where statistical significance is known",
+    "dti_kg_arm": "the trial arm an adverse-event rate was counted in",
+    "dti_kg_grade": "CTCAE grade or grade range of the counted events: any, 3, 3-4, >=3, 5",
+    "dti_kg_relatedness": "treatment-related or any cause, where the source says which",
+    "dti_kg_time_frame": "over what time the events were counted, as the source says",
 }
 
 # The Biolink category of each kind of node. kg:Drug maps to biolink:Drug in the ontology; a drug
@@ -75,7 +80,10 @@ CATEGORIES = {str(KG.Drug): "biolink:Drug", str(KG.Regimen): "biolink:Treatment"
               str(KG.TargetFamily): "biolink:GeneFamily", str(KG.Disease): "biolink:Disease",
               str(KG.ClinicalTrial): "biolink:ClinicalTrial",
               str(KG.PreclinicalStudy): "biolink:Study", str(KG.SubstudyAnalysis): "biolink:Study",
-              str(KG.Document): "biolink:Publication"}
+              str(KG.Document): "biolink:Publication",
+              # an event as printed ('hand-foot skin reaction') does not say disease or phenotype;
+              # Biolink's class for exactly that case
+              str(KG.AdverseEventTerm): "biolink:DiseaseOrPhenotypicFeature"}
 # Identifier prefixes a node id is taken from, best first, per category (a subset of each
 # category's Biolink id_prefixes, spelled as Biolink spells them); no such xref: the graph's IRI.
 ID_PREFIXES = {"biolink:SmallMolecule": ["CHEBI", "UNII", "PUBCHEM.COMPOUND", "CHEMBL.COMPOUND",
@@ -96,6 +104,8 @@ EDGE_CATEGORIES = {"affects": "biolink:ChemicalAffectsGeneAssociation", "treats"
 ACTIONS = {str(KG.Inhibitor): {"qualified_predicate": "biolink:causes",
                               "object_aspect_qualifier": "activity",
                               "object_direction_qualifier": "decreased"}}
+ADVERSE_EVENT = "biolink:has_adverse_event"
+ADVERSE_EVENT_CATEGORY = "biolink:ChemicalOrDrugOrTreatmentAdverseEventAssociation"
 EFFECT_TYPES = {str(KG.HazardRatio): "hazard_ratio"}  # Biolink's EffectTypeEnum
 P_SIGNS = {str(KG.Equal): "p = {}", str(KG.LessThan): "p < {}", str(KG.LessThanOrEqual): "p ≤ {}",
            str(KG.QualifierUnstated): "p {} (qualifier not stated)"}
@@ -269,6 +279,38 @@ def build_edges(engine: Engine, ids: dict[str, str], evidence: dict[str, Evidenc
         edges.append({"id": structural_id(s, predicate, o), "subject": s, "predicate": predicate,
                       "object": o, "knowledge_level": "knowledge_assertion",
                       "agent_type": "manual_agent", "primary_knowledge_source": KNOWLEDGE_SOURCE})
+    return edges + adverse_event_edges(engine, ids, evidence)
+
+
+def adverse_event_edges(engine: Engine, ids: dict[str, str], evidence: dict[str, Evidence]
+                        ) -> list[dict[str, str]]:
+    """``has_adverse_event`` from what an arm was given to each event counted in that arm.
+
+    The subject is the arm's drug when its regimen is one drug, else the regimen (a placebo arm's
+    events are the placebo regimen's: Biolink's adverse event is whatever happened during
+    treatment, related or not). The rate rides on the edge: Biolink's ``has_count``,
+    ``has_total`` and ``has_percentage``, and the grade, relatedness, arm and time frame. A
+    result naming no event (a dose reduction) has no object and gives no edge.
+    """
+    edges = []
+    res = run(engine, "adverse-events")
+    for i in range(len(res.rows)):
+        result, components = value(res, i, "result"), value(res, i, "components").split(MULTI)
+        therapy = components[0] if len(components) == 1 and components[0] in ids else \
+            value(res, i, "regimen")
+        edges.append({"id": curie(result), "subject": ids[therapy], "predicate": ADVERSE_EVENT,
+                      "object": ids[value(res, i, "event")], "category": ADVERSE_EVENT_CATEGORY,
+                      **evidence_columns([evidence.get(result, Evidence())], ids),
+                      "has_supporting_studies": ids.get(value(res, i, "study"), ""),
+                      "supporting_study_cohort": one_line(value(res, i, "cohort")),
+                      "supporting_study_size": value(res, i, "size"),
+                      "has_count": value(res, i, "count"),
+                      "has_total": value(res, i, "denominator"),
+                      "has_percentage": value(res, i, "percent"),
+                      "dti_kg_arm": one_line(value(res, i, "arm")),
+                      "dti_kg_grade": value(res, i, "grade"),
+                      "dti_kg_relatedness": value(res, i, "relatedness"),
+                      "dti_kg_time_frame": one_line(value(res, i, "timeFrame"))})
     return edges
 
 
