@@ -67,6 +67,10 @@ class StudyAbstract:
     harms: list[Row] = field(default_factory=list)  # harm comparisons
 
 
+DOSE_UNITS = {KG.Milligram: "mg"}
+FREQUENCY = {1: "once daily", 2: "twice daily", 3: "three times daily"}
+
+
 def part(label: str) -> str:
     """A study part's label without the study's name in front."""
     return label.split(": ", 1)[1] if ": " in label else label
@@ -171,6 +175,29 @@ def _unit(g: Graph, node: object, value: URIRef, unit: URIRef) -> str:
     return f"{v} {symbol}{'s' if plural else ''}".strip()
 
 
+def _dose(g: Graph, d: object) -> str:
+    """'examplinib: 200 mg twice daily': the schedule as curated, else built from the numbers.
+
+    A drafted dose (``kg draft``) has a value, a unit and a daily frequency but no schedule text;
+    its numbers are shown rather than the bare drug name.
+    """
+    drug = label_of(g, g.value(d, KG.intervention))  # type: ignore[arg-type]
+    schedule = _lit(g, d, KG.scheduleText)
+    if not schedule:
+        dose = g.value(d, KG.doseValue)  # type: ignore[arg-type]
+        unit = g.value(d, KG.doseUnit)  # type: ignore[arg-type]
+        amount = "" if dose is None else format(Decimal(str(dose)).normalize(), "f")
+        parts = [f"{amount} {DOSE_UNITS.get(unit, label_of(g, unit) if unit else '')}".strip()
+                 if amount else ""]
+        times = g.value(d, KG.dailyFrequency)  # type: ignore[arg-type]
+        if times is not None:
+            parts.append(FREQUENCY.get(int(times), f"{times} times daily"))
+        duration = _unit(g, d, KG.durationValue, KG.durationUnit)
+        parts.append(f"for {duration}" if duration else "")
+        schedule = " ".join(p for p in parts if p)
+    return f"{drug}: {schedule}" if schedule else drug
+
+
 def _ci(g: Graph, node: object) -> str:
     low, high = g.value(node, KG.ciLow), g.value(node, KG.ciHigh)  # type: ignore[arg-type]
     if low is None or high is None:
@@ -234,9 +261,7 @@ def study_abstract(g: Graph, s: URIRef) -> StudyAbstract:
     arms = []
     for a in sorted(g.objects(s, KG.hasArm)):
         reg = g.value(a, KG.usesRegimen)
-        doses = [f"{label_of(g, g.value(d, KG.intervention))}: {_lit(g, d, KG.scheduleText)}"
-                 if g.value(d, KG.scheduleText) else label_of(g, d)
-                 for d in sorted(g.objects(a, KG.hasDosing))]
+        doses = [_dose(g, d) for d in sorted(g.objects(a, KG.hasDosing))]
         arms.append(Row(str(a), {"arm": part(label_of(g, a)),
                                  "regimen": label_of(g, reg) if reg is not None else "",
                                  "dose and schedule": "; ".join(doses)}, quotes.of(a)))
