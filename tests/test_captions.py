@@ -19,6 +19,7 @@ from kg.builders import iris
 from kg.builders.studies import short_name
 from kg.paths import SOURCES_DIR
 from kg.render.abstract import study_abstract
+from kg.render.projection import info
 from kg.sources.loader import load_corpus
 from kg.vocab import KG
 from tests.conftest import FIXTURES
@@ -86,3 +87,10 @@ def test_a_curated_schedule_is_shown_as_curated(real):
     assert shown and schedules
     assert all(any(t in cell for t in schedules) for cell in shown), shown
 
+
+
+def test_the_node_panel_shows_a_dose_recorded_as_numbers(titled: Graph):
+    facts = info(titled, iris.study_part("trial-s", "arm", "examplinib")).facts
+    assert ("schedule", "200 mg twice daily") in facts
+    assert not [f for f in info(titled, iris.study_part("trial-s", "arm", "placebo")).facts
+                if f[0] == "schedule"]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.render.projection import info, kind_of, label_of, page_of
+from kg.render.projection import info, kind_of, label_of, page_of, schedule_of
 from kg.vocab import KG, OA
 
 PARTS = (KG.hasArm, KG.hasPopulation, KG.hasEndpoint, KG.hasResult, KG.hasComparison,
@@ -65,10 +65,6 @@ class StudyAbstract:
     documents: dict[str, list[Quote]]
     safety: list[Row] = field(default_factory=list)  # adverse events, dose changes, deaths
     harms: list[Row] = field(default_factory=list)  # harm comparisons
-
-
-DOSE_UNITS = {KG.Milligram: "mg"}
-FREQUENCY = {1: "once daily", 2: "twice daily", 3: "three times daily"}
 
 
 def part(label: str) -> str:
@@ -176,25 +172,9 @@ def _unit(g: Graph, node: object, value: URIRef, unit: URIRef) -> str:
 
 
 def _dose(g: Graph, d: object) -> str:
-    """'examplinib: 200 mg twice daily': the schedule as curated, else built from the numbers.
-
-    A drafted dose (``kg draft``) has a value, a unit and a daily frequency but no schedule text;
-    its numbers are shown rather than the bare drug name.
-    """
+    """'examplinib: 200 mg twice daily': the drug and its schedule (`schedule_of`)."""
     drug = label_of(g, g.value(d, KG.intervention))  # type: ignore[arg-type]
-    schedule = _lit(g, d, KG.scheduleText)
-    if not schedule:
-        dose = g.value(d, KG.doseValue)  # type: ignore[arg-type]
-        unit = g.value(d, KG.doseUnit)  # type: ignore[arg-type]
-        amount = "" if dose is None else format(Decimal(str(dose)).normalize(), "f")
-        parts = [f"{amount} {DOSE_UNITS.get(unit, label_of(g, unit) if unit else '')}".strip()
-                 if amount else ""]
-        times = g.value(d, KG.dailyFrequency)  # type: ignore[arg-type]
-        if times is not None:
-            parts.append(FREQUENCY.get(int(times), f"{times} times daily"))
-        duration = _unit(g, d, KG.durationValue, KG.durationUnit)
-        parts.append(f"for {duration}" if duration else "")
-        schedule = " ".join(p for p in parts if p)
+    schedule = schedule_of(g, d)
     return f"{drug}: {schedule}" if schedule else drug
 
 
