@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib.resources
+import json
 import re
 import shutil
 import subprocess
@@ -14,7 +15,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.export.kgx import EDGE_COLUMNS, EXTENSION_COLUMNS, ID_PREFIXES, NODE_COLUMNS, write_kgx
+from kg.export.kgx import (
+    CURIE_COLUMNS,
+    EDGE_COLUMNS,
+    EXTENSION_COLUMNS,
+    ID_PREFIXES,
+    NODE_COLUMNS,
+    curie,
+    write_kgx,
+)
 from kg.paths import SOURCES_DIR
 from kg.query.engine import OxigraphEngine
 
@@ -53,6 +62,19 @@ def is_predicate(curie: str) -> bool:
 
 def is_slot(column: str) -> bool:
     return column.replace("_", " ") in schema()["slots"]
+
+
+@cache
+def biolink_prefixes() -> dict[str, str]:
+    """The prefix map the biolink-model package ships (what Biolink's JSON-LD context declares)."""
+    path = (importlib.resources.files("biolink_model") / "prefixmaps"
+            / "biolink-model-prefix-map.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# KGX's own test of a CURIE (kgx.prefix_manager.PrefixManager.is_curie), copied here on purpose:
+# the test must not share the exporter's constant.
+KGX_IS_CURIE = re.compile(r"^[^ <()>:]*:[^/ :]+$")
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -132,7 +154,48 @@ def test_enum_valued_columns_hold_permissible_values(nodes, edges):
             "clinical_trial_phase", "clinical_approval_status"} <= checked
 
 
-def test_node_ids_use_the_categorys_biolink_prefixes(nodes):
+@pytest.fixture(scope="module")
+def context(kgx: Path) -> dict[str, str]:
+    return json.loads((kgx / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+def test_every_id_is_a_curie_kgx_accepts_with_a_known_prefix(nodes, edges, context):
+    """KGX's Validator: ids, subjects and objects are proper CURIEs of a declared prefix."""
+    assert not set(context) & set(biolink_prefixes()), "Biolink's prefixes are not redeclared"
+    cells = [("node", n["id"], n["id"]) for n in nodes]
+    cells += [(e["id"], column, c) for e in edges for column in CURIE_COLUMNS
+              for c in e[column].split("|") if c]
+    assert len(cells) > 500
+    for where, column, value in cells:
+        assert KGX_IS_CURIE.match(value), f"{where} {column}: {value} is not a proper CURIE"
+        prefix = value.split(":", 1)[0]
+        assert prefix in context or prefix in biolink_prefixes(), (where, column, value)
+    assert {"regimen", "target-family", "evidence-item", "dti-kg-edge"} <= set(context)
+    assert any(n["id"] == "regimen:erlotinib+sorafenib" for n in nodes)
+
+
+def test_the_curie_check_refuses_what_kgx_refuses():
+    for bad in ("kgi:regimen/erlotinib+sorafenib", "doi:10.1093/annonc/x", "urn:dti-kg:edge:ab",
+                "no-colon", "a b:c"):
+        assert not KGX_IS_CURIE.match(bad), bad
+    assert KGX_IS_CURIE.match("regimen:erlotinib+sorafenib")
+    with pytest.raises(ValueError, match="cannot be named"):
+        curie("https://w3id.org/dti-kg/id/study/a.b/arm/x")
+
+
+def test_own_curies_expand_to_the_graphs_iris(nodes, context):
+    """The context reads every node id back to the IRI it names; a DOI is an xref, not the id."""
+    own = [n for n in nodes if n["id"].split(":")[0] in context]
+    assert len(own) > 10
+    for n in own:
+        prefix, local = n["id"].split(":", 1)
+        assert context[prefix] + local == n["iri"], n["id"]
+    documents = [n for n in nodes if n["category"] == "biolink:Publication"]
+    assert documents and all(not n["id"].startswith("doi:") for n in documents)
+    assert any(x.startswith("doi:10.") for n in documents for x in n["xref"].split("|"))
+
+
+def test_node_ids_use_the_categorys_biolink_prefixes(nodes, context):
     classes = schema()["classes"]
     ids = [n["id"] for n in nodes]
     assert len(ids) == len(set(ids))
@@ -141,7 +204,7 @@ def test_node_ids_use_the_categorys_biolink_prefixes(nodes):
     for n in nodes:
         prefix = n["id"].split(":")[0]
         allowed = classes[class_name(n["category"])].get("id_prefixes") or []
-        assert prefix in allowed or prefix == "kgi", (n["id"], n["category"])
+        assert prefix in allowed or prefix in context, (n["id"], n["category"])
     assert any(n["id"].startswith("UniProtKB:") for n in nodes)
     assert any(n["id"].startswith("MONDO:") for n in nodes)
 
@@ -172,7 +235,7 @@ def test_evidence_quotes_are_the_source_text_at_their_offsets(written, edges):
         for span, quote, where in zip(spans, quotes, offsets, strict=True):
             if not span:
                 continue
-            doc = span.split("/")[1]
+            doc = span.split(":")[0].split(".")[1]
             text = (SOURCES_DIR / "texts" / Path(files[doc]).name).read_text(encoding="utf-8")
             start, end = map(int, where.split("-"))
             assert " ".join(text[start:end].split()).replace("|", "/") == quote, span
@@ -189,11 +252,11 @@ def test_hazard_ratios_ride_on_the_edges_they_qualify(written, edges):
     with_hr = {e["id"]: e for e in edges if e["effect_type"] == "hazard_ratio"}
     assert len(with_hr) == len(estimates) > 5
     for iri, r in estimates.items():
-        e = with_hr["kgi:" + iri.split("/id/", 1)[1]]
+        e = with_hr[curie(iri)]
         assert float(e["effect_size"]) == float(r["hr"].value)
         assert float(e["dti_kg_ci_low"]) == float(r["low"].value)
         assert float(e["dti_kg_ci_high"]) == float(r["high"].value)
-    squamous = with_hr["kgi:evidence-item/escape--os-squamous-hr--squamous-nsclc"]
+    squamous = with_hr["evidence-item:escape--os-squamous-hr--squamous-nsclc"]
     assert "HR=1.85 95% CI 1.22–2.81" in squamous["supporting_text"]
     assert squamous["effect_size"] == "1.85" and squamous["dti_kg_evidence_direction"] == "harm"
     exact = [e for e in with_hr.values() if e["p_value"]]
@@ -231,8 +294,8 @@ def test_a_drafted_statement_is_exported_as_text_mining(written, tmp_path):
                      encoding="utf-8")
     write_kgx(OxigraphEngine(graph), tmp_path / "kgx")
     agents = {e["id"]: e["agent_type"] for e in read_tsv(tmp_path / "kgx" / "edges.tsv")}
-    assert agents["kgi:interaction/sorafenib--kdr"] == "text_mining_agent"
-    assert agents["kgi:interaction/sorafenib--braf"] == "manual_agent"
+    assert agents["interaction:sorafenib--kdr"] == "text_mining_agent"
+    assert agents["interaction:sorafenib--braf"] == "manual_agent"
 
 
 def test_cli_without_a_built_graph_says_so(tmp_path):

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, RDFS
 from kg import model as m
 from kg.builders import iris
 from kg.builders.base import BuildInput, Quad, builder, dec
-from kg.builders.studies import derivations, endpoint_label
+from kg.builders.studies import derivations, endpoint_label, short_name
 from kg.builders.terms import COMPARISON_KIND, DIRECTION, MEASURE, P_QUALIFIER, UNIT, UNIT_SYMBOL
 from kg.vocab import KG
 
@@ -110,7 +110,8 @@ def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
         shown.append(f"{r.count}" + (f"/{r.denominator}" if r.denominator is not None else ""))
     if r.ci_low is not None:
         shown.append(f"CI {r.ci_low}-{r.ci_high}")
-    label = f"{s.label}: {r.statistic} {endpoint_label(endpoint)}, {where}: {', '.join(shown)}"
+    label = (f"{short_name(s)}: {r.statistic} {endpoint_label(endpoint)}, {where}: "
+             f"{', '.join(shown)}")
     yield Quad(node, RDFS.label, Literal(label), g)
     if r.arm:
         yield Quad(node, KG.arm, iris.study_part(s.id, "arm", r.arm), g)
@@ -153,7 +154,7 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
     if c.p_value is not None:
         sign = {"=": "=", "<": "<", "<=": "≤", "unstated": ""}[c.p_qualifier or "="]
         parts.append(f"p{sign}{c.p_value}" if sign else f"p {c.p_value}")
-    yield Quad(node, RDFS.label, Literal(f"{s.label}: {', '.join(parts) or 'comparison'}"), g)
+    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {', '.join(parts) or 'comparison'}"), g)
     yield Quad(node, KG.comparisonKind, COMPARISON_KIND[c.kind], g)
     if len(c.groups) == 2:
         yield Quad(node, KG.firstGroup, _group(s, c.groups[0]), g)

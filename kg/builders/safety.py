@@ -25,6 +25,7 @@ from kg import model as m
 from kg.builders import iris
 from kg.builders.base import BuildInput, Quad, builder, dec
 from kg.builders.entities import iter_xrefs
+from kg.builders.studies import short_name
 from kg.builders.summaries import Grader, Item, _item_quads, tested
 from kg.builders.terms import P_QUALIFIER
 from kg.ids import mint, slug
@@ -119,7 +120,7 @@ def _result(inp: BuildInput, s: m.Study, r: m.SafetyResult, g: str) -> Iterator[
     if r.kind == "death":
         yield Quad(node, RDF.type, KG.DeathOnTreatmentResult, g)
     where = " / ".join(x for x in (_label(s, r.arm), _label(s, r.population)) if x)
-    yield Quad(node, RDFS.label, Literal(f"{s.label}: {what(r)}, {where}: {rate_text(r)}"), g)
+    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {what(r)}, {where}: {rate_text(r)}"), g)
     if r.event:
         term = event_term(r.event)
         yield Quad(node, KG.eventTerm, Literal(r.event), g)
@@ -193,7 +194,7 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.HarmComparison, g: str) -> Ite
     if c.p_value is not None:
         sign = {"=": "=", "<": "<", "<=": "≤", "unstated": " "}[c.p_qualifier or "="]
         parts.append(f"p{sign}{c.p_value}")
-    yield Quad(node, RDFS.label, Literal(f"{s.label}: {', '.join(parts)}"), g)
+    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {', '.join(parts)}"), g)
     yield Quad(node, KG.experimentalGroup, iris.study_part(s.id, "arm", c.experimental), g)
     yield Quad(node, KG.referenceGroup, iris.study_part(s.id, "arm", c.reference), g)
     if c.event:

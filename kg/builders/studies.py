@@ -41,6 +41,20 @@ def endpoint_label(e: m.Endpoint) -> str:
     return label
 
 
+def short_name(s: m.Study) -> str:
+    """The study's name at the head of its parts' captions ('MISSION: placebo').
+
+    A caption is 'study: part', and the pages read the part back after the first colon, so a
+    name with a colon of its own (a drafted study is labelled with its paper's whole title,
+    'SOLACE: a randomised phase II trial ...') would leak the rest of the title into every arm
+    and population. Such a name gives way to the acronym, else to the title's text before the
+    colon; a label without a colon (every curated one) is kept as it is.
+    """
+    if ":" not in s.label:
+        return s.label
+    return s.acronym or s.label.split(":", 1)[0].strip() or s.label.replace(":", " -")
+
+
 def regimen_label(components: tuple[str, ...], ent: m.Entities) -> str:
     """Readable regimen name: 'sorafenib + erlotinib' in the source's order."""
     named = {**{k: v.label for k, v in ent.interventions.items()},
@@ -88,7 +102,7 @@ def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
     regimen = iris.regimen(a.regimen)
     yield Quad(iris.study(s.id), KG.hasArm, node, g)
     yield Quad(node, RDF.type, KG.Arm, g)
-    yield Quad(node, RDFS.label, Literal(f"{s.label}: {a.label}"), g)
+    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {a.label}"), g)
     yield Quad(node, KG.usesRegimen, regimen, g)
     yield Quad(regimen, RDF.type, KG.Regimen, ENTITIES)
     yield Quad(regimen, RDFS.label, Literal(regimen_label(tuple(sorted(a.regimen)), ent)),
@@ -130,7 +144,7 @@ def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterato
     node = iris.study_part(s.id, "population", p.id)
     yield Quad(iris.study(s.id), KG.hasPopulation, node, g)
     yield Quad(node, RDF.type, KG.Population, g)
-    label = f"{s.label}: {p.label}" + (f" (n={p.size})" if p.size is not None else "")
+    label = f"{short_name(s)}: {p.label}" + (f" (n={p.size})" if p.size is not None else "")
     yield Quad(node, RDFS.label, Literal(label), g)
     yield Quad(node, KG.populationKind, POPULATION_KIND[p.kind], g)
     if p.size is not None:
@@ -174,7 +188,7 @@ def _endpoint(inp: BuildInput, s: m.Study, e: m.Endpoint, g: str) -> Iterator[Qu
     node = iris.study_part(s.id, "endpoint", e.id)
     yield Quad(iris.study(s.id), KG.hasEndpoint, node, g)
     yield Quad(node, RDF.type, KG.Endpoint, g)
-    yield Quad(node, RDFS.label, Literal(f"{s.label}: {endpoint_label(e)}"), g)
+    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {endpoint_label(e)}"), g)
     yield Quad(node, KG.endpointType, ENDPOINT_TYPE[e.type], g)
     yield Quad(node, KG.isPrimary, Literal(e.primary), g)
     if e.timepoint is not None:

@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, RDFS
 from kg import model as m
 from kg.builders import iris
 from kg.builders.base import PROVENANCE, BuildInput, Quad, builder, dec, span_iri
+from kg.builders.studies import short_name
 from kg.builders.terms import ASSOCIATION, ENDPOINT_TYPE, PHASE, POPULATION_KIND
 from kg.ids import mint
 from kg.sources.tables import Cell, Row, match_row, parse_table
@@ -106,7 +107,7 @@ class _Checker:
             c = mint("contradiction", f"{self.lr.spec.id}-{self.lr.study.id}-{column.key}"
                      .replace("_", "-"))
             note = (f"{self.lr.spec.id} gives {column.header} = {cell.text} for "
-                    f"{self.lr.study.label}; the prose states {stated}")
+                    f"{short_name(self.lr.study)}; the prose states {stated}")
             yield Quad(c, RDF.type, KG.Contradiction, self.g)
             yield Quad(c, RDFS.label, Literal(note), self.g)
             yield Quad(c, KG.conflictNote, Literal(note), self.g)
@@ -129,7 +130,8 @@ def _from_table(inp: BuildInput, lr: LinkedRow, kind: str, key: str, cell: Cell,
                 ) -> tuple[URIRef, list[Quad]]:
     """A study part asserted by a table cell, with its evidence."""
     node = iris.study_part(lr.study.id, kind, f"{lr.spec.id}-{key}".replace("_", "-"))
-    quads = [Quad(node, RDFS.label, Literal(f"{lr.study.label}: {label} ({lr.spec.id})"), lr.doc)]
+    caption = f"{short_name(lr.study)}: {label} ({lr.spec.id})"
+    quads = [Quad(node, RDFS.label, Literal(caption), lr.doc)]
     quads += list(_evidence(inp, lr, cell, node))
     return node, quads
 

@@ -8,8 +8,11 @@ unless a statement behind it carries ``kg:agentType kg:TextMiningAgent``), the p
 evidence span ids and the character offsets in the shipped texts. Biolink has no slot for a
 confidence interval, a p-value bound or a document offset, so those few columns carry a
 ``dti_kg_`` prefix (``EXTENSION_COLUMNS``); tests check every other column, every category,
-predicate and enum value against the schema the ``biolink-model`` package ships. The heavy
-``kgx`` package is not needed: the format is two TSV files.
+predicate and enum value against the schema the ``biolink-model`` package ships. Every id is a
+CURIE by KGX's own rule (`KGX_CURIE`), and ``context.jsonld`` beside the TSVs declares the
+project's own prefixes (``regimen:``, ``study.mission.arm:`` ...), so KGX's validator, given
+Biolink's context and this one, knows every prefix. The heavy ``kgx`` package is not needed: the
+format is two TSV files and a prefix map.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.export.tables import open_graph, writable_folder
 from kg.paths import PACKAGE_DIR
+from kg.query.curies import KINDS
 from kg.query.engine import Engine, Result, Term
 from kg.query.formats import _short as short_term
 from kg.vocab import BIOLINK, INSTANCE_IRI, KG
@@ -30,6 +36,13 @@ from kg.vocab import BIOLINK, INSTANCE_IRI, KG
 KGX_QUERIES = PACKAGE_DIR / "export" / "kgx"
 KNOWLEDGE_SOURCE = "infores:dti-kg"  # the project's own infores id; not (yet) registered
 MULTI = "|"  # KGX TSV separator of multivalued cells
+# KGX's own rule for a CURIE (kgx.prefix_manager.PrefixManager.is_curie): no '/' or ':' in the
+# local part; its Validator also wants the prefix in the JSON-LD context it is given.
+KGX_CURIE = re.compile(r"^[^ <()>:]*:[^/ :]+$")
+CONTEXT_FILE = "context.jsonld"  # the prefixes of this export that Biolink does not declare
+EDGE_PREFIX, EDGE_NAMESPACE = "dti-kg-edge", "urn:dti-kg:edge:"  # ids of structural edges
+CURIE_COLUMNS = ["id", "subject", "object", "publications", "has_supporting_studies",
+                 "has_evidence"]  # edge cells that hold ids
 
 NODE_COLUMNS = ["id", "category", "name", "xref", "synonym", "iri", "provided_by",
                 "clinical_trial_phase"]
@@ -41,7 +54,8 @@ EDGE_COLUMNS = ["id", "subject", "predicate", "object", "category", "knowledge_l
                 "effect_type", "p_value", "dti_kg_p_value_as_stated", "dti_kg_ci_low",
                 "dti_kg_ci_high", "dti_kg_ci_level", "supporting_study_cohort",
                 "supporting_study_size", "dti_kg_evidence_level", "dti_kg_evidence_direction",
-                "dti_kg_significant"]
+                "dti_kg_significant", "has_count", "has_total", "has_percentage", "dti_kg_arm",
+                "dti_kg_grade", "dti_kg_relatedness", "dti_kg_time_frame"]
 EXTENSION_COLUMNS = {
     "dti_kg_text_offsets": "start-end character offsets of each quote in its document's shipped "
                            "text, in the order of has_evidence and supporting_text",
@@ -53,6 +67,10 @@ EXTENSION_COLUMNS = {
     "dti_kg_evidence_level": "CIViC-style evidence level of the item, e.g. phase III randomised",
     "dti_kg_evidence_direction": "supports benefit, no benefit or harm",
     "dti_kg_significant": "true or false where statistical significance is known",
+    "dti_kg_arm": "the trial arm an adverse-event rate was counted in",
+    "dti_kg_grade": "CTCAE grade or grade range of the counted events: any, 3, 3-4, >=3, 5",
+    "dti_kg_relatedness": "treatment-related or any cause, where the source says which",
+    "dti_kg_time_frame": "over what time the events were counted, as the source says",
 }
 
 # The Biolink category of each kind of node. kg:Drug maps to biolink:Drug in the ontology; a drug
@@ -62,7 +80,10 @@ CATEGORIES = {str(KG.Drug): "biolink:Drug", str(KG.Regimen): "biolink:Treatment"
               str(KG.TargetFamily): "biolink:GeneFamily", str(KG.Disease): "biolink:Disease",
               str(KG.ClinicalTrial): "biolink:ClinicalTrial",
               str(KG.PreclinicalStudy): "biolink:Study", str(KG.SubstudyAnalysis): "biolink:Study",
-              str(KG.Document): "biolink:Publication"}
+              str(KG.Document): "biolink:Publication",
+              # an event as printed ('hand-foot skin reaction') does not say disease or phenotype;
+              # Biolink's class for exactly that case
+              str(KG.AdverseEventTerm): "biolink:DiseaseOrPhenotypicFeature"}
 # Identifier prefixes a node id is taken from, best first, per category (a subset of each
 # category's Biolink id_prefixes, spelled as Biolink spells them); no such xref: the graph's IRI.
 ID_PREFIXES = {"biolink:SmallMolecule": ["CHEBI", "UNII", "PUBCHEM.COMPOUND", "CHEMBL.COMPOUND",
@@ -83,6 +104,8 @@ EDGE_CATEGORIES = {"affects": "biolink:ChemicalAffectsGeneAssociation", "treats"
 ACTIONS = {str(KG.Inhibitor): {"qualified_predicate": "biolink:causes",
                               "object_aspect_qualifier": "activity",
                               "object_direction_qualifier": "decreased"}}
+ADVERSE_EVENT = "biolink:has_adverse_event"
+ADVERSE_EVENT_CATEGORY = "biolink:ChemicalOrDrugOrTreatmentAdverseEventAssociation"
 EFFECT_TYPES = {str(KG.HazardRatio): "hazard_ratio"}  # Biolink's EffectTypeEnum
 P_SIGNS = {str(KG.Equal): "p = {}", str(KG.LessThan): "p < {}", str(KG.LessThanOrEqual): "p ≤ {}",
            str(KG.QualifierUnstated): "p {} (qualifier not stated)"}
@@ -106,15 +129,25 @@ def value(result: Result, i: int, name: str) -> str:
 
 
 def curie(iri: str) -> str:
-    """An IRI of the graph as a KGX CURIE.
+    """An IRI of the graph as a CURIE that KGX accepts (`KGX_CURIE`).
 
-    KGX ids need one prefix a consumer can expand: an instance is ``kgi:`` and its path
-    (``kgi:study/mission``, expanded by the ``kgi`` entry of the prefix map this project
-    publishes), not the per-kind prefixes the query tools print for pasting into SPARQL.
+    KGX refuses a local part with ``/`` or ``:``, so an instance IRI gets the per-kind prefix of
+    its path (``regimen:erlotinib+sorafenib``, ``study.mission.arm:sorafenib``, as the query tools
+    name them; ``+`` is fine for KGX) and the prefix map written beside the TSVs
+    (`prefix_map`) expands it back to the graph's IRI.
     """
-    if iri.startswith(INSTANCE_IRI):
-        return "kgi:" + iri[len(INSTANCE_IRI):]
-    return short_term(Term("uri", iri))
+    if not iri.startswith(INSTANCE_IRI):
+        return short_term(Term("uri", iri))
+    ns, _, local = iri[len(INSTANCE_IRI):].rpartition("/")
+    out = f"{ns.replace('/', '.') if ns else 'kgi'}:{local}"
+    if "." in ns or not KGX_CURIE.match(out):  # a dot in a path segment would not read back
+        raise ValueError(f"{iri}: cannot be named by a CURIE that KGX accepts")
+    return out
+
+
+def instance_namespace(prefix: str) -> str:
+    """The namespace an instance prefix of `curie` stands for (``regimen`` -> ``.../regimen/``)."""
+    return INSTANCE_IRI if prefix == "kgi" else INSTANCE_IRI + prefix.replace(".", "/") + "/"
 
 
 def biolink(iri: str) -> str:
@@ -131,14 +164,16 @@ def node_id(category: str, xrefs: list[str], iri: str) -> str:
     """The node's id: its best external identifier for the category, else the graph's IRI.
 
     An identifier is used only when exactly one of that prefix is known (a trial registered
-    under several NCT numbers keeps the graph's IRI and lists them all as xrefs).
+    under several NCT numbers keeps the graph's IRI and lists them all as xrefs) and KGX takes
+    it for a CURIE (a DOI has a ``/``: the document keeps the graph's CURIE, the DOI is an xref).
     """
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for x in xrefs:
         prefix, _, local = x.partition(":")
         by_prefix[BIOLINK_SPELLING.get(prefix, prefix)].append(local)
     for prefix in ID_PREFIXES.get(category, []):
-        if len(by_prefix.get(prefix, [])) == 1:
+        if len(by_prefix.get(prefix, [])) == 1 and KGX_CURIE.match(
+                f"{prefix}:{by_prefix[prefix][0]}"):
             return f"{prefix}:{by_prefix[prefix][0]}"
     return curie(iri)
 
@@ -201,7 +236,7 @@ def evidence_columns(evs: list[Evidence], ids: dict[str, str]) -> dict[str, str]
 def structural_id(subject: str, predicate: str, obj: str) -> str:
     """A stable id for an edge that is not itself a statement of the graph."""
     digest = hashlib.sha256(f"{subject} {predicate} {obj}".encode()).hexdigest()[:16]
-    return f"urn:dti-kg:edge:{digest}"
+    return f"{EDGE_PREFIX}:{digest}"
 
 
 def build_edges(engine: Engine, ids: dict[str, str], evidence: dict[str, Evidence]
@@ -244,6 +279,38 @@ def build_edges(engine: Engine, ids: dict[str, str], evidence: dict[str, Evidenc
         edges.append({"id": structural_id(s, predicate, o), "subject": s, "predicate": predicate,
                       "object": o, "knowledge_level": "knowledge_assertion",
                       "agent_type": "manual_agent", "primary_knowledge_source": KNOWLEDGE_SOURCE})
+    return edges + adverse_event_edges(engine, ids, evidence)
+
+
+def adverse_event_edges(engine: Engine, ids: dict[str, str], evidence: dict[str, Evidence]
+                        ) -> list[dict[str, str]]:
+    """``has_adverse_event`` from what an arm was given to each event counted in that arm.
+
+    The subject is the arm's drug when its regimen is one drug, else the regimen (a placebo arm's
+    events are the placebo regimen's: Biolink's adverse event is whatever happened during
+    treatment, related or not). The rate rides on the edge: Biolink's ``has_count``,
+    ``has_total`` and ``has_percentage``, and the grade, relatedness, arm and time frame. A
+    result naming no event (a dose reduction) has no object and gives no edge.
+    """
+    edges = []
+    res = run(engine, "adverse-events")
+    for i in range(len(res.rows)):
+        result, components = value(res, i, "result"), value(res, i, "components").split(MULTI)
+        therapy = components[0] if len(components) == 1 and components[0] in ids else \
+            value(res, i, "regimen")
+        edges.append({"id": curie(result), "subject": ids[therapy], "predicate": ADVERSE_EVENT,
+                      "object": ids[value(res, i, "event")], "category": ADVERSE_EVENT_CATEGORY,
+                      **evidence_columns([evidence.get(result, Evidence())], ids),
+                      "has_supporting_studies": ids.get(value(res, i, "study"), ""),
+                      "supporting_study_cohort": one_line(value(res, i, "cohort")),
+                      "supporting_study_size": value(res, i, "size"),
+                      "has_count": value(res, i, "count"),
+                      "has_total": value(res, i, "denominator"),
+                      "has_percentage": value(res, i, "percent"),
+                      "dti_kg_arm": one_line(value(res, i, "arm")),
+                      "dti_kg_grade": value(res, i, "grade"),
+                      "dti_kg_relatedness": value(res, i, "relatedness"),
+                      "dti_kg_time_frame": one_line(value(res, i, "timeFrame"))})
     return edges
 
 
@@ -286,13 +353,31 @@ def kgx_rows(engine: Engine) -> tuple[list[dict[str, str]], list[dict[str, str]]
     return nodes, edges
 
 
+def prefix_map(nodes: list[dict[str, str]], edges: list[dict[str, str]]) -> dict[str, str]:
+    """The prefixes of the export's ids that are the project's own, with their namespaces.
+
+    Identifier prefixes (``CHEBI``, ``UniProtKB``, ...) are Biolink's and are not redeclared; a
+    consumer merges this map with Biolink's context.
+    """
+    used = {n["id"].split(":", 1)[0] for n in nodes}
+    for e in edges:
+        used.update(c.split(":", 1)[0] for column in CURIE_COLUMNS
+                    for c in e.get(column, "").split(MULTI) if c)
+    out = {p: instance_namespace(p) for p in used if p == "kgi" or p.split(".")[0] in KINDS}
+    if EDGE_PREFIX in used:
+        out[EDGE_PREFIX] = EDGE_NAMESPACE
+    return dict(sorted(out.items()))
+
+
 def write_kgx(engine: Engine, out: Path) -> list[Path]:
-    """Write ``nodes.tsv`` and ``edges.tsv`` into ``out``."""
+    """Write ``nodes.tsv``, ``edges.tsv`` and the JSON-LD context of their own prefixes."""
     nodes, edges = kgx_rows(engine)
     out.mkdir(parents=True, exist_ok=True)
-    files = [out / "nodes.tsv", out / "edges.tsv"]
+    files = [out / "nodes.tsv", out / "edges.tsv", out / CONTEXT_FILE]
     files[0].write_text(to_tsv(NODE_COLUMNS, nodes), encoding="utf-8")
     files[1].write_text(to_tsv(EDGE_COLUMNS, edges), encoding="utf-8")
+    context = {"@context": prefix_map(nodes, edges)}
+    files[2].write_text(json.dumps(context, indent=2) + "\n", encoding="utf-8")
     return files
 
 

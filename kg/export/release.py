@@ -108,7 +108,7 @@ A release of the drug-target-indication evidence graph, written by `kg export re
 | `ontology.ttl` | the ontology the graph was built against |
 | `build-report.json` | what the build made, per builder and per document |
 | `tables/` | evidence tables, one CSV per kind; `tables/README.md` describes the columns |
-| `kgx/` | `nodes.tsv` and `edges.tsv` in KGX TSV with Biolink categories and predicates |
+| `kgx/` | KGX TSV (`nodes.tsv`, `edges.tsv`) and `context.jsonld`, its own CURIE prefixes |
 | `manifest.json` | version, date, counts, source checksums, every file's size and SHA-256 |
 | `SHA256SUMS` | checksums of every other file |
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.render.projection import info, kind_of, label_of, page_of
+from kg.render.projection import info, kind_of, label_of, page_of, schedule_of
 from kg.vocab import KG, OA
 
 PARTS = (KG.hasArm, KG.hasPopulation, KG.hasEndpoint, KG.hasResult, KG.hasComparison,
@@ -171,6 +171,13 @@ def _unit(g: Graph, node: object, value: URIRef, unit: URIRef) -> str:
     return f"{v} {symbol}{'s' if plural else ''}".strip()
 
 
+def _dose(g: Graph, d: object) -> str:
+    """'examplinib: 200 mg twice daily': the drug and its schedule (`schedule_of`)."""
+    drug = label_of(g, g.value(d, KG.intervention))  # type: ignore[arg-type]
+    schedule = schedule_of(g, d)
+    return f"{drug}: {schedule}" if schedule else drug
+
+
 def _ci(g: Graph, node: object) -> str:
     low, high = g.value(node, KG.ciLow), g.value(node, KG.ciHigh)  # type: ignore[arg-type]
     if low is None or high is None:
@@ -234,9 +241,7 @@ def study_abstract(g: Graph, s: URIRef) -> StudyAbstract:
     arms = []
     for a in sorted(g.objects(s, KG.hasArm)):
         reg = g.value(a, KG.usesRegimen)
-        doses = [f"{label_of(g, g.value(d, KG.intervention))}: {_lit(g, d, KG.scheduleText)}"
-                 if g.value(d, KG.scheduleText) else label_of(g, d)
-                 for d in sorted(g.objects(a, KG.hasDosing))]
+        doses = [_dose(g, d) for d in sorted(g.objects(a, KG.hasDosing))]
         arms.append(Row(str(a), {"arm": part(label_of(g, a)),
                                  "regimen": label_of(g, reg) if reg is not None else "",
                                  "dose and schedule": "; ".join(doses)}, quotes.of(a)))

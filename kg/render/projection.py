@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -94,6 +95,37 @@ def label_of(g: Graph, node: object) -> str:
     return str(g.value(node, RDFS.label) or str(node).rsplit("/", 1)[-1])
 
 
+DOSE_UNITS = {KG.Milligram: "mg"}
+FREQUENCY = {1: "once daily", 2: "twice daily", 3: "three times daily"}
+
+
+def schedule_of(g: Graph, dosing: object) -> str:
+    """A dose's schedule: as curated, else built from its numbers ('200 mg twice daily').
+
+    A drafted dose (``kg draft``) has a value, a unit and a daily frequency but no schedule
+    text; the pages show its numbers wherever they show a curated schedule.
+    """
+    def value(prop: URIRef) -> object:
+        return g.value(dosing, prop)  # type: ignore[arg-type]
+
+    if value(KG.scheduleText) is not None:
+        return str(value(KG.scheduleText))
+    parts = []
+    dose, unit = value(KG.doseValue), value(KG.doseUnit)
+    if dose is not None:
+        amount = format(Decimal(str(dose)).normalize(), "f")
+        parts.append(f"{amount} {DOSE_UNITS.get(unit, label_of(g, unit) if unit else '')}".strip())
+    times = value(KG.dailyFrequency)
+    if times is not None:
+        parts.append(FREQUENCY.get(int(str(times)), f"{times} times daily"))
+    length, length_unit = value(KG.durationValue), value(KG.durationUnit)
+    if length is not None:
+        word = label_of(g, length_unit) if length_unit is not None else ""
+        plural = "s" if word in ("day", "week", "month", "year") and str(length) != "1" else ""
+        parts.append(f"for {length} {word}{plural}".strip())
+    return " ".join(parts)
+
+
 def info(g: Graph, node: URIRef) -> Info:
     """Everything the panel shows: type, identifiers, numbers, facts, evidence quotes."""
     kind = kind_of(g, node)
@@ -117,9 +149,9 @@ def info(g: Graph, node: URIRef) -> Info:
         for o in sorted(g.objects(node, prop)):
             out.facts.append((name, str(o)))
     for dosing in sorted(g.objects(node, KG.hasDosing)):
-        text = g.value(dosing, KG.scheduleText)
+        text = schedule_of(g, dosing)
         if text:
-            out.facts.append(("schedule", str(text)))
+            out.facts.append(("schedule", text))
     for span in sorted(g.objects(node, KG.hasEvidence), key=str):
         doc = g.value(span, OA.hasSource)
         start = end = ""
