@@ -567,3 +567,21 @@ def test_endpoints_per_clause_shared_backbones_subgroups_and_mixed_conclusions(t
     (claim,) = f.claims
     assert claim.negated is False  # "prolonged TTP but not PFS" is mixed, not "no benefit"
     load_corpus(root)
+
+
+def test_event_counts_named_with_their_arms(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "counts.txt"
+    paper.write_text("Title: Examplinib versus erlotinib in lung cancer\n\nPatients were "
+                     "randomly assigned to examplinib (n = 120) or erlotinib (n = 118). After a "
+                     "median follow-up of 40 months, 93 deaths occurred in the examplinib group "
+                     "and 106 in the erlotinib group. Brain metastases developed in 12 patients "
+                     "on examplinib and 21 on erlotinib.\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    counts = {(r.endpoint, r.arm, r.count) for r in s.results if r.statistic == "count"}
+    assert counts == {("os", "examplinib", 93), ("os", "erlotinib", 106),
+                      ("brain-metastases", "examplinib", 12),
+                      ("brain-metastases", "erlotinib", 21)}
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {("examplinib", 120),
+                                                                ("erlotinib", 118)}
+    load_corpus(root)

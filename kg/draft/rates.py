@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.draft.patterns import JOIN_RE, NUM, TIME_TO_EVENT, dec, quote_of, slug
+from kg.draft.patterns import JOIN_RE, NUM, TIME_TO_EVENT, Arm, dec, quote_of, slug
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -126,6 +126,65 @@ class Rates(DraftState):
                 self._count_before(rec, text, p, i)
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
+
+    def counts_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """Event counts named with their arms ("93 deaths in the A group and 106 in the B group").
+
+        Also "82 on tamoxifen and 104 on placebo", "168 in the A arm and 190 in the control arm".
+
+        Two or more whole numbers, each followed within a few words by a different arm, in a
+        results sentence; the outcome is the endpoint the sentence names, else the words right
+        after the first count ("deaths", "cases of leukaemia"), else the clause before them.
+        """
+        if len(self.d.arms) < 2:
+            return
+        placed = {k - self.spans[i][0] for k in self.d.used}
+        masked = self.masked(text)
+        found: list[tuple[Printed, Arm]] = []
+        for p in iter_numbers(masked):
+            if p.percent or p.start in placed or p.value != p.value.to_integral() or \
+                    re.match(r"\s*(?:%|per ?cent|months?|weeks?|years?|days?|mg|cycles?)\b",
+                             masked[p.end:], re.I) or \
+                    re.search(r"(?:n\s*=|\bof|/)\s*$", masked[:p.start]):
+                continue
+            window = re.split(r"[;,(]|\d|\band\b|\bversus\b|\bvs\b", masked[p.end:p.end + 60])[0]
+            if len(re.findall(r"[A-Za-z]+", window)) > 8 or re.search(
+                    r"\b(?:received|were treated|randomi[sz]ed|assigned|allocated|enrolled)\b",
+                    window, re.I):
+                continue  # an arm's size, not an event count
+            arm = self.arm_near(window, 0, len(window))
+            if arm is not None and re.search(r"\b(?:in|on|with|among|for|receiving|given)\b",
+                                             window, re.I):
+                found.append((p, arm))
+        if len(found) < 2 or len({a.id for _, a in found}) < len(found):
+            return
+        first = found[0][0]
+        etype = self.endpoint_at(text, len(text))
+        if etype is None or etype in TIME_TO_EVENT - {"os"}:
+            after = re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:occurr\w*|in|on|with|"
+                             r"among|were|was|had)\b", masked[first.end:], re.I)
+            if after and re.fullmatch(r"patients|women|participants|subjects", after.group(1),
+                                      re.I):
+                after = None  # "12 patients on A": the outcome is named before
+            noun = after.group(1) if after else None
+            if noun and re.fullmatch(r"deaths?", noun, re.I):
+                etype = "os"
+            else:
+                name = noun or outcome_name(text, first.start)
+                if not name or self.lex.find(name, ("drug", "placebo", "intervention")):
+                    return
+                etype = None
+                eid = self.other_endpoint(name, quote_of(text))
+        if etype is not None:
+            eid = self.endpoint_id(etype, quote_of(text), text)
+        for p, arm in found:
+            rec = {"endpoint": eid, "statistic": "count", "count": int(p.value), "arm": arm.id,
+                   "quote": quote_of(text)}
+            pop = self.pop_at(subs, text, p.start)
+            if pop:
+                rec["population"] = pop
+            self.use(i, p)
+            self.d.results.append(rec)
 
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
         """The count printed before a percentage: "12 (12%)", "six patients (10%)"."""

@@ -71,6 +71,7 @@ class Statistics(DraftState):
             medians = self.medians(i, text, subs)
             self.tag("median-per-arm")
             values = medians + self.rates(i, text, subs)
+            self.counts_per_arm(i, text, subs)
             self.tag("rate-or-count")
             self._respectively_groups(text, subs, values)
             if len({pid for _, pid in subs}) >= 2:
