@@ -44,7 +44,7 @@ class Statistics(DraftState):
             stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=)\b|%\s*CI|/", inner)
             if stat:
                 unit = r"\s*(?:%|months?|weeks?|mo)?"
-                lead = re.match(rf"[(\[]\s*(?:[A-Za-z][\w -]{{0,30}}?[,:]\s*)?{NUM}{unit}"
+                lead = re.match(rf"[(\[]\s*(?:[A-Za-z][\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}"
                                 rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit})+"
                                 rf"(?:,?\s*respectively)?\s*[;,]", inner)
                 keep = lead.end() if lead and lead.end() <= stat.start() else 0
