@@ -19,11 +19,13 @@ from rdflib import URIRef
 from kg.paths import ONTOLOGY_FILE
 from kg.render import projection as proj
 from kg.render.browser import ARGS, CHROMIUM, Page, chromium
+from kg.render.forest import hazard_ratios
 from kg.render.layout import overview_positions
-from kg.render.pages import write_graph_page, write_lib
+from kg.render.pages import write_graph_page, write_lib, write_study_page
 
 SIZES = ({"width": 1400, "height": 900}, {"width": 800, "height": 600})
 NSCLC = URIRef("https://w3id.org/dti-kg/id/disease/nsclc")
+MISSION = URIRef("https://w3id.org/dti-kg/id/study/mission")
 
 BOXES = """() => {
     const net = kgNetwork, c = document.getElementById('network').getBoundingClientRect();
@@ -51,6 +53,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, real) -> Path:
                      positions=overview_positions(overview))
     write_graph_page(proj.indication_view(g, NSCLC), out / "views/indication-nsclc.html", "NSCLC",
                      "an indication, laid out by physics")
+    write_study_page(g, MISSION, proj.study_view(g, MISSION), out / "views/study-mission.html",
+                     hazard_ratios(g))
     return out
 
 
@@ -135,3 +139,14 @@ def test_plain_chromium_screenshot_shows_the_whole_overview(browser, site, tmp_p
     viewer.close()
     assert (band["width"], band["height"]) == (size["width"], size["height"])
     assert band["ink"] == 0, band["at"]  # no node, label or edge cut by the frame
+
+
+def test_study_page_graph_panel_fits_on_load_and_on_resize(browser, site):
+    """A study page's graph is its last panel, below the abstract: it fits its own frame."""
+    page = Page(browser, site / "views/study-mission.html", viewport=SIZES[0])
+    measured = settled(page, SIZES[0])
+    assert len(measured["boxes"]) > 20 and outside(measured) == []
+    page.page.set_viewport_size(SIZES[1])
+    assert outside(settled(page, SIZES[1])) == []
+    assert page.errors == [] and page.external == [], page.errors
+    page.close()
