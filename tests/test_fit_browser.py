@@ -150,3 +150,24 @@ def test_study_page_graph_panel_fits_on_load_and_on_resize(browser, site):
     assert outside(settled(page, SIZES[1])) == []
     assert page.errors == [] and page.external == [], page.errors
     page.close()
+
+
+def test_a_link_to_one_node_shows_it_in_the_frame(browser, site):
+    """``#focus=`` (search hits without a page of their own) selects the node and shows it."""
+    hr = "https://w3id.org/dti-kg/id/study/mission/comparison/pfs-hr"
+    page = Page(browser, site / "overview.html", viewport=SIZES[0])
+    p = page.page
+    p.goto((site / "views/study-mission.html").as_uri() + "#focus=" + hr)
+    p.wait_for_function("window.kgStable === true", timeout=30_000)
+    assert p.evaluate("kgNetwork.getSelectedNodes()") == [hr]
+    measured = p.evaluate(BOXES)
+    [box] = [b for b in measured["boxes"] if b["id"] == hr]
+    assert outside({**measured, "boxes": [box]}) == []
+    assert "PFS" in p.inner_text("#info h2") and "0.60" in p.inner_text("#info")
+    drug = "https://w3id.org/dti-kg/id/drug/sorafenib"  # a drug has no page: the overview's
+    p.goto((site / "overview.html").as_uri() + "#focus=" + drug)
+    p.wait_for_function("window.kgStable === true", timeout=30_000)
+    assert p.evaluate("kgNetwork.getSelectedNodes()") == [drug]
+    assert p.inner_text("#info h2") == "sorafenib"
+    assert page.errors == [] and page.external == [], page.errors
+    page.close()

@@ -49,10 +49,16 @@
       pending = requestAnimationFrame(fit);
     }).observe(container);
   }
+  const focus = new URLSearchParams(location.hash.slice(1)).get("focus");
   function stop() {
     if (window.kgStable) return;
     network.setOptions({physics: false});
     fit();
+    if (focus && data.info[focus]) {  // a link to one node: show it, and keep the view there
+      network.selectNodes([focus]);
+      network.focus(focus, {scale: Math.max(network.getScale(), 1)});
+      moved = true;
+    }
     window.kgStable = true;
     container.dataset.status = "stable";
   }
@@ -112,9 +118,5 @@
       nodeView.refresh();
     });
   }
-  const focus = new URLSearchParams(location.hash.slice(1)).get("focus");
-  if (focus && data.info[focus]) {
-    network.once("stabilized", () => { network.selectNodes([focus]); network.focus(focus, {scale: 1.2}); });
-    show(focus);
-  }
+  if (focus && data.info[focus]) show(focus);
 })();
