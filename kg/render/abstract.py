@@ -82,6 +82,11 @@ def _name(g: Graph, node: object, prop: URIRef) -> str:
     return "" if v is None else part(label_of(g, v))
 
 
+def quote_anchor(span: object) -> str:
+    """The id of an evidence span's quote on its study page (other pages link to it)."""
+    return "q-" + "-".join(str(span).rsplit("/", 2)[-2:])
+
+
 class _Quotes:
     """Collects the quotes a page cites, by document, each once."""
 
@@ -115,8 +120,8 @@ class _Quotes:
         sentences = sorted(int(g.value(s, KG.sentenceIndex)) for s in
                            g.objects(span, KG.inSentence))  # type: ignore[arg-type]
         doc = label_of(g, g.value(span, OA.hasSource))  # type: ignore[arg-type]
-        anchor = "q-" + "-".join(str(span).rsplit("/", 2)[-2:])
-        return Quote(anchor, doc, start, end, ", ".join(str(i + 1) for i in sentences), exact)
+        return Quote(quote_anchor(span), doc, start, end,
+                     ", ".join(str(i + 1) for i in sentences), exact)
 
     def documents(self) -> dict[str, list[Quote]]:
         return {d: sorted(qs.values(), key=lambda q: q.start) for d, qs in

@@ -34,6 +34,7 @@ from kg.counts import count, summary
 from kg.render import facets as fc
 from kg.render import projection as proj
 from kg.render.abstract import StudyAbstract, study_abstract
+from kg.render.dotplot import dotplots_html
 from kg.render.downloads import downloads_block
 from kg.render.facets import Facets, study_facets, with_endpoint
 from kg.render.forest import forest_svg, hazard_ratios, short
@@ -272,6 +273,7 @@ def write_report(g: Graph, path: Path) -> int:
     hrs = hazard_ratios(g)
     treatment = [r for r in hrs if r["kind"] == "treatment"]
     marker = [r for r in hrs if r["kind"] == "biomarker"]
+    dotplots, dots = dotplots_html(g)
 
     def hr_rows(rows: list[dict]) -> list[list[str]]:
         return [[r["study"], r["endpoint"], r["population"].split(": ")[-1],
@@ -294,6 +296,7 @@ def write_report(g: Graph, path: Path) -> int:
         + _table(["study", "endpoint", "population", "first group", "second group", "HR",
                   "95% CI", "p", "better in"], hr_rows(marker),
                  facets=[r["facets"] for r in marker], name="biomarker-hrs")
+        + f"<h2>Adverse events: rates per arm ({dots} rates)</h2>" + dotplots
         + "<h2>Drug–indication evidence</h2>" + evidence_table(g)
         + "<h2>Studies</h2>" + studies_table(g)
         + "<h2>Outcome results</h2>" + outcomes_table(g)

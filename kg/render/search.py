@@ -24,6 +24,8 @@ GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsil
 TIER = {"study": 1, "drug": 2, "protein": 2, "family": 2, "disease": 2, "gene": 2,
         "biomarker": 2, "regimen": 2, "result": 3, "comparison": 3}
 OTHER_TIER = 4  # other statements and study parts; exact matches rank 0
+FOCUS = {"study": 0, "comparison": 1, "result": 2}  # among hits every word of which names them
+PHASES = {KG.Phase1: 1, KG.Phase2: 2, KG.Phase3: 3}
 PART_OF = (KG.hasArm, KG.hasPopulation, KG.hasEndpoint, KG.hasResult, KG.hasComparison,
            KG.hasFinding)
 
@@ -67,6 +69,40 @@ def _extra_terms(g: Graph, node: URIRef) -> list[str]:
     return terms
 
 
+def _drugs(g: Graph, arm: object) -> list[str]:
+    reg = g.value(arm, KG.usesRegimen) if arm is not None else None  # type: ignore[arg-type]
+    return sorted(label_of(g, d) for d in g.objects(reg, KG.hasComponent)) if reg else []
+
+
+def _about(g: Graph, node: URIRef, kind: str) -> tuple[dict[str, list[str]], list[str]]:
+    """What a study or statement is about, as tokens: its study, drugs and endpoint.
+
+    A multi-word query whose every word names one of these ('MISSION PFS', 'sorafenib PFS')
+    asks for this statement, not for everything that mentions one of the words. The second
+    value is the regimen under test (the arm's, or the experimental arm's), as exact keys.
+    """
+    if kind == "study":
+        drugs = sorted({d for a in g.objects(node, KG.hasArm) for d in _drugs(g, a)})
+        return {"study": sorted({t for a in g.objects(node, KG.acronym) for t in tokens(a)}),
+                "drug": sorted({t for d in drugs for t in tokens(d)})}, []
+    ep = g.value(node, KG.endpoint)
+    kind_ = g.value(ep, KG.endpointType) if ep is not None else g.value(node, KG.endpointType)
+    names = [label_of(g, kind_), *map(str, g.objects(kind_, SKOS.altLabel))] if kind_ else []
+    arm = g.value(node, KG.arm) or g.value(node, KG.experimentalGroup)
+    regimen = _drugs(g, arm)
+    about = {"study": sorted({t for s in _studies_of(g, node) for a in g.objects(s, KG.acronym)
+                              for t in tokens(a)}),
+             "drug": sorted({t for d in regimen for t in tokens(d)}),
+             "endpoint": sorted({t for n in names for t in tokens(n)})}
+    return {k: v for k, v in about.items() if v}, [exact_key(d) for d in regimen]
+
+
+def _phase(g: Graph, node: URIRef) -> int:
+    """The highest phase of the study a statement belongs to (0 when none is stated)."""
+    studies = [node, *_studies_of(g, node)]
+    return max((PHASES.get(p, 0) for s in studies for p in g.objects(s, KG.phase)), default=0)
+
+
 def _studies_of(g: Graph, node: URIRef) -> list[URIRef]:
     """The studies a statement belongs to or is about, in a stable order."""
     found = {s for prop in PART_OF for s in g.subjects(prop, node)}
@@ -89,9 +125,14 @@ def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str]) ->
         words: set[str] = set()
         for text in [*names, attrs.get("caption", ""), *_extra_terms(g, iri)]:
             words |= tokens(text)
-        entries.append({"id": node, "label": inf.label, "type": type_names.get(inf.kind, inf.type),
-                        "page": page, "tier": TIER.get(inf.kind, OTHER_TIER),
-                        "exact": sorted({exact_key(n) for n in names} - {""}),
-                        "tokens": sorted(words)})
+        entry = {"id": node, "label": inf.label, "type": type_names.get(inf.kind, inf.type),
+                 "page": page, "tier": TIER.get(inf.kind, OTHER_TIER),
+                 "exact": sorted({exact_key(n) for n in names} - {""}),
+                 "tokens": sorted(words)}
+        about, regimen = _about(g, iri, inf.kind)
+        if about:  # only studies and statements: entities are found by their names
+            entry.update(about=about, focus=FOCUS.get(inf.kind, len(FOCUS)),
+                         phase=_phase(g, iri), regimen=regimen)
+        entries.append(entry)
     entries.sort(key=lambda e: (e["tier"], e["label"].lower()))
     return {"greek": GREEK, "index": entries}

@@ -15,14 +15,58 @@
   window.kgNetwork = network;
   window.kgNodeCount = data.nodes.length;
   window.kgStable = false;
+  // Fit every node's box (shape and label) into the graph area, on load and on every resize,
+  // never above the layout's own scale (a precomputed layout opens at scale 1 so its labels
+  // keep their size); once the reader zooms or drags the view, resizing leaves it alone.
+  const maxScale = data.view ? data.view.scale : 1;
+  let moved = false;
+  function fit() {
+    const w = container.clientWidth, h = container.clientHeight, ids = nodeView.getIds();
+    if (!w || !h || !ids.length) return;
+    network.setSize("100%", "100%");  // the canvas takes the container's new size first
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const id of ids) {
+      const b = network.getBoundingBox(id);
+      if (!b) continue;
+      x0 = Math.min(x0, b.left); y0 = Math.min(y0, b.top);
+      x1 = Math.max(x1, b.right); y1 = Math.max(y1, b.bottom);
+    }
+    if (!isFinite(x0)) return;
+    const pad = 12;
+    const scale = Math.min(maxScale, (w - 2 * pad) / Math.max(x1 - x0, 1),
+                           (h - 2 * pad) / Math.max(y1 - y0, 1));
+    network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2}, scale: scale});
+    container.dataset.fit = w + "x" + h;
+  }
+  window.kgFit = fit;
+  network.on("zoom", () => { moved = true; });
+  network.on("dragEnd", params => { if (!params.nodes.length) moved = true; });
+  if (window.ResizeObserver) {
+    let pending = 0;
+    new ResizeObserver(() => {
+      if (moved || !window.kgStable) return;
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(fit);
+    }).observe(container);
+  }
+  const focus = new URLSearchParams(location.hash.slice(1)).get("focus");
   function stop() {
+    if (window.kgStable) return;
     network.setOptions({physics: false});
+    fit();
+    if (focus && data.info[focus]) {  // a link to one node: show it, and keep the view there
+      network.selectNodes([focus]);
+      network.focus(focus, {scale: Math.max(network.getScale(), 1)});
+      moved = true;
+    }
     window.kgStable = true;
     container.dataset.status = "stable";
   }
   network.once("stabilizationIterationsDone", stop);
   network.once("stabilized", stop);
-  if (!options.physics || options.physics.enabled === false) { setTimeout(stop, 0); }
+  if (!options.physics || options.physics.enabled === false) {
+    network.once("afterDrawing", () => setTimeout(stop, 0));  // labels are measured by then
+  }
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -74,9 +118,5 @@
       nodeView.refresh();
     });
   }
-  const focus = new URLSearchParams(location.hash.slice(1)).get("focus");
-  if (focus && data.info[focus]) {
-    network.once("stabilized", () => { network.selectNodes([focus]); network.focus(focus, {scale: 1.2}); });
-    show(focus);
-  }
+  if (focus && data.info[focus]) show(focus);
 })();

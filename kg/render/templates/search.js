@@ -1,7 +1,8 @@
 "use strict";
 // Search box of the index page: ranked search over the prebuilt index (search.py builds it).
 // Every word of the query must start a token of a hit; exact names and identifiers rank first,
-// then studies, then entities, then statements; case, accents, hyphens and Greek letters fold.
+// then (for several words) hits whose study, drug and endpoint the words name, then studies,
+// then entities, then statements; case, accents, hyphens and Greek letters fold.
 (function () {
   const data = JSON.parse(document.getElementById("kg-data").textContent);
   const box = document.getElementById("search"), list = document.getElementById("results");
@@ -17,13 +18,26 @@
     const ws = words(q), exact = ws.join("");
     const hits = [];
     if (!ws.length) return hits;
+    const prefix = ts => w => ts.some(t => t.startsWith(w));
     for (const n of data.index) {
-      if (!ws.every(w => n.tokens.some(t => t.startsWith(w)))) continue;
+      if (!ws.every(prefix(n.tokens))) continue;
       const whole = ws.filter(w => n.tokens.includes(w)).length;  // words matched whole
-      hits.push({n: n, key: [n.exact.includes(exact) ? 0 : n.tier, -whole, n.label.length]});
+      // With several words, what each names counts: a statement whose study, drug and endpoint
+      // the words name ('MISSION PFS') before one that merely mentions them; among those,
+      // studies, then comparisons, then results; the regimen the words name whole, then the
+      // higher phase first.
+      const about = n.about ? Object.values(n.about) : [];
+      const named = ws.length > 1 ? ws.filter(w => about.some(ts => prefix(ts)(w))).length : 0;
+      const all = named > 0 && named === ws.length;
+      const regimen = all && n.regimen.length > 0 && n.regimen.every(d => ws.some(w => d.startsWith(w)));
+      hits.push({n: n, key: [n.exact.includes(exact) ? 0 : 1, -named, all ? n.focus : 0,
+                             regimen ? 0 : 1, all ? -n.phase : 0, n.tier, -whole,
+                             n.label.length]});
     }
-    hits.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] ||
-                        a.n.label.localeCompare(b.n.label));
+    hits.sort((a, b) => {
+      for (let i = 0; i < a.key.length; i++) if (a.key[i] !== b.key[i]) return a.key[i] - b.key[i];
+      return a.n.label.localeCompare(b.n.label);
+    });
     return hits.map(h => h.n);
   }
   window.kgSearch = q => rank(q).map(n => n.label);

@@ -1,7 +1,7 @@
 "use strict";
 // Every table.data sorts by a click on its header and downloads as CSV (built in the page, no
 // network). Rows that carry data-indication / data-drug / data-endpoint can be filtered by the
-// menus of a #filters block (the report), which also filters forest-plot rows.
+// menus of a #filters block (the report), which also filters forest-plot and dot-plot rows.
 (function () {
   const FACETS = ["indication", "endpoint", "drug"];
 
@@ -73,7 +73,8 @@
 
   const box = document.getElementById("filters");
   if (!box || box.tagName !== "DIV" || !box.classList.contains("filters")) return;
-  const filtered = Array.from(document.querySelectorAll("tr[data-indication], g.hr-row[data-indication]"));
+  const filtered = Array.from(document.querySelectorAll(
+    "tr[data-indication], g.hr-row[data-indication], g.ae-row[data-indication]"));
   const chosen = {};
   function apply() {
     for (const el of filtered) {
