@@ -25,7 +25,7 @@ from kg import model as m
 from kg.builders import iris
 from kg.builders.base import BuildInput, Quad, builder, dec
 from kg.builders.entities import iter_xrefs
-from kg.builders.studies import short_name
+from kg.builders.studies import derivations, short_name
 from kg.builders.summaries import Grader, Item, _item_quads, tested
 from kg.builders.terms import P_QUALIFIER
 from kg.ids import mint, slug
@@ -149,7 +149,7 @@ def _result(inp: BuildInput, s: m.Study, r: m.SafetyResult, g: str) -> Iterator[
         yield Quad(node, KG.unit, KG.Percent, g)
     if r.time_frame:
         yield Quad(node, KG.timeFrame, Literal(r.time_frame), g)
-    yield from _derivations(s, r, node, g)
+    yield from derivations(s, r, node, g, DERIVED_PROPERTY)
     yield from inp.evidence(g, r, node)
 
 
@@ -160,23 +160,6 @@ def _grade(node: URIRef, grade: str | None, g: str) -> Iterator[Quad]:
     yield Quad(node, KG.gradeRange, Literal(grade), g)
     yield Quad(node, KG.gradeLow, Literal(bounds[0]), g)
     yield Quad(node, KG.gradeHigh, Literal(bounds[1]), g)
-
-
-def _derivations(s: m.Study, r: m.SafetyResult, node: URIRef, g: str) -> Iterator[Quad]:
-    """How each number the source does not print was obtained (as for outcome results)."""
-    for name, basis in r.derived:
-        d = URIRef(f"{node}/derived/{name}")
-        yield Quad(node, KG.hasDerivation, d, g)
-        yield Quad(d, RDF.type, KG.Derivation, g)
-        yield Quad(d, RDFS.label, Literal(f"{name}: {basis}"), g)
-        yield Quad(d, KG.derivedAttribute, DERIVED_PROPERTY[name], g)
-        if basis == "count/denominator":
-            yield Quad(d, KG.derivationMethod, KG.ComputedFromCountAndDenominator, g)
-            yield Quad(d, KG.derivedFrom, node, g)
-        else:
-            yield Quad(d, KG.derivationMethod, KG.TakenFromPopulationSize, g)
-            pop = basis.removeprefix("size of ")
-            yield Quad(d, KG.derivedFrom, iris.study_part(s.id, "population", pop), g)
 
 
 def _comparison(inp: BuildInput, s: m.Study, c: m.HarmComparison, g: str) -> Iterator[Quad]:

@@ -166,15 +166,15 @@ DERIVED_PROPERTY = {"value": KG.value, "count": KG.count, "denominator": KG.deno
                     "size": KG.size}
 
 
-def derivations(s: m.Study, r: m.Result | m.Population, node: URIRef, g: str
-                ) -> Iterator[Quad]:
+def derivations(s: m.Study, r: m.Result | m.Population | m.SafetyResult, node: URIRef, g: str,
+                properties: dict[str, URIRef] = DERIVED_PROPERTY) -> Iterator[Quad]:
     """Say how each number the source does not print was obtained, and from what."""
     for name, basis in r.derived:
         d = URIRef(f"{node}/derived/{name}")
         yield Quad(node, KG.hasDerivation, d, g)
         yield Quad(d, RDF.type, KG.Derivation, g)
         yield Quad(d, RDFS.label, Literal(f"{name}: {basis}"), g)
-        yield Quad(d, KG.derivedAttribute, DERIVED_PROPERTY[name], g)
+        yield Quad(d, KG.derivedAttribute, properties[name], g)
         if basis == "count/denominator":
             yield Quad(d, KG.derivationMethod, KG.ComputedFromCountAndDenominator, g)
             yield Quad(d, KG.derivedFrom, node, g)

@@ -182,14 +182,18 @@ def proposal_lines(names: list[Unlinked], text: str, text_name: str) -> list[str
             out.append(f"#   {kind}:")
         for u in picked:
             line = text.count("\n", 0, u.offset) + 1
-            entry = f"label: {_flow(u.label)}"
-            if u.synonyms:
-                entry += f", synonyms: [{', '.join(_flow(x) for x in u.synonyms)}]"
-            where = f"{text_name}:{line}"
-            if u.candidate:
-                where += f", candidate {u.candidate} (unverified)"
-            out.append(f"#     {u.key}: {{{entry}}}    # {where}")
+            out.append(f"#     {_entry(u, f'{text_name}:{line}', ', ')}")
     return out
+
+
+def _entry(u: Unlinked, where: str, sep: str) -> str:
+    """``key: {label: ..., synonyms: [...]}    # where`` with any candidate id as a comment."""
+    entry = f"label: {_flow(u.label)}"
+    if u.synonyms:
+        entry += f", synonyms: [{', '.join(_flow(x) for x in u.synonyms)}]"
+    if u.candidate:
+        where += f"{sep}candidate {u.candidate} (unverified)"
+    return f"{u.key}: {{{entry}}}    # {where}"
 
 
 def add_to_entities(path: Path, names: list[Unlinked], source: str) -> None:
@@ -204,15 +208,8 @@ def add_to_entities(path: Path, names: list[Unlinked], source: str) -> None:
         picked = [u for u in names if u.kind == kind]
         if not picked:
             continue
-        new = []
-        for u in picked:
-            entry = f"label: {_flow(u.label)}"
-            if u.synonyms:
-                entry += f", synonyms: [{', '.join(_flow(x) for x in u.synonyms)}]"
-            note = f"added by kg draft --add-names from {source}"
-            if u.candidate:
-                note += f"; candidate {u.candidate} (unverified)"
-            new.append(f"  {u.key}: {{{entry}}}    # {note}")
+        new = [f"  {_entry(u, f'added by kg draft --add-names from {source}', '; ')}"
+               for u in picked]
         at = next((i for i, ln in enumerate(lines) if re.fullmatch(rf"{kind}:\s*", ln)), None)
         if at is None:
             lines += ["", f"{kind}:", *new]
