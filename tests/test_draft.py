@@ -585,3 +585,25 @@ def test_event_counts_named_with_their_arms(tmp_path: Path):
     assert {(p.arm, p.size) for p in s.populations if p.arm} == {("examplinib", 120),
                                                                 ("erlotinib", 118)}
     load_corpus(root)
+
+
+def test_a_regimen_abbreviation_defined_after_it_and_a_no_treatment_arm(tmp_path: Path):
+    from kg import model as m
+    from kg.draft.extract import arm_list
+    from kg.draft.lexicon import Lexicon
+    ents = m.Entities({k: m.Drug(k, k, (), (), None) for k in ("alphamab", "betanib", "gammide")},
+                      {}, {}, {}, {}, {}, {"no-chemotherapy": m.NonDrugIntervention(
+                          "no-chemotherapy", "no chemotherapy", (), None)})
+    text = ("Patients were randomised to alphamab or BG (betanib/gammide) for six cycles, and "
+            "later to betanib or no chemotherapy.")
+    lex = Lexicon(ents).with_abbreviations(text)
+    assert [x.key for x in lex.local["BG"]] == ["betanib", "gammide"]
+    first, second = text.split(", and ")
+    assert [r for _, r in arm_list(first, lex)] == [["alphamab"], ["betanib", "gammide"]]
+    assert [r for _, r in arm_list(second, lex)] == [["betanib"], ["no-chemotherapy"]]
+    root = sources_with(tmp_path, FIXTURES / "mini")
+    (root / "entities.yaml").write_text("drugs:\n  alphamab: {label: alphamab}\n")
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nWomen were randomly assigned to alphamab or no chemotherapy.\n")
+    head = draft_paper(paper, root).evidence.read_text().split("\ndocument:")[0]
+    assert "#     no-chemotherapy: {label: no chemotherapy}" in head

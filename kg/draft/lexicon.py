@@ -168,6 +168,17 @@ class Lexicon:
                     break
                 keep.append(x)
             local[abbr] = list(reversed(keep))
+        # the other way round: "FAC (5-fluorouracil/doxorubicin/cyclophosphamide)"
+        for mt in re.finditer(r"(?<![\w-])([A-Z][A-Za-z0-9]{1,7})\s*\(([^()]{3,120})\)", text):
+            abbr, inside = mt.group(1), mt.group(2)
+            if abbr in local or self.find(abbr):
+                continue
+            parts = [x for x in self.find(inside) if x.kind in {"drug", "intervention"}]
+            rest = inside
+            for x in reversed(parts):
+                rest = rest[:x.start] + rest[x.end:]
+            if parts and re.fullmatch(r"[\s,/+\-]*(?:(?:and|plus|with)[\s,/+\-]*)*", rest):
+                local[abbr] = parts
         if not local:
             return self
         out = object.__new__(Lexicon)
