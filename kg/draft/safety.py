@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from kg.draft.lexicon import endpoint_mentions
 from kg.draft.patterns import NUM, Arm, quote_of, slug
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
@@ -93,6 +94,11 @@ def event_before(text: str, start: int) -> str | None:
     return " ".join(kept)
 
 
+def harm(event: str | None) -> bool:
+    """Whether an event's name is no efficacy endpoint ("response rate 30%" is no harm)."""
+    return event is None or all(t == "toxicity" for _, t in endpoint_mentions(event))
+
+
 class Safety(DraftState):
     """Rules that find adverse events, dose modifications and discontinuations."""
 
@@ -126,7 +132,7 @@ class Safety(DraftState):
                 runs.append([p])
         for run in runs:
             event = None if kind else event_before(text, run[0].start)
-            if kind is None and event is None:
+            if (kind is None and event is None) or not harm(event):
                 continue
             arms = self._safety_arms(text, run, masked)
             if arms is None:
@@ -144,7 +150,7 @@ class Safety(DraftState):
                     in self.d.used:
                 continue
             event = None if kind else event_before(text, mt.start())
-            if kind is None and event is None:
+            if (kind is None and event is None) or not harm(event):
                 continue
             arms = self._safety_arms(text, [c], text) if len(self.d.arms) != 1 else [
                 self.d.arms[0]]
