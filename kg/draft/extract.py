@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from kg.draft.lexicon import Lexicon, endpoint_mentions
+from kg.draft.armlist import arm_list, dose_of
+from kg.draft.lexicon import endpoint_mentions
 from kg.draft.patterns import (
     PHASE_RE,
     RANDOM_RE,
@@ -32,94 +33,6 @@ from kg.draft.statistics import Statistics
 
 __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
-SPLIT_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with|compared\s+to|against)"
-                      r"\s+(?:either\s+)?", re.I)
-# what may stand between two drugs of one regimen: joiners, doses, schedules, blanked brackets
-CHAIN_GAP = re.compile(r"(?:\s|[_\d.,·/+%-]|\b(?:plus|and|with|followed\s+by|then|combined\s+with|"
-                       r"in\s+combination\s+with|mg|mg/m2|g|µg|daily|weekly|orally|oral|"
-                       r"intravenous(?:ly)?|i\.v\.|iv|once|twice|every|\d-weekly|cycles?|of)\b)*",
-                       re.I)
-LIST_COMMA = re.compile(r",\s+")
-ALONE_RE = re.compile(r"^\s*(?:alone|only|monotherapy)\b", re.I)
-
-
-def blank_brackets(text: str) -> str:
-    """The text with bracketed asides blanked with "_" (positions kept), to split a list of arms."""
-    out = list(text)
-    depth = 0
-    for k, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        if depth:
-            out[k] = "_"  # not white space: a split must not swallow the aside
-        if ch in ")]" and depth:
-            depth -= 1
-    return "".join(out)
-
-
-def _chain(part: str, lex: Lexicon, from_end: bool) -> list[str]:
-    """The regimen named at the end (left of a split) or start (right of it) of ``part``."""
-    found = lex.find(part)
-    if not found:
-        return []
-    seq = list(reversed(found)) if from_end else found
-    edge = part[seq[0].end:] if from_end else part[:seq[0].start]
-    # the regimen must stand at the split: only a few words may separate it from "versus"
-    if len(re.findall(r"[A-Za-z]{3,}", edge)) > (6 if from_end else 3):
-        return []
-    chain = [seq[0]]
-    for nxt in seq[1:]:
-        gap = part[nxt.end:chain[-1].start] if from_end else part[chain[-1].end:nxt.start]
-        if not CHAIN_GAP.fullmatch(gap):
-            break
-        chain.append(nxt)
-    if from_end:
-        chain.reverse()
-    return list(dict.fromkeys(x.key for x in chain))
-
-
-def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
-    """(part, regimen) for each arm of "A versus B" / "A or B" in ``text``; [] if none."""
-    masked = blank_brackets(text)
-    cuts = list(SPLIT_RE.finditer(masked))
-    if not cuts:
-        return []
-    if cuts[-1].group().lstrip().startswith(","):  # "A (n=1), B and C (n=2), or D": a list
-        head = cuts[-1].start()
-        start = next((x.start for x in lex.find(masked[:head])), head)
-        cuts = [*(mt for mt in LIST_COMMA.finditer(masked, start, head)), *cuts]
-        cuts.sort(key=lambda mt: mt.start())
-    bounds = [0, *(c for mt in cuts for c in (mt.start(), mt.end())), len(text)]
-    parts = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
-    out: list[tuple[str, list[str]]] = []
-    for n, (a, b) in enumerate(parts):
-        seg = masked[a:b]
-        left = _chain(seg, lex, from_end=True) if n < len(parts) - 1 else []
-        right = _chain(seg, lex, from_end=False) if n > 0 else []
-        if n == 0:
-            regimen = left
-        elif n == len(parts) - 1:
-            regimen = right
-        else:  # a middle part: "A versus B versus C" names one regimen
-            regimen = right or left
-        if not regimen and n > 0 and ALONE_RE.match(seg) is None and out:
-            regimen = []
-        out.append((text[a:b], regimen))
-    named = [(part, regimen) for part, regimen in out if regimen]
-    # two arms of one regimen are two doses ("gabapentin 300 mg/day, or gabapentin 900 mg/day")
-    keys = {(tuple(sorted(r)), dose_of(part)) for part, r in named}
-    if len(named) < 2 or len(keys) < len(named):
-        return []
-    return named
-
-
-DOSE_RE = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(mg/m2|mg/m²|mg/kg|mg|µg|mcg|g|IU|U)\b")
-
-
-def dose_of(part: str) -> str | None:
-    """The first dose a part prints ("900 mg"), to tell arms of one drug apart."""
-    mt = DOSE_RE.search(part)
-    return f"{mt.group(1)} {mt.group(2)}" if mt else None
 
 
 class Drafter(Populations, Statistics, Rates, Safety):

@@ -66,11 +66,7 @@ class Populations(DraftState):
                     pop.setdefault("arm", self.d.arms[0].id)
 
     def _listed_arm_sizes(self) -> None:
-        """Arm sizes printed beside the arms ("A (n = 60) or B (n = 58)") with no total given.
-
-        The randomised set is then stated without a size (no total is invented); each arm's
-        population quotes the sentence that prints its size.
-        """
+        """Arm sizes printed beside the arms ("A (n = 60) or B (n = 58)"), no total invented."""
         if any(p.get("arm") for p in self.d.populations) or len(self.d.arms) < 2 or \
                 not all(a.size for a in self.d.arms):
             return
