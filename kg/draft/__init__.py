@@ -328,17 +328,16 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
     entities_file = sources / "entities.yaml"
     entities_before = entities_file.read_bytes()
     added: list[str] = []
-    if add_names and names:
-        add_to_entities(entities_file, names, text_path.name)
-        entities = load_entities(entities_file, table, problems)
-        if problems:  # cannot happen for labels alone; never leave a broken entity file
-            entities_file.write_bytes(entities_before)
-            raise DraftError("adding the names broke entities.yaml:\n" + "\n".join(problems))
-        added = [f"{u.kind[:-1]} {u.label}" for u in names]
-        lex = Lexicon(entities)
-        names = unlinked_names(paper.text, *paper.body, lex)
-    proposals = proposal_lines(names, paper.text, text_path.name)
     try:
+        if add_names and names:
+            add_to_entities(entities_file, names, text_path.name)
+            entities = load_entities(entities_file, table, problems)
+            if problems:  # cannot happen for labels alone; the entity file is restored below
+                raise DraftError("adding the names broke entities.yaml:\n" + "\n".join(problems))
+            added = [f"{u.kind[:-1]} {u.label}" for u in names]
+            lex = Lexicon(entities)
+            names = unlinked_names(paper.text, *paper.body, lex)
+        proposals = proposal_lines(names, paper.text, text_path.name)
         for _ in range(12):
             lines, count, attached, unplaced, notes = compose(paper, doc_id, text_path.name,
                                                               lex, corpus, drop, reviewed)
