@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from kg import model as m
 
+RATIOS = {"hazard-ratio", "risk-ratio", "odds-ratio"}  # estimates that cannot be 0 or below
 
-def check_numbers(r: m.Result | m.Comparison, need: Callable[[bool, m.Loc, str, str], None]
-                   ) -> None:
+
+def check_numbers(r: m.Result | m.Comparison | m.HarmComparison,
+                  need: Callable[[bool, m.Loc, str, str], None]) -> None:
     """Impossible numbers: CI order, estimate outside CI, p outside [0,1], counts and percents."""
     if r.ci_low is not None or r.ci_high is not None:
         need(r.ci_low is not None and r.ci_high is not None, r.loc, "ci_low",
@@ -28,12 +30,12 @@ def check_numbers(r: m.Result | m.Comparison, need: Callable[[bool, m.Loc, str, 
     if r.ci_level is not None:
         need(0 < r.ci_level < 1, r.loc, "ci_level", f"must be a fraction in (0, 1), got "
                                                     f"{r.ci_level}")
-    if isinstance(r, m.Comparison):
+    if not isinstance(r, m.Result):  # a comparison of outcomes or of harms
         if r.p_value is not None:
             need(0 <= r.p_value <= 1, r.loc, "p_value", f"{r.p_value} is not in [0, 1]")
-        if r.measure == "hazard-ratio" and r.estimate is not None:
-            need(r.estimate > 0, r.loc, "estimate", f"a hazard ratio must be positive, got "
-                                                    f"{r.estimate}")
+        if r.measure in RATIOS and r.estimate is not None:
+            need(r.estimate > 0, r.loc, "estimate",
+                 f"a {r.measure.replace('-', ' ')} must be positive, got {r.estimate}")
         return
     if r.unit == "percent" and r.value is not None:
         need(0 <= r.value <= 100, r.loc, "value", f"{r.value}% is not between 0 and 100")

@@ -16,6 +16,7 @@ from typing import Any
 
 from kg import model as m
 from kg.numbers import iter_numbers
+from kg.sources.number_rules import check_numbers
 
 SAFETY_KINDS = {"adverse-event", "dose-reduction", "dose-interruption", "discontinuation",
                 "death"}
@@ -169,20 +170,7 @@ def check_safety(s: m.Study, ctx: m.Study, terms: set[str], need: Need) -> None:
         need(c.safety_direction is not None or c.estimate is not None, c.loc,
              "safety_direction", "say which arm had more events (safety_direction) or give "
              "the estimate that shows it")
-        if c.p_value is not None:
-            need(0 <= c.p_value <= 1, c.loc, "p_value", f"{c.p_value} is not in [0, 1]")
-        if c.ci_low is not None or c.ci_high is not None:
-            need(c.ci_low is not None and c.ci_high is not None, c.loc, "ci_low",
-                 "a confidence interval needs both ci_low and ci_high")
-            if c.ci_low is not None and c.ci_high is not None:
-                need(c.ci_low <= c.ci_high, c.loc, "ci_low",
-                     f"CI low {c.ci_low} is above CI high {c.ci_high}")
-                if c.estimate is not None and c.ci_low <= c.ci_high:
-                    need(c.ci_low <= c.estimate <= c.ci_high, c.loc, "estimate",
-                         f"{c.estimate} lies outside its CI {c.ci_low}-{c.ci_high}")
-        if c.measure in {"risk-ratio", "odds-ratio"} and c.estimate is not None:
-            need(c.estimate > 0, c.loc, "estimate", f"a {c.measure} must be positive, got "
-                                                    f"{c.estimate}")
+        check_numbers(c, need)  # CI order, estimate in its CI, p in [0, 1], ratios > 0
         _check_grade_printed(c, need)
 
 
