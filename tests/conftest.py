@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from kg.paths import SOURCES_DIR
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 SECOND_REPORT = FIXTURES / "second-report"
+SAFETY = FIXTURES / "safety"
 
 
 def with_second_report(root: Path) -> Path:
@@ -72,3 +74,39 @@ def written(tmp_path_factory: pytest.TempPathFactory, real: BuildResult) -> Path
 def built_output(written: Path) -> Path:
     """An output folder of the shipped sources (RDF files and tables, no HTML)."""
     return written
+
+
+@pytest.fixture(scope="session")
+def safety() -> BuildResult:
+    """The graph of the made-up safety fixture (Trial S)."""
+    return build(SAFETY)
+
+
+@pytest.fixture(scope="session")
+def safety_graph(safety: BuildResult) -> Graph:
+    """Its union graph with the ontology, as an external tool would read output/."""
+    from kg.paths import ONTOLOGY_FILE
+
+    g = safety.union()
+    g.parse(ONTOLOGY_FILE)
+    return g
+
+
+@pytest.fixture(scope="session")
+def safety_site(tmp_path_factory: pytest.TempPathFactory, safety_graph: Graph
+                ) -> tuple[Path, Graph]:
+    """The HTML site of the safety fixture, with the graph it was drawn from."""
+    from kg.render.pages import write_site
+
+    out = tmp_path_factory.mktemp("safety-site")
+    write_site(safety_graph, out)
+    return out, safety_graph
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium, one per test module."""
+    from kg.render.browser import chromium
+
+    with chromium() as b:
+        yield b

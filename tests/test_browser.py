@@ -9,7 +9,6 @@ settles quickly. Screenshots go to output/screenshots/ (not committed).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.paths import OUTPUT_DIR
 from kg.render.browser import Page as BrowserPage
-from kg.render.browser import chromium
 from kg.render.pages import synthetic_projection, write_graph_page, write_lib, write_site
 from kg.vocab import KG
 
@@ -34,12 +32,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, real) -> tuple[Path, dict, Gr
     g.parse(ONTOLOGY_FILE)
     drawn = write_site(g, out)
     return out, drawn, g
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 class Page(BrowserPage):

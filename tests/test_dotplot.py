@@ -7,36 +7,13 @@ dot opens the study page at the quote that prints its number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from rdflib import Graph, URIRef
 
-from kg.assemble import build
-from kg.paths import ONTOLOGY_FILE
-from kg.render.browser import Page, chromium
+from kg.render.browser import Page
 from kg.render.dotplot import all_study_rates, reference_arm
-from kg.render.pages import write_site
 from kg.vocab import KG
-from tests.conftest import FIXTURES
 
 STUDY = URIRef("https://w3id.org/dti-kg/id/study/trial-s")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph]:
-    out = tmp_path_factory.mktemp("dotplot-site")
-    g = build(FIXTURES / "safety").union()
-    g.parse(ONTOLOGY_FILE)
-    write_site(g, out)
-    return out, g
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 def with_rate(g: Graph) -> set:
@@ -46,8 +23,8 @@ def with_rate(g: Graph) -> set:
             or (g.value(r, KG.count) is not None and g.value(r, KG.denominator) is not None)}
 
 
-def test_every_record_with_a_rate_is_one_dot_and_the_rest_are_counted(site):
-    _, g = site
+def test_every_record_with_a_rate_is_one_dot_and_the_rest_are_counted(safety_site):
+    _, g = safety_site
     [rates] = all_study_rates(g)
     drawn = [d.result for row in rates.rows for d in row.dots]
     assert sorted(drawn) == sorted(str(r) for r in with_rate(g))
@@ -60,8 +37,8 @@ def test_every_record_with_a_rate_is_one_dot_and_the_rest_are_counted(site):
     assert [d.text for d in computed.dots] == ["9/60 = 15%"]  # no percent printed: said so
 
 
-def test_report_draws_the_fixture_trials_dots_and_marks_the_reference_arm(browser, site):
-    out, g = site
+def test_report_draws_the_fixture_trials_dots_and_marks_the_reference_arm(browser, safety_site):
+    out, g = safety_site
     page = Page(browser, out / "report.html")
     p = page.page
     p.wait_for_load_state("load")
@@ -84,8 +61,8 @@ def test_report_draws_the_fixture_trials_dots_and_marks_the_reference_arm(browse
     page.close()
 
 
-def test_report_filters_hide_dot_plot_rows(browser, site):
-    out, g = site
+def test_report_filters_hide_dot_plot_rows(browser, safety_site):
+    out, g = safety_site
     page = Page(browser, out / "report.html")
     p = page.page
     rows = p.locator("svg.dotplot g.ae-row")
@@ -103,8 +80,8 @@ def test_report_filters_hide_dot_plot_rows(browser, site):
     page.close()
 
 
-def test_a_dot_opens_the_quote_that_prints_its_number(browser, site):
-    out, _ = site
+def test_a_dot_opens_the_quote_that_prints_its_number(browser, safety_site):
+    out, _ = safety_site
     page = Page(browser, out / "report.html")
     p = page.page
     dot = p.locator('svg.dotplot g.ae-row', has_text="grade 3-4").locator(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from rdflib import URIRef
 
 from kg.paths import ONTOLOGY_FILE
 from kg.render import projection as proj
-from kg.render.browser import ARGS, CHROMIUM, Page, chromium
+from kg.render.browser import ARGS, CHROMIUM, Page
 from kg.render.forest import hazard_ratios
 from kg.render.layout import overview_positions
 from kg.render.pages import write_graph_page, write_lib, write_study_page
@@ -56,12 +55,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, real) -> Path:
     write_study_page(g, MISSION, proj.study_view(g, MISSION), out / "views/study-mission.html",
                      hazard_ratios(g))
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 def outside(measured: dict) -> list[str]:

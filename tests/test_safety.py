@@ -19,32 +19,15 @@ from rdflib.namespace import RDF, RDFS
 
 import kg
 from kg import model as m
-from kg.assemble import BuildResult, build
+from kg.assemble import BuildResult
 from kg.builders import iris
 from kg.builders.safety import safety_direction
 from kg.ids import mint
-from kg.paths import ONTOLOGY_FILE
 from kg.pipeline import check_build
 from kg.sources.loader import load_corpus
 from kg.sources.safety import grade_bounds
 from kg.vocab import KG
-from tests.conftest import FIXTURES
-
-SAFETY = FIXTURES / "safety"
-
-
-@pytest.fixture(scope="module")
-def safety() -> BuildResult:
-    """The graph of the safety fixture."""
-    return build(SAFETY)
-
-
-@pytest.fixture(scope="module")
-def safety_graph(safety: BuildResult) -> Graph:
-    """Its union graph with the ontology, as an external tool would read output/."""
-    g = safety.union()
-    g.parse(ONTOLOGY_FILE)
-    return g
+from tests.conftest import SAFETY
 
 
 @pytest.fixture(scope="module")

@@ -6,37 +6,12 @@ death result and one row per harm comparison, and a percentage opens the quote t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from rdflib import Graph
-
-from kg.assemble import build
-from kg.paths import ONTOLOGY_FILE
-from kg.render.browser import Page, chromium
-from kg.render.pages import write_site
+from kg.render.browser import Page
 from kg.vocab import KG
-from tests.conftest import FIXTURES
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph]:
-    out = tmp_path_factory.mktemp("safety-site")
-    g = build(FIXTURES / "safety").union()
-    g.parse(ONTOLOGY_FILE)
-    write_site(g, out)
-    return out, g
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
-
-
-def test_study_page_safety_table_has_a_row_per_safety_statement(browser, site):
-    out, g = site
+def test_study_page_safety_table_has_a_row_per_safety_statement(browser, safety_site):
+    out, g = safety_site
     study = next(g.subjects(KG.hasSafetyResult, None))
     page = Page(browser, out / "views/study-trial-s.html")
     p = page.page

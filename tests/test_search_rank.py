@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from kg.paths import ONTOLOGY_FILE
 from kg.render import projection as proj
-from kg.render.browser import Page, chromium
+from kg.render.browser import Page
 from kg.render.pages import write_index, write_lib
 from kg.render.projection import label_of
 from kg.vocab import KG
@@ -40,12 +40,6 @@ def search(browser, index) -> Iterator[object]:
     yield lambda q: page.page.evaluate("q => kgSearch(q)", q)
     assert page.errors == [] and page.external == [], page.errors
     page.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
 
 
 def arm_drugs(g: Graph, arm: object) -> set:
