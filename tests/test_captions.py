@@ -22,9 +22,8 @@ from kg.render.abstract import study_abstract
 from kg.render.projection import info
 from kg.sources.loader import load_corpus
 from kg.vocab import KG
-from tests.conftest import FIXTURES
+from tests.conftest import SAFETY
 
-SAFETY = FIXTURES / "safety"
 TITLE = "SOLACE: a made-up randomised phase II trial of examplinib against placebo"
 
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from kg import model as m
-from kg.assemble import build
+from kg.assemble import BuildResult
 from kg.builders import iris
 from kg.export.kgx import CURIE_COLUMNS, curie, write_kgx
 from kg.pipeline import write_outputs
 from kg.query.engine import OxigraphEngine
 from kg.sources.loader import load_corpus
-from tests.conftest import FIXTURES
+from tests.conftest import SAFETY
 from tests.test_kgx import (
     KGX_IS_CURIE,
     ancestors,
@@ -32,15 +32,13 @@ from tests.test_kgx import (
     schema,
 )
 
-SAFETY = FIXTURES / "safety"
-
 
 @pytest.fixture(scope="module")
-def kgx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def kgx(tmp_path_factory: pytest.TempPathFactory, safety: BuildResult) -> Path:
     """The safety fixture built and exported as KGX."""
     out = tmp_path_factory.mktemp("safety-kgx")
     (out / "graph").mkdir()
-    write_outputs(build(SAFETY), out / "graph", html=False)
+    write_outputs(safety, out / "graph", html=False)
     write_kgx(OxigraphEngine(out / "graph" / "graph.trig"), out / "kgx")
     return out / "kgx"
 
