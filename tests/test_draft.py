@@ -19,7 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg import model as m
 from kg.draft import DraftError, draft_paper
+from kg.draft.armlist import arm_list
+from kg.draft.lexicon import Lexicon
+from kg.draft.patterns import slug
 from kg.draft.reading import read_paper, sentences
 from kg.sources.binding import check_numbers_quoted
 from kg.sources.loader import load_corpus, load_evidence_file
@@ -402,13 +406,16 @@ def test_an_abbreviation_the_title_defines_is_no_trial_acronym(tmp_path: Path):
     assert f.studies[0].acronym is None
 
 
+def made_up_lexicon(*non_drugs: str) -> Lexicon:
+    """Three made-up drugs, and non-drug interventions named as given, as a drafting lexicon."""
+    return Lexicon(m.Entities(
+        {k: m.Drug(k, k, (), (), None) for k in ("alphamab", "betanib", "gammide")},
+        {}, {}, {}, {}, {},
+        {slug(n): m.NonDrugIntervention(slug(n), n, (), None) for n in non_drugs}))
+
+
 def test_arms_from_a_list_with_bracketed_doses_and_sizes():
-    from kg import model as m
-    from kg.draft.extract import arm_list
-    from kg.draft.lexicon import Lexicon
-    ents = m.Entities({k: m.Drug(k, k, (), (), None) for k in ("alphamab", "betanib", "gammide")},
-                      {}, {}, {}, {}, {})
-    lex = Lexicon(ents)
+    lex = made_up_lexicon()
     found = arm_list("Patients were randomly assigned to receive either alphamab (10 mg/kg, every "
                      "3 weeks; n = 120) or betanib plus gammide (50 mg, orally; n = 118).", lex)
     assert [r for _, r in found] == [["alphamab"], ["betanib", "gammide"]]
@@ -588,15 +595,9 @@ def test_event_counts_named_with_their_arms(tmp_path: Path):
 
 
 def test_a_regimen_abbreviation_defined_after_it_and_a_no_treatment_arm(tmp_path: Path):
-    from kg import model as m
-    from kg.draft.extract import arm_list
-    from kg.draft.lexicon import Lexicon
-    ents = m.Entities({k: m.Drug(k, k, (), (), None) for k in ("alphamab", "betanib", "gammide")},
-                      {}, {}, {}, {}, {}, {"no-chemotherapy": m.NonDrugIntervention(
-                          "no-chemotherapy", "no chemotherapy", (), None)})
     text = ("Patients were randomised to alphamab or BG (betanib/gammide) for six cycles, and "
             "later to betanib or no chemotherapy.")
-    lex = Lexicon(ents).with_abbreviations(text)
+    lex = made_up_lexicon("no chemotherapy").with_abbreviations(text)
     assert [x.key for x in lex.local["BG"]] == ["betanib", "gammide"]
     first, second = text.split(", and ")
     assert [r for _, r in arm_list(first, lex)] == [["alphamab"], ["betanib", "gammide"]]
