@@ -120,7 +120,8 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
              and not p.get("parent")]
     found = link(paper, acronym, corpus, [a.regimen for a in d.arms], d.design.get("phase"),
                  d.conditions, max(sizes) if sizes else None)
-    known = (found.extends, found.study) if found.study else None
+    # the reviewed study this paper reports, when it is one the sources hold
+    known = corpus.studies[found.study] if found.study and corpus is not None else None
     doc: dict = {"id": doc_id, "text": text_name, "sha256": sha,
                  "kind": "draft by kg draft (review before use)", "title": quote_of(paper.title)}
     f = paper.fields
@@ -137,7 +138,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
     sid = slug(doc_id)
     study: dict = {}
     if known:
-        study["extends"] = known[0]
+        study["extends"] = found.extends
     else:
         study["id"] = sid
         study["label"] = quote_of(paper.title)
@@ -184,10 +185,10 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
                             if x))
         records["comparisons"].append({"id": cid, **c})
     taken: set[str] = set()
-    if known and corpus is not None:  # the study's statements keep their ids
-        st = corpus.studies[known[1]]
-        restate(records, st)
-        taken = {r.id for part in (st.results, st.comparisons, st.findings) for r in part}
+    if known:  # the study's statements keep their ids
+        restate(records, known)
+        taken = {r.id for part in (known.results, known.comparisons, known.findings)
+                 for r in part}
     _unique([r for recs in records.values() for r in recs], taken=taken)  # one id space a study
     reviewed = reviewed or Reviewed()
     keep_reviewed(records, reviewed)
@@ -195,7 +196,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         study = dict(reviewed.study)
     for key, recs in records.items():
         records[key] = [r for r in recs if f"{key}/{r['id']}" not in drop]
-    _drop_dangling(records, corpus.studies[known[1]] if known and corpus is not None else None)
+    _drop_dangling(records, known)
     lines = ["document:"] + [f"  {k}: {value(v)}" for k, v in doc.items()]
     first = next(k for k in ("extends", "id") if k in study)
     lines += ["", "studies:", f"  - {first}: {value(study[first])}"]
@@ -223,7 +224,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         if pos not in d.used:
             line = paper.text.count("\n", 0, pos) + 1
             unplaced.append(f"{text_name}:{line}: {p.text}")
-    return lines, count, known[1] if known else None, unplaced, found.notes
+    return lines, count, found.study, unplaced, found.notes
 
 
 def _drop_dangling(records: dict[str, list[dict]], study: m.Study | None = None) -> None:

@@ -34,12 +34,12 @@ from kg.draft.statistics import Statistics
 __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
-
 class Drafter(Populations, Statistics, Rates, Safety):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms
-    here, then populations (``populations.py``), endpoints, numbers (``statistics.py``), analysed
+    here, then populations (``populations.py``), endpoints, adverse events (``safety.py``),
+    medians and effect estimates (``statistics.py``), rates and counts (``rates.py``), analysed
     sets and claims. Each stage reads what the earlier ones found and adds records.
     """
 
@@ -160,14 +160,7 @@ class Drafter(Populations, Statistics, Rates, Safety):
                     return
 
     def _arms_by_syntax(self) -> bool:
-        """Arms from "A versus B", "A or B", "A compared with B" in the assignment or the title.
-
-        Real abstracts put doses, routes and arm sizes in brackets inside the list of arms
-        ("fulvestrant (250 mg, once monthly; n = 313) or tamoxifen (20 mg; n = 274)"), or give
-        the arms only in the title ("Letrozole versus tamoxifen as first-line therapy ...").
-        Brackets are blanked before the list is split, and each side's regimen is the chain of
-        drugs joined by "plus", "and", "with" or "/" nearest the split.
-        """
+        """Arms from a list (``armlist.arm_list``) in an assignment sentence, else the title."""
         order = [i for i in range(len(self.spans)) if RANDOM_RE.search(self.sent(i))]
         order += [i for i in range(min(3, len(self.spans))) if i not in order]
         texts = [(self.sent(i), self.spans[i][0]) for i in order]
