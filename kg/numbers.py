@@ -27,7 +27,8 @@ ZERO_WORDS = {"no", "none", "nil"}
 # an opening bracket or "=" (never right after a digit, as in "0.9-1.7").
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:[.·]\d+)?|[.·]\d+"
 NUMBER_RE = re.compile(
-    rf"(?<![\w.·])(?:(?P<sign>−|(?<=[\s(\[=])-))?(?P<num>{_DIGITS})(?![\w])(?P<pct>\s?%)?")
+    rf"(?<![\w.·])(?:(?P<sign>−|(?<=[\s(\[=])-))?(?P<num>{_DIGITS})(?![\w])"
+    r"(?P<pct>\s?%|\sper\s?cent\b)?")
 SCALES = {"hundred": 100, "thousand": 1000}
 _WORD = "|".join([*TENS, *UNITS, *SCALES, *MULTIPLICATIVES, *ZERO_WORDS])
 # a run of number words: "Seventy-two", "three hundred and twelve"; "and" only after a scale

@@ -42,6 +42,12 @@ def test_percent_and_zero_words():
     assert values("No partial responses") == []
 
 
+def test_percent_in_words_after_digits():
+    found = list(iter_numbers("43 percent versus 27 per cent, 8 percentile, 5 %"))
+    assert [(str(p.value), p.percent) for p in found] == [
+        ("43", True), ("27", True), ("8", False), ("5", True)]
+
+
 def printed(field: str, value: Decimal | int, text: str) -> bool:
     return printed_as(field, Decimal(value), list(iter_numbers(text, zero_words=True)))
 
