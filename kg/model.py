@@ -55,12 +55,18 @@ class Drug:
 
 @dataclass(frozen=True, slots=True)
 class NonDrugIntervention:
-    """What an arm gives that is no drug: radiotherapy, surgery, exercise, usual care."""
+    """What an arm gives that is no drug: radiotherapy, surgery, exercise, usual care.
+
+    ``unclassified`` marks a treatment a paper names without saying what it is ("high-dose
+    chemotherapy", "the control condition", a brand the drug lexicon lacks): an intervention,
+    typed no further until a curator makes it a drug or a non-drug intervention.
+    """
 
     key: str
     label: str
     synonyms: tuple[str, ...]
     loc: Loc
+    unclassified: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,10 @@ ZERO_WORDS = {"no", "none", "nil"}
 
 # A minus sign only where it cannot be a range dash: Unicode minus, or a hyphen after a space,
 # an opening bracket or "=" (never right after a digit, as in "0.9-1.7").
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:[.·]\d+)?|[.·]\d+"
+# thousands grouped by a space ("13 388 women", "266 064"): read as one number only where
+# the groups are whole ("1 234 567"), never a list of small numbers ("2, 3 and 4")
+_DIGITS = (r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,3}(?:[ \u2009\u202f]\d{3})+(?![\d.,·])|\d+)"
+           r"(?:[.·]\d+)?|[.·]\d+")
 NUMBER_RE = re.compile(
     rf"(?<![\w.·])(?:(?P<sign>−|(?<=[\s(\[=])-))?(?P<num>{_DIGITS})(?![\w])"
     r"(?P<pct>\s?%|\sper\s?cent\b)?")
@@ -56,7 +59,7 @@ class Printed:
 
 
 def _digits_value(sign: str | None, num: str) -> Decimal:
-    text = num.replace(",", "").replace("·", ".")
+    text = re.sub(r"[, \u2009\u202f]", "", num).replace("·", ".")
     if text.startswith("."):
         text = "0" + text
     value = Decimal(text)

@@ -42,6 +42,11 @@ def test_percent_and_zero_words():
     assert values("No partial responses") == []
 
 
+def test_thousands_grouped_by_a_space_are_one_number():
+    assert values("A total of 13 388 women; 1\u2009021 men") == ["13388", "1021"]
+    assert values("at 3 and 6 months, 12 of 40") == ["3", "6", "12", "40"]
+
+
 def test_percent_in_words_after_digits():
     found = list(iter_numbers("43 percent versus 27 per cent, 8 percentile, 5 %"))
     assert [(str(p.value), p.percent) for p in found] == [

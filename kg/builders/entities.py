@@ -49,8 +49,8 @@ def iter_entities(inp: BuildInput) -> Iterator[Quad]:
     ent = inp.corpus.entities
     yield from _named(iris.intervention("placebo"), KG.Placebo, "placebo", ())
     for i in ent.interventions.values():
-        yield from _named(iris.intervention(i.key, ent), KG.NonDrugIntervention, i.label,
-                          i.synonyms)
+        yield from _named(iris.intervention(i.key, ent), KG.Intervention if i.unclassified
+                          else KG.NonDrugIntervention, i.label, i.synonyms)
     for d in ent.drugs.values():
         node = iris.drug(d.key)
         yield from _named(node, KG.Drug, d.label, d.synonyms)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from kg.draft.armlist import arm_list, dose_of
-from kg.draft.lexicon import endpoint_mentions
+from kg.draft.grouparms import group_sides
+from kg.draft.lexicon import endpoint_mentions, fold
 from kg.draft.patterns import (
     PHASE_RE,
     RANDOM_RE,
@@ -32,6 +33,11 @@ from kg.draft.safety import Safety
 from kg.draft.statistics import Statistics
 
 __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
+
+
+ARM_SIZE_RE = re.compile(
+    r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?[,;]\s*)?(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
+    r"(?:patients|women|participants|subjects|men|cases)\s*\)", re.I)
 
 
 class Drafter(Populations, Statistics, Rates, Safety):
@@ -140,7 +146,7 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 self._make_arms(arms, quote_of(text), [a[0] for a in arms], self.spans[i][0],
                                 text)
                 return
-        if self._arms_by_syntax():
+        if self._arms_by_syntax() or self._arms_by_groups():
             return
         # single arm: the study drugs named where patients received them
         for i in range(len(self.spans)):
@@ -174,6 +180,34 @@ class Drafter(Populations, Statistics, Rates, Safety):
                                 quote_of(text), [part for part, _ in found], offset, text)
                 self.tag("arms-from-list")
                 return True
+        return False
+
+    def _arms_by_groups(self) -> bool:
+        """Arms from the names an assignment gives its groups (``grouparms``).
+
+        A side's components are the drugs and interventions the lexicon knows in it, else the
+        treatment it names, under the key its name gives: an unclassified intervention the draft
+        proposes for ``entities.yaml`` until the curator adds it.
+        """
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            sides = group_sides(text)
+            if not sides:
+                continue
+            arms = []
+            for side in sides:
+                regimen: list[str] = []
+                for comp in side.components:
+                    found = [x.key for x in self.lex.find(comp)]
+                    regimen += found or [self.lex.names["treatment"].get(fold(comp), slug(comp))]
+                arms.append((side.text, list(dict.fromkeys(regimen)), None))
+            before = len(self.d.arms)
+            self._make_arms(arms, quote_of(text), [s.text for s in sides], self.spans[i][0],
+                            text)
+            for arm, side in zip(self.d.arms[before:], sides, strict=True):
+                arm.aliases += [f"{side.name} group", f"{side.name} arm", side.name]
+            self.tag("arms-from-groups")
+            return True
         return False
 
     def _comparators(self, arms: list) -> list:
@@ -229,10 +263,13 @@ class Drafter(Populations, Statistics, Rates, Safety):
             arm = Arm(slug(key), label, regimen, quote, aliases)
             arm.dosing = self._dosing(part, regimen)
             if offset is not None and source is not None and part in source:
-                n = re.search(r"\bn\s*=\s*(\d[\d,]*)\b", part, re.I)
-                if n:  # "(250 mg; n = 313)": the arm's size where it is named
-                    arm.size = (int(n.group(1).replace(",", "")),
-                                offset + source.index(part) + n.start(1))
+                # the arm's size where it is named: "(250 mg; n = 313)", "(386 women)",
+                # "(Group A, 45 patients)"
+                n = ARM_SIZE_RE.search(part)
+                if n:
+                    g = "n" if n.group("n") else "n2"
+                    arm.size = (int(re.sub(r"\D", "", n.group(g))),
+                                offset + source.index(part) + n.start(g))
             self.d.arms.append(arm)
 
     def _dosing(self, text: str, regimen: list[str]) -> list[dict]:

@@ -125,13 +125,18 @@ class Lexicon:
         """Index every label and synonym of drugs, interventions, diseases and biomarkers."""
         self.entities = entities
         self.names: dict[str, dict[str, str]] = {"drug": {}, "disease": {}, "biomarker": {},
-                                                 "intervention": {}}
+                                                 "intervention": {}, "treatment": {}}
         raw: dict[str, list[str]] = {"drug": [], "disease": [], "biomarker": [],
-                                     "intervention": [],
+                                     "intervention": [], "treatment": [],
                                      "placebo": ["placebo", "matching placebo"]}
+        # a treatment of no established kind ("control", "high-dose chemotherapy") is found
+        # only where asked for: as an arm's name, never as a word of any sentence
+        unclassified = {k: e for k, e in entities.interventions.items() if e.unclassified}
         for kind, table in (("drug", entities.drugs), ("disease", entities.diseases),
                             ("biomarker", entities.biomarkers),
-                            ("intervention", entities.interventions)):
+                            ("intervention", {k: e for k, e in entities.interventions.items()
+                                              if k not in unclassified}),
+                            ("treatment", unclassified)):
             for key, e in table.items():
                 parents = [n for p in getattr(e, "subtype_of", ()) if p in entities.diseases
                            for n in (entities.diseases[p].label, *entities.diseases[p].synonyms)]

@@ -96,6 +96,13 @@ class Populations(DraftState):
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
+        verb = re.search(r"\b(?P<v>randomly\s+(?:assigned|allocated)|randomi[sz]ed|enrolled|"
+                         r"recruited|included)\s+(?:a\s+total\s+of\s+|approximately\s+|about\s+)?$",
+                         text[:p.start], re.I)
+        if verb and re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|participants|subjects|"
+                             r"men|survivors)\b", after, re.I):
+            # "we randomly assigned 2972 women", "the trial enrolled 916 patients"
+            return "randomised" if RANDOM_RE.search(verb.group("v")) else "enrolled"
         if re.match(r"\s+(?:patients\s+)?(?:were|was)\s+(?:evaluable|assessable|analy[sz]ed)\b|"
                     r"\s+(?:evaluable|assessable)\s+patients\b", after, re.I):
             return "analysed"

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.draft.druglex import find_drugs
-from kg.draft.lexicon import Lexicon
+from kg.draft.grouparms import group_sides
+from kg.draft.lexicon import Lexicon, fold
 
 # INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
 STEMS = ("nib", "mab", "lisib", "ciclib", "parib", "platin", "taxel", "rubicin", "tecan",
@@ -86,6 +87,7 @@ class Unlinked:
     offset: int
     synonyms: tuple[str, ...] = ()
     candidate: str | None = None  # an identifier the lexicon gives: proposed, never verified
+    unclassified: bool = False  # a treatment named by a group, of no established kind
 
 
 def _key(label: str) -> str:
@@ -104,18 +106,19 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
     found: dict[tuple[str, str], Unlinked] = {}
 
     def add(kind: str, label: str, a: int, b: int, synonym: str = "",
-            candidate: str | None = None) -> None:
-        if linked(a, b) or lex.find(label, kinds) or (synonym and lex.find(synonym, kinds)):
+            candidate: str | None = None, unclassified: bool = False) -> None:
+        if linked(a, b) or lex.find(label, kinds) or (synonym and lex.find(synonym, kinds)) \
+                or fold(label) in lex.names["treatment"]:
             return
         key = (kind, _key(label))
         if not key[1]:
             return
         if key not in found:
-            found[key] = Unlinked(kind, key[1], label, start + a, (), candidate)
+            found[key] = Unlinked(kind, key[1], label, start + a, (), candidate, unclassified)
         if synonym and synonym.lower() != label.lower() and synonym not in found[key].synonyms:
             u = found[key]
             found[key] = Unlinked(u.kind, u.key, u.label, u.offset, (*u.synonyms, synonym),
-                                  u.candidate)
+                                  u.candidate, u.unclassified)
         taken.append((a, b))
 
     taken: list[tuple[int, int]] = []
@@ -127,6 +130,12 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
         add("interventions", " ".join(mt.group().lower().split()), mt.start(), mt.end())
     for mt in DRUG_RE.finditer(body):
         add("drugs", mt.group().lower(), mt.start(), mt.end())
+    known += taken
+    for at, sentence in _sentences(body):  # what the groups of an assignment are named
+        for side in group_sides(sentence):
+            for comp in side.components:
+                a = at + sentence.find(comp, side.start)
+                add("interventions", comp, a, a + len(comp), unclassified=True)
     for mt in CODE_RE.finditer(body):
         add("drugs", mt.group(), mt.start(), mt.end())
     for mt in DOSED_RE.finditer(body):
@@ -160,6 +169,15 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
     return sorted(found.values(), key=lambda u: u.offset)
 
 
+def _sentences(body: str) -> list[tuple[int, str]]:
+    """The sentences of ``body`` with where each starts (a full stop and a space end one)."""
+    out, at = [], 0
+    for mt in re.finditer(r"[.;]\s+|$", body):
+        out.append((at, body[at:mt.start() + 1]))
+        at = mt.end()
+    return out
+
+
 def _flow(text: str) -> str:
     """A YAML flow scalar: plain where that is safe, else quoted."""
     if re.fullmatch(r"[A-Za-z0-9][\w .+-]*", text) and not text.endswith(" "):
@@ -190,6 +208,8 @@ def proposal_lines(names: list[Unlinked], text: str, text_name: str) -> list[str
 def _entry(u: Unlinked, where: str, sep: str) -> str:
     """``key: {label: ..., synonyms: [...]}    # where`` with any candidate id as a comment."""
     entry = f"label: {_flow(u.label)}"
+    if u.unclassified:
+        entry += ", kind: unclassified"
     if u.synonyms:
         entry += f", synonyms: [{', '.join(_flow(x) for x in u.synonyms)}]"
     if u.candidate:

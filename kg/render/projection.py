@@ -27,6 +27,7 @@ from kg.vocab import KG, OA
 
 KIND_OF_CLASS = {
     KG.Drug: "drug", KG.Placebo: "placebo", KG.NonDrugIntervention: "intervention",
+    KG.Intervention: "intervention",
     KG.Protein: "protein", KG.TargetFamily: "family",
     KG.Gene: "gene", KG.Disease: "disease", KG.ClinicalTrial: "study",
     KG.PreclinicalStudy: "study", KG.SubstudyAnalysis: "study", KG.Study: "study",

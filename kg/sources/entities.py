@@ -98,8 +98,10 @@ def load_entities(path: Path, table: dict[str, dict[str, Any]], problems: list[s
     for key, n in each("interventions"):
         if key in drugs or key == "placebo":
             n.err("key", f"{key!r} is a drug key too; an intervention key names no drug")
+        kind = n.choice("kind", {"non-drug", "unclassified"}) or "non-drug"
         interventions[key] = m.NonDrugIntervention(key, n.text("label", True) or key,
-                                                   n.strings("synonyms"), n.loc)
+                                                   n.strings("synonyms"), n.loc,
+                                                   kind == "unclassified")
         n.close()
     for key, n in each("targets"):
         targets[key] = m.Target(key, n.text("label", True) or key, n.strings("synonyms"),

@@ -1,0 +1,112 @@
+"""Arms named by what a paper calls its groups, when no known drug or intervention forms them.
+
+A stage that is a plain function over one sentence. Many trials compare things no drug lexicon
+names: "randomly assigned to an exercise (n = 25) or control (n = 28) group", "randomised into
+the study group and the control group", "assigned to the decision aid plus a consultation (83
+patients) or the consultation alone (93 patients)". Each side of the assignment gives a name:
+the words before "group" or "arm", else the side itself with its schedule cut off, split into
+components at "plus", "with" or "and". A name must be a short phrase of words; anything else
+(a dose, a clause, a number of cycles) gives no arms at all, rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.draft.armlist import blank_brackets
+
+ASSIGN_RE = re.compile(
+    r"\b(?:randomly\s+(?:assigned|allocated|divided|distributed|selected)|randomi[sz]ed|"
+    r"allocated|assigned|divided)\b(?P<gap>[^.;]{0,80}?)\b(?:into|to|between|among)\s+"
+    r"(?!a\s+\d|\d)", re.I)
+# the adjective, not the verb: "a randomized study to compare", "randomised, double-blind trial"
+NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|controlled|"
+                           r"double|open|blind)\b", re.I)
+SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+and\s+|\s+and\s+",
+                      re.I)
+# where a side's name ends: its schedule, dose, route or what follows the assignment
+NAME_END_RE = re.compile(
+    r"\s*(?:[_,:;]|\b(?:for|during|on|at|every|daily|weekly|before|after|in|given|administered|"
+    r"applied|delivered|receiving|who|which|that|were|was|consisting|including|using|by|from|"
+    r"alone|only|arms?|groups?|cohorts?|respectively|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|twelve)\b|\d)", re.I)
+# a size before the side's name: "100 to EoP and 101 to paclitaxel"
+SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?:\w+\s+)?(?:to|in|on|into)\s+", re.I)
+JOIN_RE = re.compile(r"\s+(?:plus|with|and|combined\s+with|followed\s+by|\+)\s+|\s*\+\s*", re.I)
+LEAD_RE = re.compile(r"^(?:(?:the|a|an|either|receive|undergo|one|of|two|three|four|treatment|"
+                     r"therapy|with|use|application|injection|administration)\s+)+", re.I)
+# words that are not a name by themselves: the group is named by something else
+NOT_NAMES = {"using", "not", "no", "both", "each", "either", "two", "three", "four", "groups",
+             "group", "arms", "arm", "patients", "women", "men", "participants", "subjects",
+             "treatment", "treatments", "therapy", "one", "other", "same", "different",
+             "following", "sequence", "order", "ratio", "blocks", "study", "trial", "receive",
+             "cycles", "cycle", "doses", "dose", "schedule", "schedules", "regimen", "regimens",
+             "randomly", "equally", "centre", "center", "stratified", "undergo", "use",
+             "preoperative", "postoperative", "adjuvant", "neoadjuvant", "concomitant", "balance",
+             "compare", "evaluate", "assess", "determine", "investigate", "examine", "test"}
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of an assignment: its text, its name, and the names of its components."""
+
+    start: int  # where the side starts in the sentence
+    text: str
+    name: str
+    components: tuple[str, ...]
+
+
+def _name(side: str, blanked: str) -> str | None:
+    """The name a side gives its group, or None when it gives none."""
+    group = re.search(r"\b(?:groups?|arms?|cohorts?)\b", blanked, re.I)
+    if group and blanked[:group.start()].strip(" _"):
+        name = side[:group.start()]
+        name = re.sub(r"\([^()]*\)", " ", name)  # "exercise (n = 25) or control group"
+    else:
+        end = NAME_END_RE.search(blanked)
+        name = side[:end.start()] if end else side
+    name = LEAD_RE.sub("", " ".join(name.split())).strip(" ,.-")
+    name = re.sub(r"(?:\s+(?:with|plus|and|of|the|a|an|to))+$", "", name, flags=re.I)
+    words = name.split()
+    if not words or len(words) > 6 or not any(re.fullmatch(r"[A-Za-z][\w'-]*", w) and
+                                              w.lower() not in NOT_NAMES for w in words):
+        return None
+    if any(not re.fullmatch(r"[A-Za-z0-9][\w'/-]*", w) for w in words):
+        return None  # a bracket, a quote or a sign: not a plain phrase
+    return name
+
+
+def group_sides(sentence: str) -> list[Side]:
+    """The sides of the sentence's assignment with their names; empty when it names none.
+
+    Two to four sides, each named, with different names; otherwise nothing.
+    """
+    mt = next((m for m in ASSIGN_RE.finditer(sentence)
+               if not NOT_ASSIGNING.search(m.group("gap"))), None)
+    if mt is None:
+        return []
+    tail = sentence[mt.end():]
+    stop = re.search(r";|\.\s|\.$|,\s*(?:stratified|respectively|and\s+(?:were|was|then|"
+                     r"followed|monitored|treated|received))", tail)
+    if stop:
+        tail = tail[:stop.start()]
+    blanked = blank_brackets(tail)
+    cuts = [(m.start(), m.end()) for m in SIDES_RE.finditer(blanked)]
+    if re.search(r"\s(?:or|versus|vs\.?|v\.?|compared\s+with)\s", blanked, re.I):
+        # "A plus B or C": "or" separates the sides; without it ("to the study group and the
+        # control group") "and" does
+        cuts = [c for c in cuts if "and" not in blanked[c[0]:c[1]].lower()]
+    bounds = [0, *(x for c in cuts for x in c), len(tail)]
+    sides = []
+    for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+        lead = SIZE_LEAD_RE.match(tail[a:b])
+        a += lead.end() if lead else 0
+        name = _name(tail[a:b], blanked[a:b])
+        if name is None:
+            return []
+        parts = tuple(p for p in (LEAD_RE.sub("", x).strip() for x in JOIN_RE.split(name)) if p)
+        sides.append(Side(mt.end() + a, tail[a:b], name, parts))
+    if not 2 <= len(sides) <= 4 or len({s.name.lower() for s in sides}) < len(sides):
+        return []
+    return sides
