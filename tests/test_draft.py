@@ -608,3 +608,57 @@ def test_a_regimen_abbreviation_defined_after_it_and_a_no_treatment_arm(tmp_path
     paper.write_text("Title: t\n\nWomen were randomly assigned to alphamab or no chemotherapy.\n")
     head = draft_paper(paper, root).evidence.read_text().split("\ndocument:")[0]
     assert "#     no-chemotherapy: {label: no chemotherapy}" in head
+
+
+def test_arms_named_by_their_groups_are_proposed_as_unclassified_treatments(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "group-arms.txt", root, add_names=True)
+    entities = (root / "entities.yaml").read_text()
+    assert "stair-climbing: {label: stair-climbing, kind: unclassified}" in entities
+    assert "control: {label: control, kind: unclassified}" in entities
+    (s,) = load_evidence_file(report.evidence, []).studies
+    assert sorted(a.regimen for a in s.arms) == [("control",), ("stair-climbing",)]
+    sizes = {p.arm: p.size for p in s.populations if p.arm}
+    assert sizes == {"stair-climbing": 42, "control": 40}
+    rates = {(r.arm, r.value) for r in s.results if r.unit == "percent"}
+    assert rates == {("stair-climbing", Decimal("55")), ("control", Decimal("30"))}
+    medians = {(r.arm, r.value) for r in s.results if r.statistic == "median"}
+    assert medians == {("stair-climbing", Decimal("8.5")), ("control", Decimal("11.0"))}
+    corpus, _ = load_corpus(root)
+    assert corpus.entities.interventions["control"].unclassified
+    # the lexicon never reads "control" as that treatment in other sentences
+    assert not Lexicon(corpus.entities).find("local control of the disease")
+
+
+def test_a_group_named_with_a_shared_component_and_sizes_in_words(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "booklet-arms.txt", root, add_names=True)
+    (s,) = load_evidence_file(report.evidence, []).studies
+    assert sorted(a.regimen for a in s.arms) == [("clinic-visit",),
+                                                ("pictorial-booklet", "clinic-visit")]
+    assert sorted(p.size for p in s.populations) == [47, 49, 96]
+    counts = {(r.arm, r.count, r.value) for r in s.results if r.count is not None}
+    assert counts == {(a.id, 41, Decimal("84")) for a in s.arms if len(a.regimen) == 2} | {
+        (a.id, 29, Decimal("62")) for a in s.arms if len(a.regimen) == 1}
+
+
+def test_an_assignment_that_names_no_groups_gives_no_arms():
+    from kg.draft.grouparms import group_sides
+    for sentence in ("Patients were randomly assigned to balance for age and centre.",
+                     "We did a randomised study to compare the results of 3 or 6 cycles.",
+                     "Patients were randomized to undergo (10 women) or not undergo (10) it.",
+                     "Women were randomly divided into two groups."):
+        assert group_sides(sentence) == [], sentence
+    sides = group_sides("Women were randomised to the study group and the control group.")
+    assert [s.name for s in sides] == ["study", "control"] or sides == []
+
+
+def test_arm_sizes_stated_without_a_total(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "sizes-without-total.txt", root).evidence,
+                              []).studies
+    arm_of = {a.id: a.regimen for a in s.arms}
+    sizes = {arm_of[p.arm]: p.size for p in s.populations if p.arm}
+    assert sizes == {("examplinib",): 158, ("erlotinib",): 152}
+    whole = [p for p in s.populations if not p.arm and not p.parent]
+    assert [p.size for p in whole] == [None]  # no total is printed, none is invented

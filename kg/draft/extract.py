@@ -204,8 +204,14 @@ class Drafter(Populations, Statistics, Rates, Safety):
             before = len(self.d.arms)
             self._make_arms(arms, quote_of(text), [s.text for s in sides], self.spans[i][0],
                             text)
-            for arm, side in zip(self.d.arms[before:], sides, strict=True):
+            # a group is also called by the head noun of what only it gets ("the booklet
+            # group" for "the pictorial booklet plus the clinic visit")
+            heads = [{c.split()[-1].lower() for c in s.components} for s in sides]
+            for k, (arm, side) in enumerate(zip(self.d.arms[before:], sides, strict=True)):
                 arm.aliases += [f"{side.name} group", f"{side.name} arm", side.name]
+                others = set().union(*(h for j, h in enumerate(heads) if j != k))
+                arm.aliases += [f"{c.split()[-1]} group" for c in side.components
+                                if len(c.split()) > 1 and c.split()[-1].lower() not in others]
             self.tag("arms-from-groups")
             return True
         return False

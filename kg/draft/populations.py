@@ -52,6 +52,7 @@ class Populations(DraftState):
                 if kind in {"enrolled", "randomised"}:
                     self._arm_sizes(i, text, pid, p.end)
         self._listed_arm_sizes()
+        self._arm_sizes_elsewhere()
         roots = [x for x in self.d.populations if x["kind"] in {"enrolled", "randomised"}]
         if self.randomised_pop is None and roots:
             self.randomised_pop = roots[0]["id"]
@@ -85,6 +86,73 @@ class Populations(DraftState):
                 "size": size, "parent": root["id"], "arm": arm.id, "quote": arm.quote})
             self.arm_pops[arm.id] = pid
             self.d.used.add(at)
+
+    def _arm_sizes_elsewhere(self) -> None:
+        """Arm sizes stated with no total before them, in the forms that state nothing else.
+
+        "239 were assigned to A and 235 to B", "(25 alphamab, 22 betanib)", "(166 control and
+        169 intervention)", "818 and 756 in the A and control arms, respectively", "Of 511
+        patients randomised to A, ...": each number is an arm's size only when the form says
+        it is, and two arms' sizes are needed unless the form names the assignment.
+        """
+        if len(self.d.arms) < 2 or any(p.get("arm") for p in self.d.populations):
+            return
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            found: dict[str, Printed] = {}
+            nums = [p for p in iter_numbers(text) if not p.percent and p.value >= 2 and
+                    p.value == p.value.to_integral()]
+            for p in nums:
+                after = text[p.end:p.end + 90]
+                assigned = re.match(r"\s+(?:(?:patients|women|participants|subjects)\s+)?"
+                                    r"(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:assigned|allocated|"
+                                    r"randomi[sz]ed)\s+)?(?:to|into|on)\s+(?:receive\s+)?(?:the\s+)?"
+                                    r"(?P<arm>[^,;()]{1,60})", after, re.I)
+                if assigned and (re.search(r"assigned|allocated|randomi[sz]ed", after[:40], re.I)
+                                 or re.search(r"assigned|allocated|randomi[sz]ed", text[:p.start],
+                                              re.I)):
+                    arm = self.arm_near(assigned.group("arm"), 0, len(assigned.group("arm")))
+                    if arm is not None and not re.match(r"\s*(?:months?|weeks?|years?|days?|"
+                                                        r"mg|cycles?)\b", after, re.I):
+                        found.setdefault(arm.id, p)
+                        continue
+                named = re.match(r"\s+(?P<arm>[^\d,;()]{1,40}?)\s*(?:[,;)]|\band\b)", after)
+                if named and re.search(r"\(\s*[^()]*$", text[:p.start]):
+                    arm = self.arm_near(named.group("arm"), 0, len(named.group("arm")))
+                    if arm is not None and len(named.group("arm").split()) <= 4:
+                        found.setdefault(arm.id, p)  # "(25 alphamab, 22 betanib)"
+            resp = re.search(rf"(?P<a>{NUM})\s+and\s+(?P<b>{NUM})\s+(?:patients\s+|women\s+)?in\s+"
+                             r"the\s+(?P<arms>[^,;.]{3,80}?)\s+(?:arms?|groups?)\b,?\s+"
+                             r"respectively", text, re.I)
+            if resp:
+                names = re.split(r"\s+and\s+", resp.group("arms"))
+                pair = [self.arm_near(x, 0, len(x)) for x in names]
+                if len(pair) == 2 and None not in pair and pair[0] is not pair[1]:
+                    for arm, g in zip(pair, ("a", "b"), strict=True):
+                        p = next(x for x in nums if x.start == resp.start(g))
+                        found.setdefault(arm.id, p)  # type: ignore[union-attr]
+            if len(found) == len(self.d.arms):
+                self._arm_populations(i, text, found)
+                return
+
+    def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
+        """One population per arm, under the randomised (or enrolled) root."""
+        root = next((x for x in self.d.populations if x.get("parent") is None and
+                     x["kind"] in {"enrolled", "randomised"}), None)
+        if root is None:
+            root = {"id": "randomised", "label": "randomised patients", "kind": "randomised",
+                    "quote": self.d.arms[0].quote}
+            self.d.populations.insert(0, root)
+            self.randomised_pop = "randomised"
+        for arm in self.d.arms:
+            p = found[arm.id]
+            pid = f"{root['id']}-{arm.id}"
+            self.d.populations.append({
+                "id": pid, "label": f"{root['id']} to {arm.label}", "kind": root["kind"],
+                "size": int(p.value), "parent": root["id"], "arm": arm.id,
+                "quote": quote_of(text)})
+            self.arm_pops[arm.id] = pid
+            self.use(i, p)
 
     def _total_kind(self, text: str, p: Printed) -> str | None:
         """"enrolled" or "randomised" when ``p`` counts the study's patients, else None.

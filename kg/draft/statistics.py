@@ -228,24 +228,44 @@ class Statistics(DraftState):
                 unit = unit or self._unit_after(masked, p.end)
             last_unit = self._unit_after(masked, run[-1].end)
             unit = last_unit or unit
-            if unit not in {"month", "week"}:
+            if unit not in {"month", "week", "day", "year"}:
                 continue
             etype = self.endpoint_at(text, run[0].start)
-            if etype not in TIME_TO_EVENT and not re.search(r"median", text[:run[0].start],
-                                                             re.I):
+            other = None if etype else self._median_outcome(text[:run[0].start])
+            if unit in {"day", "year"} and etype is not None:
+                continue  # time-to-event endpoints are read in months and weeks only
+            if other is None and ((etype not in TIME_TO_EVENT and not re.search(
+                    r"median", text[:run[0].start], re.I)) or etype is None):
                 continue
-            if etype is None:
+            if other is None and not re.search(
+                    r"median|survival|time|duration|PFS|OS|DFS|RFS|EFS|TT[PFR]|DOR",
+                    text[:run[0].start], re.I):
                 continue
-            if not re.search(r"median|survival|time|duration|PFS|OS|DFS|RFS|EFS|TT[PFR]|DOR",
-                             text[:run[0].start], re.I):
-                continue
-            eid = self.endpoint_id(etype, quote_of(text), text)
+            eid = self.other_endpoint(other, quote_of(text)) if other else \
+                self.endpoint_id(etype, quote_of(text), text)
             self._last_endpoint = etype
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
                 rec = self._result(eid, "median", p, unit, text, arm, subs)
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
+
+    @staticmethod
+    def _median_outcome(before: str) -> str | None:
+        """An outcome no endpoint type names, when a median of a time is given for it.
+
+        "Median time to return to work was 8.5 weeks ...", "the median duration of drainage
+        was 7 days": "time to return to work", "duration of drainage". Never a baseline trait
+        ("median age was 55 years") or the follow-up.
+        """
+        found = None
+        for mt in re.finditer(r"\bmedian\s+(?P<name>(?:time|duration|length|interval)\s+"
+                              r"(?:to|of|until|from|before)\s+(?:[\w-]+\s+){0,5}?[\w-]+)\s+"
+                              r"(?:was|were|is|of|in|for|with|:)\b", before, re.I):
+            found = mt.group("name")
+        if found is None or re.search(r"follow|diagnosis|randomi", found, re.I):
+            return None
+        return " ".join(found.split()).lower()
 
     def _result(self, eid: str, statistic: str, p: Printed, unit: str, text: str,
                 arm: Arm | None, subs: list[tuple[int, str]]) -> dict:
