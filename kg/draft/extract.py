@@ -256,7 +256,8 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 aliases += [e.label, *e.synonyms] if e else [r]
             # the abbreviations the text defines for this arm's own components ("TAM")
             aliases += [abbr for abbr, parts in self.lex.local.items()
-                        if {x.key for x in parts} <= set(own)]
+                        if {x.key for x in parts} <= set(own) or
+                        {x.key for x in parts} == set(regimen)]
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"

@@ -317,11 +317,27 @@ class Statistics(DraftState):
         if len(run) == len(self.d.arms) or respectively:
             order = self._arm_order(text, run[0].start)
             return [order[k] if k < len(order) else None for k in range(len(run))]
-        if len(run) == 1 and named[0] is None:  # one value in a sentence naming one arm whole
-            whole = self.arms_named(text)
+        if len(run) == 1 and named[0] is None:
+            context = self._clause_arm(text, run[0].start)
+            if context is not None:
+                return [context]
+            whole = self.arms_named(text)  # one value in a sentence naming one arm whole
             if len(whole) == 1:
                 return whole
         return [named[k] for k in range(len(run))]
+
+    def _clause_arm(self, text: str, pos: int) -> Arm | None:
+        """The arm a clause opens with, for a value in it.
+
+        "In the weekly arm, the response rate was 23%"; "...; in control group, the 1-year
+        survival rate was 65%".
+        """
+        start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos)) + 1
+        lead = re.match(r"\s*(?:in|among|for|within)\s+(?:the\s+)?(?P<g>[^,;:()]{1,50}?)\s*,",
+                        text[start:pos], re.I)
+        if lead is None:
+            return None
+        return self.arm_near(lead.group("g"), 0, len(lead.group("g")))
 
     def _arm_order(self, text: str, before: int) -> list[Arm]:
         """Arms in the order the sentence names them before the values, else methods order."""
