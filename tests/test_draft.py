@@ -620,8 +620,11 @@ def test_arms_named_by_their_groups_are_proposed_as_unclassified_treatments(tmp_
     assert sorted(a.regimen for a in s.arms) == [("control",), ("stair-climbing",)]
     sizes = {p.arm: p.size for p in s.populations if p.arm}
     assert sizes == {"stair-climbing": 42, "control": 40}
-    rates = {(r.arm, r.value) for r in s.results if r.unit == "percent"}
-    assert rates == {("stair-climbing", Decimal("55")), ("control", Decimal("30"))}
+    rates = {(r.endpoint, r.arm, r.value) for r in s.results if r.unit == "percent"}
+    assert rates == {("sleep-quality", "stair-climbing", Decimal("55")),
+                     ("sleep-quality", "control", Decimal("30")),
+                     # each value takes the arm its clause opens with
+                     ("orr", "stair-climbing", Decimal("14")), ("orr", "control", Decimal("9"))}
     medians = {(r.arm, r.value) for r in s.results if r.statistic == "median"}
     assert medians == {("stair-climbing", Decimal("8.5")), ("control", Decimal("11.0"))}
     corpus, _ = load_corpus(root)

@@ -308,7 +308,7 @@ class Statistics(DraftState):
             if k + 1 < len(run):
                 stop = run[k + 1].start
             else:  # up to the next number: "16.1 months (95% CI ...) with quenvastat vs 16.4"
-                digit = re.search(r"\d", masked[p.end:p.end + 90])
+                digit = re.search(r"\d|;", masked[p.end:p.end + 90])  # not past the clause
                 stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
         if all(named) and len(set(id(a) for a in named)) == len(named):
