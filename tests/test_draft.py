@@ -640,9 +640,15 @@ def test_a_group_named_with_a_shared_component_and_sizes_in_words(tmp_path: Path
     assert sorted(a.regimen for a in s.arms) == [("clinic-visit",),
                                                 ("pictorial-booklet", "clinic-visit")]
     assert sorted(p.size for p in s.populations) == [47, 49, 96]
-    counts = {(r.arm, r.count, r.value) for r in s.results if r.count is not None}
-    assert counts == {(a.id, 41, Decimal("84")) for a in s.arms if len(a.regimen) == 2} | {
-        (a.id, 29, Decimal("62")) for a in s.arms if len(a.regimen) == 1}
+    booklet = next(a.id for a in s.arms if len(a.regimen) == 2)
+    visit = next(a.id for a in s.arms if len(a.regimen) == 1)
+    counts = {(r.endpoint, r.arm, r.count, r.denominator, r.value) for r in s.results
+              if r.count is not None}
+    assert counts == {("satisfaction", booklet, 41, None, Decimal("84")),
+                      ("satisfaction", visit, 29, None, Decimal("62")),
+                      # an outcome no endpoint type names, named once for both arms
+                      ("second-visit", booklet, 3, 49, Decimal("6")),
+                      ("second-visit", visit, 5, 47, Decimal("11"))}
 
 
 def test_an_assignment_that_names_no_groups_gives_no_arms():

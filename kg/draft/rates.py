@@ -16,9 +16,10 @@ from kg.numbers import Printed, iter_numbers
 
 # how a count is printed with its denominator and percentage
 COUNT_FORMS = (
-    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+\w+){{0,3}}?\s*"
-               rf"\((?P<pct>{NUM})\s?%"),  # "14 of 52 patients (27%)"
-    re.compile(rf"(?P<c>{NUM})\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
+    # "14 of 52 patients (27%)", "83 of the 257 patients in the A group (32.3 percent)"
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+[\w-]+){{0,7}}?\s*"
+               rf"\((?P<pct>{NUM})\s?(?:%|per\s?cent\b)"),
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z]+)\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
     # "117 (49%) of 241"
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})"),  # "60.4% (58/96"
 )
@@ -73,14 +74,16 @@ class Rates(DraftState):
         out = []
         masked = self.masked(text)
         taken: set[int] = set()
-        for pattern in COUNT_FORMS:
-            for mt in pattern.finditer(text):
-                if any(mt.start() <= k - self.spans[i][0] < mt.end() for k in self.d.used):
-                    continue  # placed already (an adverse event's count)
-                rec = self._count_rate(i, text, mt, subs)
-                if rec:
-                    out.append(rec)
-                    taken.update(range(mt.start(), mt.end()))
+        # in text order, so a later count can take the outcome an earlier one named
+        for mt in sorted((mt for pattern in COUNT_FORMS for mt in pattern.finditer(text)),
+                         key=lambda m: m.start()):
+            if any(mt.start() <= k - self.spans[i][0] < mt.end() for k in self.d.used) or \
+                    taken & set(range(mt.start(), mt.end())):
+                continue  # placed already (an adverse event's count, another form's count)
+            rec = self._count_rate(i, text, mt, subs)
+            if rec:
+                out.append(rec)
+                taken.update(range(mt.start(), mt.end()))
         self._counts_in_arm_order(out, text)
         placed = {k - self.spans[i][0] for k in self.d.used}  # by the safety stage, say
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
@@ -94,6 +97,7 @@ class Rates(DraftState):
                 runs[-1].append(p)
             else:
                 runs.append([p])
+        named_here: str | None = None  # the outcome a sentence's first values named
         for run in runs:
             etype = self.endpoint_at(text, run[0].start)
             # a time-to-event endpoint has percentages only as a rate at a time point
@@ -106,10 +110,12 @@ class Rates(DraftState):
                 # an outcome the endpoint types do not name ("hot flushes in 41% vs 28%"),
                 # when the values are per arm: a pair, or an arm named beside the value
                 arms = self._attribute(text, run, masked)
-                name = outcome_name(text, run[0].start)
+                # "X in 84% of the A group and in 62% of the B group": one outcome
+                name = named_here or outcome_name(text, run[0].start)
                 if name and self.lex.find(name, ("drug", "placebo", "intervention", "disease")):
                     name = None  # "on velortinib" names an arm, not an outcome
                 if name and (len(run) >= 2 or any(arms)) and all(arms):
+                    named_here = name
                     eid = self.other_endpoint(name, quote_of(text))
                     for p, arm in zip(run, arms, strict=True):
                         rec = self._result(eid, "proportion", p, "percent", text, arm, subs)
@@ -232,11 +238,27 @@ class Rates(DraftState):
         # one right after it ("14 of 52 (27%) had a partial response")
         etype = self.endpoint_at(text, mt.start()) or self.endpoint_at(
             text, mt.end() + 40) or self.endpoint_at(text, len(text))
-        if etype is None:
-            return None
-        eid = self.endpoint_id(etype, quote_of(text), text)
         arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) if \
             len(self.d.arms) > 1 else None
+        if etype is None:
+            # an outcome no endpoint type names, in one arm: "Four (4%) of the 99 patients in
+            # the A group had wound infections", "A node was positive in 83 of the 257 ..."
+            had = re.match(r"[^.;]{0,50}?\b(?:had|developed|experienced|reported|needed|"
+                           r"required|underwent|received|gained|achieved)\s+"
+                           r"(?P<name>[a-z][\w\s-]{2,40}?)(?=\s*(?:[,.;(]|$|\s+(?:as|and|while|"
+                           r"compared|than|but|after|during)\b))", text[mt.end():], re.I)
+            name = re.sub(r"^(?:an?|the)\s+", "", had.group("name"), flags=re.I) if had \
+                else outcome_name(text, mt.start())
+            if not name or self.lex.find(name, ("drug", "placebo", "intervention")):
+                # "..., as did 5 of the 47 patients in the B group": the outcome named first
+                name = self._outcome_of_sentence.get(i)
+            if arm is None or not name:
+                return None
+            self._outcome_of_sentence.setdefault(i, name)
+            eid = self.other_endpoint(name, quote_of(text))
+            etype = "other"
+        else:
+            eid = self.endpoint_id(etype, quote_of(text), text)
         statistic = "rate" if etype.endswith("-rate") else "proportion"
         rec = {"endpoint": eid, "statistic": statistic, "count": int(count.value),
                "denominator": int(n), "value": pct, "unit": "percent", "quote": quote_of(text)}

@@ -28,6 +28,7 @@ class DraftState:
         self.conditions: list[str] = []
         self.arm_pops: dict[str, str] = {}
         self.last_groups: list[str] = []  # the subgroups the last sentence naming two or more named
+        self._outcome_of_sentence: dict[int, str] = {}  # an outcome no endpoint type names
 
     # ------------------------------------------------------------------ helpers
 
