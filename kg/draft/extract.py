@@ -148,6 +148,11 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 return
         if self._arms_by_syntax() or self._arms_by_groups():
             return
+        if RANDOM_RE.search(self.paper.title or "") or any(re.search(
+                r"\b(?:were|was|been)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\b|"
+                r"\bwe\s+randomi[sz]ed\b|\brandomly\s+assigned\b", self.sent(i), re.I)
+                for i in range(len(self.spans))):
+            return  # a randomised trial whose arms were not read has no arm, never one wrong arm
         # single arm: the study drugs named where patients received them
         for i in range(len(self.spans)):
             text = self.sent(i)
