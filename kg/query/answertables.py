@@ -1,0 +1,225 @@
+"""Answer tables: every named query's default answer, computed once per built graph.
+
+Why: at 1,000x a named query such as ``outcomes`` takes Oxigraph 0.4 s to evaluate and
+its rows then stream at about 30k a second through Python; the same answer read back from a
+table written at build time streams at millions of rows a second, and a small answer comes back
+in a millisecond whatever the query's shape. A table is used only when it was computed from the
+very graph file being queried (its SHA-256, and the ontology's beside it) and for the very query
+text (the named query with its defaults bound, byte for byte); anything else runs as SPARQL.
+
+A table is the answer as Oxigraph writes SPARQL TSV (one row a line, every term in N-Triples
+form, so it is lossless), plus the warnings the plain run gives (unknown terms). Oxigraph
+converts it to CSV (byte for byte what `kg.query.formats` writes), TSV or JSON in Rust; Python
+sees its rows only when a caller asks for `Term` objects. A test checks that every named
+query's rows from its table equal the plain SPARQL's rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.query import curies
+from kg.query.engine import Rows, Term
+
+FOLDER = "answers"
+INDEX = "index.json"
+FAST_FORMATS = ("csv", "tsv", "json")
+PIECE_ROWS = 20_000  # rows per piece handed to a writer: pieces of a few MB at most
+
+
+def text_key(sparql: str) -> str:
+    """The identity of a query text."""
+    return hashlib.sha256(sparql.encode("utf-8")).hexdigest()
+
+
+def graph_key(graph: Path) -> str:
+    """The identity of a graph file: its bytes, its ontology companion's, the engine's version."""
+    import pyoxigraph as ox
+
+    from kg.query.engine import companions
+
+    h = hashlib.sha256(f"pyoxigraph {ox.__version__}\n".encode())
+    for path in (graph, *companions(graph)):
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Table:
+    """One named query's whole answer as SPARQL TSV bytes."""
+
+    name: str
+    tsv: bytes
+    warnings: list[str]
+
+    @property
+    def variables(self) -> list[str]:
+        """The answer's variables, in order."""
+        head = self.tsv.split(b"\n", 1)[0].decode("utf-8")
+        return [v[1:] for v in head.split("\t")] if head else []
+
+    def lines(self) -> list[bytes]:
+        """The rows' lines (without the header)."""
+        return self.tsv.split(b"\n")[1:-1]
+
+    def rows(self, convert: Callable[[object], Term], limit: int | None,
+             offset: int) -> TableRows:
+        """The page from ``offset`` (at most ``limit`` rows) as a lazily read answer."""
+        return TableRows(self, convert, limit, offset)
+
+
+class TableRows(Rows):
+    """A page of a table: `Term` rows when iterated, or CSV/TSV/JSON written by Oxigraph."""
+
+    def __init__(self, table: Table, convert: Callable[[object], Term], limit: int | None,
+                 offset: int) -> None:
+        """Rows ``offset`` to ``offset + limit`` of ``table``."""
+        lines = table.lines()
+        end = len(lines) if limit is None else min(len(lines), offset + limit)
+        self._page = lines[offset:end]
+        self._more = end < len(lines)
+        header = table.tsv.split(b"\n", 1)[0] + b"\n"
+        self._header = header
+        super().__init__(table.variables, self._parsed(), convert, None, 0, offset)
+        self.warnings = list(table.warnings)
+
+    def _parsed(self) -> Iterator[object]:
+        import pyoxigraph as ox
+
+        page = self._page
+        for at in range(0, len(page), PIECE_ROWS):
+            data = self._header + b"\n".join(page[at:at + PIECE_ROWS]) + b"\n"
+            yield from ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+        self.truncated = self._more
+
+    def pieces(self, fmt: str) -> Iterator[str]:
+        """The page in ``fmt`` (csv, tsv or json), converted by Oxigraph, in pieces.
+
+        CSV is byte for byte what `kg.query.formats` writes; TSV writes numbers in their short
+        form (``35``, ``true``); JSON is compact, with the same extra keys (a cut page's
+        ``has_more`` and ``next_offset``, ``warnings``) as the Python writer's.
+        """
+        import pyoxigraph as ox
+
+        target = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                  "json": ox.QueryResultsFormat.JSON}[fmt]
+        self.read = len(self._page)
+        self.truncated = self._more
+        if fmt == "json":
+            data = self._header + b"".join(line + b"\n" for line in self._page)
+            body = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(
+                format=target).decode("utf-8")
+            tail: dict[str, object] = {}
+            if self._more:
+                tail = {"truncated": True, "has_more": True,
+                        "next_offset": self.offset + len(self._page)}
+            if self.warnings:
+                tail["warnings"] = self.warnings
+            if tail:
+                body = body[:-1] + "," + json.dumps(tail, ensure_ascii=False)[1:]
+            yield body
+            return
+        for at in range(0, max(1, len(self._page)), PIECE_ROWS):
+            chunk = self._page[at:at + PIECE_ROWS]
+            data = self._header + b"".join(line + b"\n" for line in chunk)
+            if fmt == "tsv":
+                text = data if at == 0 else data[len(self._header):]
+            else:
+                text = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(
+                    format=target)
+                if at:  # the header once, at the start
+                    text = text.split(b"\r\n", 1)[1]
+            yield text.decode("utf-8")
+
+
+class AnswerTables:
+    """The tables written beside a graph file, used only while they match it."""
+
+    def __init__(self, graph: Path) -> None:
+        """Tables of ``graph`` (read, and checked against it, on first use)."""
+        self.graph = graph
+        self.folder = graph.parent / FOLDER
+        self._by_text: dict[str, dict] | None = None
+        self._loaded: dict[str, Table] = {}
+
+    def _index(self) -> dict[str, dict]:
+        if self._by_text is None:
+            self._by_text = {}
+            index = self.folder / INDEX
+            try:
+                doc = json.loads(index.read_text(encoding="utf-8"))
+                if doc.get("graph") == self.graph.name and doc.get("key") == graph_key(
+                        self.graph):
+                    self._by_text = {e["text"]: e for e in doc["answers"]}
+            except (OSError, ValueError, KeyError, TypeError):
+                self._by_text = {}
+        return self._by_text
+
+    def get(self, sparql: str) -> Table | None:
+        """The table of this exact query text, or None (then the query runs as SPARQL)."""
+        if not self.folder.is_dir():
+            return None
+        entry = self._index().get(text_key(sparql))
+        if entry is None:
+            return None
+        table = self._loaded.get(entry["name"])
+        if table is None:
+            try:
+                data = (self.folder / entry["file"]).read_bytes()
+            except OSError:
+                return None
+            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                return None
+            table = self._loaded[entry["name"]] = Table(entry["name"], data, entry["warnings"])
+        return table
+
+
+def compute(store: object, sparql: str) -> tuple[bytes, list[str]] | None:
+    """A SELECT's whole answer as Oxigraph's SPARQL TSV and the plain run's warnings (else None)."""
+    import pyoxigraph as ox
+
+    from kg.query.engine import OxigraphEngine
+    from kg.query.terms import unknown_terms
+
+    prefixes = curies.prefixes_for(sparql)
+    res = store.query(sparql, prefixes=prefixes,  # type: ignore[attr-defined]
+                      use_default_graph_as_union=True)
+    if not isinstance(res, ox.QuerySolutions):
+        return None
+    data = res.serialize(format=ox.QueryResultsFormat.TSV)
+    return data, unknown_terms(OxigraphEngine.over(store), sparql, prefixes)
+
+
+def write_answer_tables(store: object, graph: Path) -> Path:
+    """Compute every named query's default answer on ``store`` and write them beside ``graph``.
+
+    ``store`` must hold what ``graph`` (and its ontology companion) holds: the build calls this
+    with its own store right after writing graph.trig. Returns the index file.
+    """
+    from kg.query.library import load_library
+
+    folder = graph.parent / FOLDER
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.tsv"):
+        old.unlink()
+    answers = []
+    for name, query in sorted(load_library().items()):
+        text = query.bind()
+        answer = compute(store, text)
+        if answer is None:
+            continue
+        data, warnings = answer
+        (folder / f"{name}.tsv").write_bytes(data)
+        answers.append({"name": name, "file": f"{name}.tsv", "text": text_key(text),
+                        "rows": data.count(b"\n") - 1, "warnings": warnings,
+                        "sha256": hashlib.sha256(data).hexdigest()})
+    index = folder / INDEX
+    index.write_text(json.dumps({"graph": graph.name, "key": graph_key(graph),
+                                 "answers": answers}, indent=1) + "\n", encoding="utf-8")
+    return index
