@@ -9,8 +9,8 @@ text (the named query with its defaults bound, byte for byte); anything else run
 
 A table is the answer as Oxigraph writes SPARQL TSV (one row a line, every term in N-Triples
 form, so it is lossless), plus the warnings the plain run gives (unknown terms). Oxigraph
-converts it to CSV (byte for byte what `kg.query.formats` writes), TSV or JSON in Rust; Python
-sees its rows only when a caller asks for `Term` objects. A test checks that every named
+converts it to CSV in Rust (byte for byte what `kg.query.formats` writes); TSV and JSON are
+written by `kg.query.formats` from its rows, as for any answer. A test checks that every named
 query's rows from its table equal the plain SPARQL's rows.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,6 @@ from kg.query.engine import Rows, Term
 
 FOLDER = "answers"
 INDEX = "index.json"
-FAST_FORMATS = ("csv", "tsv", "json")
 PIECE_ROWS = 20_000  # rows per piece handed to a writer: pieces of a few MB at most
 
 
@@ -75,7 +74,11 @@ class Table:
 
 
 class TableRows(Rows):
-    """A page of a table: `Term` rows when iterated, or CSV/TSV/JSON written by Oxigraph."""
+    """A page of a table: `Term` rows when iterated, or CSV written by Oxigraph (`csv`).
+
+    Unlike a query's rows, the page's size and whether more follow are known before the first
+    row is read, so a server can send them in its headers.
+    """
 
     def __init__(self, table: Table, convert: Callable[[object], Term], limit: int | None,
                  offset: int) -> None:
@@ -83,58 +86,48 @@ class TableRows(Rows):
         lines = table.lines()
         end = len(lines) if limit is None else min(len(lines), offset + limit)
         self._page = lines[offset:end]
-        self._more = end < len(lines)
-        header = table.tsv.split(b"\n", 1)[0] + b"\n"
-        self._header = header
-        super().__init__(table.variables, self._parsed(), convert, None, 0, offset)
+        self._header = table.tsv.split(b"\n", 1)[0] + b"\n"
+        super().__init__(table.variables, iter(()), convert, None, 0, offset)
+        self.read = len(self._page)
+        self.truncated = end < len(lines)
         self.warnings = list(table.warnings)
 
-    def _parsed(self) -> Iterator[object]:
+    def _parsed(self) -> Iterator[Iterable[object]]:
+        """The page's solutions, parsed by Oxigraph a piece at a time."""
         import pyoxigraph as ox
 
         page = self._page
         for at in range(0, len(page), PIECE_ROWS):
-            data = self._header + b"\n".join(page[at:at + PIECE_ROWS]) + b"\n"
+            data = self._header + b"".join(line + b"\n" for line in page[at:at + PIECE_ROWS])
             yield from ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
-        self.truncated = self._more
 
-    def pieces(self, fmt: str) -> Iterator[str]:
-        """The page in ``fmt`` (csv, tsv or json), converted by Oxigraph, in pieces.
+    def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
+        """Rows as tuples in variable order (None: unbound); each term converted once."""
+        cache: dict[object, Term] = {}
+        convert = self._convert
+        for values in self._parsed():
+            row = []
+            for t in values:
+                if t is None:
+                    row.append(None)
+                    continue
+                term = cache.get(t)
+                if term is None:
+                    term = cache[t] = convert(t)
+                row.append(term)
+            yield tuple(row)
 
-        CSV is byte for byte what `kg.query.formats` writes; TSV writes numbers in their short
-        form (``35``, ``true``); JSON is compact, with the same extra keys (a cut page's
-        ``has_more`` and ``next_offset``, ``warnings``) as the Python writer's.
-        """
+    def csv_pieces(self) -> Iterator[str]:
+        """The page as SPARQL CSV, converted by Oxigraph: byte for byte `kg.query.formats`'."""
         import pyoxigraph as ox
 
-        target = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                  "json": ox.QueryResultsFormat.JSON}[fmt]
-        self.read = len(self._page)
-        self.truncated = self._more
-        if fmt == "json":
-            data = self._header + b"".join(line + b"\n" for line in self._page)
-            body = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(
-                format=target).decode("utf-8")
-            tail: dict[str, object] = {}
-            if self._more:
-                tail = {"truncated": True, "has_more": True,
-                        "next_offset": self.offset + len(self._page)}
-            if self.warnings:
-                tail["warnings"] = self.warnings
-            if tail:
-                body = body[:-1] + "," + json.dumps(tail, ensure_ascii=False)[1:]
-            yield body
-            return
-        for at in range(0, max(1, len(self._page)), PIECE_ROWS):
-            chunk = self._page[at:at + PIECE_ROWS]
-            data = self._header + b"".join(line + b"\n" for line in chunk)
-            if fmt == "tsv":
-                text = data if at == 0 else data[len(self._header):]
-            else:
-                text = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(
-                    format=target)
-                if at:  # the header once, at the start
-                    text = text.split(b"\r\n", 1)[1]
+        page = self._page
+        for at in range(0, max(1, len(page)), PIECE_ROWS):
+            data = self._header + b"".join(line + b"\n" for line in page[at:at + PIECE_ROWS])
+            text = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(
+                format=ox.QueryResultsFormat.CSV)
+            if at:  # the header once, at the start
+                text = text.split(b"\r\n", 1)[1]
             yield text.decode("utf-8")
 
 

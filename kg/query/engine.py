@@ -21,7 +21,7 @@ from kg.query.errors import QueryError, QueryRefused, QuerySyntaxError
 from kg.query.text import strip_literals
 
 __all__ = ["Engine", "OxigraphEngine", "QueryError", "QueryRefused", "QuerySyntaxError",
-           "RdflibEngine", "Result", "Rows", "Term", "open_engine", "strip_literals"]
+           "RdflibEngine", "Result", "Rows", "Term", "open_engine", "strip_literals", "term_of"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("decimal", "integer", "int", "long", "double", "float",
@@ -307,16 +307,22 @@ class OxigraphEngine(BaseEngine):
             raise QueryError(f"query failed: {exc}") from None
 
     def _term(self, t: object) -> Term:
-        ox = self._ox
-        if isinstance(t, ox.NamedNode):
-            return Term("uri", t.value)
-        if isinstance(t, ox.BlankNode):
-            return Term("bnode", t.value)
-        lang = t.language  # type: ignore[attr-defined]
-        datatype = None if lang else t.datatype.value  # type: ignore[attr-defined]
-        if datatype == XSD + "string":
-            datatype = None
-        return Term("literal", t.value, datatype, lang)  # type: ignore[attr-defined]
+        return term_of(t)
+
+
+def term_of(t: object) -> Term:
+    """An Oxigraph term as a `Term`."""
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return Term("uri", t.value)
+    if isinstance(t, ox.BlankNode):
+        return Term("bnode", t.value)
+    lang = t.language  # type: ignore[attr-defined]
+    datatype = None if lang else t.datatype.value  # type: ignore[attr-defined]
+    if datatype == XSD + "string":
+        datatype = None
+    return Term("literal", t.value, datatype, lang)  # type: ignore[attr-defined]
 
 
 class RdflibEngine(BaseEngine):
