@@ -177,3 +177,23 @@ def test_server_streams_tables_chunked_with_the_plain_rows(built_output: Path, m
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
+def test_cli_answers_from_the_table_as_sparql_would(built_output: Path, tmp_path: Path,
+                                                    fmt: str):
+    """``kg query NAME`` (from its table) prints what the same query run as SPARQL prints."""
+    graph = str(built_output / "graph.trig")
+    plain_rq = tmp_path / "outcomes.rq"
+    plain_rq.write_text(LIBRARY["outcomes"].bind() + "\n# run as SPARQL\n", encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kg", "query", *args, "--graph", graph,
+                               "--format", fmt], capture_output=True, text=True, check=True)
+
+    fast, slow = run("outcomes"), run(str(plain_rq))
+    assert fast.stdout == slow.stdout and fast.stdout.count("\n") > 20
+    fast, slow = (run("outcomes", "--limit", "5", "--offset", "3"),
+                  run(str(plain_rq), "--limit", "5", "--offset", "3"))
+    assert fast.stdout == slow.stdout
+    assert "the next page is --offset 8" in fast.stderr and fast.stderr == slow.stderr
