@@ -103,7 +103,7 @@ def build_stages(sources: Path, work: Path, t: Timer, full_shacl: bool = False,
         write_build_tables(result, work)
     (work / "ontology.ttl").write_bytes(ONTOLOGY_FILE.read_bytes())
     with t("answer tables (named queries' default answers)"):
-        from kg.query.answertables import write_answer_tables
+        from kg.query.precompute import write_answer_tables
 
         write_answer_tables(store, work / "graph.trig")
     result.release("trig", "store")

@@ -15,8 +15,9 @@ import pytest
 
 from kg.render import projection as proj
 from kg.render.browser import Page
+from kg.render.groups import AGGREGATE_ABOVE, aggregated_overview
 
-SCALE = 40  # 120 studies: above proj.AGGREGATE_ABOVE, and more than a page of 100
+SCALE = 40  # 120 studies: above AGGREGATE_ABOVE, and more than a page of 100
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,8 @@ def studies_of(p: nx.MultiDiGraph) -> set[str]:
 
 def test_shipped_overview_is_not_aggregated(graph):
     full = proj.overview(graph)
-    assert len(studies_of(full)) <= proj.AGGREGATE_ABOVE
-    assert proj.aggregated_overview(full) is full
+    assert len(studies_of(full)) <= AGGREGATE_ABOVE
+    assert aggregated_overview(full) is full
 
 
 def test_many_studies_are_grouped_by_indication_and_phase(big_site):

@@ -11,7 +11,7 @@ A table is the answer as Oxigraph writes SPARQL TSV (one row a line, every term 
 form, so it is lossless), plus the warnings the plain run gives (unknown terms). Oxigraph
 converts it to CSV in Rust (byte for byte what `kg.query.formats` writes); TSV and JSON are
 written by `kg.query.formats` from its rows, as for any answer. A test checks that every named
-query's rows from its table equal the plain SPARQL's rows.
+query's rows from its table equal the plain SPARQL's rows. `kg.query.precompute` writes them.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.query import curies
-from kg.query.engine import Rows, Term
+from kg.query.results import Rows, Term, companions
 
 FOLDER = "answers"
 INDEX = "index.json"
@@ -38,8 +37,6 @@ def text_key(sparql: str) -> str:
 def graph_key(graph: Path) -> str:
     """The identity of a graph file: its bytes, its ontology companion's, the engine's version."""
     import pyoxigraph as ox
-
-    from kg.query.engine import companions
 
     h = hashlib.sha256(f"pyoxigraph {ox.__version__}\n".encode())
     for path in (graph, *companions(graph)):
@@ -171,48 +168,3 @@ class AnswerTables:
                 return None
             table = self._loaded[entry["name"]] = Table(entry["name"], data, entry["warnings"])
         return table
-
-
-def compute(store: object, sparql: str) -> tuple[bytes, list[str]] | None:
-    """A SELECT's whole answer as Oxigraph's SPARQL TSV and the plain run's warnings (else None)."""
-    import pyoxigraph as ox
-
-    from kg.query.engine import OxigraphEngine
-    from kg.query.terms import unknown_terms
-
-    prefixes = curies.prefixes_for(sparql)
-    res = store.query(sparql, prefixes=prefixes,  # type: ignore[attr-defined]
-                      use_default_graph_as_union=True)
-    if not isinstance(res, ox.QuerySolutions):
-        return None
-    data = res.serialize(format=ox.QueryResultsFormat.TSV)
-    return data, unknown_terms(OxigraphEngine.over(store), sparql, prefixes)
-
-
-def write_answer_tables(store: object, graph: Path) -> Path:
-    """Compute every named query's default answer on ``store`` and write them beside ``graph``.
-
-    ``store`` must hold what ``graph`` (and its ontology companion) holds: the build calls this
-    with its own store right after writing graph.trig. Returns the index file.
-    """
-    from kg.query.library import load_library
-
-    folder = graph.parent / FOLDER
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob("*.tsv"):
-        old.unlink()
-    answers = []
-    for name, query in sorted(load_library().items()):
-        text = query.bind()
-        answer = compute(store, text)
-        if answer is None:
-            continue
-        data, warnings = answer
-        (folder / f"{name}.tsv").write_bytes(data)
-        answers.append({"name": name, "file": f"{name}.tsv", "text": text_key(text),
-                        "rows": data.count(b"\n") - 1, "warnings": warnings,
-                        "sha256": hashlib.sha256(data).hexdigest()})
-    index = folder / INDEX
-    index.write_text(json.dumps({"graph": graph.name, "key": graph_key(graph),
-                                 "answers": answers}, indent=1) + "\n", encoding="utf-8")
-    return index

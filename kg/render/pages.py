@@ -38,6 +38,7 @@ from kg.render.dotplot import dotplots_html
 from kg.render.downloads import downloads_block
 from kg.render.facets import Facets, study_facets, with_endpoint
 from kg.render.forest import forest_svg, hazard_ratios, short
+from kg.render.groups import aggregated_overview
 from kg.render.layout import FONT, overview_positions, view
 from kg.render.projection import label_of
 from kg.render.search import search_index
@@ -421,7 +422,7 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
             drawn[file] = p
         pages.append((group, file, title))
 
-    overview = proj.aggregated_overview(proj.overview(g))
+    overview = aggregated_overview(proj.overview(g))
     grouped = any(kind == "group" for _, kind in overview.nodes(data="kind"))
     draw("overview", overview, "overview.html", "Overview",
          ("Drugs, their targets and indications, and the studies grouped by indication and "
