@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.query.results import Rows, Term, companions
@@ -53,6 +53,7 @@ class Table:
     name: str
     tsv: bytes
     warnings: list[str]
+    _lines: list[bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def variables(self) -> list[str]:
@@ -61,8 +62,10 @@ class Table:
         return [v[1:] for v in head.split("\t")] if head else []
 
     def lines(self) -> list[bytes]:
-        """The rows' lines (without the header)."""
-        return self.tsv.split(b"\n")[1:-1]
+        """The rows' lines (without the header), split once per table."""
+        if self._lines is None:
+            self._lines = self.tsv.split(b"\n")[1:-1]
+        return self._lines
 
     def rows(self, convert: Callable[[object], Term], limit: int | None,
              offset: int) -> TableRows:
