@@ -174,6 +174,11 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     if checked is not None:
         checked.tables = None  # ~0.5 GB of rows at 1,000x, written
     result.report.seconds.setdefault("tables", time.perf_counter() - t)
+    from kg.query.precompute import write_answer_tables
+
+    t = time.perf_counter()  # every named query's default answer, for kg query and kg serve
+    files.append(write_answer_tables(result.store, files[1]))
+    result.report.seconds["answers"] = time.perf_counter() - t
     result.release("store")
     write_build_report(result.report, files[4])
     if html:

@@ -7,146 +7,24 @@ implementation; a test runs every named query on both and asserts identical resu
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
 from kg.query import curies, errors
+from kg.query.answertables import AnswerTables
 from kg.query.errors import QueryError, QueryRefused, QuerySyntaxError
+from kg.query.results import NUMERIC, XSD, Result, Row, Rows, Term, companions
 from kg.query.text import strip_literals
 
-__all__ = ["Engine", "OxigraphEngine", "QueryError", "QueryRefused", "QuerySyntaxError",
-           "RdflibEngine", "Result", "Rows", "Term", "open_engine", "strip_literals"]
+__all__ = ["NUMERIC", "XSD", "Engine", "OxigraphEngine", "QueryError", "QueryRefused",
+           "QuerySyntaxError", "RdflibEngine", "Result", "Row", "Rows", "Term", "companions",
+           "open_engine", "strip_literals", "term_of"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("decimal", "integer", "int", "long", "double", "float",
-                             "nonNegativeInteger", "positiveInteger")}
 FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "ntriples"}
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
                    "WITH")
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """An RDF term in a result, independent of the engine."""
-
-    kind: str  # uri, literal, bnode
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
-
-    def key(self) -> tuple[str, str, str, str]:
-        """Comparison key: numeric literals compare by value, so 35 and 35.0 agree."""
-        value = self.value
-        if self.kind == "literal" and self.datatype in NUMERIC:
-            with contextlib.suppress(InvalidOperation):
-                value = str(Decimal(self.value).normalize())
-            return ("literal", value, "numeric", "")
-        if self.kind == "bnode":
-            return ("bnode", "", "", "")
-        return (self.kind, value, self.datatype or "", self.lang or "")
-
-    def __str__(self) -> str:
-        """Plain display form."""
-        return self.value
-
-
-@dataclass
-class Result:
-    """A query result: SELECT rows, an ASK boolean, or CONSTRUCT/DESCRIBE triples (N-Triples)."""
-
-    kind: str  # select, ask, graph
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Term]] = field(default_factory=list)
-    boolean: bool | None = None
-    ntriples: str = ""
-    truncated: bool = False  # more rows follow this page (or the result-size cut)
-    warnings: list[str] = field(default_factory=list)  # unknown terms (see kg/query/terms.py)
-    offset: int = 0  # rows of the whole answer before this page
-
-    @property
-    def next_offset(self) -> int | None:
-        """Where the next page starts, or None when this page ends the answer."""
-        return self.offset + len(self.rows) if self.truncated else None
-
-    def comparable(self) -> object:
-        """A form in which results of the two engines can be compared (order kept)."""
-        if self.kind == "ask":
-            return self.boolean
-        if self.kind == "graph":
-            return sorted(line for line in self.ntriples.splitlines() if line.strip())
-        return [tuple(row[v].key() if v in row else None for v in self.variables)
-                for row in self.rows]
-
-
-Row = tuple["Term | None", ...]
-
-
-class Rows:
-    """A SELECT answer read lazily, row by row, as the engine hands rows over.
-
-    Iterate once; ``truncated`` is known when the iteration ends (a row past the page was
-    seen). Writers stream from it (`kg.query.formats.stream_select`); `Result` is its
-    materialised form.
-    """
-
-    def __init__(self, variables: list[str], solutions: Iterator[Iterable[object]],
-                 convert: Callable[[object], Term], limit: int | None, skip: int = 0,
-                 offset: int = 0) -> None:
-        """Convert ``solutions`` (value lists) after skipping ``skip`` of them, up to ``limit``."""
-        self.variables = variables
-        self.offset = offset
-        self.truncated = False
-        self.read = 0  # rows handed out so far
-        self.warnings: list[str] = []
-        self._solutions = solutions
-        self._convert = convert
-        self._limit = limit
-        self._skip = skip
-
-    def __iter__(self) -> Iterator[Row]:
-        """Rows as tuples in variable order (None: unbound); each term converted once."""
-        cache: dict[object, Term] = {}  # labels and IRIs repeat across rows: convert once
-        convert = self._convert
-        solutions = iter(self._solutions)
-        for _ in itertools.islice(solutions, self._skip):
-            pass
-        left = self._limit
-        for values in solutions:
-            if left is not None:
-                if left <= 0:
-                    self.truncated = True
-                    return
-                left -= 1
-            row = []
-            for t in values:
-                if t is None:
-                    row.append(None)
-                    continue
-                term = cache.get(t)
-                if term is None:
-                    term = cache[t] = convert(t)
-                row.append(term)
-            self.read += 1
-            yield tuple(row)
-
-    @property
-    def next_offset(self) -> int | None:
-        """Where the next page starts (once read), or None when this page ends the answer."""
-        return self.offset + self.read if self.truncated else None
-
-    def result(self) -> Result:
-        """Every row of the page, materialised."""
-        variables = self.variables
-        rows = [{v: t for v, t in zip(variables, row, strict=True) if t is not None}
-                for row in self]
-        return Result("select", variables, rows, truncated=self.truncated,
-                      warnings=self.warnings, offset=self.offset)
 
 
 def check_allowed(query: str) -> None:
@@ -229,12 +107,6 @@ class BaseEngine:
 ONTOLOGY_GRAPH = "https://w3id.org/dti-kg/id/graph/ontology"
 
 
-def companions(path: Path) -> list[Path]:
-    """The ontology written beside a graph file, loaded too so vocabulary labels resolve."""
-    onto = path.with_name("ontology.ttl")
-    return [onto] if onto.exists() and onto != path else []
-
-
 def _format_of(path: Path) -> str:
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
@@ -256,6 +128,7 @@ class OxigraphEngine(BaseEngine):
                "nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES}[_format_of(path)]
         self.store = ox.Store()
         self.store.bulk_load(path=str(path), format=fmt)
+        self.answers: AnswerTables | None = AnswerTables(path)  # kg build's, if it matches
         for extra in companions(path):
             self.store.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE,
                                  to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
@@ -268,7 +141,22 @@ class OxigraphEngine(BaseEngine):
         engine = cls.__new__(cls)
         engine._ox = ox
         engine.store = store  # type: ignore[assignment]
+        engine.answers = None
         return engine
+
+    def stream(self, sparql: str, limit: int | None = None, offset: int = 0) -> Rows | Result:
+        """Like `BaseEngine.stream`; a named query's default answer comes from its table.
+
+        The answer tables (`kg.query.answertables`) hold, per built graph, the whole answer of
+        every named query with its defaults bound: such a query is read back, not re-run.
+        """
+        table = self.answers.get(sparql) if self.answers is not None else None
+        if table is None:
+            return super().stream(sparql, limit, offset)
+        from kg.query.paging import check
+
+        limit, offset = check(limit, offset)
+        return table.rows(self._term, limit, offset)
 
     def run_rows(self, sparql: str, prefixes: dict[str, str], limit: int | None, skip: int,
                  original: str = "") -> Rows | Result:
@@ -289,16 +177,22 @@ class OxigraphEngine(BaseEngine):
             raise QueryError(f"query failed: {exc}") from None
 
     def _term(self, t: object) -> Term:
-        ox = self._ox
-        if isinstance(t, ox.NamedNode):
-            return Term("uri", t.value)
-        if isinstance(t, ox.BlankNode):
-            return Term("bnode", t.value)
-        lang = t.language  # type: ignore[attr-defined]
-        datatype = None if lang else t.datatype.value  # type: ignore[attr-defined]
-        if datatype == XSD + "string":
-            datatype = None
-        return Term("literal", t.value, datatype, lang)  # type: ignore[attr-defined]
+        return term_of(t)
+
+
+def term_of(t: object) -> Term:
+    """An Oxigraph term as a `Term`."""
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return Term("uri", t.value)
+    if isinstance(t, ox.BlankNode):
+        return Term("bnode", t.value)
+    lang = t.language  # type: ignore[attr-defined]
+    datatype = None if lang else t.datatype.value  # type: ignore[attr-defined]
+    if datatype == XSD + "string":
+        datatype = None
+    return Term("literal", t.value, datatype, lang)  # type: ignore[attr-defined]
 
 
 class RdflibEngine(BaseEngine):

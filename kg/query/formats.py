@@ -151,6 +151,10 @@ def stream_select(answer: Result | Rows, fmt: str) -> Iterator[str]:
     The materialised writers (`delimited`, `sparql_json`) are this joined, so a streamed answer
     is the materialised one, byte for byte.
     """
+    from kg.query.answertables import TableRows
+
+    if isinstance(answer, TableRows) and fmt == "csv":
+        return answer.csv_pieces()  # a precomputed answer, converted by Oxigraph
     if fmt == "json":
         return _json_pieces(answer)
     return _delimited_pieces(answer, "," if fmt == "csv" else "\t")

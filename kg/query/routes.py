@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from kg.query.answers import Limits, next_link
-from kg.query.engine import QueryError
-from kg.query.formats import SELECT_FORMATS
+from kg.query.answers import ACCEPT_SELECT, Limits, negotiate, next_link, page_headers
+from kg.query.engine import QueryError, term_of
+from kg.query.formats import SELECT_FORMATS, stream_select
 from kg.query.library import NamedQuery
 from kg.query.names import NAMES_QUERY, Named, Names, resolve_params
 from kg.query.nodepage import node_iri, node_page
@@ -215,6 +215,8 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                 self.send(400, "text/plain", str(exc).encode())
                 return
             cost = limits if limit is None or limit >= limits.rows else replace(limits, rows=limit)
+            if self.from_table(text, accept, cost.rows, offset, extra, args, fixed):
+                return
             try:
                 status, ctype, body, headers = runner.run(
                     text, accept or self.headers.get("Accept", ""), cost, offset)
@@ -229,6 +231,44 @@ def make_handler(runner: Runner, library: dict[str, NamedQuery], limits: Limits,
                       file=sys.stderr, flush=True)
                 status, ctype, body, headers = 500, "text/plain", b"internal error", {}
             self.send(status, ctype, body, headers)
+
+        def from_table(self, text: str, accept: str | None, rows: int, offset: int,
+                       extra: dict[str, str] | None, args: dict[str, list[str]],
+                       fixed: bool) -> bool:
+            """Stream a named query's precomputed answer (chunked), if it has one; else False.
+
+            The answer tables (`kg.query.answertables`) are read here, in the HTTP thread: no
+            worker is needed, the page's size is known before its first row (so the headers
+            say it), and the body leaves in pieces as it is written.
+            """
+            tables = getattr(runner, "tables", None)
+            table = tables.get(text) if tables is not None else None
+            if table is None:
+                return False
+            fmt = negotiate(accept or self.headers.get("Accept", ""), ACCEPT_SELECT, "json")
+            if fmt not in {"csv", "tsv", "json"}:
+                return False  # XML, or nothing acceptable: the runner answers as before
+            page = table.rows(term_of, rows, offset)
+            pieces = stream_select(page, fmt)
+            headers = {**page_headers(page), **(extra or {})}
+            if "X-Next-Offset" in headers:
+                headers["Link"] = next_link(urlparse(self.path).path, args,
+                                            None if fixed else text, headers["X-Next-Offset"])
+            self.protocol_version = "HTTP/1.1"  # chunked transfer needs it; closed after
+            self.send_response(200)
+            self.send_header("Content-Type", f"{SELECT_FORMATS[fmt]}; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Connection", "close")
+            for k, v in {**SECURITY_HEADERS, **headers}.items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                for data in (p.encode() for p in pieces):
+                    if data:
+                        self.wfile.write(b"%X\r\n%s\r\n" % (len(data), data))
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+            return True
 
     return Handler
 

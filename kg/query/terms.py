@@ -98,7 +98,9 @@ def _neighbours(engine: Engine, iri: str) -> list[str]:
     path = iri[len(INSTANCE_IRI):]
     spaces = [INSTANCE_IRI + path.rpartition("/")[0] + "/", INSTANCE_IRI + path.split("/")[0] + "/"]
     for ns in dict.fromkeys(spaces):
-        select = (f'SELECT DISTINCT ?s WHERE {{ {{ ?s ?p ?o }} UNION {{ ?o2 ?p2 ?s }} '
+        # typed nodes only: every node of ours has a class, and the rdf:type triples are a
+        # fifth of the graph (scanning every triple both ways took 1-2 s at 1,000x)
+        select = (f'SELECT DISTINCT ?s WHERE {{ ?s a ?t '
                   f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ns}")) }}')
         found = [row["s"].value for row in engine.run_raw(select, {}, 5000).rows]
         if found:

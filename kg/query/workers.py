@@ -89,6 +89,10 @@ class WorkerPool:
             raise QueryError(message)
         for _ in range(size):
             self._idle.put(self._spawn())
+        from kg.query.answertables import AnswerTables
+
+        # the named queries' default answers, served by the HTTP threads straight from disk
+        self.tables: AnswerTables | None = AnswerTables(graph) if engine == "oxigraph" else None
 
     def run(self, text: str, accept: str, limits: Limits, offset: int = 0) -> Answer:
         """Answer on an idle worker; past the time limit, kill that worker and fork another."""
@@ -259,6 +263,7 @@ class ForkPerQuery:
     def __init__(self, engine: Engine) -> None:
         """Hold the loaded engine: each query's child process inherits it."""
         self.engine = engine
+        self.tables = getattr(engine, "answers", None)
 
     def run(self, text: str, accept: str, limits: Limits, offset: int = 0) -> Answer:
         """Fork, answer in the child, kill it past the time limit."""

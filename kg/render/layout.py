@@ -56,7 +56,8 @@ def overview_positions(p: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Canvas coordinates for every node of the overview projection."""
     kinds: dict[str, list[str]] = {"target": [], "drug": [], "disease": [], "study": []}
     for n, kind in p.nodes(data="kind"):
-        group = {"protein": "target", "family": "target", "placebo": "drug"}.get(kind, kind)
+        group = {"protein": "target", "family": "target", "placebo": "drug",
+                 "group": "study"}.get(kind, kind)
         kinds.setdefault(group, []).append(n)
     captions = {n: a.get("caption", a["label"]) for n, a in p.nodes(data=True)}
     pos: dict[str, tuple[float, float]] = {}
@@ -83,7 +84,10 @@ def overview_positions(p: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 
     studies = sorted(kinds["study"], key=place)
     half = (len(studies) + 1) // 2
-    for col, group in zip(COLUMNS["study"], (studies[:half], studies[half:]), strict=True):
+    columns = list(zip(COLUMNS["study"], (studies[:half], studies[half:]), strict=True))
+    if any(p.nodes[n]["kind"] == "group" for n in studies):  # groups of studies: wider boxes
+        columns = [(COLUMNS["study"][0] + 60, studies)]
+    for col, group in columns:
         for n, y in zip(group, _column(group, captions, 12, False), strict=True):
             pos[n] = (col, y)
 

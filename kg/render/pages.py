@@ -38,6 +38,7 @@ from kg.render.dotplot import dotplots_html
 from kg.render.downloads import downloads_block
 from kg.render.facets import Facets, study_facets, with_endpoint
 from kg.render.forest import forest_svg, hazard_ratios, short
+from kg.render.groups import aggregated_overview
 from kg.render.layout import FONT, overview_positions, view
 from kg.render.projection import label_of
 from kg.render.search import search_index
@@ -118,9 +119,14 @@ def network_data(p: nx.MultiDiGraph, root: str, self_page: str,
     # the panel's fields as they are (no deep copy: they go straight to JSON)
     info = {n: vars(a["info"]) for n, a in p.nodes(data=True) if "info" in a}
     options = physics_options(len(net.nodes)) if positions is None else fixed_options()
-    return {"nodes": net.nodes, "edges": net.edges, "options": options,
+    data = {"nodes": net.nodes, "edges": net.edges, "options": options,
             "info": info, "root": root, "self": self_page,
             "view": view(p, positions) if positions is not None else None}
+    groups = {n: a["members"] for n, a in p.nodes(data=True) if "members" in a}
+    if groups:  # an aggregated overview: each group's studies, for the page to expand
+        data["groups"] = groups
+        data["study_style"] = {k: STYLE["study"][k] for k in ("color", "shape")}
+    return data
 
 
 def legend(p: nx.MultiDiGraph) -> list[tuple[str, dict]]:
@@ -332,7 +338,8 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
         '</li><li><a href="views/contradictions.html">Contradictions</a></li></ul>'
         + f"<h2>What the graph holds</h2><p id=\"counts\">{html.escape(summary(counted))}.</p>"
         + _table(["kind", "nodes"], count_rows, "data counts")
-        + "".join(f"<h2>{html.escape(t)}</h2><ul>{''.join(items)}</ul>"
+        + "".join(f"<h2>{html.escape(t)} ({len(items)})</h2><ul class=\"paged\">"
+                  f"{''.join(items)}</ul>"
                   for t, items in (("Studies", links["study"]), ("Targets", links["target"]),
                                    ("Indications", links["indication"])) if items))
     page = ENV.get_template("page.html").render(
@@ -415,22 +422,28 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
             drawn[file] = p
         pages.append((group, file, title))
 
-    overview = proj.overview(g)
+    overview = aggregated_overview(proj.overview(g))
+    grouped = any(kind == "group" for _, kind in overview.nodes(data="kind"))
     draw("overview", overview, "overview.html", "Overview",
-         "Drugs, their targets, indications and studies (outcome detail is on each study's "
-         "page); hover for full names, click for details and the node's own page",
+         ("Drugs, their targets and indications, and the studies grouped by indication and "
+          "phase; click a group to list its studies and show them in the graph"
+          if grouped else
+          "Drugs, their targets, indications and studies (outcome detail is on each study's "
+          "page); hover for full names, click for details and the node's own page"),
          positions=overview_positions(overview))
-    hrs = hazard_ratios(g)
+    by_study: dict[str, list[dict]] = {}  # each study's hazard ratios, in the report's order
+    for r in hazard_ratios(g):  # (not every row scanned for every study: 18M tests at 1,000x)
+        by_study.setdefault(r["study_iri"], []).append(r)
     for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
         file = f"views/study-{str(s).rsplit('/', 1)[-1]}.html"
         pages.append(("study", file, label_of(g, s)))
+        mine = by_study.get(str(s), [])
         if pages_cache is None:
             view = proj.study_view(g, s)
-            write_study_page(g, s, view, out / file, hrs)  # type: ignore[arg-type]
+            write_study_page(g, s, view, out / file, mine)  # type: ignore[arg-type]
             if keep:
                 drawn[file] = view
             continue
-        mine = [r for r in hrs if r["study_iri"] == str(s)]
         stored = pages_cache.reuse(file, mine)
         if stored is not None:
             (out / file).write_bytes(stored)

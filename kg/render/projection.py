@@ -456,3 +456,4 @@ def canonical(p: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for s, o, a in sorted(p.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("label", ""))):
         out.add_edge(s, o, **a)
     return out
+

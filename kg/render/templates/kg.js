@@ -110,13 +110,66 @@
                                 (q.sentence ? ", sentence " + q.sentence : ""), "where"));
     }
   }
-  window.kgShow = show;
-  network.on("click", params => { if (params.nodes.length) show(params.nodes[0]); });
+  // An aggregated overview: a group node lists its studies and can show them in the graph,
+  // laid out in columns beside the group (no physics), and hide them again.
+  const shown = {};
+  function expand(id) {
+    const members = data.groups[id];
+    if (shown[id]) {
+      edges.remove(shown[id].map(iri => id + " > " + iri));
+      nodes.remove(shown[id]);
+      shown[id] = null;
+      return false;
+    }
+    const at = network.getPositions([id])[id];
+    const perColumn = 40, ids = [], added = [], links = [];
+    members.forEach(([caption, label, page, iri], i) => {
+      if (nodes.get(iri)) return;
+      ids.push(iri);
+      added.push({id: iri, label: caption, title: label, kind: "study",
+                  color: data.study_style.color, shape: data.study_style.shape,
+                  x: at.x + 260 + 230 * Math.floor(i / perColumn),
+                  y: at.y + 30 * (i % perColumn) - 15 * Math.min(perColumn, members.length)});
+      links.push({id: id + " > " + iri, from: id, to: iri, title: "member"});
+      data.info[iri] = {label: label, type: "study", page: page || null, synonyms: [], ids: [],
+                        facts: [], quotes: []};
+    });
+    nodes.add(added);
+    edges.add(links);
+    shown[id] = ids;
+    network.fit({nodes: [id].concat(ids), maxZoomLevel: 1});  // the group and its studies
+    moved = true;
+    return true;
+  }
+  window.kgExpand = expand;
+  function groupList(id) {
+    const members = data.groups[id];
+    const panel = document.getElementById("info");
+    const button = el("button", shown[id] ? "Hide its studies" : "Show its " + members.length +
+                      " studies in the graph", "expand");
+    button.type = "button";
+    button.addEventListener("click", () => {
+      button.textContent = expand(id) ? "Hide its studies"
+        : "Show its " + members.length + " studies in the graph";
+    });
+    panel.appendChild(button);
+    const ul = el("ul", undefined, "members");
+    for (const [caption, label, page] of members) {
+      const li = el("li");
+      if (page) { const a = el("a", caption); a.href = data.root + page; a.title = label; li.appendChild(a); }
+      else li.textContent = caption;
+      ul.appendChild(li);
+    }
+    panel.appendChild(ul);
+  }
+  window.kgShow = data.groups ? id => { show(id); if (data.groups[id]) groupList(id); } : show;
+  const showNode = window.kgShow;
+  network.on("click", params => { if (params.nodes.length) showNode(params.nodes[0]); });
   for (const box of document.querySelectorAll("#filters input")) {
     box.addEventListener("change", () => {
       if (box.checked) hidden.delete(box.dataset.kind); else hidden.add(box.dataset.kind);
       nodeView.refresh();
     });
   }
-  if (focus && data.info[focus]) show(focus);
+  if (focus && data.info[focus]) showNode(focus);
 })();
