@@ -671,3 +671,21 @@ def test_arm_sizes_stated_without_a_total(tmp_path: Path):
     assert sizes == {("examplinib",): 158, ("erlotinib",): 152}
     whole = [p for p in s.populations if not p.arm and not p.parent]
     assert [p.size for p in whole] == [None]  # no total is printed, none is invented
+
+
+def test_an_arm_that_goes_without_and_a_bracket_inside_the_assignment(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "or-not.txt", root, add_names=True).evidence,
+                              []).studies
+    regimens = {a.id: a.regimen for a in s.arms}
+    assert regimens == {"whole-breast-radiotherapy": ("whole-breast-radiotherapy",),
+                        "no-whole-breast-radiotherapy": ("no-whole-breast-radiotherapy",)}
+    assert {p.arm: p.size for p in s.populations if p.arm} == {
+        "whole-breast-radiotherapy": 104, "no-whole-breast-radiotherapy": 106}
+    rates = {(r.arm, r.value) for r in s.results}
+    assert rates == {("whole-breast-radiotherapy", Decimal("4")),
+                     ("no-whole-breast-radiotherapy", Decimal("11"))}
+    from kg.draft.grouparms import group_sides
+    sides = group_sides("Patients were randomly assigned to oral examplinib (30 mg daily; n = "
+                        "421) or no additional treatment (n = 408) after surgery.")
+    assert [s.name for s in sides] == ["oral examplinib", "no additional treatment"]

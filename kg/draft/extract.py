@@ -204,6 +204,9 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 regimen: list[str] = []
                 for comp in side.components:
                     found = [x.key for x in self.lex.find(comp)]
+                    if re.match(r"(?:no|without)\s", comp, re.I):
+                        # "no radiotherapy" gives no radiotherapy: only a name of the whole
+                        found = [x.key for x in self.lex.find(comp) if x.start == 0]
                     regimen += found or [self.lex.names["treatment"].get(fold(comp), slug(comp))]
                 arms.append((side.text, list(dict.fromkeys(regimen)), None))
             before = len(self.d.arms)

@@ -40,7 +40,7 @@ LEAD_RE = re.compile(r"^(?:(?:the|a|an|either|receive|undergo|one|of|two|three|f
 NOT_NAMES = {"using", "not", "no", "both", "each", "either", "two", "three", "four", "groups",
              "group", "arms", "arm", "patients", "women", "men", "participants", "subjects",
              "treatment", "treatments", "therapy", "one", "other", "same", "different",
-             "following", "sequence", "order", "ratio", "blocks", "study", "trial", "receive",
+             "following", "sequence", "order", "ratio", "blocks", "trial", "receive",
              "cycles", "cycle", "doses", "dose", "schedule", "schedules", "regimen", "regimens",
              "randomly", "equally", "centre", "center", "stratified", "undergo", "use",
              "preoperative", "postoperative", "adjuvant", "neoadjuvant", "concomitant", "balance",
@@ -88,8 +88,8 @@ def group_sides(sentence: str) -> list[Side]:
         return []
     tail = sentence[mt.end():]
     stop = re.search(r";|\.\s|\.$|,\s*(?:stratified|respectively|and\s+(?:were|was|then|"
-                     r"followed|monitored|treated|received))", tail)
-    if stop:
+                     r"followed|monitored|treated|received))", blank_brackets(tail))
+    if stop:  # where the assignment ends, never inside a bracket ("(30 mg; n = 421)")
         tail = tail[:stop.start()]
     blanked = blank_brackets(tail)
     cuts = [(m.start(), m.end()) for m in SIDES_RE.finditer(blanked)]
@@ -98,10 +98,16 @@ def group_sides(sentence: str) -> list[Side]:
         # control group") "and" does
         cuts = [c for c in cuts if "and" not in blanked[c[0]:c[1]].lower()]
     bounds = [0, *(x for c in cuts for x in c), len(tail)]
-    sides = []
+    sides: list[Side] = []
     for a, b in zip(bounds[::2], bounds[1::2], strict=True):
         lead = SIZE_LEAD_RE.match(tail[a:b])
         a += lead.end() if lead else 0
+        if sides and len(cuts) == 1 and re.fullmatch(r"not|none|no", blanked[a:b].split(
+                "_")[0].strip(), re.I):
+            # "to receive radiotherapy (n = 208) or not (n = 192)": the other arm goes without
+            name = f"no {sides[0].name}"
+            sides.append(Side(mt.end() + a, tail[a:b], name, (name,)))
+            continue
         name = _name(tail[a:b], blanked[a:b])
         if name is None:
             return []
