@@ -689,3 +689,14 @@ def test_an_arm_that_goes_without_and_a_bracket_inside_the_assignment(tmp_path: 
     sides = group_sides("Patients were randomly assigned to oral examplinib (30 mg daily; n = "
                         "421) or no additional treatment (n = 408) after surgery.")
     assert [s.name for s in sides] == ["oral examplinib", "no additional treatment"]
+
+
+def test_values_take_the_arm_named_right_before_them(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "arm-before-value.txt", root).evidence,
+                              []).studies
+    arm_of = {a.id: a.regimen[0] for a in s.arms}
+    got = {(r.endpoint, arm_of[r.arm], r.value) for r in s.results}
+    assert got == {("orr", "examplinib", Decimal("31")), ("orr", "erlotinib", Decimal("17")),
+                   ("rr", "examplinib", Decimal("24")), ("rr", "erlotinib", Decimal("20")),
+                   ("pfs", "examplinib", Decimal("7.9")), ("pfs", "erlotinib", Decimal("5.1"))}

@@ -308,11 +308,20 @@ class Statistics(DraftState):
             if k + 1 < len(run):
                 stop = run[k + 1].start
             else:  # up to the next number: "16.1 months (95% CI ...) with quenvastat vs 16.4"
-                digit = re.search(r"\d|;", masked[p.end:p.end + 90])  # not past the clause
+                # not past the clause, nor into the other side of a contrast
+                digit = re.search(r"\d|;|\b(?:than|versus|vs|compared|whereas|while)\b",
+                                  masked[p.end:p.end + 90])
                 stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
         if all(named) and len(set(id(a) for a in named)) == len(named):
             return named
+        # the arm named right before each value: "(alphamab, 26%; betanib, 22%)", "treated
+        # with alphamab (38%) than ... with betanib (18%)", "alphamab median TTP, 8.8 months"
+        before = [self._arm_before(masked, run[k - 1].end if k else 0, p.start)
+                  for k, p in enumerate(run)]
+        if all(before) and len(set(id(a) for a in before)) == len(before) and (
+                len(run) > 1 or named[0] is None):
+            return before
         respectively = re.search(r"respectively", text[run[-1].end:run[-1].end + 40], re.I)
         if len(run) == len(self.d.arms) or respectively:
             order = self._arm_order(text, run[0].start)
@@ -325,6 +334,29 @@ class Statistics(DraftState):
             if len(whole) == 1:
                 return whole
         return [named[k] for k in range(len(run))]
+
+    def _arm_before(self, text: str, start: int, pos: int) -> Arm | None:
+        """The arm named last before ``pos`` (after ``start``).
+
+        Only with at most a few words, no number and no contrast word between the name and the
+        value.
+        """
+        window = text[max(start, pos - 60):pos]
+        best: tuple[int, Arm] | None = None
+        for arm in self.d.arms:
+            for alias in arm.aliases:
+                for mt in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", window, re.I):
+                    if best is None or mt.end() > best[0]:
+                        best = (mt.end(), arm)
+        if best is None:
+            return None
+        gap = window[best[0]:]
+        if re.search(r"\d", gap) or len(re.findall(r"[A-Za-z]+", gap)) > 4 or \
+                re.search(r"\b(?:than|versus|vs|compared|and|or|while|whereas)\b", gap, re.I):
+            return None
+        # "with examplinib plus erlotinib were rash (44%)": the chain names the combination arm
+        whole = self.arms_named(window[max(0, best[0] - 40):best[0]])
+        return whole[0] if len(whole) == 1 else best[1]
 
     def _clause_arm(self, text: str, pos: int) -> Arm | None:
         """The arm a clause opens with, for a value in it.
