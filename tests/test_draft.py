@@ -700,3 +700,16 @@ def test_values_take_the_arm_named_right_before_them(tmp_path: Path):
     assert got == {("orr", "examplinib", Decimal("31")), ("orr", "erlotinib", Decimal("17")),
                    ("rr", "examplinib", Decimal("24")), ("rr", "erlotinib", Decimal("20")),
                    ("pfs", "examplinib", Decimal("7.9")), ("pfs", "erlotinib", Decimal("5.1"))}
+
+
+def test_survival_rates_without_a_time_point_and_an_outcome_named_after_its_arm(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "rates-without-time.txt", root, add_names=True)
+    (s,) = load_evidence_file(report.evidence, []).studies
+    assert sorted(a.regimen for a in s.arms) == [("erlotinib",), ("examplinib",)]  # not surgery
+    got = {(r.endpoint, r.arm, r.statistic, r.value) for r in s.results}
+    assert got == {("dfs", "examplinib", "rate", Decimal("71")),
+                   ("dfs", "erlotinib", "rate", Decimal("64")),
+                   ("radiotherapy", "examplinib", "proportion", Decimal("41")),
+                   ("radiotherapy", "erlotinib", "proportion", Decimal("22"))}
+    assert next(e for e in s.endpoints if e.id == "dfs").timepoint is None

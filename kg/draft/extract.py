@@ -132,6 +132,8 @@ class Drafter(Populations, Statistics, Rates, Safety):
             parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
             arms = []
             for part in parts:
+                # "A or B after surgery": what all arms had before or after is no arm's part
+                part = re.split(r"\s+(?:after|before|prior\s+to|following)\s", part)[0]
                 found = self.lex.find(part)
                 regimen = [x.key for x in found]
                 if not regimen and not re.search(r"\balone\b|same|control|standard|"

@@ -28,7 +28,7 @@ COUNT_FORMS = (
 # words that end an outcome's name when read backwards from its values
 OUTCOME_STOP = re.compile(
     r"\b(?:was|were|is|are|had|has|have|occurred|developed|reported|experienced|observed|"
-    r"showed|among|in|for|of|with|than|between|by|after|"
+    r"showed|among|in|for|of|with|than|between|by|after|received|receiving|underwent|given|"
     r"patients|women|participants|group|groups|arm|arms|versus|vs|and|or|respectively|the|a|an|"
     r"rate|rates|incidence|proportion|percentage|frequency|significantly|higher|lower|more|less|"
     r"reduced|increased|decreased|improved|compared|on|at|during|within|from|to|up|"
@@ -44,6 +44,16 @@ def outcome_name(text: str, start: int) -> str | None:
     "Grade 3 neutropenia occurred in 41% vs 28%": "Grade 3 neutropenia"; "the rate of
     lymphoedema was 12% and 25%": "lymphoedema". None when no plain noun phrase is found.
     """
+    names = outcome_names(text, start)
+    return names[0] if names else None
+
+
+def outcome_names(text: str, start: int) -> list[str]:
+    """Every plain noun phrase before ``start`` that may name its outcome, nearest the start first.
+
+    "More patients in the A group received radiotherapy (41% vs 22%)": "A", "radiotherapy";
+    the caller skips the one that names an arm.
+    """
     clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while|whereas|but)\b", text[:start])
     # values in brackets after their clause: "... were more frequent with A (45% vs 30%)"
     clause = next((c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)), "")
@@ -55,14 +65,9 @@ def outcome_name(text: str, start: int) -> str | None:
             runs.append([])
         else:
             runs[-1].append(w)
-    named = [r for r in runs if r and any(len(w) > 3 for w in r)]
-    if not named:
-        return None
-    name = " ".join(named[0][:6])
-    if re.search(r"\b(?:patients?|women|participants|subjects|study|trial|analysis|median)\b",
-                 name, re.I) or len(name) < 4:
-        return None
-    return name
+    named = [" ".join(r[:6]) for r in runs if r and any(len(w) > 3 for w in r)]
+    return [n for n in named if len(n) >= 4 and not re.search(
+        r"\b(?:patients?|women|participants|subjects|study|trial|analysis|median)\b", n, re.I)]
 
 
 
@@ -104,16 +109,19 @@ class Rates(DraftState):
             # ("5-year DFS 85% vs 80%"); os and pfs have their own rate types for that
             at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and re.search(
                 r"\d+[- ]years?\b|\b(?:one|two|three|five|ten)[- ]years?\b|"
-                r"\bat \d+ (?:years|months)",
+                r"\bat \d+ (?:years|months)|"
+                r"\brates?\s+(?:was|were|of)\b",  # "the RFS rates were 51% and 61%": no time given
                 text[:run[0].start], re.I)
             if etype is None and len(self.d.arms) >= 2:
                 # an outcome the endpoint types do not name ("hot flushes in 41% vs 28%"),
                 # when the values are per arm: a pair, or an arm named beside the value
                 arms = self._attribute(text, run, masked)
                 # "X in 84% of the A group and in 62% of the B group": one outcome
-                name = named_here or outcome_name(text, run[0].start)
-                if name and self.lex.find(name, ("drug", "placebo", "intervention", "disease")):
-                    name = None  # "on velortinib" names an arm, not an outcome
+                given = {k for a in self.d.arms for k in a.regimen}
+                # "on velortinib" names an arm, not an outcome; nor does a disease
+                name = named_here or next((n for n in outcome_names(text, run[0].start) if not (
+                    {x.key for x in self.lex.find(n)} & given or self.lex.find(n, ("disease",))
+                    or self.arm_near(n, 0, len(n)))), None)
                 if name and (len(run) >= 2 or any(arms)) and all(arms):
                     named_here = name
                     eid = self.other_endpoint(name, quote_of(text))
