@@ -713,3 +713,11 @@ def test_survival_rates_without_a_time_point_and_an_outcome_named_after_its_arm(
                    ("radiotherapy", "examplinib", "proportion", Decimal("41")),
                    ("radiotherapy", "erlotinib", "proportion", Decimal("22"))}
     assert next(e for e in s.endpoints if e.id == "dfs").timepoint is None
+
+
+def test_arms_from_a_randomised_trial_comparing_one_thing_with_another(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "comparing.txt", root).evidence, []).studies
+    assert sorted(a.regimen for a in s.arms) == [("examplinib",), ("placebo",)]
+    assert {(r.arm, r.value) for r in s.results} == {("placebo", Decimal("4")),
+                                                     ("examplinib", Decimal("1"))}

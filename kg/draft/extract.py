@@ -148,7 +148,7 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 self._make_arms(arms, quote_of(text), [a[0] for a in arms], self.spans[i][0],
                                 text)
                 return
-        if self._arms_by_syntax() or self._arms_by_groups():
+        if self._arms_by_syntax() or self._arms_by_comparison() or self._arms_by_groups():
             return
         if RANDOM_RE.search(self.paper.title or "") or any(re.search(
                 r"\b(?:were|was|been)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\b|"
@@ -187,6 +187,36 @@ class Drafter(Populations, Statistics, Rates, Safety):
                                 quote_of(text), [part for part, _ in found], offset, text)
                 self.tag("arms-from-list")
                 return True
+        return False
+
+    def _arms_by_comparison(self) -> bool:
+        """Arms from "a trial comparing A with B" in a randomised study's own sentence.
+
+        "The study was a randomized trial comparing alphamab 60 mg every 3 months with
+        placebo", "we assessed whether alphamab was active compared with betanib": each side's
+        drugs and interventions, as the lexicon knows them; both sides must name some, and
+        differ.
+        """
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            if not RANDOM_RE.search(text) and not RANDOM_RE.search(self.paper.title or ""):
+                continue
+            mt = re.search(r"\bcompar(?:ing|ed|es)\s+(?P<a>[^.;]{1,100}?)\s+"
+                           r"(?:with|to|versus|vs\.?)\s+(?P<b>[^.;]{1,100})", text, re.I)
+            if not mt or re.match(r"(?:the|two|both|three)\s+(?:arms|groups|regimens)\b",
+                                  mt.group("a"), re.I):
+                continue
+            b = re.split(r"\s+(?:in|among|for)\s+(?:\d|patients|women|men|participants|"
+                         r"subjects|those|postmenopausal|premenopausal)|,|\s+after\s|\s+before\s",
+                         mt.group("b"))[0]
+            sides = [(mt.group("a"), mt.start("a")), (b, mt.start("b"))]
+            regimens = [list(dict.fromkeys(x.key for x in self.lex.find(s))) for s, _ in sides]
+            if not all(regimens) or set(regimens[0]) == set(regimens[1]):
+                continue
+            arms = [(s, r, None) for (s, _), r in zip(sides, regimens, strict=True)]
+            self._make_arms(arms, quote_of(text), [s for s, _ in sides], self.spans[i][0], text)
+            self.tag("arms-from-comparison")
+            return True
         return False
 
     def _arms_by_groups(self) -> bool:
