@@ -721,3 +721,15 @@ def test_arms_from_a_randomised_trial_comparing_one_thing_with_another(tmp_path:
     assert sorted(a.regimen for a in s.arms) == [("examplinib",), ("placebo",)]
     assert {(r.arm, r.value) for r in s.results} == {("placebo", Decimal("4")),
                                                      ("examplinib", Decimal("1"))}
+
+
+def test_values_take_arms_named_after_them_in_order_and_past_a_denominator(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "order-after.txt", root).evidence,
+                              []).studies
+    got = {(r.endpoint, r.arm, r.value) for r in s.results}
+    assert got == {("hospital-admission", "examplinib", Decimal("12")),
+                   ("hospital-admission", "erlotinib", Decimal("30")),
+                   ("orr", "examplinib", Decimal("34")), ("orr", "erlotinib", Decimal("21"))}
+    assert {p.arm: p.size for p in s.populations if p.arm} == {"examplinib": 140,
+                                                               "erlotinib": 138}

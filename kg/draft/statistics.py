@@ -308,9 +308,13 @@ class Statistics(DraftState):
             if k + 1 < len(run):
                 stop = run[k + 1].start
             else:  # up to the next number: "16.1 months (95% CI ...) with quenvastat vs 16.4"
-                # not past the clause, nor into the other side of a contrast
-                digit = re.search(r"\d|;|\b(?:than|versus|vs|compared|whereas|while)\b",
-                                  masked[p.end:p.end + 90])
+                # not past the clause, nor into the other side of a contrast, nor past another
+                # value (a denominator is no value: "68% among the 746 assigned to B")
+                digit = next((m for m in re.finditer(
+                    r"\d[\d,.·]*|;|\b(?:than|versus|vs|compared|whereas|while)\b",
+                    masked[p.end:p.end + 90]) if not re.match(
+                        r"\d[\d,]*\s+(?:patients|women|participants|subjects|randomly|who|were)\b",
+                        masked[p.end + m.start():p.end + m.start() + 40])), None)
                 stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
         if all(named) and len(set(id(a) for a in named)) == len(named):
@@ -382,6 +386,18 @@ class Statistics(DraftState):
                 mentions.append((min(pos), arm))
         if len(mentions) == len(self.d.arms):
             return [a for _, a in sorted(mentions, key=lambda t: t[0])]
+        # "(41% v 63%; P < .001) with the use of A than with B": the order named after them
+        end = re.search(r"\.\s|$", text[before:])
+        after = text[before:before + end.start()] if end else text[before:]
+        later = []
+        for arm in self.d.arms:
+            pos = [m.start() for a in arm.aliases
+                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", after, re.I)]
+            if pos:
+                later.append((min(pos), arm))
+        if len(later) == len(self.d.arms) and re.search(
+                r"\b(?:than|versus|vs\.?|v\.?|compared\s+with|and)\b", after, re.I):
+            return [a for _, a in sorted(later, key=lambda t: t[0])]
         return list(self.d.arms)
 
     def p_values(self, i: int, text: str, values: list[dict], subs: list[tuple[int, str]]) -> None:
