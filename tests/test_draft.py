@@ -733,3 +733,14 @@ def test_values_take_arms_named_after_them_in_order_and_past_a_denominator(tmp_p
                    ("orr", "examplinib", Decimal("34")), ("orr", "erlotinib", Decimal("21"))}
     assert {p.arm: p.size for p in s.populations if p.arm} == {"examplinib": 140,
                                                                "erlotinib": 138}
+
+
+@pytest.mark.parametrize(("paper", "sizes"), [
+    ("totals.txt", {"enrolled": 212}),  # "... in 212 patients with ..." in the title
+    ("totals-2.txt", {"randomised": 112, "analysed": 104}),  # words, several words before
+    ("totals-3.txt", {"randomised": 212}),  # "Adults (n = 212) were randomly assigned"
+])
+def test_study_sizes_in_more_printed_forms(tmp_path: Path, paper: str, sizes: dict):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / paper, root).evidence, []).studies
+    assert {p.kind: p.size for p in s.populations if not p.arm and p.size} == sizes

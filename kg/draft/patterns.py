@@ -21,12 +21,13 @@ JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|(?:,\s*)?(?:versus|v
 RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomi[sz]ation|randomly allocated|"
                        r"allocated", re.I)
 SIZE_VERB_RE = re.compile(
-    r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:underwent randomi[sz]ation|randomly assigned|"
+    r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:underwent randomi[sz]ation|"
+    r"underwent random assignment|randomly assigned|"
     r"randomi[sz]ed|randomly allocated|enrolled|"
     r"included|treated|recruited|registered|received|accrued)", re.IGNORECASE)
 PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional |randomi[sz]ed |"
-                         r"randomly assigned |enrolled )?(?:patients|"
-                         r"participants|subjects|women|men|children)\b", re.IGNORECASE)
+                         r"randomly assigned |enrolled )?(?:patients|outpatients|"
+                         r"participants|subjects|women|men|children|survivors)\b", re.IGNORECASE)
 N_EQ_RE = re.compile(rf"\(?\bn\s*=\s*(?P<n>{NUM})", re.IGNORECASE)
 HR_RE = re.compile(r"\b(?:HR|hazard ratio)\b(?:\s+for\s+(?P<for>death|progression(?: or death)?|"
                    r"disease progression(?: or death)?))?", re.IGNORECASE)

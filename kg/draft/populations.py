@@ -51,6 +51,7 @@ class Populations(DraftState):
                     self.randomised_pop = pid
                 if kind in {"enrolled", "randomised"}:
                     self._arm_sizes(i, text, pid, p.end)
+        self._title_size()
         self._listed_arm_sizes()
         self._arm_sizes_elsewhere()
         roots = [x for x in self.d.populations if x["kind"] in {"enrolled", "randomised"}]
@@ -86,6 +87,23 @@ class Populations(DraftState):
                 "size": size, "parent": root["id"], "arm": arm.id, "quote": arm.quote})
             self.arm_pops[arm.id] = pid
             self.d.used.add(at)
+
+    def _title_size(self) -> None:
+        """The study's size from its title ("... in 420 women"), when no sentence gives one."""
+        title = self.paper.title or ""
+        if not title or title not in self.paper.text or any(
+                x.get("parent") is None and x["kind"] in {"enrolled", "randomised"}
+                for x in self.d.populations):
+            return
+        for p in iter_numbers(title):
+            if p.percent or p.value != p.value.to_integral() or p.value < 2:
+                continue
+            if self._total_kind(title, p) == "enrolled":
+                self.d.populations.insert(0, {"id": "enrolled", "label": "enrolled patients",
+                                              "kind": "enrolled", "size": int(p.value),
+                                              "quote": quote_of(title)})
+                self.d.used.add(self.paper.text.index(title) + p.start)
+                return
 
     def _arm_sizes_elsewhere(self) -> None:
         """Arm sizes stated with no total before them, in the forms that state nothing else.
@@ -161,9 +179,22 @@ class Populations(DraftState):
         patients underwent randomization", "Of the 318 patients who underwent randomization".
         """
         after = text[p.end:p.end + 140]
+        if text == self.paper.title and re.search(r"\bin\s+$", text[:p.start]) and re.match(
+                r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|men|participants|subjects)\b", after,
+                re.I):
+            return "enrolled"  # a title's "Alphamab for hot flushes in 420 women"
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
+        if re.search(r"\b(?:patients|women|men|adults|participants|subjects)\s*\(\s*n\s*=\s*$",
+                     text[:p.start], re.I):
+            # "Women (n = 13,388) were randomly assigned"
+            verb = SIZE_VERB_RE.match(re.sub(r"^[^()]*?\)", "", after))
+            if verb:
+                return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
+        if re.match(r"\s+patients\s+randomi[sz]ed\b", after, re.I) and re.search(
+                r"\bof\s+$", text[:p.start], re.I):
+            return "randomised"  # "Of 866 patients randomized, 857 were assessable"
         verb = re.search(r"\b(?P<v>randomly\s+(?:assigned|allocated)|randomi[sz]ed|enrolled|"
                          r"recruited|included)\s+(?:a\s+total\s+of\s+|approximately\s+|about\s+)?$",
                          text[:p.start], re.I)
@@ -184,6 +215,9 @@ class Populations(DraftState):
             return "intention-to-treat"
         # "101 patients (36 L, 19 A, and 46 others) were enrolled": the bracket is an aside
         after = re.sub(r"^(\s+\w+)\s*\([^()]*\)", r"\1", after)
+        # "Fifty-three postmenopausal breast cancer survivors were ...": who, before the noun
+        after = re.sub(r"^\s+(?:[A-Za-z][\w-]*\s+){1,4}?(?=(?:patients|outpatients|women|"
+                       r"participants|subjects|survivors)\b)", " ", after)
         pat = PATIENTS_RE.match(after)
         if not pat or re.search(r"\b(?:cohort|arm|group|phase|grade|stage|part|day|cycle|"
                                 r"week)\s*$", text[:p.start], re.I):
