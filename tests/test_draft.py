@@ -744,3 +744,11 @@ def test_study_sizes_in_more_printed_forms(tmp_path: Path, paper: str, sizes: di
     root = sources_with(tmp_path)
     (s,) = load_evidence_file(draft_paper(DRAFTS / paper, root).evidence, []).studies
     assert {p.kind: p.size for p in s.populations if not p.arm and p.size} == sizes
+
+
+def test_a_pair_of_percentages_sharing_one_sign(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "one-percent-sign.txt", root).evidence,
+                              []).studies
+    assert {(r.arm, r.value, r.unit) for r in s.results} == {
+        ("examplinib", Decimal("36"), "percent"), ("erlotinib", Decimal("21"), "percent")}

@@ -96,6 +96,15 @@ class Rates(DraftState):
                 and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)]  # a threshold, not a result
+        # "24 versus 18 %", "70.5 and 79.3 %": one percent sign for the pair
+        every = [p for p in iter_numbers(masked, words=False)]
+        for k, p in enumerate(every[1:], 1):
+            q = every[k - 1]
+            if p in pcts and not q.percent and q.start not in taken | placed and re.fullmatch(
+                    r"\s*(?:versus|vs\.?|v\.?|and|or)\s*", masked[q.end:p.start], re.I) and \
+                    "%" in p.text and q.value <= 100:
+                pcts.append(Printed(q.value, q.start, q.end, q.text, True, q.form))
+        pcts.sort(key=lambda x: x.start)
         runs: list[list[Printed]] = []
         for p in pcts:
             if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start].replace("%", "")):
