@@ -752,3 +752,13 @@ def test_a_pair_of_percentages_sharing_one_sign(tmp_path: Path):
                               []).studies
     assert {(r.arm, r.value, r.unit) for r in s.results} == {
         ("examplinib", Decimal("36"), "percent"), ("erlotinib", Decimal("21"), "percent")}
+
+
+def test_one_arms_size_and_an_outcome_named_after_its_rate(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "outcome-after.txt", root).evidence,
+                              []).studies
+    assert {(p.arm, p.size) for p in s.populations if p.size} == {("examplinib", 150)}
+    (r,) = s.results
+    assert (r.endpoint, r.arm, r.count, r.value) == ("second-line-chemotherapy", "examplinib", 41,
+                                                     Decimal("27.3"))

@@ -152,6 +152,17 @@ class Populations(DraftState):
             if len(found) == len(self.d.arms):
                 self._arm_populations(i, text, found)
                 return
+        # "Of 511 patients randomised to A, ...": one arm's size, where the form says so
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            mt = re.match(rf"\s*Of\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
+                          r"(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?"
+                          r"(?:the\s+)?(?P<arm>[^,;()]{1,60}),", text, re.I)
+            arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm"))) if mt else None
+            if mt is None or arm is None or arm.id in self.arm_pops:
+                continue
+            p = next(x for x in iter_numbers(text) if x.start == mt.start("n"))
+            self._arm_populations(i, text, {arm.id: p})
 
     def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
         """One population per arm, under the randomised (or enrolled) root."""
@@ -163,6 +174,8 @@ class Populations(DraftState):
             self.d.populations.insert(0, root)
             self.randomised_pop = "randomised"
         for arm in self.d.arms:
+            if arm.id not in found:
+                continue
             p = found[arm.id]
             pid = f"{root['id']}-{arm.id}"
             self.d.populations.append({
@@ -186,14 +199,18 @@ class Populations(DraftState):
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
+        if re.search(r"\bof\s+(?:the\s+)?$", text[:p.start], re.I) and re.match(
+                r"\s+(?:[\w-]+\s+){0,2}?(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+"
+                r"(?:to|into)\b", after, re.I):
+            return None  # "Of 511 patients randomised to A": that arm's size
         if re.search(r"\b(?:patients|women|men|adults|participants|subjects)\s*\(\s*n\s*=\s*$",
                      text[:p.start], re.I):
             # "Women (n = 13,388) were randomly assigned"
             verb = SIZE_VERB_RE.match(re.sub(r"^[^()]*?\)", "", after))
             if verb:
                 return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
-        if re.match(r"\s+patients\s+randomi[sz]ed\b", after, re.I) and re.search(
-                r"\bof\s+$", text[:p.start], re.I):
+        if re.match(r"\s+patients\s+randomi[sz]ed\b(?!\s+(?:to|into)\b)", after, re.I) and \
+                re.search(r"\bof\s+$", text[:p.start], re.I):
             return "randomised"  # "Of 866 patients randomized, 857 were assessable"
         verb = re.search(r"\b(?P<v>randomly\s+(?:assigned|allocated)|randomi[sz]ed|enrolled|"
                          r"recruited|included)\s+(?:a\s+total\s+of\s+|approximately\s+|about\s+)?$",

@@ -29,6 +29,7 @@ COUNT_FORMS = (
 OUTCOME_STOP = re.compile(
     r"\b(?:was|were|is|are|had|has|have|occurred|developed|reported|experienced|observed|"
     r"showed|among|in|for|of|with|than|between|by|after|received|receiving|underwent|given|"
+    r"randomi[sz]ed|assigned|allocated|treated|"
     r"patients|women|participants|group|groups|arm|arms|versus|vs|and|or|respectively|the|a|an|"
     r"rate|rates|incidence|proportion|percentage|frequency|significantly|higher|lower|more|less|"
     r"reduced|increased|decreased|improved|compared|on|at|during|within|from|to|up|"
@@ -46,6 +47,19 @@ def outcome_name(text: str, start: int) -> str | None:
     """
     names = outcome_names(text, start)
     return names[0] if names else None
+
+
+def outcome_after(text: str, end: int) -> str | None:
+    """The outcome named after a count or rate by what patients did or had.
+
+    "Four (4%) of the 99 patients in the A group had wound infections": "wound infections";
+    "137 (26.8%) received second-line tamoxifen": "second-line tamoxifen".
+    """
+    had = re.match(r"[^.;]{0,50}?\b(?:had|developed|experienced|reported|needed|required|"
+                   r"underwent|received|gained|achieved)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
+                   r"(?=\s*(?:[,.;(]|$|\s+(?:as|and|while|compared|than|but|after|during)\b))",
+                   text[end:], re.I)
+    return re.sub(r"^(?:an?|the)\s+", "", had.group("name"), flags=re.I) if had else None
 
 
 def outcome_names(text: str, start: int) -> list[str]:
@@ -130,7 +144,9 @@ class Rates(DraftState):
                 # "on velortinib" names an arm, not an outcome; nor does a disease
                 name = named_here or next((n for n in outcome_names(text, run[0].start) if not (
                     {x.key for x in self.lex.find(n)} & given or self.lex.find(n, ("disease",))
-                    or self.arm_near(n, 0, len(n)))), None)
+                    or self.arm_near(n, 0, len(n)))), None) or outcome_after(
+                        text, text.find(")", run[-1].end) + 1 if re.match(
+                            r"\s*\)", text[run[-1].end:]) else run[-1].end)
                 if name and (len(run) >= 2 or any(arms)) and all(arms):
                     named_here = name
                     eid = self.other_endpoint(name, quote_of(text))
@@ -260,12 +276,7 @@ class Rates(DraftState):
         if etype is None:
             # an outcome no endpoint type names, in one arm: "Four (4%) of the 99 patients in
             # the A group had wound infections", "A node was positive in 83 of the 257 ..."
-            had = re.match(r"[^.;]{0,50}?\b(?:had|developed|experienced|reported|needed|"
-                           r"required|underwent|received|gained|achieved)\s+"
-                           r"(?P<name>[a-z][\w\s-]{2,40}?)(?=\s*(?:[,.;(]|$|\s+(?:as|and|while|"
-                           r"compared|than|but|after|during)\b))", text[mt.end():], re.I)
-            name = re.sub(r"^(?:an?|the)\s+", "", had.group("name"), flags=re.I) if had \
-                else outcome_name(text, mt.start())
+            name = outcome_after(text, mt.end()) or outcome_name(text, mt.start())
             if not name or self.lex.find(name, ("drug", "placebo", "intervention")):
                 # "..., as did 5 of the 47 patients in the B group": the outcome named first
                 name = self._outcome_of_sentence.get(i)

@@ -370,7 +370,7 @@ class Statistics(DraftState):
         survival rate was 65%".
         """
         start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos)) + 1
-        lead = re.match(r"\s*(?:in|among|for|within)\s+(?:the\s+)?(?P<g>[^,;:()]{1,50}?)\s*,",
+        lead = re.match(r"\s*(?:in|among|for|within|of)\s+(?:the\s+)?(?P<g>[^,;:()]{1,50}?)\s*,",
                         text[start:pos], re.I)
         if lead is None:
             return None
