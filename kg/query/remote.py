@@ -59,8 +59,8 @@ def refusal(method: str, url: str, status: int, reason: str, detail: str = "",
         return (f"{where} asks who you are ({code}): give --user NAME (password from "
                 f"--password-file or {PASSWORD_ENV}) or add a netrc entry for {host}")
     if status == 401 and auth is not None:
-        return (f"{where} refused the password of user {auth.user} (from "
-                f"{auth.credentials.origin}) ({code}): check the user name and password")
+        return (f"{where} refused the password of user {auth.user} from "
+                f"{auth.credentials.origin} ({code}): check the user name and password")
     if status == 403:
         what = "the push" if write else "the query"
         if write and where.endswith("/sparql-graph-crud"):
