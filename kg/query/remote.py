@@ -34,6 +34,7 @@ class Response:
     status: int
     content_type: str
     body: bytes
+    cut_at: str = ""  # X-SPARQL-MaxRows: Virtuoso's row cap, sent when it cut the answer
 
 
 def _endpoint(url: str) -> str:
@@ -116,7 +117,8 @@ def _send(r: Request, retried: bool = False) -> Response:
                                  headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=r.timeout) as resp:  # noqa: S310 (checked)
-            return Response(resp.status, resp.headers.get("Content-Type", ""), resp.read())
+            return Response(resp.status, resp.headers.get("Content-Type", ""), resp.read(),
+                            resp.headers.get("X-SPARQL-MaxRows", ""))
     except urllib.error.HTTPError as exc:
         kind = exc.headers.get("Content-Type", "")
         try:
@@ -236,6 +238,11 @@ class EndpointEngine:
             self.timeout, self.auth, write=False)
         if resp.status == 404:
             raise QueryError(f"POST {self.url}: HTTP 404: no SPARQL endpoint at this URL")
+        if resp.cut_at:
+            raise QueryError(f"{self.url} cut the answer at {resp.cut_at} rows "
+                             "(X-SPARQL-MaxRows); rather no answer than part of one: raise the "
+                             "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini's "
+                             "[SPARQL] section) or page with --limit and --offset")
         kind = resp.content_type.split(";")[0].strip()
         if kind in {"application/sparql-results+json", "application/json"}:
             try:
