@@ -271,3 +271,15 @@ def test_an_answer_the_store_cut_is_refused_not_shown(tmp_path, two_output, caps
         code, out, _ = run(capsys, "query", "--name", "drug-targets", "--endpoint",
                            f"{url}/sparql", "--limit", "3", "--format", "csv")
         assert code == 0 and len(out.strip().splitlines()) == 4  # a header and a page of 3
+
+
+def test_the_benchmark_measures_virtuoso_beside_the_local_engine(two_output):
+    from benchmarks.remote import markdown, measure
+
+    res = measure(two_output / "graph.trig", runs=1, stores=("virtuoso",))
+    assert list(res["push"]) == ["virtuoso"] and res["push"]["virtuoso"]["triples"] > 10_000
+    assert set(res["queries"]) == set(LIBRARY)
+    assert all(t["local_ms"] > 0 and t["virtuoso_ms"] > 0 for t in res["queries"].values())
+    api = {"import_kg_s": 0.01, "open_and_first_query_s": 0.4, "networkx_s": 1.5}
+    text = markdown({"corpora": {"shipped": res}, "api": api, "runs": 1})
+    assert "| drug-targets | " in text and " – | " in text  # Oxigraph was not measured here
