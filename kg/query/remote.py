@@ -4,6 +4,12 @@
 Fuseki, GraphDB, Virtuoso, QLever…) and get back the same :class:`~kg.query.engine.Result`, so
 formats, comparisons and the Python API need not know where a query ran. It uses the standard
 library (``urllib``): one POST per query, JSON results, nothing to install on the client.
+
+A store that says no gets one line naming the endpoint, its status and what to do, never its
+HTML page; credentials (:mod:`kg.query.credentials`) are sent when a store asks. Virtuoso 7's
+JSON is read as the standard's: its ``ASK`` table (``__ASK_RETVAL``) as a boolean, its ``1`` and
+``0`` booleans as ``true`` and ``false``, and an answer it cut at its row limit
+(``X-SPARQL-MaxRows``) is refused rather than passed on as if whole.
 """
 
 from __future__ import annotations
