@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 
 .PHONY: graph test lint venv lock clean browser bench bench-full bench-serve bench-draft \
 	bench-draft-real readme \
-	screenshots bench-remote
+	screenshots bench-remote virtuoso
 
 venv: $(STAMP)
 
@@ -29,7 +29,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+# The store tests start Debian's virtuoso-opensource on 127.0.0.1 (never the system's instance);
+# where it cannot be installed (no apt, no root) they skip and say why.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing Debian's virtuoso-opensource for the store tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    virtuoso-opensource >/dev/null; } || \
+	  echo "virtuoso-opensource could not be installed: the Virtuoso tests will skip"; }
+
+test: $(STAMP) browser virtuoso
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -53,8 +63,8 @@ LIMIT ?= 100
 bench-draft-real: $(STAMP)
 	$(BIN)/python -m benchmarks.draft_real --limit $(LIMIT)
 
-# kg push and every named query: local files against an Oxigraph server on 127.0.0.1.
-bench-remote: $(STAMP)
+# kg push and every named query: local files against Oxigraph and Virtuoso on 127.0.0.1.
+bench-remote: $(STAMP) virtuoso
 	$(BIN)/python -m benchmarks.remote
 
 # The README's counts block, from the shipped sources (a test fails when it is stale).

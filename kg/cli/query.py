@@ -14,6 +14,7 @@ from kg.cli.common import EXIT_INPUT, EXIT_INVALID, err, to_stdout
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run SPARQL (inline, a .rq file, or a named query) on the built graph."""
+    from kg.query.credentials import resolve as resolve_credentials
     from kg.query.engine import QueryError, QuerySyntaxError, open_engine
     from kg.query.library import load_library
     from kg.query.remote import EndpointEngine
@@ -43,7 +44,8 @@ def cmd_query(args: argparse.Namespace) -> int:
               and args.engine == "oxigraph" else None)
     try:
         if result is None:
-            engine = (EndpointEngine(args.endpoint) if args.endpoint
+            engine = (EndpointEngine(args.endpoint, credentials=resolve_credentials(
+                          args.endpoint, args.user, args.password_file)) if args.endpoint
                       else open_engine(args.engine, args.graph))
         if result is not None:
             text = ""  # answered from the table
@@ -146,4 +148,7 @@ def add_query(sub: Any) -> None:
                    help="skip the first M rows (with --limit: page through an answer)")
     q.add_argument("--endpoint", metavar="URL",
                    help="query a SPARQL endpoint holding a pushed graph instead of --graph")
+    from kg.cli.store import add_credentials
+
+    add_credentials(q)  # --user, --password-file: for an endpoint that asks
     q.set_defaults(func=cmd_query)

@@ -13,11 +13,13 @@ from kg.cli.common import EXIT_INPUT, err
 def cmd_push(args: argparse.Namespace) -> int:
     """Load the built dataset into a SPARQL store, replacing the previous push."""
     from kg.export.push import push
+    from kg.query.credentials import resolve
     from kg.query.engine import QueryError
 
     try:
+        credentials = resolve(args.url, args.user, args.password_file)
         report = push(args.graph, args.url, say=lambda line: print(line, flush=True),
-                      timeout=args.timeout)
+                      timeout=args.timeout, credentials=credentials)
     except QueryError as exc:
         err(f"error: {exc}")
         return EXIT_INPUT
@@ -69,11 +71,24 @@ def add_push(sub: Any) -> None:
     pu = sub.add_parser("push", help="load the built graph into a SPARQL store (Graph Store "
                         "Protocol), replacing the previous push")
     pu.add_argument("url", help="the store's Graph Store Protocol URL, e.g. "
-                    "http://127.0.0.1:7878/store (Oxigraph)")
+                    "http://127.0.0.1:7878/store (Oxigraph) or "
+                    "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso, with --user)")
     pu.add_argument("--graph", type=Path, default=paths.OUTPUT_DIR / "graph.trig",
                     help="TriG file to push (default output/graph.trig, with ontology.ttl)")
     pu.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    add_credentials(pu)
     pu.set_defaults(func=cmd_push)
+
+
+def add_credentials(parser: argparse.ArgumentParser) -> None:
+    """``--user`` and ``--password-file``: who kg is to a store that asks (Digest or Basic)."""
+    parser.add_argument("--user", metavar="NAME",
+                        help="user name for a store that asks (HTTP Digest or Basic); the "
+                        "password from --password-file, KG_STORE_PASSWORD, a netrc entry, or a "
+                        "prompt on a terminal. Without --user, a netrc entry for the host "
+                        "($NETRC or ~/.netrc) is used if there is one")
+    parser.add_argument("--password-file", type=Path, metavar="FILE",
+                        help="file whose first line is the password for --user")
 
 
 def add_serve(sub: Any) -> None:

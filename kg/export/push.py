@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.query.credentials import Auth, Credentials
 from kg.query.engine import ONTOLOGY_GRAPH, QueryError, companions
 from kg.query.remote import http
 from kg.vocab import INSTANCE_IRI
@@ -67,10 +68,10 @@ def _ntriples(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def previous_load(store: str, timeout: float) -> list[str]:
+def previous_load(store: str, timeout: float, auth: Auth | None = None) -> list[str]:
     """The graphs the last push wrote, from its load graph (none if there was no push)."""
     resp = http("GET", graph_url(store, LOAD_GRAPH), headers={"Accept": NTRIPLES},
-                timeout=timeout)
+                timeout=timeout, auth=auth, write=True)
     if resp.status == 404 or not resp.body.strip():
         return []
     try:
@@ -89,27 +90,33 @@ def _load_record(graphs: list[str]) -> list[ox.Triple]:
 
 
 def push(trig: Path, store: str, say: Callable[[str], None] = print,
-         timeout: float = 120.0) -> PushReport:
-    """Replace the previous load in ``store`` (a Graph Store Protocol URL) with ``trig``."""
+         timeout: float = 120.0, credentials: Credentials | None = None) -> PushReport:
+    """Replace the previous load in ``store`` (a Graph Store Protocol URL) with ``trig``.
+
+    ``credentials`` are sent only when the store asks (HTTP Digest or Basic); one challenge
+    serves the whole push.
+    """
     start = time.perf_counter()
     graphs = read_graphs(trig)
     report = PushReport()
-    old = previous_load(store, timeout)
+    auth = Auth(credentials) if credentials else None
+    old = previous_load(store, timeout, auth)
     for name, triples in graphs.items():
         t = time.perf_counter()
         resp = http("PUT", graph_url(store, name), _ntriples(triples),
-                    {"Content-Type": NTRIPLES}, timeout)
+                    {"Content-Type": NTRIPLES}, timeout, auth)
         if resp.status == 404:
             raise QueryError(f"PUT {graph_url(store, name)}: HTTP 404: no Graph Store endpoint "
-                             "at this URL (Oxigraph: …/store, Fuseki: …/DATASET/data)")
+                             "at this URL (Oxigraph: …/store, Fuseki: …/DATASET/data, "
+                             "Virtuoso: …/sparql-graph-crud-auth)")
         report.written[name] = len(triples)
         say(f"PUT {name}: {len(triples):,} triples ({time.perf_counter() - t:.2f} s)")
     for name in old:
         if name not in graphs:
-            http("DELETE", graph_url(store, name), timeout=timeout)
+            http("DELETE", graph_url(store, name), timeout=timeout, auth=auth)
             report.deleted.append(name)
             say(f"DELETE {name}: not in this build")
     http("PUT", graph_url(store, LOAD_GRAPH), _ntriples(_load_record(sorted(graphs))),
-         {"Content-Type": NTRIPLES}, timeout)
+         {"Content-Type": NTRIPLES}, timeout, auth)
     report.seconds = time.perf_counter() - start
     return report
