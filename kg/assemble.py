@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
     from kg.cache import BuildCache
+    from kg.pieces import Piece
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class BuildResult:
         self.graphs = graphs
         self.report = report
         self.counts: Counts | None = None  # set by build(): what every report states
+        self.pieces: list[Piece] | None = None  # set by a build in pieces (kg/pieces.py)
+        self.cache: BuildCache | None = None  # where the pieces' serialised chunks are kept
         self._lock = threading.RLock()
         self._trig: bytes | None = None
         self._store: pyoxigraph.Store | None = None
@@ -118,7 +121,12 @@ class BuildResult:
         """The quads as TriG, as ``output/graph.trig`` holds them (made once, used twice)."""
         with self._lock:  # the build's store thread and the writer may ask at the same time
             if self._trig is None:
-                self._trig = trig_bytes(self.named())
+                if self.pieces is not None and self.cache is not None:
+                    from kg.export.chunks import merged_trig
+
+                    self._trig = merged_trig(self.pieces, self.cache)
+                else:
+                    self._trig = trig_bytes(self.named())
             return self._trig
 
     @property
@@ -195,7 +203,9 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
           cache: BuildCache | None = None) -> BuildResult:
     """Load and validate the sources, then run builders (all, or those named) into quads.
 
-    With a ``cache``, unchanged evidence files are not parsed again (see ``kg.cache``).
+    With a ``cache``, unchanged evidence files are not parsed again (see ``kg.cache``), and
+    the builders run in pieces: a group of documents whose inputs are unchanged is not built
+    again (see ``kg.pieces``).
     """
     report = BuildReport()
     t0 = time.perf_counter()
@@ -203,8 +213,21 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
         corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None)
     report.seconds["load"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    result = BuildResult(run_builders(BuildInput(corpus, texts), report, builders, progress),
-                         report)
+    if cache is not None and builders is None:
+        from kg.pieces import build_pieces, merge_graphs
+
+        with stage("builders"):
+            pieces = build_pieces(corpus, texts, sources, cache, report, run_builders)
+            graphs = merge_graphs(pieces)
+        if progress:
+            for name, n in report.triples_per_builder.items():
+                progress(f"builder {name}: {n} triples")
+        report.triples_per_graph = {name: len(t) for name, t in sorted(graphs.items())}
+        result = BuildResult(graphs, report)
+        result.pieces, result.cache = pieces, cache
+    else:
+        result = BuildResult(run_builders(BuildInput(corpus, texts), report, builders, progress),
+                             report)
     report.seconds["builders"] = time.perf_counter() - t1
     with stage("counting"):
         counted = result.counts = count(result.triples)

@@ -100,6 +100,7 @@ class BuildCache:
         self.misses = 0
         self.used: set[str] = set()
         self.used_pages: set[str] = set()  # study pages (kg/render/pagecache.py)
+        self.used_entries: dict[str, set[str]] = {}  # other kinds (``get``/``put``), by folder
         self.pending: dict[Path, bytes] = {}
 
     @property
@@ -119,7 +120,8 @@ class BuildCache:
         for path, data in self.pending.items():
             self._write(path, data)
         self.pending.clear()
-        for sub, used in (("documents", self.used), ("pages", self.used_pages)):
+        for sub, used in (("documents", self.used), ("pages", self.used_pages),
+                          *self.used_entries.items()):
             if used:
                 for entry in (self.folder / sub).glob("*.pickle"):
                     if entry.name not in used:  # an edited or removed file's, a gone page's
@@ -152,6 +154,23 @@ class BuildCache:
             return record
 
         return read
+
+    def get(self, kind: str, name: str) -> object | None:
+        """A cached entry of one kind (a folder of the cache), or None; kept by this build."""
+        self.used_entries.setdefault(kind, set()).add(name)
+        pending = self.pending.get(self.folder / kind / name)
+        try:
+            data = pending if pending is not None else (self.folder / kind / name).read_bytes()
+            return pickle.loads(data)  # noqa: S301 - written by ``put`` below
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                ValueError, TypeError):
+            return None
+
+    def put(self, kind: str, name: str, value: object) -> None:
+        """Keep an entry, written only once the build has succeeded (see ``record``)."""
+        self.used_entries.setdefault(kind, set()).add(name)
+        self.pending[self.folder / kind / name] = pickle.dumps(
+            value, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:

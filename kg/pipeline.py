@@ -160,8 +160,13 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     triples = result.triples
     files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
              out / REPORT_FILE]
-    write_turtle(triples, files[0])
-    write_jsonld(triples, files[2])
+    if result.pieces is not None and result.cache is not None:
+        from kg.export.chunks import write_pieces
+
+        write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples)
+    else:
+        write_turtle(triples, files[0])
+        write_jsonld(triples, files[2])
     write_ontology(files[3])
     if checked is not None:
         checked.finish()
