@@ -84,6 +84,7 @@ class BuildResult:
         self.counts: Counts | None = None  # set by build(): what every report states
         self.pieces: list[Piece] | None = None  # set by a build in pieces (kg/pieces.py)
         self.cache: BuildCache | None = None  # where the pieces' serialised chunks are kept
+        self.digests: dict[str, bytes] | None = None  # each subject's TriG block, by graph
         self._lock = threading.RLock()
         self._trig: bytes | None = None
         self._store: pyoxigraph.Store | None = None
@@ -124,7 +125,8 @@ class BuildResult:
                 if self.pieces is not None and self.cache is not None:
                     from kg.export.chunks import merged_trig
 
-                    self._trig = merged_trig(self.pieces, self.cache)
+                    self.digests = {}
+                    self._trig = merged_trig(self.pieces, self.cache, self.digests)
                 else:
                     self._trig = trig_bytes(self.named())
             return self._trig

@@ -22,7 +22,7 @@ from kg.export.buildreport import REPORT_FILE, read_previous, shrink_problems
 from kg.paths import SOURCES_DIR
 from kg.sources.loader import InputError
 from kg.stages import stage
-from kg.validate import Violation, check_store, validate_graph
+from kg.validate import Violation, check_store, focus_nodes, validate_graph
 
 if TYPE_CHECKING:
     from kg.query.engine import Result
@@ -104,8 +104,52 @@ def _validate(result: BuildResult, full_validation: bool,
     t = time.perf_counter()
     with stage("validating"):
         violations = (validate_graph(result.union()) if full_validation
-                      else check_store(result.store))
+                      else check_changed(result, say))
     result.report.seconds["validate"] = time.perf_counter() - t
+    return violations
+
+
+VALIDATED = "state.pickle"  # in the cache's "validation" folder
+
+
+def validation_key() -> str:
+    """What a verdict depends on besides the graph: the code (the compiler) and the ontology."""
+    import hashlib
+
+    from kg.cache import _hash_files, code_version
+    from kg.paths import ONTOLOGY_DIR
+
+    h = hashlib.sha256(f"validated {code_version()}".encode())
+    _hash_files(h, ONTOLOGY_DIR)
+    return h.hexdigest()
+
+
+def check_changed(result: BuildResult,
+                  say: Callable[[str], None] = lambda _m: None) -> list[Violation]:
+    """The shapes over the nodes an edit can have changed, if the last valid graph is known.
+
+    A build in pieces knows a digest of every subject's statements per graph; the cache keeps
+    those of the last graph that passed these checks (a failed build records nothing). Nodes
+    whose digest is the same and that point at no changed node passed then and pass now
+    (``kg.validate.focus_nodes``); the others are checked. Without that state, all are.
+    """
+    store = result.store  # made first: a build in pieces fills result.digests as it makes it
+    cache, digests = result.cache, result.digests
+    if cache is None or digests is None:
+        return check_store(store)
+    key = validation_key()
+    last = cache.get("validation", VALIDATED)
+    focus = None
+    if isinstance(last, dict) and last.get("key") == key:
+        old: dict[str, bytes] = last["digests"]
+        changed = {k for k in old.keys() ^ digests.keys()}
+        changed.update(k for k, d in digests.items() if old.get(k, d) != d)
+        focus = focus_nodes(store, {k.split("\0", 1)[1] for k in changed})
+    violations = check_store(store, focus=focus)
+    if focus is not None:
+        say(f"  shapes checked on {len(focus)} changed or neighbouring node(s) alone")
+    if not violations:
+        cache.put("validation", VALIDATED, {"key": key, "digests": digests})
     return violations
 
 

@@ -11,6 +11,7 @@ the file the whole-graph writers in ``kg/export/rdf.py`` write (``tests/test_pie
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -148,8 +149,13 @@ def merged_turtle(pieces: list[Piece], cache: BuildCache) -> Iterator[bytes]:
         yield blocks[s]
 
 
-def merged_trig(pieces: list[Piece], cache: BuildCache) -> bytes:
-    """``graph.trig``, from the pieces (one block per named graph, sorted by its IRI)."""
+def merged_trig(pieces: list[Piece], cache: BuildCache,
+                digests: dict[str, bytes] | None = None) -> bytes:
+    """``graph.trig``, from the pieces (one block per named graph, sorted by its IRI).
+
+    ``digests``, if given, gets a short digest of every subject's block in every graph, keyed
+    ``graph name NUL subject``: what incremental validation compares with the last build.
+    """
     per_piece = [_cached(p, cache, "trig", lambda p=p: {
         name: trig_blocks(str(graph_iri(name)), triples)
         for name, triples in p.graphs.items() if triples}) for p in pieces]
@@ -163,7 +169,11 @@ def merged_trig(pieces: list[Piece], cache: BuildCache) -> bytes:
                  for p, graphs in zip(pieces, per_piece, strict=True) if name in graphs]
         blocks = _merge(parts, lambda t, iri=iri: trig_blocks(iri, t)[1])
         out.append(names[name])
-        out += [blocks[s] for s in sorted(blocks, key=str)]
+        order = sorted(blocks, key=str)
+        out += [blocks[s] for s in order]
+        if digests is not None:
+            for s in order:
+                digests[f"{name}\0{s}"] = hashlib.blake2b(blocks[s], digest_size=12).digest()
         out.append(b"}\n")
     return b"".join(out)
 
