@@ -115,7 +115,8 @@ def _rows(store: pyoxigraph.Store, sparql: str) -> Any:
     return store.query(sparql, use_default_graph_as_union=True)
 
 
-TARGET = "?f rdf:type/rdfs:subClassOf* ?class ."  # how every compiled check picks its nodes
+# how every compiled check picks its nodes (kg.shapes_sparql._target)
+TARGET = re.compile(r"VALUES \?class \{ ([^}]*) \} \?f rdf:type/rdfs:subClassOf\* \?class \.")
 IRI_SAFE = re.compile(r'[^<>"{}|^`\\\s]+')
 FOCUS_LIMIT = 50_000  # more changed nodes than this: checking them all is as quick
 
@@ -143,6 +144,24 @@ def focus_nodes(store: pyoxigraph.Store, changed: set[str]) -> set[str] | None:
     return None if len(focus) > FOCUS_LIMIT else focus
 
 
+def _classes(store: pyoxigraph.Store, focus: set[str]) -> dict[str, set[str]]:
+    """Each focus node (as ``<iri>``) with every class it is an instance of, superclasses too.
+
+    A restricted check names its nodes outright instead of finding them by class: Oxigraph
+    walks the class path for every instance before it joins a ``VALUES`` list.
+    """
+    out: dict[str, set[str]] = {}
+    ordered = sorted(focus)
+    for i in range(0, len(ordered), 2000):
+        values = " ".join(f"<{iri}>" for iri in ordered[i:i + 2000])
+        query = ("SELECT ?f ?class WHERE { VALUES ?f { " + values + " } ?f "
+                 "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
+                 "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }")
+        for row in _rows(store, query):
+            out.setdefault(f"<{row['f'].value}>", set()).add(f"<{row['class'].value}>")
+    return out
+
+
 def check_store(store: pyoxigraph.Store, shapes: Path = SHAPES_FILE,
                 focus: set[str] | None = None) -> list[Violation]:
     """All checks as SPARQL over a store holding the graph and the ontology (every build).
@@ -155,16 +174,20 @@ def check_store(store: pyoxigraph.Store, shapes: Path = SHAPES_FILE,
     from kg.shapes_sparql import compile_shapes
 
     out = []
-    values = None if focus is None else " ".join(f"<{iri}>" for iri in sorted(focus))
+    typed = None if focus is None else _classes(store, focus)
     for check in compile_shapes(shapes):
         sparql = check.sparql
-        if values is not None:
-            if not values:
-                continue
-            if sparql.count(TARGET) != 1:
+        if typed is not None:
+            found = TARGET.search(sparql)
+            if found is None or len(TARGET.findall(sparql)) != 1:
                 raise ValueError(f"{check.shape}: a check that does not pick its nodes by "
-                                 f"{TARGET!r} cannot be restricted")
-            sparql = sparql.replace(TARGET, f"VALUES ?f {{ {values} }} {TARGET}")
+                                 "class cannot be restricted")
+            wanted = set(found.group(1).split())
+            nodes = sorted(f for f, classes in typed.items() if classes & wanted)
+            if not nodes:
+                continue
+            sparql = (sparql[:found.start()] + "VALUES ?f { " + " ".join(nodes) + " }"
+                      + sparql[found.end():])
         for row in _rows(store, sparql):
             value = None if check.component in COUNTS else row["v"]
             detail = "" if value is None else f" ({short(value)})"
