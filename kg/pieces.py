@@ -30,6 +30,8 @@ from kg.paths import ONTOLOGY_DIR
 from kg.triples import Triple
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from kg.assemble import BuildReport
     from kg.cache import BuildCache
     from kg.provenance import SourceText
@@ -46,6 +48,12 @@ class Piece:
     key: str
     graphs: dict[str, set[Triple]]
     per_builder: dict[str, int]
+    subjects: dict[str, frozenset[Node]]  # per graph: what a merge looks up shared subjects in
+
+
+def subjects_of(graphs: dict[str, set[Triple]]) -> dict[str, frozenset[Node]]:
+    """Each graph's subjects."""
+    return {name: frozenset(t[0] for t in triples) for name, triples in graphs.items()}
 
 
 def _strings(obj: object, out: set[str]) -> None:
@@ -138,18 +146,18 @@ def build_pieces(corpus: m.Corpus, texts: dict[str, SourceText], sources: Path,
     for group in document_groups(corpus.files):
         key = piece_key(shared, group, sources)
         got = cache.get("pieces", f"{key}.pickle")
-        if got is None:
+        if not (isinstance(got, tuple) and len(got) == 3):  # absent, or of another shape
             ids = {f.document.id for f in group}
             sub = m.Corpus(corpus.entities, tuple(group),
                            {d: t for d, t in corpus.texts.items() if d in ids})
             part = BuildReport()
-            got = (run(BuildInput(sub, texts), part, list(PER_DOCUMENT)),
-                   dict(part.triples_per_builder))
+            graphs = run(BuildInput(sub, texts), part, list(PER_DOCUMENT))
+            got = (graphs, dict(part.triples_per_builder), subjects_of(graphs))
             cache.put("pieces", f"{key}.pickle", got)
         pieces.append(Piece(key, *got))
     part = BuildReport()
-    pieces.append(Piece("", run(BuildInput(corpus, texts), part, list(GRAPH_WIDE)),
-                        dict(part.triples_per_builder)))
+    graphs = run(BuildInput(corpus, texts), part, list(GRAPH_WIDE))
+    pieces.append(Piece("", graphs, dict(part.triples_per_builder), subjects_of(graphs)))
     report.triples_per_builder = {
         name: sum(p.per_builder.get(name, 0) for p in pieces) for name in ORDER}
     return pieces

@@ -98,9 +98,12 @@ def jsonld_blocks(triples: Iterable[Triple]) -> dict[Node, tuple[str, str]]:
     return out
 
 
-def _merge(parts: list[tuple[dict[Node, T], Callable[[], Iterable[Triple]]]],
+def _merge(parts: list[tuple[dict[Node, T], Callable[[set[Node]], Iterable[Triple]]]],
            fresh: Callable[[list[Triple]], dict[Node, T]]) -> dict[Node, T]:
-    """Every subject's block: a piece's own where one piece states the subject, else afresh."""
+    """Every subject's block: a piece's own where one piece states the subject, else afresh.
+
+    Each part is a piece's blocks and a function giving the piece's triples of some subjects.
+    """
     owner: dict[Node, int] = {}
     mixed: set[Node] = set()
     shared: set[int] = set()  # the pieces that state a subject some other piece states too
@@ -114,8 +117,7 @@ def _merge(parts: list[tuple[dict[Node, T], Callable[[], Iterable[Triple]]]],
     for blocks, _ in parts:
         out.update(blocks)
     if mixed:
-        out.update(fresh(list({t for i in sorted(shared) for t in parts[i][1]()
-                               if t[0] in mixed})))
+        out.update(fresh(list({t for i in sorted(shared) for t in parts[i][1](mixed)})))
     return out
 
 
@@ -138,9 +140,23 @@ def _union(piece: Piece) -> Callable[[], Iterator[Triple]]:
     return triples
 
 
+def _of(piece: Piece, names: Iterable[str] | None = None
+        ) -> Callable[[set[Node]], Iterator[Triple]]:
+    """The piece's triples (in the graphs named, or all) whose subject is one of those asked.
+
+    Only the graphs holding such a subject are read: shared subjects are few (regimens, in
+    the entities graph) and a piece's document graph is most of it.
+    """
+    def triples(mixed: set[Node]) -> Iterator[Triple]:
+        for name in piece.graphs if names is None else names:
+            if not mixed.isdisjoint(piece.subjects[name]):
+                yield from (t for t in piece.graphs[name] if t[0] in mixed)
+    return triples
+
+
 def merged_turtle(pieces: list[Piece], cache: BuildCache) -> Iterator[bytes]:
     """``graph.ttl``, in pieces."""
-    parts = [(_cached(p, cache, "ttl", lambda p=p: turtle_blocks(set(_union(p)()))), _union(p))
+    parts = [(_cached(p, cache, "ttl", lambda p=p: turtle_blocks(set(_union(p)()))), _of(p))
              for p in pieces]
     blocks = _merge(parts, turtle_blocks)
     if blocks:
@@ -165,7 +181,7 @@ def merged_trig(pieces: list[Piece], cache: BuildCache,
             names[name] = opening
     out = [header()] if names else []
     for iri, name in sorted((str(graph_iri(name)), name) for name in names):
-        parts = [(graphs[name][1], lambda p=p, name=name: iter(p.graphs[name]))
+        parts = [(graphs[name][1], _of(p, (name,)))
                  for p, graphs in zip(pieces, per_piece, strict=True) if name in graphs]
         blocks = _merge(parts, lambda t, iri=iri: trig_blocks(iri, t)[1])
         out.append(names[name])
@@ -180,7 +196,7 @@ def merged_trig(pieces: list[Piece], cache: BuildCache,
 
 def merged_jsonld(pieces: list[Piece], cache: BuildCache) -> Iterator[str]:
     """``graph.jsonld``'s node objects, in pieces, in ``@id`` order; ``_Unsupported`` as above."""
-    parts = [(_cached(p, cache, "jsonld", lambda p=p: jsonld_blocks(_union(p)())), _union(p))
+    parts = [(_cached(p, cache, "jsonld", lambda p=p: jsonld_blocks(_union(p)())), _of(p))
              for p in pieces]
     blocks = _merge(parts, jsonld_blocks)
     for _, text in sorted(blocks.values()):
