@@ -1,14 +1,21 @@
-"""The build cache: parsed evidence files per document, and the fingerprint of the last build.
+"""The build cache: parsed evidence files, each document group's piece, and the last build.
 
-Two levels, both in ``.cache/`` inside the output folder (delete it at will). Nothing is
-written there before a build has succeeded and swapped its output in, so a failed or
-interrupted build leaves the output folder, cache included, as it was.
+In ``.cache/`` inside the output folder (delete it at will). Nothing enters it before a build
+has succeeded and swapped its output in (entries are staged beside the output folder until
+then), so a failed or interrupted build leaves the output folder, cache included, as it was.
 
 - **Per document**: an evidence file's parsed records, keyed by the SHA-256 of its bytes, its
-  path and the code version. Parsing YAML into records is the one step whose result depends on
-  nothing else, so it is the one cached: everything that reads entities, identifiers, the
-  ontology or another document (references, quotes, numbers, builders, validation, writing) runs
-  on every build, so a changed entity label or ontology can never leave a stale statement.
+  path and the code version.
+- **Per group of documents** (``kg/pieces.py``, folder ``pieces``): the quads of the builders
+  that read one group alone, and the group's subjects serialised as Turtle, TriG and JSON-LD
+  blocks (``kg/export/chunks.py``), keyed by what they read: the group's files and texts, the
+  entities and identifier table, the ontology folder and the code version. A changed entity
+  label or ontology term changes every key, so it can never leave a stale statement; an edited
+  evidence file changes its group's key alone. The builders that read every document (summaries,
+  contradictions, checks between documents) and everything else run on every build.
+- **The last valid graph** (folder ``validation``): a digest of each subject's statements per
+  named graph, so the next build runs the shapes on the nodes that changed and their neighbours
+  alone (``kg.pipeline.check_changed``).
 - **Per study page** (``kg/render/pagecache.py``): the page as drawn, with the nodes its drawing
   read and a digest of their statements; reused when that digest is unchanged.
 - **Per build**: the fingerprint of every input (each file under the sources folder, the
