@@ -85,6 +85,7 @@ class BuildResult:
         self.pieces: list[Piece] | None = None  # set by a build in pieces (kg/pieces.py)
         self.cache: BuildCache | None = None  # where the pieces' serialised chunks are kept
         self.digests: dict[str, bytes] | None = None  # each subject's TriG block, by graph
+        self.make_trig: Callable[[], bytes] | None = None  # a build in pieces merges its own
         self._lock = threading.RLock()
         self._trig: bytes | None = None
         self._store: pyoxigraph.Store | None = None
@@ -122,13 +123,8 @@ class BuildResult:
         """The quads as TriG, as ``output/graph.trig`` holds them (made once, used twice)."""
         with self._lock:  # the build's store thread and the writer may ask at the same time
             if self._trig is None:
-                if self.pieces is not None and self.cache is not None:
-                    from kg.export.chunks import merged_trig
-
-                    self.digests = {}
-                    self._trig = merged_trig(self.pieces, self.cache, self.digests)
-                else:
-                    self._trig = trig_bytes(self.named())
+                self._trig = (self.make_trig() if self.make_trig is not None
+                              else trig_bytes(self.named()))
             return self._trig
 
     @property
@@ -218,8 +214,14 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
     if cache is not None and builders is None:
         from kg.pieces import build_pieces, merge_graphs
 
+        def run(inp: BuildInput, names: list[str]) -> tuple[dict[str, set[Triple]],
+                                                            dict[str, int]]:
+            part = BuildReport()
+            return run_builders(inp, part, names), part.triples_per_builder
+
         with stage("builders"):
-            pieces = build_pieces(corpus, texts, sources, cache, report, run_builders)
+            pieces, report.triples_per_builder = build_pieces(corpus, texts, sources, cache,
+                                                              run)
             graphs = merge_graphs(pieces)
         if progress:
             for name, n in report.triples_per_builder.items():

@@ -32,7 +32,6 @@ from kg.triples import Triple
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-    from kg.assemble import BuildReport
     from kg.cache import BuildCache
     from kg.provenance import SourceText
 
@@ -132,15 +131,16 @@ def piece_key(shared: str, group: list[m.EvidenceFile], sources: Path) -> str:
 
 
 def build_pieces(corpus: m.Corpus, texts: dict[str, SourceText], sources: Path,
-                 cache: BuildCache, report: BuildReport,
-                 run: Callable[[BuildInput, BuildReport, list[str]], dict[str, set[Triple]]]
-                 ) -> list[Piece]:
+                 cache: BuildCache,
+                 run: Callable[[BuildInput, list[str]], tuple[dict[str, set[Triple]],
+                                                              dict[str, int]]]
+                 ) -> tuple[list[Piece], dict[str, int]]:
     """Each group's piece (from the cache when its key is unchanged), then the graph-wide one.
 
-    ``run`` is ``kg.assemble.run_builders``. Fills ``report.triples_per_builder`` in run order.
+    ``run`` runs the builders named over an input: their quads per graph and their triples per
+    builder (``kg.assemble`` passes ``run_builders``). Returns the pieces and the triples per
+    builder over all of them, in run order.
     """
-    from kg.assemble import BuildReport
-
     shared = shared_key(sources)
     pieces: list[Piece] = []
     for group in document_groups(corpus.files):
@@ -150,17 +150,13 @@ def build_pieces(corpus: m.Corpus, texts: dict[str, SourceText], sources: Path,
             ids = {f.document.id for f in group}
             sub = m.Corpus(corpus.entities, tuple(group),
                            {d: t for d, t in corpus.texts.items() if d in ids})
-            part = BuildReport()
-            graphs = run(BuildInput(sub, texts), part, list(PER_DOCUMENT))
-            got = (graphs, dict(part.triples_per_builder), subjects_of(graphs))
+            graphs, per_builder = run(BuildInput(sub, texts), list(PER_DOCUMENT))
+            got = (graphs, per_builder, subjects_of(graphs))
             cache.put("pieces", f"{key}.pickle", got)
         pieces.append(Piece(key, *got))
-    part = BuildReport()
-    graphs = run(BuildInput(corpus, texts), part, list(GRAPH_WIDE))
-    pieces.append(Piece("", graphs, dict(part.triples_per_builder), subjects_of(graphs)))
-    report.triples_per_builder = {
-        name: sum(p.per_builder.get(name, 0) for p in pieces) for name in ORDER}
-    return pieces
+    graphs, per_builder = run(BuildInput(corpus, texts), list(GRAPH_WIDE))
+    pieces.append(Piece("", graphs, per_builder, subjects_of(graphs)))
+    return pieces, {name: sum(p.per_builder.get(name, 0) for p in pieces) for name in ORDER}
 
 
 def merge_graphs(pieces: list[Piece]) -> dict[str, set[Triple]]:

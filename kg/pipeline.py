@@ -168,6 +168,17 @@ def check_build(sources: Path = SOURCES_DIR, out: Path | None = None, *,
     """
     say = progress or (lambda _m: None)
     result = build(sources, progress=progress, cache=cache)
+    if result.pieces is not None and cache is not None:
+        from kg.export.chunks import merged_trig
+
+        pieces = result.pieces
+
+        def make_trig() -> bytes:
+            """The TriG merged from the pieces' blocks, noting each block's digest."""
+            result.digests = {}
+            return merged_trig(pieces, cache, result.digests)
+
+        result.make_trig = make_trig
     if cache is not None:
         say(f"cache: {cache.hits} of {cache.hits + cache.misses} evidence file(s) unchanged")
     if out is not None and not allow_shrink:
