@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
     from kg.cache import BuildCache
+    from kg.pieces import Piece
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ class BuildResult:
         self.graphs = graphs
         self.report = report
         self.counts: Counts | None = None  # set by build(): what every report states
+        self.pieces: list[Piece] | None = None  # set by a build in pieces (kg/pieces.py)
+        self.cache: BuildCache | None = None  # where the pieces' serialised chunks are kept
+        self.digests: dict[str, bytes] | None = None  # each subject's TriG block, by graph
+        self.make_trig: Callable[[], bytes] | None = None  # a build in pieces merges its own
         self._lock = threading.RLock()
         self._trig: bytes | None = None
         self._store: pyoxigraph.Store | None = None
@@ -118,7 +123,8 @@ class BuildResult:
         """The quads as TriG, as ``output/graph.trig`` holds them (made once, used twice)."""
         with self._lock:  # the build's store thread and the writer may ask at the same time
             if self._trig is None:
-                self._trig = trig_bytes(self.named())
+                self._trig = (self.make_trig() if self.make_trig is not None
+                              else trig_bytes(self.named()))
             return self._trig
 
     @property
@@ -195,7 +201,9 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
           cache: BuildCache | None = None) -> BuildResult:
     """Load and validate the sources, then run builders (all, or those named) into quads.
 
-    With a ``cache``, unchanged evidence files are not parsed again (see ``kg.cache``).
+    With a ``cache``, unchanged evidence files are not parsed again (see ``kg.cache``), and
+    the builders run in pieces: a group of documents whose inputs are unchanged is not built
+    again (see ``kg.pieces``).
     """
     report = BuildReport()
     t0 = time.perf_counter()
@@ -203,8 +211,27 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
         corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None)
     report.seconds["load"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    result = BuildResult(run_builders(BuildInput(corpus, texts), report, builders, progress),
-                         report)
+    if cache is not None and builders is None:
+        from kg.pieces import build_pieces, merge_graphs
+
+        def run(inp: BuildInput, names: list[str]) -> tuple[dict[str, set[Triple]],
+                                                            dict[str, int]]:
+            part = BuildReport()
+            return run_builders(inp, part, names), part.triples_per_builder
+
+        with stage("builders"):
+            pieces, report.triples_per_builder = build_pieces(corpus, texts, sources, cache,
+                                                              run)
+            graphs = merge_graphs(pieces)
+        if progress:
+            for name, n in report.triples_per_builder.items():
+                progress(f"builder {name}: {n} triples")
+        report.triples_per_graph = {name: len(t) for name, t in sorted(graphs.items())}
+        result = BuildResult(graphs, report)
+        result.pieces, result.cache = pieces, cache
+    else:
+        result = BuildResult(run_builders(BuildInput(corpus, texts), report, builders, progress),
+                             report)
     report.seconds["builders"] = time.perf_counter() - t1
     with stage("counting"):
         counted = result.counts = count(result.triples)

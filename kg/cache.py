@@ -1,14 +1,21 @@
-"""The build cache: parsed evidence files per document, and the fingerprint of the last build.
+"""The build cache: parsed evidence files, each document group's piece, and the last build.
 
-Two levels, both in ``.cache/`` inside the output folder (delete it at will). Nothing is
-written there before a build has succeeded and swapped its output in, so a failed or
-interrupted build leaves the output folder, cache included, as it was.
+In ``.cache/`` inside the output folder (delete it at will). Nothing enters it before a build
+has succeeded and swapped its output in (entries are staged beside the output folder until
+then), so a failed or interrupted build leaves the output folder, cache included, as it was.
 
 - **Per document**: an evidence file's parsed records, keyed by the SHA-256 of its bytes, its
-  path and the code version. Parsing YAML into records is the one step whose result depends on
-  nothing else, so it is the one cached: everything that reads entities, identifiers, the
-  ontology or another document (references, quotes, numbers, builders, validation, writing) runs
-  on every build, so a changed entity label or ontology can never leave a stale statement.
+  path and the code version.
+- **Per group of documents** (``kg/pieces.py``, folder ``pieces``): the quads of the builders
+  that read one group alone, and the group's subjects serialised as Turtle, TriG and JSON-LD
+  blocks (``kg/export/chunks.py``), keyed by what they read: the group's files and texts, the
+  entities and identifier table, the ontology folder and the code version. A changed entity
+  label or ontology term changes every key, so it can never leave a stale statement; an edited
+  evidence file changes its group's key alone. The builders that read every document (summaries,
+  contradictions, checks between documents) and everything else run on every build.
+- **The last valid graph** (folder ``validation``): a digest of each subject's statements per
+  named graph, so the next build runs the shapes on the nodes that changed and their neighbours
+  alone (``kg.pipeline.check_changed``).
 - **Per study page** (``kg/render/pagecache.py``): the page as drawn, with the nodes its drawing
   read and a digest of their statements; reused when that digest is unchanged.
 - **Per build**: the fingerprint of every input (each file under the sources folder, the
@@ -22,11 +29,16 @@ the versions of the libraries that shape the output, so an upgrade or an edit in
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import itertools
 import json
 import os
 import pickle
+import shutil
 import sys
+import tempfile
+import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -89,6 +101,52 @@ def _output_state(out: Path) -> dict[str, str]:
             for p in files if p.relative_to(out).parts[0] != CACHE_NAME}
 
 
+def _uri(value: str) -> object:
+    """An rdflib URIRef without its constructor's checks (it was checked when first made)."""
+    from rdflib import URIRef
+
+    return str.__new__(URIRef, value)
+
+
+def _literal(lexical: str, language: str | None, datatype: object, value: object,
+             ill_typed: bool | None) -> object:
+    """An rdflib Literal from its slots, without parsing its lexical form again."""
+    from rdflib import Literal
+
+    lit = str.__new__(Literal, lexical)
+    lit._language, lit._datatype, lit._value, lit._ill_typed = (
+        language, datatype, value, ill_typed)
+    return lit
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles rdflib terms as their plain parts.
+
+    Unpickling a 1,000x graph's pieces spent most of its time in URIRef's and Literal's
+    constructors, checking terms that were checked when first made.
+    """
+
+    def reducer_override(self, obj: object) -> object:
+        from rdflib import Literal, URIRef
+
+        kind = type(obj)
+        if kind is URIRef:
+            return _uri, (str(obj),)
+        if kind is Literal:
+            return _literal, (str(obj), obj._language, obj._datatype,
+                              obj._value, obj._ill_typed)
+        return NotImplemented
+
+
+def dumps(value: object) -> bytes:
+    """``pickle.dumps``, with rdflib terms in their plain parts (see ``_Pickler``)."""
+    import io
+
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buf.getvalue()
+
+
 class BuildCache:
     """The cache of one output folder: per-document records and the last build's fingerprint."""
 
@@ -100,7 +158,12 @@ class BuildCache:
         self.misses = 0
         self.used: set[str] = set()
         self.used_pages: set[str] = set()  # study pages (kg/render/pagecache.py)
+        self.used_entries: dict[str, set[str]] = {}  # other kinds (``get``/``put``), by folder
         self.pending: dict[Path, bytes] = {}
+        self.staged: dict[Path, Path] = {}  # entries of ``put``: where each goes, where it is
+        self._stage: Path | None = None
+        self._names = itertools.count()
+        self._lock = threading.Lock()
 
     @property
     def _manifest(self) -> Path:
@@ -119,7 +182,15 @@ class BuildCache:
         for path, data in self.pending.items():
             self._write(path, data)
         self.pending.clear()
-        for sub, used in (("documents", self.used), ("pages", self.used_pages)):
+        for path, staged in self.staged.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, path)
+        self.staged.clear()
+        if self._stage is not None:
+            shutil.rmtree(self._stage, ignore_errors=True)
+            self._stage = None
+        for sub, used in (("documents", self.used), ("pages", self.used_pages),
+                          *self.used_entries.items()):
             if used:
                 for entry in (self.folder / sub).glob("*.pickle"):
                     if entry.name not in used:  # an edited or removed file's, a gone page's
@@ -152,6 +223,35 @@ class BuildCache:
             return record
 
         return read
+
+    def get(self, kind: str, name: str) -> object | None:
+        """A cached entry of one kind (a folder of the cache), or None; kept by this build."""
+        self.used_entries.setdefault(kind, set()).add(name)
+        final = self.folder / kind / name
+        try:
+            data = self.staged.get(final, final).read_bytes()
+            return pickle.loads(data)  # noqa: S301 - written by ``put`` below
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                ValueError, TypeError):
+            return None
+
+    def put(self, kind: str, name: str, value: object) -> None:
+        """Keep an entry, moved into the cache only once the build has succeeded (``record``).
+
+        Staged in a folder beside the output folder, not held in memory (a cold 1,000x build
+        makes ~0.3 GB of entries); a failed or killed build's stage never enters the cache,
+        and is removed when the process exits.
+        """
+        self.used_entries.setdefault(kind, set()).add(name)
+        with self._lock:  # the build's store thread keeps entries too
+            if self._stage is None:
+                self.out.parent.mkdir(parents=True, exist_ok=True)
+                self._stage = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.cache-",
+                                                    dir=self.out.parent))
+                atexit.register(shutil.rmtree, self._stage, True)
+            path = self._stage / f"{next(self._names)}.pickle"
+        path.write_bytes(dumps(value))
+        self.staged[self.folder / kind / name] = path
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:

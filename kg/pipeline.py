@@ -22,7 +22,7 @@ from kg.export.buildreport import REPORT_FILE, read_previous, shrink_problems
 from kg.paths import SOURCES_DIR
 from kg.sources.loader import InputError
 from kg.stages import stage
-from kg.validate import Violation, check_store, validate_graph
+from kg.validate import Violation, check_store, focus_nodes, validate_graph
 
 if TYPE_CHECKING:
     from kg.query.engine import Result
@@ -104,8 +104,52 @@ def _validate(result: BuildResult, full_validation: bool,
     t = time.perf_counter()
     with stage("validating"):
         violations = (validate_graph(result.union()) if full_validation
-                      else check_store(result.store))
+                      else check_changed(result, say))
     result.report.seconds["validate"] = time.perf_counter() - t
+    return violations
+
+
+VALIDATED = "state.pickle"  # in the cache's "validation" folder
+
+
+def validation_key() -> str:
+    """What a verdict depends on besides the graph: the code (the compiler) and the ontology."""
+    import hashlib
+
+    from kg.cache import _hash_files, code_version
+    from kg.paths import ONTOLOGY_DIR
+
+    h = hashlib.sha256(f"validated {code_version()}".encode())
+    _hash_files(h, ONTOLOGY_DIR)
+    return h.hexdigest()
+
+
+def check_changed(result: BuildResult,
+                  say: Callable[[str], None] = lambda _m: None) -> list[Violation]:
+    """The shapes over the nodes an edit can have changed, if the last valid graph is known.
+
+    A build in pieces knows a digest of every subject's statements per graph; the cache keeps
+    those of the last graph that passed these checks (a failed build records nothing). Nodes
+    whose digest is the same and that point at no changed node passed then and pass now
+    (``kg.validate.focus_nodes``); the others are checked. Without that state, all are.
+    """
+    store = result.store  # made first: a build in pieces fills result.digests as it makes it
+    cache, digests = result.cache, result.digests
+    if cache is None or digests is None:
+        return check_store(store)
+    key = validation_key()
+    last = cache.get("validation", VALIDATED)
+    focus = None
+    if isinstance(last, dict) and last.get("key") == key:
+        old: dict[str, bytes] = last["digests"]
+        changed = {k for k in old.keys() ^ digests.keys()}
+        changed.update(k for k, d in digests.items() if old.get(k, d) != d)
+        focus = focus_nodes(store, {k.split("\0", 1)[1] for k in changed})
+    violations = check_store(store, focus=focus)
+    if focus is not None:
+        say(f"  shapes checked on {len(focus)} changed or neighbouring node(s) alone")
+    if not violations:
+        cache.put("validation", VALIDATED, {"key": key, "digests": digests})
     return violations
 
 
@@ -124,6 +168,17 @@ def check_build(sources: Path = SOURCES_DIR, out: Path | None = None, *,
     """
     say = progress or (lambda _m: None)
     result = build(sources, progress=progress, cache=cache)
+    if result.pieces is not None and cache is not None:
+        from kg.export.chunks import merged_trig
+
+        pieces = result.pieces
+
+        def make_trig() -> bytes:
+            """The TriG merged from the pieces' blocks, noting each block's digest."""
+            result.digests = {}
+            return merged_trig(pieces, cache, result.digests)
+
+        result.make_trig = make_trig
     if cache is not None:
         say(f"cache: {cache.hits} of {cache.hits + cache.misses} evidence file(s) unchanged")
     if out is not None and not allow_shrink:
@@ -160,8 +215,13 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     triples = result.triples
     files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
              out / REPORT_FILE]
-    write_turtle(triples, files[0])
-    write_jsonld(triples, files[2])
+    if result.pieces is not None and result.cache is not None:
+        from kg.export.chunks import write_pieces
+
+        write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples)
+    else:
+        write_turtle(triples, files[0])
+        write_jsonld(triples, files[2])
     write_ontology(files[3])
     if checked is not None:
         checked.finish()

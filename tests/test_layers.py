@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("sources: curated YAML and texts read into records", ("kg.sources",)),
     ("builders: records to triples", ("kg.builders",)),
     ("dataset: builders run into one set of quads",
-     ("kg.assemble", "kg.triples", "kg.counts", "kg.shapes_sparql", "kg.cache")),
+     ("kg.assemble", "kg.triples", "kg.counts", "kg.shapes_sparql", "kg.cache", "kg.pieces")),
     ("outputs: checks, exports, queries, views and tools over the dataset and the sources",
      ("kg.validate", "kg.export", "kg.query", "kg.render", "kg.audit", "kg.draft", "kg.api")),
     ("commands: the build pipeline, the CLI, the package's front, benchmarks",

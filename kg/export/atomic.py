@@ -15,6 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
+from kg.cache import CACHE_NAME
+
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
@@ -80,7 +82,9 @@ def replace_dir(tmp: Path, out: Path) -> None:
     for item in out.iterdir():  # keep what the build does not make (README, screenshots/)
         if (tmp / item.name).exists():
             continue
-        if item.is_dir():
+        if item.name == CACHE_NAME:  # moved, not copied (~0.3 GB at 1,000x); lost at worst
+            item.rename(tmp / item.name)
+        elif item.is_dir():
             shutil.copytree(item, tmp / item.name)
         else:
             shutil.copy2(item, tmp / item.name)

@@ -189,21 +189,26 @@ def iter_jsonld_nodes(triples: Iterable[Triple], context: dict) -> Iterator[dict
     comp = _Compactor(context)
     groups = by_subject(triples)
     for node_id, subject in sorted((comp.node_id(s), s) for s in groups):
-        node: dict[str, Any] = {"@id": node_id}
-        for _, p, o in groups[subject]:
-            key = comp.key(p, o)
-            value = comp.value(key, o)
-            have = node.get(key)
-            if have is None:
-                node[key] = value
-            elif isinstance(have, list):
-                have.append(value)
-            else:
-                node[key] = [have, value]
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=_order)
-        yield node
+        yield compact_node(comp, node_id, groups[subject])
+
+
+def compact_node(comp: _Compactor, node_id: str, triples: Iterable[Triple]) -> dict:
+    """One subject's node object: its triples' values under their keys, each key's sorted."""
+    node: dict[str, Any] = {"@id": node_id}
+    for _, p, o in triples:
+        key = comp.key(p, o)
+        value = comp.value(key, o)
+        have = node.get(key)
+        if have is None:
+            node[key] = value
+        elif isinstance(have, list):
+            have.append(value)
+        else:
+            node[key] = [have, value]
+    for key, value in node.items():
+        if isinstance(value, list):
+            node[key] = sorted(value, key=_order)
+    return node
 
 
 def jsonld_nodes(triples: Iterable[Triple], context: dict) -> list[dict]:
@@ -239,14 +244,19 @@ def write_jsonld(triples: Iterable[Triple], path: Path) -> None:
         nodes = iter_jsonld_nodes(triples, context)
     except _Unsupported:
         nodes = _rdflib_nodes(triples, context)
+    write_jsonld_chunks(("".join(iter_json(node, "  ")) for node in nodes), path)
+
+
+def write_jsonld_chunks(chunks: Iterable[str], path: Path) -> None:
+    """Write the JSON-LD file around its node objects, each already laid out (``iter_json``)."""
     with path.open("w", encoding="utf-8") as f:
         f.write('{\n "@context": ')
-        f.writelines(iter_json(context, " "))
+        f.writelines(iter_json(load_context()["@context"], " "))
         f.write(',\n "@graph": [')
         first = True
-        for node in nodes:
+        for chunk in chunks:
             f.write("\n  " if first else ",\n  ")
-            f.writelines(iter_json(node, "  "))
+            f.write(chunk)
             first = False
         f.write("]\n}\n" if first else "\n ]\n}\n")
 

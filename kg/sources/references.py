@@ -49,9 +49,12 @@ def check_references(files: list[m.EvidenceFile], ent: m.Entities, problems: lis
             problems.append(f"{f.document.loc}: document.id: duplicate document id "
                             f"{f.document.id!r} (first at {doc_ids[f.document.id]})")
         doc_ids[f.document.id] = f.document.loc
-    study_ids = {s.id for f in files for s in f.studies}
-    merged = {sid: m.merge_studies([s for f in files for s in f.studies if s.id == sid])
-              for sid in study_ids}
+    entries: dict[str, list[m.Study]] = {}  # each study's entries in file order, in one pass
+    for f in files:
+        for s in f.studies:
+            entries.setdefault(s.id, []).append(s)
+    study_ids = set(entries)
+    merged = {sid: m.merge_studies(found) for sid, found in entries.items()}
     interventions = set(ent.drugs) | {"placebo"} | set(ent.interventions)
 
     def need(cond: bool, loc: m.Loc, fld: str, msg: str) -> None:

@@ -1,0 +1,218 @@
+"""Turtle, TriG and JSON-LD merged from each piece's serialised subjects, byte for byte.
+
+Each file is sorted subject by subject, and a subject's block (Turtle ``s p o ; p o .``, a TriG
+graph's indented block, a JSON-LD node object) depends on that subject's triples alone. So each
+piece of a build (``kg/pieces.py``) keeps its subjects' blocks in the cache beside its quads,
+and a build merges the blocks of every piece in the files' order. A subject that more than one
+piece states (a regimen many documents use, a drug the graph-wide summaries describe) is written
+afresh from the union of its triples, as is every subject of the graph-wide piece. The result is
+the file the whole-graph writers in ``kg/export/rdf.py`` write (``tests/test_pieces.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING, TypeVar
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from kg.export.rdf import _Compactor, _Unsupported, compact_node, iter_json, load_context
+from kg.ids import graph_iri
+from kg.triples import WRITER_PREFIXES, Triple, by_subject, ox_triples, trig_bytes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kg.cache import BuildCache
+    from kg.pieces import Piece
+
+T = TypeVar("T")
+_TURTLE_BLOCK = re.compile(rb"(?m)^(?!\t)")
+_TRIG_BLOCK = re.compile(rb"(?m)^\t(?!\t)")
+
+
+def _body(data: bytes) -> bytes:
+    """The serialisation without its ``@prefix`` lines."""
+    i = 0
+    while data.startswith(b"@prefix", i):
+        i = data.index(b"\n", i) + 1
+    return data[i:]
+
+
+@cache
+def header() -> bytes:
+    """The ``@prefix`` lines pyoxigraph opens Turtle and TriG with (the same for both)."""
+    a = URIRef("urn:x")
+    data = ox.serialize(ox_triples([(a, a, a)]), format=ox.RdfFormat.TURTLE,
+                        prefixes=WRITER_PREFIXES)
+    return data[:len(data) - len(_body(data))]
+
+
+def _split(body: bytes, pattern: re.Pattern[bytes], subjects: list[Node]) -> dict[Node, bytes]:
+    """Cut a serialisation into its subjects' blocks (literals never hold a raw line break)."""
+    starts = [m.start() for m in pattern.finditer(body) if m.start() < len(body)]
+    if len(starts) != len(subjects):  # the writer's layout changed: never guess
+        raise ValueError(f"{len(starts)} blocks for {len(subjects)} subjects")
+    ends = [*starts[1:], len(body)]
+    return {s: body[a:b] for s, a, b in zip(subjects, starts, ends, strict=True)}
+
+
+def turtle_blocks(triples: Iterable[Triple]) -> dict[Node, bytes]:
+    """Each subject's Turtle block, as ``write_turtle`` lays it out."""
+    triples = list(triples)
+    if not triples:
+        return {}
+    data = ox.serialize(ox_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=WRITER_PREFIXES)
+    return _split(_body(data), _TURTLE_BLOCK, sorted({t[0] for t in triples}, key=str))
+
+
+def trig_blocks(iri: str, triples: Iterable[Triple]) -> tuple[bytes, dict[Node, bytes]]:
+    """A named graph's opening line and each subject's block in it, as ``write_trig`` has them."""
+    triples = list(triples)
+    body = _body(trig_bytes([(iri, triples)]))
+    opening = body[:body.index(b"\n") + 1]
+    if not body.endswith(b"}\n"):
+        raise ValueError(f"unexpected end of graph {iri}")
+    return opening, _split(body[len(opening):-2], _TRIG_BLOCK,
+                           sorted({t[0] for t in triples}, key=str))
+
+
+def jsonld_blocks(triples: Iterable[Triple]) -> dict[Node, tuple[str, str]]:
+    """Each subject's ``@id`` and node object, laid out as ``write_jsonld`` writes it.
+
+    Raises ``_Unsupported`` for a shape that writer hands to rdflib (then so does the caller).
+    """
+    comp = _Compactor(load_context()["@context"])
+    out: dict[Node, tuple[str, str]] = {}
+    for subject, group in by_subject(triples).items():
+        if any(p == RDF.first for _, p, _ in group):
+            raise _Unsupported("rdf:first")
+        node_id = comp.node_id(subject)
+        out[subject] = node_id, "".join(iter_json(compact_node(comp, node_id, group), "  "))
+    return out
+
+
+def _merge(parts: list[tuple[dict[Node, T], Callable[[set[Node]], Iterable[Triple]]]],
+           fresh: Callable[[list[Triple]], dict[Node, T]]) -> dict[Node, T]:
+    """Every subject's block: a piece's own where one piece states the subject, else afresh.
+
+    Each part is a piece's blocks and a function giving the piece's triples of some subjects.
+    """
+    owner: dict[Node, int] = {}
+    mixed: set[Node] = set()
+    shared: set[int] = set()  # the pieces that state a subject some other piece states too
+    for i, (blocks, _) in enumerate(parts):
+        for s in blocks:
+            j = owner.setdefault(s, i)
+            if j != i:
+                mixed.add(s)
+                shared.update((i, j))
+    out: dict[Node, T] = {}
+    for blocks, _ in parts:
+        out.update(blocks)
+    if mixed:
+        out.update(fresh(list({t for i in sorted(shared) for t in parts[i][1](mixed)})))
+    return out
+
+
+def _cached(piece: Piece, cache: BuildCache, kind: str, make: Callable[[], T]) -> T:
+    """A piece's blocks of one format: from the cache, or made and kept (graph-wide: made)."""
+    if not piece.key:
+        return make()
+    name = f"{piece.key}.{kind}.pickle"
+    got = cache.get("pieces", name)
+    if got is None:
+        got = make()
+        cache.put("pieces", name, got)
+    return got  # type: ignore[return-value]
+
+
+def _union(piece: Piece) -> Callable[[], Iterator[Triple]]:
+    def triples() -> Iterator[Triple]:
+        for graph in piece.graphs.values():
+            yield from graph
+    return triples
+
+
+def _of(piece: Piece, names: Iterable[str] | None = None
+        ) -> Callable[[set[Node]], Iterator[Triple]]:
+    """The piece's triples (in the graphs named, or all) whose subject is one of those asked.
+
+    Only the graphs holding such a subject are read: shared subjects are few (regimens, in
+    the entities graph) and a piece's document graph is most of it.
+    """
+    def triples(mixed: set[Node]) -> Iterator[Triple]:
+        for name in piece.graphs if names is None else names:
+            if not mixed.isdisjoint(piece.subjects[name]):
+                yield from (t for t in piece.graphs[name] if t[0] in mixed)
+    return triples
+
+
+def merged_turtle(pieces: list[Piece], cache: BuildCache) -> Iterator[bytes]:
+    """``graph.ttl``, in pieces."""
+    parts = [(_cached(p, cache, "ttl", lambda p=p: turtle_blocks(set(_union(p)()))), _of(p))
+             for p in pieces]
+    blocks = _merge(parts, turtle_blocks)
+    if blocks:
+        yield header()
+    for s in sorted(blocks, key=str):
+        yield blocks[s]
+
+
+def merged_trig(pieces: list[Piece], cache: BuildCache,
+                digests: dict[str, bytes] | None = None) -> bytes:
+    """``graph.trig``, from the pieces (one block per named graph, sorted by its IRI).
+
+    ``digests``, if given, gets a short digest of every subject's block in every graph, keyed
+    ``graph name NUL subject``: what incremental validation compares with the last build.
+    """
+    per_piece = [_cached(p, cache, "trig", lambda p=p: {
+        name: trig_blocks(str(graph_iri(name)), triples)
+        for name, triples in p.graphs.items() if triples}) for p in pieces]
+    names: dict[str, bytes] = {}
+    for graphs in per_piece:
+        for name, (opening, _) in graphs.items():
+            names[name] = opening
+    out = [header()] if names else []
+    for iri, name in sorted((str(graph_iri(name)), name) for name in names):
+        parts = [(graphs[name][1], _of(p, (name,)))
+                 for p, graphs in zip(pieces, per_piece, strict=True) if name in graphs]
+        blocks = _merge(parts, lambda t, iri=iri: trig_blocks(iri, t)[1])
+        out.append(names[name])
+        order = sorted(blocks, key=str)
+        out += [blocks[s] for s in order]
+        if digests is not None:
+            for s in order:
+                digests[f"{name}\0{s}"] = hashlib.blake2b(blocks[s], digest_size=12).digest()
+        out.append(b"}\n")
+    return b"".join(out)
+
+
+def merged_jsonld(pieces: list[Piece], cache: BuildCache) -> Iterator[str]:
+    """``graph.jsonld``'s node objects, in pieces, in ``@id`` order; ``_Unsupported`` as above."""
+    parts = [(_cached(p, cache, "jsonld", lambda p=p: jsonld_blocks(_union(p)())), _of(p))
+             for p in pieces]
+    blocks = _merge(parts, jsonld_blocks)
+    for _, text in sorted(blocks.values()):
+        yield text
+
+
+def write_pieces(pieces: list[Piece], cache: BuildCache, turtle: Path, jsonld: Path,
+                 everything: Callable[[], Iterable[Triple]]) -> None:
+    """Write Turtle and JSON-LD from the pieces (JSON-LD by rdflib's rules where it must)."""
+    from kg.export.rdf import write_jsonld, write_jsonld_chunks
+
+    with turtle.open("wb") as f:
+        f.writelines(merged_turtle(pieces, cache))
+    try:
+        chunks = list(merged_jsonld(pieces, cache))
+    except _Unsupported:
+        write_jsonld(everything(), jsonld)
+        return
+    write_jsonld_chunks(chunks, jsonld)

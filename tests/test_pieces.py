@@ -1,0 +1,202 @@
+"""A build in pieces equals a whole one: quads, files byte for byte, and validation verdicts.
+
+The shipped corpus and a 10x synthetic one are built once with the cache warm, then edited in
+one way each (a number with its quote and text, a quote, an entity label, an ontology term) and
+built again: the edit must show up in the files, and every output file (the pages too) must
+equal a clean ``--no-cache`` build of the edited sources in another folder. No file of a build
+holds a timing, so nothing is left out of the comparison (the cache folder is not output).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from kg import cli
+from kg.assemble import build
+from kg.cache import BuildCache, cache_dir
+from kg.paths import ONTOLOGY_FILE, SOURCES_DIR
+from kg.pieces import document_groups
+from tests.test_cache import replace, snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 10x synthetic corpus (benchmarks/synthetic.py: made-up studies, real entities)."""
+    from benchmarks.synthetic import generate
+
+    return generate(10, tmp_path_factory.mktemp("synthetic") / "sources")
+
+
+def reseal(src: Path, evidence: str, text: str) -> None:
+    """Put the edited text's checksum into its evidence file, as a curator would."""
+    digest = hashlib.sha256((src / text).read_bytes()).hexdigest()
+    ev = src / evidence
+    lines = [f"  sha256: {digest}" if line.startswith("  sha256:") else line
+             for line in ev.read_text(encoding="utf-8").splitlines()]
+    ev.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run_build(src: Path, out: Path, *extra: str, fresh: bool = False) -> None:
+    """``kg build`` in this process, or (``fresh``) in a new one: the ontology is read once."""
+    args = ["build", "--sources", str(src), "--out", str(out), "--quiet", *extra]
+    if fresh:
+        subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, check=True,
+                       capture_output=True)
+    else:
+        assert cli.main(args) == 0
+
+
+def edit_number(src: Path, shipped: bool) -> tuple[str, str]:
+    ev, text = (("evidence/santoro-2013.yaml", "texts/santoro-2013-sarcoma.txt") if shipped
+                else ("evidence/syn-00000.yaml", "texts/syn-00000.txt"))
+    old, new = ("56.3", "56.4") if shipped else ("3.8", "3.9")
+    for rel in (text, ev):
+        replace(src / rel, old, new)
+    reseal(src, ev, text)
+    return "graph.ttl", f"kg:value {new}"
+
+
+def edit_quote(src: Path, shipped: bool) -> tuple[str, str]:
+    if shipped:
+        old = ("quote: Sorafenib has been developed as a target of RAF protein, but also "
+               "inhibits several other receptor tyrosine kinases and proteins.")
+        new = "quote: Sorafenib has been developed as a target of RAF protein"
+        replace(src / "evidence/nsclc-review.yaml", old, new)
+        return "graph.ttl", '"Sorafenib has been developed as a target of RAF protein"'
+    old = 'quote: "The primary endpoint of SYN-000000 was progression-free survival."'
+    replace(src / "evidence/syn-00000.yaml", old, 'quote: "primary endpoint of SYN-000000"')
+    return "graph.ttl", '"primary endpoint of SYN-000000"'
+
+
+def edit_label(src: Path, shipped: bool) -> tuple[str, str]:
+    replace(src / "entities.yaml", "label: sorafenib\n", "label: sorafenib (relabelled)\n")
+    return "graph.jsonld", '"sorafenib (relabelled)"'
+
+
+EDITS: dict[str, Callable[[Path, bool], tuple[str, str]]] = {
+    "number": edit_number, "quote": edit_quote, "entity label": edit_label}
+
+
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "10x"])
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_an_edit_shows_up_and_the_cached_build_equals_a_clean_one(
+        edit: str, shipped: bool, synthetic: Path, tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES_DIR if shipped else synthetic, src)
+    out = tmp_path / "warm" / "output"
+    run_build(src, out)
+    pieces = sorted((cache_dir(out) / "pieces").glob("*.pickle"))
+    assert pieces
+    file, expected = EDITS[edit](src, shipped)
+    assert expected not in (out / file).read_text(encoding="utf-8")
+    run_build(src, out)
+    assert expected in (out / file).read_text(encoding="utf-8")
+    clean = tmp_path / "clean" / "output"
+    run_build(src, clean, "--no-cache")
+    assert snapshot(out) == snapshot(clean)
+    kept = set(pieces) & set((cache_dir(out) / "pieces").glob("*.pickle"))
+    if edit == "entity label":
+        assert not kept  # every piece read the entities
+    elif not shipped:
+        assert kept  # the unedited documents' pieces were reused
+
+
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "10x"])
+def test_an_edited_ontology_term_rebuilds_every_piece_and_shows_up(
+        shipped: bool, synthetic: Path, tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES_DIR if shipped else synthetic, src)
+    out = tmp_path / "warm" / "output"
+    extra = () if shipped else ("--no-html",)
+    run_build(src, out, *extra, fresh=True)
+    pieces = set((cache_dir(out) / "pieces").glob("*.pickle"))
+    original = ONTOLOGY_FILE.read_bytes()
+    old, new = b'rdfs:label "study arm" ;', b'rdfs:label "study arm (renamed)" ;'
+    assert original.count(old) == 1
+    try:  # the ontology is the project's own file: edited for this test and put back
+        ONTOLOGY_FILE.write_bytes(original.replace(old, new))
+        run_build(src, out, *extra, fresh=True)
+        clean = tmp_path / "clean" / "output"
+        run_build(src, clean, "--no-cache", *extra, fresh=True)
+    finally:
+        ONTOLOGY_FILE.write_bytes(original)
+    assert b'"study arm (renamed)"' in (out / "ontology.ttl").read_bytes()
+    assert not pieces & set((cache_dir(out) / "pieces").glob("*.pickle"))
+    assert snapshot(out) == snapshot(clean)
+
+
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "10x"])
+def test_pieces_give_the_quads_of_a_whole_build(shipped: bool, synthetic: Path,
+                                                tmp_path: Path):
+    src = SOURCES_DIR if shipped else synthetic
+    whole = build(src)
+    cache = BuildCache(tmp_path / "out")
+    first = build(src, cache=cache)
+    cache.record("a build")
+    again = BuildCache(tmp_path / "out")
+    cached = build(src, cache=again)
+    assert again.get("pieces", f"{cached.pieces[0].key}.pickle") is not None
+    for name in whole.graphs:
+        assert first.graphs[name] == whole.graphs[name] == cached.graphs[name], name
+    assert set(cached.graphs) == set(whole.graphs)
+    assert first.report.triples_per_builder == whole.report.triples_per_builder
+    assert cached.report.triples_per_graph == whole.report.triples_per_graph
+
+
+def test_documents_that_share_a_study_are_one_group(mini_copy: Path):
+    from dataclasses import replace as changed
+
+    from kg.sources.loader import load_corpus
+
+    corpus, _ = load_corpus(mini_copy)
+    (f,) = corpus.files
+    assert document_groups([f]) == [[f]]
+    study = f.studies[0]
+    other = type(f)(path="other.yaml", document=f.document, interactions=(),
+                    studies=(changed(study, extends=study.id),),
+                    claims=(), contradictions=())
+    lone = type(f)(path="lone.yaml", document=f.document, interactions=(), studies=(),
+                   claims=(), contradictions=())
+    assert document_groups([f, lone, other]) == [[f, other], [lone]]
+
+
+def test_the_checks_on_changed_nodes_find_what_the_whole_check_finds(real):
+    """A valid graph broken at one node: the focus (that node and its neighbours) suffices."""
+    import pyoxigraph as ox
+
+    from kg.validate import check_store, focus_nodes, short
+    from kg.vocab import KG, RDF, RDFS
+
+    store = real.store
+    trials = {s for s, p, o in real.triples if p == RDF.type and o == KG.ClinicalTrial}
+    study, arm = min((s, o) for s, p, o in real.triples if s in trials and p == KG.hasArm)
+    span = min(o for s, p, o in real.triples if s == arm and p == KG.hasEvidence)
+    broken = ox.Store()
+    broken.extend(store)
+    for quad in list(broken.quads_for_pattern(ox.NamedNode(str(study)),
+                                              ox.NamedNode(str(RDFS.label)), None)):
+        broken.remove(quad)
+    for quad in list(broken.quads_for_pattern(ox.NamedNode(str(span)),
+                                              ox.NamedNode(str(RDF.type)), None)):
+        broken.remove(quad)
+    assert check_store(store) == []
+    whole = check_store(broken)
+    assert short(study) in {v.focus for v in whole}
+    # the arm's evidence is no longer an EvidenceSpan: a verdict on a node that did not change
+    assert (short(arm), "kg:hasEvidence") in {(v.focus, v.path) for v in whole}
+    focus = focus_nodes(broken, {str(study), str(span)})
+    assert focus is not None and {str(study), str(arm)} <= focus
+    assert check_store(broken, focus=focus) == whole
+    assert check_store(broken, focus={str(study), str(span)}) != whole  # not without the arm
+    assert check_store(broken, focus=set()) == []
+    assert isinstance(study, URIRef)
