@@ -762,3 +762,15 @@ def test_one_arms_size_and_an_outcome_named_after_its_rate(tmp_path: Path):
     (r,) = s.results
     assert (r.endpoint, r.arm, r.count, r.value) == ("second-line-chemotherapy", "examplinib", 41,
                                                      Decimal("27.3"))
+
+
+def test_counts_with_their_arms_in_brackets_and_words_and_no_relative_effect(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "counts-with-arms.txt", root).evidence,
+                              []).studies
+    got = {(r.endpoint, r.arm, r.count) for r in s.results}
+    assert got == {("events", "examplinib", 57), ("events", "erlotinib", 92),
+                   ("local-relapses", "examplinib", 12), ("local-relapses", "erlotinib", 25),
+                   ("pr", "examplinib", 2), ("pr", "erlotinib", 1)}
+    # "a 30% decrease in the risk" is a relative effect, never an arm's rate
+    assert not any(r.value == 30 for r in s.results)

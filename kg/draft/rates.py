@@ -109,7 +109,11 @@ class Rates(DraftState):
                 p.start not in taken and p.start not in placed
                 and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
-                                 masked[p.end:p.end + 20], re.I)]  # a threshold, not a result
+                                 masked[p.end:p.end + 20], re.I)  # a threshold, not a result
+                # a relative effect, no arm's rate: "a 30% decrease in the risk", "49% lower"
+                and not re.match(r"\s*%?\s*(?:relative\s+|absolute\s+)?(?:reduction|decrease|"
+                                 r"increase|improvement|lower|higher|greater|fewer|more|less)\b",
+                                 masked[p.end:p.end + 30], re.I)]
         # "24 versus 18 %", "70.5 and 79.3 %": one percent sign for the pair
         every = [p for p in iter_numbers(masked, words=False)]
         for k, p in enumerate(every[1:], 1):

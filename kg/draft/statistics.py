@@ -47,6 +47,12 @@ class Statistics(DraftState):
                 lead = re.match(rf"[(\[]\s*(?:[A-Za-z][\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}"
                                 rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit})+"
                                 rf"(?:,?\s*respectively)?\s*[;,]", inner)
+                # "(57 events with A vs 92 with B, hazard ratio ...)": counts with their arms
+                counts = re.match(rf"[(\[]\s*{NUM}\s+(?:[A-Za-z-]+\s+){{0,3}}?(?:with|in|on)\s+"
+                                  rf"[^,;()\d]{{1,40}}?\s*(?:v\.?|vs\.?|versus|and|,)\s*{NUM}\s+"
+                                  rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:with|in|on)\s+[^,;()\d]{{1,40}}?[;,]",
+                                  inner)
+                lead = lead or counts
                 keep = lead.end() if lead and lead.end() <= stat.start() else 0
                 for k in range(mt.start() + keep, mt.end()):
                     out[k] = " "
@@ -60,8 +66,8 @@ class Statistics(DraftState):
             text = self.sent(i)
             if re.match(r"\s*(?:BACKGROUND|Background|Introduction)\b", text):
                 continue
-            if not re.search(r"\d", text):
-                continue
+            if not re.search(r"\d", text) and not any(iter_numbers(text)):
+                continue  # no number, in digits or words ("Two partial responses ...")
             # groups are those results are reported for; before the results a marker or
             # histology is eligibility ("HER2-negative breast cancer"), not a subgroup
             subs = self.subgroups(i, text) if not heads or i >= heads[0] else []
