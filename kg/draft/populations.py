@@ -72,13 +72,7 @@ class Populations(DraftState):
         if any(p.get("arm") for p in self.d.populations) or len(self.d.arms) < 2 or \
                 not all(a.size for a in self.d.arms):
             return
-        root = next((x for x in self.d.populations if x.get("parent") is None and
-                     x["kind"] in {"enrolled", "randomised"}), None)
-        if root is None:
-            root = {"id": "randomised", "label": "randomised patients", "kind": "randomised",
-                    "quote": self.d.arms[0].quote}
-            self.d.populations.insert(0, root)
-            self.randomised_pop = "randomised"
+        root = self._root()
         for arm in self.d.arms:
             size, at = arm.size  # type: ignore[misc]
             pid = f"{root['id']}-{arm.id}"
@@ -164,8 +158,11 @@ class Populations(DraftState):
             p = next(x for x in iter_numbers(text) if x.start == mt.start("n"))
             self._arm_populations(i, text, {arm.id: p})
 
-    def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
-        """One population per arm, under the randomised (or enrolled) root."""
+    def _root(self) -> dict:
+        """The randomised (or enrolled) population arms' sizes hang under, made when missing.
+
+        Made with no size: the arms' sizes never invent a total.
+        """
         root = next((x for x in self.d.populations if x.get("parent") is None and
                      x["kind"] in {"enrolled", "randomised"}), None)
         if root is None:
@@ -173,6 +170,11 @@ class Populations(DraftState):
                     "quote": self.d.arms[0].quote}
             self.d.populations.insert(0, root)
             self.randomised_pop = "randomised"
+        return root
+
+    def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
+        """One population per arm, under the randomised (or enrolled) root."""
+        root = self._root()
         for arm in self.d.arms:
             if arm.id not in found:
                 continue

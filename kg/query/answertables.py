@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.query.results import Rows, Term, companions
+from kg.query.results import Rows, Term, companions, converted
 
 FOLDER = "answers"
 INDEX = "index.json"
@@ -106,16 +106,7 @@ class TableRows(Rows):
         cache: dict[object, Term] = {}
         convert = self._convert
         for values in self._parsed():
-            row = []
-            for t in values:
-                if t is None:
-                    row.append(None)
-                    continue
-                term = cache.get(t)
-                if term is None:
-                    term = cache[t] = convert(t)
-                row.append(term)
-            yield tuple(row)
+            yield converted(values, cache, convert)
 
     def csv_pieces(self) -> Iterator[str]:
         """The page as SPARQL CSV, converted by Oxigraph: byte for byte `kg.query.formats`'."""

@@ -74,6 +74,25 @@ class Result:
 Row = tuple["Term | None", ...]
 
 
+
+def converted(values: Iterable[object], cache: dict[object, Term],
+              convert: Callable[[object], Term]) -> tuple[Term | None, ...]:
+    """A solution's terms in variable order (None: unbound), each distinct term converted once.
+
+    Labels and IRIs repeat across rows; ``cache`` keeps their converted forms.
+    """
+    row: list[Term | None] = []
+    for t in values:
+        if t is None:
+            row.append(None)
+            continue
+        term = cache.get(t)
+        if term is None:
+            term = cache[t] = convert(t)
+        row.append(term)
+    return tuple(row)
+
+
 class Rows:
     """A SELECT answer read lazily, row by row, as the engine hands rows over.
 
@@ -98,6 +117,7 @@ class Rows:
 
     def __iter__(self) -> Iterator[Row]:
         """Rows as tuples in variable order (None: unbound); each term converted once."""
+        # (a row's terms: ``converted``)
         cache: dict[object, Term] = {}  # labels and IRIs repeat across rows: convert once
         convert = self._convert
         solutions = iter(self._solutions)
@@ -110,17 +130,8 @@ class Rows:
                     self.truncated = True
                     return
                 left -= 1
-            row = []
-            for t in values:
-                if t is None:
-                    row.append(None)
-                    continue
-                term = cache.get(t)
-                if term is None:
-                    term = cache[t] = convert(t)
-                row.append(term)
             self.read += 1
-            yield tuple(row)
+            yield converted(values, cache, convert)
 
     @property
     def next_offset(self) -> int | None:
