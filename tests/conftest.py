@@ -47,6 +47,16 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 
 @pytest.fixture(scope="session")
+def two_output(tmp_path_factory: pytest.TempPathFactory, two: BuildResult) -> Path:
+    """The output folder of ``two`` (no pages): every named query has an answer there."""
+    from kg.cli import write_outputs
+
+    out = tmp_path_factory.mktemp("two-output")
+    write_outputs(two, out, html=False)
+    return out
+
+
+@pytest.fixture(scope="session")
 def mini() -> BuildResult:
     """The graph of the made-up examplinib corpus."""
     return build(MINI)

@@ -66,16 +66,6 @@ def oxigraph(location: Path, union: bool = True) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def two_output(tmp_path_factory: pytest.TempPathFactory, two) -> Path:
-    """The shipped sources plus a second report of MISSION: every named query has an answer."""
-    from kg.cli import write_outputs
-
-    out = tmp_path_factory.mktemp("two")
-    write_outputs(two, out, html=False)
-    return out
-
-
-@pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, two_output: Path) -> Iterator[str]:
     """A server holding the pushed graph."""
     with oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:

@@ -125,16 +125,6 @@ def password_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def two_output(tmp_path_factory: pytest.TempPathFactory, two) -> Path:
-    """The shipped sources plus a second report of MISSION: every named query has an answer."""
-    from kg.cli import write_outputs
-
-    out = tmp_path_factory.mktemp("two")
-    write_outputs(two, out, html=False)
-    return out
-
-
-@pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One Virtuoso for the module (it takes a few seconds to create its database)."""
     with virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
