@@ -774,3 +774,14 @@ def test_counts_with_their_arms_in_brackets_and_words_and_no_relative_effect(tmp
                    ("pr", "examplinib", 2), ("pr", "erlotinib", 1)}
     # "a 30% decrease in the risk" is a relative effect, never an arm's rate
     assert not any(r.value == 30 for r in s.results)
+
+
+def test_three_arms_listed_with_commas_and_two_doses_of_one_drug(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "three-arms.txt", root).evidence,
+                              []).studies
+    labels = {a.id: a.label for a in s.arms}
+    assert sorted(labels.values()) == ["examplinib 300 mg", "examplinib 900 mg", "placebo"]
+    got = {(labels[r.arm], r.value) for r in s.results}
+    assert got == {("placebo", Decimal("21")), ("examplinib 300 mg", Decimal("33")),
+                   ("examplinib 900 mg", Decimal("49"))}

@@ -10,9 +10,10 @@ they share.
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from kg.draft.armlist import arm_list, dose_of
+from kg.draft.armlist import arm_list, blank_brackets, dose_of
 from kg.draft.grouparms import group_sides
 from kg.draft.lexicon import endpoint_mentions, fold
 from kg.draft.patterns import (
@@ -130,6 +131,14 @@ class Drafter(Populations, Statistics, Rates, Safety):
                                 if x.kind == "drug"]
                 tail = tail[:clause[0]]
             parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
+            if len(parts) == 2 and "," in parts[0] and not re.search(
+                    r"\b(?:and|plus|with|followed|then)\b|\+|/", parts[0], re.I):
+                # "to placebo, alphamab 300 mg, or alphamab 900 mg": three arms, not two
+                commas = [m.start() for m in re.finditer(",", blank_brackets(parts[0]))]
+                bounds = [0, *commas, len(parts[0])]
+                pieces = [parts[0][a:b].strip(" ,") for a, b in itertools.pairwise(bounds)]
+                if len(pieces) >= 2 and all(self.lex.find(x) for x in pieces):
+                    parts = [*pieces, parts[1]]
             arms = []
             for part in parts:
                 # "A or B after surgery": what all arms had before or after is no arm's part
@@ -307,6 +316,7 @@ class Drafter(Populations, Statistics, Rates, Safety):
             if sum(set(r) == set(regimen) for _, r, _ in arms) > 1 and dose_of(part):
                 label += f" {dose_of(part)}"  # arms of one drug at two doses
                 key += f"-{dose_of(part)}"
+                aliases += [label, f"{label.split(' + ')[-1]}", str(dose_of(part))]
             arm = Arm(slug(key), label, regimen, quote, aliases)
             arm.dosing = self._dosing(part, regimen)
             if offset is not None and source is not None and part in source:

@@ -112,11 +112,13 @@ class DraftState:
     def arm_near(self, text: str, start: int, end: int) -> Arm | None:
         """The arm named in text[start:end] ("with velortinib", "in arm A", "given placebo")."""
         window = text[start:end].lower()
-        best: tuple[int, Arm] | None = None
+        best: tuple[int, int, Arm] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
                 mt = re.search(rf"(?<![\w-]){re.escape(alias.lower())}(?![\w-])", window)
-                if mt and (best is None or mt.start() < best[0]):
-                    best = (mt.start(), arm)
-        return best[1] if best else None
+                # the first name, and at one place the longest ("alphamab 900 mg", not
+                # "alphamab", for the arm of that dose)
+                if mt and (best is None or (mt.start(), -len(alias)) < best[:2]):
+                    best = (mt.start(), -len(alias), arm)
+        return best[2] if best else None
 

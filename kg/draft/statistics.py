@@ -320,7 +320,8 @@ class Statistics(DraftState):
                     r"\d[\d,.·]*|;|\b(?:than|versus|vs|compared|whereas|while)\b",
                     masked[p.end:p.end + 90]) if not re.match(
                         r"\d[\d,]*\s+(?:patients|women|participants|subjects|randomly|who|were)\b|"
-                        r"\d+-[A-Za-z]",  # a digit of a name: "5-fluorouracil"
+                        r"\d+-[A-Za-z]|"  # a digit of a name: "5-fluorouracil"
+                        r"\d[\d.]*\s*(?:mg|g|µg|mcg)\b",  # a dose names an arm: "A 900 mg"
                         masked[p.end + m.start():p.end + m.start() + 40])), None)
                 stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
