@@ -785,3 +785,17 @@ def test_three_arms_listed_with_commas_and_two_doses_of_one_drug(tmp_path: Path)
     got = {(labels[r.arm], r.value) for r in s.results}
     assert got == {("placebo", Decimal("21")), ("examplinib 300 mg", Decimal("33")),
                    ("examplinib 900 mg", Decimal("49"))}
+
+
+@pytest.mark.parametrize(("paper", "kind", "sizes"), [
+    ("arm-size-forms.txt", "randomised", {"examplinib": 63, "erlotinib": 41}),
+    ("arm-size-forms-2.txt", "analysed", {"examplinib": 60, "erlotinib": 38}),
+    ("three-arms.txt", "analysed",
+     {"placebo": 119, "examplinib-300-mg": 123, "examplinib-900-mg": 129}),
+])
+def test_arm_sizes_where_each_arm_is_named_and_analysed_sets(tmp_path: Path, paper: str,
+                                                            kind: str, sizes: dict):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / paper, root).evidence, []).studies
+    assert {p.arm: p.size for p in s.populations if p.arm} == sizes
+    assert {p.kind for p in s.populations if p.arm} == {kind}

@@ -128,11 +128,29 @@ class Populations(DraftState):
                                                         r"mg|cycles?)\b", after, re.I):
                         found.setdefault(arm.id, p)
                         continue
-                named = re.match(r"\s+(?P<arm>[^\d,;()]{1,40}?)\s*(?:[,;)]|\band\b)", after)
-                if named and re.search(r"\(\s*[^()]*$", text[:p.start]):
+                named = re.match(r"\s+(?P<arm>[^,;()]{1,40}?)\s*(?:[,;)]|\band\b)", after)
+                if named and re.search(r"\(\s*[^()]*$", text[:p.start]) and not re.match(
+                        r"\s*(?:%|months?|weeks?|years?|days?|mg)", after, re.I):
                     arm = self.arm_near(named.group("arm"), 0, len(named.group("arm")))
                     if arm is not None and len(named.group("arm").split()) <= 4:
-                        found.setdefault(arm.id, p)  # "(25 alphamab, 22 betanib)"
+                        found.setdefault(arm.id, p)  # "(25 alphamab, 22 alphamab 300 mg)"
+                        continue
+                eq = re.search(r"(?:^|[(;])\s*(?P<arm>[^(),;]{1,40}?),?\s*n\s*=\s*$",
+                               text[:p.start])
+                if eq:  # "(ddAT, n = 191; AC-DOC, n = 178)"
+                    arm = self.arm_near(eq.group("arm"), 0, len(eq.group("arm")))
+                    if arm is not None:
+                        found.setdefault(arm.id, p)
+                        continue
+                listed = re.match(r"\s+(?:patients|women|participants)\s+(?:in|on)\s+(?:the\s+)?"
+                                  r"(?P<arm>[^,;()\d]{1,40}?)(?:\s*(?:,|\band\b)|\.?$)", after)
+                if listed and re.fullmatch(rf"(?:There\s+were\s+|{NUM}\s+(?:patients|women|"
+                                           rf"participants)\s+(?:in|on)\s+[^,;()\d]{{1,40}}?"
+                                           rf"(?:,\s*|\s+and\s+)|\s+)*", text[:p.start], re.I):
+                    # "There were 63 patients in the A group and 41 patients in the B group."
+                    arm = self.arm_near(listed.group("arm"), 0, len(listed.group("arm")))
+                    if arm is not None:
+                        found.setdefault(arm.id, p)
             resp = re.search(rf"(?P<a>{NUM})\s+and\s+(?P<b>{NUM})\s+(?:patients\s+|women\s+)?in\s+"
                              r"the\s+(?P<arms>[^,;.]{3,80}?)\s+(?:arms?|groups?)\b,?\s+"
                              r"respectively", text, re.I)
@@ -173,15 +191,22 @@ class Populations(DraftState):
         return root
 
     def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
-        """One population per arm, under the randomised (or enrolled) root."""
+        """One population per arm, under the randomised (or enrolled) root.
+
+        Where the sentence is about who was analysed ("Safety data were available from ..."),
+        the populations are the arms' analysed sets, not what was assigned.
+        """
         root = self._root()
+        analysed = re.search(r"\b(?:evaluable|assessable|available|analy[sz]ed|analy[sz]is)\b",
+                             text, re.I)
         for arm in self.d.arms:
             if arm.id not in found:
                 continue
             p = found[arm.id]
-            pid = f"{root['id']}-{arm.id}"
+            pid = f"{'analysed' if analysed else root['id']}-{arm.id}"
             self.d.populations.append({
-                "id": pid, "label": f"{root['id']} to {arm.label}", "kind": root["kind"],
+                "id": pid, "label": f"analysed in {arm.label}" if analysed else
+                f"{root['id']} to {arm.label}", "kind": "analysed" if analysed else root["kind"],
                 "size": int(p.value), "parent": root["id"], "arm": arm.id,
                 "quote": quote_of(text)})
             self.arm_pops[arm.id] = pid
