@@ -799,3 +799,13 @@ def test_arm_sizes_where_each_arm_is_named_and_analysed_sets(tmp_path: Path, pap
     (s,) = load_evidence_file(draft_paper(DRAFTS / paper, root).evidence, []).studies
     assert {p.arm: p.size for p in s.populations if p.arm} == sizes
     assert {p.kind for p in s.populations if p.arm} == {kind}
+
+
+def test_values_per_arm_of_a_randomised_trial_whose_arms_were_not_read(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "arms-unread.txt", root)
+    (s,) = load_evidence_file(report.evidence, []).studies
+    assert s.arms == ()  # never one wrong arm
+    # the pair belongs to arms nobody named: not put on the whole population, but listed
+    assert {(r.endpoint, r.value) for r in s.results} == {("os", Decimal("12.5"))}
+    assert {"7.1", "6.2"} <= {u.split(": ")[-1] for u in report.unplaced}

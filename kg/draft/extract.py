@@ -101,6 +101,10 @@ class Drafter(Populations, Statistics, Rates, Safety):
 
     def arms(self) -> None:
         """Arms from the randomisation sentence, or one arm for a single-arm study."""
+        self.own_randomisation = bool(RANDOM_RE.search(self.paper.title or "") or any(re.search(
+            r"\b(?:were|was|been)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\b|"
+            r"\bwe\s+randomi[sz]ed\b|\brandomly\s+assigned\b", self.sent(i), re.I)
+            for i in range(len(self.spans))))
         for i in range(len(self.spans)):
             text = self.sent(i)
             # the verb, not the adjective ("a randomised phase 2 trial"); its "to", not "up to"
@@ -159,10 +163,7 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 return
         if self._arms_by_syntax() or self._arms_by_comparison() or self._arms_by_groups():
             return
-        if RANDOM_RE.search(self.paper.title or "") or any(re.search(
-                r"\b(?:were|was|been)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\b|"
-                r"\bwe\s+randomi[sz]ed\b|\brandomly\s+assigned\b", self.sent(i), re.I)
-                for i in range(len(self.spans))):
+        if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm
         # single arm: the study drugs named where patients received them
         for i in range(len(self.spans)):

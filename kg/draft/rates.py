@@ -131,6 +131,8 @@ class Rates(DraftState):
                 runs.append([p])
         named_here: str | None = None  # the outcome a sentence's first values named
         for run in runs:
+            if self.per_arm_unknown(run):
+                continue
             etype = self.endpoint_at(text, run[0].start)
             # a time-to-event endpoint has percentages only as a rate at a time point
             # ("5-year DFS 85% vs 80%"); os and pfs have their own rate types for that

@@ -29,6 +29,15 @@ class DraftState:
         self.arm_pops: dict[str, str] = {}
         self.last_groups: list[str] = []  # the subgroups the last sentence naming two or more named
         self._outcome_of_sentence: dict[int, str] = {}  # an outcome no endpoint type names
+        self.own_randomisation = False  # the paper randomised its own patients to arms
+
+    def per_arm_unknown(self, run: list[Printed]) -> bool:
+        """Whether values per arm ("7.1 v 6.2 months") come where the arms were not read.
+
+        In a randomised trial whose arms are unknown they get no record, rather than one that
+        puts an arm's value on the whole population; the draft's header lists them as unplaced.
+        """
+        return len(run) >= 2 and self.own_randomisation and len(self.d.arms) < 2
 
     # ------------------------------------------------------------------ helpers
 

@@ -229,6 +229,8 @@ class Statistics(DraftState):
                 runs.append([p])
         out = []
         for run in runs:
+            if self.per_arm_unknown(run):
+                continue
             unit = None
             for p in run:
                 unit = unit or self._unit_after(masked, p.end)
