@@ -809,3 +809,15 @@ def test_values_per_arm_of_a_randomised_trial_whose_arms_were_not_read(tmp_path:
     # the pair belongs to arms nobody named: not put on the whole population, but listed
     assert {(r.endpoint, r.value) for r in s.results} == {("os", Decimal("12.5"))}
     assert {"7.1", "6.2"} <= {u.split(": ")[-1] for u in report.unplaced}
+
+
+def test_two_arms_of_one_drug_at_two_doses_named_by_their_dose(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "two-doses.txt", root).evidence,
+                              []).studies
+    labels = {a.id: a.label for a in s.arms}
+    assert sorted(labels.values()) == ["examplinib 20 mg", "examplinib 50 mg"]
+    assert {labels[p.arm]: p.size for p in s.populations if p.arm} == {
+        "examplinib 20 mg": 55, "examplinib 50 mg": 57}
+    assert {(labels[r.arm], r.value) for r in s.results} == {
+        ("examplinib 20 mg", Decimal("26.1")), ("examplinib 50 mg", Decimal("8.0"))}

@@ -161,7 +161,8 @@ class Drafter(Populations, Statistics, Rates, Safety):
                 self._make_arms(arms, quote_of(text), [a[0] for a in arms], self.spans[i][0],
                                 text)
                 return
-        if self._arms_by_syntax() or self._arms_by_comparison() or self._arms_by_groups():
+        if self._arms_by_syntax() or self._arms_by_comparison() or self._arms_by_groups() or \
+                self._arms_by_dose():
             return
         if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm
@@ -227,6 +228,30 @@ class Drafter(Populations, Statistics, Rates, Safety):
             self._make_arms(arms, quote_of(text), [s for s, _ in sides], self.spans[i][0], text)
             self.tag("arms-from-comparison")
             return True
+        return False
+
+    def _arms_by_dose(self) -> bool:
+        """Two arms of one drug at two doses, in a randomised trial.
+
+        "A randomised study of alphamab 20 mg (n = 55) and 50 mg (n = 57)".
+        """
+        if not self.own_randomisation:
+            return False
+        dose = r"\d+(?:\.\d+)?\s*(?:mg|g|µg|mcg)(?:/(?:m2|m\(2\)|kg|d|day))?"
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            for x in self.lex.find(text, ("drug",)):
+                mt = re.match(rf"\s+(?P<a>{dose}\s*(?:\([^()]*\))?)\s*,?\s*(?:and|or|versus|vs\.?)"
+                              rf"\s+(?P<b>{dose}\s*(?:\([^()]*\))?)", text[x.end:])
+                if not mt:
+                    continue
+                parts = [text[x.start:x.end + mt.end("a")], mt.group("b")]
+                if dose_of(parts[0]) is None or dose_of(parts[0]) == dose_of(parts[1]):
+                    continue
+                self._make_arms([(p, [x.key], None) for p in parts], quote_of(text), parts,
+                                self.spans[i][0], text)
+                self.tag("arms-by-dose")
+                return True
         return False
 
     def _arms_by_groups(self) -> bool:
