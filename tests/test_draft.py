@@ -821,3 +821,13 @@ def test_two_arms_of_one_drug_at_two_doses_named_by_their_dose(tmp_path: Path):
         "examplinib 20 mg": 55, "examplinib 50 mg": 57}
     assert {(labels[r.arm], r.value) for r in s.results} == {
         ("examplinib 20 mg", Decimal("26.1")), ("examplinib 50 mg", Decimal("8.0"))}
+
+
+def test_arms_from_a_comparison_after_the_drug_and_a_trials_size(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "compared-with.txt", root).evidence,
+                              []).studies
+    assert sorted(a.regimen for a in s.arms) == [("erlotinib",), ("examplinib",)]
+    assert [(p.kind, p.size) for p in s.populations if p.size] == [("enrolled", 56)]
+    assert {(r.arm, r.value) for r in s.results} == {("examplinib", Decimal("16")),
+                                                     ("erlotinib", Decimal("9"))}

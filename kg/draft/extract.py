@@ -208,12 +208,14 @@ class Drafter(Populations, Statistics, Rates, Safety):
         drugs and interventions, as the lexicon knows them; both sides must name some, and
         differ.
         """
+        if not self.own_randomisation and not self.d.design.get("randomised"):
+            return False
         for i in range(len(self.spans)):
             text = self.sent(i)
-            if not RANDOM_RE.search(text) and not RANDOM_RE.search(self.paper.title or ""):
-                continue
-            mt = re.search(r"\bcompar(?:ing|ed|es)\s+(?P<a>[^.;]{1,100}?)\s+"
-                           r"(?:with|to|versus|vs\.?)\s+(?P<b>[^.;]{1,100})", text, re.I)
+            mt = re.search(r"\bcompar(?:ing|es)\s+(?P<a>[^.;]{1,100}?)\s+"
+                           r"(?:with|to|versus|vs\.?)\s+(?P<b>[^.;]{1,100})", text, re.I) or \
+                re.search(r"(?:^|[,;:]\s*)(?P<a>[^.;,]{1,100}?)\s+(?:was\s+|were\s+)?compared\s+"
+                          r"(?:with|to)\s+(?P<b>[^.;]{1,100})", text, re.I)
             if not mt or re.match(r"(?:the|two|both|three)\s+(?:arms|groups|regimens)\b",
                                   mt.group("a"), re.I):
                 continue

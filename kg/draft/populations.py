@@ -223,6 +223,11 @@ class Populations(DraftState):
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|men|participants|subjects)\b", after,
                 re.I):
             return "enrolled"  # a title's "Alphamab for hot flushes in 420 women"
+        if re.search(r"\b(?:trial|study)\s+(?:in|of|among|including|enrolling)\s+$",
+                     text[:p.start], re.I) and PATIENTS_RE.match(
+                         re.sub(r"^\s+(?:[A-Za-z][\w-]*\s+){1,3}?(?=(?:patients|women|"
+                                r"participants)\b)", " ", after)):
+            return "enrolled"  # "in a randomised trial in 56 postmenopausal patients"
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
