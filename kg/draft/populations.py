@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kg.draft.armsizes import ArmSizes
 from kg.draft.patterns import (
     NUM,
     PATIENTS_RE,
@@ -20,11 +21,10 @@ from kg.draft.patterns import (
     quote_of,
     slug,
 )
-from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
 
-class Populations(DraftState):
+class Populations(ArmSizes):
     """Rules that find who was studied."""
 
     def populations(self) -> None:
@@ -67,21 +67,6 @@ class Populations(DraftState):
                 if pop.get("parent") is None and pop["kind"] in {"enrolled", "randomised"}:
                     pop.setdefault("arm", self.d.arms[0].id)
 
-    def _listed_arm_sizes(self) -> None:
-        """Arm sizes printed beside the arms ("A (n = 60) or B (n = 58)"), no total invented."""
-        if any(p.get("arm") for p in self.d.populations) or len(self.d.arms) < 2 or \
-                not all(a.size for a in self.d.arms):
-            return
-        root = self._root()
-        for arm in self.d.arms:
-            size, at = arm.size  # type: ignore[misc]
-            pid = f"{root['id']}-{arm.id}"
-            self.d.populations.append({
-                "id": pid, "label": f"{root['id']} to {arm.label}", "kind": root["kind"],
-                "size": size, "parent": root["id"], "arm": arm.id, "quote": arm.quote})
-            self.arm_pops[arm.id] = pid
-            self.d.used.add(at)
-
     def _title_size(self) -> None:
         """The study's size from its title ("... in 420 women"), when no sentence gives one."""
         title = self.paper.title or ""
@@ -98,119 +83,6 @@ class Populations(DraftState):
                                               "quote": quote_of(title)})
                 self.d.used.add(self.paper.text.index(title) + p.start)
                 return
-
-    def _arm_sizes_elsewhere(self) -> None:
-        """Arm sizes stated with no total before them, in the forms that state nothing else.
-
-        "239 were assigned to A and 235 to B", "(25 alphamab, 22 betanib)", "(166 control and
-        169 intervention)", "818 and 756 in the A and control arms, respectively", "Of 511
-        patients randomised to A, ...": each number is an arm's size only when the form says
-        it is, and two arms' sizes are needed unless the form names the assignment.
-        """
-        if len(self.d.arms) < 2 or any(p.get("arm") for p in self.d.populations):
-            return
-        for i in range(len(self.spans)):
-            text = self.sent(i)
-            found: dict[str, Printed] = {}
-            nums = [p for p in iter_numbers(text) if not p.percent and p.value >= 2 and
-                    p.value == p.value.to_integral()]
-            for p in nums:
-                after = text[p.end:p.end + 90]
-                assigned = re.match(r"\s+(?:(?:patients|women|participants|subjects)\s+)?"
-                                    r"(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:assigned|allocated|"
-                                    r"randomi[sz]ed)\s+)?(?:to|into|on)\s+(?:receive\s+)?(?:the\s+)?"
-                                    r"(?P<arm>[^,;()]{1,60})", after, re.I)
-                if assigned and (re.search(r"assigned|allocated|randomi[sz]ed", after[:40], re.I)
-                                 or re.search(r"assigned|allocated|randomi[sz]ed", text[:p.start],
-                                              re.I)):
-                    arm = self.arm_near(assigned.group("arm"), 0, len(assigned.group("arm")))
-                    if arm is not None and not re.match(r"\s*(?:months?|weeks?|years?|days?|"
-                                                        r"mg|cycles?)\b", after, re.I):
-                        found.setdefault(arm.id, p)
-                        continue
-                named = re.match(r"\s+(?P<arm>[^,;()]{1,40}?)\s*(?:[,;)]|\band\b)", after)
-                if named and re.search(r"\(\s*[^()]*$", text[:p.start]) and not re.match(
-                        r"\s*(?:%|months?|weeks?|years?|days?|mg)", after, re.I):
-                    arm = self.arm_near(named.group("arm"), 0, len(named.group("arm")))
-                    if arm is not None and len(named.group("arm").split()) <= 4:
-                        found.setdefault(arm.id, p)  # "(25 alphamab, 22 alphamab 300 mg)"
-                        continue
-                eq = re.search(r"(?:^|[(;])\s*(?P<arm>[^(),;]{1,40}?),?\s*n\s*=\s*$",
-                               text[:p.start])
-                if eq:  # "(ddAT, n = 191; AC-DOC, n = 178)"
-                    arm = self.arm_near(eq.group("arm"), 0, len(eq.group("arm")))
-                    if arm is not None:
-                        found.setdefault(arm.id, p)
-                        continue
-                listed = re.match(r"\s+(?:patients|women|participants)\s+(?:in|on)\s+(?:the\s+)?"
-                                  r"(?P<arm>[^,;()\d]{1,40}?)(?:\s*(?:,|\band\b)|\.?$)", after)
-                if listed and re.fullmatch(rf"(?:There\s+were\s+|{NUM}\s+(?:patients|women|"
-                                           rf"participants)\s+(?:in|on)\s+[^,;()\d]{{1,40}}?"
-                                           rf"(?:,\s*|\s+and\s+)|\s+)*", text[:p.start], re.I):
-                    # "There were 63 patients in the A group and 41 patients in the B group."
-                    arm = self.arm_near(listed.group("arm"), 0, len(listed.group("arm")))
-                    if arm is not None:
-                        found.setdefault(arm.id, p)
-            resp = re.search(rf"(?P<a>{NUM})\s+and\s+(?P<b>{NUM})\s+(?:patients\s+|women\s+)?in\s+"
-                             r"the\s+(?P<arms>[^,;.]{3,80}?)\s+(?:arms?|groups?)\b,?\s+"
-                             r"respectively", text, re.I)
-            if resp:
-                names = re.split(r"\s+and\s+", resp.group("arms"))
-                pair = [self.arm_near(x, 0, len(x)) for x in names]
-                if len(pair) == 2 and None not in pair and pair[0] is not pair[1]:
-                    for arm, g in zip(pair, ("a", "b"), strict=True):
-                        p = next(x for x in nums if x.start == resp.start(g))
-                        found.setdefault(arm.id, p)  # type: ignore[union-attr]
-            if len(found) == len(self.d.arms):
-                self._arm_populations(i, text, found)
-                return
-        # "Of 511 patients randomised to A, ...": one arm's size, where the form says so
-        for i in range(len(self.spans)):
-            text = self.sent(i)
-            mt = re.match(rf"\s*Of\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
-                          r"(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:receive\s+)?"
-                          r"(?:the\s+)?(?P<arm>[^,;()]{1,60}),", text, re.I)
-            arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm"))) if mt else None
-            if mt is None or arm is None or arm.id in self.arm_pops:
-                continue
-            p = next(x for x in iter_numbers(text) if x.start == mt.start("n"))
-            self._arm_populations(i, text, {arm.id: p})
-
-    def _root(self) -> dict:
-        """The randomised (or enrolled) population arms' sizes hang under, made when missing.
-
-        Made with no size: the arms' sizes never invent a total.
-        """
-        root = next((x for x in self.d.populations if x.get("parent") is None and
-                     x["kind"] in {"enrolled", "randomised"}), None)
-        if root is None:
-            root = {"id": "randomised", "label": "randomised patients", "kind": "randomised",
-                    "quote": self.d.arms[0].quote}
-            self.d.populations.insert(0, root)
-            self.randomised_pop = "randomised"
-        return root
-
-    def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
-        """One population per arm, under the randomised (or enrolled) root.
-
-        Where the sentence is about who was analysed ("Safety data were available from ..."),
-        the populations are the arms' analysed sets, not what was assigned.
-        """
-        root = self._root()
-        analysed = re.search(r"\b(?:evaluable|assessable|available|analy[sz]ed|analy[sz]is)\b",
-                             text, re.I)
-        for arm in self.d.arms:
-            if arm.id not in found:
-                continue
-            p = found[arm.id]
-            pid = f"{'analysed' if analysed else root['id']}-{arm.id}"
-            self.d.populations.append({
-                "id": pid, "label": f"analysed in {arm.label}" if analysed else
-                f"{root['id']} to {arm.label}", "kind": "analysed" if analysed else root["kind"],
-                "size": int(p.value), "parent": root["id"], "arm": arm.id,
-                "quote": quote_of(text)})
-            self.arm_pops[arm.id] = pid
-            self.use(i, p)
 
     def _total_kind(self, text: str, p: Printed) -> str | None:
         """"enrolled" or "randomised" when ``p`` counts the study's patients, else None.
@@ -284,54 +156,6 @@ class Populations(DraftState):
         if not verb:
             return None
         return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
-
-    def _arm_sizes(self, i: int, text: str, parent: str, after_total: int) -> None:
-        """Per-arm sizes printed after a total.
-
-        "(adacotrexate n=224; paclitaxel n=222)", "(arm A, 83; arm B, 81)", "194 to the pelorasib
-        group and 97 to the placebo group", "270 received quenvastat and 268 received placebo",
-        "(201 per group)".
-        """
-        numbers = [p for p in iter_numbers(text) if not p.percent and p.start >= after_total
-                   and p.value == p.value.to_integral()]
-        found: dict[str, Printed] = {}
-        for p in numbers:
-            before = text[max(0, p.start - 40):p.start]
-            if re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
-                seg = re.split(r"[;)]|\bor\b", before)[-1]
-                arm = self.arm_near(seg, 0, len(seg))
-                if arm is not None:
-                    found.setdefault(arm.id, p)
-                    continue
-            follow = text[p.end:p.end + 80]
-            if re.match(r"\s+per\s+(?:group|arm)\b", follow, re.I):
-                for arm in self.d.arms:
-                    found.setdefault(arm.id, p)
-                continue
-            lead = re.match(r"\s+(?:patients\s+|participants\s+)?(?:(?:were|was)\s+)?"
-                            r"(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?"
-                            r"(?:to|received|in|"
-                            r"to receive)\s+(?:the\s+)?", follow, re.I)
-            if lead:
-                seg = re.split(r"[,;)(]|\band\b|\bvs?\b|\bversus\b", follow[lead.end():])[0]
-                arm = self.arm_near(seg, 0, len(seg))
-                if arm is not None:
-                    found.setdefault(arm.id, p)
-        if len(found) < 2 and len(self.d.arms) > 1:
-            return  # one arm's size alone is more likely something else
-        for arm in self.d.arms:
-            p = found.get(arm.id)
-            if p is None:
-                continue
-            pid = f"{parent}-{arm.id}"
-            if not any(x["id"] == pid for x in self.d.populations):
-                self.d.populations.append({
-                    "id": pid, "label": f"{parent} to {arm.label}", "kind": parent
-                    if parent in {"randomised", "enrolled"} else "randomised",
-                    "size": int(p.value), "parent": parent, "arm": arm.id,
-                    "quote": quote_of(text)})
-                self.arm_pops[arm.id] = pid
-                self.use(i, p)
 
     def subgroups(self, i: int, text: str) -> list[tuple[int, str]]:
         """Subgroups a results sentence names: a subtype of the study's disease or a biomarker.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from kg.draft.attribution import Attribution
 from kg.draft.patterns import (
     CI_RE,
     HR_RE,
@@ -24,11 +25,10 @@ from kg.draft.patterns import (
     quote_of,
     slug,
 )
-from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
 
-class Statistics(DraftState):
+class Statistics(Attribution):
     """Rules that find what was measured and compared."""
 
     def masked(self, text: str) -> str:
@@ -306,109 +306,6 @@ class Statistics(DraftState):
                 base = p.end
                 for q in iter_numbers(text[base:base + mt.end()], words=False):
                     self.d.used.add(self.spans[i][0] + base + q.start)
-
-    def _attribute(self, text: str, run: list[Printed], masked: str) -> list[Arm | None]:
-        """Which arm each value of a run belongs to (none in a single-arm study)."""
-        if len(self.d.arms) < 2:
-            return [None] * len(run)
-        named = []
-        for k, p in enumerate(run):
-            if k + 1 < len(run):
-                stop = run[k + 1].start
-            else:  # up to the next number: "16.1 months (95% CI ...) with quenvastat vs 16.4"
-                # not past the clause, nor into the other side of a contrast, nor past another
-                # value (a denominator is no value: "68% among the 746 assigned to B")
-                digit = next((m for m in re.finditer(
-                    r"\d[\d,.·]*|;|\b(?:than|versus|vs|compared|whereas|while)\b",
-                    masked[p.end:p.end + 90]) if not re.match(
-                        r"\d[\d,]*\s+(?:patients|women|participants|subjects|randomly|who|were)\b|"
-                        r"\d+-[A-Za-z]|"  # a digit of a name: "5-fluorouracil"
-                        r"\d[\d.]*\s*(?:mg|g|µg|mcg)\b",  # a dose names an arm: "A 900 mg"
-                        masked[p.end + m.start():p.end + m.start() + 40])), None)
-                stop = min(len(text), p.end + (digit.start() if digit else 90))
-            named.append(self.arm_near(masked, p.end, stop))
-        if all(named) and len(set(id(a) for a in named)) == len(named):
-            return named
-        # the arm named right before each value: "(alphamab, 26%; betanib, 22%)", "treated
-        # with alphamab (38%) than ... with betanib (18%)", "alphamab median TTP, 8.8 months"
-        before = [self._arm_before(masked, run[k - 1].end if k else 0, p.start)
-                  for k, p in enumerate(run)]
-        if all(before) and len(set(id(a) for a in before)) == len(before) and (
-                len(run) > 1 or named[0] is None):
-            return before
-        respectively = re.search(r"respectively", text[run[-1].end:run[-1].end + 40], re.I)
-        if len(run) == len(self.d.arms) or respectively:
-            order = self._arm_order(text, run[0].start)
-            return [order[k] if k < len(order) else None for k in range(len(run))]
-        if len(run) == 1 and named[0] is None:
-            context = self._clause_arm(text, run[0].start)
-            if context is not None:
-                return [context]
-            whole = self.arms_named(text)  # one value in a sentence naming one arm whole
-            if len(whole) == 1:
-                return whole
-        return [named[k] for k in range(len(run))]
-
-    def _arm_before(self, text: str, start: int, pos: int) -> Arm | None:
-        """The arm named last before ``pos`` (after ``start``).
-
-        Only with at most a few words, no number and no contrast word between the name and the
-        value.
-        """
-        window = text[max(start, pos - 60):pos]
-        best: tuple[int, Arm] | None = None
-        for arm in self.d.arms:
-            for alias in arm.aliases:
-                for mt in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", window, re.I):
-                    if best is None or mt.end() > best[0]:
-                        best = (mt.end(), arm)
-        if best is None:
-            return None
-        gap = window[best[0]:]
-        if re.search(r"\d", gap) or len(re.findall(r"[A-Za-z]+", gap)) > 4 or \
-                re.search(r"\b(?:than|versus|vs|compared|and|or|while|whereas)\b", gap, re.I):
-            return None
-        # "with examplinib plus erlotinib were rash (44%)": the chain names the combination arm
-        whole = self.arms_named(window[max(0, best[0] - 40):best[0]])
-        return whole[0] if len(whole) == 1 else best[1]
-
-    def _clause_arm(self, text: str, pos: int) -> Arm | None:
-        """The arm a clause opens with, for a value in it.
-
-        "In the weekly arm, the response rate was 23%"; "...; in control group, the 1-year
-        survival rate was 65%".
-        """
-        start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos)) + 1
-        lead = re.match(r"\s*(?:in|among|for|within|of)\s+(?:the\s+)?(?P<g>[^,;:()]{1,50}?)\s*,",
-                        text[start:pos], re.I)
-        if lead is None:
-            return None
-        return self.arm_near(lead.group("g"), 0, len(lead.group("g")))
-
-    def _arm_order(self, text: str, before: int) -> list[Arm]:
-        """Arms in the order the sentence names them before the values, else methods order."""
-        mentions = []
-        for arm in self.d.arms:
-            pos = [m.start() for a in arm.aliases
-                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text[:before],
-                                        re.I)]
-            if pos:
-                mentions.append((min(pos), arm))
-        if len(mentions) == len(self.d.arms):
-            return [a for _, a in sorted(mentions, key=lambda t: t[0])]
-        # "(41% v 63%; P < .001) with the use of A than with B": the order named after them
-        end = re.search(r"\.\s|$", text[before:])
-        after = text[before:before + end.start()] if end else text[before:]
-        later = []
-        for arm in self.d.arms:
-            pos = [m.start() for a in arm.aliases
-                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", after, re.I)]
-            if pos:
-                later.append((min(pos), arm))
-        if len(later) == len(self.d.arms) and re.search(
-                r"\b(?:than|versus|vs\.?|v\.?|compared\s+with|and)\b", after, re.I):
-            return [a for _, a in sorted(later, key=lambda t: t[0])]
-        return list(self.d.arms)
 
     def p_values(self, i: int, text: str, values: list[dict], subs: list[tuple[int, str]]) -> None:
         """A p-value beside two arms' values is the comparison of those arms."""

@@ -1,0 +1,302 @@
+"""Drafting rules for arms: what each arm of the study gave, its doses, and its size where named.
+
+A mixin of ``Drafter``. Arms come from the assignment sentence read with the lexicon, from a
+list of arms (``armlist``), from "a randomised trial comparing A with B", from the names an
+assignment gives its groups (``grouparms``), from one drug at two doses, or, in a study that
+randomised no one, from the drugs its patients received.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from kg.draft.armlist import arm_list, blank_brackets, dose_of
+from kg.draft.grouparms import group_sides
+from kg.draft.lexicon import fold
+from kg.draft.patterns import RANDOM_RE, Arm, dec, quote_of, slug
+from kg.draft.state import DraftState
+
+ARM_SIZE_RE = re.compile(
+    r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?[,;]\s*)?(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
+    r"(?:patients|women|participants|subjects|men|cases)\s*\)", re.I)
+
+
+class Arms(DraftState):
+    """Rules that find the arms and what each gave."""
+
+    def arms(self) -> None:
+        """Arms from the randomisation sentence, or one arm for a single-arm study."""
+        self.own_randomisation = bool(RANDOM_RE.search(self.paper.title or "") or any(re.search(
+            r"\b(?:were|was|been)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\b|"
+            r"\bwe\s+randomi[sz]ed\b|\brandomly\s+assigned\b", self.sent(i), re.I)
+            for i in range(len(self.spans))))
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            # the verb, not the adjective ("a randomised phase 2 trial"); its "to", not "up to"
+            mt = re.search(r"(?:randomly assigned|randomi[sz]ed(?!\s+(?:phase|trial|study|"
+                           r"controlled|clinical|double|open|multi|placebo))|allocated)"
+                           r"[^.;]*?(?<!up )\bto\b", text, re.I)
+            if not mt:
+                continue
+            tail = text[mt.end():]
+            tail = re.split(r"\.\s|;|\. The|, stratified|\. Random", tail)[0]
+            each = re.search(r",?\s*(?:each|both)\s+(?:added to|given with|combined with|plus|"
+                             r"in combination with|with)\s+(.*)$", tail, re.I)
+            last_or = max((m.end() for m in re.finditer(r"\s(?:or|versus|vs\.?)\s", tail)),
+                          default=-1)
+            shared = re.search(r",\s*(?:(?:each|both|all)\s+)?(?:given|administered)\s+(?:with|"
+                               r"together with|in combination with)\s+(.*)$", tail[last_or:],
+                               re.I) if last_or >= 0 else None
+            backbone: list[str] = []
+            clause = (each.start(), each.group(1)) if each else \
+                (last_or + shared.start(), shared.group(1)) if shared else None
+            if clause is not None:
+                backbone = [x.key for x in self.lex.find(clause[1]) if x.kind == "drug"]
+                if not backbone and re.match(r"(?:the\s+)?(?:same\s+)?chemotherapy", clause[1],
+                                             re.I):
+                    # "received pemetrexed and cisplatin ... and were randomised to A or placebo,
+                    # given with chemotherapy": the chemotherapy is named before the assignment
+                    backbone = [x.key for x in self.lex.find(text[:mt.start()])
+                                if x.kind == "drug"]
+                tail = tail[:clause[0]]
+            parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
+            if len(parts) == 2 and "," in parts[0] and not re.search(
+                    r"\b(?:and|plus|with|followed|then)\b|\+|/", parts[0], re.I):
+                # "to placebo, alphamab 300 mg, or alphamab 900 mg": three arms, not two
+                commas = [m.start() for m in re.finditer(",", blank_brackets(parts[0]))]
+                bounds = [0, *commas, len(parts[0])]
+                pieces = [parts[0][a:b].strip(" ,") for a, b in itertools.pairwise(bounds)]
+                if len(pieces) >= 2 and all(self.lex.find(x) for x in pieces):
+                    parts = [*pieces, parts[1]]
+            arms = []
+            for part in parts:
+                # "A or B after surgery": what all arms had before or after is no arm's part
+                part = re.split(r"\s+(?:after|before|prior\s+to|following)\s", part)[0]
+                found = self.lex.find(part)
+                regimen = [x.key for x in found]
+                if not regimen and not re.search(r"\balone\b|same|control|standard|"
+                                                  r"chemotherapy", part, re.I):
+                    continue
+                regimen = list(dict.fromkeys(regimen + [b for b in backbone
+                                                        if b not in regimen]))
+                letter = re.search(r"\barm ([A-D])\b", part)
+                arms.append((part, regimen, letter.group(1) if letter else None))
+            arms = self._comparators(arms)
+            if len(arms) >= 2:
+                self._make_arms(arms, quote_of(text), [a[0] for a in arms], self.spans[i][0],
+                                text)
+                return
+        if self._arms_by_syntax() or self._arms_by_comparison() or self._arms_by_groups() or \
+                self._arms_by_dose():
+            return
+        if self.own_randomisation:
+            return  # a randomised trial whose arms were not read has no arm, never one wrong arm
+        # single arm: the study drugs named where patients received them
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            verb = re.search(r"received|were treated with|was given|were given|evaluated|assessed",
+                             text, re.I)
+            if verb:
+                # the drugs given, not those of earlier treatment ("after radiotherapy and
+                # temozolomide received quenvastat", "previously treated with trastuzumab")
+                given = re.split(r"\b(?:previously|pretreated|after|following|refractory|who had|"
+                                 r"progress\w*)\b", text[verb.end():], maxsplit=1)[0]
+                regimen = list(dict.fromkeys(x.key for x in self.lex.find(given))) or \
+                    list(dict.fromkeys(x.key for x in self.lex.find(text)))
+                if regimen:
+                    self._make_arms([(text, regimen, None)], quote_of(text), [text])
+                    self.tag("single-arm-treatment")
+                    return
+
+    def _arms_by_syntax(self) -> bool:
+        """Arms from a list (``armlist.arm_list``) in an assignment sentence, else the title."""
+        order = [i for i in range(len(self.spans)) if RANDOM_RE.search(self.sent(i))]
+        order += [i for i in range(min(3, len(self.spans))) if i not in order]
+        texts = [(self.sent(i), self.spans[i][0]) for i in order]
+        title = self.paper.title
+        if title and title in self.paper.text:
+            texts.insert(1 if order else 0, (title, self.paper.text.index(title)))
+        for text, offset in texts:  # offset: where the text starts in the paper
+            found = arm_list(text, self.lex)
+            if len(found) >= 2:
+                self._make_arms([(part, regimen, None) for part, regimen in found],
+                                quote_of(text), [part for part, _ in found], offset, text)
+                self.tag("arms-from-list")
+                return True
+        return False
+
+    def _arms_by_comparison(self) -> bool:
+        """Arms from "a trial comparing A with B" in a randomised study's own sentence.
+
+        "The study was a randomized trial comparing alphamab 60 mg every 3 months with
+        placebo", "we assessed whether alphamab was active compared with betanib": each side's
+        drugs and interventions, as the lexicon knows them; both sides must name some, and
+        differ.
+        """
+        if not self.own_randomisation and not self.d.design.get("randomised"):
+            return False
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            mt = re.search(r"\bcompar(?:ing|es)\s+(?P<a>[^.;]{1,100}?)\s+"
+                           r"(?:with|to|versus|vs\.?)\s+(?P<b>[^.;]{1,100})", text, re.I) or \
+                re.search(r"(?:^|[,;:]\s*)(?P<a>[^.;,]{1,100}?)\s+(?:was\s+|were\s+)?compared\s+"
+                          r"(?:with|to)\s+(?P<b>[^.;]{1,100})", text, re.I)
+            if not mt or re.match(r"(?:the|two|both|three)\s+(?:arms|groups|regimens)\b",
+                                  mt.group("a"), re.I):
+                continue
+            b = re.split(r"\s+(?:in|among|for)\s+(?:\d|patients|women|men|participants|"
+                         r"subjects|those|postmenopausal|premenopausal)|,|\s+after\s|\s+before\s",
+                         mt.group("b"))[0]
+            sides = [(mt.group("a"), mt.start("a")), (b, mt.start("b"))]
+            regimens = [list(dict.fromkeys(x.key for x in self.lex.find(s))) for s, _ in sides]
+            if not all(regimens) or set(regimens[0]) == set(regimens[1]):
+                continue
+            arms = [(s, r, None) for (s, _), r in zip(sides, regimens, strict=True)]
+            self._make_arms(arms, quote_of(text), [s for s, _ in sides], self.spans[i][0], text)
+            self.tag("arms-from-comparison")
+            return True
+        return False
+
+    def _arms_by_dose(self) -> bool:
+        """Two arms of one drug at two doses, in a randomised trial.
+
+        "A randomised study of alphamab 20 mg (n = 55) and 50 mg (n = 57)".
+        """
+        if not self.own_randomisation:
+            return False
+        dose = r"\d+(?:\.\d+)?\s*(?:mg|g|µg|mcg)(?:/(?:m2|m\(2\)|kg|d|day))?"
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            for x in self.lex.find(text, ("drug",)):
+                mt = re.match(rf"\s+(?P<a>{dose}\s*(?:\([^()]*\))?)\s*,?\s*(?:and|or|versus|vs\.?)"
+                              rf"\s+(?P<b>{dose}\s*(?:\([^()]*\))?)", text[x.end:])
+                if not mt:
+                    continue
+                parts = [text[x.start:x.end + mt.end("a")], mt.group("b")]
+                if dose_of(parts[0]) is None or dose_of(parts[0]) == dose_of(parts[1]):
+                    continue
+                self._make_arms([(p, [x.key], None) for p in parts], quote_of(text), parts,
+                                self.spans[i][0], text)
+                self.tag("arms-by-dose")
+                return True
+        return False
+
+    def _arms_by_groups(self) -> bool:
+        """Arms from the names an assignment gives its groups (``grouparms``).
+
+        A side's components are the drugs and interventions the lexicon knows in it, else the
+        treatment it names, under the key its name gives: an unclassified intervention the draft
+        proposes for ``entities.yaml`` until the curator adds it.
+        """
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            sides = group_sides(text)
+            if not sides:
+                continue
+            arms = []
+            for side in sides:
+                regimen: list[str] = []
+                for comp in side.components:
+                    found = [x.key for x in self.lex.find(comp)]
+                    if re.match(r"(?:no|without)\s", comp, re.I):
+                        # "no radiotherapy" gives no radiotherapy: only a name of the whole
+                        found = [x.key for x in self.lex.find(comp) if x.start == 0]
+                    regimen += found or [self.lex.names["treatment"].get(fold(comp), slug(comp))]
+                arms.append((side.text, list(dict.fromkeys(regimen)), None))
+            before = len(self.d.arms)
+            self._make_arms(arms, quote_of(text), [s.text for s in sides], self.spans[i][0],
+                            text)
+            # a group is also called by the head noun of what only it gets ("the booklet
+            # group" for "the pictorial booklet plus the clinic visit")
+            heads = [{c.split()[-1].lower() for c in s.components} for s in sides]
+            for k, (arm, side) in enumerate(zip(self.d.arms[before:], sides, strict=True)):
+                arm.aliases += [f"{side.name} group", f"{side.name} arm", side.name]
+                others = set().union(*(h for j, h in enumerate(heads) if j != k))
+                arm.aliases += [f"{c.split()[-1]} group" for c in side.components
+                                if len(c.split()) > 1 and c.split()[-1].lower() not in others]
+            self.tag("arms-from-groups")
+            return True
+        return False
+
+    def _comparators(self, arms: list) -> list:
+        """Fill an arm named without a known drug ("CAPOX alone", "the same chemotherapy").
+
+        It is the experimental arm's backbone: its drugs less the study drug the title names
+        first.
+        """
+        named = [a for a in arms if a[1]]
+        if not named or len(arms) < 2:
+            return named
+        first = named[0][1]
+        title_drugs = [x.key for x in self.lex.find(self.paper.title) if x.kind == "drug"]
+        study = [d for d in title_drugs[:1] if d in first] or first[:1]
+        out = []
+        for part, regimen, letter in arms:
+            if not regimen:
+                regimen = [d for d in first if d not in study and d != "placebo"]
+                if not regimen:
+                    continue
+            out.append((part, regimen, letter))
+        return out
+
+    def _make_arms(self, arms: list, quote: str, part_texts: list[str],
+                   offset: int | None = None, source: str | None = None) -> None:
+        """Arms from (part, regimen, letter), with the dosing and size each part prints.
+
+        ``source`` (at ``offset`` in the paper) is the sentence the parts come from.
+        """
+        all_drugs = [set(r) for _, r, _ in arms]
+        for (_part, regimen, letter), part in zip(arms, part_texts, strict=True):
+            others = set().union(*(s for s in all_drugs if s != set(regimen))) if \
+                len(arms) > 1 else set()
+            own = [r for r in regimen if r not in others] or regimen
+            names = {**self.lex.entities.interventions, **self.lex.entities.drugs}
+            label = " + ".join(names[r].label if r in names else r for r in regimen)
+            aliases = []
+            for r in own:
+                e = names.get(r)
+                aliases += [e.label, *e.synonyms] if e else [r]
+            # the abbreviations the text defines for this arm's own components ("TAM")
+            aliases += [abbr for abbr, parts in self.lex.local.items()
+                        if {x.key for x in parts} <= set(own) or
+                        {x.key for x in parts} == set(regimen)]
+            if letter:
+                aliases.append(f"arm {letter}")
+                label = f"arm {letter}: {label}"
+            if len(arms) == 2 and regimen is arms[-1][1]:  # the comparator is "the control group"
+                aliases += ["control group", "control arm", "control"]
+            key = "-".join(regimen)
+            if sum(set(r) == set(regimen) for _, r, _ in arms) > 1 and dose_of(part):
+                label += f" {dose_of(part)}"  # arms of one drug at two doses
+                key += f"-{dose_of(part)}"
+                aliases += [label, f"{label.split(' + ')[-1]}", str(dose_of(part))]
+            arm = Arm(slug(key), label, regimen, quote, aliases)
+            arm.dosing = self._dosing(part, regimen)
+            if offset is not None and source is not None and part in source:
+                # the arm's size where it is named: "(250 mg; n = 313)", "(386 women)",
+                # "(Group A, 45 patients)"
+                n = ARM_SIZE_RE.search(part)
+                if n:
+                    g = "n" if n.group("n") else "n2"
+                    arm.size = (int(re.sub(r"\D", "", n.group(g))),
+                                offset + source.index(part) + n.start(g))
+            self.d.arms.append(arm)
+
+    def _dosing(self, text: str, regimen: list[str]) -> list[dict]:
+        out = []
+        for drug in regimen:
+            e = self.lex.entities.drugs.get(drug)
+            if e is None:
+                continue
+            names = "|".join(re.escape(n) for n in (e.label, *e.synonyms))
+            mt = re.search(rf"(?:{names})\s+(?P<dose>\d+(?:\.\d+)?)\s*mg(?!\s*/)\b"
+                           rf"(?:\s+(?P<freq>once|twice)\s+daily)?", text, re.I)
+            if mt:
+                rec = {"intervention": drug, "dose": dec(mt.group("dose")), "unit": "mg"}
+                if mt.group("freq"):
+                    rec["daily_frequency"] = {"once": 1, "twice": 2}[mt.group("freq").lower()]
+                out.append(rec)
+        return out
+
+    # ------------------------------------------------------------------ endpoints
