@@ -831,3 +831,13 @@ def test_arms_from_a_comparison_after_the_drug_and_a_trials_size(tmp_path: Path)
     assert [(p.kind, p.size) for p in s.populations if p.size] == [("enrolled", 56)]
     assert {(r.arm, r.value) for r in s.results} == {("examplinib", Decimal("16")),
                                                      ("erlotinib", Decimal("9"))}
+
+
+def test_arms_with_or_without_an_added_drug_and_values_after_compared_with(tmp_path: Path):
+    root = sources_with(tmp_path)
+    (s,) = load_evidence_file(draft_paper(DRAFTS / "compared-first.txt", root).evidence,
+                              []).studies
+    regimens = {a.id: a.regimen for a in s.arms}
+    assert sorted(regimens.values()) == [("erlotinib",), ("erlotinib", "examplinib")]
+    got = {(regimens[r.arm], r.value) for r in s.results}
+    assert got == {(("erlotinib", "examplinib"), Decimal("13")), (("erlotinib",), Decimal("39"))}

@@ -87,8 +87,8 @@ class Arms(DraftState):
                 self._make_arms(arms, quote_of(text), [a[0] for a in arms], self.spans[i][0],
                                 text)
                 return
-        if self._arms_by_syntax() or self._arms_by_comparison() or self._arms_by_groups() or \
-                self._arms_by_dose():
+        if self._arms_with_or_without() or self._arms_by_syntax() or \
+                self._arms_by_comparison() or self._arms_by_groups() or self._arms_by_dose():
             return
         if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm
@@ -138,10 +138,12 @@ class Arms(DraftState):
             return False
         for i in range(len(self.spans)):
             text = self.sent(i)
-            mt = re.search(r"\bcompar(?:ing|es)\s+(?P<a>[^.;]{1,100}?)\s+"
+            mt = re.search(r"\bcompar(?:ing|ed|es)\s+(?!with\b|to\b)(?P<a>[^.;]{1,100}?)\s+"
                            r"(?:with|to|versus|vs\.?)\s+(?P<b>[^.;]{1,100})", text, re.I) or \
                 re.search(r"(?:^|[,;:]\s*)(?P<a>[^.;,]{1,100}?)\s+(?:was\s+|were\s+)?compared\s+"
-                          r"(?:with|to)\s+(?P<b>[^.;]{1,100})", text, re.I)
+                          r"(?:with|to)\s+(?P<b>[^.;]{1,100})", text, re.I) or \
+                re.match(r"\s*Compared\s+(?:with|to)\s+(?P<b>[^,.;]{1,80}),\s*(?P<a>[^,.;(]{1,80})",
+                         text)  # "Compared with those given A alone, patients given B ..."
             if not mt or re.match(r"(?:the|two|both|three)\s+(?:arms|groups|regimens)\b",
                                   mt.group("a"), re.I):
                 continue
@@ -155,6 +157,30 @@ class Arms(DraftState):
             arms = [(s, r, None) for (s, _), r in zip(sides, regimens, strict=True)]
             self._make_arms(arms, quote_of(text), [s for s, _ in sides], self.spans[i][0], text)
             self.tag("arms-from-comparison")
+            return True
+        return False
+
+    def _arms_with_or_without(self) -> bool:
+        """Two arms from "A (either) with (n = 85) or without (n = 79) B": A plus B, and A alone."""
+        texts = [(self.sent(i), self.spans[i][0]) for i in range(len(self.spans))]
+        title = self.paper.title or ""
+        if title and title in self.paper.text:
+            texts.insert(0, (title, self.paper.text.index(title)))
+        for text, offset in texts:
+            mt = re.search(r"(?P<with>(?:either\s+)?with\s*(?:\([^()]*\))?)\s+or\s+"
+                           r"(?P<without>without\s*(?:\([^()]*\))?)\s+(?P<b>[^,.;()]{1,60})",
+                           text, re.I)
+            if not mt:
+                continue
+            before = self.lex.find(text[max(0, mt.start() - 80):mt.start()])
+            added = [x.key for x in self.lex.find(mt.group("b"))[:1]]
+            if not before or not added or before[-1].key in added:
+                continue
+            base = [before[-1].key]
+            arms = [(mt.group("with"), [*base, *added], None), (mt.group("without"), base, None)]
+            self._make_arms(arms, quote_of(text), [mt.group("with"), mt.group("without")],
+                            offset, text)
+            self.tag("arms-with-or-without")
             return True
         return False
 

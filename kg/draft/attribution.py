@@ -105,7 +105,10 @@ class Attribution(DraftState):
             if pos:
                 mentions.append((min(pos), arm))
         if len(mentions) == len(self.d.arms):
-            return [a for _, a in sorted(mentions, key=lambda t: t[0])]
+            order = [a for _, a in sorted(mentions, key=lambda t: t[0])]
+            # "Compared with A alone, patients given B had fewer (13% versus 39%)": B's first
+            return order[::-1] if re.match(r"\s*compared\s+(?:with|to)\b", text, re.I) and \
+                len(order) == 2 else order
         # "(41% v 63%; P < .001) with the use of A than with B": the order named after them
         end = re.search(r"\.\s|$", text[before:])
         after = text[before:before + end.start()] if end else text[before:]
