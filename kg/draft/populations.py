@@ -137,8 +137,9 @@ class Populations(ArmSizes):
         # "101 patients (36 L, 19 A, and 46 others) were enrolled": the bracket is an aside
         after = re.sub(r"^(\s+\w+)\s*\([^()]*\)", r"\1", after)
         # "Fifty-three postmenopausal breast cancer survivors were ...": who, before the noun
-        after = re.sub(r"^\s+(?:[A-Za-z][\w-]*\s+){1,4}?(?=(?:patients|outpatients|women|"
-                       r"participants|subjects|survivors)\b)", " ", after)
+        if not PATIENTS_RE.match(after):  # ("Of 538 randomized patients" keeps its word)
+            after = re.sub(r"^\s+(?:[A-Za-z][\w-]*\s+){1,4}?(?=(?:patients|outpatients|women|"
+                           r"participants|subjects|survivors)\b)", " ", after)
         pat = PATIENTS_RE.match(after)
         if not pat or re.search(r"\b(?:cohort|arm|group|phase|grade|stage|part|day|cycle|"
                                 r"week)\s*$", text[:p.start], re.I):
