@@ -841,3 +841,13 @@ def test_arms_with_or_without_an_added_drug_and_values_after_compared_with(tmp_p
     assert sorted(regimens.values()) == [("erlotinib",), ("erlotinib", "examplinib")]
     got = {(regimens[r.arm], r.value) for r in s.results}
     assert got == {(("erlotinib", "examplinib"), Decimal("13")), (("erlotinib",), Decimal("39"))}
+
+
+def test_an_adverse_event_rate_keeps_its_count_and_denominator(tmp_path: Path):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / "safety-count-percent.txt", root)
+    (s,) = load_evidence_file(report.evidence, []).studies
+    (ae,) = s.adverse_events
+    regimen = {a.id: a.regimen for a in s.arms}[ae.arm]
+    assert (ae.event.lower(), ae.count, ae.denominator, ae.percent, regimen) == (
+        "rash", 31, 118, Decimal("26"), ("examplinib", "erlotinib"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.patterns import NUM, Arm, quote_of, slug
+from kg.draft.patterns import NUM, Arm, dec, quote_of, slug
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -139,7 +139,15 @@ class Safety(DraftState):
                 continue
             grade = grade_of(text[:run[0].start]) if kind is None else None
             for p, arm in zip(run, arms, strict=True):
-                self._add(i, text, kind or "adverse-event", event, grade, arm, percent=p)
+                # "58 (24%) of 239 patients": the count and denominator beside the percentage
+                c = re.search(rf"(?<![\w.])(?P<c>{NUM})\s*\(\s*$", text[:p.start])
+                n = re.match(rf"\s*\)\s+(?:of|out of)\s+(?:the\s+)?(?P<n>{NUM})\b", text[p.end:])
+                count = (int(dec(c.group("c"))), c.start("c")) if c and "." not in c.group(
+                    "c") else None
+                denominator = (int(dec(n.group("n"))), p.end + n.start("n")) if n and count \
+                    and "." not in n.group("n") and count[0] <= int(dec(n.group("n"))) else None
+                self._add(i, text, kind or "adverse-event", event, grade, arm, percent=p,
+                          count=count, denominator=denominator)
 
     def _counts(self, i: int, text: str, kind: str | None) -> None:
         for mt in re.finditer(rf"(?P<c>{NUM}|[a-z]+(?:-[a-z]+)?)\s+(?:of|out of)\s+(?:the\s+)?"
