@@ -42,6 +42,14 @@ def sources_with(tmp: Path, entities_from: Path = FIXTURES / "addon") -> Path:
     return root
 
 
+def drafted_study(tmp_path: Path, paper: str, add_names: bool = False) -> m.Study:
+    """The one study drafted from a fixture paper into fresh sources with the addon entities."""
+    root = sources_with(tmp_path)
+    (study,) = load_evidence_file(draft_paper(DRAFTS / paper, root, add_names=add_names)
+                                  .evidence, []).studies
+    return study
+
+
 @pytest.fixture
 def addon_draft(tmp_path: Path):
     root = sources_with(tmp_path)
@@ -663,9 +671,7 @@ def test_an_assignment_that_names_no_groups_gives_no_arms():
 
 
 def test_arm_sizes_stated_without_a_total(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "sizes-without-total.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "sizes-without-total.txt")
     arm_of = {a.id: a.regimen for a in s.arms}
     sizes = {arm_of[p.arm]: p.size for p in s.populations if p.arm}
     assert sizes == {("examplinib",): 158, ("erlotinib",): 152}
@@ -674,9 +680,7 @@ def test_arm_sizes_stated_without_a_total(tmp_path: Path):
 
 
 def test_an_arm_that_goes_without_and_a_bracket_inside_the_assignment(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "or-not.txt", root, add_names=True).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "or-not.txt", add_names=True)
     regimens = {a.id: a.regimen for a in s.arms}
     assert regimens == {"whole-breast-radiotherapy": ("whole-breast-radiotherapy",),
                         "no-whole-breast-radiotherapy": ("no-whole-breast-radiotherapy",)}
@@ -692,9 +696,7 @@ def test_an_arm_that_goes_without_and_a_bracket_inside_the_assignment(tmp_path: 
 
 
 def test_values_take_the_arm_named_right_before_them(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "arm-before-value.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "arm-before-value.txt")
     arm_of = {a.id: a.regimen[0] for a in s.arms}
     got = {(r.endpoint, arm_of[r.arm], r.value) for r in s.results}
     assert got == {("orr", "examplinib", Decimal("31")), ("orr", "erlotinib", Decimal("17")),
@@ -716,17 +718,14 @@ def test_survival_rates_without_a_time_point_and_an_outcome_named_after_its_arm(
 
 
 def test_arms_from_a_randomised_trial_comparing_one_thing_with_another(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "comparing.txt", root).evidence, []).studies
+    s = drafted_study(tmp_path, "comparing.txt")
     assert sorted(a.regimen for a in s.arms) == [("examplinib",), ("placebo",)]
     assert {(r.arm, r.value) for r in s.results} == {("placebo", Decimal("4")),
                                                      ("examplinib", Decimal("1"))}
 
 
 def test_values_take_arms_named_after_them_in_order_and_past_a_denominator(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "order-after.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "order-after.txt")
     got = {(r.endpoint, r.arm, r.value) for r in s.results}
     assert got == {("hospital-admission", "examplinib", Decimal("12")),
                    ("hospital-admission", "erlotinib", Decimal("30")),
@@ -741,23 +740,18 @@ def test_values_take_arms_named_after_them_in_order_and_past_a_denominator(tmp_p
     ("totals-3.txt", {"randomised": 212}),  # "Adults (n = 212) were randomly assigned"
 ])
 def test_study_sizes_in_more_printed_forms(tmp_path: Path, paper: str, sizes: dict):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / paper, root).evidence, []).studies
+    s = drafted_study(tmp_path, paper)
     assert {p.kind: p.size for p in s.populations if not p.arm and p.size} == sizes
 
 
 def test_a_pair_of_percentages_sharing_one_sign(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "one-percent-sign.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "one-percent-sign.txt")
     assert {(r.arm, r.value, r.unit) for r in s.results} == {
         ("examplinib", Decimal("36"), "percent"), ("erlotinib", Decimal("21"), "percent")}
 
 
 def test_one_arms_size_and_an_outcome_named_after_its_rate(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "outcome-after.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "outcome-after.txt")
     assert {(p.arm, p.size) for p in s.populations if p.size} == {("examplinib", 150)}
     (r,) = s.results
     assert (r.endpoint, r.arm, r.count, r.value) == ("second-line-chemotherapy", "examplinib", 41,
@@ -765,9 +759,7 @@ def test_one_arms_size_and_an_outcome_named_after_its_rate(tmp_path: Path):
 
 
 def test_counts_with_their_arms_in_brackets_and_words_and_no_relative_effect(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "counts-with-arms.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "counts-with-arms.txt")
     got = {(r.endpoint, r.arm, r.count) for r in s.results}
     assert got == {("events", "examplinib", 57), ("events", "erlotinib", 92),
                    ("local-relapses", "examplinib", 12), ("local-relapses", "erlotinib", 25),
@@ -777,9 +769,7 @@ def test_counts_with_their_arms_in_brackets_and_words_and_no_relative_effect(tmp
 
 
 def test_three_arms_listed_with_commas_and_two_doses_of_one_drug(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "three-arms.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "three-arms.txt")
     labels = {a.id: a.label for a in s.arms}
     assert sorted(labels.values()) == ["examplinib 300 mg", "examplinib 900 mg", "placebo"]
     got = {(labels[r.arm], r.value) for r in s.results}
@@ -795,8 +785,7 @@ def test_three_arms_listed_with_commas_and_two_doses_of_one_drug(tmp_path: Path)
 ])
 def test_arm_sizes_where_each_arm_is_named_and_analysed_sets(tmp_path: Path, paper: str,
                                                             kind: str, sizes: dict):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / paper, root).evidence, []).studies
+    s = drafted_study(tmp_path, paper)
     assert {p.arm: p.size for p in s.populations if p.arm} == sizes
     assert {p.kind for p in s.populations if p.arm} == {kind}
 
@@ -812,9 +801,7 @@ def test_values_per_arm_of_a_randomised_trial_whose_arms_were_not_read(tmp_path:
 
 
 def test_two_arms_of_one_drug_at_two_doses_named_by_their_dose(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "two-doses.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "two-doses.txt")
     labels = {a.id: a.label for a in s.arms}
     assert sorted(labels.values()) == ["examplinib 20 mg", "examplinib 50 mg"]
     assert {labels[p.arm]: p.size for p in s.populations if p.arm} == {
@@ -824,9 +811,7 @@ def test_two_arms_of_one_drug_at_two_doses_named_by_their_dose(tmp_path: Path):
 
 
 def test_arms_from_a_comparison_after_the_drug_and_a_trials_size(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "compared-with.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "compared-with.txt")
     assert sorted(a.regimen for a in s.arms) == [("erlotinib",), ("examplinib",)]
     assert [(p.kind, p.size) for p in s.populations if p.size] == [("enrolled", 56)]
     assert {(r.arm, r.value) for r in s.results} == {("examplinib", Decimal("16")),
@@ -834,9 +819,7 @@ def test_arms_from_a_comparison_after_the_drug_and_a_trials_size(tmp_path: Path)
 
 
 def test_arms_with_or_without_an_added_drug_and_values_after_compared_with(tmp_path: Path):
-    root = sources_with(tmp_path)
-    (s,) = load_evidence_file(draft_paper(DRAFTS / "compared-first.txt", root).evidence,
-                              []).studies
+    s = drafted_study(tmp_path, "compared-first.txt")
     regimens = {a.id: a.regimen for a in s.arms}
     assert sorted(regimens.values()) == [("erlotinib",), ("erlotinib", "examplinib")]
     got = {(regimens[r.arm], r.value) for r in s.results}
