@@ -37,6 +37,24 @@ def blank_brackets(text: str) -> str:
     return "".join(out)
 
 
+SHARED_AFTER = re.compile(r"\s+(?:after|before|following|prior\s+to|in\s+patients|among)\s", re.I)
+SIDE_SPLIT = re.compile(r"\s(?:or|versus|vs\.?|v\.?)\s", re.I)
+
+
+def cut_shared(tail: str) -> str:
+    """The assignment's sides without what follows them all ("... or B after chemotherapy in").
+
+    What comes after the last side is what every arm had, and may hold words ("or", a drug) that
+    would read as another side; it is cut where it begins, past the first split, outside brackets.
+    """
+    blanked = blank_brackets(tail)
+    first = SIDE_SPLIT.search(blanked)
+    if first is None:
+        return tail
+    cut = SHARED_AFTER.search(blanked, first.end())
+    return tail[:cut.start()] if cut else tail
+
+
 def _chain(part: str, lex: Lexicon, from_end: bool) -> list[str]:
     """The regimen named at the end (left of a split) or start (right of it) of ``part``."""
     found = lex.find(part)

@@ -8,15 +8,18 @@ randomised no one, from the drugs its patients received.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 
-from kg.draft.armlist import arm_list, blank_brackets, dose_of
-from kg.draft.grouparms import group_sides
+from kg.draft.armlist import arm_list, blank_brackets, cut_shared, dose_of
+from kg.draft.grouparms import group_sides, mention_names
 from kg.draft.lexicon import fold
 from kg.draft.patterns import RANDOM_RE, Arm, dec, quote_of, slug
 from kg.draft.state import DraftState
 
+# what a paper calls the arm given the study's treatment
+GENERIC_ARMS = {"study", "treatment", "treated", "experimental", "intervention", "trial"}
 ARM_SIZE_RE = re.compile(
     r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?[,;]\s*)?(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
     r"(?:patients|women|participants|subjects|men|cases)\s*\)", re.I)
@@ -40,7 +43,9 @@ class Arms(DraftState):
             if not mt:
                 continue
             tail = text[mt.end():]
-            tail = re.split(r"\.\s|;|\. The|, stratified|\. Random", tail)[0]
+            # where the assignment ends, never inside a bracket ("(30 mg daily; n = 421)")
+            end = re.search(r"\.\s|;|\. The|, stratified|\. Random", blank_brackets(tail))
+            tail = cut_shared(tail[:end.start()] if end else tail)
             each = re.search(r",?\s*(?:each|both)\s+(?:added to|given with|combined with|plus|"
                              r"in combination with|with)\s+(.*)$", tail, re.I)
             last_or = max((m.end() for m in re.finditer(r"\s(?:or|versus|vs\.?)\s", tail)),
@@ -77,18 +82,24 @@ class Arms(DraftState):
                 regimen = [x.key for x in found]
                 if not regimen and not re.search(r"\balone\b|same|control|standard|"
                                                   r"chemotherapy", part, re.I):
+                    if re.search(r"[A-Za-z]{3}", part):
+                        arms = []  # a side the lexicon cannot read: the group names do better
+                        break
                     continue
                 regimen = list(dict.fromkeys(regimen + [b for b in backbone
                                                         if b not in regimen]))
                 letter = re.search(r"\barm ([A-D])\b", part)
                 arms.append((part, regimen, letter.group(1) if letter else None))
             arms = self._comparators(arms)
+            if len({(frozenset(r), dose_of(p)) for p, r, _ in arms}) < len(arms):
+                continue  # two arms alike: the sides were not read (a group's name does better)
             if len(arms) >= 2:
                 self._make_arms(arms, quote_of(text), [a[0] for a in arms], self.spans[i][0],
                                 text)
                 return
         if self._arms_with_or_without() or self._arms_by_syntax() or \
-                self._arms_by_comparison() or self._arms_by_groups() or self._arms_by_dose():
+                self._arms_by_comparison() or self._arms_by_groups() or self._arms_by_dose() \
+                or self._arms_by_mentions():
             return
         if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm
@@ -236,7 +247,10 @@ class Arms(DraftState):
             # a group is also called by the head noun of what only it gets ("the booklet
             # group" for "the pictorial booklet plus the clinic visit")
             heads = [{c.split()[-1].lower() for c in s.components} for s in sides]
+            alike = len({frozenset(r) for _, r, _ in arms}) < len(arms)
             for k, (arm, side) in enumerate(zip(self.d.arms[before:], sides, strict=True)):
+                if alike:  # same components, given differently: each arm is its group's name
+                    arm.id, arm.label = slug(side.name), side.name
                 arm.aliases += [f"{side.name} group", f"{side.name} arm", side.name]
                 others = set().union(*(h for j, h in enumerate(heads) if j != k))
                 arm.aliases += [f"{c.split()[-1]} group" for c in side.components
@@ -244,6 +258,41 @@ class Arms(DraftState):
             self.tag("arms-from-groups")
             return True
         return False
+
+    def _arms_by_mentions(self) -> bool:
+        """Arms a paper names only where it reports them ("in the fenretinide arm", ``grouparms``).
+
+        Each arm is what the lexicon knows in its name, else the name as an unclassified
+        treatment; its quote is the sentence that first names it.
+        """
+        found = mention_names([self.sent(i) for i in range(len(self.spans))])
+        if not found:
+            return False
+        text = self.paper.text
+        drugs = {text[x.start:x.end].lower(): x.key for x in self.lex.find(text, ("drug",))}
+        title = [x.key for x in self.lex.find(self.paper.title or "", ("drug",))]
+        arms = []
+        for name, _k, _others in found:
+            regimen = list(dict.fromkeys(x.key for x in self.lex.find(name)))
+            close = difflib.get_close_matches(name.lower(), drugs, n=1, cutoff=0.85)
+            if close and not any(x.kind == "drug" for x in self.lex.find(name)) and \
+                    close[0] != name.lower():  # "the palcitaxel group" of a paper giving paclitaxel
+                regimen = [drugs[close[0]]]
+            if not regimen and name.lower() in GENERIC_ARMS and len(title) == 1:
+                regimen = title  # "the study group" of a paper titled by its one drug
+            arms.append((name, regimen or
+                         [self.lex.names["treatment"].get(fold(name), slug(name))], None))
+        if len({frozenset(r) for _, r, _ in arms}) < len(arms):
+            return False
+        for (name, k, others), arm in zip(found, arms, strict=True):
+            self._make_arms([arm], quote_of(self.sent(k)), [name])
+            made = self.d.arms[-1]
+            made.aliases += [f"{n} {w}" for n in (name, *others) for w in ("group", "arm")]
+            made.aliases += [name, *others]
+        if len(arms) == 2:  # the comparator is "the control group", as for any two arms
+            self.d.arms[-1].aliases += ["control group", "control arm", "control"]
+        self.tag("arms-from-mentions")
+        return True
 
     def _comparators(self, arms: list) -> list:
         """Fill an arm named without a known drug ("CAPOX alone", "the same chemotherapy").

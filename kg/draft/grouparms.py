@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.draft.armlist import blank_brackets
+from kg.draft.armlist import blank_brackets, cut_shared
 
 ASSIGN_RE = re.compile(
     r"\b(?:randomly\s+(?:assigned|allocated|divided|distributed|selected)|randomi[sz]ed|"
-    r"allocated|assigned|divided)\b(?P<gap>[^.;]{0,80}?)\b(?:into|to|between|among)\s+"
+    r"allocated|assigned|divided)\b(?P<gap>[^.;]{0,200}?)\b(?:into|to|between|among)\s+"
     r"(?!a\s+\d|\d)", re.I)
 # the adjective, not the verb: "a randomized study to compare", "randomised, double-blind trial"
 NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|controlled|"
@@ -28,14 +28,17 @@ SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+
 # where a side's name ends: its schedule, dose, route or what follows the assignment
 NAME_END_RE = re.compile(
     r"\s*(?:[_,:;]|\b(?:for|during|on|at|every|daily|weekly|before|after|in|given|administered|"
-    r"applied|delivered|receiving|who|which|that|were|was|consisting|including|using|by|from|"
-    r"alone|only|arms?|groups?|cohorts?|respectively|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|twelve)\b|\d)", re.I)
+    r"applied|delivered|receiving|who|which|that|were|was|consisting|including|using|"
+    r"(?<!followed )by|from|alone|only|arms?|groups?|cohorts?|respectively|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|twelve)\b|\d)", re.I)
 # a size before the side's name: "100 to EoP and 101 to paclitaxel"
 SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?:\w+\s+)?(?:to|in|on|into)\s+", re.I)
 JOIN_RE = re.compile(r"\s+(?:plus|with|and|combined\s+with|followed\s+by|\+)\s+|\s*\+\s*", re.I)
-LEAD_RE = re.compile(r"^(?:(?:the|a|an|either|receive|undergo|one|of|two|three|four|treatment|"
+LEAD_RE = re.compile(r"^(?:(?:the|a|an|to|either|receive|undergo|one|of|two|three|four|treatment|"
                      r"therapy|with|use|application|injection|administration)\s+)+", re.I)
+# a side that names its group in brackets: "(the sentinel-node group)", "(arm B)"
+OWN_NAME_RE = re.compile(r"\((?:the\s+)?(?P<name>[A-Za-z][\w'-]*(?:\s+[\w'-]+){0,3}?)\s+"
+                         r"(?:group|arm)\)", re.I)
 # words that are not a name by themselves: the group is named by something else
 NOT_NAMES = {"using", "not", "no", "both", "each", "either", "two", "three", "four", "groups",
              "group", "arms", "arm", "patients", "women", "men", "participants", "subjects",
@@ -91,6 +94,7 @@ def group_sides(sentence: str) -> list[Side]:
                      r"followed|monitored|treated|received))", blank_brackets(tail))
     if stop:  # where the assignment ends, never inside a bracket ("(30 mg; n = 421)")
         tail = tail[:stop.start()]
+    tail = cut_shared(tail)
     blanked = blank_brackets(tail)
     cuts = [(m.start(), m.end()) for m in SIDES_RE.finditer(blanked)]
     if re.search(r"\s(?:or|versus|vs\.?|v\.?|compared\s+with)\s", blanked, re.I):
@@ -108,11 +112,73 @@ def group_sides(sentence: str) -> list[Side]:
             name = f"no {sides[0].name}"
             sides.append(Side(mt.end() + a, tail[a:b], name, (name,)))
             continue
-        name = _name(tail[a:b], blanked[a:b])
-        if name is None:
+        own = OWN_NAME_RE.search(tail[a:b])
+        if own:  # "to A followed by B (the B group)": the side's own name for its group
+            given = _name(tail[a:a + own.start()], blanked[a:a + own.start()])
+            name = own.group("name")
+            what = given or name
+        else:
+            name = what = _name(tail[a:b], blanked[a:b])
+        if name is None or what is None:
             return []
-        parts = tuple(p for p in (LEAD_RE.sub("", x).strip() for x in JOIN_RE.split(name)) if p)
+        parts = tuple(p for p in (LEAD_RE.sub("", x).strip() for x in JOIN_RE.split(what)) if p)
         sides.append(Side(mt.end() + a, tail[a:b], name, parts))
     if not 2 <= len(sides) <= 4 or len({s.name.lower() for s in sides}) < len(sides):
         return []
     return sides
+
+
+# "the tamoxifen group", "the anastrozole (n = 335) and tamoxifen (n = 347) groups"
+_NAME = r"[A-Za-z][\w'/+-]*(?:\s+[A-Za-z][\w'/+-]*){0,2}?"
+PAIR_RE = re.compile(rf"\bthe\s+(?P<a>{_NAME})(?:\s*\([^()]*\))?\s*,?\s+(?:and|or|versus|vs\.?)\s+"
+                     rf"(?:the\s+)?(?P<b>{_NAME})(?:\s*\([^()]*\))?\s+(?:groups|arms)\b", re.I)
+ONE_RE = re.compile(rf"\bthe\s+(?P<a>{_NAME})\s+(?:group|arm)\b(?!\s*(?:\d|[A-D]\b|I+\b))", re.I)
+# a subgroup's name, not an arm's: "the older group", "the node-positive arm"
+SUBGROUP_WORD = re.compile(r"(?:.*-)?(?:positive|negative|risk|age|aged|older|younger|"
+                           r"menopausal|premenopausal|postmenopausal|responders?|nonresponders?|"
+                           r"treated|evaluable|sub|other|same|latter|former|first|second|third|"
+                           r"each|both|all|whole|entire|total|overall|intent-to-treat|itt|"
+                           r"in|of|the|a|an|to|and|or|with|was|were|this|that|these)$", re.I)
+CONTROL_NAMES = {"control", "placebo", "observation", "usual care", "standard care", "no treatment"}
+
+
+def _mention_name(name: str) -> str | None:
+    words = name.split()
+    if any(SUBGROUP_WORD.fullmatch(w) for w in words) or \
+            all(w.lower() in NOT_NAMES for w in words):
+        return None
+    return " ".join(words)
+
+
+def mention_names(sentences: list[str]) -> list[tuple[str, int, tuple[str, ...]]]:
+    """The arms a paper names only where it reports them, 2 or 3: (name, sentence, other names).
+
+    "868 in the fenretinide arm and 867 in the observation arm", "the anastrozole (n = 335) and
+    tamoxifen (n = 347) groups". Names from a pair ("the A and B groups") come first; otherwise
+    every "the X group" of the paper, which must then name two or three arms; a control comes
+    last. Empty when the mentions do not settle the arms.
+    """
+    pairs: list[tuple[str, int]] = []
+    ones: list[tuple[str, int]] = []
+    for k, text in enumerate(sentences):
+        for mt in PAIR_RE.finditer(text):
+            a, b = _mention_name(mt.group("a")), _mention_name(mt.group("b"))
+            if a and b and a.lower() != b.lower():
+                pairs += [(a, k), (b, k)]
+        for mt in ONE_RE.finditer(text):
+            a = _mention_name(mt.group("a"))
+            if a:
+                ones.append((a, k))
+    seen: dict[str, tuple[str, int]] = {}
+    controls: list[str] = []  # "the observation arm" and "the control arm" are one arm
+    for name, k in pairs or ones:
+        if name.lower() in CONTROL_NAMES:
+            controls.append(name)
+            name = controls[0]
+        seen.setdefault(name.lower(), (name, k))
+    if not 2 <= len(seen) <= 3:
+        return []
+    out = [x for x in seen.values() if x[0] not in controls]
+    return [(n, k, ()) for n, k in out] + [
+        (n, k, tuple(dict.fromkeys(c for c in controls if c != n)))
+        for n, k in seen.values() if n in controls]

@@ -8,13 +8,14 @@ can propose them as entity entries, without identifiers, for the curator to add 
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.draft.druglex import find_drugs
-from kg.draft.grouparms import group_sides
+from kg.draft.grouparms import group_sides, mention_names
 from kg.draft.lexicon import Lexicon, fold
 
 # INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
@@ -128,14 +129,30 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
     known += taken
     for mt in NON_DRUG_RE.finditer(body):  # radiotherapy, surgery, exercise, usual care ...
         add("interventions", " ".join(mt.group().lower().split()), mt.start(), mt.end())
+    spelt = {body[x.start:x.end].lower() for x in lex.find(body, ("drug",))} | \
+        {hit.text.lower() for hit in find_drugs(body)}
     for mt in DRUG_RE.finditer(body):
+        if mt.group().lower() not in spelt and difflib.get_close_matches(
+                mt.group().lower(), spelt, n=1, cutoff=0.85):
+            continue  # "palcitaxel" in a paper giving paclitaxel: a misprint, not a new drug
         add("drugs", mt.group().lower(), mt.start(), mt.end())
     known += taken
-    for at, sentence in _sentences(body):  # what the groups of an assignment are named
+    sentences = _sentences(body)
+    grouped = False
+    for at, sentence in sentences:  # what the groups of an assignment are named
         for side in group_sides(sentence):
+            grouped = True
             for comp in side.components:
                 a = at + sentence.find(comp, side.start)
                 add("interventions", comp, a, a + len(comp), unclassified=True)
+    if not grouped:  # else the arms a paper names only where it reports them
+        drugs = list(spelt)
+        for name, k, _others in mention_names([x for _, x in sentences]):
+            at, sentence = sentences[k]
+            a = at + sentence.find(name)
+            close = difflib.get_close_matches(name.lower(), drugs, n=1, cutoff=0.85)
+            if not lex.find(name) and not close:  # a misspelt drug is no new name
+                add("interventions", name, a, a + len(name), unclassified=True)
     for mt in CODE_RE.finditer(body):
         add("drugs", mt.group(), mt.start(), mt.end())
     for mt in DOSED_RE.finditer(body):
