@@ -57,6 +57,15 @@ class Attribution(DraftState):
             whole = self.arms_named(text)  # one value in a sentence naming one arm whole
             if len(whole) == 1:
                 return whole
+            # one value in a clause naming one arm whole: "Six (7%) complete responses occurred
+            # with A, while four (4%) occurred with B"
+            bounds = list(re.finditer(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\b|"
+                                      r"\bthan\b|\bversus\b|\bvs\b", text))
+            a = max((m.end() for m in bounds if m.end() <= run[0].start), default=0)
+            b = min((m.start() for m in bounds if m.start() >= run[0].end), default=len(text))
+            whole = self.arms_named(text[a:b]) if (a, b) != (0, len(text)) else []
+            if len(whole) == 1:
+                return whole
         return [named[k] for k in range(len(run))]
 
     def _arm_before(self, text: str, start: int, pos: int) -> Arm | None:

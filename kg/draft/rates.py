@@ -35,7 +35,8 @@ OUTCOME_STOP = re.compile(
     r"reduced|increased|decreased|improved|compared|on|at|during|within|from|to|up|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|days?|weeks?|months?|years?|"
-    r"cycles?|doses?|treatment|therapy|overall|total|all|each|both|only|those|these|this)\b",
+    r"cycles?|doses?|treatment|therapy|overall|total|all|each|both|only|those|these|this|"
+    r"there|who|which|that|no|not|statistically|significant|difference|differences|number)\b",
     re.I)
 
 

@@ -46,13 +46,18 @@ class Statistics(Attribution):
                 unit = r"\s*(?:%|months?|weeks?|mo)?"
                 lead = re.match(rf"[(\[]\s*(?:[A-Za-z][\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}"
                                 rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit})+"
+                                # "(77% and 70% for those in the A arm and the B arm, respectively;"
+                                rf"(?:\s+(?:for|in|with|among|on)\s[^();\d]{{0,90}}?)?"
                                 rf"(?:,?\s*respectively)?\s*[;,]", inner)
                 # "(57 events with A vs 92 with B, hazard ratio ...)": counts with their arms
                 counts = re.match(rf"[(\[]\s*{NUM}\s+(?:[A-Za-z-]+\s+){{0,3}}?(?:with|in|on)\s+"
                                   rf"[^,;()\d]{{1,40}}?\s*(?:v\.?|vs\.?|versus|and|,)\s*{NUM}\s+"
                                   rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:with|in|on)\s+[^,;()\d]{{1,40}}?[;,]",
                                   inner)
-                lead = lead or counts
+                # "(overall response rate 43%, 95% CI: 32-53%)": one named value before its CI
+                named = re.match(rf"[(\[]\s*[A-Za-z][\w -]{{2,40}}?\s+{NUM}\s?%\s*[,;]\s*"
+                                 rf"(?=\d+\s?%\s*(?:CI|confidence))", inner)
+                lead = lead or counts or named
                 keep = lead.end() if lead and lead.end() <= stat.start() else 0
                 for k in range(mt.start() + keep, mt.end()):
                     out[k] = " "
@@ -296,7 +301,8 @@ class Statistics(Attribution):
         return rec
 
     def _result_ci(self, text: str, p: Printed, rec: dict, i: int) -> None:
-        mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*\(\s*(?P<lvl>\d+)\s?%\s*CI[,:]?\s*(?P<a>{NUM})"
+        mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*[(,;]\s*(?P<lvl>\d+)\s?%\s*"
+                      rf"(?:CI|confidence\s+interval)[,:]?\s*(?P<a>{NUM})"
                       rf"\s*(?:-|–|to|,)\s*(?P<b>{NUM})", text[p.end:])
         if mt:
             a, b = dec(mt.group("a")), dec(mt.group("b"))
