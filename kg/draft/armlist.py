@@ -37,7 +37,8 @@ def blank_brackets(text: str) -> str:
     return "".join(out)
 
 
-SHARED_AFTER = re.compile(r"\s+(?:after|before|following|prior\s+to|in\s+patients|among)\s", re.I)
+SHARED_AFTER = re.compile(r"\s+(?:after|before|following|prior\s+to|in\s+patients|among)\s|"
+                          r",\s*(?:each\s+|both\s+)?followed\s+by\s", re.I)
 SIDE_SPLIT = re.compile(r"\s(?:or|versus|vs\.?|v\.?)\s", re.I)
 
 

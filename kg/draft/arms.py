@@ -66,8 +66,12 @@ class Arms(DraftState):
                                 if x.kind == "drug"]
                 tail = tail[:clause[0]]
             parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
-            if len(parts) == 2 and "," in parts[0] and not re.search(
-                    r"\b(?:and|plus|with|followed|then)\b|\+|/", parts[0], re.I):
+            # each side's own size closes it: "to A (n = 336), B and C (n = 336), or B and A"
+            sized = len(parts) == 2 and re.fullmatch(
+                r"(?:[^,()]+\(\s*n\s*=\s*\d[^()]*\)\s*,\s*)+[^,()]+\(\s*n\s*=\s*\d[^()]*\)\s*",
+                parts[0])
+            if len(parts) == 2 and "," in parts[0] and (sized or not re.search(
+                    r"\b(?:and|plus|with|followed|then)\b|\+|/", parts[0], re.I)):
                 # "to placebo, alphamab 300 mg, or alphamab 900 mg": three arms, not two
                 commas = [m.start() for m in re.finditer(",", blank_brackets(parts[0]))]
                 bounds = [0, *commas, len(parts[0])]

@@ -25,6 +25,9 @@ NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|contro
                            r"double|open|blind)\b", re.I)
 SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+and\s+|\s+and\s+",
                       re.I)
+# the sides in a bracket, each with its size: "were randomly assigned (987 to A, 1004 to B)"
+BRACKET_RE = re.compile(r"\b(?:randomly\s+(?:assigned|allocated)|randomi[sz]ed)\s*\((?=\d[\d,]*\s+"
+                        r"to\s[^()]+,\s*\d[\d,]*\s+to\s[^()]+\))", re.I)
 # where a side's name ends: its schedule, dose, route or what follows the assignment
 NAME_END_RE = re.compile(
     r"\s*(?:[_,:;]|\b(?:for|during|on|at|every|daily|weekly|before|after|in|given|administered|"
@@ -85,11 +88,13 @@ def group_sides(sentence: str) -> list[Side]:
 
     Two to four sides, each named, with different names; otherwise nothing.
     """
-    mt = next((m for m in ASSIGN_RE.finditer(sentence)
-               if not NOT_ASSIGNING.search(m.group("gap"))), None)
+    mt = BRACKET_RE.search(sentence) or next((m for m in ASSIGN_RE.finditer(sentence)
+                                              if not NOT_ASSIGNING.search(m.group("gap"))), None)
     if mt is None:
         return []
     tail = sentence[mt.end():]
+    if mt.re is BRACKET_RE:  # "randomly assigned (987 to A, 1004 to B)"
+        tail = tail[:tail.find(")")].replace(",", " or")
     stop = re.search(r";|\.\s|\.$|,\s*(?:stratified|respectively|and\s+(?:were|was|then|"
                      r"followed|monitored|treated|received))", blank_brackets(tail))
     if stop:  # where the assignment ends, never inside a bracket ("(30 mg; n = 421)")

@@ -103,7 +103,7 @@ class Populations(ArmSizes):
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
-        if re.search(r"\bof\s+(?:the\s+)?$", text[:p.start], re.I) and re.match(
+        if re.search(r"(?<!total )\bof\s+(?:the\s+)?$", text[:p.start], re.I) and re.match(
                 r"\s+(?:[\w-]+\s+){0,2}?(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+"
                 r"(?:to|into)\b", after, re.I):
             return None  # "Of 511 patients randomised to A": that arm's size
@@ -151,8 +151,8 @@ class Populations(ArmSizes):
         rest = after[pat.end():]
         # "patients with X were ...", "women receiving X were ...": who they were, then the verb
         with_ = re.match(r"\s+(?:with|receiving|undergoing|scheduled\s+for|treated\s+with|from|"
-                         r"aged|at)\s+(?:[\w,.-]+\s+){1,8}?(?=(?:were|was|received|had been)"
-                         r"\b)", rest)
+                         r"between|aged|at)\s+(?:[\w,.-]+\s+){1,8}?"
+                         r"(?=(?:were|was|received|had been)\b)", rest)
         verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
         if not verb:
             return None

@@ -129,5 +129,12 @@ class DraftState:
                 # "alphamab", for the arm of that dose)
                 if mt and (best is None or (mt.start(), -len(alias)) < best[:2]):
                     best = (mt.start(), -len(alias), arm)
+        if best is not None and len(self.d.arms) > 2:
+            # three arms that share drugs: the chain at the first name is the arm ("9.3% with
+            # XRT and placebo" is the XRT-and-placebo arm, not the XRT-and-TAM one)
+            chain = re.match(r"[\w+/ -]{0,60}", text[start + best[0]:end])
+            whole = self.arms_named(chain.group()) if chain else []
+            if len(whole) == 1:
+                return whole[0]
         return best[2] if best else None
 
