@@ -349,7 +349,7 @@ def _item_quads(inp: BuildInput, it: Item) -> Iterator[Quad]:
     yield from _regimen_quads(t.regimen, ent)
     if not t.drugs:
         yield from _regimen_quads(t.subject, ent)
-    if t.reference is not None:
+    if t.reference:  # a reference of no drug at all (observation, usual care) is no regimen node
         yield Quad(node, KG.referenceRegimen, iris.regimen(t.reference), g)
         yield from _regimen_quads(t.reference, ent)
     yield Quad(node, KG.aboutIndication, iris.disease(it.indication), g)

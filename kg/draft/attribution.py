@@ -46,9 +46,14 @@ class Attribution(DraftState):
         if all(before) and len(set(id(a) for a in before)) == len(before) and (
                 len(run) > 1 or named[0] is None):
             return before
-        respectively = re.search(r"respectively", text[run[-1].end:run[-1].end + 40], re.I)
+        clause = re.split(r"[;)]|\.\s", text[run[-1].end:])[0]
+        respectively = re.search(r"respectively", clause[:120], re.I)
         if len(run) == len(self.d.arms) or respectively:
             order = self._arm_order(text, run[0].start)
+            named_after = self._arms_after(clause)
+            if len(run) < len(self.d.arms) and len(named_after) == len(run):
+                # "(77% and 70% for those in the A arm and those in the B arm, respectively)"
+                return named_after
             return [order[k] if k < len(order) else None for k in range(len(run))]
         if len(run) == 1 and named[0] is None:
             context = self._clause_arm(text, run[0].start)
@@ -67,6 +72,16 @@ class Attribution(DraftState):
             if len(whole) == 1:
                 return whole
         return [named[k] for k in range(len(run))]
+
+    def _arms_after(self, clause: str) -> list[Arm]:
+        """The arms a clause names one by one as "the A arm", "the B group", in that order."""
+        out: list[Arm] = []
+        for mt in re.finditer(r"\b(?:the\s+)?(?P<n>[\w+/-]+(?:\s+[\w+/-]+){0,4}?)\s+"
+                              r"(?:arm|group)\b", clause, re.I):
+            arm = self.arm_near(mt.group("n"), 0, len(mt.group("n")))
+            if arm is not None and arm not in out:
+                out.append(arm)
+        return out
 
     def _arm_before(self, text: str, start: int, pos: int) -> Arm | None:
         """The arm named last before ``pos`` (after ``start``).

@@ -29,7 +29,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pcr", r"pathologic(?:al)? complete (?:response|remission)s?(?: rate)?|\bpCR\b"),
     ("qol", r"quality[- ]of[- ]life|\bQoL\b|\bQOL\b|\bHRQoL\b"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
-    ("os", r"overall survival|\bOS\b|\bdeath\b"),
+    ("os", r"overall survival|\bOS\b|\bdeath\b|\bmedian survival\b|\bsurvival time\b"),
     ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
             r"complete or partial responses?"),
     ("rr", r"response rates?|\bresponded\b|\bRR\b|complete remission"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from kg.draft.lexicon import endpoint_mentions
 from kg.draft.patterns import JOIN_RE, NUM, TIME_TO_EVENT, Arm, dec, quote_of, slug
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
@@ -36,7 +37,8 @@ OUTCOME_STOP = re.compile(
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|days?|weeks?|months?|years?|"
     r"cycles?|doses?|treatment|therapy|overall|total|all|each|both|only|those|these|this|"
-    r"there|who|which|that|no|not|statistically|significant|difference|differences|number)\b",
+    r"there|who|which|that|no|not|statistically|significant|difference|differences|number|"
+    r"fewer|greater|better|worse|similar|likely|chose|opted)\b",
     re.I)
 
 
@@ -135,6 +137,10 @@ class Rates(DraftState):
             if self.per_arm_unknown(run):
                 continue
             etype = self.endpoint_at(text, run[0].start)
+            close = re.match(r"\s*\)\s+", text[run[-1].end:])
+            if close and len(run) == 1:  # "Seven (8%) complete responses": named right after
+                at = run[-1].end + close.end()
+                etype = next((t for p, t in endpoint_mentions(text) if p == at), etype)
             # a time-to-event endpoint has percentages only as a rate at a time point
             # ("5-year DFS 85% vs 80%"); os and pfs have their own rate types for that
             at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and re.search(

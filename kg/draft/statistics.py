@@ -245,8 +245,12 @@ class Statistics(Attribution):
                 continue
             etype = self.endpoint_at(text, run[0].start)
             other = None if etype else self._median_outcome(text[:run[0].start])
-            if unit in {"day", "year"} and etype is not None:
-                continue  # time-to-event endpoints are read in months and weeks only
+            if unit in {"day", "year"} and etype is not None and not (
+                    unit == "year" and re.search(r"\bmedian\s+(?:overall\s+)?survival\b",
+                                                 text[:run[0].start], re.I)
+                    and not re.search(r"follow", text[:run[0].start], re.I)):
+                continue  # time-to-event endpoints are read in months and weeks only, but for
+                # "median survival was 3.1 years"
             if other is None and ((etype not in TIME_TO_EVENT and not re.search(
                     r"median", text[:run[0].start], re.I)) or etype is None):
                 continue

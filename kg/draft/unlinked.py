@@ -112,8 +112,8 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
                 or fold(label) in lex.names["treatment"]:
             return
         key = (kind, _key(label))
-        if not key[1]:
-            return
+        if not key[1] or (kind == "interventions" and ("drugs", key[1]) in found):
+            return  # "ABI-007" named as a drug is no unclassified treatment too
         if key not in found:
             found[key] = Unlinked(kind, key[1], label, start + a, (), candidate, unclassified)
         if synonym and synonym.lower() != label.lower() and synonym not in found[key].synonyms:

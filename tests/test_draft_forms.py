@@ -1,0 +1,99 @@
+"""Arm and value forms of real abstracts, each with a made-up paper of our own words.
+
+Arms named only where the results report them, sides listed in a bracket after the assignment,
+three sized arms sharing a drug, a clause naming its own arm, and values in a bracket whose
+arms follow them. Each draft must also build: the builders meet arms of no drug at all.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from kg.assemble import build
+from kg.draft import draft_paper
+from kg.draft.lexicon import Lexicon
+from kg.draft.unlinked import unlinked_names
+from kg.sources.loader import load_corpus, load_entities, load_evidence_file, load_identifier_table
+from tests.conftest import FIXTURES
+from tests.test_draft import DRAFTS, sources_with
+
+
+def drafted_and_built(tmp_path: Path, paper: str):
+    root = sources_with(tmp_path)
+    report = draft_paper(DRAFTS / paper, root, add_names=True)
+    (study,) = load_evidence_file(report.evidence, []).studies
+    result = build(root)  # every builder runs on the draft: none may fail
+    assert result.report.counts["drafted statements"] > 0
+    return study
+
+
+def values(study, statistic: str | None = None) -> set[tuple]:
+    return {(r.endpoint, r.arm, r.value if r.value is not None else r.count)
+            for r in study.results if statistic in (None, r.statistic)}
+
+
+def test_arms_named_only_in_the_results_and_a_drug_against_observation(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "arms-in-results.txt")
+    assert [(a.id, a.regimen) for a in s.arms] == [("examplinib", ("examplinib",)),
+                                                   ("observation", ("observation",))]
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {("examplinib", 706),
+                                                                ("observation", 696)}
+    # "the control arm" is the observation arm
+    assert ("new-contralateral-tumours", "observation", 88) in values(s, "count")
+    assert values(s, "median") == {("os", "examplinib", Decimal("3.1")),
+                                   ("os", "observation", Decimal("2.6"))}
+    assert [(c.experimental, c.reference, c.p_value) for c in s.comparisons] == [
+        ("examplinib", "observation", Decimal("0.04"))]
+    corpus, _ = load_corpus(tmp_path / "sources")
+    assert corpus.entities.interventions["observation"].label == "observation"
+
+
+def test_sides_listed_in_a_bracket_after_the_assignment(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "bracket-sides.txt")
+    assert [a.id for a in s.arms] == ["examplinib", "no-further-treatment"]
+    sizes = {(p.kind, p.arm, p.size) for p in s.populations}
+    # "1210 patients between the ages of 30 and 75 years were randomly assigned": the total
+    assert sizes == {("randomised", None, 1210), ("randomised", "examplinib", 604),
+                     ("randomised", "no-further-treatment", 606)}
+
+
+def test_three_sized_arms_sharing_a_drug(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "three-sized-arms.txt")
+    assert [a.regimen for a in s.arms] == [("examplinib",), ("erlotinib", "carboplatin"),
+                                           ("erlotinib", "examplinib")]
+    assert sorted(p.size for p in s.populations) == [300, 301, 302, 903]
+    rates = values(s, "proportion")
+    # each value's arm is the whole chain named after it, not the first drug of the chain
+    assert {("local-recurrence", "erlotinib-carboplatin", Decimal("8.1")),
+            ("local-recurrence", "erlotinib-examplinib", Decimal("3.3"))} <= rates
+    # two values of three arms: the arms named after them, in that order
+    assert {("second-operation", "examplinib", Decimal("77")),
+            ("second-operation", "erlotinib-carboplatin", Decimal("70"))} <= rates
+
+
+def test_a_clause_naming_its_arm_and_a_value_before_its_ci(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "clause-arms.txt")
+    got = {(r.endpoint, r.arm, r.value, r.count, r.ci_low, r.ci_high) for r in s.results}
+    assert got == {
+        # "Seven (8%) complete responses occurred with examplinib ..., while 3 (3.5%) ..."
+        ("cr", "examplinib", Decimal("8"), 7, None, None),
+        ("cr", "erlotinib", Decimal("3.5"), 3, None, None),
+        # "(overall response rate 41%, 95% confidence interval: 31-52%)"
+        ("orr", "examplinib", Decimal("41"), None, Decimal("31"), Decimal("52")),
+        ("orr", "erlotinib", Decimal("29"), None, Decimal("20"), Decimal("39")),
+        # "(64% and 58% for patients in the A arm and those in the B arm, respectively; P ...)"
+        ("resumed-work", "examplinib", Decimal("64"), None, None, None),
+        ("resumed-work", "erlotinib", Decimal("58"), None, None, None)}
+
+
+def test_a_misprinted_drug_is_no_new_drug():
+    problems: list[str] = []
+    table = load_identifier_table(FIXTURES / "addon" / "identifiers.yaml", problems)
+    lex = Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
+    text = ("Patients were randomly assigned to erlotinib or carboplatin. The response rate "
+            "was 30% in the erlotnib group and 20% in the carboplatin group.")
+    names = unlinked_names(text, 0, len(text), lex)
+    assert "erlotnib" not in {u.label for u in names}
+    text = text.replace("erlotinib or", "ervotanib or")  # a drug the entity file lacks
+    assert "ervotanib" in {u.label for u in unlinked_names(text, 0, len(text), lex)}
