@@ -97,3 +97,22 @@ def test_a_misprinted_drug_is_no_new_drug():
     assert "erlotnib" not in {u.label for u in names}
     text = text.replace("erlotinib or", "ervotanib or")  # a drug the entity file lacks
     assert "ervotanib" in {u.label for u in unlinked_names(text, 0, len(text), lex)}
+
+
+def test_a_side_given_as_treatment_including_an_abbreviated_name(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "including-arms.txt")
+    assert [(a.id, a.regimen) for a in s.arms] == [
+        ("ventricular-chemotherapy", ("ventricular-chemotherapy",)),
+        ("systemic-treatment", ("systemic-treatment",))]
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {
+        ("ventricular-chemotherapy", 19), ("systemic-treatment", 21)}
+    assert values(s, "median") == {("os", "ventricular-chemotherapy", Decimal("17.5")),
+                                   ("os", "systemic-treatment", Decimal("29.0"))}
+
+
+def test_a_drug_of_a_known_stem_is_proposed():
+    problems: list[str] = []
+    table = load_identifier_table(FIXTURES / "addon" / "identifiers.yaml", problems)
+    lex = Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
+    text = "A randomised phase II study of velnoxifene against erlotinib in breast cancer."
+    assert "velnoxifene" in {u.label for u in unlinked_names(text, 0, len(text), lex)}

@@ -28,6 +28,7 @@ SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+
 # the sides in a bracket, each with its size: "were randomly assigned (987 to A, 1004 to B)"
 BRACKET_RE = re.compile(r"\b(?:randomly\s+(?:assigned|allocated)|randomi[sz]ed)\s*\((?=\d[\d,]*\s+"
                         r"to\s[^()]+,\s*\d[\d,]*\s+to\s[^()]+\))", re.I)
+ABBR_BRACKET = re.compile(r"\s*\((?:[A-Za-z]+-)?[A-Z]{1,6}\)")  # "(IT)", "(non-IT)"
 # where a side's name ends: its schedule, dose, route or what follows the assignment
 NAME_END_RE = re.compile(
     r"\s*(?:[_,:;]|\b(?:for|during|on|at|every|daily|weekly|before|after|in|given|administered|"
@@ -65,6 +66,9 @@ class Side:
 
 def _name(side: str, blanked: str) -> str | None:
     """The name a side gives its group, or None when it gives none."""
+    lead = re.match(r"\s*(?:to\s+)?(?:treatment|therapy|a\s+regimen)\s+including\s+", side, re.I)
+    if lead:  # "to treatment including intraventricular chemotherapy": what it includes
+        side, blanked = side[lead.end():], blanked[lead.end():]
     group = re.search(r"\b(?:groups?|arms?|cohorts?)\b", blanked, re.I)
     if group and blanked[:group.start()].strip(" _"):
         name = side[:group.start()]
@@ -72,6 +76,7 @@ def _name(side: str, blanked: str) -> str | None:
     else:
         end = NAME_END_RE.search(blanked)
         name = side[:end.start()] if end else side
+    name = re.sub(ABBR_BRACKET.pattern, "", name)  # "intraventricular (IT) chemotherapy"
     name = LEAD_RE.sub("", " ".join(name.split())).strip(" ,.-")
     name = re.sub(r"(?:\s+(?:with|plus|and|of|the|a|an|to))+$", "", name, flags=re.I)
     words = name.split()
@@ -81,6 +86,17 @@ def _name(side: str, blanked: str) -> str | None:
     if any(not re.fullmatch(r"[A-Za-z0-9][\w'/-]*", w) for w in words):
         return None  # a bracket, a quote or a sign: not a plain phrase
     return name
+
+
+def _blank(text: str) -> str:
+    """Brackets blanked with "_", but an abbreviation's with spaces.
+
+    The abbreviation is part of the name it follows ("intraventricular (IT) chemotherapy").
+    """
+    out = blank_brackets(text)
+    for mt in ABBR_BRACKET.finditer(text):
+        out = out[:mt.start()] + " " * len(mt.group()) + out[mt.end():]
+    return out
 
 
 def group_sides(sentence: str) -> list[Side]:
@@ -100,7 +116,7 @@ def group_sides(sentence: str) -> list[Side]:
     if stop:  # where the assignment ends, never inside a bracket ("(30 mg; n = 421)")
         tail = tail[:stop.start()]
     tail = cut_shared(tail)
-    blanked = blank_brackets(tail)
+    blanked = _blank(tail)
     cuts = [(m.start(), m.end()) for m in SIDES_RE.finditer(blanked)]
     if re.search(r"\s(?:or|versus|vs\.?|v\.?|compared\s+with)\s", blanked, re.I):
         # "A plus B or C": "or" separates the sides; without it ("to the study group and the

@@ -21,7 +21,8 @@ from kg.draft.lexicon import Lexicon, fold
 # INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
 STEMS = ("nib", "mab", "lisib", "ciclib", "parib", "platin", "taxel", "rubicin", "tecan",
          "degib", "sertib", "lutamide", "mustine", "trexate", "citabine", "uracil", "limus",
-         "zomib", "fenib", "tinib", "cept", "leukin", "kinra", "stim", "relix", "stat")
+         "zomib", "fenib", "tinib", "cept", "leukin", "kinra", "stim", "relix", "stat", "ifene",
+         "strant", "dronate", "retinide")
 DRUG_RE = re.compile(rf"\b[A-Za-z][a-z]{{3,}}(?:{'|'.join(STEMS)})\b")
 CODE_RE = re.compile(r"\b(?!NCT|ISRCTN|EudraCT|CTCAE|RECIST|ECOG)[A-Z]{2,5}-?\d{3,6}\b")
 DOSED_RE = re.compile(r"\b([a-z][a-z-]{4,})\s+\d[\d.,]*\s*(?:mg|µg|mcg|g)\b")
@@ -143,7 +144,7 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
         for side in group_sides(sentence):
             grouped = True
             for comp in side.components:
-                a = at + sentence.find(comp, side.start)
+                a = at + max(sentence.find(comp, side.start), side.start)
                 add("interventions", comp, a, a + len(comp), unclassified=True)
     if not grouped:  # else the arms a paper names only where it reports them
         drugs = list(spelt)
