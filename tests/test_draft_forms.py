@@ -116,3 +116,12 @@ def test_a_drug_of_a_known_stem_is_proposed():
     lex = Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
     text = "A randomised phase II study of velnoxifene against erlotinib in breast cancer."
     assert "velnoxifene" in {u.label for u in unlinked_names(text, 0, len(text), lex)}
+
+
+def test_groups_called_by_the_abbreviations_the_text_defines(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "abbreviated-groups.txt")
+    assert [a.id for a in s.arms] == ["combined-tracing", "coloured-dye"]
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {("combined-tracing", 44),
+                                                                ("coloured-dye", 60)}
+    got = {(r.arm, r.count, r.value) for r in s.results}
+    assert got == {("combined-tracing", 43, Decimal("98")), ("coloured-dye", 54, Decimal("90"))}

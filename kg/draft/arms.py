@@ -340,6 +340,12 @@ class Arms(DraftState):
             aliases += [abbr for abbr, parts in self.lex.local.items()
                         if {x.key for x in parts} <= set(own) or
                         {x.key for x in parts} == set(regimen)]
+            for r in own:  # "patent blue dye (PB)": "the PB group" is this arm
+                name = names[r].label if r in names else r.replace("-", " ")
+                defined = (rf"(?<![\w-]){re.escape(name)}\s*"
+                           r"\((?P<a>(?-i:[A-Z][A-Za-z0-9-]{0,7}))\)")
+                for mt in re.finditer(defined, self.paper.text, re.I):
+                    aliases += [mt.group("a"), f"{mt.group('a')} group", f"{mt.group('a')} arm"]
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"

@@ -196,9 +196,14 @@ def mention_names(sentences: list[str]) -> list[tuple[str, int, tuple[str, ...]]
         if name.lower() in CONTROL_NAMES:
             controls.append(name)
             name = controls[0]
-        seen.setdefault(name.lower(), (name, k))
-    if not 2 <= len(seen) <= 3:
-        return []
+        # "the case management group" and "the case manager group" are one group
+        seen.setdefault(" ".join(w[:5] for w in name.lower().split()), (name, k))
+    if not 2 <= len(seen) <= (3 if pairs else 2):
+        return []  # three names read one at a time may be one arm's synonyms
+    if not pairs and not controls and not any(
+            all(re.search(rf"\b{re.escape(n)}\s+(?:group|arm)", x, re.I) for n, _ in seen.values())
+            for x in sentences):
+        return []  # two names never set side by side may be one arm's ("the intervention group")
     out = [x for x in seen.values() if x[0] not in controls]
     return [(n, k, ()) for n, k in out] + [
         (n, k, tuple(dict.fromkeys(c for c in controls if c != n)))
