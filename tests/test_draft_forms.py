@@ -125,3 +125,16 @@ def test_groups_called_by_the_abbreviations_the_text_defines(tmp_path: Path):
                                                                 ("coloured-dye", 60)}
     got = {(r.arm, r.count, r.value) for r in s.results}
     assert got == {("combined-tracing", 43, Decimal("98")), ("coloured-dye", 54, Decimal("90"))}
+
+
+def test_arm_sizes_that_add_up_and_counts_in_two_clauses(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "counts-clauses.txt")
+    assert [a.regimen for a in s.arms] == [("surgery", "examplinib"), ("examplinib",)]
+    both, alone = (a.id for a in s.arms)
+    # "(905 women in the A arm and 905 in the B arm)" after the 1810 they add up to
+    assert {(p.kind, p.arm, p.size) for p in s.populations if p.arm} == {
+        ("analysed", both, 905), ("analysed", alone, 905)}
+    counts = sorted((r.arm, r.count) for r in s.results if r.statistic == "count")
+    # "97 in the examplinib-alone group"; each clause's pair on its own
+    assert counts == sorted([(both, 41), (alone, 97), (both, 25), (alone, 33), (both, 16),
+                             (alone, 64)])

@@ -83,6 +83,9 @@ class ArmSizes(DraftState):
                     arm = self.arm_near(listed.group("arm"), 0, len(listed.group("arm")))
                     if arm is not None:
                         found.setdefault(arm.id, p)
+            summed = self._sizes_summing_to_total(text, nums)
+            if summed:
+                found = summed
             resp = re.search(rf"(?P<a>{NUM})\s+and\s+(?P<b>{NUM})\s+(?:patients\s+|women\s+)?in\s+"
                              r"the\s+(?P<arms>[^,;.]{3,80}?)\s+(?:arms?|groups?)\b,?\s+"
                              r"respectively", text, re.I)
@@ -108,6 +111,28 @@ class ArmSizes(DraftState):
             p = next(x for x in iter_numbers(text) if x.start == mt.start("n"))
             self._arm_populations(i, text, {arm.id: p})
 
+    def _sizes_summing_to_total(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
+        """Each arm's size in a bracket after a total they add up to.
+
+        "Among the 2471 eligible women (1238 women in the A arm and 1233 in the B arm)": the
+        bracket's numbers, each followed by an arm, must sum to the total before it.
+        """
+        for mt in re.finditer(rf"(?P<n>{NUM})\s+(?:[\w-]+\s+){{0,3}}?(?:patients|women|"
+                              r"participants|subjects)\s*\((?P<inner>[^()]+)\)", text, re.I):
+            total = next((p for p in nums if p.start == mt.start("n")), None)
+            inner = [p for p in nums if mt.start("inner") <= p.start < mt.end("inner")]
+            found: dict[str, Printed] = {}
+            for k, p in enumerate(inner):
+                stop = inner[k + 1].start if k + 1 < len(inner) else mt.end("inner")
+                window = re.split(r",|;|\band\b", text[p.end:stop])[0]
+                arm = self.arm_near(window, 0, len(window))
+                if arm is not None:
+                    found.setdefault(arm.id, p)
+            if total is not None and len(found) == len(inner) == len(self.d.arms) and \
+                    sum(p.value for p in found.values()) == total.value:
+                return found
+        return {}
+
     def _root(self) -> dict:
         """The randomised (or enrolled) population arms' sizes hang under, made when missing.
 
@@ -129,7 +154,8 @@ class ArmSizes(DraftState):
         the populations are the arms' analysed sets, not what was assigned.
         """
         root = self._root()
-        analysed = re.search(r"\b(?:evaluable|assessable|available|analy[sz]ed|analy[sz]is)\b",
+        analysed = re.search(r"\b(?:evaluable|assessable|available|eligible|analy[sz]ed|"
+                             r"analy[sz]is)\b",
                              text, re.I)
         for arm in self.d.arms:
             if arm.id not in found:

@@ -82,6 +82,9 @@ def outcome_names(text: str, start: int) -> list[str]:
             runs.append([])
         else:
             runs[-1].append(w)
+    for r in runs:  # "Of these 186 cancers, 139 were": no number ends a name
+        while r and re.fullmatch(r"\d+", r[-1]):
+            r.pop()
     named = [" ".join(r[:6]) for r in runs if r and any(len(w) > 3 for w in r)]
     return [n for n in named if len(n) >= 4 and not re.search(
         r"\b(?:patients?|women|participants|subjects|study|trial|analysis|median)\b", n, re.I)]
@@ -205,11 +208,26 @@ class Rates(DraftState):
                     window, re.I):
                 continue  # an arm's size, not an event count
             arm = self.arm_near(window, 0, len(window))
-            if arm is not None and re.search(r"\b(?:in|on|with|among|for|receiving|given)\b",
+            if arm is not None and re.search(r"\b(?:in|on|with|among|for|receiving|given|of)\b",
                                              window, re.I):
                 found.append((p, arm))
-        if len(found) < 2 or len({a.id for _, a in found}) < len(found):
-            return
+        # a clause each: "... (30 in the A arm and 39 in the B arm; ...) but ... (23 ... 47 ...)"
+        groups: list[list[tuple[Printed, Arm]]] = []
+        last = None
+        for p, arm in found:
+            clause = len(re.findall(r";|\bbut\b|\bwhereas\b|\bwhile\b", masked[:p.start]))
+            if groups and clause == last:
+                groups[-1].append((p, arm))
+            else:
+                groups.append([(p, arm)])
+            last = clause
+        for group in groups:
+            if len(group) >= 2 and len({a.id for _, a in group}) == len(group):
+                self._counts_of(i, text, masked, group, subs)
+
+    def _counts_of(self, i: int, text: str, masked: str, found: list[tuple[Printed, Arm]],
+                   subs: list[tuple[int, str]]) -> None:
+        """Records of counts per arm, with the outcome the sentence names for them."""
         first = found[0][0]
         etype = self.endpoint_at(text, len(text))
         if etype is None or etype in TIME_TO_EVENT - {"os"}:

@@ -120,7 +120,9 @@ class DraftState:
 
     def arm_near(self, text: str, start: int, end: int) -> Arm | None:
         """The arm named in text[start:end] ("with velortinib", "in arm A", "given placebo")."""
-        window = text[start:end].lower()
+        # "the tamoxifen-alone group", "epirubicin-exposed patients": the arm's name and a word
+        window = re.sub(r"-(alone|only|treated|exposed|based|containing)\b", r" \1",
+                        text[start:end].lower())
         best: tuple[int, int, Arm] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
