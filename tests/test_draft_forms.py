@@ -138,3 +138,16 @@ def test_arm_sizes_that_add_up_and_counts_in_two_clauses(tmp_path: Path):
     # "97 in the examplinib-alone group"; each clause's pair on its own
     assert counts == sorted([(both, 41), (alone, 97), (both, 25), (alone, 33), (both, 16),
                              (alone, 64)])
+
+
+def test_arms_named_as_hyphened_chains_and_values_beside_their_arms(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "hyphen-arms.txt")
+    combo, control = (a.id for a in s.arms)
+    assert [a.regimen for a in s.arms] == [("examplinib", "carboplatin", "paclitaxel"),
+                                           ("carboplatin", "paclitaxel")]
+    got = {(r.arm, r.value) for r in s.results}
+    # "the examplinib-CP group" is the combination, "(5.0% in the A group versus 4.5% in the B
+    # group; ...)" and "the B group (11.9%; difference ...)" keep their values, never the
+    # difference
+    assert got == {(combo, Decimal("12.0")), (control, Decimal("8.5")),
+                   (combo, Decimal("30.2")), (control, Decimal("11.9"))}

@@ -89,7 +89,7 @@ class Attribution(DraftState):
         Only with at most a few words, no number and no contrast word between the name and the
         value.
         """
-        window = text[max(start, pos - 60):pos]
+        window = self.unhyphen(text[max(start, pos - 60):pos])
         best: tuple[int, Arm] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:

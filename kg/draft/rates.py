@@ -62,7 +62,8 @@ def outcome_after(text: str, end: int) -> str | None:
                    r"underwent|received|gained|achieved)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
                    r"(?=\s*(?:[,.;(]|$|\s+(?:as|and|while|compared|than|but|after|during)\b))",
                    text[end:], re.I)
-    return re.sub(r"^(?:an?|the)\s+", "", had.group("name"), flags=re.I) if had else None
+    return re.sub(r"^(?:(?:an?|the|more|less|fewer|higher|lower|greater)\s+)+", "",
+                  had.group("name"), flags=re.I) if had else None
 
 
 def outcome_names(text: str, start: int) -> list[str]:

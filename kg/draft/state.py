@@ -118,11 +118,24 @@ class DraftState:
                 out.append(arm)
         return out
 
+    def unhyphen(self, text: str) -> str:
+        """The text with names joined by a hyphen told apart, positions kept.
+
+        "the tamoxifen-alone group", "epirubicin-exposed patients": the arm's name and a word;
+        "the paclitaxel-FAC group": a chain of two names.
+        """
+        text = re.sub(r"-(alone|only|treated|exposed|based|containing)\b", r" \1", text,
+                      flags=re.I)
+        for mt in re.finditer(r"(?<![\w-])([A-Za-z]\w*)[-/]([A-Za-z]\w*)(?![\w-])", text):
+            if self.lex.find(mt.group(1)) and self.lex.find(mt.group(2)):
+                text = text[:mt.end(1)] + "+" + text[mt.end(1) + 1:]
+        return text
+
     def arm_near(self, text: str, start: int, end: int) -> Arm | None:
         """The arm named in text[start:end] ("with velortinib", "in arm A", "given placebo")."""
         # "the tamoxifen-alone group", "epirubicin-exposed patients": the arm's name and a word
-        window = re.sub(r"-(alone|only|treated|exposed|based|containing)\b", r" \1",
-                        text[start:end].lower())
+        orig = self.unhyphen(text[start:end])
+        window = orig.lower()
         best: tuple[int, int, Arm] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
@@ -131,12 +144,12 @@ class DraftState:
                 # "alphamab", for the arm of that dose)
                 if mt and (best is None or (mt.start(), -len(alias)) < best[:2]):
                     best = (mt.start(), -len(alias), arm)
-        if best is not None and len(self.d.arms) > 2:
+        if best is not None and len(self.d.arms) > 1:
             # three arms that share drugs: the chain at the first name is the arm ("9.3% with
             # XRT and placebo" is the XRT-and-placebo arm, not the XRT-and-TAM one)
-            chain = re.match(r"[\w+/ -]{0,60}", text[start + best[0]:end])
+            chain = re.match(r"[\w+/ -]{0,60}", orig[best[0]:])
             whole = self.arms_named(chain.group()) if chain else []
-            if len(whole) == 1:
+            if len(whole) == 1 and len(whole[0].regimen) > 1:
                 return whole[0]
         return best[2] if best else None
 

@@ -44,8 +44,10 @@ class Statistics(Attribution):
             stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=)\b|%\s*CI|/", inner)
             if stat:
                 unit = r"\s*(?:%|months?|weeks?|mo)?"
-                lead = re.match(rf"[(\[]\s*(?:[A-Za-z][\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}"
-                                rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit})+"
+                # "(5.0% in the A group versus 4.5% in the B group; ...)": each value's arm
+                arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,40}?)?"
+                lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
+                                rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit}{arm})+"
                                 # "(77% and 70% for those in the A arm and the B arm, respectively;"
                                 rf"(?:\s+(?:for|in|with|among|on)\s[^();\d]{{0,90}}?)?"
                                 rf"(?:,?\s*respectively)?\s*[;,]", inner)
@@ -55,9 +57,13 @@ class Statistics(Attribution):
                                   rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:with|in|on)\s+[^,;()\d]{{1,40}}?[;,]",
                                   inner)
                 # "(overall response rate 43%, 95% CI: 32-53%)": one named value before its CI
-                named = re.match(rf"[(\[]\s*[A-Za-z][\w -]{{2,40}}?\s+{NUM}\s?%\s*[,;]\s*"
+                named = re.match(rf"[(\[]\s*(?!(?:absolute\s+|relative\s+)?(?:difference|"
+                                 rf"reduction|increase|improvement|change|delta)\b)"
+                                 rf"[A-Za-z][\w -]{{2,40}}?\s+{NUM}\s?%\s*[,;]\s*"
                                  rf"(?=\d+\s?%\s*(?:CI|confidence))", inner)
-                lead = lead or counts or named
+                # "than the B group (23.7%; difference = 15.6%, ...)": one arm's value
+                single = re.match(rf"[(\[]\s*{NUM}\s?%\s*;", inner)
+                lead = lead or counts or named or single
                 keep = lead.end() if lead and lead.end() <= stat.start() else 0
                 for k in range(mt.start() + keep, mt.end()):
                     out[k] = " "
