@@ -151,3 +151,14 @@ def test_arms_named_as_hyphened_chains_and_values_beside_their_arms(tmp_path: Pa
     # difference
     assert got == {(combo, Decimal("12.0")), (control, Decimal("8.5")),
                    (combo, Decimal("30.2")), (control, Decimal("11.9"))}
+
+
+def test_sides_with_their_sizes_in_a_bracket_without_to(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "bracket-sizes-words.txt")
+    assert [a.id for a in s.arms] == ["morning-walking", "evening-walking"]
+    # "Fifty-one women were randomized (25 morning walking and 26 evening walking)"
+    assert sorted((p.arm or "", p.size) for p in s.populations) == [
+        ("", 51), ("evening-walking", 26), ("morning-walking", 25)]
+    # "in morning walking group": no article before the group's name
+    assert {(r.arm, r.count, r.value) for r in s.results} == {
+        ("morning-walking", 12, Decimal("48")), ("evening-walking", 8, Decimal("31"))}

@@ -117,18 +117,22 @@ class ArmSizes(DraftState):
         "Among the 2471 eligible women (1238 women in the A arm and 1233 in the B arm)": the
         bracket's numbers, each followed by an arm, must sum to the total before it.
         """
-        for mt in re.finditer(rf"(?P<n>{NUM})\s+(?:[\w-]+\s+){{0,3}}?(?:patients|women|"
-                              r"participants|subjects)\s*\((?P<inner>[^()]+)\)", text, re.I):
-            total = next((p for p in nums if p.start == mt.start("n")), None)
-            inner = [p for p in nums if mt.start("inner") <= p.start < mt.end("inner")]
+        for total in nums:
+            mt = re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants|subjects)\s*"
+                          r"(?:(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)"
+                          r"\s*)?\((?P<inner>[^()]+)\)", text[total.end:], re.I)
+            if mt is None:
+                continue
+            a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
+            inner = [p for p in nums if a <= p.start < b]
             found: dict[str, Printed] = {}
             for k, p in enumerate(inner):
-                stop = inner[k + 1].start if k + 1 < len(inner) else mt.end("inner")
+                stop = inner[k + 1].start if k + 1 < len(inner) else b
                 window = re.split(r",|;|\band\b", text[p.end:stop])[0]
                 arm = self.arm_near(window, 0, len(window))
                 if arm is not None:
                     found.setdefault(arm.id, p)
-            if total is not None and len(found) == len(inner) == len(self.d.arms) and \
+            if len(found) == len(inner) == len(self.d.arms) and \
                     sum(p.value for p in found.values()) == total.value:
                 return found
         return {}

@@ -26,8 +26,10 @@ NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|contro
 SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+and\s+|\s+and\s+",
                       re.I)
 # the sides in a bracket, each with its size: "were randomly assigned (987 to A, 1004 to B)"
+# or "were randomized (26 preoperative chemotherapy and 27 postoperative chemotherapy)"
 BRACKET_RE = re.compile(r"\b(?:randomly\s+(?:assigned|allocated)|randomi[sz]ed)\s*\((?=\d[\d,]*\s+"
-                        r"to\s[^()]+,\s*\d[\d,]*\s+to\s[^()]+\))", re.I)
+                        r"(?:to\s+)?[A-Za-z][^()]+(?:,|\band\b)\s*\d[\d,]*\s+(?:to\s+)?[A-Za-z]"
+                        r"[^()]+\))", re.I)
 ABBR_BRACKET = re.compile(r"\s*\((?:[A-Za-z]+-)?[A-Z]{1,6}\)")  # "(IT)", "(non-IT)"
 # where a side's name ends: its schedule, dose, route or what follows the assignment
 NAME_END_RE = re.compile(
@@ -36,7 +38,7 @@ NAME_END_RE = re.compile(
     r"(?<!followed )by|from|alone|only|arms?|groups?|cohorts?|respectively|one|two|three|four|"
     r"five|six|seven|eight|nine|ten|twelve)\b|\d)", re.I)
 # a size before the side's name: "100 to EoP and 101 to paclitaxel"
-SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?:\w+\s+)?(?:to|in|on|into)\s+", re.I)
+SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?:(?:\w+\s+)?(?:to|in|on|into)\s+)?", re.I)
 JOIN_RE = re.compile(r"\s+(?:plus|with|and|combined\s+with|followed\s+by|\+)\s+|\s*\+\s*", re.I)
 LEAD_RE = re.compile(r"^(?:(?:the|a|an|to|either|receive|undergo|one|of|two|three|four|treatment|"
                      r"therapy|with|use|application|injection|administration)\s+)+", re.I)
@@ -153,7 +155,9 @@ def group_sides(sentence: str) -> list[Side]:
 _NAME = r"[A-Za-z][\w'/+-]*(?:\s+[A-Za-z][\w'/+-]*){0,2}?"
 PAIR_RE = re.compile(rf"\bthe\s+(?P<a>{_NAME})(?:\s*\([^()]*\))?\s*,?\s+(?:and|or|versus|vs\.?)\s+"
                      rf"(?:the\s+)?(?P<b>{_NAME})(?:\s*\([^()]*\))?\s+(?:groups|arms)\b", re.I)
-ONE_RE = re.compile(rf"\bthe\s+(?P<a>{_NAME})\s+(?:group|arm)\b(?!\s*(?:\d|[A-D]\b|I+\b))", re.I)
+# "in Epi-CH group": "in" may stand for "in the"
+ONE_RE = re.compile(rf"\b(?:the|in(?!\s+the\b))\s+(?P<a>{_NAME})\s+(?:group|arm)\b"
+                    r"(?!\s*(?:\d|[A-D]\b|I+\b))", re.I)
 # a subgroup's name, not an arm's: "the older group", "the node-positive arm"
 SUBGROUP_WORD = re.compile(r"(?:.*-)?(?:positive|negative|risk|age|aged|older|younger|"
                            r"menopausal|premenopausal|postmenopausal|responders?|nonresponders?|"
