@@ -162,3 +162,12 @@ def test_sides_with_their_sizes_in_a_bracket_without_to(tmp_path: Path):
     # "in morning walking group": no article before the group's name
     assert {(r.arm, r.count, r.value) for r in s.results} == {
         ("morning-walking", 12, Decimal("48")), ("evening-walking", 8, Decimal("31"))}
+
+
+def test_a_code_named_drug_of_a_group_is_proposed_once_as_a_drug():
+    problems: list[str] = []
+    table = load_identifier_table(FIXTURES / "addon" / "identifiers.yaml", problems)
+    lex = Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
+    text = "Women were randomised to XQ-417 (n = 20) or control (n = 21) for six months."
+    names = {(u.kind, u.key) for u in unlinked_names(text, 0, len(text), lex)}
+    assert ("drugs", "xq-417") in names and ("interventions", "xq-417") not in names

@@ -113,8 +113,8 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
                 or fold(label) in lex.names["treatment"]:
             return
         key = (kind, _key(label))
-        if not key[1] or (kind == "interventions" and ("drugs", key[1]) in found):
-            return  # "ABI-007" named as a drug is no unclassified treatment too
+        if not key[1]:
+            return
         if key not in found:
             found[key] = Unlinked(kind, key[1], label, start + a, (), candidate, unclassified)
         if synonym and synonym.lower() != label.lower() and synonym not in found[key].synonyms:
@@ -184,7 +184,10 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
         label = " ".join([*(w.lower() for w in words), singular])
         a = mt.end() - len(head) - len(" ".join(words)) - 1
         add("diseases", label, a, mt.end())
-    return sorted(found.values(), key=lambda u: u.offset)
+    # "ABI-007" read as a drug's code is no unclassified treatment too, whichever came first
+    drugs = {u.key for u in found.values() if u.kind == "drugs"}
+    return sorted((u for u in found.values() if not (u.kind == "interventions" and u.key in drugs)),
+                  key=lambda u: u.offset)
 
 
 def _sentences(body: str) -> list[tuple[int, str]]:
