@@ -172,3 +172,14 @@ def test_a_code_named_drug_of_a_group_is_proposed_once_as_a_drug():
             "the control group.")
     names = {(u.kind, u.key) for u in unlinked_names(text, 0, len(text), lex)}
     assert ("drugs", "xq-417") in names and ("interventions", "xq-417") not in names
+
+
+def test_a_group_named_by_an_abbreviation_is_proposed_by_its_long_form(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "abbreviation-only.txt")
+    assert [a.id for a in s.arms] == ["nipple-self-inspection", "control"]
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {
+        ("nipple-self-inspection", 210), ("control", 214)}
+    corpus, _ = load_corpus(tmp_path / "sources")
+    nsi = corpus.entities.interventions["nipple-self-inspection"]
+    assert (nsi.label, nsi.unclassified) == ("nipple self-inspection", True)
+    assert "NSI" in nsi.synonyms

@@ -96,6 +96,30 @@ def _key(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
 
 
+def long_form(text: str, abbr: str) -> str | None:
+    """What the text defines an abbreviation as: "breast self-examination (BSE)" for "BSE".
+
+    The fewest words before the bracket that start with the abbreviation's first letter and
+    hold its letters in order ("high-dose chemotherapy (HD-CT)").
+    """
+    if not re.fullmatch(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)?", abbr) or \
+            sum(c.isupper() for c in abbr) < 2:
+        return None
+    letters = [c.lower() for c in abbr if c.isalpha()]
+    defined = rf"((?:[A-Za-z][\w'-]*\s+){{0,5}}[A-Za-z][\w'-]*)\s*\(\s*{re.escape(abbr)}\s*\)"
+    for mt in re.finditer(defined, text):
+        words = mt.group(1).split()
+        for n in range(1, len(words) + 1):
+            cand = words[-n:]
+            if cand[0][0].lower() != letters[0] or n > len(letters):
+                continue
+            rest = iter("".join(cand).lower())
+            if all(c in rest for c in letters):
+                return " ".join(cand).lower() if not any(w.isupper() for w in cand) else \
+                    " ".join(cand)
+    return None
+
+
 def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlinked]:
     """Drug and disease names in ``text[start:end]`` that ``lex`` cannot link, first use first."""
     body = text[start:end]
@@ -109,6 +133,8 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
 
     def add(kind: str, label: str, a: int, b: int, synonym: str = "",
             candidate: str | None = None, unclassified: bool = False) -> None:
+        if unclassified and not synonym and (full := long_form(text, label)):
+            label, synonym = full, label  # "BSE": "breast self-examination", as defined
         if linked(a, b) or lex.find(label, kinds) or (synonym and lex.find(synonym, kinds)) \
                 or fold(label) in lex.names["treatment"]:
             return
