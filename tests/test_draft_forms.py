@@ -183,3 +183,10 @@ def test_a_group_named_by_an_abbreviation_is_proposed_by_its_long_form(tmp_path:
     nsi = corpus.entities.interventions["nipple-self-inspection"]
     assert (nsi.label, nsi.unclassified) == ("nipple self-inspection", True)
     assert "NSI" in nsi.synonyms
+
+
+def test_totals_after_a_long_who_clause_and_two_analysed_sets(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "totals-4.txt")
+    assert sorted((p.kind, p.size) for p in s.populations) == [
+        ("analysed", 398), ("analysed", 401), ("randomised", 420)]
+    assert len({p.id for p in s.populations}) == 3

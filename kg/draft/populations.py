@@ -39,6 +39,8 @@ class Populations(ArmSizes):
                                        for x in self.d.populations):
                     continue
                 pid = kind
+                if any(x["id"] == pid for x in self.d.populations):
+                    pid = f"{kind}-{int(p.value)}"  # safety and efficacy sets, each analysed
                 rec = {"id": pid, "label": f"{kind} patients", "kind": kind,
                        "size": int(p.value), "quote": quote_of(text)}
                 root = next((x for x in self.d.populations if x.get("parent") is None and
@@ -90,7 +92,10 @@ class Populations(ArmSizes):
         "450 patients were randomly assigned", "Of 538 randomized patients", "A total of 291
         patients underwent randomization", "Of the 318 patients who underwent randomization".
         """
-        after = text[p.end:p.end + 140]
+        after = text[p.end:p.end + 240]
+        if re.search(r"\b(?:available|evaluable|assessable|analy[sz]ed)\s+(?:in|for|from|on)\s+"
+                     r"(?:the\s+)?$", text[:p.start], re.I) and PATIENTS_RE.match(after):
+            return "analysed"  # "Efficacy data were available in 378 patients"
         if text == self.paper.title and re.search(r"\bin\s+$", text[:p.start]) and re.match(
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|men|participants|subjects)\b", after,
                 re.I):
@@ -150,10 +155,18 @@ class Populations(ArmSizes):
             return "enrolled"
         rest = after[pat.end():]
         # "patients with X were ...", "women receiving X were ...": who they were, then the verb
-        with_ = re.match(r"\s+(?:with|receiving|undergoing|scheduled\s+for|treated\s+with|from|"
-                         r"between|aged|at)\s+(?:[\w,.-]+\s+){1,8}?"
-                         r"(?=(?:were|was|received|had been)\b)", rest)
-        verb = SIZE_VERB_RE.match(rest[with_.end() - 1:] if with_ else rest)
+        verb = SIZE_VERB_RE.match(rest)
+        if not verb and re.match(r"\s+(?:with|receiving|undergoing|scheduled\s+for|treated\s+"
+                                 r"with|from|between|aged|at|who|whose)\s", rest):
+            # "women with node-negative cancer who were candidates for chemotherapy were
+            # randomized": who they were, then the verb, within the clause
+            for mt in re.finditer(r"\b(?:were|was|received|had been)\b", rest):
+                clause = rest[:mt.start()]
+                if re.search(r"[;:]|\.\s", clause) or len(clause.split()) > 25:
+                    break
+                verb = SIZE_VERB_RE.match(rest[mt.start() - 1:])
+                if verb:
+                    break
         if not verb:
             return None
         return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
