@@ -190,3 +190,12 @@ def test_totals_after_a_long_who_clause_and_two_analysed_sets(tmp_path: Path):
     assert sorted((p.kind, p.size) for p in s.populations) == [
         ("analysed", 398), ("analysed", 401), ("randomised", 420)]
     assert len({p.id for p in s.populations}) == 3
+
+
+def test_a_no_treatment_arm_after_a_bracket_holding_a_semicolon_is_proposed(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "semicolon-bracket.txt")
+    assert [a.id for a in s.arms] == ["examplinib", "no-additional-treatment"]
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {
+        ("examplinib", 301), ("no-additional-treatment", 296)}
+    assert {(r.arm, r.value) for r in s.results} == {
+        ("examplinib", Decimal("70.1")), ("no-additional-treatment", Decimal("71.9"))}

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.draft.armlist import blank_brackets
 from kg.draft.druglex import find_drugs
 from kg.draft.grouparms import group_sides, mention_names
 from kg.draft.lexicon import Lexicon, fold
@@ -219,7 +220,7 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
 def _sentences(body: str) -> list[tuple[int, str]]:
     """The sentences of ``body`` with where each starts (a full stop and a space end one)."""
     out, at = [], 0
-    for mt in re.finditer(r"[.;]\s+|$", body):
+    for mt in re.finditer(r"[.;]\s+|$", blank_brackets(body)):  # never inside a bracket
         out.append((at, body[at:mt.start() + 1]))
         at = mt.end()
     return out
