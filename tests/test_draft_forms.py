@@ -199,3 +199,18 @@ def test_a_no_treatment_arm_after_a_bracket_holding_a_semicolon_is_proposed(tmp_
         ("examplinib", 301), ("no-additional-treatment", 296)}
     assert {(r.arm, r.value) for r in s.results} == {
         ("examplinib", Decimal("70.1")), ("no-additional-treatment", Decimal("71.9"))}
+
+
+def test_group_sizes_with_a_verb_before_them_and_after_a_group_name(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "group-sizes-2.txt")
+    # "included 4,911 women in the examination group and 4,901 in the control group": the
+    # arms' sizes, not a total of 4,911
+    assert sorted((p.arm or "", p.size) for p in s.populations) == [
+        ("", 9812), ("control", 4901), ("examination", 4911)]
+    s = drafted_and_built(tmp_path / "3", "group-sizes-3.txt")
+    # "Apart from 6 women who withdrew, the remaining 970 women were divided into two groups:
+    # counselling group (n = 488, ...), and control group (n = 482, ...)"
+    assert sorted((p.arm or "", p.size) for p in s.populations) == [
+        ("", 970), ("control", 482), ("counselling", 488)]
+    assert {(r.arm, r.value) for r in s.results} == {("counselling", Decimal("41")),
+                                                    ("control", Decimal("25"))}

@@ -68,7 +68,9 @@ class ArmSizes(DraftState):
                         found.setdefault(arm.id, p)  # "(25 alphamab, 22 alphamab 300 mg)"
                         continue
                 eq = re.search(r"(?:^|[(;])\s*(?P<arm>[^(),;]{1,40}?),?\s*n\s*=\s*$",
-                               text[:p.start])
+                               text[:p.start]) or re.search(  # "control group (n = 95, ..."
+                    r"(?P<arm>\b[A-Za-z][\w +/-]{0,40}?\s+(?:group|arm))\s*\(\s*n\s*=\s*$",
+                    text[:p.start], re.I)
                 if eq:  # "(ddAT, n = 191; AC-DOC, n = 178)"
                     arm = self.arm_near(eq.group("arm"), 0, len(eq.group("arm")))
                     if arm is not None:
@@ -83,6 +85,18 @@ class ArmSizes(DraftState):
                     arm = self.arm_near(listed.group("arm"), 0, len(listed.group("arm")))
                     if arm is not None:
                         found.setdefault(arm.id, p)
+            # "included 44,970 women in the screening group and 44,961 in the control group"
+            two = re.search(rf"\b(?:included|enrolled|comprised|randomi[sz]ed|assigned|allocated)"
+                            rf"(?:\s+a\s+total\s+of)?\s+(?P<a>{NUM})\s+(?:patients|women|"
+                            rf"participants|subjects)\s+(?:in|on|to)\s+(?:the\s+)?(?P<x>[^,;()\d]"
+                            rf"{{1,40}}?),?\s+and\s+(?P<b>{NUM})\s+(?:(?:patients|women|participants"
+                            rf"|subjects)\s+)?(?:in|on|to)\s+(?:the\s+)?(?P<y>[^,;()\d]{{1,40}}?)"
+                            r"(?=[,;.)]|\s+(?:who|with|and)\b|$)", text, re.I)
+            pair = [self.arm_near(two.group(g), 0, len(two.group(g))) for g in "xy"] if two \
+                else []
+            if pair and None not in pair and pair[0] is not pair[1]:
+                for arm, g in zip(pair, "ab", strict=True):
+                    found.setdefault(arm.id, next(x for x in nums if x.start == two.start(g)))
             summed = self._sizes_summing_to_total(text, nums)
             if summed:
                 found = summed

@@ -24,7 +24,8 @@ SIZE_VERB_RE = re.compile(
     r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:underwent randomi[sz]ation|"
     r"underwent random assignment|randomly assigned|"
     r"randomi[sz]ed|randomly allocated|enrolled|"
-    r"included|treated|recruited|registered|received|accrued)", re.IGNORECASE)
+    r"included|treated|recruited|registered|received|accrued|randomly divided|divided)",
+    re.IGNORECASE)
 PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional |randomi[sz]ed |"
                          r"randomly assigned |enrolled )?(?:patients|outpatients|"
                          r"participants|subjects|women|men|children|survivors)\b", re.IGNORECASE)

@@ -93,6 +93,9 @@ class Populations(ArmSizes):
         patients underwent randomization", "Of the 318 patients who underwent randomization".
         """
         after = text[p.end:p.end + 240]
+        if re.match(r"\s+(?:patients|women|participants|subjects)\s+(?:in|on)\s+(?:the\s+)?"
+                    r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
+            return None  # "44,970 women in the screening group": that group's size
         if re.search(r"\b(?:available|evaluable|assessable|analy[sz]ed)\s+(?:in|for|from|on)\s+"
                      r"(?:the\s+)?$", text[:p.start], re.I) and PATIENTS_RE.match(after):
             return "analysed"  # "Efficacy data were available in 378 patients"
@@ -162,7 +165,8 @@ class Populations(ArmSizes):
             # randomized": who they were, then the verb, within the clause
             for mt in re.finditer(r"\b(?:were|was|received|had been)\b", rest):
                 clause = rest[:mt.start()]
-                if re.search(r"[;:]|\.\s", clause) or len(clause.split()) > 25:
+                if re.search(r"[;:]|\.\s|\d\s+(?:patients|women|men|participants|subjects)\b",
+                             clause) or len(clause.split()) > 25:
                     break
                 verb = SIZE_VERB_RE.match(rest[mt.start() - 1:])
                 if verb:
