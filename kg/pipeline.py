@@ -26,6 +26,7 @@ from kg.validate import Violation, check_store, focus_nodes, validate_graph
 
 if TYPE_CHECKING:
     from kg.query.engine import Result
+    from kg.query.precompute import Answer
 
 
 @dataclass
@@ -33,20 +34,21 @@ class CheckedBuild:
     """An assembled graph that passed the input checks, and its validation results.
 
     Built with ``background=True``, the store work (validation and the evidence tables' rows)
-    is still running in a thread: ``finish()`` waits for it and fills ``violations`` and
-    ``tables``.
+    is still running in a thread: ``finish()`` waits for it and fills ``violations``,
+    ``tables`` and ``answers`` (the named queries' default answers, on the same store).
     """
 
     result: BuildResult
     violations: list[Violation] = field(default_factory=list)
     tables: dict[str, Result] | None = None
+    answers: list[Answer] | None = None
     pending: StoreWork | None = None
 
     def finish(self) -> CheckedBuild:
         """Wait for the store work, if any; its error, if it failed, is raised here."""
         if self.pending is not None:
             work, self.pending = self.pending, None
-            self.violations, self.tables = work.wait()
+            self.violations, self.tables, self.answers = work.wait()
         return self
 
 
@@ -62,7 +64,7 @@ class StoreWork:
     def __init__(self, result: BuildResult, validate: bool, full_validation: bool,
                  say: Callable[[str], None]) -> None:
         """Start the work."""
-        self._out: tuple[list[Violation], dict[str, Result]] | None = None
+        self._out: tuple[list[Violation], dict[str, Result], list[Answer]] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="kg-store-work", daemon=True,
                                         args=(result, validate, full_validation, say))
@@ -76,13 +78,20 @@ class StoreWork:
                 t = time.perf_counter()
                 tables = evidence_tables(result.store) if not violations else {}
                 result.report.seconds["tables"] = time.perf_counter() - t
+            answers = []
+            if not violations:  # on the same store: loading a second one cost more than these
+                from kg.query.precompute import compute_answers
+
+                t = time.perf_counter()
+                answers = compute_answers(result.store)
+                result.report.seconds["answers"] = time.perf_counter() - t
             result.release("store")  # the views do not need it: freed before they are drawn
-            self._out = violations, tables
+            self._out = violations, tables, answers
         except BaseException as exc:  # handed to the main thread as it is
             self._error = exc
 
-    def wait(self) -> tuple[list[Violation], dict[str, Result]]:
-        """The violations and the tables' rows, once the thread is done."""
+    def wait(self) -> tuple[list[Violation], dict[str, Result], list[Answer]]:
+        """The violations, the tables' rows and the named answers, once the thread is done."""
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -237,8 +246,12 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     from kg.query.precompute import write_answer_tables
 
     t = time.perf_counter()  # every named query's default answer, for kg query and kg serve
-    files.append(write_answer_tables(result.store, files[1]))
-    result.report.seconds["answers"] = time.perf_counter() - t
+    answers = checked.answers if checked is not None and checked.answers is not None else None
+    files.append(write_answer_tables(result.store if answers is None else answers, files[1]))
+    if checked is not None:
+        checked.answers = None
+    result.report.seconds["answers"] = (result.report.seconds.get("answers", 0.0)
+                                        + time.perf_counter() - t)
     result.release("store")
     write_build_report(result.report, files[4])
     if html:
