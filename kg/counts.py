@@ -40,22 +40,14 @@ class Counts:
 @functools.cache
 def _ontology() -> frozenset:
     """The ontology's triples as rdflib terms, parsed by pyoxigraph (several times faster)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.namespace import XSD
+    from kg.triples import read_turtle
 
-    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
-        if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        plain = t.datatype.value == str(XSD.string)  # how rdflib reads a plain string
-        return Literal(t.value, datatype=None if plain else URIRef(t.datatype.value))
+    return frozenset(read_turtle(ONTOLOGY_FILE))
 
-    return frozenset((term(q.subject), term(q.predicate), term(q.object))
-                     for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+
+def ontology_triples() -> frozenset:
+    """The ontology's triples as rdflib terms (parsed once per process; the views show them)."""
+    return _ontology()
 
 
 def count(g: Iterable[tuple]) -> Counts:

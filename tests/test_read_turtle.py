@@ -78,3 +78,17 @@ def test_literal_forms_kept(tmp_path: Path):
     assert Literal("007", datatype=XSD.integer) in objects  # normalised as rdflib does
     assert Literal("1.50", datatype=XSD.decimal) in objects
     assert URIRef(ex + "d") in objects
+
+
+def test_shapes_compile_as_from_rdflib_parse():
+    from kg.shapes_sparql import compile_graph, compile_shapes
+
+    want = compile_graph(Graph().parse(SHAPES_FILE, format="turtle"))
+    assert want  # the shapes do compile to checks
+    assert compile_shapes(SHAPES_FILE) == want  # the same checks, in the same order
+
+
+def test_counted_ontology_is_rdflib_parse():
+    from kg.counts import ontology_triples
+
+    assert ontology_triples() == frozenset(Graph().parse(ONTOLOGY_FILE, format="turtle"))
