@@ -57,15 +57,17 @@ def count(g: Iterable[tuple]) -> Counts:
     typed: dict[object, set] = {}
     agents: dict[object, set] = {}
     hazard_ratios = set()
+    # a dict finds the three predicates by hash: rdflib's == is Python code, 3 calls a triple
+    watched = {RDF.type: typed, KG.agentType: agents, KG.measure: None}
     for t in g:
         triples += t not in onto
         s, p, o = t
-        if p == RDF.type:
-            typed.setdefault(o, set()).add(s)
-        elif p == KG.agentType:
-            agents.setdefault(o, set()).add(s)
-        elif p == KG.measure and o == KG.HazardRatio:
-            hazard_ratios.add(s)
+        if p in watched:
+            into = watched[p]
+            if into is not None:
+                into.setdefault(o, set()).add(s)
+            elif o == KG.HazardRatio:
+                hazard_ratios.add(s)
     nodes = {name: len(set().union(*(typed.get(c, ()) for c in classes)))
              for name, classes in COUNTED}
     # drafted statements are counted apart until a curator reviews them (kg draft --check)
