@@ -107,13 +107,39 @@ def trig_bytes(named: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
     return ox.serialize(ox_quads(named), format=ox.RdfFormat.TRIG, prefixes=WRITER_PREFIXES)
 
 
+class RdflibTerms(dict):
+    """Each distinct pyoxigraph term as the rdflib term rdflib's own parser makes, converted once.
+
+    A plain literal has no datatype; a typed one is built with rdflib's ``Literal``, so its
+    lexical form is normalised the same way.
+    """
+
+    STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+    def __missing__(self, t: Any) -> Node:
+        import pyoxigraph as ox
+
+        got: Node
+        if isinstance(t, ox.NamedNode):
+            got = URIRef(t.value)
+        elif isinstance(t, ox.BlankNode):
+            got = BNode(t.value)
+        elif t.language:
+            got = Literal(t.value, lang=t.language)
+        elif t.datatype.value == self.STRING:
+            got = Literal(t.value)
+        else:
+            got = Literal(t.value, datatype=URIRef(t.datatype.value))
+        self[t] = got
+        return got
+
+
 def read_turtle(path: Path) -> list[Triple]:
     """A Turtle file's triples as rdflib terms, parsed by pyoxigraph (~20x rdflib's parser).
 
-    The terms are those rdflib's own parser makes: a plain literal has no datatype, a typed
-    one is built with rdflib's ``Literal`` (so its lexical form is normalised the same way).
-    rdflib tells ``"a"^^xsd:string`` from ``"a"`` and pyoxigraph does not: a file with a
-    literal typed ``…:string`` (any prefix) is parsed by rdflib.
+    The terms are those rdflib's own parser makes (``RdflibTerms``). rdflib tells
+    ``"a"^^xsd:string`` from ``"a"`` and pyoxigraph does not: a file with a literal typed
+    ``…:string`` (any prefix) is parsed by rdflib.
     """
     import pyoxigraph as ox
 
@@ -122,26 +148,8 @@ def read_turtle(path: Path) -> list[Triple]:
         from rdflib import Graph
 
         return list(Graph().parse(data=data, format="turtle"))
-    string = "http://www.w3.org/2001/XMLSchema#string"
-    made: dict[Any, Node] = {}
-
-    def term(t: Any) -> Node:
-        got = made.get(t)
-        if got is None:
-            if isinstance(t, ox.NamedNode):
-                got = URIRef(t.value)
-            elif isinstance(t, ox.BlankNode):
-                got = BNode(t.value)
-            elif t.language:
-                got = Literal(t.value, lang=t.language)
-            elif t.datatype.value == string:
-                got = Literal(t.value)
-            else:
-                got = Literal(t.value, datatype=URIRef(t.datatype.value))
-            made[t] = got
-        return got
-
-    return [(term(q.subject), term(q.predicate), term(q.object))
+    term = RdflibTerms()
+    return [(term[q.subject], term[q.predicate], term[q.object])
             for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
 
 
