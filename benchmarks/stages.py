@@ -89,6 +89,8 @@ def build_stages(sources: Path, work: Path, t: Timer, full_shacl: bool = False,
     with t("builders"):
         result = BuildResult(run_builders(BuildInput(corpus, indexed), report), report)
     n_triples = len(result.triples)
+    studies = sum(len(f.studies) for f in files)
+    del corpus, files, texts, indexed  # as in kg build, where nothing holds them after this
     with t("pyoxigraph store"):
         store = result.store
     with t("SHACL as SPARQL"):
@@ -135,7 +137,7 @@ def build_stages(sources: Path, work: Path, t: Timer, full_shacl: bool = False,
             union.parse(ONTOLOGY_FILE)
             write_site(union, work / "rdflib", keep=False)
         del union
-    return {"triples": n_triples, "studies": sum(len(f.studies) for f in files),
+    return {"triples": n_triples, "studies": studies,
             "violations": len(violations), "build_peak_mb": round(build_peak, 1),
             "base_mb": round(base_mb, 1),
             "store_triples": store_triples}
