@@ -326,7 +326,7 @@ def give_back_memory() -> None:
 
     try:
         trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to hand back
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows): nothing
         return
     trim.argtypes = [ctypes.c_size_t]
     trim(0)
