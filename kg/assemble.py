@@ -132,13 +132,15 @@ class BuildResult:
         """The quads and the ontology (own graph) in a pyoxigraph store, as kg query has them.
 
         Loaded from the TriG text: pyoxigraph parses it faster than Python hands it terms.
+        With ``load``, not ``bulk_load``: as fast, and its peak is the store's size where the
+        bulk loader's was 1.6x it (0.5 against 0.35 GB above start-up for 1.1M quads).
         """
         import pyoxigraph as ox
 
         with self._lock:
             if self._store is None:
                 st = ox.Store()
-                st.bulk_load(self.trig, format=ox.RdfFormat.TRIG)
+                st.load(self.trig, format=ox.RdfFormat.TRIG)
                 add_ontology(st)
                 self._store = st
             return self._store
@@ -147,13 +149,19 @@ class BuildResult:
         """Forget the TriG text or the store (``"trig"``, ``"store"``) once done with it.
 
         At 1,000x they hold ~450 MB that drawing the pages does not need; asked for again,
-        they are made again.
+        they are made again. ``"graphs"`` drops the quads themselves (the sets per graph, their
+        union and the pieces), for a caller that needs no view of them any more: every later
+        use then fails loudly instead of seeing an empty graph.
         """
         with self._lock:
             if "trig" in what:
                 self._trig = None
             if "store" in what:
                 self._store = None
+            if "graphs" in what:
+                self.graphs = None  # type: ignore[assignment]
+                self.__dict__.pop("triples", None)
+                self.pieces = self.make_trig = None  # the TriG maker holds the pieces too
 
 
 def to_store(named: Iterable[tuple[str, Iterable[Triple]]]) -> pyoxigraph.Store:

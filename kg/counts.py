@@ -40,22 +40,14 @@ class Counts:
 @functools.cache
 def _ontology() -> frozenset:
     """The ontology's triples as rdflib terms, parsed by pyoxigraph (several times faster)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.namespace import XSD
+    from kg.triples import read_turtle
 
-    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
-        if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        plain = t.datatype.value == str(XSD.string)  # how rdflib reads a plain string
-        return Literal(t.value, datatype=None if plain else URIRef(t.datatype.value))
+    return frozenset(read_turtle(ONTOLOGY_FILE))
 
-    return frozenset((term(q.subject), term(q.predicate), term(q.object))
-                     for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+
+def ontology_triples() -> frozenset:
+    """The ontology's triples as rdflib terms (parsed once per process; the views show them)."""
+    return _ontology()
 
 
 def count(g: Iterable[tuple]) -> Counts:
@@ -65,15 +57,17 @@ def count(g: Iterable[tuple]) -> Counts:
     typed: dict[object, set] = {}
     agents: dict[object, set] = {}
     hazard_ratios = set()
+    # a dict finds the three predicates by hash: rdflib's == is Python code, 3 calls a triple
+    watched = {RDF.type: typed, KG.agentType: agents, KG.measure: None}
     for t in g:
         triples += t not in onto
         s, p, o = t
-        if p == RDF.type:
-            typed.setdefault(o, set()).add(s)
-        elif p == KG.agentType:
-            agents.setdefault(o, set()).add(s)
-        elif p == KG.measure and o == KG.HazardRatio:
-            hazard_ratios.add(s)
+        if p in watched:
+            into = watched[p]
+            if into is not None:
+                into.setdefault(o, set()).add(s)
+            elif o == KG.HazardRatio:
+                hazard_ratios.add(s)
     nodes = {name: len(set().union(*(typed.get(c, ()) for c in classes)))
              for name, classes in COUNTED}
     # drafted statements are counted apart until a curator reviews them (kg draft --check)

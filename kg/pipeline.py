@@ -26,6 +26,7 @@ from kg.validate import Violation, check_store, focus_nodes, validate_graph
 
 if TYPE_CHECKING:
     from kg.query.engine import Result
+    from kg.query.precompute import Answer
 
 
 @dataclass
@@ -33,20 +34,21 @@ class CheckedBuild:
     """An assembled graph that passed the input checks, and its validation results.
 
     Built with ``background=True``, the store work (validation and the evidence tables' rows)
-    is still running in a thread: ``finish()`` waits for it and fills ``violations`` and
-    ``tables``.
+    is still running in a thread: ``finish()`` waits for it and fills ``violations``,
+    ``tables`` and ``answers`` (the named queries' default answers, on the same store).
     """
 
     result: BuildResult
     violations: list[Violation] = field(default_factory=list)
     tables: dict[str, Result] | None = None
+    answers: list[Answer] | None = None
     pending: StoreWork | None = None
 
     def finish(self) -> CheckedBuild:
         """Wait for the store work, if any; its error, if it failed, is raised here."""
         if self.pending is not None:
             work, self.pending = self.pending, None
-            self.violations, self.tables = work.wait()
+            self.violations, self.tables, self.answers = work.wait()
         return self
 
 
@@ -62,7 +64,7 @@ class StoreWork:
     def __init__(self, result: BuildResult, validate: bool, full_validation: bool,
                  say: Callable[[str], None]) -> None:
         """Start the work."""
-        self._out: tuple[list[Violation], dict[str, Result]] | None = None
+        self._out: tuple[list[Violation], dict[str, Result], list[Answer]] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="kg-store-work", daemon=True,
                                         args=(result, validate, full_validation, say))
@@ -76,13 +78,20 @@ class StoreWork:
                 t = time.perf_counter()
                 tables = evidence_tables(result.store) if not violations else {}
                 result.report.seconds["tables"] = time.perf_counter() - t
+            answers = []
+            if not violations:  # on the same store: loading a second one cost more than these
+                from kg.query.precompute import compute_answers
+
+                t = time.perf_counter()
+                answers = compute_answers(result.store)
+                result.report.seconds["answers"] = time.perf_counter() - t
             result.release("store")  # the views do not need it: freed before they are drawn
-            self._out = violations, tables
+            self._out = violations, tables, answers
         except BaseException as exc:  # handed to the main thread as it is
             self._error = exc
 
-    def wait(self) -> tuple[list[Violation], dict[str, Result]]:
-        """The violations and the tables' rows, once the thread is done."""
+    def wait(self) -> tuple[list[Violation], dict[str, Result], list[Answer]]:
+        """The violations, the tables' rows and the named answers, once the thread is done."""
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -200,7 +209,7 @@ def check_build(sources: Path = SOURCES_DIR, out: Path | None = None, *,
 def write_outputs(result: BuildResult, out: Path, html: bool = True,
                   say: Callable[[str], None] | None = None,
                   checked: CheckedBuild | None = None,
-                  cache: BuildCache | None = None) -> list[Path]:
+                  cache: BuildCache | None = None, release: bool = False) -> list[Path]:
     """Write every output file into ``out`` (which must exist).
 
     Given a ``checked`` build whose store work (validation, the tables' rows) runs in the
@@ -208,11 +217,12 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     violations, writing stops there and the caller, seeing ``checked.violations``, throws the
     folder away. The pages are drawn last, after the store is freed (drawn beside it, a
     1,000x build peaked 0.3-0.6 GB higher); with a ``cache``, unchanged study pages come from it.
+    With ``release`` (the caller needs no view of the quads afterwards: ``kg build``), the
+    quads are dropped once the views' own index of them is made (~15 MB at 100x).
     """
     from kg.export.buildreport import REPORT_FILE, write_build_report
     from kg.export.rdf import write_jsonld, write_ontology, write_trig, write_turtle
 
-    triples = result.triples
     files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
              out / REPORT_FILE]
     if result.pieces is not None and result.cache is not None:
@@ -220,8 +230,8 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
 
         write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples)
     else:
-        write_turtle(triples, files[0])
-        write_jsonld(triples, files[2])
+        write_turtle(result.triples, files[0])
+        write_jsonld(result.triples, files[2])
     write_ontology(files[3])
     if checked is not None:
         checked.finish()
@@ -237,8 +247,12 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     from kg.query.precompute import write_answer_tables
 
     t = time.perf_counter()  # every named query's default answer, for kg query and kg serve
-    files.append(write_answer_tables(result.store, files[1]))
-    result.report.seconds["answers"] = time.perf_counter() - t
+    answers = checked.answers if checked is not None and checked.answers is not None else None
+    files.append(write_answer_tables(result.store if answers is None else answers, files[1]))
+    if checked is not None:
+        checked.answers = None
+    result.report.seconds["answers"] = (result.report.seconds.get("answers", 0.0)
+                                        + time.perf_counter() - t)
     result.release("store")
     write_build_report(result.report, files[4])
     if html:
@@ -247,6 +261,8 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
 
         t = time.perf_counter()
         graph = view_graph(result)
+        if release:
+            result.release("graphs")
         settle()
         pages = None
         if cache is not None:
@@ -294,6 +310,23 @@ def long_lived() -> Iterator[None]:
 
 
 def settle() -> None:
-    """Exempt every object alive now from collection, and let the collector run on new ones."""
+    """Exempt every object alive now from collection, and let the collector run on new ones.
+
+    Memory freed so far (the store, the TriG text) is handed back to the system first: glibc
+    keeps it otherwise, and the views' peak came on top of it (~40 MB at 100x).
+    """
+    give_back_memory()
     gc.freeze()
     gc.enable()
+
+
+def give_back_memory() -> None:
+    """Return freed heap memory to the system (glibc's ``malloc_trim``; elsewhere nothing)."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows): nothing
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)

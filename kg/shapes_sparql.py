@@ -141,8 +141,17 @@ def _or_check(shape: str, target: str, g: Graph, node: BNode) -> Check:
 
 @cache
 def compile_shapes(shapes: Path) -> tuple[Check, ...]:
-    """Every constraint of every node shape in the file, as SPARQL."""
-    g = Graph().parse(shapes)
+    """Every constraint of every node shape in the file, as SPARQL.
+
+    The file is parsed by pyoxigraph into rdflib terms (rdflib's parser took most of the time).
+    """
+    from kg.triples import read_turtle, to_graph
+
+    return compile_graph(to_graph(read_turtle(shapes)))
+
+
+def compile_graph(g: Graph) -> tuple[Check, ...]:
+    """Every constraint of every node shape in a graph of shapes, as SPARQL."""
     out: list[Check] = []
     for node in sorted(g.subjects(RDF.type, SH.NodeShape), key=str):
         shape = str(node)

@@ -58,7 +58,7 @@ def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
             t = time.perf_counter()
             say(f"writing {out}")
             files = write_outputs(result, tmp, html=not args.no_html, say=say, checked=checked,
-                                  cache=cache)
+                                  cache=cache, release=True)
             result.report.seconds["write"] = time.perf_counter() - t
             if checked.violations:
                 for p in checked.violations:

@@ -238,7 +238,7 @@ def write_jsonld(triples: Iterable[Triple], path: Path) -> None:
     triples = triples if isinstance(triples, (set, frozenset)) else set(triples)
     nodes: Iterable[dict]
     try:
-        if any(p == RDF.first for _, p, _ in triples):
+        if RDF.first in {t[1] for t in triples}:  # by hash: rdflib's == is Python
             raise _Unsupported("rdf:first")
         _Compactor(context).check(triples)
         nodes = iter_jsonld_nodes(triples, context)

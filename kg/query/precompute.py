@@ -1,17 +1,29 @@
 """Write the answer tables (`kg.query.answertables`): every named query's default answer.
 
-Called by the build with its own store right after graph.trig is written, so a table is
-computed from exactly what the graph file holds.
+Computed by the build on its own store (the one it validated and queried for the evidence
+tables, so no second store is loaded for them) and written right after graph.trig, so a table
+holds exactly what the graph file gives.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.query import curies
 from kg.query.answertables import FOLDER, INDEX, graph_key, text_key
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One named query's default answer, computed and not yet written."""
+
+    name: str
+    text: str  # the query text with its defaults bound
+    tsv: bytes  # Oxigraph's SPARQL TSV
+    warnings: list[str]
 
 
 def compute(store: object, sparql: str) -> tuple[bytes, list[str]] | None:
@@ -30,30 +42,39 @@ def compute(store: object, sparql: str) -> tuple[bytes, list[str]] | None:
     return data, unknown_terms(OxigraphEngine.over(store), sparql, prefixes)
 
 
-def write_answer_tables(store: object, graph: Path) -> Path:
-    """Compute every named query's default answer on ``store`` and write them beside ``graph``.
-
-    ``store`` must hold what ``graph`` (and its ontology companion) holds: the build calls this
-    with its own store right after writing graph.trig. Returns the index file.
-    """
+def compute_answers(store: object) -> list[Answer]:
+    """Every named SELECT's default answer on ``store``, in name order."""
     from kg.query.library import load_library
 
+    answers = []
+    for name, query in sorted(load_library().items()):
+        text = query.bind()
+        got = compute(store, text)
+        if got is not None:
+            answers.append(Answer(name, text, *got))
+    return answers
+
+
+def write_answer_tables(answers: object, graph: Path) -> Path:
+    """Write every named query's default answer beside ``graph``; return the index file.
+
+    ``answers`` is what ``compute_answers`` gave, or a store to compute them on now; either
+    must hold what ``graph`` (and its ontology companion) holds: the build computes them on its
+    own store and writes them right after graph.trig.
+    """
+    if not isinstance(answers, list):
+        answers = compute_answers(answers)
     folder = graph.parent / FOLDER
     folder.mkdir(exist_ok=True)
     for old in folder.glob("*.tsv"):
         old.unlink()
-    answers = []
-    for name, query in sorted(load_library().items()):
-        text = query.bind()
-        answer = compute(store, text)
-        if answer is None:
-            continue
-        data, warnings = answer
-        (folder / f"{name}.tsv").write_bytes(data)
-        answers.append({"name": name, "file": f"{name}.tsv", "text": text_key(text),
-                        "rows": data.count(b"\n") - 1, "warnings": warnings,
-                        "sha256": hashlib.sha256(data).hexdigest()})
+    entries = []
+    for a in answers:
+        (folder / f"{a.name}.tsv").write_bytes(a.tsv)
+        entries.append({"name": a.name, "file": f"{a.name}.tsv", "text": text_key(a.text),
+                        "rows": a.tsv.count(b"\n") - 1, "warnings": a.warnings,
+                        "sha256": hashlib.sha256(a.tsv).hexdigest()})
     index = folder / INDEX
     index.write_text(json.dumps({"graph": graph.name, "key": graph_key(graph),
-                                 "answers": answers}, indent=1) + "\n", encoding="utf-8")
+                                 "answers": entries}, indent=1) + "\n", encoding="utf-8")
     return index
