@@ -252,7 +252,7 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
         if cache is not None:
             from kg.render.pagecache import PageCache
 
-            pages = PageCache(cache, graph)
+            pages = PageCache(cache, graph, result.digests)
         write_site(graph, out, say, keep=False, pages_cache=pages)
         result.report.seconds["html"] = time.perf_counter() - t
         files += [out / "index.html", out / "overview.html", out / "report.html",

@@ -17,6 +17,14 @@ clean builds byte for byte).
 
 Entries live in ``.cache/pages/`` of the output folder and, like the rest of the cache, are
 written only after the build has succeeded and swapped its output in.
+
+A node's digest comes, in a build in pieces, from what the build already knows (``NodeKeys``):
+the digest of each subject's TriG block in each named graph (``BuildResult.digests``) gives a
+node's own statements without hashing them again (with their literals' text, the page keys took
+~10 s at 1,000x); the statements pointing at a node are hashed as before, as subject and
+predicate (the subjects are IRIs or blank nodes: no literal to spell out).
+The same keys let other drawings be reused across builds (``Memo``: a node's display attributes,
+its search entry), each with the footprint of what it read.
 """
 
 from __future__ import annotations
@@ -25,8 +33,9 @@ import hashlib
 import json
 import pickle
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.render.readgraph import Footprint, ReadGraph
 
@@ -34,17 +43,115 @@ if TYPE_CHECKING:
     from kg.cache import BuildCache
 
 FOLDER = "pages"
+MEMO_FOLDER = "memo"  # not "pages": the cache prunes each folder by the entries a build used
+T = TypeVar("T")
 
 
 def _term(t: Any) -> str:
     return repr(t)  # type, lexical form, datatype and language: equal terms, equal text
 
 
+class NodeKeys:
+    """Digests of a node's statements, outgoing and incoming, from the build's block digests.
+
+    ``digests`` maps ``graph name NUL subject`` to the digest of that subject's TriG block in
+    that graph (``kg.export.chunks.merged_trig``): together they are a node's statements. The
+    read index also holds the ontology's statements, which the salt (code and ontology files)
+    stands for.
+    """
+
+    def __init__(self, graph: ReadGraph, digests: dict[str, bytes], salt: str) -> None:
+        """Index the block digests by subject."""
+        by: dict[str, list[bytes]] = {}
+        for k, d in digests.items():
+            name, _, subject = k.partition("\0")
+            by.setdefault(subject, []).append(name.encode() + b"\0" + d)
+        self._by = by
+        self.graph = graph
+        self.salt = salt
+        self._out: dict[Any, bytes] = {}
+        self._in: dict[Any, bytes] = {}
+
+    def out(self, node: Any) -> bytes:
+        """A node's own statements, as the sorted digests of its blocks."""
+        d = self._out.get(node)
+        if d is None:
+            parts = self._by.get(str(node))
+            d = self._out[node] = b"\1".join(sorted(parts)) if parts else b""
+        return d
+
+    def into(self, node: Any) -> bytes:
+        """The statements pointing at a node: each subject and predicate (IRIs: plain text)."""
+        d = self._in.get(node)
+        if d is None:
+            h = hashlib.blake2b(digest_size=16)
+            pairs = self.graph.statements_in(node)
+            h.update("\n".join(sorted(f"{type(s).__name__} {s} {p}" for s, p in pairs)).encode())
+            d = self._in[node] = h.digest()
+        return d
+
+    def key(self, name: str, extra: bytes, out: list[Any], into: list[Any]) -> str:
+        """A key of what a drawing read: these nodes' statements, out and in."""
+        h = hashlib.sha256(f"{self.salt}\n{name}\n".encode() + extra)
+        for node in out:
+            h.update(f"\no {_term(node)} ".encode() + self.out(node))
+        for node in into:
+            h.update(f"\ni {_term(node)} ".encode() + self.into(node))
+        return h.hexdigest()
+
+
+class Memo:
+    """Values drawn from the read index, reused across builds while what they read is unchanged.
+
+    One entry per name (a node's display attributes, its search entry): the value, the
+    footprint of what computing it read, and ``NodeKeys.key`` of that footprint. A value reused
+    counts its footprint as read by the block being recorded (the page that shows it).
+    """
+
+    def __init__(self, cache: BuildCache, kind: str, graph: ReadGraph, keys: NodeKeys) -> None:
+        """The entries the last build kept for ``kind``."""
+        self.cache, self.kind, self.graph, self.keys = cache, kind, graph, keys
+        old = cache.get(MEMO_FOLDER, f"{kind}.pickle")
+        self.old: dict[str, tuple] = old if isinstance(old, dict) else {}
+        self.new: dict[str, tuple] = {}
+        self.hits = 0
+
+    def get(self, name: str, compute: Callable[[], T]) -> tuple[T, Footprint]:
+        """The value and its footprint: kept, if what it read is unchanged, else computed."""
+        entry = self.old.get(name)
+        if entry is not None and len(entry) == 4:
+            key, out, into, value = entry
+            if key == self.keys.key(name, b"", out, into):
+                self.new[name] = entry
+                fp = Footprint()
+                fp.out.update(out)
+                fp.into.update(into)
+                self.graph.note(fp)
+                self.hits += 1
+                return value, fp
+        with self.graph.footprint() as fp:
+            value = compute()
+        if not fp.wild:
+            out = sorted(fp.out, key=_term)
+            into = sorted(fp.into, key=_term)
+            self.new[name] = (self.keys.key(name, b"", out, into), out, into, value)
+        return value, fp
+
+    def save(self) -> None:
+        """Keep this build's entries (written when the build is recorded)."""
+        self.cache.put(MEMO_FOLDER, f"{self.kind}.pickle", self.new)
+
+
 class PageCache:
     """Stored study pages of one output folder, checked against the graph being drawn."""
 
-    def __init__(self, cache: BuildCache, graph: ReadGraph) -> None:
-        """Pages of ``cache``'s folder; entries made now are written when the build is recorded."""
+    def __init__(self, cache: BuildCache, graph: ReadGraph,
+                 digests: dict[str, bytes] | None = None) -> None:
+        """Pages of ``cache``'s folder; entries made now are written when the build is recorded.
+
+        With the build's block ``digests``, keys come from them (``NodeKeys``) and the node
+        attributes and search entries are kept too (``memo``).
+        """
         from kg.cache import code_version
 
         self.cache = cache
@@ -54,9 +161,33 @@ class PageCache:
         self.hits = 0
         self.misses = 0
         self._digests: dict[tuple[str, Any], str] = {}
+        self.keys: NodeKeys | None = None
+        self._memos: dict[str, Memo] = {}
+        if digests is not None:
+            from kg.cache import _hash_files
+            from kg.paths import ONTOLOGY_DIR
+
+            salt = hashlib.sha256(f"node keys {self.version}".encode())
+            _hash_files(salt, ONTOLOGY_DIR)  # the read index holds the ontology's statements
+            self.keys = NodeKeys(graph, digests, salt.hexdigest())
+
+    def memo(self, kind: str) -> Memo | None:
+        """The memo of one kind of drawing (None without block digests)."""
+        if self.keys is None:
+            return None
+        if kind not in self._memos:
+            self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
+        return self._memos[kind]
+
+    def save(self) -> None:
+        """Keep the memos' entries."""
+        for memo in self._memos.values():
+            memo.save()
 
     def _digest(self, direction: str, node: Any) -> str:
         """A hash of one node's statements (outgoing or incoming), once per node and build."""
+        if self.keys is not None:
+            return (self.keys.out(node) if direction == "out" else self.keys.into(node)).hex()
         key = (direction, node)
         d = self._digests.get(key)
         if d is None:
@@ -70,7 +201,8 @@ class PageCache:
         return d
 
     def _key(self, page: str, extra: object, out: list[Any], into: list[Any]) -> str:
-        h = hashlib.sha256(f"{self.version}\n{page}\n".encode())
+        salt = self.keys.salt if self.keys is not None else self.version
+        h = hashlib.sha256(f"{salt}\n{page}\n".encode())
         h.update(json.dumps(extra, sort_keys=True, default=str).encode())
         for direction, nodes in (("out", out), ("in", into)):
             for node in nodes:

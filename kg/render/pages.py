@@ -20,7 +20,7 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import yaml
@@ -318,8 +318,11 @@ def write_report(g: Graph, path: Path) -> int:
 
 
 def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str]],
-                path: Path) -> None:
-    """Entry page: counts by type, links to every view, and a search box."""
+                path: Path, memo: Any = None) -> None:
+    """Entry page: counts by type, links to every view, and a search box.
+
+    ``memo``: search entries kept from the last build (see ``search_index``).
+    """
     counted = getattr(g, "counts", None) or count(g)  # the build's own count, when it has one
     counts: dict[str, int] = {}
     for _, kind in full.nodes(data="kind"):
@@ -345,7 +348,8 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
     page = ENV.get_template("page.html").render(
         title="Drug–target–indication evidence graph", subtitle="Open any view; everything "
         "works from disk, offline.", lib="lib/", root="", body=body,
-        data_json=script_json(search_index(g, full, {k: v["label"] for k, v in STYLE.items()})),
+        data_json=script_json(search_index(g, full, {k: v["label"] for k, v in STYLE.items()},
+                                           memo)),
         script="search.js")
     path.write_text(page, encoding="utf-8")
 
@@ -410,6 +414,9 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     inputs are unchanged since it was drawn is written from the cache (see pagecache.py).
     """
     say = progress or (lambda _m: None)
+    attrs = pages_cache.memo("attrs") if pages_cache is not None else None
+    if attrs is not None:
+        proj.MEMOS[g] = attrs
     write_lib(out)
     (out / "views").mkdir(exist_ok=True)
     drawn: dict[str, nx.MultiDiGraph] = {}
@@ -472,8 +479,12 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     hr_rows = write_report(g, out / "report.html")
     say(f"  report with {hr_rows} hazard ratios")
     full = proj.full(g)
-    write_index(g, full, pages, out / "index.html")
+    write_index(g, full, pages, out / "index.html",
+                pages_cache.memo("search") if pages_cache is not None else None)
     write_graphml(full, out / "graph.graphml")
+    if pages_cache is not None:
+        pages_cache.save()
+        proj.MEMOS.pop(g, None)
     if keep:
         drawn["graph.graphml"] = full
     return drawn

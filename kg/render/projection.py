@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -263,6 +264,14 @@ def caption(g: Graph, node: URIRef, kind: str, label: str) -> str:
     return wrap(label)
 
 
+def _attrs(g: Graph, node: URIRef) -> dict:
+    inf = info(g, node)
+    return {"label": inf.label, "caption": caption(g, node, inf.kind, inf.label),
+            "kind": inf.kind, "info": inf, "evidence": evidence_count(g, node)}
+
+
+# a read index's memo of node attributes across builds (kg/render/pagecache.py: Memo)
+MEMOS: weakref.WeakKeyDictionary[Graph, Any] = weakref.WeakKeyDictionary()
 _ATTRS: weakref.WeakKeyDictionary[Graph, dict[URIRef, tuple[dict, Footprint | None]]] = \
     weakref.WeakKeyDictionary()
 
@@ -275,12 +284,12 @@ def node_attrs(g: Graph, node: URIRef) -> dict:
     """
     cache = _ATTRS.setdefault(g, {})
     entry = cache.get(node)
-    if entry is None:
+    if entry is None and g in MEMOS:  # kept from the last build while what it read is unchanged
+        entry = cache[node] = MEMOS[g].get(str(node), lambda: _attrs(g, node))
+    elif entry is None:
         recording = g.footprint() if isinstance(g, ReadGraph) else nullcontext(None)
         with recording as fp:
-            inf = info(g, node)
-            attrs = {"label": inf.label, "caption": caption(g, node, inf.kind, inf.label),
-                     "kind": inf.kind, "info": inf, "evidence": evidence_count(g, node)}
+            attrs = _attrs(g, node)
         entry = cache[node] = (attrs, fp)
     elif entry[1] is not None:
         g.note(entry[1])  # type: ignore[attr-defined]
