@@ -208,7 +208,8 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
     report = BuildReport()
     t0 = time.perf_counter()
     with stage("loading sources"):
-        corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None)
+        corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None,
+                                    cache.was_checked if cache else None)
     report.seconds["load"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     if cache is not None and builders is None:

@@ -157,6 +157,7 @@ class BuildCache:
         self.hits = 0
         self.misses = 0
         self.used: set[str] = set()
+        self.checked: set[str] = set()  # evidence files (as labelled) read from the cache
         self.used_pages: set[str] = set()  # study pages (kg/render/pagecache.py)
         self.used_entries: dict[str, set[str]] = {}  # other kinds (``get``/``put``), by folder
         self.pending: dict[Path, bytes] = {}
@@ -212,6 +213,7 @@ class BuildCache:
             try:
                 record = pickle.loads(entry.read_bytes())  # noqa: S301 - written by us below
                 self.hits += 1
+                self.checked.add(record.path)  # its per-file checks passed in that build
                 return record
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass
@@ -223,6 +225,14 @@ class BuildCache:
             return record
 
         return read
+
+    def was_checked(self, f: m.EvidenceFile) -> bool:
+        """True when an evidence file came from the cache: a build with its bytes succeeded.
+
+        Entries are kept only from builds that passed every check, and an evidence file pins
+        its text by checksum, so its own checks (quotes, numbers, tables) passed on both.
+        """
+        return f.path in self.checked
 
     def get(self, kind: str, name: str) -> object | None:
         """A cached entry of one kind (a folder of the cache), or None; kept by this build."""
