@@ -485,6 +485,9 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     if pages_cache is not None:
         pages_cache.save()
         proj.MEMOS.pop(g, None)
+        if attrs is not None:
+            say(f"  {attrs.hits} of {full.number_of_nodes()} nodes' attributes and "
+                f"{pages_cache.memo('search').hits} search entries unchanged, from the cache")
     if keep:
         drawn["graph.graphml"] = full
     return drawn
