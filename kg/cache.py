@@ -7,12 +7,16 @@ then), so a failed or interrupted build leaves the output folder, cache included
 - **Per document**: an evidence file's parsed records, keyed by the SHA-256 of its bytes, its
   path and the code version.
 - **Per group of documents** (``kg/pieces.py``, folder ``pieces``): the quads of the builders
-  that read one group alone, and the group's subjects serialised as Turtle, TriG and JSON-LD
-  blocks (``kg/export/chunks.py``), keyed by what they read: the group's files and texts, the
+  that read one group alone, and the group's subjects serialised as TriG blocks
+  (``kg/export/chunks.py``), keyed by what they read: the group's files and texts, the
   entities and identifier table, the ontology folder and the code version. A changed entity
   label or ontology term changes every key, so it can never leave a stale statement; an edited
   evidence file changes its group's key alone. The builders that read every document (summaries,
   contradictions, checks between documents) and everything else run on every build.
+- **Every subject's Turtle and JSON-LD block** (folder ``blocks``, one entry per format),
+  keyed by the digests of the subject's TriG blocks: what changed is written again.
+- **Node attributes and search entries** (folder ``memo``, ``kg/render/pagecache.py``), with
+  the footprint of what computing each read.
 - **The last valid graph** (folder ``validation``): a digest of each subject's statements per
   named graph, so the next build runs the shapes on the nodes that changed and their neighbours
   alone (``kg.pipeline.check_changed``).

@@ -218,7 +218,10 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     if result.pieces is not None and result.cache is not None:
         from kg.export.chunks import write_pieces
 
-        write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples)
+        result.trig  # noqa: B018 - made first: its blocks' digests key the other formats' blocks
+        assert result.digests is not None  # noqa: S101 - set by make_trig, in pieces
+        write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples,
+                     result.digests)
     else:
         write_turtle(triples, files[0])
         write_jsonld(triples, files[2])
