@@ -267,6 +267,10 @@ class BuildCache:
         path.write_bytes(dumps(value))
         self.staged[self.folder / kind / name] = path
 
+    def table(self, kind: str, name: str) -> Table:
+        """A large entry of many small ones, written as a base and a delta (see ``Table``)."""
+        return Table(self, kind, name)
+
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
         """Write atomically, so a killed build never leaves half an entry."""
@@ -274,3 +278,30 @@ class BuildCache:
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+
+
+class Table:
+    """A dict kept as a base entry and a delta entry: an edit writes only what it changed.
+
+    Pickling every subject's block or every node's attributes again after each edit cost as
+    much as making a few of them; a build writes the entries that differ from the base alone,
+    and the whole table again only when they are a quarter of it. Entries of the base that a
+    build no longer uses stay until then: every use checks an entry's own key.
+    """
+
+    def __init__(self, cache: BuildCache, kind: str, name: str) -> None:
+        """Read the base and the delta; ``entries`` is the table."""
+        self.cache, self.kind, self.name = cache, kind, name
+        base = cache.get(kind, f"{name}.pickle")
+        delta = cache.get(kind, f"{name}.delta.pickle")
+        self.base: dict = base if isinstance(base, dict) else {}
+        self.entries: dict = {**self.base, **(delta if isinstance(delta, dict) else {})}
+
+    def save(self, new: dict) -> None:
+        """Keep ``new`` as the table (an entry reused from the base must be the same object)."""
+        base = self.base
+        delta = {k: v for k, v in new.items() if base.get(k) is not v}
+        if not base or len(delta) * 4 > len(new):
+            self.cache.put(self.kind, f"{self.name}.pickle", new)
+            delta = {}
+        self.cache.put(self.kind, f"{self.name}.delta.pickle", delta)

@@ -172,8 +172,8 @@ def _blocks(kind: str, pieces: list[Piece], cache: BuildCache, keys: dict[str, b
     subjects whose statements changed (an edited document's, the summaries it moved) are
     made from their triples in one go.
     """
-    got = cache.get("blocks", f"{kind}.pickle")
-    old: dict[str, tuple[bytes, T]] = got if isinstance(got, dict) else {}
+    table = cache.table("blocks", kind)
+    old: dict[str, tuple[bytes, T]] = table.entries
     subjects: set[Node] = set()
     for piece in pieces:
         for names in piece.subjects.values():
@@ -194,7 +194,7 @@ def _blocks(kind: str, pieces: list[Piece], cache: BuildCache, keys: dict[str, b
         for subject in missing:
             out[subject] = made[subject]
             new[str(subject)] = keys[str(subject)], made[subject]
-    cache.put("blocks", f"{kind}.pickle", new)
+    table.save(new)
     return out
 
 

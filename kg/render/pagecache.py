@@ -111,8 +111,8 @@ class Memo:
     def __init__(self, cache: BuildCache, kind: str, graph: ReadGraph, keys: NodeKeys) -> None:
         """The entries the last build kept for ``kind``."""
         self.cache, self.kind, self.graph, self.keys = cache, kind, graph, keys
-        old = cache.get(MEMO_FOLDER, f"{kind}.pickle")
-        self.old: dict[str, tuple] = old if isinstance(old, dict) else {}
+        self.table = cache.table(MEMO_FOLDER, kind)
+        self.old: dict[str, tuple] = self.table.entries
         self.new: dict[str, tuple] = {}
         self.hits = 0
 
@@ -139,7 +139,7 @@ class Memo:
 
     def save(self) -> None:
         """Keep this build's entries (written when the build is recorded)."""
-        self.cache.put(MEMO_FOLDER, f"{self.kind}.pickle", self.new)
+        self.table.save(self.new)
 
 
 class PageCache:
