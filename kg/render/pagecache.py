@@ -118,16 +118,19 @@ class Memo:
 
     def get(self, name: str, compute: Callable[[], T]) -> tuple[T, Footprint]:
         """The value and its footprint: kept, if what it read is unchanged, else computed."""
-        entry = self.old.get(name)
+        entry = self.new.get(name)  # asked before in this build
+        fresh = entry is not None
+        if entry is None:
+            entry = self.old.get(name)
         if entry is not None and len(entry) == 4:
             key, out, into, value = entry
-            if key == self.keys.key(name, b"", out, into):
+            if fresh or key == self.keys.key(name, b"", out, into):
                 self.new[name] = entry
                 fp = Footprint()
                 fp.out.update(out)
                 fp.into.update(into)
                 self.graph.note(fp)
-                self.hits += 1
+                self.hits += not fresh
                 return value, fp
         with self.graph.footprint() as fp:
             value = compute()

@@ -12,11 +12,11 @@ one drug: every view is defined by which node kinds and relations it keeps.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -25,6 +25,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from kg.ids import expand_curie
 from kg.render.readgraph import Footprint, ReadGraph
 from kg.vocab import KG, OA
+
+T = TypeVar("T")
 
 KIND_OF_CLASS = {
     KG.Drug: "drug", KG.Placebo: "placebo", KG.NonDrugIntervention: "intervention",
@@ -272,6 +274,18 @@ def _attrs(g: Graph, node: URIRef) -> dict:
 
 # a read index's memo of node attributes across builds (kg/render/pagecache.py: Memo)
 MEMOS: weakref.WeakKeyDictionary[Graph, Any] = weakref.WeakKeyDictionary()
+# and its memos of other drawings (rows of the report's tables), by kind
+KEPT: weakref.WeakKeyDictionary[Graph, Any] = weakref.WeakKeyDictionary()
+
+
+def kept(g: Graph, kind: str, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or the value kept from the last build if what it read is unchanged.
+
+    The value must never be changed once made: it is pickled at the end of the drawing.
+    """
+    memo_of = KEPT.get(g)
+    memo = memo_of(kind) if memo_of is not None else None
+    return compute() if memo is None else memo.get(name, compute)[0]
 _ATTRS: weakref.WeakKeyDictionary[Graph, dict[URIRef, tuple[dict, Footprint | None]]] = \
     weakref.WeakKeyDictionary()
 
