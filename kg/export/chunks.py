@@ -190,7 +190,9 @@ def _blocks(kind: str, pieces: list[Piece], cache: BuildCache, keys: dict[str, b
         else:
             missing.add(subject)
     if missing:
-        made = make({t for p in pieces for t in _of(p)(missing)})
+        made = make({t for p in pieces for graph in p.graphs.values() for t in graph}
+                    if len(missing) == len(subjects) else  # a first build: every triple
+                    {t for p in pieces for t in _of(p)(missing)})
         for subject in missing:
             out[subject] = made[subject]
             new[str(subject)] = keys[str(subject)], made[subject]
