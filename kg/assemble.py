@@ -87,7 +87,9 @@ class BuildResult:
         self.digests: dict[str, bytes] | None = None  # each subject's TriG block, by graph
         self.make_trig: Callable[[], bytes] | None = None  # a build in pieces merges its own
         self._lock = threading.RLock()
+        self._store_lock = threading.Lock()  # apart: the writers need the TriG while it loads
         self._trig: bytes | None = None
+        self.subject_keys: dict[str, bytes] | None = None  # from digests (kg.export.chunks)
         self._store: pyoxigraph.Store | None = None
 
     @cached_property
@@ -135,7 +137,7 @@ class BuildResult:
         """
         import pyoxigraph as ox
 
-        with self._lock:
+        with self._store_lock:
             if self._store is None:
                 st = ox.Store()
                 st.bulk_load(self.trig, format=ox.RdfFormat.TRIG)
@@ -152,6 +154,7 @@ class BuildResult:
         with self._lock:
             if "trig" in what:
                 self._trig = None
+        with self._store_lock:
             if "store" in what:
                 self._store = None
 

@@ -231,7 +231,7 @@ def test_an_edit_redraws_only_what_it_read(synthetic: Path, tmp_path: Path,
 
 
 def test_node_keys_change_with_what_a_node_states_and_what_points_at_it():
-    """``NodeKeys``: a node's own blocks' digests, and the statements pointing at it."""
+    """``NodeKeys``: a node's own blocks' digests (``subject_keys``), and what points at it."""
     from rdflib import Literal
 
     from kg.render.pagecache import NodeKeys
@@ -240,18 +240,18 @@ def test_node_keys_change_with_what_a_node_states_and_what_points_at_it():
 
     a, b, c = URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")
     before = ReadGraph([(a, RDFS.label, Literal("A")), (b, KG.hasArm, a)])
-    keys = NodeKeys(before, {"doc\0urn:a": b"1", "doc\0urn:b": b"2"}, "salt")
+    keys = NodeKeys(before, {"urn:a": b"1", "urn:b": b"2"}, "salt")
     key = keys.key("page", b"", [a], [a])
     same = NodeKeys(ReadGraph([(a, RDFS.label, Literal("A")), (b, KG.hasArm, a)]),
-                    {"doc\0urn:a": b"1", "doc\0urn:b": b"2", "doc\0urn:c": b"9"}, "salt")
+                    {"urn:a": b"1", "urn:b": b"2", "urn:c": b"9"}, "salt")
     assert same.key("page", b"", [a], [a]) == key  # what the page never read changed
-    relabelled = NodeKeys(before, {"doc\0urn:a": b"3", "doc\0urn:b": b"2"}, "salt")
+    relabelled = NodeKeys(before, {"urn:a": b"3", "urn:b": b"2"}, "salt")
     assert relabelled.key("page", b"", [a], [a]) != key
     pointed = ReadGraph([(a, RDFS.label, Literal("A")), (b, KG.hasArm, a), (c, KG.hasArm, a)])
-    more = NodeKeys(pointed, {"doc\0urn:a": b"1", "doc\0urn:b": b"2"}, "salt")
+    more = NodeKeys(pointed, {"urn:a": b"1", "urn:b": b"2"}, "salt")
     assert more.key("page", b"", [a], [a]) != key  # a statement pointing at it was added
     assert more.key("page", b"", [a], []) == keys.key("page", b"", [a], [])
-    assert NodeKeys(before, {"doc\0urn:a": b"1", "doc\0urn:b": b"2"}, "other code").key(
+    assert NodeKeys(before, {"urn:a": b"1", "urn:b": b"2"}, "other code").key(
         "page", b"", [a], [a]) != key
 
 

@@ -248,15 +248,14 @@ def merged_jsonld(pieces: list[Piece], cache: BuildCache, keys: dict[str, bytes]
 
 
 def write_pieces(pieces: list[Piece], cache: BuildCache, turtle: Path, jsonld: Path,
-                 everything: Callable[[], Iterable[Triple]], digests: dict[str, bytes]) -> None:
+                 everything: Callable[[], Iterable[Triple]], keys: dict[str, bytes]) -> None:
     """Write Turtle and JSON-LD from the pieces (JSON-LD by rdflib's rules where it must).
 
-    ``digests``: each subject's TriG block digests per graph (``merged_trig``), which key the
-    kept blocks.
+    ``keys``: each subject's statements as ``subject_keys`` names them, which key the kept
+    blocks.
     """
     from kg.export.rdf import write_jsonld, write_jsonld_chunks
 
-    keys = subject_keys(digests)
     with turtle.open("wb") as f:
         f.writelines(merged_turtle(pieces, cache, keys))
     try:

@@ -54,31 +54,21 @@ def _term(t: Any) -> str:
 class NodeKeys:
     """Digests of a node's statements, outgoing and incoming, from the build's block digests.
 
-    ``digests`` maps ``graph name NUL subject`` to the digest of that subject's TriG block in
-    that graph (``kg.export.chunks.merged_trig``): together they are a node's statements. The
-    read index also holds the ontology's statements, which the salt (code and ontology files)
-    stands for.
+    ``subjects`` maps a subject to the digests of its TriG blocks in every named graph
+    (``kg.export.chunks.subject_keys``): together they are a node's statements. The read index
+    also holds the ontology's statements, which the salt (code and ontology files) stands for.
     """
 
-    def __init__(self, graph: ReadGraph, digests: dict[str, bytes], salt: str) -> None:
-        """Index the block digests by subject."""
-        by: dict[str, list[bytes]] = {}
-        for k, d in digests.items():
-            name, _, subject = k.partition("\0")
-            by.setdefault(subject, []).append(name.encode() + b"\0" + d)
-        self._by = by
+    def __init__(self, graph: ReadGraph, subjects: dict[str, bytes], salt: str) -> None:
+        """Keys over ``graph``, whose subjects' statements ``subjects`` names."""
+        self._by = subjects
         self.graph = graph
         self.salt = salt
-        self._out: dict[Any, bytes] = {}
         self._in: dict[Any, bytes] = {}
 
     def out(self, node: Any) -> bytes:
         """A node's own statements, as the sorted digests of its blocks."""
-        d = self._out.get(node)
-        if d is None:
-            parts = self._by.get(str(node))
-            d = self._out[node] = b"\1".join(sorted(parts)) if parts else b""
-        return d
+        return self._by.get(str(node), b"")
 
     def into(self, node: Any) -> bytes:
         """The statements pointing at a node: each subject and predicate (IRIs: plain text)."""
@@ -149,11 +139,12 @@ class PageCache:
     """Stored study pages of one output folder, checked against the graph being drawn."""
 
     def __init__(self, cache: BuildCache, graph: ReadGraph,
-                 digests: dict[str, bytes] | None = None) -> None:
+                 subjects: dict[str, bytes] | None = None) -> None:
         """Pages of ``cache``'s folder; entries made now are written when the build is recorded.
 
-        With the build's block ``digests``, keys come from them (``NodeKeys``) and the node
-        attributes and search entries are kept too (``memo``).
+        With the build's ``subjects`` keys (``kg.export.chunks.subject_keys``), node keys come
+        from them (``NodeKeys``) and node attributes, search entries and rows are kept too
+        (``memo``).
         """
         from kg.cache import code_version
 
@@ -166,13 +157,13 @@ class PageCache:
         self._digests: dict[tuple[str, Any], str] = {}
         self.keys: NodeKeys | None = None
         self._memos: dict[str, Memo] = {}
-        if digests is not None:
+        if subjects is not None:
             from kg.cache import _hash_files
             from kg.paths import ONTOLOGY_DIR
 
             salt = hashlib.sha256(f"node keys {self.version}".encode())
             _hash_files(salt, ONTOLOGY_DIR)  # the read index holds the ontology's statements
-            self.keys = NodeKeys(graph, digests, salt.hexdigest())
+            self.keys = NodeKeys(graph, subjects, salt.hexdigest())
 
     def memo(self, kind: str) -> Memo | None:
         """The memo of one kind of drawing (None without block digests)."""
