@@ -37,6 +37,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rdflib import URIRef
+
+from kg.cache import _uri
 from kg.render.readgraph import Footprint, ReadGraph
 
 if TYPE_CHECKING:
@@ -49,6 +52,56 @@ T = TypeVar("T")
 
 def _term(t: Any) -> str:
     return repr(t)  # type, lexical form, datatype and language: equal terms, equal text
+
+
+def _stored(node: Any) -> Any:
+    """A footprint node as kept: an IRI as plain text, else the term itself.
+
+    Unpickling the URIRefs of every kept footprint took seconds at 1,000x.
+    """
+    return str(node) if type(node) is URIRef else node
+
+
+def _node(kept: Any) -> Any:
+    """The term a kept footprint node stands for."""
+    return _uri(kept) if type(kept) is str else kept
+
+
+def _tag(kept: Any) -> str:
+    return kept if type(kept) is str else repr(kept)
+
+
+class _KeptFootprint:
+    """The footprint of a reused value, made into terms only if a recording block counts it."""
+
+    __slots__ = ("_fp", "_names")
+    wild = False
+
+    def __init__(self, out: list[Any], into: list[Any]) -> None:
+        self._names = out, into
+        self._fp: Footprint | None = None
+
+    def _made(self) -> Footprint:
+        if self._fp is None:
+            self._fp = Footprint()
+            self._fp.out.update(map(_node, self._names[0]))
+            self._fp.into.update(map(_node, self._names[1]))
+        return self._fp
+
+    @property
+    def out(self) -> set[Any]:
+        """The nodes read forward."""
+        return self._made().out
+
+    @property
+    def into(self) -> set[Any]:
+        """The nodes read in reverse."""
+        return self._made().into
+
+
+def stored(fp: Footprint) -> tuple[list[Any], list[Any]]:
+    """A footprint as kept: its nodes out and in, as ``_stored``, in a stable order."""
+    return (sorted(map(_stored, fp.out), key=_tag), sorted(map(_stored, fp.into), key=_tag))
 
 
 class NodeKeys:
@@ -70,23 +123,24 @@ class NodeKeys:
         """A node's own statements, as the sorted digests of its blocks."""
         return self._by.get(str(node), b"")
 
-    def into(self, node: Any) -> bytes:
+    def into(self, kept: Any) -> bytes:
         """The statements pointing at a node: each subject and predicate (IRIs: plain text)."""
-        d = self._in.get(node)
+        d = self._in.get(kept)
         if d is None:
             h = hashlib.blake2b(digest_size=16)
-            pairs = self.graph.statements_in(node)
+            pairs = self.graph.statements_in(_node(kept))
             h.update("\n".join(sorted(f"{type(s).__name__} {s} {p}" for s, p in pairs)).encode())
-            d = self._in[node] = h.digest()
+            d = self._in[kept] = h.digest()
         return d
 
     def key(self, name: str, extra: bytes, out: list[Any], into: list[Any]) -> str:
-        """A key of what a drawing read: these nodes' statements, out and in."""
+        """A key of what a drawing read: these nodes' statements, out and in (as ``stored``)."""
         h = hashlib.sha256(f"{self.salt}\n{name}\n".encode() + extra)
-        for node in out:
-            h.update(f"\no {_term(node)} ".encode() + self.out(node))
-        for node in into:
-            h.update(f"\ni {_term(node)} ".encode() + self.into(node))
+        by = self._by
+        for kept in out:
+            h.update(f"\no {_tag(kept)} ".encode() + by.get(str(kept), b""))
+        for kept in into:
+            h.update(f"\ni {_tag(kept)} ".encode() + self.into(kept))
         return h.hexdigest()
 
 
@@ -106,7 +160,7 @@ class Memo:
         self.new: dict[str, tuple] = {}
         self.hits = 0
 
-    def get(self, name: str, compute: Callable[[], T]) -> tuple[T, Footprint]:
+    def get(self, name: str, compute: Callable[[], T]) -> tuple[T, Any]:
         """The value and its footprint: kept, if what it read is unchanged, else computed."""
         entry = self.new.get(name)  # asked before in this build
         fresh = entry is not None
@@ -116,17 +170,14 @@ class Memo:
             key, out, into, value = entry
             if fresh or key == self.keys.key(name, b"", out, into):
                 self.new[name] = entry
-                fp = Footprint()
-                fp.out.update(out)
-                fp.into.update(into)
-                self.graph.note(fp)
+                kept = _KeptFootprint(out, into)
+                self.graph.note(kept)  # type: ignore[arg-type]
                 self.hits += not fresh
-                return value, fp
+                return value, kept
         with self.graph.footprint() as fp:
             value = compute()
         if not fp.wild:
-            out = sorted(fp.out, key=_term)
-            into = sorted(fp.into, key=_term)
+            out, into = stored(fp)
             self.new[name] = (self.keys.key(name, b"", out, into), out, into, value)
         return value, fp
 
@@ -195,8 +246,10 @@ class PageCache:
         return d
 
     def _key(self, page: str, extra: object, out: list[Any], into: list[Any]) -> str:
-        salt = self.keys.salt if self.keys is not None else self.version
-        h = hashlib.sha256(f"{salt}\n{page}\n".encode())
+        if self.keys is not None:
+            return self.keys.key(page, json.dumps(extra, sort_keys=True, default=str).encode(),
+                                 out, into)
+        h = hashlib.sha256(f"{self.version}\n{page}\n".encode())
         h.update(json.dumps(extra, sort_keys=True, default=str).encode())
         for direction, nodes in (("out", out), ("in", into)):
             for node in nodes:
@@ -226,8 +279,10 @@ class PageCache:
         """Store a page just drawn with what it read (not if it read the whole graph)."""
         if fp.wild:
             return
-        out = sorted(fp.out, key=_term)
-        into = sorted(fp.into, key=_term)
+        if self.keys is not None:
+            out, into = stored(fp)
+        else:
+            out, into = sorted(fp.out, key=_term), sorted(fp.into, key=_term)
         entry = {"key": self._key(page, extra, out, into), "out": out, "into": into,
                  "html": zlib.compress(html, 1)}
         self.cache.pending[self._entry(page)] = pickle.dumps(entry,
