@@ -164,6 +164,20 @@ def subject_keys(digests: dict[str, bytes]) -> dict[str, bytes]:
     return {subject: b"\1".join(sorted(parts)) for subject, parts in by.items()}
 
 
+@cache
+def _writers_key() -> str:
+    """What a block is made with besides its statements; a table of blocks is kept under it.
+
+    The code, the libraries and the ontology folder (the JSON-LD context is there).
+    """
+    from kg.cache import _hash_files, code_version
+    from kg.paths import ONTOLOGY_DIR
+
+    h = hashlib.sha256(f"blocks {code_version()}".encode())
+    _hash_files(h, ONTOLOGY_DIR)
+    return h.hexdigest()[:20]
+
+
 def _blocks(kind: str, pieces: list[Piece], cache: BuildCache, keys: dict[str, bytes],
             make: Callable[[set[Triple]], dict[Node, T]]) -> dict[Node, T]:
     """Every subject's block of one format: kept from the last build if its key is the same.
@@ -172,7 +186,7 @@ def _blocks(kind: str, pieces: list[Piece], cache: BuildCache, keys: dict[str, b
     subjects whose statements changed (an edited document's, the summaries it moved) are
     made from their triples in one go.
     """
-    table = cache.table("blocks", kind)
+    table = cache.table("blocks", f"{kind}-{_writers_key()}")
     old: dict[str, tuple[bytes, T]] = table.entries
     subjects: set[Node] = set()
     for piece in pieces:
