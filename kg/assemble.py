@@ -87,7 +87,9 @@ class BuildResult:
         self.digests: dict[str, bytes] | None = None  # each subject's TriG block, by graph
         self.make_trig: Callable[[], bytes] | None = None  # a build in pieces merges its own
         self._lock = threading.RLock()
+        self._store_lock = threading.Lock()  # apart: the writers need the TriG while it loads
         self._trig: bytes | None = None
+        self.subject_keys: dict[str, bytes] | None = None  # from digests (kg.export.chunks)
         self._store: pyoxigraph.Store | None = None
 
     @cached_property
@@ -137,7 +139,7 @@ class BuildResult:
         """
         import pyoxigraph as ox
 
-        with self._lock:
+        with self._store_lock:
             if self._store is None:
                 st = ox.Store()
                 st.load(self.trig, format=ox.RdfFormat.TRIG)
@@ -156,6 +158,7 @@ class BuildResult:
         with self._lock:
             if "trig" in what:
                 self._trig = None
+        with self._store_lock:
             if "store" in what:
                 self._store = None
             if "graphs" in what:
@@ -216,7 +219,8 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
     report = BuildReport()
     t0 = time.perf_counter()
     with stage("loading sources"):
-        corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None)
+        corpus, texts = load_corpus(sources, cache.evidence_reader() if cache else None,
+                                    cache.was_checked if cache else None)
     report.seconds["load"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     if cache is not None and builders is None:

@@ -7,12 +7,16 @@ then), so a failed or interrupted build leaves the output folder, cache included
 - **Per document**: an evidence file's parsed records, keyed by the SHA-256 of its bytes, its
   path and the code version.
 - **Per group of documents** (``kg/pieces.py``, folder ``pieces``): the quads of the builders
-  that read one group alone, and the group's subjects serialised as Turtle, TriG and JSON-LD
-  blocks (``kg/export/chunks.py``), keyed by what they read: the group's files and texts, the
+  that read one group alone, and the group's subjects serialised as TriG blocks
+  (``kg/export/chunks.py``), keyed by what they read: the group's files and texts, the
   entities and identifier table, the ontology folder and the code version. A changed entity
   label or ontology term changes every key, so it can never leave a stale statement; an edited
   evidence file changes its group's key alone. The builders that read every document (summaries,
   contradictions, checks between documents) and everything else run on every build.
+- **Every subject's Turtle and JSON-LD block** (folder ``blocks``, one entry per format),
+  keyed by the digests of the subject's TriG blocks: what changed is written again.
+- **Node attributes and search entries** (folder ``memo``, ``kg/render/pagecache.py``), with
+  the footprint of what computing each read.
 - **The last valid graph** (folder ``validation``): a digest of each subject's statements per
   named graph, so the next build runs the shapes on the nodes that changed and their neighbours
   alone (``kg.pipeline.check_changed``).
@@ -157,6 +161,7 @@ class BuildCache:
         self.hits = 0
         self.misses = 0
         self.used: set[str] = set()
+        self.checked: set[str] = set()  # evidence files (as labelled) read from the cache
         self.used_pages: set[str] = set()  # study pages (kg/render/pagecache.py)
         self.used_entries: dict[str, set[str]] = {}  # other kinds (``get``/``put``), by folder
         self.pending: dict[Path, bytes] = {}
@@ -212,6 +217,7 @@ class BuildCache:
             try:
                 record = pickle.loads(entry.read_bytes())  # noqa: S301 - written by us below
                 self.hits += 1
+                self.checked.add(record.path)  # its per-file checks passed in that build
                 return record
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass
@@ -223,6 +229,14 @@ class BuildCache:
             return record
 
         return read
+
+    def was_checked(self, f: m.EvidenceFile) -> bool:
+        """True when an evidence file came from the cache: a build with its bytes succeeded.
+
+        Entries are kept only from builds that passed every check, and an evidence file pins
+        its text by checksum, so its own checks (quotes, numbers, tables) passed on both.
+        """
+        return f.path in self.checked
 
     def get(self, kind: str, name: str) -> object | None:
         """A cached entry of one kind (a folder of the cache), or None; kept by this build."""
@@ -250,8 +264,13 @@ class BuildCache:
                                                     dir=self.out.parent))
                 atexit.register(shutil.rmtree, self._stage, True)
             path = self._stage / f"{next(self._names)}.pickle"
-        path.write_bytes(dumps(value))
+        with path.open("wb") as f:  # streamed: a table of blocks is ~0.1 GB at 1,000x
+            _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         self.staged[self.folder / kind / name] = path
+
+    def table(self, kind: str, name: str) -> Table:
+        """A large entry of many small ones, written as a base and a delta (see ``Table``)."""
+        return Table(self, kind, name)
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -260,3 +279,30 @@ class BuildCache:
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+
+
+class Table:
+    """A dict kept as a base entry and a delta entry: an edit writes only what it changed.
+
+    Pickling every subject's block or every node's attributes again after each edit cost as
+    much as making a few of them; a build writes the entries that differ from the base alone,
+    and the whole table again only when they are a quarter of it. Entries of the base that a
+    build no longer uses stay until then: every use checks an entry's own key.
+    """
+
+    def __init__(self, cache: BuildCache, kind: str, name: str) -> None:
+        """Read the base and the delta; ``entries`` is the table."""
+        self.cache, self.kind, self.name = cache, kind, name
+        base = cache.get(kind, f"{name}.pickle")
+        delta = cache.get(kind, f"{name}.delta.pickle")
+        self.base: dict = base if isinstance(base, dict) else {}
+        self.entries: dict = {**self.base, **(delta if isinstance(delta, dict) else {})}
+
+    def save(self, new: dict) -> None:
+        """Keep ``new`` as the table (an entry reused from the base must be the same object)."""
+        base = self.base
+        delta = {k: v for k, v in new.items() if base.get(k) is not v}
+        if not base or len(delta) * 4 > len(new):
+            self.cache.put(self.kind, f"{self.name}.pickle", new)
+            delta = {}
+        self.cache.put(self.kind, f"{self.name}.delta.pickle", delta)

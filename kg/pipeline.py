@@ -226,9 +226,13 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
     files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
              out / REPORT_FILE]
     if result.pieces is not None and result.cache is not None:
-        from kg.export.chunks import write_pieces
+        from kg.export.chunks import subject_keys, write_pieces
 
-        write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples)
+        result.trig  # noqa: B018 - made first: its blocks' digests key the other formats' blocks
+        assert result.digests is not None  # noqa: S101 - set by make_trig, in pieces
+        result.subject_keys = subject_keys(result.digests)
+        write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples,
+                     result.subject_keys)
     else:
         write_turtle(result.triples, files[0])
         write_jsonld(result.triples, files[2])
@@ -268,7 +272,7 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
         if cache is not None:
             from kg.render.pagecache import PageCache
 
-            pages = PageCache(cache, graph)
+            pages = PageCache(cache, graph, result.subject_keys)
         write_site(graph, out, say, keep=False, pages_cache=pages)
         result.report.seconds["html"] = time.perf_counter() - t
         files += [out / "index.html", out / "overview.html", out / "report.html",

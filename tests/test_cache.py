@@ -275,3 +275,30 @@ def test_a_page_that_read_the_whole_graph_is_not_kept(tmp_path: Path):
     other = ReadGraph([(a, RDFS.label, Literal("A")), (b, RDFS.label, Literal("B2"))])
     assert PageCache(BuildCache(tmp_path / "out"), other).reuse("views/a.html", []) == \
         b"<p>A</p>"  # what the page never read may change
+
+
+def test_a_table_writes_what_changed_as_a_delta_and_reads_back_whole(tmp_path: Path):
+    """``BuildCache.table``: the base stays, an edit's entries go to the delta."""
+    out = tmp_path / "out"
+    first = BuildCache(out)
+    table = first.table("blocks", "ttl")
+    assert table.entries == {}
+    table.save({f"s{i}": ("key", i) for i in range(100)})
+    first.record("one")
+    base = cache_dir(out) / "blocks" / "ttl.pickle"
+    stamp = base.stat().st_mtime_ns
+    second = BuildCache(out)
+    table = second.table("blocks", "ttl")
+    assert len(table.entries) == 100
+    new = dict(table.entries)
+    new["s3"] = ("other key", -3)
+    table.save(new)
+    second.record("two")
+    assert base.stat().st_mtime_ns == stamp  # the base was not written again
+    third = BuildCache(out).table("blocks", "ttl")
+    assert third.entries == new
+    bigger = {k: ("changed", 0) for k in new}
+    third.save(bigger)
+    third.cache.record("three")
+    assert base.stat().st_mtime_ns != stamp  # most entries changed: the base is rewritten
+    assert BuildCache(out).table("blocks", "ttl").entries == bigger

@@ -200,3 +200,81 @@ def test_the_checks_on_changed_nodes_find_what_the_whole_check_finds(real):
     assert check_store(broken, focus={str(study), str(span)}) != whole  # not without the arm
     assert check_store(broken, focus=set()) == []
     assert isinstance(study, URIRef)
+
+
+def test_an_edit_redraws_only_what_it_read(synthetic: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]):
+    """One study's label edited at 10x: its page and the nodes that show it are drawn again."""
+    import re
+
+    from benchmarks.builds import edit_one
+
+    src = tmp_path / "src"
+    shutil.copytree(synthetic, src)
+    out = tmp_path / "warm" / "output"
+    run_build(src, out)
+    edit_one(src, 1)
+    capsys.readouterr()
+    assert cli.main(["build", "--sources", str(src), "--out", str(out)]) == 0
+    said = capsys.readouterr().err
+    pages = re.search(r"\((\d+) study pages unchanged", said)
+    kept = re.search(r"(\d+) of (\d+) nodes' attributes and (\d+) search entries unchanged", said)
+    assert pages and kept, said
+    studies = len(list((out / "views").glob("study-*.html")))
+    assert studies - 3 <= int(pages.group(1)) < studies
+    attrs, nodes, entries = (int(x) for x in kept.groups())
+    assert nodes * 0.9 < attrs < nodes and nodes * 0.9 < entries < nodes
+    assert "[edit 1]" in (out / "index.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean" / "output"
+    run_build(src, clean, "--no-cache")
+    assert snapshot(out) == snapshot(clean)
+
+
+def test_node_keys_change_with_what_a_node_states_and_what_points_at_it():
+    """``NodeKeys``: a node's own blocks' digests (``subject_keys``), and what points at it."""
+    from rdflib import Literal
+
+    from kg.render.pagecache import NodeKeys
+    from kg.render.readgraph import ReadGraph
+    from kg.vocab import KG, RDFS
+
+    a, b, c = URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")
+    before = ReadGraph([(a, RDFS.label, Literal("A")), (b, KG.hasArm, a)])
+    keys = NodeKeys(before, {"urn:a": b"1", "urn:b": b"2"}, "salt")
+    key = keys.key("page", b"", [a], [a])
+    same = NodeKeys(ReadGraph([(a, RDFS.label, Literal("A")), (b, KG.hasArm, a)]),
+                    {"urn:a": b"1", "urn:b": b"2", "urn:c": b"9"}, "salt")
+    assert same.key("page", b"", [a], [a]) == key  # what the page never read changed
+    relabelled = NodeKeys(before, {"urn:a": b"3", "urn:b": b"2"}, "salt")
+    assert relabelled.key("page", b"", [a], [a]) != key
+    pointed = ReadGraph([(a, RDFS.label, Literal("A")), (b, KG.hasArm, a), (c, KG.hasArm, a)])
+    more = NodeKeys(pointed, {"urn:a": b"1", "urn:b": b"2"}, "salt")
+    assert more.key("page", b"", [a], [a]) != key  # a statement pointing at it was added
+    assert more.key("page", b"", [a], []) == keys.key("page", b"", [a], [])
+    assert NodeKeys(before, {"urn:a": b"1", "urn:b": b"2"}, "other code").key(
+        "page", b"", [a], [a]) != key
+
+
+def test_a_file_from_the_cache_is_not_checked_again_but_an_edited_one_is(
+        mini_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Cache hits skip the per-file checks (their bytes passed them); an edit is checked."""
+    from kg.sources.loader import load_corpus
+
+    out = tmp_path / "out"
+    run_build(mini_copy, out, "--no-html")
+    cache = BuildCache(out)
+    corpus, texts = load_corpus(mini_copy, cache.evidence_reader(), cache.was_checked)
+    (f,) = corpus.files
+    assert cache.was_checked(f) and f.document.id not in dict(texts)  # not indexed yet
+    _, eager = load_corpus(mini_copy)
+    assert texts[f.document.id].text == eager[f.document.id].text
+    replace(ev := next((mini_copy / "evidence").glob("*.yaml")),
+            "quote: received examplinib 100 mg once daily",
+            "quote: received examplinib 900 mg once daily")
+    before = snapshot(out)
+    capsys.readouterr()
+    assert cli.main(["build", "--sources", str(mini_copy), "--out", str(out), "--quiet",
+                     "--no-html"]) != 0
+    said = capsys.readouterr().err
+    assert f"{ev.name}:27:" in said and "quote: not found" in said, said
+    assert snapshot(out) == before

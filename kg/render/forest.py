@@ -8,10 +8,10 @@ from __future__ import annotations
 import html
 import math
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.render.facets import attrs, study_facets, with_endpoint
-from kg.render.projection import label_of
+from kg.render.projection import kept, label_of
 from kg.vocab import KG
 
 
@@ -28,35 +28,39 @@ def hazard_ratios(g: Graph) -> list[dict]:
     marker- or histology-defined groups, whose two groups stand in ``experimental`` and
     ``reference`` only as first and second group (neither is experimental).
     """
-    rows = []
-    for c in sorted(g.subjects(KG.measure, KG.HazardRatio)):
-        study = next(g.subjects(KG.hasComparison, c))
-        ep = g.value(c, KG.endpoint)
-        q = g.value(c, KG.pValueQualifier)
-        treatment = g.value(c, KG.comparisonKind) in (KG.TreatmentEffect, None)
-        first = KG.experimentalGroup if treatment else KG.firstGroup
-        second = KG.referenceGroup if treatment else KG.secondGroup
-        favoured = g.value(c, KG.favouredGroup)
-        rows.append({
-            "iri": str(c), "study": label_of(g, study), "study_iri": str(study),
-            "facets": with_endpoint(g, study_facets(g, study), c),
-            "kind": "treatment" if treatment else "biomarker",
-            "favours": label_of(g, favoured).split(": ")[-1] if favoured is not None else "",
-            "acronym": str(g.value(study, KG.acronym) or ""),
-            "refs": ",".join(sorted(str(r) for r in g.objects(study, KG.referenceNumber))),
-            "endpoint": label_of(g, g.value(ep, KG.endpointType)) if ep else "",
-            "population": label_of(g, g.value(c, KG.population)) if g.value(c, KG.population)
-            else "", "experimental": label_of(g, g.value(c, first)),
-            "reference": label_of(g, g.value(c, second)),
-            "estimate": float(g.value(c, KG.estimate)),
-            "text": {k: str(g.value(c, prop)) for k, prop in (("estimate", KG.estimate),
-                     ("low", KG.ciLow), ("high", KG.ciHigh)) if g.value(c, prop) is not None},
-            "low": float(g.value(c, KG.ciLow)) if g.value(c, KG.ciLow) is not None else None,
-            "high": float(g.value(c, KG.ciHigh)) if g.value(c, KG.ciHigh) is not None else None,
-            "p": (f"p{label_of(g, q) if label_of(g, q) != 'unstated' else ' '}"
-                  f"{g.value(c, KG.pValue)}") if g.value(c, KG.pValue) is not None else "",
-        })
+    rows = [kept(g, "hazard-ratios", str(c), lambda c=c: _row(g, c))
+            for c in sorted(g.subjects(KG.measure, KG.HazardRatio))]
     return sorted(rows, key=lambda r: (r["study"], r["endpoint"], r["population"]))
+
+
+def _row(g: Graph, c: URIRef) -> dict:
+    """One hazard ratio's row."""
+    study = next(g.subjects(KG.hasComparison, c))
+    ep = g.value(c, KG.endpoint)
+    q = g.value(c, KG.pValueQualifier)
+    treatment = g.value(c, KG.comparisonKind) in (KG.TreatmentEffect, None)
+    first = KG.experimentalGroup if treatment else KG.firstGroup
+    second = KG.referenceGroup if treatment else KG.secondGroup
+    favoured = g.value(c, KG.favouredGroup)
+    return {
+        "iri": str(c), "study": label_of(g, study), "study_iri": str(study),
+        "facets": with_endpoint(g, study_facets(g, study), c),
+        "kind": "treatment" if treatment else "biomarker",
+        "favours": label_of(g, favoured).split(": ")[-1] if favoured is not None else "",
+        "acronym": str(g.value(study, KG.acronym) or ""),
+        "refs": ",".join(sorted(str(r) for r in g.objects(study, KG.referenceNumber))),
+        "endpoint": label_of(g, g.value(ep, KG.endpointType)) if ep else "",
+        "population": label_of(g, g.value(c, KG.population)) if g.value(c, KG.population)
+        else "", "experimental": label_of(g, g.value(c, first)),
+        "reference": label_of(g, g.value(c, second)),
+        "estimate": float(g.value(c, KG.estimate)),
+        "text": {k: str(g.value(c, prop)) for k, prop in (("estimate", KG.estimate),
+                 ("low", KG.ciLow), ("high", KG.ciHigh)) if g.value(c, prop) is not None},
+        "low": float(g.value(c, KG.ciLow)) if g.value(c, KG.ciLow) is not None else None,
+        "high": float(g.value(c, KG.ciHigh)) if g.value(c, KG.ciHigh) is not None else None,
+        "p": (f"p{label_of(g, q) if label_of(g, q) != 'unstated' else ' '}"
+              f"{g.value(c, KG.pValue)}") if g.value(c, KG.pValue) is not None else "",
+    }
 
 
 AXIS_LABELS = {"treatment": ("← favours experimental", "favours reference →"),

@@ -17,6 +17,14 @@ clean builds byte for byte).
 
 Entries live in ``.cache/pages/`` of the output folder and, like the rest of the cache, are
 written only after the build has succeeded and swapped its output in.
+
+A node's digest comes, in a build in pieces, from what the build already knows (``NodeKeys``):
+the digest of each subject's TriG block in each named graph (``BuildResult.digests``) gives a
+node's own statements without hashing them again (with their literals' text, the page keys took
+~10 s at 1,000x); the statements pointing at a node are hashed as before, as subject and
+predicate (the subjects are IRIs or blank nodes: no literal to spell out).
+The same keys let other drawings be reused across builds (``Memo``: a node's display attributes,
+its search entry), each with the footprint of what it read.
 """
 
 from __future__ import annotations
@@ -25,26 +33,170 @@ import hashlib
 import json
 import pickle
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from rdflib import URIRef
+
+from kg.cache import _uri
 from kg.render.readgraph import Footprint, ReadGraph
 
 if TYPE_CHECKING:
     from kg.cache import BuildCache
 
 FOLDER = "pages"
+MEMO_FOLDER = "memo"  # not "pages": the cache prunes each folder by the entries a build used
+T = TypeVar("T")
 
 
 def _term(t: Any) -> str:
     return repr(t)  # type, lexical form, datatype and language: equal terms, equal text
 
 
+def _stored(node: Any) -> Any:
+    """A footprint node as kept: an IRI as plain text, else the term itself.
+
+    Unpickling the URIRefs of every kept footprint took seconds at 1,000x.
+    """
+    return str(node) if type(node) is URIRef else node
+
+
+def _node(kept: Any) -> Any:
+    """The term a kept footprint node stands for."""
+    return _uri(kept) if type(kept) is str else kept
+
+
+def _tag(kept: Any) -> str:
+    return kept if type(kept) is str else repr(kept)
+
+
+class _KeptFootprint:
+    """The footprint of a reused value, made into terms only if a recording block counts it."""
+
+    __slots__ = ("_fp", "_names")
+    wild = False
+
+    def __init__(self, out: list[Any], into: list[Any]) -> None:
+        self._names = out, into
+        self._fp: Footprint | None = None
+
+    def _made(self) -> Footprint:
+        if self._fp is None:
+            self._fp = Footprint()
+            self._fp.out.update(map(_node, self._names[0]))
+            self._fp.into.update(map(_node, self._names[1]))
+        return self._fp
+
+    @property
+    def out(self) -> set[Any]:
+        """The nodes read forward."""
+        return self._made().out
+
+    @property
+    def into(self) -> set[Any]:
+        """The nodes read in reverse."""
+        return self._made().into
+
+
+def stored(fp: Footprint) -> tuple[list[Any], list[Any]]:
+    """A footprint as kept: its nodes out and in, as ``_stored``, in a stable order."""
+    return (sorted(map(_stored, fp.out), key=_tag), sorted(map(_stored, fp.into), key=_tag))
+
+
+class NodeKeys:
+    """Digests of a node's statements, outgoing and incoming, from the build's block digests.
+
+    ``subjects`` maps a subject to the digests of its TriG blocks in every named graph
+    (``kg.export.chunks.subject_keys``): together they are a node's statements. The read index
+    also holds the ontology's statements, which the salt (code and ontology files) stands for.
+    """
+
+    def __init__(self, graph: ReadGraph, subjects: dict[str, bytes], salt: str) -> None:
+        """Keys over ``graph``, whose subjects' statements ``subjects`` names."""
+        self._by = subjects
+        self.graph = graph
+        self.salt = salt
+        self._in: dict[Any, bytes] = {}
+
+    def out(self, node: Any) -> bytes:
+        """A node's own statements, as the sorted digests of its blocks."""
+        return self._by.get(str(node), b"")
+
+    def into(self, kept: Any) -> bytes:
+        """The statements pointing at a node: each subject and predicate (IRIs: plain text)."""
+        d = self._in.get(kept)
+        if d is None:
+            h = hashlib.blake2b(digest_size=16)
+            pairs = self.graph.statements_in(_node(kept))
+            h.update("\n".join(sorted(f"{type(s).__name__} {s} {p}" for s, p in pairs)).encode())
+            d = self._in[kept] = h.digest()
+        return d
+
+    def key(self, name: str, extra: bytes, out: list[Any], into: list[Any]) -> str:
+        """A key of what a drawing read: these nodes' statements, out and in (as ``stored``)."""
+        h = hashlib.sha256(f"{self.salt}\n{name}\n".encode() + extra)
+        by = self._by
+        for kept in out:
+            h.update(f"\no {_tag(kept)} ".encode() + by.get(str(kept), b""))
+        for kept in into:
+            h.update(f"\ni {_tag(kept)} ".encode() + self.into(kept))
+        return h.hexdigest()
+
+
+class Memo:
+    """Values drawn from the read index, reused across builds while what they read is unchanged.
+
+    One entry per name (a node's display attributes, its search entry): the value, the
+    footprint of what computing it read, and ``NodeKeys.key`` of that footprint. A value reused
+    counts its footprint as read by the block being recorded (the page that shows it).
+    """
+
+    def __init__(self, cache: BuildCache, kind: str, graph: ReadGraph, keys: NodeKeys) -> None:
+        """The entries the last build kept for ``kind``."""
+        self.cache, self.kind, self.graph, self.keys = cache, kind, graph, keys
+        self.table = cache.table(MEMO_FOLDER, kind)
+        self.old: dict[str, tuple] = self.table.entries
+        self.new: dict[str, tuple] = {}
+        self.hits = 0
+
+    def get(self, name: str, compute: Callable[[], T]) -> tuple[T, Any]:
+        """The value and its footprint: kept, if what it read is unchanged, else computed."""
+        entry = self.new.get(name)  # asked before in this build
+        fresh = entry is not None
+        if entry is None:
+            entry = self.old.get(name)
+        if entry is not None and len(entry) == 4:
+            key, out, into, value = entry
+            if fresh or key == self.keys.key(name, b"", out, into):
+                self.new[name] = entry
+                kept = _KeptFootprint(out, into)
+                self.graph.note(kept)  # type: ignore[arg-type]
+                self.hits += not fresh
+                return value, kept
+        with self.graph.footprint() as fp:
+            value = compute()
+        if not fp.wild:
+            out, into = stored(fp)
+            self.new[name] = (self.keys.key(name, b"", out, into), out, into, value)
+        return value, fp
+
+    def save(self) -> None:
+        """Keep this build's entries (written when the build is recorded)."""
+        self.table.save(self.new)
+
+
 class PageCache:
     """Stored study pages of one output folder, checked against the graph being drawn."""
 
-    def __init__(self, cache: BuildCache, graph: ReadGraph) -> None:
-        """Pages of ``cache``'s folder; entries made now are written when the build is recorded."""
+    def __init__(self, cache: BuildCache, graph: ReadGraph,
+                 subjects: dict[str, bytes] | None = None) -> None:
+        """Pages of ``cache``'s folder; entries made now are written when the build is recorded.
+
+        With the build's ``subjects`` keys (``kg.export.chunks.subject_keys``), node keys come
+        from them (``NodeKeys``) and node attributes, search entries and rows are kept too
+        (``memo``).
+        """
         from kg.cache import code_version
 
         self.cache = cache
@@ -54,9 +206,33 @@ class PageCache:
         self.hits = 0
         self.misses = 0
         self._digests: dict[tuple[str, Any], str] = {}
+        self.keys: NodeKeys | None = None
+        self._memos: dict[str, Memo] = {}
+        if subjects is not None:
+            from kg.cache import _hash_files
+            from kg.paths import ONTOLOGY_DIR
+
+            salt = hashlib.sha256(f"node keys {self.version}".encode())
+            _hash_files(salt, ONTOLOGY_DIR)  # the read index holds the ontology's statements
+            self.keys = NodeKeys(graph, subjects, salt.hexdigest())
+
+    def memo(self, kind: str) -> Memo | None:
+        """The memo of one kind of drawing (None without block digests)."""
+        if self.keys is None:
+            return None
+        if kind not in self._memos:
+            self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
+        return self._memos[kind]
+
+    def save(self) -> None:
+        """Keep the memos' entries."""
+        for memo in self._memos.values():
+            memo.save()
 
     def _digest(self, direction: str, node: Any) -> str:
         """A hash of one node's statements (outgoing or incoming), once per node and build."""
+        if self.keys is not None:
+            return (self.keys.out(node) if direction == "out" else self.keys.into(node)).hex()
         key = (direction, node)
         d = self._digests.get(key)
         if d is None:
@@ -70,6 +246,9 @@ class PageCache:
         return d
 
     def _key(self, page: str, extra: object, out: list[Any], into: list[Any]) -> str:
+        if self.keys is not None:
+            return self.keys.key(page, json.dumps(extra, sort_keys=True, default=str).encode(),
+                                 out, into)
         h = hashlib.sha256(f"{self.version}\n{page}\n".encode())
         h.update(json.dumps(extra, sort_keys=True, default=str).encode())
         for direction, nodes in (("out", out), ("in", into)):
@@ -100,8 +279,10 @@ class PageCache:
         """Store a page just drawn with what it read (not if it read the whole graph)."""
         if fp.wild:
             return
-        out = sorted(fp.out, key=_term)
-        into = sorted(fp.into, key=_term)
+        if self.keys is not None:
+            out, into = stored(fp)
+        else:
+            out, into = sorted(fp.out, key=_term), sorted(fp.into, key=_term)
         entry = {"key": self._key(page, extra, out, into), "out": out, "into": into,
                  "html": zlib.compress(html, 1)}
         self.cache.pending[self._entry(page)] = pickle.dumps(entry,

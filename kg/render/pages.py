@@ -20,7 +20,7 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import yaml
@@ -239,47 +239,55 @@ STUDY_CLASSES = (KG.ClinicalTrial, KG.PreclinicalStudy, KG.SubstudyAnalysis)
 
 def studies_table(g: Graph) -> str:
     """Every study with design, size, line and arms."""
-    rows, facets = [], []
-    for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)}):
-        facets.append(study_facets(g, s))
-        sizes = [int(n) for p in g.objects(s, KG.hasPopulation) for n in g.objects(p, KG.size)]
-        design = [name for prop, name in ((KG.randomised, "randomised"),
-                                          (KG.singleArm, "single-arm"),
-                                          (KG.placeboControlled, "placebo-controlled"),
-                                          (KG.adaptive, "adaptive"),
-                                          (KG.terminatedEarly, "terminated early"))
-                  if g.value(s, prop) is not None and g.value(s, prop).toPython()]
-        phases = ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.phase)))
-        rows.append([label_of(g, s), phases,
-                     ", ".join(design), str(max(sizes)) if sizes else "",
-                     ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.lineOfTherapy))),
-                     " | ".join(sorted(label_of(g, g.value(a, KG.usesRegimen))
-                                       for a in g.objects(s, KG.hasArm)))])
-    return _table(["study", "phase", "design", "largest N", "line", "arms"], rows, facets=facets,
-                  name="studies")
+    kept = [proj.kept(g, "studies-table", str(s), lambda s=s: _study_row(g, s))
+            for s in sorted({s for c in STUDY_CLASSES for s in g.subjects(RDF.type, c)})]
+    return _table(["study", "phase", "design", "largest N", "line", "arms"],
+                  [row for _, row in kept], facets=[f for f, _ in kept], name="studies")
+
+
+def _study_row(g: Graph, s: URIRef) -> tuple[dict, list[str]]:
+    """A study's facets and row."""
+    facets = study_facets(g, s)
+    sizes = [int(n) for p in g.objects(s, KG.hasPopulation) for n in g.objects(p, KG.size)]
+    design = [name for prop, name in ((KG.randomised, "randomised"),
+                                      (KG.singleArm, "single-arm"),
+                                      (KG.placeboControlled, "placebo-controlled"),
+                                      (KG.adaptive, "adaptive"),
+                                      (KG.terminatedEarly, "terminated early"))
+              if g.value(s, prop) is not None and g.value(s, prop).toPython()]
+    phases = ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.phase)))
+    return facets, [label_of(g, s), phases,
+                    ", ".join(design), str(max(sizes)) if sizes else "",
+                    ", ".join(sorted(label_of(g, x) for x in g.objects(s, KG.lineOfTherapy))),
+                    " | ".join(sorted(label_of(g, g.value(a, KG.usesRegimen))
+                                      for a in g.objects(s, KG.hasArm)))]
 
 
 def outcomes_table(g: Graph) -> str:
     """Every outcome result with its value, unit, count and CI."""
-    rows, facets = [], []
-    for r in sorted(g.subjects(RDF.type, KG.OutcomeResult)):
-        study = next(g.subjects(KG.hasResult, r), None)
-        facets.append(with_endpoint(g, study_facets(g, study), r))
-        ep = g.value(r, KG.endpoint)
-        group = " / ".join(label_of(g, x).split(": ")[-1] for x in
-                           (g.value(r, KG.arm), g.value(r, KG.population)) if x is not None)
-        count = g.value(r, KG.count)
-        den = g.value(r, KG.denominator)
-        ci = (f"{g.value(r, KG.ciLow)}–{g.value(r, KG.ciHigh)}"
-              if g.value(r, KG.ciLow) is not None else "")
-        rows.append([label_of(g, study) if study else "",
-                     label_of(g, g.value(ep, KG.endpointType)) if ep else "", group,
-                     str(g.value(r, KG.value) or ""),
-                     label_of(g, g.value(r, KG.unit)) if g.value(r, KG.unit) else "",
-                     f"{count}/{den}" if count is not None and den is not None else
-                     (str(count) if count is not None else ""), ci])
-    return _table(["study", "endpoint", "arm / population", "value", "unit", "count", "CI"], rows,
-                  facets=facets, name="outcomes")
+    kept = [proj.kept(g, "outcomes-table", str(r), lambda r=r: _outcome_row(g, r))
+            for r in sorted(g.subjects(RDF.type, KG.OutcomeResult))]
+    return _table(["study", "endpoint", "arm / population", "value", "unit", "count", "CI"],
+                  [row for _, row in kept], facets=[f for f, _ in kept], name="outcomes")
+
+
+def _outcome_row(g: Graph, r: URIRef) -> tuple[dict, list[str]]:
+    """An outcome result's facets and row."""
+    study = next(g.subjects(KG.hasResult, r), None)
+    facets = with_endpoint(g, study_facets(g, study), r)
+    ep = g.value(r, KG.endpoint)
+    group = " / ".join(label_of(g, x).split(": ")[-1] for x in
+                       (g.value(r, KG.arm), g.value(r, KG.population)) if x is not None)
+    count = g.value(r, KG.count)
+    den = g.value(r, KG.denominator)
+    ci = (f"{g.value(r, KG.ciLow)}–{g.value(r, KG.ciHigh)}"
+          if g.value(r, KG.ciLow) is not None else "")
+    return facets, [label_of(g, study) if study else "",
+                    label_of(g, g.value(ep, KG.endpointType)) if ep else "", group,
+                    str(g.value(r, KG.value) or ""),
+                    label_of(g, g.value(r, KG.unit)) if g.value(r, KG.unit) else "",
+                    f"{count}/{den}" if count is not None and den is not None else
+                    (str(count) if count is not None else ""), ci]
 
 
 def evidence_table(g: Graph) -> str:
@@ -352,8 +360,11 @@ def write_report(g: Graph, path: Path) -> int:
 
 
 def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str]],
-                path: Path) -> None:
-    """Entry page: counts by type, links to every view, and a search box."""
+                path: Path, memo: Any = None) -> None:
+    """Entry page: counts by type, links to every view, and a search box.
+
+    ``memo``: search entries kept from the last build (see ``search_index``).
+    """
     counted = getattr(g, "counts", None) or count(g)  # the build's own count, when it has one
     counts: dict[str, int] = {}
     for _, kind in full.nodes(data="kind"):
@@ -379,7 +390,8 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
     page = ENV.get_template("page.html").render(
         title="Drug–target–indication evidence graph", subtitle="Open any view; everything "
         "works from disk, offline.", lib="lib/", root="", body=body,
-        data_json=script_json(search_index(g, full, {k: v["label"] for k, v in STYLE.items()})),
+        data_json=script_json(search_index(g, full, {k: v["label"] for k, v in STYLE.items()},
+                                           memo)),
         script="search.js")
     path.write_text(page, encoding="utf-8")
 
@@ -444,6 +456,10 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     inputs are unchanged since it was drawn is written from the cache (see pagecache.py).
     """
     say = progress or (lambda _m: None)
+    attrs = pages_cache.memo("attrs") if pages_cache is not None else None
+    if attrs is not None:
+        proj.MEMOS[g] = attrs
+        proj.KEPT[g] = pages_cache.memo  # type: ignore[union-attr]
     write_lib(out)
     (out / "views").mkdir(exist_ok=True)
     drawn: dict[str, nx.MultiDiGraph] = {}
@@ -506,8 +522,16 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     hr_rows = write_report(g, out / "report.html")
     say(f"  report with {hr_rows} hazard ratios")
     full = proj.full(g)
-    write_index(g, full, pages, out / "index.html")
+    write_index(g, full, pages, out / "index.html",
+                pages_cache.memo("search") if pages_cache is not None else None)
     write_graphml(full, out / "graph.graphml")
+    if pages_cache is not None:
+        pages_cache.save()
+        proj.MEMOS.pop(g, None)
+        proj.KEPT.pop(g, None)
+        if attrs is not None:
+            say(f"  {attrs.hits} of {full.number_of_nodes()} nodes' attributes and "
+                f"{pages_cache.memo('search').hits} search entries unchanged, from the cache")
     if keep:
         drawn["graph.graphml"] = full
     return drawn

@@ -12,10 +12,11 @@ one drug: every view is defined by which node kinds and relations it keeps.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -24,6 +25,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from kg.ids import expand_curie
 from kg.render.readgraph import Footprint, ReadGraph
 from kg.vocab import KG, OA
+
+T = TypeVar("T")
 
 KIND_OF_CLASS = {
     KG.Drug: "drug", KG.Placebo: "placebo", KG.NonDrugIntervention: "intervention",
@@ -263,6 +266,26 @@ def caption(g: Graph, node: URIRef, kind: str, label: str) -> str:
     return wrap(label)
 
 
+def _attrs(g: Graph, node: URIRef) -> dict:
+    inf = info(g, node)
+    return {"label": inf.label, "caption": caption(g, node, inf.kind, inf.label),
+            "kind": inf.kind, "info": inf, "evidence": evidence_count(g, node)}
+
+
+# a read index's memo of node attributes across builds (kg/render/pagecache.py: Memo)
+MEMOS: weakref.WeakKeyDictionary[Graph, Any] = weakref.WeakKeyDictionary()
+# and its memos of other drawings (rows of the report's tables), by kind
+KEPT: weakref.WeakKeyDictionary[Graph, Any] = weakref.WeakKeyDictionary()
+
+
+def kept(g: Graph, kind: str, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or the value kept from the last build if what it read is unchanged.
+
+    The value must never be changed once made: it is pickled at the end of the drawing.
+    """
+    memo_of = KEPT.get(g)
+    memo = memo_of(kind) if memo_of is not None else None
+    return compute() if memo is None else memo.get(name, compute)[0]
 _ATTRS: weakref.WeakKeyDictionary[Graph, dict[URIRef, tuple[dict, Footprint | None]]] = \
     weakref.WeakKeyDictionary()
 
@@ -275,12 +298,12 @@ def node_attrs(g: Graph, node: URIRef) -> dict:
     """
     cache = _ATTRS.setdefault(g, {})
     entry = cache.get(node)
-    if entry is None:
+    if entry is None and g in MEMOS:  # kept from the last build while what it read is unchanged
+        entry = cache[node] = MEMOS[g].get(str(node), lambda: _attrs(g, node))
+    elif entry is None:
         recording = g.footprint() if isinstance(g, ReadGraph) else nullcontext(None)
         with recording as fp:
-            inf = info(g, node)
-            attrs = {"label": inf.label, "caption": caption(g, node, inf.kind, inf.label),
-                     "kind": inf.kind, "info": inf, "evidence": evidence_count(g, node)}
+            attrs = _attrs(g, node)
         entry = cache[node] = (attrs, fp)
     elif entry[1] is not None:
         g.note(entry[1])  # type: ignore[attr-defined]

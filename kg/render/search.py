@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from kg.render.projection import label_of, page_of
+from kg.render.projection import label_of, node_attrs, page_of
 from kg.vocab import KG
 
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
@@ -109,30 +110,44 @@ def _studies_of(g: Graph, node: URIRef) -> list[URIRef]:
     return sorted(found or set(g.objects(node, KG.aboutStudy)))  # type: ignore[arg-type]
 
 
-def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str]) -> dict:
-    """The index the page searches: entries plus the Greek table the query is folded with."""
+def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str],
+                 memo: Any = None) -> dict:
+    """The index the page searches: entries plus the Greek table the query is folded with.
+
+    With a ``memo`` (``kg.render.pagecache.Memo``), an entry whose node and neighbours are
+    unchanged since the last build is reused.
+    """
     entries = []
     for node, attrs in full.nodes(data=True):
-        inf = attrs["info"]
-        iri = URIRef(node)
-        names = [inf.label, *inf.synonyms, *(c for c, _ in inf.ids),
-                 *(str(a) for a in g.objects(iri, KG.acronym))]
-        names += [c.split(":", 1)[1] for c, _ in inf.ids if ":" in c]  # NCT00863746 alone
-        page = inf.page
-        studies = _studies_of(g, iri)
-        if page is None and studies:
-            page = page_of(studies[0], "study") + "#focus=" + node
-        words: set[str] = set()
-        for text in [*names, attrs.get("caption", ""), *_extra_terms(g, iri)]:
-            words |= tokens(text)
-        entry = {"id": node, "label": inf.label, "type": type_names.get(inf.kind, inf.type),
-                 "page": page, "tier": TIER.get(inf.kind, OTHER_TIER),
-                 "exact": sorted({exact_key(n) for n in names} - {""}),
-                 "tokens": sorted(words)}
-        about, regimen = _about(g, iri, inf.kind)
-        if about:  # only studies and statements: entities are found by their names
-            entry.update(about=about, focus=FOCUS.get(inf.kind, len(FOCUS)),
-                         phase=_phase(g, iri), regimen=regimen)
-        entries.append(entry)
+        if memo is None:
+            entries.append(_entry(g, node, attrs, type_names))
+        else:
+            entries.append(memo.get(node, lambda n=node: _entry(
+                g, n, node_attrs(g, URIRef(n)), type_names))[0])
     entries.sort(key=lambda e: (e["tier"], e["label"].lower()))
     return {"greek": GREEK, "index": entries}
+
+
+def _entry(g: Graph, node: str, attrs: dict, type_names: dict[str, str]) -> dict:
+    """One node's entry (``attrs`` its display attributes, as the full projection has them)."""
+    inf = attrs["info"]
+    iri = URIRef(node)
+    names = [inf.label, *inf.synonyms, *(c for c, _ in inf.ids),
+             *(str(a) for a in g.objects(iri, KG.acronym))]
+    names += [c.split(":", 1)[1] for c, _ in inf.ids if ":" in c]  # NCT00863746 alone
+    page = inf.page
+    studies = _studies_of(g, iri)
+    if page is None and studies:
+        page = page_of(studies[0], "study") + "#focus=" + node
+    words: set[str] = set()
+    for text in [*names, attrs.get("caption", ""), *_extra_terms(g, iri)]:
+        words |= tokens(text)
+    entry = {"id": node, "label": inf.label, "type": type_names.get(inf.kind, inf.type),
+             "page": page, "tier": TIER.get(inf.kind, OTHER_TIER),
+             "exact": sorted({exact_key(n) for n in names} - {""}),
+             "tokens": sorted(words)}
+    about, regimen = _about(g, iri, inf.kind)
+    if about:  # only studies and statements: entities are found by their names
+        entry.update(about=about, focus=FOCUS.get(inf.kind, len(FOCUS)),
+                     phase=_phase(g, iri), regimen=regimen)
+    return entry
