@@ -214,3 +214,12 @@ def test_group_sizes_with_a_verb_before_them_and_after_a_group_name(tmp_path: Pa
         ("", 970), ("control", 482), ("counselling", 488)]
     assert {(r.arm, r.value) for r in s.results} == {("counselling", Decimal("41")),
                                                     ("control", Decimal("25"))}
+
+
+def test_randomised_patients_who_received_one_of_two_named_treatments(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "received-arms.txt")
+    # "Randomised women (n=120) received HI or usual-pace (UP) walking"; HI defined in the title
+    assert [a.id for a in s.arms] == ["high-intensity", "usual-pace-walking"]
+    assert [(p.kind, p.size) for p in s.populations] == [("randomised", 120)]
+    assert {(r.arm, r.value) for r in s.results} == {("high-intensity", Decimal("58")),
+                                                    ("usual-pace-walking", Decimal("37"))}

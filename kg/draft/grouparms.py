@@ -31,6 +31,10 @@ BRACKET_RE = re.compile(r"\b(?:randomly\s+(?:assigned|allocated)|randomi[sz]ed)\
                         r"(?:to\s+)?[A-Za-z][^()]+(?:,|\band\b)\s*\d[\d,]*\s+(?:to\s+)?[A-Za-z]"
                         r"[^()]+\))", re.I)
 ABBR_BRACKET = re.compile(r"\s*\((?:[A-Za-z]+-)?[A-Z]{1,6}\)")  # "(IT)", "(non-IT)"
+# "Randomised patients (n=216) received DD or conventional-schedule (CS) chemotherapy"
+RECEIVED_RE = re.compile(r"\brandomi[sz]ed\s+(?:patients|women|participants|subjects)\s*"
+                         r"(?:\([^()]*\)\s*)?(?:received|were\s+given|underwent)\s+(?=[^.;]*\sor\s)",
+                         re.I)
 # where a side's name ends: its schedule, dose, route or what follows the assignment
 NAME_END_RE = re.compile(
     r"\s*(?:[_,:;]|\b(?:for|during|on|at|every|daily|weekly|before|after|in|given|administered|"
@@ -107,7 +111,8 @@ def group_sides(sentence: str) -> list[Side]:
     Two to four sides, each named, with different names; otherwise nothing.
     """
     mt = BRACKET_RE.search(sentence) or next((m for m in ASSIGN_RE.finditer(sentence)
-                                              if not NOT_ASSIGNING.search(m.group("gap"))), None)
+                                              if not NOT_ASSIGNING.search(m.group("gap"))),
+                                             None) or RECEIVED_RE.search(sentence)
     if mt is None:
         return []
     tail = sentence[mt.end():]

@@ -119,8 +119,10 @@ class Populations(ArmSizes):
                      text[:p.start], re.I):
             # "Women (n = 13,388) were randomly assigned"
             verb = SIZE_VERB_RE.match(re.sub(r"^[^()]*?\)", "", after))
-            if verb:
-                return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
+            if verb:  # "Randomised women (n=120) received ...": randomised, whatever the verb
+                return "randomised" if RANDOM_RE.search(verb.group()) or re.search(
+                    r"randomi[sz]ed\s+\w+\s*\(\s*n\s*=\s*$", text[:p.start], re.I) \
+                    else "enrolled"
         if re.match(r"\s+patients\s+randomi[sz]ed\b(?!\s+(?:to|into)\b)", after, re.I) and \
                 re.search(r"\bof\s+$", text[:p.start], re.I):
             return "randomised"  # "Of 866 patients randomized, 857 were assessable"
