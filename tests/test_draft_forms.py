@@ -223,3 +223,13 @@ def test_randomised_patients_who_received_one_of_two_named_treatments(tmp_path: 
     assert [(p.kind, p.size) for p in s.populations] == [("randomised", 120)]
     assert {(r.arm, r.value) for r in s.results} == {("high-intensity", Decimal("58")),
                                                     ("usual-pace-walking", Decimal("37"))}
+
+
+def test_a_count_of_a_named_group_and_a_clause_opening_with_its_group(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "count-of-group.txt")
+    clearance, sampling = (a.id for a in s.arms)
+    assert {(r.arm, r.count, r.denominator, r.value) for r in s.results} == {
+        # "61 of the 198 women in the clearance group (30.8 percent)": that group's count
+        (clearance, 61, 198, Decimal("30.8")), (sampling, 66, 202, Decimal("32.7")),
+        # "In the clearance group, the accuracy of the sampling-node status was 97.0 percent"
+        (clearance, None, None, Decimal("97.0"))}

@@ -39,6 +39,11 @@ class Attribution(DraftState):
             named.append(self.arm_near(masked, p.end, stop))
         if all(named) and len(set(id(a) for a in named)) == len(named):
             return named
+        if len(run) == 1 and named[0] is None:
+            # "In the A group, the accuracy of the B-node status was 97%": the clause's arm
+            context = self._clause_arm(text, run[0].start)
+            if context is not None:
+                return [context]
         # the arm named right before each value: "(alphamab, 26%; betanib, 22%)", "treated
         # with alphamab (38%) than ... with betanib (18%)", "alphamab median TTP, 8.8 months"
         before = [self._arm_before(masked, run[k - 1].end if k else 0, p.start)

@@ -201,7 +201,7 @@ class Rates(DraftState):
             if p.percent or p.start in placed or p.value != p.value.to_integral() or \
                     re.match(r"\s*(?:%|per ?cent|months?|weeks?|years?|days?|mg|cycles?)\b",
                              masked[p.end:], re.I) or \
-                    re.search(r"(?:n\s*=|\bof|/)\s*$", masked[:p.start]):
+                    re.search(r"(?:n\s*=|\bof(?:\s+the)?|/)\s*$", masked[:p.start]):
                 continue
             window = re.split(r"[;,(]|\d|\band\b|\bversus\b|\bvs\b", masked[p.end:p.end + 60])[0]
             if len(re.findall(r"[A-Za-z]+", window)) > 8 or re.search(
@@ -303,7 +303,10 @@ class Rates(DraftState):
         # one right after it ("14 of 52 (27%) had a partial response")
         etype = self.endpoint_at(text, mt.start()) or self.endpoint_at(
             text, mt.end() + 40) or self.endpoint_at(text, len(text))
-        arm = self.arm_near(text, mt.end(), min(len(text), mt.end() + 40)) if \
+        # the arm named inside the form ("83 of the 257 patients in the A group (32.3%)"), else
+        # right after it
+        arm = (self.arm_near(text, mt.start("n"), mt.start("pct")) or
+               self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \
             len(self.d.arms) > 1 else None
         if etype is None:
             # an outcome no endpoint type names, in one arm: "Four (4%) of the 99 patients in
