@@ -233,3 +233,15 @@ def test_a_count_of_a_named_group_and_a_clause_opening_with_its_group(tmp_path: 
         (clearance, 61, 198, Decimal("30.8")), (sampling, 66, 202, Decimal("32.7")),
         # "In the clearance group, the accuracy of the sampling-node status was 97.0 percent"
         (clearance, None, None, Decimal("97.0"))}
+
+
+def test_groups_named_by_sizes_adding_up_and_one_outcome_a_bracket(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "summed-groups.txt")
+    # "Two hundred and one women (99 control and 102 intervention)": the arms and their sizes
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {("intervention", 102),
+                                                                ("control", 99)}
+    # "received lumpectomy (30.3% vs 17.2%; P=.03) and radiotherapy (40.4% vs 21.2%; ...)"
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("lumpectomy", "intervention", Decimal("30.3")), ("lumpectomy", "control", Decimal("17.2")),
+        ("radiotherapy", "intervention", Decimal("40.4")),
+        ("radiotherapy", "control", Decimal("21.2"))}

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kg.draft.armlist import blank_brackets, cut_shared
+from kg.numbers import iter_numbers
 
 ASSIGN_RE = re.compile(
     r"\b(?:randomly\s+(?:assigned|allocated|divided|distributed|selected)|randomi[sz]ed|"
@@ -180,6 +182,29 @@ def _mention_name(name: str) -> str | None:
     return " ".join(words)
 
 
+SUMMED_RE = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants|subjects)\s*\("
+                       r"(?P<a>\d[\d,]*)\s+(?P<x>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}?)\s*"
+                       r"(?:,|\band\b)\s*(?P<b>\d[\d,]*)\s+(?P<y>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)"
+                       r"{0,2}?)\s*\)", re.I)
+
+
+def summed_names(sentence: str) -> list[str]:
+    """Two groups named with sizes that add up to the total before them.
+
+    "Three hundred thirty-five women (166 control and 169 intervention)": "control" and
+    "intervention"; nothing when the sizes do not add up or a name is no group's name.
+    """
+    for total in iter_numbers(sentence):
+        mt = SUMMED_RE.match(sentence, total.end)
+        if mt is None:
+            continue
+        a, b = (Decimal(mt.group(g).replace(",", "")) for g in "ab")
+        names = [_mention_name(mt.group(g)) for g in "xy"]
+        if a + b == total.value and all(names) and names[0] != names[1]:
+            return [n for n in names if n]
+    return []
+
+
 def mention_names(sentences: list[str]) -> list[tuple[str, int, tuple[str, ...]]]:
     """The arms a paper names only where it reports them, 2 or 3: (name, sentence, other names).
 
@@ -191,6 +216,7 @@ def mention_names(sentences: list[str]) -> list[tuple[str, int, tuple[str, ...]]
     pairs: list[tuple[str, int]] = []
     ones: list[tuple[str, int]] = []
     for k, text in enumerate(sentences):
+        pairs += [(name, k) for name in summed_names(text)]
         for mt in PAIR_RE.finditer(text):
             a, b = _mention_name(mt.group("a")), _mention_name(mt.group("b"))
             if a and b and a.lower() != b.lower():

@@ -137,6 +137,7 @@ class Rates(DraftState):
             else:
                 runs.append([p])
         named_here: str | None = None  # the outcome a sentence's first values named
+        prev_end = 0
         for run in runs:
             if self.per_arm_unknown(run):
                 continue
@@ -159,13 +160,22 @@ class Rates(DraftState):
                 # "X in 84% of the A group and in 62% of the B group": one outcome
                 given = {k for a in self.d.arms for k in a.regimen}
                 # "on velortinib" names an arm, not an outcome; nor does a disease
-                name = named_here or next((n for n in outcome_names(text, run[0].start) if not (
-                    {x.key for x in self.lex.find(n)} & given or self.lex.find(n, ("disease",))
-                    or self.arm_near(n, 0, len(n)))), None) or outcome_after(
+                def plain(n: str, given: set[str] = given) -> bool:
+                    return not ({x.key for x in self.lex.find(n)} & given or
+                                self.lex.find(n, ("disease",)) or self.arm_near(n, 0, len(n)))
+                # "received surgery (28% vs 18%; P = .03) and radiotherapy (36% vs 19%; ...)":
+                # a later pair takes the outcome named between it and the pair before
+                between = text[prev_end:run[0].start] if named_here else ""
+                local = next((n for n in outcome_names(between, len(between)) if plain(n)),
+                             None) if re.match(r"[\s)]*(?:;[^)]*\))?\s*(?:,\s*)?and\s+\w",
+                                               between) else None
+                name = local or named_here or next(
+                    (n for n in outcome_names(text, run[0].start) if plain(n)), None) or \
+                    outcome_after(
                         text, text.find(")", run[-1].end) + 1 if re.match(
                             r"\s*\)", text[run[-1].end:]) else run[-1].end)
                 if name and (len(run) >= 2 or any(arms)) and all(arms):
-                    named_here = name
+                    named_here, prev_end = name, run[-1].end
                     eid = self.other_endpoint(name, quote_of(text))
                     for p, arm in zip(run, arms, strict=True):
                         rec = self._result(eid, "proportion", p, "percent", text, arm, subs)
