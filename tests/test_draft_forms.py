@@ -245,3 +245,20 @@ def test_groups_named_by_sizes_adding_up_and_one_outcome_a_bracket(tmp_path: Pat
         ("lumpectomy", "intervention", Decimal("30.3")), ("lumpectomy", "control", Decimal("17.2")),
         ("radiotherapy", "intervention", Decimal("40.4")),
         ("radiotherapy", "control", Decimal("21.2"))}
+
+
+def test_arms_of_one_drug_named_by_their_schedules(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "schedule-arms.txt")
+    assert [(a.id, a.regimen) for a in s.arms] == [
+        ("examplinib-weekly", ("examplinib",)), ("examplinib-every-3-weeks", ("examplinib",))]
+    # a clause opening with its arm, past a bracket holding a semicolon; ranges are no medians;
+    # "a study of two examplinib schedules for patients" is no study of two patients
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("orr", "examplinib-weekly", Decimal("21")), ("os", "examplinib-weekly", Decimal("10.2")),
+        ("orr", "examplinib-every-3-weeks", Decimal("12")),
+        ("os", "examplinib-every-3-weeks", Decimal("8.9"))}
+    assert all(p.size is None for p in s.populations)
+    from kg.draft.grouparms import group_sides
+    # "or 200 mg every 3 weeks": a dose, not a group's size
+    assert group_sides("Patients were randomly assigned to A 80 mg weekly or 200 mg every 3 "
+                       "weeks.") == []

@@ -13,7 +13,7 @@ import itertools
 import re
 
 from kg.draft.armlist import arm_list, blank_brackets, cut_shared, dose_of
-from kg.draft.grouparms import group_sides, mention_names
+from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import fold
 from kg.draft.patterns import RANDOM_RE, Arm, dec, quote_of, slug
 from kg.draft.state import DraftState
@@ -282,15 +282,20 @@ class Arms(DraftState):
             if close and not any(x.kind == "drug" for x in self.lex.find(name)) and \
                     close[0] != name.lower():  # "the palcitaxel group" of a paper giving paclitaxel
                 regimen = [drugs[close[0]]]
-            if not regimen and name.lower() in GENERIC_ARMS and len(title) == 1:
-                regimen = title  # "the study group" of a paper titled by its one drug
+            if not regimen and (name.lower() in GENERIC_ARMS or SCHEDULE_RE.fullmatch(name)) \
+                    and len(title) == 1:
+                # "the study group", "the weekly arm" of a paper titled by its one drug
+                regimen = title
             arms.append((name, regimen or
                          [self.lex.names["treatment"].get(fold(name), slug(name))], None))
-        if len({frozenset(r) for _, r, _ in arms}) < len(arms):
+        schedules = all(SCHEDULE_RE.fullmatch(n) for n, _, _ in found)
+        if len({frozenset(r) for _, r, _ in arms}) < len(arms) and not schedules:
             return False
         for (name, k, others), arm in zip(found, arms, strict=True):
             self._make_arms([arm], quote_of(self.sent(k)), [name])
             made = self.d.arms[-1]
+            if schedules:  # one drug on two schedules: each arm is its schedule's
+                made.id, made.label = slug(f"{made.id}-{name}"), f"{made.label} {name}"
             made.aliases += [f"{n} {w}" for n in (name, *others) for w in ("group", "arm")]
             made.aliases += [name, *others]
         if len(arms) == 2:  # the comparator is "the control group", as for any two arms

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from kg.draft.armlist import blank_brackets
 from kg.draft.patterns import Arm
 from kg.draft.state import DraftState
 from kg.numbers import Printed
@@ -117,7 +118,8 @@ class Attribution(DraftState):
         "In the weekly arm, the response rate was 23%"; "...; in control group, the 1-year
         survival rate was 65%".
         """
-        start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos)) + 1
+        flat = blank_brackets(text)  # a bracket's ";" ends no clause: "(nine PR; 95% CI, ...)"
+        start = max(flat.rfind(";", 0, pos), flat.rfind(". ", 0, pos)) + 1
         lead = re.match(r"\s*(?:in|among|for|within|of)\s+(?:the\s+)?(?P<g>[^,;:()]{1,50}?)\s*,",
                         text[start:pos], re.I)
         if lead is None:

@@ -44,7 +44,9 @@ NAME_END_RE = re.compile(
     r"(?<!followed )by|from|alone|only|arms?|groups?|cohorts?|respectively|one|two|three|four|"
     r"five|six|seven|eight|nine|ten|twelve)\b|\d)", re.I)
 # a size before the side's name: "100 to EoP and 101 to paclitaxel"
-SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?:(?:\w+\s+)?(?:to|in|on|into)\s+)?", re.I)
+SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?!(?:mg|g|µg|mcg|ml|iu|units?|cycles?|weeks?|months?|"
+                          r"days?|courses?|doses?|fractions?|gy)\b)(?:(?:\w+\s+)?(?:to|in|on|into)\s+)?",
+                          re.I)
 JOIN_RE = re.compile(r"\s+(?:plus|with|and|combined\s+with|followed\s+by|\+)\s+|\s*\+\s*", re.I)
 LEAD_RE = re.compile(r"^(?:(?:the|a|an|to|either|receive|undergo|one|of|two|three|four|treatment|"
                      r"therapy|with|use|application|injection|administration)\s+)+", re.I)
@@ -59,7 +61,8 @@ NOT_NAMES = {"using", "not", "no", "both", "each", "either", "two", "three", "fo
              "cycles", "cycle", "doses", "dose", "schedule", "schedules", "regimen", "regimens",
              "randomly", "equally", "centre", "center", "stratified", "undergo", "use",
              "preoperative", "postoperative", "adjuvant", "neoadjuvant", "concomitant", "balance",
-             "compare", "evaluate", "assess", "determine", "investigate", "examine", "test"}
+             "compare", "evaluate", "assess", "determine", "investigate", "examine", "test",
+             "mg", "g", "ml", "gy", "iu", "units"}
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,10 @@ SUBGROUP_WORD = re.compile(r"(?:.*-)?(?:positive|negative|risk|age|aged|older|yo
                            r"treated|evaluable|sub|other|same|latter|former|first|second|third|"
                            r"each|both|all|whole|entire|total|overall|intent-to-treat|itt|"
                            r"in|of|the|a|an|to|and|or|with|was|were|this|that|these)$", re.I)
+# a group named by its schedule or dose gives the study's one drug on that schedule
+SCHEDULE_RE = re.compile(r"(?:weekly|daily|monthly|every[- ]\d+[- ]weeks?|\d+[- ]weekly|"
+                         r"(?:high|low|standard|conventional)[- ]dose|dose[- ]dense|"
+                         r"\d+(?:\.\d+)?[- ]?mg)", re.I)
 CONTROL_NAMES = {"control", "placebo", "observation", "usual care", "standard care", "no treatment"}
 
 
@@ -235,7 +242,8 @@ def mention_names(sentences: list[str]) -> list[tuple[str, int, tuple[str, ...]]
         seen.setdefault(" ".join(w[:5] for w in name.lower().split()), (name, k))
     if not 2 <= len(seen) <= (3 if pairs else 2):
         return []  # three names read one at a time may be one arm's synonyms
-    if not pairs and not controls and not any(
+    if not pairs and not controls and not all(SCHEDULE_RE.fullmatch(n) for n, _ in seen.values()) \
+            and not any(
             all(re.search(rf"\b{re.escape(n)}\s+(?:group|arm)", x, re.I) for n, _ in seen.values())
             for x in sentences):
         return []  # two names never set side by side may be one arm's ("the intervention group")

@@ -105,7 +105,8 @@ class Populations(ArmSizes):
             return "enrolled"  # a title's "Alphamab for hot flushes in 420 women"
         if re.search(r"\b(?:trial|study)\s+(?:in|of|among|including|enrolling)\s+$",
                      text[:p.start], re.I) and PATIENTS_RE.match(
-                         re.sub(r"^\s+(?:[A-Za-z][\w-]*\s+){1,3}?(?=(?:patients|women|"
+                         re.sub(r"^\s+(?:(?!(?:for|of|with|in|to|on|and|or)\b)[A-Za-z][\w-]*\s+)"
+                                r"{1,3}?(?=(?:patients|women|"
                                 r"participants)\b)", " ", after)):
             return "enrolled"  # "in a randomised trial in 56 postmenopausal patients"
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",

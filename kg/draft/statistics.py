@@ -41,7 +41,9 @@ class Statistics(Attribution):
         out = list(text)
         for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
             inner = mt.group()
-            stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=)\b|%\s*CI|/", inner)
+            # a range or quartiles are no result: "4.9 months (range, 1.9 to 15.9 months)"
+            stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=|range|IQR|"
+                             r"interquartile)\b|%\s*CI|/", inner)
             if stat:
                 unit = r"\s*(?:%|months?|weeks?|mo)?"
                 # "(5.0% in the A group versus 4.5% in the B group; ...)": each value's arm

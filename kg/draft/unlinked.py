@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kg.draft.armlist import blank_brackets
 from kg.draft.druglex import find_drugs
-from kg.draft.grouparms import group_sides, mention_names
+from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import Lexicon, fold
 
 # INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
@@ -179,7 +179,8 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
             at, sentence = sentences[k]
             a = at + sentence.find(name)
             close = difflib.get_close_matches(name.lower(), drugs, n=1, cutoff=0.85)
-            if not lex.find(name) and not close:  # a misspelt drug is no new name
+            # a misspelt drug is no new name, nor a schedule ("the weekly arm")
+            if not lex.find(name) and not close and not SCHEDULE_RE.fullmatch(name):
                 add("interventions", name, a, a + len(name), unclassified=True)
     for mt in CODE_RE.finditer(body):
         add("drugs", mt.group(), mt.start(), mt.end())
