@@ -262,3 +262,13 @@ def test_arms_of_one_drug_named_by_their_schedules(tmp_path: Path):
     # "or 200 mg every 3 weeks": a dose, not a group's size
     assert group_sides("Patients were randomly assigned to A 80 mg weekly or 200 mg every 3 "
                        "weeks.") == []
+
+
+def test_a_comparative_word_says_which_arm_has_which_value(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "comparative.txt")
+    alone, combo = (a.id for a in s.arms)
+    # "patients given erlotinib plus examplinib had fewer skin reactions (31% versus 18%)":
+    # the fewer is theirs, whatever the order; "more responses (22% versus 35%)" likewise
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("skin-reactions", alone, Decimal("31")), ("skin-reactions", combo, Decimal("18")),
+        ("responses", alone, Decimal("22")), ("responses", combo, Decimal("35"))}

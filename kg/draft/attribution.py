@@ -55,6 +55,9 @@ class Attribution(DraftState):
         clause = re.split(r"[;)]|\.\s", text[run[-1].end:])[0]
         respectively = re.search(r"respectively", clause[:120], re.I)
         if len(run) == len(self.d.arms) or respectively:
+            compared = None if respectively else self._by_comparative(text, run)
+            if compared:
+                return compared
             order = self._arm_order(text, run[0].start)
             named_after = self._arms_after(clause)
             if len(run) < len(self.d.arms) and len(named_after) == len(run):
@@ -78,6 +81,35 @@ class Attribution(DraftState):
             if len(whole) == 1:
                 return whole
         return [named[k] for k in range(len(run))]
+
+    def _by_comparative(self, text: str, run: list[Printed]) -> list[Arm] | None:
+        """Two arms' values ordered by what the sentence says of them.
+
+        "patients given B had fewer cardiac events (39% versus 13%)": B has the smaller value,
+        whichever order the values come in; "more", "higher", "longer" give it the larger.
+        Only with two arms, two different values and one arm named before the comparative.
+        """
+        if len(run) != 2 or len(self.d.arms) != 2 or run[0].value == run[1].value:
+            return None
+        clause = blank_brackets(text[:run[0].start])
+        clause = re.split(r";|\.\s", clause)[-1]
+        words = list(re.finditer(r"\b(?P<less>fewer|lower|less|shorter|reduced|decreased)\b|"
+                                 r"\b(?P<more>more|higher|greater|longer|increased|superior)\b",
+                                 clause, re.I))
+        if not words:
+            return None
+        word = words[-1]
+        # the subject: the arm named after the clause's last comma before the word ("Compared
+        # with those given A alone, patients given B had fewer ...")
+        lead = clause[:word.start()].rsplit(",", 1)[-1]
+        own = self.arm_near(lead, 0, len(lead))
+        if own is None or re.search(r"\bthan\b|\bcompared\b|\bversus\b|\bvs\b",
+                                    clause[word.end():], re.I):
+            return None  # the other arm named after the word: the usual order applies
+        other = next(a for a in self.d.arms if a is not own)
+        low = run[0].value < run[1].value
+        first_is_own = low if word.group("less") else not low
+        return [own, other] if first_is_own else [other, own]
 
     def _arms_after(self, clause: str) -> list[Arm]:
         """The arms a clause names one by one as "the A arm", "the B group", in that order."""

@@ -167,8 +167,8 @@ class Rates(DraftState):
                 # a later pair takes the outcome named between it and the pair before
                 between = text[prev_end:run[0].start] if named_here else ""
                 local = next((n for n in outcome_names(between, len(between)) if plain(n)),
-                             None) if re.match(r"[\s)]*(?:;[^)]*\))?\s*(?:,\s*)?and\s+\w",
-                                               between) else None
+                             None) if re.match(r"[^()]*\)?\s*(?:,\s*)?and\s+\w", between) \
+                    else None
                 name = local or named_here or next(
                     (n for n in outcome_names(text, run[0].start) if plain(n)), None) or \
                     outcome_after(
