@@ -272,3 +272,12 @@ def test_a_comparative_word_says_which_arm_has_which_value(tmp_path: Path):
     assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
         ("skin-reactions", alone, Decimal("31")), ("skin-reactions", combo, Decimal("18")),
         ("responses", alone, Decimal("22")), ("responses", combo, Decimal("35"))}
+
+
+def test_values_in_percent_words_each_with_its_arm_inside_a_p_value_bracket(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "percent-words.txt")
+    combo, alone = (a.id for a in s.arms)
+    # "at five years (2.4 percent in the A group and 0.6 percent in the group given B, P=...)":
+    # each value its arm, and "five" is a time, no count
+    assert {(r.arm, r.value, r.count) for r in s.results} == {
+        (alone, Decimal("2.4"), None), (combo, Decimal("0.6"), None)}

@@ -274,6 +274,9 @@ class Rates(DraftState):
             count = re.search(rf"(?<![\w.])(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s*"
                               rf"(?:\w+\s+){{{words}}}\(\s*$", before)
             c = next(iter(iter_numbers(count.group("c"))), None) if count else None
+            if count and re.search(r"\b(?:years?|months?|weeks?|days?|hours?|mg|cycles?)\b",
+                                   count.group(), re.I):
+                return  # "at five years (2.5 percent ...)": a time, not a count
             if count and c is not None:
                 if c.value == c.value.to_integral() and c.value > 0:
                     rec["count"] = int(c.value)

@@ -45,7 +45,7 @@ class Statistics(Attribution):
             stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=|range|IQR|"
                              r"interquartile)\b|%\s*CI|/", inner)
             if stat:
-                unit = r"\s*(?:%|months?|weeks?|mo)?"
+                unit = r"\s*(?:%|per\s?cent\b|months?|weeks?|mo)?"
                 # "(5.0% in the A group versus 4.5% in the B group; ...)": each value's arm
                 arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,40}?)?"
                 lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
