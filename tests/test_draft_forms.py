@@ -281,3 +281,11 @@ def test_values_in_percent_words_each_with_its_arm_inside_a_p_value_bracket(tmp_
     # each value its arm, and "five" is a time, no count
     assert {(r.arm, r.value, r.count) for r in s.results} == {
         (alone, Decimal("2.4"), None), (combo, Decimal("0.6"), None)}
+
+
+def test_counts_in_words_of_an_outcome_naming_a_procedure(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "word-counts.txt")
+    # "one false negative SNB in the CT group and four ... in the CD group": SNB names the
+    # procedure, yet "false negative SNB" is the outcome, not a treatment
+    assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
+        ("false-negative-snb", "combined-tracing", 1), ("false-negative-snb", "coloured-dye", 4)}

@@ -252,7 +252,7 @@ class Rates(DraftState):
                 etype = "os"
             else:
                 name = noun or outcome_name(text, first.start)
-                if not name or self.lex.find(name, ("drug", "placebo", "intervention")):
+                if not name or self._only_treatment(name):
                     return
                 etype = None
                 eid = self.other_endpoint(name, quote_of(text))
@@ -266,6 +266,16 @@ class Rates(DraftState):
                 rec["population"] = pop
             self.use(i, p)
             self.d.results.append(rec)
+
+    def _only_treatment(self, name: str) -> bool:
+        """Whether a would-be outcome name only names a treatment ("on alphamab").
+
+        "false negative SNB" names an outcome of a procedure, and stays.
+        """
+        rest = name
+        for x in reversed(self.lex.find(name, ("drug", "placebo", "intervention"))):
+            rest = rest[:x.start] + " " + rest[x.end:]
+        return rest != name and not re.search(r"[A-Za-z]{4}", rest)
 
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
         """The count printed before a percentage: "12 (12%)", "six patients (10%)"."""
