@@ -30,7 +30,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("qol", r"quality[- ]of[- ]life|\bQoL\b|\bQOL\b|\bHRQoL\b"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
     ("os", r"overall survival|\bOS\b|\bdeath\b|\bmedian survival\b|\bsurvival time\b"),
-    ("orr", r"objective response(?: rate)?s?|overall response rate|\bORR\b|responses? occurred|"
+    ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|responses? occurred|"
             r"complete or partial responses?"),
     ("rr", r"response rates?|\bresponded\b|\bRR\b|complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
