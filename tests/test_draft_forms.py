@@ -289,3 +289,9 @@ def test_counts_in_words_of_an_outcome_naming_a_procedure(tmp_path: Path):
     # procedure, yet "false negative SNB" is the outcome, not a treatment
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
         ("false-negative-snb", "combined-tracing", 1), ("false-negative-snb", "coloured-dye", 4)}
+
+
+def test_plural_response_rates_name_the_response_rate():
+    from kg.draft.lexicon import endpoint_mentions
+    for text in ("the ORRs were similar", "overall response rates were similar"):
+        assert [t for _, t in endpoint_mentions(text)] == ["orr"], text
