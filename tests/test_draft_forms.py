@@ -295,3 +295,9 @@ def test_plural_response_rates_name_the_response_rate():
     from kg.draft.lexicon import endpoint_mentions
     for text in ("the ORRs were similar", "overall response rates were similar"):
         assert [t for _, t in endpoint_mentions(text)] == ["orr"], text
+
+
+def test_three_arms_sized_with_a_capital_n(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "three-arms-upper-n.txt")
+    assert [(a.id, p.size) for a in s.arms for p in s.populations if p.arm == a.id] == [
+        ("examplinib", 13), ("erlotinib", 11), ("placebo", 11)]

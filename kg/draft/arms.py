@@ -69,7 +69,7 @@ class Arms(DraftState):
             # each side's own size closes it: "to A (n = 336), B and C (n = 336), or B and A"
             sized = len(parts) == 2 and re.fullmatch(
                 r"(?:[^,()]+\(\s*n\s*=\s*\d[^()]*\)\s*,\s*)+[^,()]+\(\s*n\s*=\s*\d[^()]*\)\s*",
-                parts[0])
+                parts[0], re.I)
             if len(parts) == 2 and "," in parts[0] and (sized or not re.search(
                     r"\b(?:and|plus|with|followed|then)\b|\+|/", parts[0], re.I)):
                 # "to placebo, alphamab 300 mg, or alphamab 900 mg": three arms, not two
