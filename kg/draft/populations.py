@@ -14,17 +14,15 @@ from kg.draft.patterns import (
     PATIENTS_RE,
     RANDOM_RE,
     SIZE_VERB_RE,
-    STATUS,
-    STATUS_WORDS,
-    dec,
     opposite,
     quote_of,
     slug,
 )
+from kg.draft.subgroups import Subgroups
 from kg.numbers import Printed, iter_numbers
 
 
-class Populations(ArmSizes):
+class Populations(ArmSizes, Subgroups):
     """Rules that find who was studied."""
 
     def populations(self) -> None:
@@ -178,102 +176,6 @@ class Populations(ArmSizes):
             return None
         return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
 
-    def subgroups(self, i: int, text: str) -> list[tuple[int, str]]:
-        """Subgroups a results sentence names: a subtype of the study's disease or a biomarker.
-
-        Returns (position, population id); a size comes from "(n = 421)" or "the 139 patients
-        with ..." next to the name.
-        """
-        out = self._cohorts(i, text)
-        named = self.lex.find(text, ("disease", "biomarker"))
-        out += self._marker_groups(i, text, [(x.start, x.end) for x in named])
-        for x in named:
-            if x.kind == "disease" and not (self.conditions and any(
-                    c in self.lex.ancestors(x.key) for c in self.conditions)):
-                continue
-            status = self._status(text, x.start, x.end) if x.kind == "biomarker" else None
-            if x.kind == "biomarker" and status is None:
-                continue  # a marker named without a status defines no group of patients
-            pid = slug(f"{x.key} {status}" if status else text[x.start:x.end])
-            size = None
-            after = re.match(rf"[^()]{{0,25}}?\(\s*n\s*=\s*(?P<n>{NUM})", text[x.end:])
-            before = re.search(rf"(?:^|[:,;(]|\band)\s*(?P<n>{NUM})\s+(?:\(\s*{NUM}\s*%\)\s+)?"
-                               rf"(?:(?:patients|participants)\s+)?(?:(?:with|whose|who had|had)"
-                               rf"\s+[\w\s-]{{0,30}})?$", text[:x.start])
-            found = after or before
-            if found and not any(p["id"] == pid for p in self.d.populations):
-                size = int(dec(found.group("n")))
-                base = x.end if found is after else 0
-                for p in iter_numbers(text[base:], words=False):
-                    if base + p.start == base + found.start("n"):
-                        self.d.used.add(self.spans[i][0] + base + p.start)
-            if not any(p["id"] == pid for p in self.d.populations):
-                rec = {"id": pid, "label": text[x.start:x.end], "kind": "subgroup",
-                       "quote": quote_of(text)}
-                if size is not None:
-                    rec["size"] = size
-                if self.randomised_pop:
-                    rec["parent"] = self.randomised_pop
-                rec["histology" if x.kind == "disease" else "biomarker"] = x.key
-                if status:
-                    rec["biomarker_status"] = status
-                self.d.populations.append(rec)
-            out.append((x.start, pid))
-        return out
-
-    def _marker_groups(self, i: int, text: str, names: list[tuple[int, int]]
-                       ) -> list[tuple[int, str]]:
-        """A group named by its status alone: "the non-mutant cohort (n = 122)".
-
-        It is a group of the one marker the study's subgroups are defined by (none when there are
-        several markers, or none).
-        """
-        markers = {p["biomarker"] for p in self.d.populations if p.get("biomarker")}
-        if len(markers) != 1:
-            return []
-        (marker,) = markers
-        out = []
-        for mt in re.finditer(r"\b(?:the\s+)?(?P<st>non-?mutant|mutant|mutated|wild-type|"
-                              r"unmethylated|methylated|positive|negative)\s+(?:cohort|subgroup|"
-                              r"group|tumou?rs|population)\b", text, re.I):
-            if any(a < mt.end() and mt.start() < b for a, b in names):
-                continue  # the marker is named there: the lexicon rule reads it
-            word = mt.group("st").lower().replace("-", " ")
-            status = {"non mutant": "not mutated", "nonmutant": "not mutated",
-                      "wild type": "not mutated"}.get(word, STATUS_WORDS.get(word, word))
-            pid = slug(f"{marker} {status}")
-            if not any(p["id"] == pid for p in self.d.populations):
-                rec: dict = {"id": pid, "label": mt.group(0), "kind": "subgroup",
-                             "biomarker": marker, "biomarker_status": status,
-                             "quote": quote_of(text)}
-                size = re.match(rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})\s*[);]", text[mt.end():])
-                if size and "." not in size.group("n"):
-                    rec["size"] = int(dec(size.group("n")))
-                    self.d.used.add(self.spans[i][0] + mt.end() + size.start("n"))
-                if self.randomised_pop:
-                    rec["parent"] = self.randomised_pop
-                self.d.populations.append(rec)
-            out.append((mt.start(), pid))
-        return out
-
-    def _respectively_groups(self, text: str, subs: list[tuple[int, str]],
-                             values: list[dict]) -> None:
-        """Values listed "respectively" after a sentence that named the groups.
-
-        "Median PFS was 16.3, 10.9 and 14.0 weeks, respectively" after a sentence naming three
-        cohorts: in a single-arm study the values are those cohorts', in order.
-        """
-        if subs or len(self.d.arms) > 1 or not re.search(r"respectively", text, re.I):
-            return
-        by_endpoint: dict[str, list[dict]] = {}
-        for v in values:
-            by_endpoint.setdefault(v["endpoint"], []).append(v)
-        for group in by_endpoint.values():
-            if len(group) == len(self.last_groups) >= 2:
-                for v, pid in zip(group, self.last_groups, strict=True):
-                    v["population"] = pid
-                    v["drafted"] = "respectively-groups"
-
     def analysed_sets(self) -> None:
         """Results over fewer patients than were assigned: the evaluable or treated set.
 
@@ -328,74 +230,3 @@ class Populations(ArmSizes):
                     opposite(p.get("biomarker_status"), q.get("biomarker_status"))
                 if histology or marker:
                     p["complement_of"] = [q["id"]]
-
-    def _cohorts(self, i: int, text: str) -> list[tuple[int, str]]:
-        """Cohorts named by number or letter ("cohort 1", "Cohort B"), sized by "28 in cohort 1"."""
-        out = []
-        for mt in re.finditer(r"\b[Cc]ohort\s+(\d{1,2}|[A-D])\b", text):
-            pid = slug(f"cohort {mt.group(1)}")
-            if not any(p["id"] == pid for p in self.d.populations):
-                rec: dict = {"id": pid, "label": f"cohort {mt.group(1)}", "kind": "subgroup",
-                             "quote": quote_of(text)}
-                size = re.search(rf"(?<![\d.])(?P<n>{NUM})\s+(?:patients\s+)?(?:were\s+)?in\s+$",
-                                 text[:mt.start()])
-                after = re.match(rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})", text[mt.end():])
-                found = size or after
-                if found and "." not in found.group("n"):
-                    rec["size"] = int(dec(found.group("n")))
-                    offset = found.start("n") if found is size else mt.end() + found.start("n")
-                    self.d.used.add(self.spans[i][0] + offset)
-                if self.randomised_pop:
-                    rec["parent"] = self.randomised_pop
-                self.d.populations.append(rec)
-            out.append((mt.start(), pid))
-        return out
-
-    def _status(self, text: str, start: int, end: int) -> str | None:
-        """A biomarker's status as printed beside it: "≥1%", "KRAS-mutant", "a FLT3 mutation"."""
-        cmp = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<op>≥|≤|>=|<=|<|>|at least|"
-                       rf"less than)\s*(?P<v>{NUM}\s*(?:%|ng/mL|ng/ml)?)", text[end:end + 40], re.I)
-        if cmp:
-            op = {"≥": ">=", "≤": "<=", "at least": ">=", "less than": "<"}.get(
-                cmp.group("op").lower(), cmp.group("op"))
-            return f"{op}{cmp.group('v').replace(' ', '')}"
-        worded = re.match(rf"\s*(?:expression|level|score)?\s*(?:of\s+)?(?P<v>{NUM}\s*%?)\s+or\s+"
-                          rf"(?:more|greater|higher|above)|\s*(?:expression|level|score)?\s*"
-                          rf"(?:below|under)\s+(?P<u>{NUM}\s*%?)", text[end:end + 40], re.I)
-        if worded:
-            return f">={worded.group('v')}" if worded.group("v") else f"<{worded.group('u')}"
-        noun = re.match(r"\s*(?:promoter\s+|gene\s+)?(methylation|mutations?|overexpression|"
-                        r"amplification)\b", text[end:end + 30], re.I)
-        if noun and not re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start],
-                                  re.I):
-            return {"methylation": "methylated", "overexpression": "overexpressing",
-                    "amplification": "amplified"}.get(noun.group(1).lower(), "mutated")
-        window = text[max(0, start - 20):end + 25]
-        status = re.search(STATUS, window, re.I)
-        if status:
-            word = status.group().lower().replace("-", " ")
-            return STATUS_WORDS.get(word, word)
-        if re.search(r"mutation", text[start:end + 12], re.I):
-            negated = re.search(r"(?:without|no|non-?)\s*(?:an?\s+)?\S*\s*$", text[:start], re.I)
-            return "not mutated" if negated else "mutated"
-        return None
-
-    def pop_at(self, subs: list[tuple[int, str]], text: str, pos: int) -> str | None:
-        """The subgroup a value at ``pos`` is stated for, else the whole population.
-
-        The subgroup named last before it in the same clause; or, when the value comes first,
-        the one named right after it with no other number between ("67.9% [95% CI ...]
-        (19 of 28) in cohort 1 and 40.9% ... in cohort 2").
-        """
-        value = re.match(rf"{NUM}\s*%?", text[pos:])
-        start = pos + (value.end() if value else 0)
-        bare = re.sub(r"\([^()]*\)|\[[^\]]*\]", lambda m: " " * len(m.group()), text)
-        for p, pid in subs:
-            if p >= start and re.fullmatch(r"\s*(?:months?|mo|weeks?|days?|years?)?[\s,]*(?:in|"
-                                            r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?"
-                                            r"(?:[a-z-]+\s+){0,2}", bare[start:p], re.I):
-                return pid
-        sized = re.sub(rf"\(\s*n\s*=\s*{NUM}\s*;", lambda m: " " * len(m.group()), text)
-        before = [(p, pid) for p, pid in subs if p < pos and not re.search(
-            r"[;.]\s|\bwhereas\b|\bcompared with\b", sized[p:pos])]
-        return before[-1][1] if before else self.randomised_pop
