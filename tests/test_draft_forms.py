@@ -301,3 +301,18 @@ def test_three_arms_sized_with_a_capital_n(tmp_path: Path):
     s = drafted_and_built(tmp_path, "three-arms-upper-n.txt")
     assert [(a.id, p.size) for a in s.arms for p in s.populations if p.arm == a.id] == [
         ("examplinib", 13), ("erlotinib", 11), ("placebo", 11)]
+
+
+def test_values_of_a_group_the_sentence_opens_with_stay_in_that_group(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "leading-subgroups.txt")
+    groups = {p.id: (p.kind, p.size) for p in s.populations}
+    young = next(k for k in groups if k.startswith("younger-subgroup"))
+    assert groups[young] == ("subgroup", None)
+    assert groups["patients-with-a-high-mitotic-index"] == ("subgroup", 238)
+    got = {(r.arm, r.value, r.population) for r in s.results}
+    assert got == {
+        ("examplinib", Decimal("34"), "randomised"), ("erlotinib", Decimal("21"), "randomised"),
+        # "In the younger subgroup ..., (examplinib, 26%; erlotinib, 22%)": the subgroup's
+        ("examplinib", Decimal("26"), young), ("erlotinib", Decimal("22"), young),
+        ("examplinib", Decimal("41"), "patients-with-a-high-mitotic-index"),
+        ("erlotinib", Decimal("19"), "patients-with-a-high-mitotic-index")}

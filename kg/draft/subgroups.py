@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kg.draft.armlist import blank_brackets
 from kg.draft.patterns import (
     NUM,
     STATUS,
@@ -30,6 +31,9 @@ class Subgroups(DraftState):
         with ..." next to the name.
         """
         out = self._cohorts(i, text)
+        led = self._leading_group(i, text)
+        if led:
+            return [*out, led]
         named = self.lex.find(text, ("disease", "biomarker"))
         out += self._marker_groups(i, text, [(x.start, x.end) for x in named])
         for x in named:
@@ -65,6 +69,39 @@ class Subgroups(DraftState):
                 self.d.populations.append(rec)
             out.append((x.start, pid))
         return out
+
+    def _leading_group(self, i: int, text: str) -> tuple[int, str] | None:
+        """A group the sentence opens with: "In the younger subgroup of postmenopausal patients,".
+
+        "In patients with a high mitotic index (n = 438), ...": the values of the sentence are
+        that group's, not the whole population's. Never an arm, a subtype or marker (their own
+        rules read those), nor the whole study ("in both arms", "in the intention-to-treat
+        population").
+        """
+        lead = re.match(r"\s*(?:In|Among)\s+(?:the\s+)?(?P<g>[^,;()\d]{3,70}?)\s*"
+                        r"(?:\((?P<inner>[^()]*)\))?\s*,", text)
+        if lead is None:
+            return None
+        g = " ".join(lead.group("g").split())
+        if not re.search(r"\b(?:subgroups?|patients|women|men|participants|those)\b", g, re.I) \
+                or self.arm_near(g, 0, len(g)) is not None \
+                or self.lex.find(g, ("disease", "biomarker")) or re.search(
+                    r"\b(?:both|each|all|two|three|overall|whole|entire|intention|study|trial|"
+                    r"groups|arms?|group|evaluable|randomi[sz]ed|eligible)\b", g, re.I):
+            return None
+        pid = slug(g)[:48].strip("-")
+        if not any(p["id"] == pid for p in self.d.populations):
+            rec = {"id": pid, "label": g, "kind": "subgroup", "quote": quote_of(text)}
+            size = re.search(rf"\bn\s*=\s*(?P<n>{NUM})", lead.group("inner") or "", re.I)
+            if size:
+                rec["size"] = int(dec(size.group("n")))
+                for p in iter_numbers(text[lead.start("inner"):lead.end("inner")], words=False):
+                    if lead.start("inner") + p.start == lead.start("inner") + size.start("n"):
+                        self.d.used.add(self.spans[i][0] + lead.start("inner") + p.start)
+            if self.randomised_pop:
+                rec["parent"] = self.randomised_pop
+            self.d.populations.append(rec)
+        return (lead.start("g"), pid)
 
     def _marker_groups(self, i: int, text: str, names: list[tuple[int, int]]
                        ) -> list[tuple[int, str]]:
@@ -185,7 +222,7 @@ class Subgroups(DraftState):
                                             r"among|for)\s+(?:the\s+)?(?:patients\s+with\s+)?"
                                             r"(?:[a-z-]+\s+){0,2}", bare[start:p], re.I):
                 return pid
-        sized = re.sub(rf"\(\s*n\s*=\s*{NUM}\s*;", lambda m: " " * len(m.group()), text)
+        sized = blank_brackets(text)  # a bracket's ";" ends no clause: "(<3 mitoses; n = 450)"
         before = [(p, pid) for p, pid in subs if p < pos and not re.search(
             r"[;.]\s|\bwhereas\b|\bcompared with\b", sized[p:pos])]
         return before[-1][1] if before else self.randomised_pop
