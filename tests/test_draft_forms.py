@@ -316,3 +316,12 @@ def test_values_of_a_group_the_sentence_opens_with_stay_in_that_group(tmp_path: 
         ("examplinib", Decimal("26"), young), ("erlotinib", Decimal("22"), young),
         ("examplinib", Decimal("41"), "patients-with-a-high-mitotic-index"),
         ("erlotinib", Decimal("19"), "patients-with-a-high-mitotic-index")}
+
+
+def test_arm_sizes_given_as_who_received_what_when_they_make_the_total(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "received-sizes.txt")
+    # "Eighty-two patients received ... examplinib; 88 patients received ... erlotinib" make the
+    # 170 randomised; "Twelve patients received second-line carboplatin" is no total
+    assert sorted((p.kind, p.arm or "", p.size) for p in s.populations) == [
+        ("randomised", "", 170), ("randomised", "erlotinib", 88),
+        ("randomised", "examplinib", 82)]

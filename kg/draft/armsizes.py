@@ -97,6 +97,9 @@ class ArmSizes(DraftState):
             if pair and None not in pair and pair[0] is not pair[1]:
                 for arm, g in zip(pair, "ab", strict=True):
                     found.setdefault(arm.id, next(x for x in nums if x.start == two.start(g)))
+            received = self._received_sizes(text, nums)
+            if received:
+                found = received
             summed = self._sizes_summing_to_total(text, nums)
             if summed:
                 found = summed
@@ -124,6 +127,29 @@ class ArmSizes(DraftState):
                 continue
             p = next(x for x in iter_numbers(text) if x.start == mt.start("n"))
             self._arm_populations(i, text, {arm.id: p})
+
+    def _received_sizes(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
+        """"86 patients received A; 90 patients received B": sizes, when they make the total.
+
+        Patients who received something may be an outcome's count ("12 patients received
+        second-line A"), so each arm must have one and together they must make the study's
+        randomised (or enrolled) total.
+        """
+        root = next((x for x in self.d.populations if x.get("parent") is None and
+                     x["kind"] in {"enrolled", "randomised"} and x.get("size")), None)
+        if root is None:
+            return {}
+        found: dict[str, Printed] = {}
+        for p in nums:
+            mt = re.match(r"\s+(?:patients|women|participants)\s+(?:received|were\s+given)\s+"
+                          r"(?P<what>[^;.]{1,80})", text[p.end:], re.I)
+            arm = self.arm_near(mt.group("what"), 0, len(mt.group("what"))) if mt else None
+            if arm is not None:
+                found.setdefault(arm.id, p)
+        if len(found) == len(self.d.arms) and \
+                sum(p.value for p in found.values()) == root["size"]:
+            return found
+        return {}
 
     def _sizes_summing_to_total(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
         """Each arm's size in a bracket after a total they add up to.

@@ -172,7 +172,11 @@ class Populations(ArmSizes, Subgroups):
                 verb = SIZE_VERB_RE.match(rest[mt.start() - 1:])
                 if verb:
                     break
-        if not verb:
+        if not verb or (re.search(r"received", verb.group(), re.I) and (len(re.findall(
+                r"\b(?:patients|women|participants)\s+received\b", text, re.I)) > 1
+                or self.randomised_pop)):
+            # "86 patients received A; 90 patients received B": the arms' sizes; "12 patients
+            # received second-line B" after the randomised total: some of them, no total
             return None
         return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
 
