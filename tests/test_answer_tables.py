@@ -197,3 +197,39 @@ def test_cli_answers_from_the_table_as_sparql_would(built_output: Path, tmp_path
                   run(str(plain_rq), "--limit", "5", "--offset", "3"))
     assert fast.stdout == slow.stdout
     assert "the next page is --offset 8" in fast.stderr and fast.stderr == slow.stderr
+
+
+def test_build_stores_a_missing_iri_without_its_closest_and_readers_complete_it(
+        ten: Path, monkeypatch: pytest.MonkeyPatch):
+    """The closest IRIs (difflib over thousands of names) are looked up by a reader, not the build.
+
+    At 10x the default of ``document-statements`` names a document the synthetic graph lacks:
+    its table holds the warning's term, not its closest IRIs; an engine holding the graph
+    completes it as the plain run words it; a reader without one runs the query as SPARQL.
+    """
+    import kg.query.terms as terms
+    from kg.query.precompute import compute_answers
+
+    text = LIBRARY["document-statements"].bind()
+    index = json.loads((ten.parent / FOLDER / "index.json").read_text(encoding="utf-8"))
+    entry = next(e for e in index["answers"] if e["name"] == "document-statements")
+    assert [w["what"] for w in entry["warnings"]] == ["is not in the graph"]
+    assert AnswerTables(ten).get(text) is None  # no engine: the query runs as SPARQL
+
+    fast = OxigraphEngine(ten)
+    want = plain(fast).query(text).warnings
+    assert len(want) == 1 and "; closest: document:syn-" in want[0]
+    assert fast.stream(text).warnings == want  # from the table, completed on the engine
+
+    def no_lookup(*_args: object) -> list[str]:
+        raise AssertionError("closest IRIs looked up while the build computed its answers")
+
+    monkeypatch.setattr(terms, "_closest", no_lookup)
+    answers = {a.name: a for a in compute_answers(fast.store)}
+    assert [u.close for u in answers["document-statements"].unknown] == [None]
+
+
+def test_cli_shows_the_closest_iris_for_a_named_query_whose_default_is_missing(ten: Path):
+    got = subprocess.run([sys.executable, "-m", "kg", "query", "document-statements",
+                          "--graph", str(ten)], capture_output=True, text=True, check=True)
+    assert "is not in the graph; closest: document:syn-" in got.stderr

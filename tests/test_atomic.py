@@ -113,3 +113,54 @@ def test_recover_restores_output_lost_between_two_renames(tmp_path: Path):
     recover(out)
     assert (out / "graph.ttl").read_text() == "previous"
     assert not old.exists()
+
+
+def wait_until_gone(pattern: str, parent: Path, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while list(parent.glob(pattern)):
+        assert time.time() < deadline, f"{pattern} still there"
+        time.sleep(0.05)
+
+
+def test_old_output_is_renamed_aside_and_deleted_in_the_background(tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("old")
+    (out / "big").mkdir()
+    (out / "big" / "page.html").write_text("old page")
+    tmp = temp_dir(out)
+    (tmp / "graph.ttl").write_text("new")
+    (tmp / "big").mkdir()
+    (tmp / "big" / "page.html").write_text("new page")
+    replace_dir(tmp, out)
+    assert snapshot(out) == {"graph.ttl": b"new", "big/page.html": b"new page"}
+    wait_until_gone(".out.trash-*", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_next_build_removes_trash_whose_deleter_died(tmp_path: Path):
+    """A deleter killed half-way leaves `.out.trash-<pid>`: the next build clears it first."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("current")
+    dead = tmp_path / ".out.trash-99999999"
+    (dead / "views").mkdir(parents=True)
+    (dead / "views" / "a.html").write_text("half deleted")
+    alive = tmp_path / f".out.trash-{os.getppid()}"  # a live process: its deleter is at work
+    alive.mkdir()
+    tmp = temp_dir(out)
+    assert not dead.exists()
+    assert alive.exists()
+    assert snapshot(out) == {"graph.ttl": b"current"}
+    tmp.rmdir()
+    alive.rmdir()
+
+
+def test_a_build_leaves_new_output_and_no_temporary_or_trash_folder(previous, changed: Path):
+    out, before = previous
+    proc = build(changed, out)
+    assert proc.wait(120) == 0
+    after = snapshot(out)
+    assert after != before and b"examplinib (v2)" in after["graph.ttl"]
+    wait_until_gone(f".{out.name}.trash-*", out.parent)
+    wait_until_gone(f".{out.name}.tmp-*", out.parent)

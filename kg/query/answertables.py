@@ -8,7 +8,8 @@ very graph file being queried (its SHA-256, and the ontology's beside it) and fo
 text (the named query with its defaults bound, byte for byte); anything else runs as SPARQL.
 
 A table is the answer as Oxigraph writes SPARQL TSV (one row a line, every term in N-Triples
-form, so it is lossless), plus the warnings the plain run gives (unknown terms). Oxigraph
+form, so it is lossless), plus the warnings the plain run gives (unknown terms; an instance
+IRI's closest IRIs are looked up by the reader, see `AnswerTables.get`). Oxigraph
 converts it to CSV in Rust (byte for byte what `kg.query.formats` writes); TSV and JSON are
 written by `kg.query.formats` from its rows, as for any answer. A test checks that every named
 query's rows from its table equal the plain SPARQL's rows. `kg.query.precompute` writes them.
@@ -52,8 +53,13 @@ class Table:
 
     name: str
     tsv: bytes
-    warnings: list[str]
+    warnings: list  # texts; until completed (`AnswerTables.get`), a dict for a missing IRI
     _lines: list[bytes] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a warning still lacks the closest IRIs of the missing IRI it names."""
+        return not all(isinstance(w, str) for w in self.warnings)
 
     @property
     def variables(self) -> list[str]:
@@ -145,8 +151,14 @@ class AnswerTables:
                 self._by_text = {}
         return self._by_text
 
-    def get(self, sparql: str) -> Table | None:
-        """The table of this exact query text, or None (then the query runs as SPARQL)."""
+    def get(self, sparql: str, engine: object | None = None) -> Table | None:
+        """The table of this exact query text, or None (then the query runs as SPARQL).
+
+        A warning about an instance IRI missing from the graph is stored without its closest
+        IRIs (`kg.query.precompute`): ``engine``, holding this graph, finds them on first use,
+        as the plain run does. Without one such a table is not used, so the query runs as
+        SPARQL and its warning is complete.
+        """
         if not self.folder.is_dir():
             return None
         entry = self._index().get(text_key(sparql))
@@ -161,4 +173,17 @@ class AnswerTables:
             if hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 return None
             table = self._loaded[entry["name"]] = Table(entry["name"], data, entry["warnings"])
+        if table.pending:
+            if engine is None:
+                return None
+            table.warnings = _completed(table.warnings, engine)
         return table
+
+
+def _completed(warnings: list, engine: object) -> list[str]:
+    """The warnings in order, each missing instance IRI's closest ones looked up on ``engine``."""
+    from kg.query.terms import Unknown, complete
+
+    return [w if isinstance(w, str)
+            else complete(engine, Unknown(w["written"], w["iri"], w["what"], None))  # type: ignore[arg-type]
+            for w in warnings]

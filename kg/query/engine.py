@@ -150,7 +150,7 @@ class OxigraphEngine(BaseEngine):
         The answer tables (`kg.query.answertables`) hold, per built graph, the whole answer of
         every named query with its defaults bound: such a query is read back, not re-run.
         """
-        table = self.answers.get(sparql) if self.answers is not None else None
+        table = self.answers.get(sparql, self) if self.answers is not None else None
         if table is None:
             return super().stream(sparql, limit, offset)
         from kg.query.paging import check

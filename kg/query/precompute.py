@@ -2,7 +2,10 @@
 
 Computed by the build on its own store (the one it validated and queried for the evidence
 tables, so no second store is loaded for them) and written right after graph.trig, so a table
-holds exactly what the graph file gives.
+holds exactly what the graph file gives. A warning about an instance IRI missing from the graph
+is stored without its closest IRIs: looking them up compared thousands of names with difflib
+(seconds of every 1,000x build) for a message few read; a reader completes it
+(`kg.query.answertables.AnswerTables.get`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 from kg.query import curies
 from kg.query.answertables import FOLDER, INDEX, graph_key, text_key
+from kg.query.terms import Unknown
 
 
 @dataclass(frozen=True)
@@ -23,15 +27,15 @@ class Answer:
     name: str
     text: str  # the query text with its defaults bound
     tsv: bytes  # Oxigraph's SPARQL TSV
-    warnings: list[str]
+    unknown: list[Unknown]  # the plain run's warnings, the closest instance IRIs not looked up
 
 
-def compute(store: object, sparql: str) -> tuple[bytes, list[str]] | None:
-    """A SELECT's whole answer as Oxigraph's SPARQL TSV and the plain run's warnings (else None)."""
+def compute(store: object, sparql: str) -> tuple[bytes, list[Unknown]] | None:
+    """A SELECT's whole answer as Oxigraph's SPARQL TSV and its unknown terms (else None)."""
     import pyoxigraph as ox
 
     from kg.query.engine import OxigraphEngine
-    from kg.query.terms import unknown_terms
+    from kg.query.terms import find_unknown
 
     prefixes = curies.prefixes_for(sparql)
     res = store.query(sparql, prefixes=prefixes,  # type: ignore[attr-defined]
@@ -39,7 +43,7 @@ def compute(store: object, sparql: str) -> tuple[bytes, list[str]] | None:
     if not isinstance(res, ox.QuerySolutions):
         return None
     data = res.serialize(format=ox.QueryResultsFormat.TSV)
-    return data, unknown_terms(OxigraphEngine.over(store), sparql, prefixes)
+    return data, find_unknown(OxigraphEngine.over(store), sparql, prefixes)
 
 
 def compute_answers(store: object) -> list[Answer]:
@@ -72,9 +76,17 @@ def write_answer_tables(answers: object, graph: Path) -> Path:
     for a in answers:
         (folder / f"{a.name}.tsv").write_bytes(a.tsv)
         entries.append({"name": a.name, "file": f"{a.name}.tsv", "text": text_key(a.text),
-                        "rows": a.tsv.count(b"\n") - 1, "warnings": a.warnings,
+                        "rows": a.tsv.count(b"\n") - 1,
+                        "warnings": [_warning(u) for u in a.unknown],
                         "sha256": hashlib.sha256(a.tsv).hexdigest()})
     index = folder / INDEX
     index.write_text(json.dumps({"graph": graph.name, "key": graph_key(graph),
                                  "answers": entries}, indent=1) + "\n", encoding="utf-8")
     return index
+
+
+def _warning(unknown: Unknown) -> str | dict:
+    """A warning as the index holds it: its text, or the term whose closest IRIs are to find."""
+    if unknown.close is not None:
+        return unknown.warning()
+    return {"written": unknown.written, "iri": unknown.iri, "what": unknown.what}

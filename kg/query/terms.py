@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kg.prefixes import INSTANCE_IRI, ONTOLOGY_IRI
@@ -108,24 +109,52 @@ def _neighbours(engine: Engine, iri: str) -> list[str]:
     return []
 
 
-def unknown_terms(engine: Engine, query: str, prefixes: dict[str, str]) -> list[str]:
-    """One warning per ontology term or instance IRI of ours the query names that does not exist."""
+@dataclass(frozen=True)
+class Unknown:
+    """A term of ours the query names that does not exist, and the closest that do.
+
+    ``close`` is None for an instance IRI whose closest IRIs were not looked up: finding them
+    compares thousands of names (seconds at 1,000x), so the build's answer tables store the
+    warning without them and whoever shows it completes it (`complete`).
+    """
+
+    written: str
+    iri: str
+    what: str
+    close: tuple[str, ...] | None
+
+    def warning(self, close: tuple[str, ...] | list[str] = ()) -> str:
+        """The warning a person reads; ``close`` when the term's own were not looked up."""
+        names = self.close if self.close is not None else close
+        hint = f"; closest: {', '.join(names)}" if names else ""
+        return f"warning: {self.written} {self.what}{hint}"
+
+
+def find_unknown(engine: Engine, query: str, prefixes: dict[str, str]) -> list[Unknown]:
+    """The ontology terms and instance IRIs of ours the query names that do not exist.
+
+    The closest ontology terms are found at once (a few hundred names); an instance IRI's are
+    left to `complete`.
+    """
     out = []
     for iri, written in terms_in(query, prefixes):
         if iri.startswith(ONTOLOGY_IRI):
             local = iri[len(ONTOLOGY_IRI):]
             if local in ontology_terms():
                 continue
-            close = [f"kg:{c}" for c in difflib.get_close_matches(local, ontology_terms(), 3,
-                                                                   0.6)]
-            what = "is not a term of the ontology"
-        elif iri.startswith(INSTANCE_IRI):
-            if _exists(engine, iri):
-                continue
-            close = _closest(engine, iri)
-            what = "is not in the graph"
-        else:
-            continue
-        hint = f"; closest: {', '.join(close)}" if close else ""
-        out.append(f"warning: {written} {what}{hint}")
+            close = tuple(f"kg:{c}" for c in difflib.get_close_matches(local, ontology_terms(),
+                                                                       3, 0.6))
+            out.append(Unknown(written, iri, "is not a term of the ontology", close))
+        elif iri.startswith(INSTANCE_IRI) and not _exists(engine, iri):
+            out.append(Unknown(written, iri, "is not in the graph", None))
     return out
+
+
+def complete(engine: Engine, unknown: Unknown) -> str:
+    """The warning with its closest terms, looked up on ``engine`` if they were not yet."""
+    return unknown.warning(_closest(engine, unknown.iri) if unknown.close is None else ())
+
+
+def unknown_terms(engine: Engine, query: str, prefixes: dict[str, str]) -> list[str]:
+    """One warning per ontology term or instance IRI of ours the query names that does not exist."""
+    return [complete(engine, u) for u in find_unknown(engine, query, prefixes)]
