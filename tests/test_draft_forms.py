@@ -325,3 +325,16 @@ def test_arm_sizes_given_as_who_received_what_when_they_make_the_total(tmp_path:
     assert sorted((p.kind, p.arm or "", p.size) for p in s.populations) == [
         ("randomised", "", 170), ("randomised", "erlotinib", 88),
         ("randomised", "examplinib", 82)]
+
+
+def test_totals_of_a_conducted_study_of_the_patients_assigned_and_of_consecutive_patients(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "totals-5.txt")
+    # "conducted among 212 patients"; "Of the 210 eligible patients, 106 were assigned to A and
+    # 104 to B": the randomised total and its arms
+    assert sorted((p.kind, p.arm or "", p.size) for p in s.populations) == [
+        ("enrolled", "", 212), ("randomised", "", 210), ("randomised", "erlotinib", 104),
+        ("randomised", "examplinib", 106)]
+    s = drafted_and_built(tmp_path / "6", "totals-6.txt")
+    # "199 consecutive patients hospitalized in our unit for breast surgery were enrolled"
+    assert [(p.kind, p.size) for p in s.populations] == [("enrolled", 199)]

@@ -158,9 +158,11 @@ class ArmSizes(DraftState):
         bracket's numbers, each followed by an arm, must sum to the total before it.
         """
         for total in nums:
+            # "1739 women aged 30-70 (872 in the A arm and 867 in the B arm)"
             mt = re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants|subjects)\s*"
                           r"(?:(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)"
-                          r"\s*)?\((?P<inner>[^()]+)\)", text[total.end:], re.I)
+                          r"\s*|aged\s+[\d\s–-]+(?:years\s+)?)?\((?P<inner>[^()]+)\)",
+                          text[total.end:], re.I)
             if mt is None:
                 continue
             a, b = total.end + mt.start("inner"), total.end + mt.end("inner")

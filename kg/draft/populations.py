@@ -101,7 +101,12 @@ class Populations(ArmSizes, Subgroups):
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|men|participants|subjects)\b", after,
                 re.I):
             return "enrolled"  # a title's "Alphamab for hot flushes in 420 women"
-        if re.search(r"\b(?:trial|study)\s+(?:in|of|among|including|enrolling)\s+$",
+        if re.search(r"^\s*Of\s+(?:the\s+)?$", text[:p.start]) and re.match(
+                r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|participants)\s*,\s*\d[\d,]*\s+(?:were|"
+                r"was)\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\b", after, re.I):
+            return "randomised"  # "Of the 885 patients, 442 were assigned to A and 443 to B"
+        if re.search(r"\b(?:trial|(?:sub)?study|conducted)\s+(?:in|of|among|including|"
+                     r"enrolling)\s+$",
                      text[:p.start], re.I) and PATIENTS_RE.match(
                          re.sub(r"^\s+(?:(?!(?:for|of|with|in|to|on|and|or)\b)[A-Za-z][\w-]*\s+)"
                                 r"{1,3}?(?=(?:patients|women|"
@@ -161,7 +166,8 @@ class Populations(ArmSizes, Subgroups):
         # "patients with X were ...", "women receiving X were ...": who they were, then the verb
         verb = SIZE_VERB_RE.match(rest)
         if not verb and re.match(r"\s+(?:with|receiving|undergoing|scheduled\s+for|treated\s+"
-                                 r"with|from|between|aged|at|who|whose)\s", rest):
+                                 r"with|from|between|aged|at|who|whose|hospitali[sz]ed|diagnosed|"
+                                 r"operated|eligible|previously|consecutively)\s", rest):
             # "women with node-negative cancer who were candidates for chemotherapy were
             # randomized": who they were, then the verb, within the clause
             for mt in re.finditer(r"\b(?:were|was|received|had been)\b", rest):
