@@ -338,3 +338,16 @@ def test_totals_of_a_conducted_study_of_the_patients_assigned_and_of_consecutive
     s = drafted_and_built(tmp_path / "6", "totals-6.txt")
     # "199 consecutive patients hospitalized in our unit for breast surgery were enrolled"
     assert [(p.kind, p.size) for p in s.populations] == [("enrolled", 199)]
+
+
+def test_each_arm_sized_in_a_sentence_of_its_own(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "arm-patients-n.txt")
+    # "DD patients (n = 101; ...) received ...", "CS patients (n = 99) received ...": the arms
+    # are called by the abbreviations defined with them, and no total of 101 is made
+    assert sorted((p.arm or "", p.size) for p in s.populations) == [
+        ("", None), ("conventional-schedule", 99), ("dose-dense", 101)]
+    s = drafted_and_built(tmp_path / "had", "arm-had.txt")
+    # "The weekly arm had 48 assessable patients; the every-3-weeks arm had 47 ..."
+    assert sorted((p.kind, p.arm or "", p.size) for p in s.populations) == [
+        ("analysed", "examplinib-every-3-weeks", 47), ("analysed", "examplinib-weekly", 48),
+        ("randomised", "", None)]

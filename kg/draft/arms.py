@@ -345,12 +345,17 @@ class Arms(DraftState):
             aliases += [abbr for abbr, parts in self.lex.local.items()
                         if {x.key for x in parts} <= set(own) or
                         {x.key for x in parts} == set(regimen)]
+            for r in own:  # "conventional-schedule chemotherapy": "conventional-schedule patients"
+                words = (names[r].label if r in names else r.replace("-", " ")).split()
+                if len(words) > 1 and words[-1].lower() in {"chemotherapy", "therapy", "treatment",
+                                                            "regimen", "care", "group"}:
+                    aliases.append(" ".join(words[:-1]))
             for r in own:  # "patent blue dye (PB)": "the PB group" is this arm
                 words = (names[r].label if r in names else r.replace("-", " ")).split()
                 # also a first part's: "conventional-schedule (CS) chemotherapy"
                 for name in (" ".join(words[:n]) for n in range(len(words), 0, -1)):
                     defined = (rf"(?<![\w-]){re.escape(name)}\s*"
-                               r"\((?P<a>(?-i:[A-Z][A-Za-z0-9-]{0,7}))\)")
+                               r"\((?P<a>(?-i:[A-Z][A-Za-z0-9-]{0,7}))(?:[,;][^()]*)?\)")
                     for mt in re.finditer(defined, self.paper.text, re.I):
                         aliases += [mt.group("a"), f"{mt.group('a')} group",
                                     f"{mt.group('a')} arm"]

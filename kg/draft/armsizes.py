@@ -67,6 +67,13 @@ class ArmSizes(DraftState):
                     if arm is not None and len(named.group("arm").split()) <= 4:
                         found.setdefault(arm.id, p)  # "(25 alphamab, 22 alphamab 300 mg)"
                         continue
+                had = re.search(r"(?P<arm>\b[\w +/-]{1,40}?\s+(?:arm|group))\s+had\s+$",
+                                text[:p.start], re.I)
+                if had and re.match(r"\s+(?:[\w-]+\s+)?(?:patients|women|participants)\b", after):
+                    arm = self.arm_near(had.group("arm"), 0, len(had.group("arm")))
+                    if arm is not None:  # "the weekly arm had 52 assessable patients"
+                        found.setdefault(arm.id, p)
+                        continue
                 eq = re.search(r"(?:^|[(;])\s*(?P<arm>[^(),;]{1,40}?),?\s*n\s*=\s*$",
                                text[:p.start]) or re.search(  # "control group (n = 95, ..."
                     r"(?P<arm>\b[A-Za-z][\w +/-]{0,40}?\s+(?:group|arm))\s*\(\s*n\s*=\s*$",
@@ -116,6 +123,21 @@ class ArmSizes(DraftState):
             if len(found) == len(self.d.arms):
                 self._arm_populations(i, text, found)
                 return
+        # "DD patients (n = 104; ...) received ...", "CS regimen patients (n = 108) received":
+        # each arm's size in a sentence of its own
+        each: dict[str, tuple[int, str, Printed]] = {}
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            for mt in re.finditer(rf"(?P<arm>[\w +/-]{{1,40}}?)\s+(?:regimen\s+)?(?:patients|women)"
+                                  rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})", text, re.I):
+                arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
+                p = next((x for x in iter_numbers(text) if x.start == mt.start("n")), None)
+                if arm is not None and p is not None:
+                    each.setdefault(arm.id, (i, text, p))
+        if len(each) == len(self.d.arms) and len(self.d.arms) > 1:
+            for arm_id, (i, text, p) in each.items():
+                self._arm_populations(i, text, {arm_id: p})
+            return
         # "Of 511 patients randomised to A, ...": one arm's size, where the form says so
         for i in range(len(self.spans)):
             text = self.sent(i)

@@ -119,6 +119,12 @@ class Populations(ArmSizes, Subgroups):
                 r"\s+(?:[\w-]+\s+){0,2}?(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+"
                 r"(?:to|into)\b", after, re.I):
             return None  # "Of 511 patients randomised to A": that arm's size
+        arm_of = re.search(r"(?P<w>[\w+/-]+(?:\s+[\w+/-]+){0,2}?)\s+(?:regimen\s+)?(?:patients|"
+                           r"women)\s*\(\s*n\s*=\s*$|\b(?:arm|group)\s+had\s+$", text[:p.start],
+                           re.I)
+        if arm_of and (arm_of.group("w") is None or
+                       self.arm_near(arm_of.group("w"), 0, len(arm_of.group("w")))):
+            return None  # "DD patients (n = 104)", "the weekly arm had 52 patients": an arm's
         if re.search(r"\b(?:patients|women|men|adults|participants|subjects)\s*\(\s*n\s*=\s*$",
                      text[:p.start], re.I):
             # "Women (n = 13,388) were randomly assigned"
