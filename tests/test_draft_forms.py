@@ -351,3 +351,13 @@ def test_each_arm_sized_in_a_sentence_of_its_own(tmp_path: Path):
     assert sorted((p.kind, p.arm or "", p.size) for p in s.populations) == [
         ("analysed", "examplinib-every-3-weeks", 47), ("analysed", "examplinib-weekly", 48),
         ("randomised", "", None)]
+
+
+def test_counts_of_an_outcome_split_by_arm_in_a_bracket_adding_up(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "summed-counts.txt")
+    pre, post = (a.id for a in s.arms)
+    # "There were 17 distant recurrences (7 preoperative and 10 postoperative)"; the sizes
+    # "(29 preoperative chemotherapy and 29 postoperative chemotherapy)" are no counts
+    assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
+        ("distant-recurrences", pre, 7), ("distant-recurrences", post, 10)}
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {(pre, 29), (post, 29)}

@@ -204,6 +204,8 @@ class Rates(DraftState):
         """
         if len(self.d.arms) < 2:
             return
+        if self._summed_counts(i, text, subs):
+            return
         placed = {k - self.spans[i][0] for k in self.d.used}
         masked = self.masked(text)
         found: list[tuple[Printed, Arm]] = []
@@ -266,6 +268,49 @@ class Rates(DraftState):
                 rec["population"] = pop
             self.use(i, p)
             self.d.results.append(rec)
+
+    def _summed_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> bool:
+        """"20 recurrences (9 preoperative and 11 postoperative)": each arm's count of them.
+
+        The bracket's numbers, each followed by an arm's name, must add up to the count before
+        it; the words between that count and the bracket name the outcome.
+        """
+        nums = list(iter_numbers(text))
+        for total in nums:
+            mt = re.match(r"\s+(?P<what>[A-Za-z][\w/ -]{2,60}?)\s*\((?P<inner>[^()]+)\)",
+                          text[total.end:])
+            if mt is None or total.value != total.value.to_integral() or re.search(
+                    r"\b(?:patients|women|men|participants|subjects|were|was|randomi[sz]ed|"
+                    r"assigned|enrolled)\b", mt.group("what"), re.I):
+                continue  # "53 women were randomized (26 A and 27 B)": the arms' sizes
+            a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
+            inner = [p for p in nums if a <= p.start < b and not p.percent]
+            found: list[tuple[Printed, Arm]] = []
+            for k, p in enumerate(inner):
+                stop = inner[k + 1].start if k + 1 < len(inner) else b
+                window = re.split(r",|;|\band\b", text[p.end:stop])[0]
+                arm = self.arm_near(window, 0, len(window)) if len(window.split()) <= 4 else None
+                if arm is not None:
+                    found.append((p, arm))
+            if len(found) < 2 or len(found) != len(inner) or \
+                    len({arm.id for _, arm in found}) != len(found) or \
+                    sum(p.value for p, _ in found) != total.value or self._only_treatment(
+                        mt.group("what")):
+                continue
+            name = " ".join(mt.group("what").split())
+            etype = next((t for _, t in endpoint_mentions(name)), None)
+            eid = self.endpoint_id(etype, quote_of(text), text) if etype and \
+                etype not in TIME_TO_EVENT else self.other_endpoint(name, quote_of(text))
+            for p, arm in found:
+                rec = {"endpoint": eid, "statistic": "count", "count": int(p.value),
+                       "arm": arm.id, "quote": quote_of(text)}
+                pop = self.pop_at(subs, text, p.start)
+                if pop:
+                    rec["population"] = pop
+                self.use(i, p)
+                self.d.results.append(rec)
+            return True
+        return False
 
     def _only_treatment(self, name: str) -> bool:
         """Whether a would-be outcome name only names a treatment ("on alphamab").
