@@ -361,3 +361,10 @@ def test_counts_of_an_outcome_split_by_arm_in_a_bracket_adding_up(tmp_path: Path
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
         ("distant-recurrences", pre, 7), ("distant-recurrences", post, 10)}
     assert {(p.arm, p.size) for p in s.populations if p.arm} == {(pre, 29), (post, 29)}
+
+
+def test_patients_with_measurable_disease_are_an_analysed_set_not_a_subgroup(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "measurable.txt")
+    assert not [p for p in s.populations if p.kind == "subgroup"]
+    assert sorted((p.kind, p.size) for p in s.populations) == [
+        ("analysed", 55), ("analysed", 56), ("randomised", 120)]

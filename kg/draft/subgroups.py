@@ -87,7 +87,9 @@ class Subgroups(DraftState):
                 or self.arm_near(g, 0, len(g)) is not None \
                 or self.lex.find(g, ("disease", "biomarker")) or re.search(
                     r"\b(?:both|each|all|two|three|overall|whole|entire|intention|study|trial|"
-                    r"groups|arms?|group|evaluable|randomi[sz]ed|eligible)\b", g, re.I):
+                    r"groups|arms?|group|evaluable|assessable|measurable|randomi[sz]ed|eligible|"
+                    r"completed|treated|available|data|analy[sz]ed)\b", g, re.I):
+            # "Among patients with measurable disease": who could be assessed, an analysed set
             return None
         pid = slug(g)[:48].strip("-")
         if not any(p["id"] == pid for p in self.d.populations):
