@@ -28,6 +28,13 @@ def drafted_and_built(tmp_path: Path, paper: str):
     return study
 
 
+def addon_lexicon() -> Lexicon:
+    """The drafter's lexicon of the made-up entities the fixture papers use."""
+    problems: list[str] = []
+    table = load_identifier_table(FIXTURES / "addon" / "identifiers.yaml", problems)
+    return Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
+
+
 def values(study, statistic: str | None = None) -> set[tuple]:
     return {(r.endpoint, r.arm, r.value if r.value is not None else r.count)
             for r in study.results if statistic in (None, r.statistic)}
@@ -88,9 +95,7 @@ def test_a_clause_naming_its_arm_and_a_value_before_its_ci(tmp_path: Path):
 
 
 def test_a_misprinted_drug_is_no_new_drug():
-    problems: list[str] = []
-    table = load_identifier_table(FIXTURES / "addon" / "identifiers.yaml", problems)
-    lex = Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
+    lex = addon_lexicon()
     text = ("Patients were randomly assigned to erlotinib or carboplatin. The response rate "
             "was 30% in the erlotnib group and 20% in the carboplatin group.")
     names = unlinked_names(text, 0, len(text), lex)
@@ -111,9 +116,7 @@ def test_a_side_given_as_treatment_including_an_abbreviated_name(tmp_path: Path)
 
 
 def test_a_drug_of_a_known_stem_is_proposed():
-    problems: list[str] = []
-    table = load_identifier_table(FIXTURES / "addon" / "identifiers.yaml", problems)
-    lex = Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
+    lex = addon_lexicon()
     text = "A randomised phase II study of velnoxifene against erlotinib in breast cancer."
     assert "velnoxifene" in {u.label for u in unlinked_names(text, 0, len(text), lex)}
 
@@ -165,9 +168,7 @@ def test_sides_with_their_sizes_in_a_bracket_without_to(tmp_path: Path):
 
 
 def test_a_code_named_drug_of_a_group_is_proposed_once_as_a_drug():
-    problems: list[str] = []
-    table = load_identifier_table(FIXTURES / "addon" / "identifiers.yaml", problems)
-    lex = Lexicon(load_entities(FIXTURES / "addon" / "entities.yaml", table, problems))
+    lex = addon_lexicon()
     text = ("Women were randomised. Responses occurred in 30% of the XQ-417 group and 20% of "
             "the control group.")
     names = {(u.kind, u.key) for u in unlinked_names(text, 0, len(text), lex)}
