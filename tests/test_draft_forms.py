@@ -369,3 +369,26 @@ def test_patients_with_measurable_disease_are_an_analysed_set_not_a_subgroup(tmp
     assert not [p for p in s.populations if p.kind == "subgroup"]
     assert sorted((p.kind, p.size) for p in s.populations) == [
         ("analysed", 55), ("analysed", 56), ("randomised", 120)]
+
+
+def test_event_counts_after_their_arms_quartiles_and_a_count_in_words(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "event-pairs.txt")
+    assert [a.id for a in s.arms] == ["examplinib", "no-examplinib"]  # "no X" proposed too
+    got = {(r.endpoint, r.arm, r.statistic, r.value if r.value is not None else r.count)
+           for r in s.results}
+    # "(relapse in the A group versus no-A group, 281 events versus 330 events, HR ...)";
+    # "21 [14, 30] days ... and 18 [12, 26] days": quartiles are no values
+    assert got == {("rfs", "examplinib", "count", 281), ("rfs", "no-examplinib", "count", 330),
+                   ("times-to-return-to-work", "examplinib", "median", Decimal("21")),
+                   ("times-to-return-to-work", "no-examplinib", "median", Decimal("18"))}
+
+
+def test_a_count_before_a_percentage_is_the_whole_number_written_in_words(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nWomen were randomly assigned to examplinib or erlotinib. "
+                     "A partial response was seen in nine hundred one (91%) patients in the "
+                     "examplinib group and 850 (86%) in the erlotinib group.\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    assert {(r.arm, r.count, r.value) for r in s.results} == {
+        ("examplinib", 901, Decimal("91")), ("erlotinib", 850, Decimal("86"))}

@@ -131,6 +131,10 @@ class Drafter(Arms, Populations, Statistics, Rates, Safety):
         """All passes, in the order later ones depend on."""
         self.design()
         self.arms()
+        for arm in self.d.arms:  # "the no-chemotherapy group" names the "no chemotherapy" arm
+            arm.aliases += [a.replace(" ", "-") for a in arm.aliases
+                            if " " in a and len(a.split()) <= 3 and not re.search(
+                                r"\b(?:group|arm)$", a)]
         self.tag("arms-from-assignment")
         self.populations()
         self.tag("population-size")

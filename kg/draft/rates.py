@@ -206,6 +206,7 @@ class Rates(DraftState):
             return
         if self._summed_counts(i, text, subs):
             return
+        self._event_pairs(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}
         masked = self.masked(text)
         found: list[tuple[Printed, Arm]] = []
@@ -312,6 +313,39 @@ class Rates(DraftState):
             return True
         return False
 
+    def _event_pairs(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"(relapse in the A group versus the B group, 298 events versus 332 events, HR ...)".
+
+        Two counts of one kind of event, in the order the arms were named before them; the
+        endpoint is the one the sentence names before the counts.
+        """
+        if len(self.d.arms) != 2:
+            return
+        masked = self.masked(text)
+        pairs = rf"(?P<a>{NUM})\s+(?P<noun>events?|deaths?|relapses?|recurrences?)\s*(?:v\.?|" \
+            rf"vs\.?|versus)\s*(?P<b>{NUM})\s+(?P=noun)"
+        for mt in re.finditer(pairs, masked, re.I):
+            order = self._arm_order(text, mt.start())
+            named = [a for a in self.d.arms if any(re.search(
+                rf"(?<![\w-]){re.escape(x)}(?![\w-])", text[:mt.start()], re.I) for x in a.aliases)]
+            if len(named) != 2:
+                continue  # the arms must be named before the counts, to give their order
+            etype = self.endpoint_at(text, mt.start())
+            if etype is None:
+                continue
+            eid = self.endpoint_id(etype, quote_of(text), text)
+            for g, arm in zip("ab", order, strict=False):
+                p = next((x for x in iter_numbers(masked) if x.start == mt.start(g)), None)
+                if p is None:
+                    continue
+                rec = {"endpoint": eid, "statistic": "count", "count": int(p.value),
+                       "arm": arm.id, "quote": quote_of(text)}
+                pop = self.pop_at(subs, text, p.start)
+                if pop:
+                    rec["population"] = pop
+                self.use(i, p)
+                self.d.results.append(rec)
+
     def _only_treatment(self, name: str) -> bool:
         """Whether a would-be outcome name only names a treatment ("on alphamab").
 
@@ -333,9 +367,13 @@ class Rates(DraftState):
                                    count.group(), re.I):
                 return  # "at five years (2.5 percent ...)": a time, not a count
             if count and c is not None:
+                # the whole number ending there: "Nine hundred seven (92%)" is 907, not 7
+                whole = next((x for x in iter_numbers(before) if x.start <= count.start("c") <
+                              x.end), None)
+                c, at = (whole, whole.start) if whole is not None else (c, count.start())
                 if c.value == c.value.to_integral() and c.value > 0:
                     rec["count"] = int(c.value)
-                    self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + count.start())
+                    self.d.used.add(self.spans[i][0] + max(0, p.start - 40) + at)
                 return
 
     def other_endpoint(self, name: str, quote: str) -> str:

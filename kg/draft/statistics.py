@@ -58,6 +58,11 @@ class Statistics(Attribution):
                                   rf"[^,;()\d]{{1,40}}?\s*(?:v\.?|vs\.?|versus|and|,)\s*{NUM}\s+"
                                   rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:with|in|on)\s+[^,;()\d]{{1,40}}?[;,]",
                                   inner)
+                # "(relapse in the A group versus the B group, 298 events versus 332 events, HR
+                # ...)": the arms' counts after what they count
+                pair = re.match(rf"[(\[]\s*[^()\d;]{{3,90}}?,\s*{NUM}\s+[a-z]+\s*(?:v\.?|vs\.?|"
+                                rf"versus|and)\s*{NUM}\s+[a-z]+\s*[;,]", inner)
+                counts = counts or pair
                 # "(overall response rate 43%, 95% CI: 32-53%)": one named value before its CI
                 named = re.match(rf"[(\[]\s*(?!(?:absolute\s+|relative\s+)?(?:difference|"
                                  rf"reduction|increase|improvement|change|delta)\b)"
@@ -68,6 +73,11 @@ class Statistics(Attribution):
                 lead = lead or counts or named or single
                 keep = lead.end() if lead and lead.end() <= stat.start() else 0
                 for k in range(mt.start() + keep, mt.end()):
+                    out[k] = " "
+            elif re.fullmatch(rf"[(\[]\s*{NUM}\s*(?:,|-|–|to)\s*{NUM}\s*[)\]]", inner) and \
+                    re.search(r"percentile|quartile|\bIQR\b|\brange", text, re.I):
+                # "13 [9, 16] days, with 25th and 75th percentiles": quartiles, no values
+                for k in range(mt.start(), mt.end()):
                     out[k] = " "
         return "".join(out)
 
@@ -284,9 +294,11 @@ class Statistics(Attribution):
         ("median age was 55 years") or the follow-up.
         """
         found = None
-        for mt in re.finditer(r"\bmedian\s+(?P<name>(?:time|duration|length|interval)\s+"
-                              r"(?:to|of|until|from|before)\s+(?:[\w-]+\s+){0,5}?[\w-]+)\s+"
-                              r"(?:was|were|is|of|in|for|with|:)\b", before, re.I):
+        for mt in re.finditer(r"\bmedian\s+(?P<name>(?:times?|durations?|length|interval)\s+"
+                              r"(?:to|of|until|from|before)\s+(?:[\w-]+\s+){0,5}?[\w-]+)"
+                              # "..., with 25th and 75th percentiles, were"
+                              r"(?:\s*,[^,;]{0,60},)?\s+(?:was|were|is|of|in|for|with|:)\b",
+                              before, re.I):
             found = mt.group("name")
         if found is None or re.search(r"follow|diagnosis|randomi", found, re.I):
             return None

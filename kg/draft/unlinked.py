@@ -136,8 +136,11 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
             candidate: str | None = None, unclassified: bool = False) -> None:
         if unclassified and not synonym and (full := long_form(text, label)):
             label, synonym = full, label  # "BSE": "breast self-examination", as defined
-        if linked(a, b) or lex.find(label, kinds) or (synonym and lex.find(synonym, kinds)) \
-                or fold(label) in lex.names["treatment"]:
+        # "no examplinib" names an arm of its own, though its drug is known
+        without = unclassified and re.match(r"(?:no|without)\s", label, re.I) and not any(
+            x.start == 0 for x in lex.find(label, kinds))
+        if (not without and (linked(a, b) or lex.find(label, kinds) or (
+                synonym and lex.find(synonym, kinds)))) or fold(label) in lex.names["treatment"]:
             return
         key = (kind, _key(label))
         if not key[1]:
