@@ -14,6 +14,7 @@ import re
 
 from kg.draft.armlist import arm_list
 from kg.draft.arms import Arms
+from kg.draft.counts import Counts
 from kg.draft.lexicon import endpoint_mentions
 from kg.draft.patterns import (
     PHASE_RE,
@@ -36,7 +37,7 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 
-class Drafter(Arms, Populations, Statistics, Rates, Safety):
+class Drafter(Arms, Populations, Statistics, Rates, Counts, Safety):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms

@@ -1,0 +1,183 @@
+"""Drafting rules for counts of events per arm, where no percentage stands beside them.
+
+"93 deaths in the A group and 106 in the B group", "17 recurrences (7 A and 10 B)", "(relapse
+in the A group versus the B group, 298 events versus 332 events, HR ...)": a mixin of
+``Drafter`` beside ``rates``, which reads counts printed with their percentages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.draft.lexicon import endpoint_mentions
+from kg.draft.patterns import NUM, TIME_TO_EVENT, Arm, quote_of
+from kg.draft.rates import outcome_name
+from kg.draft.state import DraftState
+from kg.numbers import Printed, iter_numbers
+
+
+class Counts(DraftState):
+    """Rules that find how many events each arm had."""
+
+    def counts_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """Event counts named with their arms ("93 deaths in the A group and 106 in the B group").
+
+        Also "82 on tamoxifen and 104 on placebo", "168 in the A arm and 190 in the control arm".
+
+        Two or more whole numbers, each followed within a few words by a different arm, in a
+        results sentence; the outcome is the endpoint the sentence names, else the words right
+        after the first count ("deaths", "cases of leukaemia"), else the clause before them.
+        """
+        if len(self.d.arms) < 2:
+            return
+        if self._summed_counts(i, text, subs):
+            return
+        self._event_pairs(i, text, subs)
+        placed = {k - self.spans[i][0] for k in self.d.used}
+        masked = self.masked(text)
+        found: list[tuple[Printed, Arm]] = []
+        for p in iter_numbers(masked):
+            if p.percent or p.start in placed or p.value != p.value.to_integral() or \
+                    re.match(r"\s*(?:%|per ?cent|months?|weeks?|years?|days?|mg|cycles?)\b",
+                             masked[p.end:], re.I) or \
+                    re.search(r"(?:n\s*=|\bof(?:\s+the)?|/)\s*$", masked[:p.start]):
+                continue
+            window = re.split(r"[;,(]|\d|\band\b|\bversus\b|\bvs\b", masked[p.end:p.end + 60])[0]
+            if len(re.findall(r"[A-Za-z]+", window)) > 8 or re.search(
+                    r"\b(?:received|were treated|randomi[sz]ed|assigned|allocated|enrolled)\b",
+                    window, re.I):
+                continue  # an arm's size, not an event count
+            arm = self.arm_near(window, 0, len(window))
+            if arm is not None and re.search(r"\b(?:in|on|with|among|for|receiving|given|of)\b",
+                                             window, re.I):
+                found.append((p, arm))
+        # a clause each: "... (30 in the A arm and 39 in the B arm; ...) but ... (23 ... 47 ...)"
+        groups: list[list[tuple[Printed, Arm]]] = []
+        last = None
+        for p, arm in found:
+            clause = len(re.findall(r";|\bbut\b|\bwhereas\b|\bwhile\b", masked[:p.start]))
+            if groups and clause == last:
+                groups[-1].append((p, arm))
+            else:
+                groups.append([(p, arm)])
+            last = clause
+        for group in groups:
+            if len(group) >= 2 and len({a.id for _, a in group}) == len(group):
+                self._counts_of(i, text, masked, group, subs)
+
+    def _counts_of(self, i: int, text: str, masked: str, found: list[tuple[Printed, Arm]],
+                   subs: list[tuple[int, str]]) -> None:
+        """Records of counts per arm, with the outcome the sentence names for them."""
+        first = found[0][0]
+        etype = self.endpoint_at(text, len(text))
+        if etype is None or etype in TIME_TO_EVENT - {"os"}:
+            after = re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:occurr\w*|in|on|with|"
+                             r"among|were|was|had)\b", masked[first.end:], re.I)
+            if after and re.fullmatch(r"patients|women|participants|subjects", after.group(1),
+                                      re.I):
+                after = None  # "12 patients on A": the outcome is named before
+            noun = after.group(1) if after else None
+            if noun and re.fullmatch(r"deaths?", noun, re.I):
+                etype = "os"
+            else:
+                name = noun or outcome_name(text, first.start)
+                if not name or self._only_treatment(name):
+                    return
+                etype = None
+                eid = self.other_endpoint(name, quote_of(text))
+        if etype is not None:
+            eid = self.endpoint_id(etype, quote_of(text), text)
+        for p, arm in found:
+            rec = {"endpoint": eid, "statistic": "count", "count": int(p.value), "arm": arm.id,
+                   "quote": quote_of(text)}
+            pop = self.pop_at(subs, text, p.start)
+            if pop:
+                rec["population"] = pop
+            self.use(i, p)
+            self.d.results.append(rec)
+
+    def _summed_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> bool:
+        """"20 recurrences (9 preoperative and 11 postoperative)": each arm's count of them.
+
+        The bracket's numbers, each followed by an arm's name, must add up to the count before
+        it; the words between that count and the bracket name the outcome.
+        """
+        nums = list(iter_numbers(text))
+        for total in nums:
+            mt = re.match(r"\s+(?P<what>[A-Za-z][\w/ -]{2,60}?)\s*\((?P<inner>[^()]+)\)",
+                          text[total.end:])
+            if mt is None or total.value != total.value.to_integral() or re.search(
+                    r"\b(?:patients|women|men|participants|subjects|were|was|randomi[sz]ed|"
+                    r"assigned|enrolled)\b", mt.group("what"), re.I):
+                continue  # "53 women were randomized (26 A and 27 B)": the arms' sizes
+            a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
+            inner = [p for p in nums if a <= p.start < b and not p.percent]
+            found: list[tuple[Printed, Arm]] = []
+            for k, p in enumerate(inner):
+                stop = inner[k + 1].start if k + 1 < len(inner) else b
+                window = re.split(r",|;|\band\b", text[p.end:stop])[0]
+                arm = self.arm_near(window, 0, len(window)) if len(window.split()) <= 4 else None
+                if arm is not None:
+                    found.append((p, arm))
+            if len(found) < 2 or len(found) != len(inner) or \
+                    len({arm.id for _, arm in found}) != len(found) or \
+                    sum(p.value for p, _ in found) != total.value or self._only_treatment(
+                        mt.group("what")):
+                continue
+            name = " ".join(mt.group("what").split())
+            etype = next((t for _, t in endpoint_mentions(name)), None)
+            eid = self.endpoint_id(etype, quote_of(text), text) if etype and \
+                etype not in TIME_TO_EVENT else self.other_endpoint(name, quote_of(text))
+            for p, arm in found:
+                rec = {"endpoint": eid, "statistic": "count", "count": int(p.value),
+                       "arm": arm.id, "quote": quote_of(text)}
+                pop = self.pop_at(subs, text, p.start)
+                if pop:
+                    rec["population"] = pop
+                self.use(i, p)
+                self.d.results.append(rec)
+            return True
+        return False
+
+    def _event_pairs(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"(relapse in the A group versus the B group, 298 events versus 332 events, HR ...)".
+
+        Two counts of one kind of event, in the order the arms were named before them; the
+        endpoint is the one the sentence names before the counts.
+        """
+        if len(self.d.arms) != 2:
+            return
+        masked = self.masked(text)
+        pairs = rf"(?P<a>{NUM})\s+(?P<noun>events?|deaths?|relapses?|recurrences?)\s*(?:v\.?|" \
+            rf"vs\.?|versus)\s*(?P<b>{NUM})\s+(?P=noun)"
+        for mt in re.finditer(pairs, masked, re.I):
+            order = self._arm_order(text, mt.start())
+            named = [a for a in self.d.arms if any(re.search(
+                rf"(?<![\w-]){re.escape(x)}(?![\w-])", text[:mt.start()], re.I) for x in a.aliases)]
+            if len(named) != 2:
+                continue  # the arms must be named before the counts, to give their order
+            etype = self.endpoint_at(text, mt.start())
+            if etype is None:
+                continue
+            eid = self.endpoint_id(etype, quote_of(text), text)
+            for g, arm in zip("ab", order, strict=False):
+                p = next((x for x in iter_numbers(masked) if x.start == mt.start(g)), None)
+                if p is None:
+                    continue
+                rec = {"endpoint": eid, "statistic": "count", "count": int(p.value),
+                       "arm": arm.id, "quote": quote_of(text)}
+                pop = self.pop_at(subs, text, p.start)
+                if pop:
+                    rec["population"] = pop
+                self.use(i, p)
+                self.d.results.append(rec)
+
+    def _only_treatment(self, name: str) -> bool:
+        """Whether a would-be outcome name only names a treatment ("on alphamab").
+
+        "false negative SNB" names an outcome of a procedure, and stays.
+        """
+        rest = name
+        for x in reversed(self.lex.find(name, ("drug", "placebo", "intervention"))):
+            rest = rest[:x.start] + " " + rest[x.end:]
+        return rest != name and not re.search(r"[A-Za-z]{4}", rest)
