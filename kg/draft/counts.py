@@ -88,13 +88,7 @@ class Counts(DraftState):
         if etype is not None:
             eid = self.endpoint_id(etype, quote_of(text), text)
         for p, arm in found:
-            rec = {"endpoint": eid, "statistic": "count", "count": int(p.value), "arm": arm.id,
-                   "quote": quote_of(text)}
-            pop = self.pop_at(subs, text, p.start)
-            if pop:
-                rec["population"] = pop
-            self.use(i, p)
-            self.d.results.append(rec)
+            self._count(i, text, subs, eid, p, arm)
 
     def _summed_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> bool:
         """"20 recurrences (9 preoperative and 11 postoperative)": each arm's count of them.
@@ -129,13 +123,7 @@ class Counts(DraftState):
             eid = self.endpoint_id(etype, quote_of(text), text) if etype and \
                 etype not in TIME_TO_EVENT else self.other_endpoint(name, quote_of(text))
             for p, arm in found:
-                rec = {"endpoint": eid, "statistic": "count", "count": int(p.value),
-                       "arm": arm.id, "quote": quote_of(text)}
-                pop = self.pop_at(subs, text, p.start)
-                if pop:
-                    rec["population"] = pop
-                self.use(i, p)
-                self.d.results.append(rec)
+                self._count(i, text, subs, eid, p, arm)
             return True
         return False
 
@@ -162,15 +150,19 @@ class Counts(DraftState):
             eid = self.endpoint_id(etype, quote_of(text), text)
             for g, arm in zip("ab", order, strict=False):
                 p = next((x for x in iter_numbers(masked) if x.start == mt.start(g)), None)
-                if p is None:
-                    continue
-                rec = {"endpoint": eid, "statistic": "count", "count": int(p.value),
-                       "arm": arm.id, "quote": quote_of(text)}
-                pop = self.pop_at(subs, text, p.start)
-                if pop:
-                    rec["population"] = pop
-                self.use(i, p)
-                self.d.results.append(rec)
+                if p is not None:
+                    self._count(i, text, subs, eid, p, arm)
+
+    def _count(self, i: int, text: str, subs: list[tuple[int, str]], eid: str, p: Printed,
+               arm: Arm) -> None:
+        """A count of an arm's events, in the subgroup its clause names, and its number used."""
+        rec = {"endpoint": eid, "statistic": "count", "count": int(p.value), "arm": arm.id,
+               "quote": quote_of(text)}
+        pop = self.pop_at(subs, text, p.start)
+        if pop:
+            rec["population"] = pop
+        self.use(i, p)
+        self.d.results.append(rec)
 
     def _only_treatment(self, name: str) -> bool:
         """Whether a would-be outcome name only names a treatment ("on alphamab").
