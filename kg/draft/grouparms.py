@@ -50,7 +50,7 @@ SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?!(?:mg|g|µg|mcg|ml|iu|units?|cycles?|
 JOIN_RE = re.compile(r"\s+(?:plus|with|and|combined\s+with|followed\s+by|\+)\s+|\s*\+\s*", re.I)
 LEAD_RE = re.compile(r"^(?:(?:the|a|an|to|either|receive|undergo|one|of|two|three|four|treatment|"
                      r"therapy|with|use|application|injection|administration)\s+)+", re.I)
-# a side that names its group in brackets: "(the sentinel-node group)", "(arm B)"
+# a side that names its group in brackets: "(the sentinel-node group)", "(the weekly arm)"
 OWN_NAME_RE = re.compile(r"\((?:the\s+)?(?P<name>[A-Za-z][\w'-]*(?:\s+[\w'-]+){0,3}?)\s+"
                          r"(?:group|arm)\)", re.I)
 # words that are not a name by themselves: the group is named by something else
