@@ -392,3 +392,13 @@ def test_a_count_before_a_percentage_is_the_whole_number_written_in_words(tmp_pa
     (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
     assert {(r.arm, r.count, r.value) for r in s.results} == {
         ("examplinib", 901, Decimal("91")), ("erlotinib", 850, Decimal("86"))}
+
+
+def test_one_drug_assigned_on_two_schedules(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "schedules-either.txt")
+    assert [(a.id, a.regimen) for a in s.arms] == [
+        ("examplinib-weekly", ("examplinib",)), ("examplinib-every-3-weeks", ("examplinib",))]
+    # "Patients receiving weekly examplinib had a higher pCR rate (31.5%) than patients treated
+    # with once-every-3-weeks examplinib (17.2%; ...)": the drug's own name calls neither arm
+    assert {(r.arm, r.value) for r in s.results} == {
+        ("examplinib-weekly", Decimal("31.5")), ("examplinib-every-3-weeks", Decimal("17.2"))}

@@ -102,8 +102,8 @@ class Arms(DraftState):
                                 text)
                 return
         if self._arms_with_or_without() or self._arms_by_syntax() or \
-                self._arms_by_comparison() or self._arms_by_groups() or self._arms_by_dose() \
-                or self._arms_by_mentions():
+                self._arms_by_comparison() or self._arms_by_schedule() or self._arms_by_groups() \
+                or self._arms_by_dose() or self._arms_by_mentions():  # type: ignore[attr-defined]
             return
         if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm

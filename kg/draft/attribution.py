@@ -137,7 +137,11 @@ class Attribution(DraftState):
         if best is None:
             return None
         gap = window[best[0]:]
-        if re.search(r"\d", gap) or len(re.findall(r"[A-Za-z]+", gap)) > 4 or \
+        # "with A (38%)", "given A had a higher pCR rate (28%)": a few words, or a short clause
+        # whose verb follows the arm
+        words = len(re.findall(r"[A-Za-z]+", gap))
+        if re.search(r"\d", gap) or words > 6 or (words > 4 and not re.match(
+                r"\s*(?:had|has|showed|achieved|experienced|reached)\b", gap, re.I)) or \
                 re.search(r"\b(?:than|versus|vs|compared|and|or|while|whereas)\b", gap, re.I):
             return None
         # "with examplinib plus erlotinib were rash (44%)": the chain names the combination arm
