@@ -803,17 +803,17 @@ def test_values_per_arm_of_a_randomised_trial_whose_arms_were_not_read(tmp_path:
 def test_two_arms_of_one_drug_at_two_doses_named_by_their_dose(tmp_path: Path):
     s = drafted_study(tmp_path, "two-doses.txt")
     labels = {a.id: a.label for a in s.arms}
-    assert sorted(labels.values()) == ["examplinib 20 mg", "examplinib 50 mg"]
+    assert sorted(labels.values()) == ["examplinib 25 mg", "examplinib 75 mg"]
     assert {labels[p.arm]: p.size for p in s.populations if p.arm} == {
-        "examplinib 20 mg": 55, "examplinib 50 mg": 57}
+        "examplinib 25 mg": 48, "examplinib 75 mg": 51}
     assert {(labels[r.arm], r.value) for r in s.results} == {
-        ("examplinib 20 mg", Decimal("26.1")), ("examplinib 50 mg", Decimal("8.0"))}
+        ("examplinib 25 mg", Decimal("24.4")), ("examplinib 75 mg", Decimal("9.1"))}
 
 
 def test_arms_from_a_comparison_after_the_drug_and_a_trials_size(tmp_path: Path):
     s = drafted_study(tmp_path, "compared-with.txt")
     assert sorted(a.regimen for a in s.arms) == [("erlotinib",), ("examplinib",)]
-    assert [(p.kind, p.size) for p in s.populations if p.size] == [("enrolled", 56)]
+    assert [(p.kind, p.size) for p in s.populations if p.size] == [("enrolled", 64)]
     assert {(r.arm, r.value) for r in s.results} == {("examplinib", Decimal("16")),
                                                      ("erlotinib", Decimal("9"))}
 

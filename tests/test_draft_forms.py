@@ -307,16 +307,16 @@ def test_three_arms_sized_with_a_capital_n(tmp_path: Path):
 def test_values_of_a_group_the_sentence_opens_with_stay_in_that_group(tmp_path: Path):
     s = drafted_and_built(tmp_path, "leading-subgroups.txt")
     groups = {p.id: (p.kind, p.size) for p in s.populations}
-    young = next(k for k in groups if k.startswith("younger-subgroup"))
+    young = next(k for k in groups if k.startswith("subgroup-of-women"))
     assert groups[young] == ("subgroup", None)
-    assert groups["patients-with-a-high-mitotic-index"] == ("subgroup", 238)
+    high = next(k for k in groups if k.startswith("patients-whose-tumours"))
+    assert groups[high] == ("subgroup", 238)
     got = {(r.arm, r.value, r.population) for r in s.results}
     assert got == {
         ("examplinib", Decimal("34"), "randomised"), ("erlotinib", Decimal("21"), "randomised"),
-        # "In the younger subgroup ..., (examplinib, 26%; erlotinib, 22%)": the subgroup's
+        # "In the subgroup of women younger than sixty, ... (examplinib, 26%; erlotinib, 22%)"
         ("examplinib", Decimal("26"), young), ("erlotinib", Decimal("22"), young),
-        ("examplinib", Decimal("41"), "patients-with-a-high-mitotic-index"),
-        ("erlotinib", Decimal("19"), "patients-with-a-high-mitotic-index")}
+        ("examplinib", Decimal("41"), high), ("erlotinib", Decimal("19"), high)}
 
 
 def test_arm_sizes_given_as_who_received_what_when_they_make_the_total(tmp_path: Path):
@@ -343,10 +343,10 @@ def test_totals_of_a_conducted_study_of_the_patients_assigned_and_of_consecutive
 
 def test_each_arm_sized_in_a_sentence_of_its_own(tmp_path: Path):
     s = drafted_and_built(tmp_path, "arm-patients-n.txt")
-    # "DD patients (n = 101; ...) received ...", "CS patients (n = 99) received ...": the arms
+    # "CP patients (n = 101; ...) were given ...", "SI patients (n = 99) ...": the arms
     # are called by the abbreviations defined with them, and no total of 101 is made
     assert sorted((p.arm or "", p.size) for p in s.populations) == [
-        ("", None), ("conventional-schedule", 99), ("dose-dense", 101)]
+        ("", None), ("compressed", 101), ("standard-interval", 99)]
     s = drafted_and_built(tmp_path / "had", "arm-had.txt")
     # "The weekly arm had 48 assessable patients; the every-3-weeks arm had 47 ..."
     assert sorted((p.kind, p.arm or "", p.size) for p in s.populations) == [
