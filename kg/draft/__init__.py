@@ -325,7 +325,7 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
     text_path.write_bytes(raw)
     drop: set[str] = set()
     dropped: list[str] = []
-    names = unlinked_names(paper.text, *paper.body, lex)
+    names = unlinked_names(paper.text, *paper.body, lex, paper.title or "")
     entities_file = sources / "entities.yaml"
     entities_before = entities_file.read_bytes()
     added: list[str] = []
@@ -337,7 +337,7 @@ def draft_paper(paper_path: Path, sources: Path = SOURCES_DIR, doc_id: str | Non
                 raise DraftError("adding the names broke entities.yaml:\n" + "\n".join(problems))
             added = [f"{u.kind[:-1]} {u.label}" for u in names]
             lex = Lexicon(entities)
-            names = unlinked_names(paper.text, *paper.body, lex)
+            names = unlinked_names(paper.text, *paper.body, lex, paper.title or "")
         proposals = proposal_lines(names, paper.text, text_path.name)
         for _ in range(12):
             lines, count, attached, unplaced, notes = compose(paper, doc_id, text_path.name,

@@ -1,9 +1,8 @@
 """Drafting rules for arms: what each arm of the study gave, its doses, and its size where named.
 
-A mixin of ``Drafter``. Arms come from the assignment sentence read with the lexicon, from a
-list of arms (``armlist``), from "a randomised trial comparing A with B", from the names an
-assignment gives its groups (``grouparms``), from one drug at two doses, or, in a study that
-randomised no one, from the drugs its patients received.
+A mixin of ``Drafter``. Arms come from the assignment read with the lexicon, a list of arms
+(``armlist``), "a randomised trial comparing A with B", the names an assignment gives its groups
+(``grouparms``), one drug at two doses, or, unrandomised, the drugs its patients received.
 """
 
 from __future__ import annotations
@@ -13,13 +12,14 @@ import itertools
 import re
 
 from kg.draft.armlist import arm_list, blank_brackets, cut_shared, dose_of
+from kg.draft.genericarms import GENERIC_ARMS
 from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import fold
 from kg.draft.patterns import RANDOM_RE, Arm, dec, quote_of, slug
 from kg.draft.state import DraftState
 
-# what a paper calls the arm given the study's treatment
-GENERIC_ARMS = {"study", "treatment", "treated", "experimental", "intervention", "trial"}
+# the comparator of two arms is "the control group", unless the first arm is the control
+CONTROLS = {"control", "placebo", "usual-care", "observation", "standard-care", "no-treatment"}
 ARM_SIZE_RE = re.compile(
     r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?[,;]\s*)?(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
     r"(?:patients|women|participants|subjects|men|cases)\s*\)", re.I)
@@ -362,7 +362,7 @@ class Arms(DraftState):
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"
-            if len(arms) == 2 and regimen is arms[-1][1]:  # the comparator is "the control group"
+            if len(arms) == 2 and regimen is arms[-1][1] and not CONTROLS & set(arms[0][1]):
                 aliases += ["control group", "control arm", "control"]
             key = "-".join(regimen)
             if sum(set(r) == set(regimen) for _, r, _ in arms) > 1 and dose_of(part):

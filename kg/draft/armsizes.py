@@ -93,17 +93,22 @@ class ArmSizes(DraftState):
                     if arm is not None:
                         found.setdefault(arm.id, p)
             # "included 44,970 women in the screening group and 44,961 in the control group"
-            two = re.search(rf"\b(?:included|enrolled|comprised|randomi[sz]ed|assigned|allocated)"
-                            rf"(?:\s+a\s+total\s+of)?\s+(?P<a>{NUM})\s+(?:patients|women|"
-                            rf"participants|subjects)\s+(?:in|on|to)\s+(?:the\s+)?(?P<x>[^,;()\d]"
+            # also "32 women were in the A group and 30 in the B group", "Of 210, 104 were in"
+            two = re.search(rf"(?:^\s*|,\s+|\b(?:included|enrolled|comprised|randomi[sz]ed|"
+                            rf"assigned|allocated)(?:\s+a\s+total\s+of)?\s+)(?P<a>{NUM}|"
+                            rf"[A-Z][a-z]+(?:-[a-z]+)?)\s+(?:(?:patients|women|participants|"
+                            rf"subjects)\s+)?(?:were\s+)?(?:in|on|to)\s+"
+                            rf"(?:the\s+)?(?P<x>[^,;()\d]"
                             rf"{{1,40}}?),?\s+and\s+(?P<b>{NUM})\s+(?:(?:patients|women|participants"
                             rf"|subjects)\s+)?(?:in|on|to)\s+(?:the\s+)?(?P<y>[^,;()\d]{{1,40}}?)"
                             r"(?=[,;.)]|\s+(?:who|with|and)\b|$)", text, re.I)
             pair = [self.arm_near(two.group(g), 0, len(two.group(g))) for g in "xy"] if two \
                 else []
-            if pair and None not in pair and pair[0] is not pair[1]:
-                for arm, g in zip(pair, "ab", strict=True):
-                    found.setdefault(arm.id, next(x for x in nums if x.start == two.start(g)))
+            sizes = [next((x for x in nums if x.start == two.start(g)), None) for g in "ab"] \
+                if two else []  # a number, or one in words ("Thirty-two women were in ...")
+            if pair and None not in pair and pair[0] is not pair[1] and None not in sizes:
+                for arm, size in zip(pair, sizes, strict=True):
+                    found.setdefault(arm.id, size)
             received = self._received_sizes(text, nums)
             if received:
                 found = received

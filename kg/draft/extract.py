@@ -15,6 +15,7 @@ import re
 from kg.draft.armlist import arm_list
 from kg.draft.arms import Arms
 from kg.draft.counts import Counts
+from kg.draft.genericarms import GenericArms
 from kg.draft.lexicon import endpoint_mentions
 from kg.draft.patterns import (
     PHASE_RE,
@@ -38,7 +39,7 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 
-class Drafter(Arms, ScheduleArms, Populations, Statistics, Rates, Counts, Safety):
+class Drafter(Arms, ScheduleArms, GenericArms, Populations, Statistics, Rates, Counts, Safety):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms
@@ -133,6 +134,7 @@ class Drafter(Arms, ScheduleArms, Populations, Statistics, Rates, Counts, Safety
         """All passes, in the order later ones depend on."""
         self.design()
         self.arms()
+        self._name_generic_arms()
         for arm in self.d.arms:  # "the no-chemotherapy group" names the "no chemotherapy" arm
             arm.aliases += [a.replace(" ", "-") for a in arm.aliases
                             if " " in a and len(a.split()) <= 3 and not re.search(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kg.draft.armlist import blank_brackets
 from kg.draft.druglex import find_drugs
+from kg.draft.genericarms import GENERIC_ARMS, Given, generic_treatments
 from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import Lexicon, fold
 
@@ -121,8 +122,12 @@ def long_form(text: str, abbr: str) -> str | None:
     return None
 
 
-def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlinked]:
-    """Drug and disease names in ``text[start:end]`` that ``lex`` cannot link, first use first."""
+def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = ""
+                   ) -> list[Unlinked]:
+    """Drug and disease names in ``text[start:end]`` that ``lex`` cannot link, first use first.
+
+    ``title`` may say what a generic group ("the intervention group") was given.
+    """
     body = text[start:end]
     kinds = ("drug", "placebo", "intervention", "disease", "biomarker")
     known = [(x.start, x.end) for x in lex.find(body, kinds)]
@@ -170,17 +175,33 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon) -> list[Unlink
     known += taken
     sentences = _sentences(body)
     grouped = False
+    texts = [x for _, x in sentences]
+
+    def given(comp: str, got: dict[str, Given]) -> tuple[str, int] | None:
+        """What a generic group ("intervention") was given, and where (``genericarms``)."""
+        g = got.get(comp) if comp.lower() in GENERIC_ARMS else None
+        if g is None:
+            return None
+        where = sentences[g.sentence][0] + g.start if g.sentence >= 0 else text.find(g.name) - start
+        return g.name, where
+
     for at, sentence in sentences:  # what the groups of an assignment are named
-        for side in group_sides(sentence):
+        sides = group_sides(sentence)
+        got = generic_treatments(texts, title, [s.name for s in sides]) if sides else {}
+        for side in sides:
             grouped = True
             for comp in side.components:
                 a = at + max(sentence.find(comp, side.start), side.start)
+                comp, a = given(comp, got) or (comp, a)
                 add("interventions", comp, a, a + len(comp), unclassified=True)
     if not grouped:  # else the arms a paper names only where it reports them
         drugs = list(spelt)
-        for name, k, _others in mention_names([x for _, x in sentences]):
+        found_names = mention_names(texts)
+        got = generic_treatments(texts, title, [n for n, _, _ in found_names])
+        for name, k, _others in found_names:
             at, sentence = sentences[k]
             a = at + sentence.find(name)
+            name, a = given(name, got) or (name, a)
             close = difflib.get_close_matches(name.lower(), drugs, n=1, cutoff=0.85)
             # a misspelt drug is no new name, nor a schedule ("the weekly arm")
             if not lex.find(name) and not close and not SCHEDULE_RE.fullmatch(name):

@@ -1,0 +1,44 @@
+"""Arms a paper calls only "the study group" or "the intervention group", named by what they got.
+
+Made-up papers of our own words in ``tests/fixtures/draft/``; the rule is ``kg/draft/genericarms.py``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from kg.draft.genericarms import generic_treatments
+from tests.test_draft_forms import drafted_and_built
+
+
+def test_generic_groups_take_what_a_respectively_clause_gives_them(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "generic-respectively.txt")
+    # "allocated to the study group and the control group, and were given ... Brandexa or
+    # Ovafin, respectively": the study group is the Brandexa arm; the control keeps its name
+    assert [(a.id, a.regimen) for a in s.arms] == [("brandexa", ("brandexa",)),
+                                                   ("control", ("control",))]
+    assert {(r.arm, r.value) for r in s.results if r.statistic == "proportion"} == {
+        ("brandexa", Decimal("25.0")), ("control", Decimal("18.8"))}
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {("brandexa", 32),
+                                                                ("control", 32)}
+
+
+def test_the_one_generic_group_takes_the_treatment_the_title_tests(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "generic-title.txt")
+    assert [(a.id, a.regimen) for a in s.arms] == [
+        ("telephone-coaching", ("telephone-coaching",)), ("control", ("control",))]
+    assert {(r.arm, r.value) for r in s.results if r.statistic == "proportion"} == {
+        ("telephone-coaching", Decimal("81")), ("control", Decimal("68"))}
+
+
+def test_what_a_group_received_names_it_when_the_title_does_not():
+    sentences = ["Patients were randomised to an intervention group or a control group.",
+                 "The intervention group received the services of a dietitian for six months."]
+    got = generic_treatments(sentences, "A randomised trial in breast cancer",
+                             ["intervention", "control"])
+    assert {n: g.name for n, g in got.items()} == {"intervention": "dietitian"}
+    assert sentences[1][got["intervention"].start:].startswith("dietitian")
+    # no such sentence and no title naming a treatment: nothing is guessed
+    assert generic_treatments(sentences[:1], "A randomised trial", ["intervention", "control"]) \
+        == {}
