@@ -1,6 +1,7 @@
 """Arms a paper calls only "the study group" or "the intervention group", named by what they got.
 
-Made-up papers of our own words in ``tests/fixtures/draft/``; the rule is ``kg/draft/genericarms.py``.
+Made-up papers of our own words in ``tests/fixtures/draft/``; the rule is
+``kg/draft/genericarms.py``.
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ from kg.draft.patterns import (
 from kg.draft.subgroups import Subgroups
 from kg.numbers import Printed, iter_numbers
 
+# a total and a bracket of two sizes adding up to it: "335 women (166 control and 169 ...)"
+SUMMED_RE = re.compile(r"\s+(?:(?!of\b)[A-Za-z][\w-]*\s+){0,3}?(?:patients|women|participants|"
+                       r"subjects)(?:\s+aged\s+[\d-]+|(?:\s+[a-z][\w-]*){1,3}?)?\s*\((?P<a>\d[\d,]*)\s+"
+                       r"[^()\d]+?(?:,|\band\b)\s*(?P<b>\d[\d,]*)\s+[^()\d]+\)", re.I)
+
 
 class Populations(ArmSizes, Subgroups):
     """Rules that find who was studied."""
@@ -94,6 +99,15 @@ class Populations(ArmSizes, Subgroups):
         if re.match(r"\s+(?:patients|women|participants|subjects)\s+(?:in|on)\s+(?:the\s+)?"
                     r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
             return None  # "44,970 women in the screening group": that group's size
+        summed = SUMMED_RE.match(after)
+        if summed and int(summed.group("a").replace(",", "")) + int(
+                summed.group("b").replace(",", "")) == p.value:
+            # "335 women (166 control and 169 intervention)", "Among the 2471 eligible
+            # participants (1238 ... and 1233 ...)", "Of 47 patients eligible for response (25 A,
+            # 22 B)"
+            return "analysed" if re.search(r"evaluable|assessable|eligible", summed.group(),
+                                           re.I) else \
+                "randomised" if self.own_randomisation else "enrolled"
         if re.search(r"\b(?:available|evaluable|assessable|analy[sz]ed)\s+(?:in|for|from|on)\s+"
                      r"(?:the\s+)?$", text[:p.start], re.I) and PATIENTS_RE.match(after):
             return "analysed"  # "Efficacy data were available in 378 patients"
@@ -112,6 +126,10 @@ class Populations(ArmSizes, Subgroups):
                                 r"{1,3}?(?=(?:patients|women|"
                                 r"participants)\b)", " ", after)):
             return "enrolled"  # "in a randomised trial in 56 postmenopausal patients"
+        if re.search(r"\bin\s+$", text[:p.start]) and re.match(
+                r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:who\s+were\s+)?"
+                r"(?:randomly\s+assigned|randomi[sz]ed)\b", after, re.I):
+            return "randomised"  # "studied in 5408 hysterectomized women randomly assigned to"
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
@@ -143,9 +161,23 @@ class Populations(ArmSizes, Subgroups):
                              r"men|survivors)\b", after, re.I):
             # "we randomly assigned 2972 women", "the trial enrolled 916 patients"
             return "randomised" if RANDOM_RE.search(verb.group("v")) else "enrolled"
-        if re.match(r"\s+(?:patients\s+)?(?:were|was)\s+(?:evaluable|assessable|analy[sz]ed)\b|"
-                    r"\s+(?:evaluable|assessable)\s+patients\b", after, re.I):
-            return "analysed"
+        if re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:\([^()]*\)\s+)?(?:were|was)\s+"
+                    r"(?:evaluable|assessable|evaluated|analy[sz]ed)\b|\s+(?:evaluable|assessable)\s+"
+                    r"patients\b|\s+(?:patients|women|participants)\s+completed\s+the\s+(?:trial|"
+                    r"study)\b", after, re.I):
+            return "analysed"  # "857 patients (99%) were assessable", "52 completed the trial"
+        if re.match(r"\s+of\s+these\s+(?:patients|women|participants)\s*\(\d[\d,]*\s+(?:in|to)\s",
+                    after, re.I):
+            return "analysed"  # "189 of these patients (100 in the A arm and 89 in the B arm)"
+        if re.search(r"\bthe\s+remaining\s+$", text[:p.start], re.I) and PATIENTS_RE.match(
+                after) and not RANDOM_RE.search(after[:60]) and any(
+                x.get("parent") is None and x.get("size") for x in self.d.populations):
+            return "analysed"  # "the remaining 191 patients were divided" after a total of 195
+        if re.search(r"^\s*A\s+total\s+of\s+$", text[:p.start], re.I) and re.match(
+                r"\s+(?:[A-Za-z][\w-]*\s+){0,4}?(?:patients|women|participants|subjects)\b",
+                after, re.I):
+            # "A total of 164 female breast cancer patients, previously treated ..."
+            return "randomised" if RANDOM_RE.search(re.split(r"[.;]", after)[0]) else "enrolled"
         if re.match(r"\s+(?:patients\s+)?with\s+(?:[\w-]+\s+){1,5}?(?:were|was)\s+(?:randomi[sz]ed|"
                     r"randomly assigned)\b", after, re.I):
             return "randomised"  # "53 with stable disease were randomized"
@@ -171,7 +203,8 @@ class Populations(ArmSizes, Subgroups):
         rest = after[pat.end():]
         # "patients with X were ...", "women receiving X were ...": who they were, then the verb
         verb = SIZE_VERB_RE.match(rest)
-        if not verb and re.match(r"\s+(?:with|receiving|undergoing|scheduled\s+for|treated\s+"
+        if not verb and re.match(r"\s+(?:with|receiving|undergoing|developing|requiring|in|"
+                                 r"scheduled\s+for|treated\s+"
                                  r"with|from|between|aged|at|who|whose|hospitali[sz]ed|diagnosed|"
                                  r"operated|eligible|previously|consecutively)\s", rest):
             # "women with node-negative cancer who were candidates for chemotherapy were
