@@ -9,7 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from kg.draft import draft_paper
 from kg.draft.genericarms import generic_treatments
+from kg.sources.loader import load_evidence_file
+from tests.test_draft import sources_with
 from tests.test_draft_forms import drafted_and_built
 
 
@@ -43,3 +46,20 @@ def test_what_a_group_received_names_it_when_the_title_does_not():
     # no such sentence and no title naming a treatment: nothing is guessed
     assert generic_treatments(sentences[:1], "A randomised trial", ["intervention", "control"]) \
         == {}
+
+
+def test_an_endpoint_named_like_an_arm_keeps_its_results(tmp_path: Path):
+    # the arm "sentinel-node" and the outcome "sentinel node" share an id; the endpoint is
+    # renamed and its results follow it, never silently dropped as dangling
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nWe randomly assigned 300 women to biopsy and clearance (the "
+                     "clearance group) or to biopsy followed by clearance only when it held "
+                     "cancer (the sentinel-node group). A sentinel node was positive in 40 of "
+                     "the 150 women in the clearance group (26.7 percent) and in 45 of the 150 "
+                     "women in the sentinel-node group (30.0 percent).\n")
+    (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
+    assert "sentinel-node" in {a.id for a in s.arms}
+    got = {(r.endpoint, r.arm, r.count, r.value) for r in s.results}
+    assert got == {("sentinel-node-2", "clearance", 40, Decimal("26.7")),
+                   ("sentinel-node-2", "sentinel-node", 45, Decimal("30.0"))}

@@ -22,7 +22,7 @@ from kg.draft.linking import link, restate
 from kg.draft.reading import DOI_RE, Paper, read_paper, sentences
 from kg.draft.redraft import RedraftError, Reviewed, keep_reviewed, reviewed_in
 from kg.draft.unlinked import add_to_entities, proposal_lines, unlinked_names
-from kg.draft.writer import block, value
+from kg.draft.writer import block, unique_ids, unique_in, value
 from kg.numbers import iter_numbers
 from kg.paths import SOURCES_DIR
 from kg.provenance import QuoteAmbiguous, QuoteNotFound, SourceText
@@ -93,19 +93,6 @@ def _acronym(paper: Paper, lex: Lexicon) -> str | None:
     return None
 
 
-def _unique(records: list[dict], key: str = "id", taken: set[str] = frozenset()) -> None:
-    """Make ids unique ("os-hr", "os-hr-2"), also against ids ``taken`` already."""
-    seen: dict[str, int] = {t: 1 for t in taken}
-    for r in records:
-        base = r[key]
-        seen[base] = seen.get(base, 0) + 1
-        if seen[base] > 1:
-            while f"{base}-{seen[base]}" in seen:
-                seen[base] += 1
-            r[key] = f"{base}-{seen[base]}"
-            seen.setdefault(r[key], 1)
-
-
 def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.Corpus | None,
             drop: set[str], reviewed: Reviewed | None = None
             ) -> tuple[list[str], int, str | None, list[str], list[str]]:
@@ -170,7 +157,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
     arms = [{"id": a.id, "label": a.label, "regimen": a.regimen, **(
         {"dosing": a.dosing} if a.dosing else {}), "quote": a.quote, "drafted": a.rule}
         for a in d.arms]
-    _unique(arms)
+    unique_in(arms)
     records = {"arms": arms, "populations": d.populations,
                "endpoints": list(d.endpoints.values()), "results": [], "comparisons": [],
                "adverse_events": list(d.adverse_events)}
@@ -189,7 +176,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         restate(records, known)
         taken = {r.id for part in (known.results, known.comparisons, known.findings)
                  for r in part}
-    _unique([r for recs in records.values() for r in recs], taken=taken)  # one id space a study
+    unique_ids(records, taken)  # one id space a study
     reviewed = reviewed or Reviewed()
     keep_reviewed(records, reviewed)
     if reviewed.study is not None:
@@ -210,7 +197,7 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
             if not c["negated"]:
                 c.pop("negated")
             claims.append(c)
-        _unique(claims)
+        unique_in(claims)
         claims = [c for c in claims if f"claims/{c['id']}" not in drop]
     ids = {c.get("id") for c in reviewed.claims}
     claims = [*reviewed.claims, *(c for c in claims if c.get("id") not in ids)]

@@ -38,7 +38,7 @@ OUTCOME_STOP = re.compile(
     r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|days?|weeks?|months?|years?|"
     r"cycles?|doses?|treatment|therapy|overall|total|all|each|both|only|those|these|this|"
     r"there|who|which|that|no|not|statistically|significant|difference|differences|number|"
-    r"fewer|greater|better|worse|similar|likely|chose|opted)\b",
+    r"fewer|greater|better|worse|similar|likely|chose|opted|percent|cent)\b",
     re.I)
 
 
@@ -148,11 +148,15 @@ class Rates(DraftState):
                 etype = next((t for p, t in endpoint_mentions(text) if p == at), etype)
             # a time-to-event endpoint has percentages only as a rate at a time point
             # ("5-year DFS 85% vs 80%"); os and pfs have their own rate types for that
-            at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and re.search(
-                r"\d+[- ]years?\b|\b(?:one|two|three|five|ten)[- ]years?\b|"
-                r"\bat \d+ (?:years|months)|"
-                r"\brates?\s+(?:was|were|of)\b",  # "the RFS rates were 51% and 61%": no time given
-                text[:run[0].start], re.I)
+            when = re.search(r"\d+[- ]years?\b|\b(?:one|two|three|four|five|ten)[- ]years?\b|"
+                             # "the RFS rates were 51% and 61%": no time given
+                             r"\bat \d+ (?:years|months)|\brates?\s+(?:was|were|of)\b",
+                             text[:run[0].start], re.I)
+            if etype in {"os", "pfs"} and when and re.search(r"\brates?\b", text[:run[0].start],
+                                                             re.I):
+                # "the rates of overall survival at five years were 87% and 81%"
+                etype = {"os": "survival-rate", "pfs": "pfs-rate"}[etype]
+            at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and when
             if etype is None and len(self.d.arms) >= 2:
                 # an outcome the endpoint types do not name ("hot flushes in 41% vs 28%"),
                 # when the values are per arm: a pair, or an arm named beside the value

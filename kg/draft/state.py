@@ -72,9 +72,10 @@ class DraftState:
         """An endpoint of the given type (with a time point for rates), created on first use."""
         timepoint = None
         if etype in {"pfs-rate", "survival-rate"}:
-            mt = re.search(r"(\d+|one|two|three|six|twelve)[- ](month|year|week)s?\b|"
+            mt = re.search(r"(\d+|one|two|three|four|five|six|ten|twelve)[- ](month|year|week)s?\b|"
                            r"\bat\s+(\d+)\s+(month|year|week)s?\b", text, re.I)
-            words = {"one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
+            words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
+                     "twelve": 12}
             if mt:
                 raw = (mt.group(1) or mt.group(3)).lower()
                 unit = (mt.group(2) or mt.group(4)).lower()

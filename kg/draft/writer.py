@@ -44,3 +44,39 @@ def block(key: str, records: list[dict[str, Any]], indent: int) -> list[str]:
     last = [{**{k: v for k, v in r.items() if k != "drafted"},
              **({"drafted": r["drafted"]} if r.get("drafted") else {})} for r in records]
     return [f"{pad}{key}:"] + [f"{pad}  - {flow(r)}" for r in last]  # drafted: last, to delete
+
+
+def unique_in(records: list[dict], key: str = "id", taken: set[str] = frozenset()) -> None:
+    """Make ids unique ("os-hr", "os-hr-2"), also against ids ``taken`` already."""
+    seen: dict[str, int] = {t: 1 for t in taken}
+    for r in records:
+        base = r[key]
+        seen[base] = seen.get(base, 0) + 1
+        if seen[base] > 1:
+            while f"{base}-{seen[base]}" in seen:
+                seen[base] += 1
+            r[key] = f"{base}-{seen[base]}"
+            seen.setdefault(r[key], 1)
+
+
+# the fields that name a record of another kind, by that kind
+REFERENCES = {"endpoints": ("endpoint",), "populations": ("population", "parent"),
+              "arms": ("arm", "experimental", "reference")}
+
+
+def unique_ids(records: dict[str, list[dict]], taken: set[str] = frozenset()) -> None:
+    """One id space for a study's records, each reference following its record's new id.
+
+    An endpoint named like an arm ("the sentinel-node group", "sentinel node positive") becomes
+    "sentinel-node-2", and the results of that endpoint name it so, not the arm.
+    """
+    before = {kind: [r["id"] for r in recs] for kind, recs in records.items()}
+    unique_in([r for recs in records.values() for r in recs], taken=taken)
+    for kind, fields in REFERENCES.items():
+        renamed = {old: r["id"] for old, r in zip(before.get(kind, []), records.get(kind, []),
+                                                  strict=True) if old != r["id"]}
+        for recs in records.values() if renamed else ():
+            for r in recs:
+                for f in fields:
+                    if r.get(f) in renamed:
+                        r[f] = renamed[r[f]]

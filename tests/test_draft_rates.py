@@ -1,0 +1,28 @@
+"""Rates per arm in forms real abstracts use, each in a sentence of our own."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from kg.draft import draft_paper
+from kg.sources.loader import load_evidence_file
+from tests.test_draft import sources_with
+
+
+def results(tmp_path: Path, body: str) -> set[tuple]:
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text(f"Title: t\n\n{body}\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    return {(r.endpoint, r.arm, r.statistic, r.value) for r in s.results}
+
+
+def test_survival_rates_at_a_time_written_in_words_are_survival_rates(tmp_path: Path):
+    # "rates of overall survival at five years were 87 percent and 81 percent, respectively":
+    # a rate at a time point, not a median, so it is kept with its time
+    got = results(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. The "
+                  "estimated rates of overall survival at five years were 77 percent and 70 "
+                  "percent, respectively.")
+    assert got == {("survival-rate-5-year", "examplinib", "rate", Decimal("77")),
+                   ("survival-rate-5-year", "erlotinib", "rate", Decimal("70"))}
