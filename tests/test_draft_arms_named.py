@@ -63,3 +63,21 @@ def test_an_endpoint_named_like_an_arm_keeps_its_results(tmp_path: Path):
     got = {(r.endpoint, r.arm, r.count, r.value) for r in s.results}
     assert got == {("sentinel-node-2", "clearance", 40, Decimal("26.7")),
                    ("sentinel-node-2", "sentinel-node", 45, Decimal("30.0"))}
+
+
+def test_an_arm_is_called_by_a_synonym_and_its_abbreviation_with_non(tmp_path: Path):
+    # "radiotherapy" in the methods, "the group given examplinib plus irradiation" in the
+    # results: one treatment; "staged according to ..." is no assignment's "to"
+    s = drafted_and_built(tmp_path, "group-given.txt")
+    assert [(a.id, a.regimen) for a in s.arms] == [
+        ("examplinib-radiotherapy", ("examplinib", "radiotherapy")),
+        ("examplinib", ("examplinib",))]
+    assert {(r.arm, r.value) for r in s.results} == {
+        ("examplinib-radiotherapy", Decimal("2")), ("examplinib", Decimal("7"))}
+    # "non-intravesical (non-IV) care": "the non-IV group" and "10% (non-IV)" are that arm
+    s = drafted_and_built(tmp_path / "2", "non-abbreviation.txt")
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("symptoms-settled", "intravesical-instillation", Decimal("52")),
+        ("symptoms-settled", "non-intravesical-care", Decimal("38")),
+        ("local-irritation", "intravesical-instillation", Decimal("40")),
+        ("local-irritation", "non-intravesical-care", Decimal("10"))}

@@ -39,7 +39,7 @@ class Arms(DraftState):
             # the verb, not the adjective ("a randomised phase 2 trial"); its "to", not "up to"
             mt = re.search(r"(?:randomly assigned|randomi[sz]ed(?!\s+(?:phase|trial|study|"
                            r"controlled|clinical|double|open|multi|placebo))|allocated)"
-                           r"[^.;]*?(?<!up )\bto\b", text, re.I)
+                           r"[^.;]*?(?<!up )(?<!according )\bto\b", text, re.I)
             if not mt:
                 continue
             tail = text[mt.end():]
@@ -355,7 +355,7 @@ class Arms(DraftState):
                 # also a first part's: "conventional-schedule (CS) chemotherapy"
                 for name in (" ".join(words[:n]) for n in range(len(words), 0, -1)):
                     defined = (rf"(?<![\w-]){re.escape(name)}\s*"
-                               r"\((?P<a>(?-i:[A-Z][A-Za-z0-9-]{0,7}))(?:[,;][^()]*)?\)")
+                               r"\((?P<a>(?-i:(?:non-)?[A-Z][A-Za-z0-9-]{0,7}))(?:[,;][^()]*)?\)")
                     for mt in re.finditer(defined, self.paper.text, re.I):
                         aliases += [mt.group("a"), f"{mt.group('a')} group",
                                     f"{mt.group('a')} arm"]

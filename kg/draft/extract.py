@@ -130,11 +130,25 @@ class Drafter(Arms, ScheduleArms, GenericArms, Populations, Statistics, Rates, C
                         r"^\s*(?:CONCLUSIONS?|Conclusions?|INTERPRETATION|Interpretation):?\s*",
                         "", text))})
 
+    def _surface_aliases(self) -> None:
+        """An arm is also called by the words its quote uses for what only it gets.
+
+        "with or without irradiation" forms an arm of radiation therapy; the results then say
+        "the group given tamoxifen plus irradiation".
+        """
+        for arm in self.d.arms:
+            others = {k for a in self.d.arms if a is not arm for k in a.regimen}
+            arm.aliases += list(dict.fromkeys(
+                arm.quote[x.start:x.end] for x in self.lex.find(arm.quote)
+                if x.key in arm.regimen and x.key not in others and
+                arm.quote[x.start:x.end] not in arm.aliases))
+
     def run(self) -> Draft:
         """All passes, in the order later ones depend on."""
         self.design()
         self.arms()
         self._name_generic_arms()
+        self._surface_aliases()
         for arm in self.d.arms:  # "the no-chemotherapy group" names the "no chemotherapy" arm
             arm.aliases += [a.replace(" ", "-") for a in arm.aliases
                             if " " in a and len(a.split()) <= 3 and not re.search(

@@ -47,7 +47,7 @@ class Statistics(Attribution):
             if stat:
                 unit = r"\s*(?:%|per\s?cent\b|months?|weeks?|mo)?"
                 # "(5.0% in the A group versus 4.5% in the B group; ...)": each value's arm
-                arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,40}?)?"
+                arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,60}?)?"
                 lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
                                 rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit}{arm})+"
                                 # "(77% and 70% for those in the A arm and the B arm, respectively;"

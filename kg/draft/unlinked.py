@@ -65,6 +65,8 @@ NON_DRUG_RE = re.compile(
     r"decision aid|educational (?:intervention|programme|program|booklet))\b", re.I)
 
 
+RADIATION = {"radiotherapy", "radiation therapy", "irradiation"}
+
 # words that may stand in a disease's name before its head noun: sites, histologies, subtypes
 SITE_WORD = re.compile(
     r"[a-z]+(?:al|ous|ic|ary|ory|ive|ar|oid|ile|ine|eal|ial|ian|ate)|breast|lung|colon|rectum|liver|"
@@ -163,8 +165,15 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
         add("drugs", hit.canonical, hit.start, hit.end, hit.text, hit.drugbank and
             f"DRUGBANK:{hit.drugbank}")
     known += taken
+    radiation: str | None = None  # "radiotherapy", "radiation therapy", "irradiation": one
     for mt in NON_DRUG_RE.finditer(body):  # radiotherapy, surgery, exercise, usual care ...
-        add("interventions", " ".join(mt.group().lower().split()), mt.start(), mt.end())
+        label = " ".join(mt.group().lower().split())
+        if label in RADIATION:
+            radiation = radiation or label
+            if label != radiation:
+                add("interventions", radiation, mt.start(), mt.end(), synonym=label)
+                continue
+        add("interventions", label, mt.start(), mt.end())
     spelt = {body[x.start:x.end].lower() for x in lex.find(body, ("drug",))} | \
         {hit.text.lower() for hit in find_drugs(body)}
     for mt in DRUG_RE.finditer(body):
