@@ -81,3 +81,26 @@ def test_an_arm_is_called_by_a_synonym_and_its_abbreviation_with_non(tmp_path: P
         ("symptoms-settled", "non-intravesical-care", Decimal("38")),
         ("local-irritation", "intravesical-instillation", Decimal("40")),
         ("local-irritation", "non-intravesical-care", Decimal("10"))}
+
+
+def test_a_study_without_randomisation_has_the_arm_its_title_or_verbs_name(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    # no one randomised: the one arm is what all patients underwent, and "30 of 40 patients
+    # (75.0%)" of an outcome no endpoint type names is that arm's
+    paper.write_text("Title: Examplinib for older patients with lung cancer\n\nWe followed "
+                     "40 patients in one centre. All patients underwent treatment with "
+                     "examplinib after two cycles of carboplatin. Skin dryness settled in 30 of "
+                     "40 patients (75.0%).\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    assert [(a.id, a.regimen) for a in s.arms] == [("examplinib", ("examplinib",))]
+    assert {(r.arm, r.count, r.denominator, r.value) for r in s.results} == {
+        ("examplinib", 30, 40, Decimal("75.0"))}
+    # nothing but the title names it
+    bare = tmp_path / "bare.txt"
+    bare.write_text("Title: Examplinib for older patients with lung cancer\n\nWe followed "
+                    "40 patients in one centre. Skin dryness settled in 30 of 40 patients "
+                    "(75.0%).\n")
+    (s,) = load_evidence_file(draft_paper(bare, sources_with(tmp_path / "2")).evidence,
+                              []).studies
+    assert [(a.id, a.regimen) for a in s.arms] == [("examplinib", ("examplinib",))]

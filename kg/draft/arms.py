@@ -107,22 +107,7 @@ class Arms(DraftState):
             return
         if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm
-        # single arm: the study drugs named where patients received them
-        for i in range(len(self.spans)):
-            text = self.sent(i)
-            verb = re.search(r"received|were treated with|was given|were given|evaluated|assessed",
-                             text, re.I)
-            if verb:
-                # the drugs given, not those of earlier treatment ("after radiotherapy and
-                # temozolomide received quenvastat", "previously treated with trastuzumab")
-                given = re.split(r"\b(?:previously|pretreated|after|following|refractory|who had|"
-                                 r"progress\w*)\b", text[verb.end():], maxsplit=1)[0]
-                regimen = list(dict.fromkeys(x.key for x in self.lex.find(given))) or \
-                    list(dict.fromkeys(x.key for x in self.lex.find(text)))
-                if regimen:
-                    self._make_arms([(text, regimen, None)], quote_of(text), [text])
-                    self.tag("single-arm-treatment")
-                    return
+        self._single_arm()  # type: ignore[attr-defined]
 
     def _arms_by_syntax(self) -> bool:
         """Arms from a list (``armlist.arm_list``) in an assignment sentence, else the title."""

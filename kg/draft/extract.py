@@ -32,6 +32,7 @@ from kg.draft.populations import Populations
 from kg.draft.rates import Rates
 from kg.draft.safety import Safety
 from kg.draft.schedulearms import ScheduleArms
+from kg.draft.singlearm import SingleArm
 from kg.draft.statistics import Statistics
 
 __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
@@ -39,7 +40,8 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 
-class Drafter(Arms, ScheduleArms, GenericArms, Populations, Statistics, Rates, Counts, Safety):
+class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, Populations, Statistics, Rates, Counts,
+              Safety):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms

@@ -254,7 +254,7 @@ class Rates(DraftState):
         # right after it
         arm = (self.arm_near(text, mt.start("n"), mt.start("pct")) or
                self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \
-            len(self.d.arms) > 1 else None
+            len(self.d.arms) > 1 else next(iter(self.d.arms), None)  # a single arm's own
         if etype is None:
             # an outcome no endpoint type names, in one arm: "Four (4%) of the 99 patients in
             # the A group had wound infections", "A node was positive in 83 of the 257 ..."
