@@ -26,3 +26,13 @@ def test_survival_rates_at_a_time_written_in_words_are_survival_rates(tmp_path: 
                   "percent, respectively.")
     assert got == {("survival-rate-5-year", "examplinib", "rate", Decimal("77")),
                    ("survival-rate-5-year", "erlotinib", "rate", Decimal("70"))}
+
+
+def test_a_count_in_each_arm_is_every_arm_s_count(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or erlotinib. "
+                     "Three patients in each arm were lost to severe diarrhoea.\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
+        ("severe-diarrhoea", "examplinib", 3), ("severe-diarrhoea", "erlotinib", 3)}

@@ -32,6 +32,7 @@ class Counts(DraftState):
             return
         if self._summed_counts(i, text, subs):
             return
+        self._each_arm(i, text, subs)
         self._event_pairs(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}
         masked = self.masked(text)
@@ -152,6 +153,20 @@ class Counts(DraftState):
                 p = next((x for x in iter_numbers(masked) if x.start == mt.start(g)), None)
                 if p is not None:
                     self._count(i, text, subs, eid, p, arm)
+
+    def _each_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"Two patients in each arm were lost to febrile neutropenia": that count in every arm."""
+        mt = re.search(r"(?P<c>\b[\w-]+)\s+(?:patients|women|participants|subjects)\s+in\s+each\s+"
+                       r"(?:arm|group)\s+(?:were\s+|was\s+|had\s+)?(?P<what>[a-z][\w -]{2,60}?)"
+                       r"(?=\s*(?:[.,;(]|$))", text, re.I)
+        p = next((x for x in iter_numbers(text) if x.start == mt.start("c")), None) if mt else None
+        if mt is None or p is None or p.value != p.value.to_integral() or p.value < 1:
+            return
+        name = re.sub(r"^(?:lost\s+(?:due\s+)?to|affected\s+by)\s+", "", mt.group("what"),
+                      flags=re.I)
+        eid = self.other_endpoint(name, quote_of(text))
+        for arm in self.d.arms:
+            self._count(i, text, subs, eid, p, arm)
 
     def _count(self, i: int, text: str, subs: list[tuple[int, str]], eid: str, p: Printed,
                arm: Arm) -> None:
