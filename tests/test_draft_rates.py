@@ -8,6 +8,7 @@ from pathlib import Path
 from kg.draft import draft_paper
 from kg.sources.loader import load_evidence_file
 from tests.test_draft import sources_with
+from tests.test_draft_forms import drafted_and_built
 
 
 def results(tmp_path: Path, body: str) -> set[tuple]:
@@ -36,3 +37,16 @@ def test_a_count_in_each_arm_is_every_arm_s_count(tmp_path: Path):
     (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
         ("severe-diarrhoea", "examplinib", 3), ("severe-diarrhoea", "erlotinib", 3)}
+
+
+def test_a_value_takes_the_arm_its_sentence_or_the_one_before_opened_with(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "arm-context.txt")
+    # "In the A arm, ...; the overall response rate was 30%", "There were ... in the B arm;
+    # the overall response rate was 15%"; "Median time to progression was 5.1 months (2-11
+    # months)" after a sentence opening with the A arm: A's, and the range is no value; the
+    # 1-year and 2-year rates of one sentence keep their own time points
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("orr", "examplinib", Decimal("30")), ("ttp", "examplinib", Decimal("5.1")),
+        ("orr", "erlotinib", Decimal("15")),
+        ("survival-rate-1-year", "erlotinib", Decimal("52.5")),
+        ("survival-rate-2-year", "erlotinib", Decimal("20.0"))}

@@ -156,11 +156,33 @@ class Attribution(DraftState):
         """
         flat = blank_brackets(text)  # a bracket's ";" ends no clause: "(nine PR; 95% CI, ...)"
         start = max(flat.rfind(";", 0, pos), flat.rfind(". ", 0, pos)) + 1
+        own = self._lead_arm(text[start:pos])
+        if own is not None:
+            return own
+        named = self._arms_in(text)
+        if start and len(named) == 1 and not self._arms_in(text[start:]):
+            # "In study group, 9 achieved PR ...; the total response rate was 22%", "There were
+            # 5 PR in control group; the total response rate was 15%": the sentence's one arm
+            return named[0]
+        k = next((k for k in range(1, len(self.spans)) if self.sent(k) == text), 0)
+        prev = self._lead_arm(self.sent(k - 1)) if k and not named else None
+        if prev is not None and self._arms_in(self.sent(k - 1)) == [prev]:
+            # "In the weekly arm, the response rate was 23%. Median response duration was 4.9
+            # months": a sentence naming no arm goes on with the arm the one before opened with
+            return prev
+        return None
+
+    def _arms_in(self, text: str) -> list[Arm]:
+        """The arms a text names by any of their names."""
+        return [arm for arm in self.d.arms if any(
+            re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, re.I)
+            for alias in arm.aliases)]
+
+    def _lead_arm(self, text: str) -> Arm | None:
+        """The arm a text opens with ("In the weekly arm, ...", "Of the 31 in study group,")."""
         lead = re.match(r"\s*(?:in|among|for|within|of)\s+(?:the\s+)?(?P<g>[^,;:()]{1,50}?)\s*,",
-                        text[start:pos], re.I)
-        if lead is None:
-            return None
-        return self.arm_near(lead.group("g"), 0, len(lead.group("g")))
+                        text, re.I)
+        return self.arm_near(lead.group("g"), 0, len(lead.group("g"))) if lead else None
 
     def _arm_order(self, text: str, before: int) -> list[Arm]:
         """Arms in the order the sentence names them before the values, else methods order."""

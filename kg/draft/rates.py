@@ -188,7 +188,10 @@ class Rates(DraftState):
                 continue
             if etype is None or (etype in TIME_TO_EVENT and not at_time):
                 continue
-            eid = self.endpoint_id(etype, quote_of(text), text)
+            # a rate's time point is its own mention's: "the 1-year ... and the 2-year ..."
+            at = max((k for k, t in endpoint_mentions(text) if k < run[0].start and t == etype),
+                     default=0)
+            eid = self.endpoint_id(etype, quote_of(text), text[at:])
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
                 statistic = "rate" if etype.endswith("-rate") or at_time else "proportion"

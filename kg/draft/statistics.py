@@ -42,8 +42,10 @@ class Statistics(Attribution):
         for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
             inner = mt.group()
             # a range or quartiles are no result: "4.9 months (range, 1.9 to 15.9 months)"
+            # and so is a bare range after a value: "6.2 months (2-12 months)"
             stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=|range|IQR|"
-                             r"interquartile)\b|%\s*CI|/", inner)
+                             r"interquartile)\b|%\s*CI|/|^\(\s*[\d.]+\s*[-\u2013]\s*[\d.]+\s*"
+                             r"(?:months?|weeks?|years?|days?)\s*\)$", inner)
             if stat:
                 unit = r"\s*(?:%|per\s?cent\b|months?|weeks?|mo)?"
                 # "(5.0% in the A group versus 4.5% in the B group; ...)": each value's arm
