@@ -50,3 +50,16 @@ def test_a_value_takes_the_arm_its_sentence_or_the_one_before_opened_with(tmp_pa
         ("orr", "erlotinib", Decimal("15")),
         ("survival-rate-1-year", "erlotinib", Decimal("52.5")),
         ("survival-rate-2-year", "erlotinib", Decimal("20.0"))}
+
+
+def test_safety_lists_take_the_arm_named_after_each_list(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or erlotinib. "
+                     "Grade 3 or 4 toxicities were rash (22%) and fatigue (9%) in the examplinib "
+                     "arm and rash (8%), diarrhoea (14%) and anaemia (5%) in the erlotinib arm.\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    assert {(a.event, a.arm, a.percent) for a in s.adverse_events} == {
+        ("rash", "examplinib", Decimal("22")), ("fatigue", "examplinib", Decimal("9")),
+        ("rash", "erlotinib", Decimal("8")), ("diarrhoea", "erlotinib", Decimal("14")),
+        ("anaemia", "erlotinib", Decimal("5"))}

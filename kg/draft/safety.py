@@ -179,7 +179,15 @@ class Safety(DraftState):
         if all(arms):
             return arms
         named = self.arms_named(text)
-        return [named[0]] if len(run) == 1 and len(named) == 1 else None
+        if len(run) == 1 and len(named) == 1:
+            return [named[0]]
+        # "neutropenia (29%) and diarrhoea (17%) in the weekly arm and neutropenia (36%) ... in
+        # the 3-weekly arm": a list's values are the arm named after the list
+        after = masked[run[-1].end:] if len(run) == 1 else ""
+        mt = re.search(r"\bin\s+(?:the\s+)?(?P<g>[\w+/ -]{1,40}?)\s+(?:arm|group)\b", after)
+        arm = self.arm_near(mt.group("g"), 0, len(mt.group("g"))) if mt and not re.search(
+            r"\b(?:than|compared|versus|vs|whereas|while)\b|;", after[:mt.start()], re.I) else None
+        return [arm] if arm is not None else None
 
     def _add(self, i: int, text: str, kind: str, event: str | None, grade: str | None,
              arm: Arm | None, percent: Printed | None = None,
