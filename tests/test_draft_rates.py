@@ -63,3 +63,20 @@ def test_safety_lists_take_the_arm_named_after_each_list(tmp_path: Path):
         ("rash", "examplinib", Decimal("22")), ("fatigue", "examplinib", Decimal("9")),
         ("rash", "erlotinib", Decimal("8")), ("diarrhoea", "erlotinib", Decimal("14")),
         ("anaemia", "erlotinib", Decimal("5"))}
+
+
+def test_a_count_bracketed_after_its_percentage_and_a_safety_cue_s_own_clause(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nWomen were randomly assigned to examplinib or erlotinib. The "
+                     "rate of response in the erlotinib group was low (20% [N=4]); adverse events "
+                     "led to discontinuation in some women (5% [N=1] for examplinib, 10% [N=2] "
+                     "for erlotinib).\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    # the count in "[N=4]" is the rate's, and no statistics bracket hides the values
+    assert {(r.endpoint, r.arm, r.value, r.count) for r in s.results} == {
+        ("rr", "erlotinib", Decimal("20"), 4)}
+    # discontinuations only from the clause that says so, each with the arm after it
+    assert {(a.kind, a.arm, a.percent) for a in s.adverse_events} == {
+        ("discontinuation", "examplinib", Decimal("5")),
+        ("discontinuation", "erlotinib", Decimal("10"))}

@@ -32,7 +32,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("os", r"overall survival|\bOS\b|\bdeath\b|\bmedian survival\b|\bsurvival time\b"),
     ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|responses? occurred|"
             r"complete or partial responses?"),
-    ("rr", r"response rates?|\bresponded\b|\bRR\b|complete remission"),
+    ("rr", r"response rates?|rates? of response|\bresponded\b|\bRR\b|complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
     ("cr", r"complete (?:clinical )?responses?|\bCR\b"),
     ("pr", r"partial response"),

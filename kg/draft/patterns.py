@@ -128,3 +128,13 @@ def opposite(rest: str | None, first: str | None) -> bool:
     a = re.fullmatch(r"<(.+)", rest)
     b = re.fullmatch(r">=(.+)", first)
     return bool(a and b and a.group(1) == b.group(1))
+
+
+def blank_counts(text: str) -> str:
+    """The count bracketed after a percentage blanked, positions kept: "55% [N=6]" -> "55%".
+
+    The count is read from the text itself; blanked, it neither ends the value's clause nor
+    makes the bracket around it a statistics bracket.
+    """
+    return re.sub(r"(?<=%)\s*[\[(]\s*[Nn]\s*=\s*\d+\s*[\])]", lambda m: " " * len(m.group()),
+                  text)

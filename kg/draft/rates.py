@@ -201,7 +201,15 @@ class Rates(DraftState):
         return out
 
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
-        """The count printed before a percentage: "12 (12%)", "six patients (10%)"."""
+        """The count printed before a percentage: "12 (12%)", "six patients (10%)".
+
+        Or in a bracket after it: "55% [N = 6]", "18% (n=2)".
+        """
+        after = re.match(r"\s*%?\s*[\[(]\s*[Nn]\s*=\s*(?P<c>\d+)\s*[\])]", text[p.end:])
+        if after and int(after.group("c")) > 0:
+            rec["count"] = int(after.group("c"))
+            self.d.used.add(self.spans[i][0] + p.end + after.start("c"))
+            return
         before = text[max(0, p.start - 40):p.start]
         for words in range(4):  # the nearest number: "9 (22%)", "nine patients (22%)"
             count = re.search(rf"(?<![\w.])(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s*"

@@ -11,10 +11,11 @@ them (named beside the value, "respectively", or arm order), and never to a gues
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.patterns import NUM, Arm, dec, quote_of, slug
+from kg.draft.patterns import NUM, Arm, blank_counts, dec, quote_of, slug
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -119,9 +120,14 @@ class Safety(DraftState):
 
     def _percentages(self, i: int, text: str, kind: str | None) -> None:
         masked = re.sub(r"\(\s*\d+(?:\.\d+)?\s*%?\s*(?:CI|confidence)[^)]*\)", lambda m:
-                        " " * len(m.group()), text)
+                        " " * len(m.group()), blank_counts(text))
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent
                 and self.spans[i][0] + p.start not in self.d.used]
+        if kind:  # "a response rate of 55%; discontinuation in 9% and 15%": the cue's clause
+            cue = dict(MODIFICATION)[kind]
+            bounds = [0, *(m.end() for m in re.finditer(r";", masked)), len(masked) + 1]
+            pcts = [p for p in pcts if any(a <= p.start < b and cue.search(masked[a:b])
+                                           for a, b in itertools.pairwise(bounds))]
         runs: list[list[Printed]] = []
         for p in pcts:
             gap = masked[runs[-1][-1].end:p.start] if runs else ""

@@ -21,6 +21,7 @@ from kg.draft.patterns import (
     UNIT_NAMES,
     UNIT_RE,
     Arm,
+    blank_counts,
     dec,
     quote_of,
     slug,
@@ -38,12 +39,13 @@ class Statistics(Attribution):
         keeps "7.1 v 6.2 months" for the medians, "(28.6% vs 18.7%; P = .031)" its rates, and
         the rest is blanked.
         """
+        text = blank_counts(text)
         out = list(text)
         for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
             inner = mt.group()
             # a range or quartiles are no result: "4.9 months (range, 1.9 to 15.9 months)"
             # and so is a bare range after a value: "6.2 months (2-12 months)"
-            stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|n\s*=|range|IQR|"
+            stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|[nN]\s*=|range|IQR|"
                              r"interquartile)\b|%\s*CI|/|^\(\s*[\d.]+\s*[-\u2013]\s*[\d.]+\s*"
                              r"(?:months?|weeks?|years?|days?)\s*\)$", inner)
             if stat:
