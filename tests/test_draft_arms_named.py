@@ -104,3 +104,18 @@ def test_a_study_without_randomisation_has_the_arm_its_title_or_verbs_name(tmp_p
     (s,) = load_evidence_file(draft_paper(bare, sources_with(tmp_path / "2")).evidence,
                               []).studies
     assert [(a.id, a.regimen) for a in s.arms] == [("examplinib", ("examplinib",))]
+
+
+def test_a_title_side_is_named_before_what_it_is_for(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    # "A for prophylaxis in ... surgery compared with B" (a title on the abstract's first line):
+    # arms A and B, never "surgery"
+    paper.write_text("Examplinib for infection prophylaxis in breast surgery compared with "
+                     "erlotinib. We studied one hundred women after surgery. Infections occurred "
+                     "in 5 (10%) of the 50 women in the examplinib group and in 9 (18%) of the "
+                     "50 women in the erlotinib group.\n")
+    (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
+    assert [a.id for a in s.arms] == ["examplinib", "erlotinib"]
+    assert {(r.arm, r.count, r.denominator) for r in s.results} == {
+        ("examplinib", 5, 50), ("erlotinib", 9, 50)}
