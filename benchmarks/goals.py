@@ -57,6 +57,11 @@ class Goal:
         return cells
 
 
+def _span(lo: float, hi: float, unit: str) -> str:
+    """'a–b unit', or 'a unit' when both ends are the same."""
+    return f"{lo:,.0f} {unit}" if round(lo) == round(hi) else f"{lo:,.0f}–{hi:,.0f} {unit}"
+
+
 def _verdict(ok: bool) -> str:
     return MET if ok else MISSED
 
@@ -169,7 +174,7 @@ def query_goals(top: dict, scale: int) -> list[Goal]:
     if large:
         measured = f"{len(large) - len(slow_rates) - len(unmeasured)} of {len(large)}"
         if rates:
-            measured += f" ({min(rates):,.0f}–{max(rates):,.0f} rows/s)"
+            measured += f" ({_span(min(rates), max(rates), 'rows/s')})"
         detail = "; ".join(filter(None, [
             f"slow: {', '.join(slow_rates)}" if slow_rates else "",
             f"not streamed: {', '.join(unmeasured)}" if unmeasured else "",
@@ -180,7 +185,7 @@ def query_goals(top: dict, scale: int) -> list[Goal]:
         pages = [q["last_page_ms"] for q in queries.values() if "last_page_ms" in q]
         if pages:
             out.append(Goal(f"{scale:,}×, last page of 100 rows of a larger answer", "–",
-                            f"{min(pages):.0f}–{max(pages):.0f} ms", "–", reference=True))
+                            _span(min(pages), max(pages), "ms"), "–", reference=True))
     return out
 
 

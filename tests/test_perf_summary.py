@@ -44,15 +44,17 @@ def test_the_performance_page_summary_is_current():
         "docs/performance.md summary is stale: run `make readme`"
 
 
-def test_full_md_is_rendered_from_full_json():
-    assert (RESULTS / "full.md").read_text(encoding="utf-8") == markdown(committed("full.json")), \
-        "benchmarks/results/full.md is stale: python -m benchmarks.run --profile full --render"
+@pytest.mark.parametrize("profile", ["full", "quick"])
+def test_results_md_is_rendered_from_its_json(profile: str):
+    got = (RESULTS / f"{profile}.md").read_text(encoding="utf-8")
+    assert got == markdown(committed(f"{profile}.json")), \
+        f"results/{profile}.md is stale: python -m benchmarks.run --profile {profile} --render"
 
 
 def test_the_readme_shows_every_counted_goal_of_the_run():
     section = marked_block(README.read_text(encoding="utf-8"), README_BEGIN, README_END)
     counted = [g for g in goals(committed("full.json")) if not g.reference]
-    assert len(counted) == 9  # edit, cold time, cold memory, memory/triple, 2 shipped, 2 query, growth
+    assert len(counted) == 9  # 1,000×: edit, cold, peak, per triple; 2 shipped; 2 query; growth
     for g in counted:
         assert f"| {g.goal} | {g.target} | {g.measured} | {g.verdict} |" in section
 
@@ -141,5 +143,5 @@ def test_a_marked_block_is_replaced_and_the_rest_kept(tmp_path: Path):
     assert page.read_text(encoding="utf-8") == f"before\n{TABLE_BEGIN}\nnew\n{TABLE_END}\nafter\n"
     assert not replace_marked(page, TABLE_BEGIN, TABLE_END, f"{TABLE_BEGIN}\nnew\n{TABLE_END}")
     page.write_text("no markers\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="page.md: no generated block"):
+    with pytest.raises(ValueError, match=r"page\.md: no generated block"):
         replace_marked(page, TABLE_BEGIN, TABLE_END, "x")
