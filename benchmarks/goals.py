@@ -113,7 +113,7 @@ def build_goals(big: dict) -> list[Goal]:
     for kind in ("one evidence file edited --no-html", "cold --no-html", "unchanged"):
         if kind in b:
             run = b[kind]
-            out.append(Goal(f"1,000×, {kind.replace('--no-html', '`--no-html`')}", "–",
+            out.append(Goal(f"1,000×, {kind.replace(' --no-html', ', `--no-html`')}", "–",
                             _secs(run), "–", f"peak {run['peak_mb']:,.0f} MB", reference=True))
     return out
 

@@ -136,8 +136,8 @@ def run_line(res: dict) -> str:
     if "started" in res and "ended" in res:
         line += f". From {res['started']} to {res['ended']}"
     if res.get("load"):
-        line += (f". Load average (1 min) {min(res['load']):g}–{max(res['load']):g} on "
-                 f"{os.cpu_count()} cores during the run")
+        line += (f". Load average (1 min) {min(res['load']):g}–{max(res['load']):g} during the "
+                 "run")
     return line + "."
 
 
@@ -214,7 +214,7 @@ def main() -> None:
         return
     res = {"machine": machine(), "profile": args.profile, "date": time.strftime("%Y-%m-%d"),
            "commit": revision(), "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-           "load": [load()],
+           "load": [load()],  # sampled before each size and at the end
            "shipped": builds.measure(SOURCES_DIR, 1 if args.profile == "smoke" else 5),
            "sizes": []}
     for s in scales:
