@@ -107,9 +107,9 @@ def build_goals(big: dict) -> list[Goal]:
                 f"peak {edit['peak_mb']:,.0f} MB; the cache of every other document warm"),
            Goal("1,000×, cold `kg build`, time", f"≤ {COLD_S:g} s", _secs(cold),
                 _verdict(cold["cpu_s"] <= COLD_S)),
-           Goal("1,000×, cold `kg build`, peak memory", "≤ 2 GB",
-                f"{cold['peak_mb'] / 1024:.2f} GB", _verdict(cold["peak_mb"] <= COLD_MB),
-                f"{cold['peak_mb']:,.0f} MB resident")]
+           Goal("1,000×, cold `kg build`, peak memory", f"≤ 2 GB ({COLD_MB:,.0f} MB)",
+                f"{cold['peak_mb']:,.0f} MB", _verdict(cold["peak_mb"] <= COLD_MB),
+                "peak resident memory (MB of 2^20 bytes, as everywhere in these results)")]
     for kind in ("one evidence file edited --no-html", "cold --no-html", "unchanged"):
         if kind in b:
             run = b[kind]

@@ -136,8 +136,9 @@ def run_line(res: dict) -> str:
     if "started" in res and "ended" in res:
         line += f". From {res['started']} to {res['ended']}"
     if res.get("load"):
-        line += (f". Load average (1 min) {min(res['load']):g}–{max(res['load']):g} during the "
-                 "run")
+        loads = res["load"]
+        line += (f". Load average (1 min) {min(loads):g}–{max(loads):g}, mean "
+                 f"{sum(loads) / len(loads):.1f}, during the run")
     return line + "."
 
 

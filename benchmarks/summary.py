@@ -10,6 +10,7 @@ writes ``full.md``'s goals table, so the three cannot disagree.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -42,7 +43,9 @@ def run_sentence(res: dict[str, Any]) -> str:
         text += f" at commit {res['commit']}"
     text += f" ({res['machine']}"
     if res.get("load"):
-        text += f"; load average {min(res['load']):g}–{max(res['load']):g} during the run"
+        loads = res["load"]
+        text += (f"; load average {min(loads):g}–{max(loads):g}, mean "
+                 f"{sum(loads) / len(loads):.1f}, during the run")
     return text + ")"
 
 
@@ -81,8 +84,10 @@ def _build(run: dict) -> str:
 
 
 def _fill(text: str) -> str:
-    """A paragraph wrapped as the Markdown files are (99 columns)."""
-    return textwrap.fill(text, 99, break_long_words=False, break_on_hyphens=False)
+    """A paragraph wrapped as the Markdown files are (99 columns), never inside a `code span`."""
+    kept = re.sub(r"`[^`]*`", lambda m: m.group(0).replace(" ", "\0"), text)
+    return textwrap.fill(kept, 99, break_long_words=False,
+                         break_on_hyphens=False).replace("\0", " ")
 
 
 def summary_table(res: dict[str, Any]) -> str:
