@@ -217,7 +217,7 @@ def goals(res: dict[str, Any]) -> list[Goal]:
                     UNMEASURED)]
         largest = max(sizes)  # its queries shown, but the goal is at 1,000×
         queries = [replace(g, reference=True) for g in query_goals(sizes[largest], largest)]
-        return out + shipped[:2] + shipped[2:] + queries
+        return out + shipped + queries
     counted = [*build_goals(big)]
     ref = [g for g in counted if g.reference]
     counted = [g for g in counted if not g.reference]
@@ -225,8 +225,9 @@ def goals(res: dict[str, Any]) -> list[Goal]:
     counted += shipped[:2]
     queries = query_goals(big, BIG)
     counted += [g for g in queries if not g.reference]
-    if 100 in sizes:
-        counted.append(growth_goal(sizes))
+    counted.append(growth_goal(sizes) if 100 in sizes else Goal(
+        "growth 100× → 1,000×, linear", f"CPU per triple grows ≤ {LINEAR:g}×",
+        "100× not measured in this run", UNMEASURED))
     return counted + shipped[2:] + ref + [g for g in queries if g.reference]
 
 
