@@ -145,3 +145,9 @@ def test_a_marked_block_is_replaced_and_the_rest_kept(tmp_path: Path):
     page.write_text("no markers\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"page\.md: no generated block"):
         replace_marked(page, TABLE_BEGIN, TABLE_END, "x")
+
+
+def test_growth_without_100x_says_not_measured():
+    res = results()
+    del res["sizes"][0]
+    assert verdicts(res)["growth 100× → 1,000×, linear"] == "not measured"
