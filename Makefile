@@ -67,9 +67,11 @@ bench-draft-real: $(STAMP)
 bench-remote: $(STAMP) virtuoso
 	$(BIN)/python -m benchmarks.remote
 
-# The README's counts block, from the shipped sources (a test fails when it is stale).
+# The README's counts block, from the shipped sources, and its performance section (and
+# docs/performance.md's table) from benchmarks/results/full.json; a test fails when either is stale.
 readme: $(STAMP)
 	$(BIN)/python -m kg.render.readme
+	$(BIN)/python -m benchmarks.summary
 
 # The README's screenshots from a fresh build (docs/screenshots/; a test fails when stale).
 screenshots: graph browser

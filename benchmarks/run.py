@@ -42,6 +42,23 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def revision() -> str:
+    """The commit measured, flagged when ``kg/`` or ``benchmarks/`` has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "kg", "benchmarks/*.py"],
+                               cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if dirty.strip() else "")
+
+
+def load() -> float:
+    """The machine's load average over the last minute (other jobs stretch wall time)."""
+    return round(os.getloadavg()[0], 2)
+
+
 def measure_size(scale: int, query_runs: int, rdflib_timeout: float) -> dict:
     """Generate and measure one size in a subprocess."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,11 +128,24 @@ def shipped_lines(shipped: dict) -> list[str]:
     return lines
 
 
+def run_line(res: dict) -> str:
+    """Where and when the run was made, and how loaded the machine was."""
+    line = f"Machine: {res['machine']}. Profile: {res['profile']}. Date: {res['date']}"
+    if "commit" in res:
+        line += f". Commit: {res['commit']}"
+    if "started" in res and "ended" in res:
+        line += f". From {res['started']} to {res['ended']}"
+    if res.get("load"):
+        loads = res["load"]
+        line += (f". Load average (1 min) {min(loads):g}–{max(loads):g}, mean "
+                 f"{sum(loads) / len(loads):.1f}, during the run")
+    return line + "."
+
+
 def markdown(res: dict) -> str:
     """The results as Markdown tables."""
     sizes = res["sizes"]
-    lines = [f"Machine: {res['machine']}. Profile: {res['profile']}. Date: {res['date']}.", "",
-             *goal_lines(res), "", *shipped_lines(res["shipped"]), "",
+    lines = [run_line(res), "", *goal_lines(res), "", *shipped_lines(res["shipped"]), "",
              "### Build stages by corpus size", "",
              "| stage | " + " | ".join(f"{s['scale']}×" for s in sizes) + " |",
              "|---" * (len(sizes) + 1) + "|"]
@@ -172,21 +202,32 @@ def main() -> None:
     """Run a profile and write its results."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--profile", choices=["quick", "full", "smoke"], default="quick")
+    ap.add_argument("--render", action="store_true",
+                    help="only write results/PROFILE.md again from results/PROFILE.json")
     args = ap.parse_args()
     scales = {"smoke": [1], "quick": [1, 10, 100], "full": [1, 10, 100, 1000]}[args.profile]
     runs = {"smoke": 1, "quick": 5, "full": 5}[args.profile]
     timeout = {"smoke": 10.0, "quick": 20.0, "full": 30.0}[args.profile]
+    folder = HERE / "results"
+    if args.render:  # the Markdown again from the committed JSON (after a change of tables)
+        res = json.loads((folder / f"{args.profile}.json").read_text(encoding="utf-8"))
+        (folder / f"{args.profile}.md").write_text(markdown(res), encoding="utf-8")
+        return
     res = {"machine": machine(), "profile": args.profile, "date": time.strftime("%Y-%m-%d"),
+           "commit": revision(), "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+           "load": [load()],  # sampled before each size and at the end
            "shipped": builds.measure(SOURCES_DIR, 1 if args.profile == "smoke" else 5),
            "sizes": []}
     for s in scales:
         print(f"measuring {s}x ...", file=sys.stderr, flush=True)
+        res["load"].append(load())
         res["sizes"].append(measure_size(s, runs, timeout))
     res["browser"] = browser_times([100] if args.profile == "smoke" else [100, 1000, 5000])
-    folder = HERE / "results"
+    res["load"].append(load())
+    res["ended"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     folder.mkdir(exist_ok=True)
-    (folder / f"{args.profile}.json").write_text(json.dumps(res, indent=1))
-    (folder / f"{args.profile}.md").write_text(markdown(res))
+    (folder / f"{args.profile}.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+    (folder / f"{args.profile}.md").write_text(markdown(res), encoding="utf-8")
     print(markdown(res))
 
 
