@@ -119,3 +119,16 @@ def test_a_title_side_is_named_before_what_it_is_for(tmp_path: Path):
     assert [a.id for a in s.arms] == ["examplinib", "erlotinib"]
     assert {(r.arm, r.count, r.denominator) for r in s.results} == {
         ("examplinib", 5, 50), ("erlotinib", 9, 50)}
+
+
+def test_a_chemotherapy_named_by_its_base_is_a_treatment_of_its_own(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nWe pooled 600 patients from two randomized trials that "
+                     "compared adjuvant platinum-based chemotherapy with no chemotherapy. The "
+                     "5-year overall survival rates were 80% and 72% for patients treated or not "
+                     "with adjuvant chemotherapy (P = .03).\n")
+    (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
+    assert [a.id for a in s.arms] == ["platinum-based-chemotherapy", "no-chemotherapy"]
+    assert {(r.arm, r.value) for r in s.results} == {
+        ("platinum-based-chemotherapy", Decimal("80")), ("no-chemotherapy", Decimal("72"))}

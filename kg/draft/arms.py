@@ -333,7 +333,8 @@ class Arms(DraftState):
             for r in own:  # "conventional-schedule chemotherapy": "conventional-schedule patients"
                 words = (names[r].label if r in names else r.replace("-", " ")).split()
                 if len(words) > 1 and words[-1].lower() in {"chemotherapy", "therapy", "treatment",
-                                                            "regimen", "care", "group"}:
+                                                            "regimen", "care", "group"} and \
+                        words[0].lower() not in {"no", "non", "without"}:  # "no" names no arm
                     aliases.append(" ".join(words[:-1]))
             for r in own:  # "patent blue dye (PB)": "the PB group" is this arm
                 words = (names[r].label if r in names else r.replace("-", " ")).split()

@@ -62,6 +62,7 @@ NON_DRUG_RE = re.compile(
     r"(?:usual|standard|routine) care|observation(?: alone)?|no (?:further )?treatment|"
     r"no (?:adjuvant |further )?(?:chemotherapy|radiotherapy|irradiation|intervention)|"
     r"(?:dietary|diet) intervention|nurse case management|telephone follow-up|"
+    r"[a-z]+-(?:based|containing) chemotherapy|"
     r"decision aid|educational (?:intervention|programme|program|booklet))\b", re.I)
 
 
