@@ -63,3 +63,17 @@ def test_fewer_patients_than_the_total_are_an_analysed_set(tmp_path: Path):
     got = sizes(tmp_path / "3", "We enrolled 130 patients. Leaving out 4 lost to follow-up, the "
                 "remaining 126 patients were divided into two groups. " + ARMS)
     assert ("enrolled", 130, "") in got and ("analysed", 126, "") in got
+
+
+def test_arm_sizes_in_a_sentence_each_and_denominators_of_arms_without_one(tmp_path: Path):
+    # "Forty patients in the A group were given ...", then "Twenty ... in the control group"
+    got = sizes(tmp_path, ARMS + "Sixty patients took part. Forty patients in the examplinib "
+                "group were given two doses. Twenty patients in the erlotinib group were given "
+                "one dose.")
+    assert ("randomised", 40, "examplinib") in got and ("randomised", 20, "erlotinib") in got
+    # "in 8 of the 41 patients in the A group": the set that arm's count is over
+    got = sizes(tmp_path / "2", ARMS + "Rash occurred in 8 of the 40 patients in the examplinib "
+                "group (20.0 percent) and in 3 of the 39 patients in the erlotinib group (7.7 "
+                "percent).")
+    assert {(k, n, arm) for k, n, arm in got if arm} == {("analysed", 40, "examplinib"),
+                                                         ("analysed", 39, "erlotinib")}

@@ -133,8 +133,12 @@ class ArmSizes(DraftState):
         each: dict[str, tuple[int, str, Printed]] = {}
         for i in range(len(self.spans)):
             text = self.sent(i)
-            for mt in re.finditer(rf"(?P<arm>[\w +/-]{{1,40}}?)\s+(?:regimen\s+)?(?:patients|women)"
-                                  rf"\s*\(\s*n\s*=\s*(?P<n>{NUM})", text, re.I):
+            # ... and "Forty patients in the A group were injected with ...", a sentence each
+            for mt in [*re.finditer(rf"(?P<arm>[\w +/-]{{1,40}}?)\s+(?:regimen\s+)?(?:patients|"
+                                    rf"women)\s*\(\s*n\s*=\s*(?P<n>{NUM})", text, re.I),
+                       *re.finditer(rf"^\s*(?P<n>{NUM}|[A-Z][a-z]+(?:-[a-z]+)?)\s+(?:patients|"
+                                    r"women)\s+in\s+(?:the\s+)?(?P<arm>[\w +/-]{1,40}?)\s+(?:group|"
+                                    r"arm)\s+(?:were|was|received|underwent)\b", text)]:
                 arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
                 p = next((x for x in iter_numbers(text) if x.start == mt.start("n")), None)
                 if arm is not None and p is not None:

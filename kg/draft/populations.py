@@ -247,8 +247,13 @@ class Populations(ArmSizes, Subgroups):
             known = next((p for p in self.d.populations if p["kind"] == "analysed" and
                           p.get("size") == n and p.get("arm") in (None, arm)), None)
             if known is None:
-                if not re.search(r"\b(?:treated|received|evaluable|assessable|measurable|"
-                                 r"analy[sz]ed|safety)\b", r["quote"], re.I):
+                # "83 of the 257 patients in the A group" of an arm with no size yet: its set
+                of_arm = arm is not None and assigned is None and re.search(
+                    rf"\bof\s+(?:the\s+)?{n}\s+(?:patients|women|participants)\s+(?:in|on|"
+                    r"receiving|given)\b", r["quote"], re.I)
+                if not of_arm and not re.search(r"\b(?:treated|received|evaluable|assessable|"
+                                                r"measurable|analy[sz]ed|safety)\b", r["quote"],
+                                                re.I):
                     continue
                 known = {"id": slug(f"analysed {arm or ''}"), "label": "analysed patients"
                          + (f" ({arm})" if arm else ""), "kind": "analysed", "size": n,
