@@ -80,3 +80,11 @@ def test_a_count_bracketed_after_its_percentage_and_a_safety_cue_s_own_clause(tm
     assert {(a.kind, a.arm, a.percent) for a in s.adverse_events} == {
         ("discontinuation", "examplinib", Decimal("5")),
         ("discontinuation", "erlotinib", Decimal("10"))}
+
+
+def test_a_percentage_before_its_count_of_a_denominator(tmp_path: Path):
+    got = results(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. A "
+                  "complete response occurred in 15% (three of 20) in the examplinib group and "
+                  "in 40% (eight of 20) in the erlotinib group (p=0.04).")
+    assert got == {("cr", "examplinib", "proportion", Decimal("15")),
+                   ("cr", "erlotinib", "proportion", Decimal("40"))}
