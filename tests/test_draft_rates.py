@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from kg.assemble import build
 from kg.draft import draft_paper
 from kg.sources.loader import load_evidence_file
 from tests.test_draft import sources_with
@@ -88,3 +89,19 @@ def test_a_percentage_before_its_count_of_a_denominator(tmp_path: Path):
                   "in 40% (eight of 20) in the erlotinib group (p=0.04).")
     assert got == {("cr", "examplinib", "proportion", Decimal("15")),
                    ("cr", "erlotinib", "proportion", Decimal("40"))}
+
+
+def test_survival_rates_named_without_a_time_and_counts_split_before_a_statistic(tmp_path: Path):
+    root = sources_with(tmp_path)
+    paper = tmp_path / "p.txt"
+    paper.write_text("Title: t\n\nWomen were randomly assigned to examplinib or erlotinib. "
+                     "Overall survival rates for examplinib and erlotinib were 81% and 77%, "
+                     "respectively (HR = 0.80; P = .20). In all, 120 developed a relapse (50 on "
+                     "examplinib and 70 on erlotinib; hazard ratio 0.70).\n")
+    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    got = {(r.endpoint, r.arm, r.value if r.value is not None else r.count) for r in s.results}
+    assert {("survival-rate", "examplinib", Decimal("81")),
+            ("survival-rate", "erlotinib", Decimal("77"))} <= got
+    assert {(arm, n) for e, arm, n in got if e not in {"survival-rate"}} == {
+        ("examplinib", 50), ("erlotinib", 70)}
+    build(root)  # a survival rate with no time point builds

@@ -106,6 +106,7 @@ class Counts(DraftState):
                     r"assigned|enrolled)\b", mt.group("what"), re.I):
                 continue  # "53 women were randomized (26 A and 27 B)": the arms' sizes
             a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
+            b = a + len(re.split(r";", mt.group("inner"))[0])  # "(82 on A and 104 on B; HR ...)"
             inner = [p for p in nums if a <= p.start < b and not p.percent]
             found: list[tuple[Printed, Arm]] = []
             for k, p in enumerate(inner):

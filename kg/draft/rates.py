@@ -154,8 +154,7 @@ class Rates(DraftState):
                              # "the RFS rates were 51% and 61%": no time given
                              r"\bat \d+ (?:years|months)|\brates?\s+(?:was|were|of)\b",
                              text[:run[0].start], re.I)
-            if etype in {"os", "pfs"} and when and re.search(r"\brates?\b", text[:run[0].start],
-                                                             re.I):
+            if etype in {"os", "pfs"} and re.search(r"\brates?\b", text[:run[0].start], re.I):
                 # "the rates of overall survival at five years were 87% and 81%"
                 etype = {"os": "survival-rate", "pfs": "pfs-rate"}[etype]
             at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and when
