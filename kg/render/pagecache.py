@@ -118,6 +118,7 @@ class NodeKeys:
         self.graph = graph
         self.salt = salt
         self._in: dict[Any, bytes] = {}
+        self._parts: dict[tuple[str, Any], bytes] = {}  # what ``key`` hashes for one node
 
     def out(self, node: Any) -> bytes:
         """A node's own statements, as the sorted digests of its blocks."""
@@ -134,14 +135,25 @@ class NodeKeys:
         return d
 
     def key(self, name: str, extra: bytes, out: list[Any], into: list[Any]) -> str:
-        """A key of what a drawing read: these nodes' statements, out and in (as ``stored``)."""
-        h = hashlib.sha256(f"{self.salt}\n{name}\n".encode() + extra)
-        by = self._by
+        """A key of what a drawing read: these nodes' statements, out and in (as ``stored``).
+
+        Each node's part is made once per build (a node is read by many drawings: ~130,000
+        keys at 1,000x over far fewer nodes) and the parts are hashed in one call.
+        """
+        parts = [f"{self.salt}\n{name}\n".encode(), extra]
+        made = self._parts
         for kept in out:
-            h.update(f"\no {_tag(kept)} ".encode() + by.get(str(kept), b""))
+            part = made.get(("o", kept))
+            if part is None:
+                part = made["o", kept] = (f"\no {_tag(kept)} ".encode()
+                                          + self._by.get(str(kept), b""))
+            parts.append(part)
         for kept in into:
-            h.update(f"\ni {_tag(kept)} ".encode() + self.into(kept))
-        return h.hexdigest()
+            part = made.get(("i", kept))
+            if part is None:
+                part = made["i", kept] = f"\ni {_tag(kept)} ".encode() + self.into(kept)
+            parts.append(part)
+        return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
 class Memo:
