@@ -153,3 +153,25 @@ def test_the_full_projection_in_one_pass_equals_the_views_way(pair, which):
     assert list(got.edges(keys=True, data=True)) == list(want.edges(keys=True, data=True))
     assert got.number_of_edges() > got.number_of_nodes() > 100  # a real graph, not an empty one
     assert any(k > 0 for _, _, k in got.edges(keys=True))  # two relations between one pair
+
+
+def test_literal_objects_enter_the_reverse_index_when_first_asked_in_their_order():
+    """Reverse questions on a literal see every triple, added before or after, in order."""
+    a, b, c, d = (URIRef(f"urn:{x}") for x in "abcd")
+    one, two = Literal("1"), Literal("2")
+    r = ReadGraph([(a, RDFS.label, one), (b, RDFS.label, one), (a, SKOS.altLabel, two),
+                   (c, RDFS.label, one), (a, RDFS.seeAlso, b)], distinct=True)
+    assert r._literals is not None and len(r._literals) == 4  # waiting, not hashed yet
+    assert list(r.subjects(RDFS.label, b)) == []
+    assert list(r.subjects(RDFS.seeAlso, b)) == [a]  # an IRI object: indexed at once
+    assert r._literals is not None
+    assert list(r.subjects(RDFS.label, one)) == [a, b, c]  # insertion order, as before
+    assert r._literals is None
+    r.update([(d, RDFS.label, one), (d, RDFS.label, one)])
+    assert r.statements_in(one) == [(a, RDFS.label), (b, RDFS.label), (c, RDFS.label),
+                                    (d, RDFS.label)]
+    assert r.value(None, SKOS.altLabel, two) == a
+    assert (None, RDFS.label, one) in r and len(r) == 6
+    fresh = ReadGraph([(a, RDFS.label, one), (b, RDFS.label, one)])
+    assert list(fresh.triples((None, None, one))) == [(a, RDFS.label, one), (b, RDFS.label, one)]
+    assert ReadGraph([(a, RDFS.label, one)]).statements_in(one) == [(a, RDFS.label)]
