@@ -118,7 +118,8 @@ class NodeKeys:
         self.graph = graph
         self.salt = salt
         self._in: dict[Any, bytes] = {}
-        self._parts: dict[tuple[str, Any], bytes] = {}  # what ``key`` hashes for one node
+        self._out_parts = _Parts(self._out_part)  # what ``key`` hashes for one node
+        self._in_parts = _Parts(self._in_part)
 
     def out(self, node: Any) -> bytes:
         """A node's own statements, as the sorted digests of its blocks."""
@@ -138,22 +139,31 @@ class NodeKeys:
         """A key of what a drawing read: these nodes' statements, out and in (as ``stored``).
 
         Each node's part is made once per build (a node is read by many drawings: ~130,000
-        keys at 1,000x over far fewer nodes) and the parts are hashed in one call.
+        keys at 1,000x over far fewer nodes), and the parts are looked up and hashed without
+        a Python loop per node.
         """
-        parts = [f"{self.salt}\n{name}\n".encode(), extra]
-        made = self._parts
-        for kept in out:
-            part = made.get(("o", kept))
-            if part is None:
-                part = made["o", kept] = (f"\no {_tag(kept)} ".encode()
-                                          + self._by.get(str(kept), b""))
-            parts.append(part)
-        for kept in into:
-            part = made.get(("i", kept))
-            if part is None:
-                part = made["i", kept] = f"\ni {_tag(kept)} ".encode() + self.into(kept)
-            parts.append(part)
-        return hashlib.sha256(b"".join(parts)).hexdigest()
+        h = hashlib.sha256(f"{self.salt}\n{name}\n".encode() + extra)
+        h.update(b"".join(map(self._out_parts.__getitem__, out)))
+        h.update(b"".join(map(self._in_parts.__getitem__, into)))
+        return h.hexdigest()
+
+    def _out_part(self, kept: Any) -> bytes:
+        return f"\no {_tag(kept)} ".encode() + self._by.get(str(kept), b"")
+
+    def _in_part(self, kept: Any) -> bytes:
+        return f"\ni {_tag(kept)} ".encode() + self.into(kept)
+
+
+class _Parts(dict):
+    """Each node's part of a key, made on first lookup."""
+
+    def __init__(self, make: Callable[[Any], bytes]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, kept: Any) -> bytes:
+        part = self[kept] = self._make(kept)
+        return part
 
 
 class Memo:
