@@ -68,26 +68,3 @@ def test_screenshot_fingerprint_follows_what_the_page_shows(graph, tmp_path: Pat
     page = tmp_path / study.page
     page.write_text(page.read_text(encoding="utf-8").replace("0.60", "0.6"), encoding="utf-8")
     assert fingerprint(tmp_path, study) != before
-
-
-def test_drawing_collects_young_garbage_by_hand_and_restores_the_collector():
-    """While pages are drawn the collector runs only when asked, on what was made since."""
-    import gc
-    import weakref
-
-    from kg.render.pages import young_collections
-
-    class Node:
-        pass
-
-    assert gc.isenabled()
-    with young_collections() as collect:
-        assert not gc.isenabled()  # no full pass rescans the views' long-lived objects
-        a, b = Node(), Node()
-        a.other, b.other = b, a  # a cycle: only the collector frees it
-        gone = weakref.ref(a)
-        del a, b
-        assert gone() is not None
-        collect()
-        assert gone() is None
-    assert gc.isenabled()

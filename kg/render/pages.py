@@ -15,12 +15,10 @@ All data reaches the page as JSON inside a ``<script type="application/json">`` 
 
 from __future__ import annotations
 
-import gc
 import html
 import json
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -448,26 +446,6 @@ def write_graphml(p: nx.MultiDiGraph, path: Path) -> None:
         f.write("  </graph>\n</graphml>\n")
 
 
-@contextmanager
-def young_collections() -> Iterator[Callable[[], None]]:
-    """Collect cyclic garbage only among objects made since the last call, while drawing.
-
-    The views load and make millions of objects that live to the end (kept node attributes
-    and search entries, the full projection). With the collector running by itself, each of
-    its full passes rescanned all of them as they grew: 7.5 s of a 15 s drawing after one
-    edit at 1,000x (CPU), for no memory freed. Paused here, it is run by hand on the youngest
-    generations after each page (a page's drawing makes its cyclic garbage there), so each
-    object is scanned about once; the collector is as it was afterwards.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield lambda: gc.collect(1)
-    finally:
-        if was:
-            gc.enable()
-
-
 def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = None,
                keep: bool = True, pages_cache: PageCache | None = None
                ) -> dict[str, nx.MultiDiGraph]:
@@ -477,14 +455,6 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     to the end are ~0.2 GB of the build's peak. With ``pages_cache`` a study page whose
     inputs are unchanged since it was drawn is written from the cache (see pagecache.py).
     """
-    with young_collections() as collect:
-        return _write_site(g, out, progress, keep, pages_cache, collect)
-
-
-def _write_site(g: Graph, out: Path, progress: Callable[[str], None] | None, keep: bool,
-                pages_cache: PageCache | None, collect: Callable[[], None]
-                ) -> dict[str, nx.MultiDiGraph]:
-    """``write_site``, calling ``collect`` after each page drawn."""
     say = progress or (lambda _m: None)
     attrs = pages_cache.memo("attrs") if pages_cache is not None else None
     if attrs is not None:
@@ -501,7 +471,6 @@ def _write_site(g: Graph, out: Path, progress: Callable[[str], None] | None, kee
         if keep:
             drawn[file] = p
         pages.append((group, file, title))
-        collect()
 
     overview = aggregated_overview(proj.overview(g))
     grouped = any(kind == "group" for _, kind in overview.nodes(data="kind"))
@@ -524,7 +493,6 @@ def _write_site(g: Graph, out: Path, progress: Callable[[str], None] | None, kee
             write_study_page(g, s, view, out / file, mine)  # type: ignore[arg-type]
             if keep:
                 drawn[file] = view
-            collect()
             continue
         stored = pages_cache.reuse(file, mine)
         if stored is not None:
@@ -536,7 +504,6 @@ def _write_site(g: Graph, out: Path, progress: Callable[[str], None] | None, kee
         pages_cache.keep(file, mine, fp, (out / file).read_bytes())
         if keep:
             drawn[file] = view
-        collect()
     targets = sorted({t for t in g.objects(None, KG.targets)})
     for t in targets:
         slug = str(t).rsplit("/", 1)[-1]
@@ -554,11 +521,9 @@ def _write_site(g: Graph, out: Path, progress: Callable[[str], None] | None, kee
                                           "the cache)" if pages_cache else ""))
     hr_rows = write_report(g, out / "report.html")
     say(f"  report with {hr_rows} hazard ratios")
-    collect()
     full = proj.full(g)
     write_index(g, full, pages, out / "index.html",
                 pages_cache.memo("search") if pages_cache is not None else None)
-    collect()
     write_graphml(full, out / "graph.graphml")
     if pages_cache is not None:
         pages_cache.save()
