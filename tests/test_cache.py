@@ -335,3 +335,33 @@ def test_node_keys_hash_what_they_always_hashed():
         assert keys.key("page", b"extra", out, into) == reference("page", b"extra", out, into)
     assert keys.key("p", b"", ["urn:a"], []) != keys.key("p", b"", ["urn:b"], [])
     assert keys.key("p", b"", [], ["urn:b"]) != keys.key("p", b"", [], ["urn:a"])
+
+
+def test_entries_are_unpickled_with_the_collector_paused_and_restored(tmp_path: Path):
+    """A cache entry is read with the collector off; it is on again afterwards, as it was."""
+    import gc
+
+    from kg.cache import BuildCache, collector_paused
+
+    cache = BuildCache(tmp_path / "out")
+    cache.put("memo", "x.pickle", {"a": [1, 2], "b": (3,)})
+    seen = []
+    real = gc.disable
+
+    def spy() -> None:
+        seen.append(gc.isenabled())
+        real()
+
+    gc.disable = spy  # type: ignore[assignment]
+    try:
+        assert cache.get("memo", "x.pickle") == {"a": [1, 2], "b": (3,)}
+    finally:
+        gc.disable = real  # type: ignore[assignment]
+    assert seen == [True] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.enable()
