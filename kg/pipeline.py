@@ -40,7 +40,7 @@ class CheckedBuild:
 
     result: BuildResult
     violations: list[Violation] = field(default_factory=list)
-    tables: dict[str, Result] | None = None
+    tables: dict[str, Result] | dict[str, bytes] | None = None
     answers: list[Answer] | None = None
     pending: StoreWork | None = None
 
@@ -64,7 +64,8 @@ class StoreWork:
     def __init__(self, result: BuildResult, validate: bool, full_validation: bool,
                  say: Callable[[str], None]) -> None:
         """Start the work."""
-        self._out: tuple[list[Violation], dict[str, Result], list[Answer]] | None = None
+        self._out: tuple[list[Violation], dict[str, Result] | dict[str, bytes],
+                         list[Answer]] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="kg-store-work", daemon=True,
                                         args=(result, validate, full_validation, say))
@@ -90,7 +91,8 @@ class StoreWork:
         except BaseException as exc:  # handed to the main thread as it is
             self._error = exc
 
-    def wait(self) -> tuple[list[Violation], dict[str, Result], list[Answer]]:
+    def wait(self) -> tuple[list[Violation], dict[str, Result] | dict[str, bytes],
+                            list[Answer]]:
         """The violations, the tables' rows and the named answers, once the thread is done."""
         self._thread.join()
         if self._error is not None:
@@ -99,12 +101,17 @@ class StoreWork:
         return self._out
 
 
-def evidence_tables(store: object) -> dict[str, Result]:
-    """Every evidence table's rows, queried on the build's own store."""
-    from kg.export.tables import load_specs, run_tables
+def evidence_tables(store: object) -> dict[str, Result] | dict[str, bytes]:
+    """Every evidence table, queried on the build's own store: as CSV text, else as rows.
+
+    The store writes the CSV itself where it can (``kg.export.tables.csv_tables``).
+    """
+    from kg.export.tables import csv_tables, load_specs, run_tables
     from kg.query.engine import OxigraphEngine
 
-    return run_tables(OxigraphEngine.over(store), load_specs())
+    specs = load_specs()
+    texts = csv_tables(store, specs)
+    return texts if texts is not None else run_tables(OxigraphEngine.over(store), specs)
 
 
 def _validate(result: BuildResult, full_validation: bool,
@@ -281,18 +288,22 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
 
 
 def write_build_tables(result: BuildResult, out: Path,
-                       rows: dict[str, Result] | None = None) -> Path:
+                       rows: dict[str, Result] | dict[str, bytes] | None = None) -> Path:
     """Write the evidence tables into ``out/tables``; return their README, which lists them.
 
     Queried on the build's own store (the one validated), not on graph.trig read back, unless
-    the ``rows`` were queried already. The report page and the query editor offer these files
-    as downloads.
+    the ``rows`` (or their CSV texts: ``evidence_tables``) were queried already. The report
+    page and the query editor offer these files as downloads.
     """
     from kg.export.tables import README, write_tables
-    from kg.query.engine import OxigraphEngine
 
-    engine = None if rows is not None else OxigraphEngine.over(result.store)
-    write_tables(engine, out / "tables", results=rows)
+    if rows is None:
+        rows = evidence_tables(result.store)
+    texts = {k: v for k, v in rows.items() if isinstance(v, bytes)}
+    if texts and len(texts) == len(rows):
+        write_tables(None, out / "tables", texts=texts)
+    else:
+        write_tables(None, out / "tables", results=rows)  # type: ignore[arg-type]
     return out / "tables" / README
 
 

@@ -302,3 +302,66 @@ def test_a_table_writes_what_changed_as_a_delta_and_reads_back_whole(tmp_path: P
     third.cache.record("three")
     assert base.stat().st_mtime_ns != stamp  # most entries changed: the base is rewritten
     assert BuildCache(out).table("blocks", "ttl").entries == bigger
+
+
+def test_node_keys_hash_what_they_always_hashed():
+    """A key is the SHA-256 of the salt, the name and each node's part, in the order given."""
+    import hashlib
+
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from kg.render.pagecache import NodeKeys
+    from kg.render.readgraph import ReadGraph
+
+    a, b = URIRef("urn:a"), URIRef("urn:b")
+    g = ReadGraph([(a, RDFS.seeAlso, b), (b, RDFS.label, Literal("B"))])
+    keys = NodeKeys(g, {"urn:a": b"A-blocks", "urn:b": b"B-blocks"}, "salt")
+    lit = Literal("B")
+
+    def reference(name: str, extra: bytes, out: list, into: list) -> str:
+        h = hashlib.sha256(f"salt\n{name}\n".encode() + extra)
+        for kept in out:
+            tag = kept if type(kept) is str else repr(kept)
+            h.update(f"\no {tag} ".encode() + {"urn:a": b"A-blocks",
+                                               "urn:b": b"B-blocks"}.get(str(kept), b""))
+        for kept in into:
+            tag = kept if type(kept) is str else repr(kept)
+            h.update(f"\ni {tag} ".encode() + keys.into(kept))
+        return h.hexdigest()
+
+    for out, into in ((["urn:a", "urn:b"], ["urn:b"]), (["urn:b", lit], []), ([], [lit, "urn:a"]),
+                      (["urn:a", "urn:a"], ["urn:b", "urn:b"])):
+        assert keys.key("page", b"extra", out, into) == reference("page", b"extra", out, into)
+    assert keys.key("p", b"", ["urn:a"], []) != keys.key("p", b"", ["urn:b"], [])
+    assert keys.key("p", b"", [], ["urn:b"]) != keys.key("p", b"", [], ["urn:a"])
+
+
+def test_entries_are_unpickled_with_the_collector_paused_and_restored(tmp_path: Path):
+    """A cache entry is read with the collector off; it is on again afterwards, as it was."""
+    import gc
+
+    from kg.cache import BuildCache, collector_paused
+
+    cache = BuildCache(tmp_path / "out")
+    cache.put("memo", "x.pickle", {"a": [1, 2], "b": (3,)})
+    seen = []
+    real = gc.disable
+
+    def spy() -> None:
+        seen.append(gc.isenabled())
+        real()
+
+    gc.disable = spy  # type: ignore[assignment]
+    try:
+        assert cache.get("memo", "x.pickle") == {"a": [1, 2], "b": (3,)}
+    finally:
+        gc.disable = real  # type: ignore[assignment]
+    assert seen == [True] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a collector that was off stays off
+    finally:
+        gc.enable()

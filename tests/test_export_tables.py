@@ -203,3 +203,59 @@ def test_cli_errors_are_one_line(written: Path, tmp_path: Path):
     proc = kg_export("tables", "--graph", str(written / "graph.trig"))
     assert proc.returncode == 1 and "give --out DIR" in proc.stderr
     assert all("Traceback" not in p for p in (proc.stderr, proc.stdout))
+
+
+def test_the_store_writes_the_same_csv_as_the_rows_writer(ox: OxigraphEngine):
+    """The build's tables, serialised by pyoxigraph, equal ``to_csv`` of the rows byte for byte."""
+    from kg.export.tables import csv_rows, csv_tables, run_tables, to_csv
+
+    texts = csv_tables(ox.store, SPECS)
+    assert texts is not None
+    rows = run_tables(ox, SPECS)
+    for spec in SPECS:
+        assert texts[spec.name] == to_csv(rows[spec.name]).encode(), spec.name
+        assert csv_rows(texts[spec.name]) == len(rows[spec.name].rows), spec.name
+
+
+def test_the_store_csv_quotes_awkward_literals_as_the_rows_writer_does(tmp_path: Path):
+    """Commas, quotes, line breaks (LF, CR, CRLF), empty and non-ASCII text, unbound cells."""
+    import pyoxigraph as oxi
+
+    from kg.export.tables import csv_rows, csv_tables, run_tables, to_csv
+
+    store = oxi.Store()
+    values = ["a,b", 'say "x"', "line\nbreak", "cr\rx", "crlf\r\nx", " lead", "trail ", "",
+              "tab\tx", "é ü 中", '"', ","]
+    for i, v in enumerate(values):
+        store.add(oxi.Quad(oxi.NamedNode(f"urn:s{i:02d}"), oxi.NamedNode("urn:p"),
+                           oxi.Literal(v), oxi.NamedNode("urn:g")))
+    store.add(oxi.Quad(oxi.NamedNode("urn:s99"), oxi.NamedNode("urn:p"),
+                       oxi.Literal("3.50", datatype=oxi.NamedNode(
+                           "http://www.w3.org/2001/XMLSchema#decimal")), oxi.NamedNode("urn:g")))
+    rq = tmp_path / "awkward.rq"
+    rq.write_text("# table: awkward\n# description: made-up values\n# column: s | subject\n"
+                  "# column: o | value\n# column: none | never bound\n"
+                  "SELECT ?s ?o ?none\nWHERE { ?s <urn:p> ?o } ORDER BY ?s\n", encoding="utf-8")
+    specs = [parse_spec(rq)]
+    texts = csv_tables(store, specs)
+    assert texts is not None
+    rows = run_tables(OxigraphEngine.over(store), specs)["awkward"]
+    assert texts["awkward"] == to_csv(rows).encode()
+    assert csv_rows(texts["awkward"]) == len(values) + 1
+    written = write_tables(None, tmp_path / "out", specs, texts=texts)
+    assert written[0].read_bytes() == texts["awkward"]
+    assert f"({len(values) + 1} rows)" in written[-1].read_text(encoding="utf-8")
+
+
+def test_a_one_column_table_or_parquet_keeps_the_rows_writer(tmp_path: Path, monkeypatch):
+    """Where pyoxigraph's CSV would differ (one empty cell) or rows are needed (Parquet)."""
+    import pyoxigraph as oxi
+
+    from kg.export import tables
+
+    rq = tmp_path / "one.rq"
+    rq.write_text("# table: one\n# description: one column\n# column: s | subject\n"
+                  "SELECT ?s\nWHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert tables.csv_tables(oxi.Store(), [parse_spec(rq)]) is None
+    monkeypatch.setattr(tables, "parquet_available", lambda: True)
+    assert tables.csv_tables(oxi.Store(), SPECS) is None

@@ -123,3 +123,55 @@ def test_graphml_streamed_as_networkx_writes_it(pair, tmp_path: Path):
     back = nx.read_graphml(tmp_path / "ours.graphml")
     assert back.number_of_nodes() == full.number_of_nodes()
     assert back.nodes["urn:x&y\"z"]["label"] == hostile
+
+
+def _full_the_views_way(g):
+    """The full projection as the other views make theirs: node by node, then canonical."""
+    import networkx as nx
+
+    from kg.render import projection as proj
+
+    p = nx.MultiDiGraph(name="dti-kg")
+    for cls in proj.KIND_OF_CLASS:
+        if cls != KG.Document:
+            for n in sorted(g.subjects(RDF.type, cls)):
+                proj.add_node(p, g, n)
+    proj._edges_among(p, g)
+    proj.add_edges(p, g, [(s, d, "tests") for s, d in proj._studies_of_drugs(g)])
+    return proj.canonical(p)
+
+
+@pytest.mark.parametrize("which", ["rdflib", "index"])
+def test_the_full_projection_in_one_pass_equals_the_views_way(pair, which):
+    """Same nodes with the same attributes, same edges with the same keys, in the same order."""
+    from kg.render import projection as proj
+
+    g = pair[0] if which == "rdflib" else pair[1]
+    want, got = _full_the_views_way(g), proj.full(g)
+    assert got.graph == want.graph
+    assert list(got.nodes(data=True)) == list(want.nodes(data=True))
+    assert list(got.edges(keys=True, data=True)) == list(want.edges(keys=True, data=True))
+    assert got.number_of_edges() > got.number_of_nodes() > 100  # a real graph, not an empty one
+    assert any(k > 0 for _, _, k in got.edges(keys=True))  # two relations between one pair
+
+
+def test_literal_objects_enter_the_reverse_index_when_first_asked_in_their_order():
+    """Reverse questions on a literal see every triple, added before or after, in order."""
+    a, b, c, d = (URIRef(f"urn:{x}") for x in "abcd")
+    one, two = Literal("1"), Literal("2")
+    r = ReadGraph([(a, RDFS.label, one), (b, RDFS.label, one), (a, SKOS.altLabel, two),
+                   (c, RDFS.label, one), (a, RDFS.seeAlso, b)], distinct=True)
+    assert r._literals is not None and len(r._literals) == 4  # waiting, not hashed yet
+    assert list(r.subjects(RDFS.label, b)) == []
+    assert list(r.subjects(RDFS.seeAlso, b)) == [a]  # an IRI object: indexed at once
+    assert r._literals is not None
+    assert list(r.subjects(RDFS.label, one)) == [a, b, c]  # insertion order, as before
+    assert r._literals is None
+    r.update([(d, RDFS.label, one), (d, RDFS.label, one)])
+    assert r.statements_in(one) == [(a, RDFS.label), (b, RDFS.label), (c, RDFS.label),
+                                    (d, RDFS.label)]
+    assert r.value(None, SKOS.altLabel, two) == a
+    assert (None, RDFS.label, one) in r and len(r) == 6
+    fresh = ReadGraph([(a, RDFS.label, one), (b, RDFS.label, one)])
+    assert list(fresh.triples((None, None, one))) == [(a, RDFS.label, one), (b, RDFS.label, one)]
+    assert ReadGraph([(a, RDFS.label, one)]).statements_in(one) == [(a, RDFS.label)]

@@ -455,16 +455,39 @@ def contradictions_view(g: Graph) -> nx.MultiDiGraph:
 
 
 def full(g: Graph) -> nx.MultiDiGraph:
-    """Every explorable node and relation (for GraphML export)."""
-    p = nx.MultiDiGraph(name="dti-kg")
+    """Every explorable node and relation (for GraphML export), in canonical order.
+
+    What ``canonical`` of the other views' way (``add_node``, ``_edges_among``, ``add_edges``)
+    gives, made in one pass: at 1,000x (54,000 nodes, 170,000 edges) building the graph twice
+    and checking each edge against the ones already drawn took ~2 s of an edit's CPU.
+    """
+    attrs: dict[str, dict] = {}
     for cls in KIND_OF_CLASS:
         if cls == KG.Document:
             continue
         for n in sorted(g.subjects(RDF.type, cls)):
-            add_node(p, g, n)  # type: ignore[arg-type]
-    _edges_among(p, g)
-    add_edges(p, g, [(s, d, "tests") for s, d in _studies_of_drugs(g)])
-    return canonical(p)
+            if str(n) not in attrs:
+                attrs[str(n)] = node_attrs(g, n)  # type: ignore[arg-type]
+    present = {URIRef(n) for n in attrs}
+    edges: set[tuple[str, str, str]] = set()
+    for s in present:
+        for prop, o in g.predicate_objects(s):
+            label = EDGE_LABEL.get(prop)  # type: ignore[call-overload]
+            if label is not None and o in present and s != o:
+                edges.add((str(s), str(o), label))
+    for s, d in _studies_of_drugs(g):
+        if str(s) in attrs and str(d) in attrs and s != d:
+            edges.add((str(s), str(d), "tests"))
+    out = nx.MultiDiGraph(name="dti-kg")
+    for n in sorted(attrs):
+        out.add_node(n, **attrs[n])
+    keys: dict[tuple[str, str], int] = {}
+    ordered = []
+    for s, o, label in sorted(edges):  # each pair's edges keyed 0, 1, ... as add_edge numbers them
+        k = keys[s, o] = keys.get((s, o), -1) + 1
+        ordered.append((s, o, k, {"label": label}))
+    out.add_edges_from(ordered)
+    return out
 
 
 def canonical(p: nx.MultiDiGraph) -> nx.MultiDiGraph:

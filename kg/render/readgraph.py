@@ -21,6 +21,7 @@ from itertools import repeat
 from typing import Any
 
 from rdflib.paths import AlternativePath
+from rdflib.term import Literal
 
 Node = Any
 Triple = tuple[Node, Node, Node]
@@ -66,6 +67,7 @@ class ReadGraph:
         """Index ``triples``; duplicates are dropped as a graph drops them (``distinct``: none)."""
         self._sp: dict[Node, dict[Node, list[Node]]] = {}
         self._op: dict[Node, dict[Node, list[Node]]] = {}
+        self._literals: list[Triple] | None = []  # not in ``_op`` until asked for (see update)
         self._by_p: dict[Node, list[tuple[Node, Node]]] | None = None
         self._one_p: dict[Node, list[tuple[Node, Node]]] = {}
         self._n = 0
@@ -107,22 +109,59 @@ class ReadGraph:
 
     def statements_in(self, node: Node) -> list[tuple[Node, Node]]:
         """Every (subject, predicate) pointing at ``node``."""
-        return [(s, p) for p, subs in self._op.get(node, {}).items() for s in subs]
+        return [(s, p) for p, subs in self._rev(node).items() for s in subs]
+
+    def _rev(self, node: Node) -> dict[Node, list[Node]]:
+        """``_op``'s entry of a node (a literal's are indexed on the first such question)."""
+        if type(node) is Literal and self._literals is not None:
+            pending, self._literals = self._literals, None
+            op = self._op
+            for s, p, o in pending:
+                props = op.get(o)
+                if props is None:
+                    op[o] = {p: [s]}
+                else:
+                    subs = props.get(p)
+                    if subs is None:
+                        props[p] = [s]
+                    else:
+                        subs.append(s)
+        return self._op.get(node) or {}
 
     def update(self, triples: Iterable[Triple], *, distinct: bool = False) -> None:
         """Add triples (the ontology's beside the build's, for class and term labels).
 
         ``distinct`` says no triple is given twice or is already here (a set of new triples),
-        which skips the duplicate check.
+        which skips the duplicate check. A triple whose object is a literal waits to enter
+        the reverse index until a question names a literal object, which the views never ask:
+        hashing 400,000 literals (rdflib's ``__hash__`` is Python) was a quarter of the index
+        at 1,000x. Kept in order, they enter it as they would have.
         """
         sp, op = self._sp, self._op
-        for s, p, o in triples:
-            objs = sp.setdefault(s, {}).setdefault(p, [])
-            if not distinct and o in objs:
+        literals = self._literals
+        for t in triples:
+            s, p, o = t
+            props = sp.get(s)
+            if props is None:
+                props = sp[s] = {}
+            objs = props.get(p)
+            if objs is None:
+                objs = props[p] = []
+            elif not distinct and o in objs:
                 continue
             objs.append(o)
-            op.setdefault(o, {}).setdefault(p, []).append(s)
             self._n += 1
+            if literals is not None and type(o) is Literal:
+                literals.append(t)
+                continue
+            back = op.get(o)
+            if back is None:
+                back = op[o] = {}
+            subs = back.get(p)
+            if subs is None:
+                back[p] = [s]
+            else:
+                subs.append(s)
         self._by_p = None
         self._one_p = {}
 
@@ -187,9 +226,11 @@ class ReadGraph:
         if object is not None and predicate is not None and type(predicate) is not AlternativePath:
             if self._fp is not None:
                 self._fp.into.add(object)
-            props = self._op.get(object)
+            props = self._rev(object)
             return iter(props.get(predicate, ()) if props else ())
         self._read(into=object)
+        if object is not None:
+            self._rev(object)  # a literal's entry made
         return self._hop(self._op, object, predicate, 0)
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
@@ -231,7 +272,7 @@ class ReadGraph:
                     if o is None or x == o:
                         yield s, q, x
         elif o is not None:
-            for q, subs in list(self._op.get(o, {}).items()):
+            for q, subs in list(self._rev(o).items()):
                 if p is not None and q not in _predicates(p):
                     continue
                 for x in subs:
