@@ -11,9 +11,10 @@ from pathlib import Path
 
 from kg.draft import draft_paper
 from kg.draft.genericarms import generic_treatments
+from kg.draft.unlinked import unlinked_names
 from kg.sources.loader import load_evidence_file
 from tests.test_draft import sources_with
-from tests.test_draft_forms import drafted_and_built
+from tests.test_draft_forms import addon_lexicon, drafted_and_built
 
 
 def test_generic_groups_take_what_a_respectively_clause_gives_them(tmp_path: Path):
@@ -132,3 +133,12 @@ def test_a_chemotherapy_named_by_its_base_is_a_treatment_of_its_own(tmp_path: Pa
     assert [a.id for a in s.arms] == ["platinum-based-chemotherapy", "no-chemotherapy"]
     assert {(r.arm, r.value) for r in s.results} == {
         ("platinum-based-chemotherapy", Decimal("80")), ("no-chemotherapy", Decimal("72"))}
+
+
+def test_radiotherapy_is_proposed_under_one_key_whatever_its_spelling():
+    text = "Women were randomised to irradiation or not. Radiation therapy was given daily."
+    got = {u.key: u for u in unlinked_names(text, 0, len(text), addon_lexicon())}
+    # one entity for every paper, its printed spellings as synonyms: never two keys
+    assert "irradiation" not in got and "radiation-therapy" not in got
+    assert (got["radiotherapy"].label, got["radiotherapy"].synonyms) == (
+        "radiotherapy", ("irradiation", "radiation therapy"))

@@ -166,14 +166,12 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
         add("drugs", hit.canonical, hit.start, hit.end, hit.text, hit.drugbank and
             f"DRUGBANK:{hit.drugbank}")
     known += taken
-    radiation: str | None = None  # "radiotherapy", "radiation therapy", "irradiation": one
     for mt in NON_DRUG_RE.finditer(body):  # radiotherapy, surgery, exercise, usual care ...
         label = " ".join(mt.group().lower().split())
-        if label in RADIATION:
-            radiation = radiation or label
-            if label != radiation:
-                add("interventions", radiation, mt.start(), mt.end(), synonym=label)
-                continue
+        if label in RADIATION:  # one treatment under one key in every paper, as printed too
+            add("interventions", "radiotherapy", mt.start(), mt.end(),
+                synonym=label if label != "radiotherapy" else "")
+            continue
         add("interventions", label, mt.start(), mt.end())
     spelt = {body[x.start:x.end].lower() for x in lex.find(body, ("drug",))} | \
         {hit.text.lower() for hit in find_drugs(body)}
