@@ -142,3 +142,19 @@ def test_radiotherapy_is_proposed_under_one_key_whatever_its_spelling():
     assert "irradiation" not in got and "radiation-therapy" not in got
     assert (got["radiotherapy"].label, got["radiotherapy"].synonyms) == (
         "radiotherapy", ("irradiation", "radiation therapy"))
+
+
+def test_groups_a_paper_numbers_or_letters_are_arms(tmp_path: Path):
+    # "either 4 (group 1) or 8 (group 2) cycles of A": two arms of one drug, told apart by group
+    s = drafted_and_built(tmp_path, "numbered-groups.txt")
+    assert [(a.id, a.regimen) for a in s.arms] == [("group-1", ("examplinib",)),
+                                                   ("group-2", ("examplinib",))]
+    assert {(r.arm, r.count, r.denominator, r.value) for r in s.results} == {
+        ("group-1", 6, 30, Decimal("20")), ("group-2", 12, 30, Decimal("40"))}
+    # "received A (group A), ... B (group B) and ... A plus B (group C)"; "in groups A, B and C"
+    s = drafted_and_built(tmp_path / "2", "lettered-groups.txt")
+    assert [a.regimen for a in s.arms] == [("examplinib",), ("erlotinib",),
+                                           ("examplinib", "erlotinib")]
+    assert [r.value for r in s.results] == [Decimal("20.0"), Decimal("23.3"), Decimal("40.0")]
+    assert [r.arm for r in s.results] == [a.id for a in s.arms]
+    assert {(p.kind, p.size) for p in s.populations if p.arm} == {("randomised", 30)}

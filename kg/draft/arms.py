@@ -31,7 +31,8 @@ class Arms(DraftState):
     def arms(self) -> None:
         """Arms from the randomisation sentence, or one arm for a single-arm study."""
         self.own_randomisation = bool(RANDOM_RE.search(self.paper.title or "") or any(re.search(
-            r"\b(?:were|was|been)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\b|"
+            r"\b(?:were|was|been)\s+(?:\w+ly\s+(?:and\s+)?)?(?:randomi[sz]ed|assigned|allocated)\b|"
+            r"\brandomly\s+divided\b|"
             r"\bwe\s+randomi[sz]ed\b|\brandomly\s+assigned\b", self.sent(i), re.I)
             for i in range(len(self.spans))))
         for i in range(len(self.spans)):
@@ -103,7 +104,8 @@ class Arms(DraftState):
                 return
         if self._arms_with_or_without() or self._arms_by_syntax() or \
                 self._arms_by_comparison() or self._arms_by_schedule() or self._arms_by_groups() \
-                or self._arms_by_dose() or self._arms_by_mentions():  # type: ignore[attr-defined]
+                or self._arms_by_dose() or self._arms_by_mentions() or \
+                self._arms_by_numbered_groups():  # type: ignore[attr-defined]
             return
         if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm
@@ -355,7 +357,10 @@ class Arms(DraftState):
                 label += f" {dose_of(part)}"  # arms of one drug at two doses
                 key += f"-{dose_of(part)}"
                 aliases += [label, f"{label.split(' + ')[-1]}", str(dose_of(part))]
-            arm = Arm(slug(key), label, regimen, quote, aliases)
+            aid, n = slug(key), 2  # a long regimen's id is cut short: two may meet
+            while any(a.id == aid for a in self.d.arms):
+                aid, n = f"{slug(key)[:36]}-{n}", n + 1
+            arm = Arm(aid, label, regimen, quote, aliases)
             arm.dosing = self._dosing(part, regimen)
             if offset is not None and source is not None and part in source:
                 # the arm's size where it is named: "(250 mg; n = 313)", "(386 women)",

@@ -17,6 +17,7 @@ from kg.draft.arms import Arms
 from kg.draft.counts import Counts
 from kg.draft.genericarms import GenericArms
 from kg.draft.lexicon import endpoint_mentions
+from kg.draft.numberedgroups import NumberedGroups
 from kg.draft.patterns import (
     PHASE_RE,
     RANDOM_RE,
@@ -40,8 +41,8 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 
-class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, Populations, Statistics, Rates, Counts,
-              Safety):
+class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Populations, Statistics,
+              Rates, Counts, Safety):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms

@@ -19,7 +19,7 @@ UNIT_NAMES = {"month": "month", "months": "month", "mo": "month", "week": "week"
 JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|"
                      r"to|compared with|against)\s*)$", re.IGNORECASE)
 RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomi[sz]ation|randomly allocated|"
-                       r"allocated", re.I)
+                       r"randomly divided|allocated", re.I)
 SIZE_VERB_RE = re.compile(
     r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:(?:prospectively|subsequently|initially|"
     r"consecutively|eventually)\s+(?:and\s+)?)?(?:underwent randomi[sz]ation|"

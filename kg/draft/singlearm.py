@@ -25,7 +25,12 @@ class SingleArm(DraftState):
     """The rule that forms the one arm of a study without randomisation."""
 
     def _single_arm(self) -> None:
-        """One arm of the drugs (or treatments) the patients were given, if the text names any."""
+        """One arm of the drugs (or treatments) the patients were given, if the text names any.
+
+        Not in a paper that calls its study randomised: arms it did not read are no one arm.
+        """
+        if self.d.design.get("randomised"):
+            return
         for i in range(len(self.spans)):
             text = self.sent(i)
             verb = GIVEN_RE.search(text)
