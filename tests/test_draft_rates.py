@@ -37,7 +37,16 @@ def test_a_count_in_each_arm_is_every_arm_s_count(tmp_path: Path):
                      "Three patients in each arm were lost to severe diarrhoea.\n")
     (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
-        ("severe-diarrhoea", "examplinib", 3), ("severe-diarrhoea", "erlotinib", 3)}
+        ("lost-to-severe-diarrhoea", "examplinib", 3), ("lost-to-severe-diarrhoea", "erlotinib", 3)}
+    # a design, a dose or follow-up is no event of each arm
+    for sentence in ("At least 100 patients in each arm were required to show a difference.",
+                     "Four patients in each arm received a median of six cycles.",
+                     "Two patients in each arm were lost to follow-up."):
+        paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or "
+                         f"erlotinib. {sentence}\n")
+        (s,) = load_evidence_file(draft_paper(paper, sources_with(tmp_path / sentence[:8])
+                                              ).evidence, []).studies
+        assert not s.results, sentence
 
 
 def test_a_value_takes_the_arm_its_sentence_or_the_one_before_opened_with(tmp_path: Path):

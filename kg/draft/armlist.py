@@ -93,10 +93,12 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     for n, (a, b) in enumerate(parts):
         seg = masked[a:b]
-        if n == 0:  # "Levofloxacin for prophylaxis in breast surgery compared with B": the
+        if n == 0:  # "A for infection prophylaxis in surgery compared with B": the
             # first side is named before what it is for or where it is given
             head = re.split(r"\s(?:for|in(?!\s+combination)|among)\s", seg, maxsplit=1)[0]
-            seg = head if head != seg and lex.find(head) else seg
+            # ... unless a drug follows ("A for six cycles followed by B", "given in cycles with B")
+            seg = head if head != seg and lex.find(head) and not lex.find(
+                seg[len(head):], ("drug",)) else seg
         left = _chain(seg, lex, from_end=True) if n < len(parts) - 1 else []
         right = _chain(seg, lex, from_end=False) if n > 0 else []
         if n == 0:

@@ -12,6 +12,10 @@ from kg.draft.patterns import NUM, quote_of
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
+# an outcome just before a number: what follows counts patients with it, not an arm
+EVENT_BEFORE = (r"\b(?:occurred|developed|seen|observed|reported|experienced|had|found)\s+"
+                r"(?:in\s+)?(?:the\s+)?$")
+
 
 class ArmSizes(DraftState):
     """Rules that find each arm's size."""
@@ -52,7 +56,8 @@ class ArmSizes(DraftState):
                                     r"(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:assigned|allocated|"
                                     r"randomi[sz]ed)\s+)?(?:to|into|on)\s+(?:receive\s+)?(?:the\s+)?"
                                     r"(?P<arm>[^,;()]{1,60})", after, re.I)
-                if assigned and (re.search(r"assigned|allocated|randomi[sz]ed", after[:40], re.I)
+                if assigned and not re.search(EVENT_BEFORE, text[:p.start], re.I) and (
+                        re.search(r"assigned|allocated|randomi[sz]ed", after[:40], re.I)
                                  or re.search(r"assigned|allocated|randomi[sz]ed", text[:p.start],
                                               re.I)):
                     arm = self.arm_near(assigned.group("arm"), 0, len(assigned.group("arm")))
@@ -61,7 +66,10 @@ class ArmSizes(DraftState):
                         found.setdefault(arm.id, p)
                         continue
                 named = re.match(r"\s+(?P<arm>[^,;()]{1,40}?)\s*(?:[,;)]|\band\b)", after)
-                if named and re.search(r"\(\s*[^()]*$", text[:p.start]) and not re.match(
+                bracket = text.rfind("(", 0, p.start)
+                if named and re.search(r"\(\s*[^()]*$", text[:p.start]) and not re.search(
+                        EVENT_BEFORE[:-1] + r"\d[\d,]*\s+(?:[\w-]+\s+){0,2}?(?:patients|women|"
+                        r"participants)\s*$", text[:max(bracket, 0)], re.I) and not re.match(
                         r"\s*(?:%|months?|weeks?|years?|days?|mg)", after, re.I):
                     arm = self.arm_near(named.group("arm"), 0, len(named.group("arm")))
                     if arm is not None and len(named.group("arm").split()) <= 4:
@@ -78,7 +86,7 @@ class ArmSizes(DraftState):
                                text[:p.start]) or re.search(  # "control group (n = 95, ..."
                     r"(?P<arm>\b[A-Za-z][\w +/-]{0,40}?\s+(?:group|arm))\s*\(\s*n\s*=\s*$",
                     text[:p.start], re.I)
-                if eq:  # "(ddAT, n = 191; AC-DOC, n = 178)"
+                if eq:  # "(ddAB, n = 101; AB-C, n = 98)"
                     arm = self.arm_near(eq.group("arm"), 0, len(eq.group("arm")))
                     if arm is not None:
                         found.setdefault(arm.id, p)
@@ -106,7 +114,13 @@ class ArmSizes(DraftState):
                 else []
             sizes = [next((x for x in nums if x.start == two.start(g)), None) for g in "ab"] \
                 if two else []  # a number, or one in words ("Thirty-two women were in ...")
-            if pair and None not in pair and pair[0] is not pair[1] and None not in sizes:
+            if two and not re.search(r"\b(?:included|enrolled|comprised|randomi[sz]ed|assigned|"
+                                     r"allocated|were\s+in)\b", two.group(), re.I) and \
+                    sum(int(x.value) for x in sizes if x) not in {
+                        x.get("size") for x in self.d.populations if x.get("parent") is None}:
+                sizes = []  # "rash in 22 patients, 12 in the A arm and 10 in the B arm": events
+            if pair and None not in pair and pair[0] is not pair[1] and sizes and \
+                    None not in sizes:
                 for arm, size in zip(pair, sizes, strict=True):
                     found.setdefault(arm.id, size)
             received = self._received_sizes(text, nums)
@@ -138,7 +152,8 @@ class ArmSizes(DraftState):
                                     rf"women)\s*\(\s*n\s*=\s*(?P<n>{NUM})", text, re.I),
                        *re.finditer(rf"^\s*(?P<n>{NUM}|[A-Z][a-z]+(?:-[a-z]+)?)\s+(?:patients|"
                                     r"women)\s+in\s+(?:the\s+)?(?P<arm>[\w +/-]{1,40}?)\s+(?:group|"
-                                    r"arm)\s+(?:were|was|received|underwent)\b", text)]:
+                                    r"arm)\s+(?:were\s+(?:given|treated|injected)|received)\b",
+                                    text)]:
                 arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
                 p = next((x for x in iter_numbers(text) if x.start == mt.start("n")), None)
                 if arm is not None and p is not None:
@@ -185,17 +200,17 @@ class ArmSizes(DraftState):
     def _sizes_summing_to_total(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
         """Each arm's size in a bracket after a total they add up to.
 
-        "Among the 2471 eligible women (1238 women in the A arm and 1233 in the B arm)": the
+        "Among the 240 eligible women (121 women in the A arm and 119 in the B arm)": the
         bracket's numbers, each followed by an arm, must sum to the total before it.
         """
         for total in nums:
-            # "1739 women aged 30-70 (872 in the A arm and 867 in the B arm)"
+            # "1500 women aged 40-65 (752 in the A arm and 748 in the B arm)"
             mt = re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants|subjects)\s*"
                           r"(?:(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)"
                           r"\s*|aged\s+[\d\s–-]+(?:years\s+)?)?\((?P<inner>[^()]+)\)",
                           text[total.end:], re.I)
-            if mt is None:
-                continue
+            if mt is None or re.search(EVENT_BEFORE, text[:total.start], re.I):
+                continue  # "rash occurred in 30 patients (12 on A and 18 on B)": events
             a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
             inner = [p for p in nums if a <= p.start < b]
             found: dict[str, Printed] = {}

@@ -165,8 +165,11 @@ class Attribution(DraftState):
             # 5 PR in control group; the total response rate was 15%": the sentence's one arm
             return named[0]
         k = next((k for k in range(1, len(self.spans)) if self.sent(k) == text), 0)
-        prev = self._lead_arm(self.sent(k - 1)) if k and not named else None
-        if prev is not None and self._arms_in(self.sent(k - 1)) == [prev]:
+        prev = self._lead_arm(self.sent(k - 1)) if k and not named and not re.search(
+            r"\b(?:all|whole|overall\s+population|total|entire|both|each|either|every)\b", text,
+            re.I) else None
+        if prev is not None and self._arms_in(self.sent(k - 1)) == [prev] and re.search(
+                r"\d", self.sent(k - 1)):  # the sentence before reported that arm's values
             # "In the weekly arm, the response rate was 23%. Median response duration was 4.9
             # months": a sentence naming no arm goes on with the arm the one before opened with
             return prev
@@ -174,8 +177,9 @@ class Attribution(DraftState):
 
     def _arms_in(self, text: str) -> list[Arm]:
         """The arms a text names by any of their names."""
-        return [arm for arm in self.d.arms if any(
-            re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, re.I)
+        return [arm for arm in self.d.arms if any(  # "A", "B": capitals only, never "a"
+            re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text,
+                      0 if len(alias) <= 3 and alias.isupper() else re.I)
             for alias in arm.aliases)]
 
     def _lead_arm(self, text: str) -> Arm | None:

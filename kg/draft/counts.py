@@ -156,15 +156,17 @@ class Counts(DraftState):
                     self._count(i, text, subs, eid, p, arm)
 
     def _each_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
-        """"Two patients in each arm were lost to febrile neutropenia": that count in every arm."""
+        """"Three patients in each arm died of sepsis": that count in every arm."""
+        # what happened to them: died, had or developed something, stopped ("were lost to
+        # severe diarrhoea"); never a design ("were required", "were stratified")
         mt = re.search(r"(?P<c>\b[\w-]+)\s+(?:patients|women|participants|subjects)\s+in\s+each\s+"
-                       r"(?:arm|group)\s+(?:were\s+|was\s+|had\s+)?(?P<what>[a-z][\w -]{2,60}?)"
-                       r"(?=\s*(?:[.,;(]|$))", text, re.I)
+                       r"(?:arm|group)\s+(?P<what>(?:died|had|developed|experienced|discontinued|"
+                       r"stopped|withdrew|were\s+withdrawn|were\s+lost\s+(?:due\s+)?to\s+(?!follow)|"
+                       r"were\s+ineligible)[\w -]{0,60}?)(?=\s*(?:[.,;(]|$))", text, re.I)
         p = next((x for x in iter_numbers(text) if x.start == mt.start("c")), None) if mt else None
         if mt is None or p is None or p.value != p.value.to_integral() or p.value < 1:
             return
-        name = re.sub(r"^(?:lost\s+(?:due\s+)?to|affected\s+by)\s+", "", mt.group("what"),
-                      flags=re.I)
+        name = re.sub(r"^were\s+", "", mt.group("what"), flags=re.I)
         eid = self.other_endpoint(name, quote_of(text))
         for arm in self.d.arms:
             self._count(i, text, subs, eid, p, arm)

@@ -2,11 +2,11 @@
 
 Trials of programmes, devices and brands often call their arms "the study group" and "the control
 group" and say elsewhere what the study group got: "randomly assigned to study group and control
-group, and received Yiyoutasai or Aisu, respectively", "the intervention group received the
-services of a nurse case manager", or only in the title, "Effect of nurse case management on
-...". An arm whose treatment is the word "intervention" tells a reader nothing and proposes a
-junk name for ``entities.yaml``; these plain functions find the treatment's own name, shared by
-the drafter (``GenericArms``) and the proposals (``kg/draft/unlinked.py``).
+group, and were given brand X or brand Y, respectively", "the intervention group received the
+services of a dietitian", or only in the title, "Effect of telephone coaching on ...". An arm
+whose treatment is the word "intervention" tells a reader nothing and proposes a junk name for
+``entities.yaml``; these plain functions find the treatment's own name, shared by the drafter
+(``GenericArms``) and the proposals (``kg/draft/unlinked.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from kg.draft.state import DraftState
 GENERIC_ARMS = {"study", "treatment", "treated", "experimental", "intervention", "trial",
                 "test", "active"}
 GIVEN = r"(?:received|receive|were\s+given|was\s+given|underwent|were\s+offered|got)"
-# "the services of a nurse case manager", "a course of": the thing given is what follows
+# "the services of a dietitian", "a course of": the thing given is what follows
 SERVICE_RE = re.compile(r"^(?:the\s+)?(?:services?|support|use|help|course|programme|program)\s+"
                         r"of\s+(?:an?\s+|the\s+)?", re.I)
 DOSE_RE = re.compile(r"^(?:an?\s+|the\s+)?(?:(?:injections?|infusions?|doses?)\s+of\s+)?"
@@ -38,7 +38,9 @@ TITLE_RES = (
                r"prevent|promote|enhance|support|decrease)\b", re.I),
 )
 NOT_TREATMENT = re.compile(r"\b(?:cancer|carcinoma|patients?|women|trial|study|randomi[sz]ed|"
-                           r"controlled|phase|survival|outcomes?|quality|two|kinds?)\b", re.I)
+                           r"controlled|phase|survival|outcomes?|quality|two|kinds?|fewer|more|"
+                           r"less|higher|lower|greater|better|worse|status|age|level|levels|"
+                           r"timing|type|size|stage|grade|index|score|risk)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Given:
 
 
 def _clean(part: str) -> str | None:
-    """The name in a part ("injection of 75 mg/m(2) Yiyoutasai"), or None if it is no name."""
+    """The name in a part ("an infusion of 40 mg/m2 brand X"), or None if it is no name."""
     part = " ".join(part.split()).strip(" ,.")
     part = SERVICE_RE.sub("", DOSE_RE.sub("", part))
     end = NAME_END_RE.search(part)
@@ -61,6 +63,12 @@ def _clean(part: str) -> str | None:
             any(not re.fullmatch(r"[A-Za-z][\w'/-]*", w) for w in words):
         return None
     return name
+
+
+def find(text: str, name: str, start: int = 0) -> int:
+    """Where ``name`` (its words one space apart) stands in ``text``, however spaced; -1 if not."""
+    mt = re.compile(r"\s+".join(map(re.escape, name.split()))).search(text, start)
+    return mt.start() if mt else -1
 
 
 def _group(name: str) -> str:
@@ -89,7 +97,10 @@ def _respectively(sentence: str, names: list[str]) -> list[tuple[str, int]] | No
         name = _clean(body[a:b])
         if name is None:
             return None
-        out.append((name, verb.end() + body.index(name, a)))
+        at = find(body, name, a)
+        if at < 0:
+            return None
+        out.append((name, verb.end() + at))
     return out
 
 
@@ -114,15 +125,15 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
         for pattern in TITLE_RES:
             mt = pattern.search(title.strip())
             name = _clean(mt.group("y")) if mt else None
-            if mt and name:
-                out[generic[0]] = Given(name, -1, title.index(name))
+            if mt and name and find(title, name) >= 0:
+                out[generic[0]] = Given(name, -1, find(title, name))
                 break
     for n in generic:
         for k, text in enumerate(sentences):
             mt = re.search(_group(n) + rf"\s+{GIVEN}\s+", text, re.I)
             name = _clean(text[mt.end():]) if mt else None
-            if mt and name and n not in out:
-                out[n] = Given(name, k, text.index(name, mt.end()))
+            if mt and name and n not in out and find(text, name, mt.end()) >= 0:
+                out[n] = Given(name, k, find(text, name, mt.end()))
                 break
     return out
 

@@ -21,7 +21,7 @@ from kg.draft.patterns import (
 from kg.draft.subgroups import Subgroups
 from kg.numbers import Printed, iter_numbers
 
-# a total and a bracket of two sizes adding up to it: "335 women (166 control and 169 ...)"
+# a total and a bracket of two sizes adding up to it: "210 women (104 A and 106 B)"
 SUMMED_RE = re.compile(r"\s+(?:(?!of\b)[A-Za-z][\w-]*\s+){0,3}?(?:patients|women|participants|"
                        r"subjects)(?:\s+aged\s+[\d-]+|(?:\s+[a-z][\w-]*){1,3}?)?\s*\((?P<a>\d[\d,]*)\s+"
                        r"[^()\d]+?(?:,|\band\b)\s*(?P<b>\d[\d,]*)\s+[^()\d]+\)", re.I)
@@ -100,13 +100,14 @@ class Populations(ArmSizes, Subgroups):
                     r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
             return None  # "44,970 women in the screening group": that group's size
         summed = SUMMED_RE.match(after)
+        eligible = summed and re.search(r"evaluable|assessable|eligible", summed.group(), re.I)
         if summed and int(summed.group("a").replace(",", "")) + int(
-                summed.group("b").replace(",", "")) == p.value:
-            # "335 women (166 control and 169 intervention)", "Among the 2471 eligible
-            # participants (1238 ... and 1233 ...)", "Of 47 patients eligible for response (25 A,
-            # 22 B)"
-            return "analysed" if re.search(r"evaluable|assessable|eligible", summed.group(),
-                                           re.I) else \
+                summed.group("b").replace(",", "")) == p.value and (eligible or not re.search(
+                    r"\b(?:in|of|with|among|had|developed)\s+(?:the\s+)?$", text[:p.start],
+                    re.I)):  # "rash occurred in 30 patients (12 on A and 18 on B)": events
+            # "210 women (104 A and 106 B)", "Among the 240 eligible patients (121 ...
+            # and 119 ...)", "Of 52 patients eligible for response (27 A, 25 B)"
+            return "analysed" if eligible else \
                 "randomised" if self.own_randomisation else "enrolled"
         if re.search(r"\b(?:available|evaluable|assessable|analy[sz]ed)\s+(?:in|for|from|on)\s+"
                      r"(?:the\s+)?$", text[:p.start], re.I) and PATIENTS_RE.match(after):
@@ -128,8 +129,10 @@ class Populations(ArmSizes, Subgroups):
             return "enrolled"  # "in a randomised trial in 56 postmenopausal patients"
         if re.search(r"\bin\s+$", text[:p.start]) and re.match(
                 r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:who\s+were\s+)?"
-                r"(?:randomly\s+assigned|randomi[sz]ed)\b", after, re.I):
-            return "randomised"  # "studied in 5408 hysterectomized women randomly assigned to"
+                r"(?:randomly\s+assigned|randomi[sz]ed)\s+to\s+[^.;]{1,80}?\s(?:or|versus|vs\.?)\s",
+                after, re.I) and not re.search(r"\b(?:occurred|developed|seen|observed|reported)"
+                                               r"\s+in\s+$", text[:p.start], re.I):
+            return "randomised"  # "counted in 480 older women randomly assigned to"
         if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
@@ -165,18 +168,21 @@ class Populations(ArmSizes, Subgroups):
                     r"(?:evaluable|assessable|evaluated|analy[sz]ed)\b|\s+(?:evaluable|assessable)\s+"
                     r"patients\b|\s+(?:patients|women|participants)\s+completed\s+the\s+(?:trial|"
                     r"study)\b", after, re.I):
-            return "analysed"  # "857 patients (99%) were assessable", "52 completed the trial"
+            return "analysed"  # "118 patients (98%) were assessable", "52 completed the trial"
         if re.match(r"\s+of\s+these\s+(?:patients|women|participants)\s*\(\d[\d,]*\s+(?:in|to)\s",
                     after, re.I):
-            return "analysed"  # "189 of these patients (100 in the A arm and 89 in the B arm)"
+            return "analysed"  # "90 of these patients (46 in the A arm and 44 in the B arm)"
         if re.search(r"\bthe\s+remaining\s+$", text[:p.start], re.I) and PATIENTS_RE.match(
-                after) and not RANDOM_RE.search(after[:60]) and any(
+                after) and SIZE_VERB_RE.match(after[PATIENTS_RE.match(after).end():]) and \
+                not RANDOM_RE.search(after[:60]) and any(
                 x.get("parent") is None and x.get("size") for x in self.d.populations):
-            return "analysed"  # "the remaining 191 patients were divided" after a total of 195
+            return "analysed"  # "the remaining 126 patients were divided" after a total of 130
         if re.search(r"^\s*A\s+total\s+of\s+$", text[:p.start], re.I) and re.match(
-                r"\s+(?:[A-Za-z][\w-]*\s+){0,4}?(?:patients|women|participants|subjects)\b",
-                after, re.I):
-            # "A total of 164 female breast cancer patients, previously treated ..."
+                r"\s+(?:[A-Za-z][\w-]*\s+){0,4}?(?:patients|women|participants|subjects)\b"
+                r"(?![^.;]{0,60}\b(?:experienced|had|developed|died|achieved|responded|showed|"
+                r"relapsed|reported)\b)", after, re.I) and not any(
+                x.get("parent") is None and x.get("size") for x in self.d.populations):
+            # "A total of 158 older lung cancer patients, all pretreated, ..."
             return "randomised" if RANDOM_RE.search(re.split(r"[.;]", after)[0]) else "enrolled"
         if re.match(r"\s+(?:patients\s+)?with\s+(?:[\w-]+\s+){1,5}?(?:were|was)\s+(?:randomi[sz]ed|"
                     r"randomly assigned)\b", after, re.I):
@@ -223,6 +229,10 @@ class Populations(ArmSizes, Subgroups):
             # "86 patients received A; 90 patients received B": the arms' sizes; "12 patients
             # received second-line B" after the randomised total: some of them, no total
             return None
+        if re.match(r"\s+(?:developing|requiring|in)\s", rest) and not re.search(
+                r"randomi|assigned|allocated|enrolled|included|recruited|registered|accrued",
+                verb.group(), re.I):
+            return None  # "Twelve patients developing rash were treated with ...": some of them
         return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
 
     def analysed_sets(self) -> None:

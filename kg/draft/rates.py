@@ -154,7 +154,8 @@ class Rates(DraftState):
                              # "the RFS rates were 51% and 61%": no time given
                              r"\bat \d+ (?:years|months)|\brates?\s+(?:was|were|of)\b",
                              text[:run[0].start], re.I)
-            if etype in {"os", "pfs"} and re.search(r"\brates?\b", text[:run[0].start], re.I):
+            if etype in {"os", "pfs"} and re.search(r"\brates?\b", re.split(
+                    r"[;,]", text[:run[0].start])[-1], re.I):  # in the values' own clause
                 # "the rates of overall survival at five years were 87% and 81%"
                 etype = {"os": "survival-rate", "pfs": "pfs-rate"}[etype]
             at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and when
@@ -204,9 +205,9 @@ class Rates(DraftState):
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
         """The count printed before a percentage: "12 (12%)", "six patients (10%)".
 
-        Or in a bracket after it: "55% [N = 6]", "18% (n=2)".
+        Or in square brackets after it: "55% [N = 6]" ("(n = 60)" is a group's size).
         """
-        after = re.match(r"\s*%?\s*[\[(]\s*[Nn]\s*=\s*(?P<c>\d+)\s*[\])]", text[p.end:])
+        after = re.match(r"\s*%?\s*\[\s*[Nn]\s*=\s*(?P<c>\d+)\s*\]", text[p.end:])
         if after and int(after.group("c")) > 0:
             rec["count"] = int(after.group("c"))
             self.d.used.add(self.spans[i][0] + p.end + after.start("c"))
@@ -266,7 +267,9 @@ class Rates(DraftState):
         # right after it
         arm = (self.arm_near(text, mt.start("n"), mt.start("pct")) or
                self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \
-            len(self.d.arms) > 1 else next(iter(self.d.arms), None)  # a single arm's own
+            len(self.d.arms) > 1 else next(iter(self.d.arms), None) if not re.search(
+                r"\b(?:control|controls|historical|comparison|reference|untreated)\b",
+                text, re.I) else None  # a single arm's own, unless others are counted
         if etype is None:
             # an outcome no endpoint type names, in one arm: "Four (4%) of the 99 patients in
             # the A group had wound infections", "A node was positive in 83 of the 257 ..."

@@ -2,8 +2,8 @@
 
 A mixin of ``Drafter``, run when no assignment formed arms and the paper randomised no one
 itself. The arm is what the sentence saying what patients received, underwent or were treated
-with names ("All patients underwent sentinel-node biopsy"), else what the title names ("Sentinel
-lymph node biopsy in patients with multifocal breast cancer"); treatments given before ("after
+with names ("All patients underwent examplinib treatment"), else what the title names ("Examplinib
+for older patients with lung cancer"); treatments given before ("after
 radiotherapy", "previously treated with trastuzumab") are not the arm's.
 """
 
@@ -34,10 +34,11 @@ class SingleArm(DraftState):
         for i in range(len(self.spans)):
             text = self.sent(i)
             verb = GIVEN_RE.search(text)
-            if verb:
+            if verb and not re.search(r"\b(?:excluded|ineligible|not\s+eligible)\b", text, re.I):
                 given = BEFORE_RE.split(text[verb.end():], maxsplit=1)[0]
-                regimen = list(dict.fromkeys(x.key for x in self.lex.find(given))) or \
-                    list(dict.fromkeys(x.key for x in self.lex.find(text)))
+                # "who had received prior B were excluded": what was given before is no arm
+                regimen = list(dict.fromkeys(x.key for x in self.lex.find(given))) or (list(
+                    dict.fromkeys(x.key for x in self.lex.find(text))) if given.strip() else [])
                 if regimen:
                     self._make_arms([(text, regimen, None)],  # type: ignore[attr-defined]
                                     quote_of(text), [text])

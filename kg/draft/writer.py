@@ -67,14 +67,16 @@ REFERENCES = {"endpoints": ("endpoint",), "populations": ("population", "parent"
 def unique_ids(records: dict[str, list[dict]], taken: set[str] = frozenset()) -> None:
     """One id space for a study's records, each reference following its record's new id.
 
-    An endpoint named like an arm ("the sentinel-node group", "sentinel node positive") becomes
-    "sentinel-node-2", and the results of that endpoint name it so, not the arm.
+    An endpoint named like an arm ("the sentinel-node group", "a sentinel node was positive")
+    becomes "sentinel-node-2", and the results of that endpoint name it so, not the arm.
     """
     before = {kind: [r["id"] for r in recs] for kind, recs in records.items()}
     unique_in([r for recs in records.values() for r in recs], taken=taken)
     for kind, fields in REFERENCES.items():
+        # only an id that was its kind's own: two of one kind leave references to review
+        once = {x for x in before.get(kind, []) if before[kind].count(x) == 1}
         renamed = {old: r["id"] for old, r in zip(before.get(kind, []), records.get(kind, []),
-                                                  strict=True) if old != r["id"]}
+                                                  strict=True) if old != r["id"] and old in once}
         for recs in records.values() if renamed else ():
             for r in recs:
                 for f in fields:
