@@ -111,7 +111,7 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
             regimen = []
         out.append((text[a:b], regimen))
     named = [(part, regimen) for part, regimen in out if regimen]
-    # two arms of one regimen are two doses ("gabapentin 300 mg/day, or gabapentin 900 mg/day")
+    # two arms of one regimen are two doses ("examplinib 200 mg/day, or examplinib 600 mg/day")
     keys = {(tuple(sorted(r)), dose_of(part)) for part, r in named}
     if len(named) < 2 or len(keys) < len(named):
         return []

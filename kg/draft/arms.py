@@ -131,7 +131,7 @@ class Arms(DraftState):
     def _arms_by_comparison(self) -> bool:
         """Arms from "a trial comparing A with B" in a randomised study's own sentence.
 
-        "The study was a randomized trial comparing alphamab 60 mg every 3 months with
+        "This was a randomized trial comparing alphamab 40 mg every 4 weeks with
         placebo", "we assessed whether alphamab was active compared with betanib": each side's
         drugs and interventions, as the lexicon knows them; both sides must name some, and
         differ.
@@ -163,7 +163,7 @@ class Arms(DraftState):
         return False
 
     def _arms_with_or_without(self) -> bool:
-        """Two arms from "A (either) with (n = 85) or without (n = 79) B": A plus B, and A alone."""
+        """Two arms from "A (either) with (n = 64) or without (n = 61) B": A plus B, and A alone."""
         texts = [(self.sent(i), self.spans[i][0]) for i in range(len(self.spans))]
         title = self.paper.title or ""
         if title and title in self.paper.text:
@@ -189,7 +189,7 @@ class Arms(DraftState):
     def _arms_by_dose(self) -> bool:
         """Two arms of one drug at two doses, in a randomised trial.
 
-        "A randomised study of alphamab 20 mg (n = 55) and 50 mg (n = 57)".
+        "A randomised study of alphamab 15 mg (n = 48) and 45 mg (n = 46)".
         """
         if not self.own_randomisation:
             return False

@@ -38,8 +38,8 @@ class ArmSizes(DraftState):
     def _arm_sizes_elsewhere(self) -> None:
         """Arm sizes stated with no total before them, in the forms that state nothing else.
 
-        "239 were assigned to A and 235 to B", "(25 alphamab, 22 betanib)", "(166 control and
-        169 intervention)", "818 and 756 in the A and control arms, respectively", "Of 511
+        "212 were assigned to A and 208 to B", "(25 alphamab, 22 betanib)", "(131 control and
+        127 intervention)", "604 and 597 in the A and control arms, respectively", "Of 402
         patients randomised to A, ...": each number is an arm's size only when the form says
         it is, and two arms' sizes are needed unless the form names the assignment.
         """
@@ -79,7 +79,7 @@ class ArmSizes(DraftState):
                                 text[:p.start], re.I)
                 if had and re.match(r"\s+(?:[\w-]+\s+)?(?:patients|women|participants)\b", after):
                     arm = self.arm_near(had.group("arm"), 0, len(had.group("arm")))
-                    if arm is not None:  # "the weekly arm had 52 assessable patients"
+                    if arm is not None:  # "the low-dose arm had 37 assessable patients"
                         found.setdefault(arm.id, p)
                         continue
                 eq = re.search(r"(?:^|[(;])\s*(?P<arm>[^(),;]{1,40}?),?\s*n\s*=\s*$",
@@ -96,11 +96,11 @@ class ArmSizes(DraftState):
                 if listed and re.fullmatch(rf"(?:There\s+were\s+|{NUM}\s+(?:patients|women|"
                                            rf"participants)\s+(?:in|on)\s+[^,;()\d]{{1,40}}?"
                                            rf"(?:,\s*|\s+and\s+)|\s+)*", text[:p.start], re.I):
-                    # "There were 63 patients in the A group and 41 patients in the B group."
+                    # "There were 58 patients in the A group and 36 patients in the B group."
                     arm = self.arm_near(listed.group("arm"), 0, len(listed.group("arm")))
                     if arm is not None:
                         found.setdefault(arm.id, p)
-            # "included 44,970 women in the screening group and 44,961 in the control group"
+            # "included 3,412 women in the outreach group and 3,398 in the control group"
             # also "32 women were in the A group and 30 in the B group", "Of 210, 104 were in"
             two = re.search(rf"(?:^\s*|,\s+|\b(?:included|enrolled|comprised|randomi[sz]ed|"
                             rf"assigned|allocated)(?:\s+a\s+total\s+of)?\s+)(?P<a>{NUM}|"
@@ -118,7 +118,7 @@ class ArmSizes(DraftState):
                                      r"allocated|were\s+in)\b", two.group(), re.I) and \
                     sum(int(x.value) for x in sizes if x) not in {
                         x.get("size") for x in self.d.populations if x.get("parent") is None}:
-                sizes = []  # "rash in 22 patients, 12 in the A arm and 10 in the B arm": events
+                sizes = []  # "rash in 19 patients, 11 in the A arm and 8 in the B arm": events
             if pair and None not in pair and pair[0] is not pair[1] and sizes and \
                     None not in sizes:
                 for arm, size in zip(pair, sizes, strict=True):
@@ -142,7 +142,7 @@ class ArmSizes(DraftState):
             if len(found) == len(self.d.arms):
                 self._arm_populations(i, text, found)
                 return
-        # "DD patients (n = 104; ...) received ...", "CS regimen patients (n = 108) received":
+        # "HD patients (n = 91; ...) received ...", "SD regimen patients (n = 94) received":
         # each arm's size in a sentence of its own
         each: dict[str, tuple[int, str, Printed]] = {}
         for i in range(len(self.spans)):
@@ -162,7 +162,7 @@ class ArmSizes(DraftState):
             for arm_id, (i, text, p) in each.items():
                 self._arm_populations(i, text, {arm_id: p})
             return
-        # "Of 511 patients randomised to A, ...": one arm's size, where the form says so
+        # "Of 402 patients randomised to A, ...": one arm's size, where the form says so
         for i in range(len(self.spans)):
             text = self.sent(i)
             mt = re.match(rf"\s*Of\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
@@ -242,7 +242,7 @@ class ArmSizes(DraftState):
     def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
         """One population per arm, under the randomised (or enrolled) root.
 
-        Where the sentence is about who was analysed ("Safety data were available from ..."),
+        Where the sentence is about who was analysed ("Toxicity data were available from ..."),
         the populations are the arms' analysed sets, not what was assigned.
         """
         root = self._root()

@@ -1,7 +1,7 @@
 """Drafting rules for counts of events per arm, where no percentage stands beside them.
 
-"93 deaths in the A group and 106 in the B group", "17 recurrences (7 A and 10 B)", "(relapse
-in the A group versus the B group, 298 events versus 332 events, HR ...)": a mixin of
+"71 deaths in the A group and 88 in the B group", "15 recurrences (6 A and 9 B)", "(progression
+in the A group versus the B group, 241 events versus 267 events, HR ...)": a mixin of
 ``Drafter`` beside ``rates``, which reads counts printed with their percentages.
 """
 
@@ -20,9 +20,9 @@ class Counts(DraftState):
     """Rules that find how many events each arm had."""
 
     def counts_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
-        """Event counts named with their arms ("93 deaths in the A group and 106 in the B group").
+        """Event counts named with their arms ("71 deaths in the A group and 88 in the B group").
 
-        Also "82 on tamoxifen and 104 on placebo", "168 in the A arm and 190 in the control arm".
+        Also "64 on examplinib and 79 on placebo", "143 in the A arm and 157 in the control arm".
 
         Two or more whole numbers, each followed within a few words by a different arm, in a
         results sentence; the outcome is the endpoint the sentence names, else the words right
@@ -52,7 +52,7 @@ class Counts(DraftState):
             if arm is not None and re.search(r"\b(?:in|on|with|among|for|receiving|given|of)\b",
                                              window, re.I):
                 found.append((p, arm))
-        # a clause each: "... (30 in the A arm and 39 in the B arm; ...) but ... (23 ... 47 ...)"
+        # a clause each: "... (26 in the A arm and 34 in the B arm; ...) but ... (19 ... 41 ...)"
         groups: list[list[tuple[Printed, Arm]]] = []
         last = None
         for p, arm in found:
@@ -92,7 +92,7 @@ class Counts(DraftState):
             self._count(i, text, subs, eid, p, arm)
 
     def _summed_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> bool:
-        """"20 recurrences (9 preoperative and 11 postoperative)": each arm's count of them.
+        """"18 recurrences (8 preoperative and 10 postoperative)": each arm's count of them.
 
         The bracket's numbers, each followed by an arm's name, must add up to the count before
         it; the words between that count and the bracket name the outcome.
@@ -130,7 +130,7 @@ class Counts(DraftState):
         return False
 
     def _event_pairs(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
-        """"(relapse in the A group versus the B group, 298 events versus 332 events, HR ...)".
+        """"(progression in the A group versus the B group, 241 events versus 267 events, HR ...)".
 
         Two counts of one kind of event, in the order the arms were named before them; the
         endpoint is the one the sentence names before the counts.

@@ -137,7 +137,7 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
         """An arm is also called by the words its quote uses for what only it gets.
 
         "with or without irradiation" forms an arm of radiation therapy; the results then say
-        "the group given tamoxifen plus irradiation".
+        "the group given examplinib plus irradiation".
         """
         for arm in self.d.arms:
             others = {k for a in self.d.arms if a is not arm for k in a.regimen}

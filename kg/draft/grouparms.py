@@ -1,9 +1,9 @@
 """Arms named by what a paper calls its groups, when no known drug or intervention forms them.
 
 A stage that is a plain function over one sentence. Many trials compare things no drug lexicon
-names: "randomly assigned to an exercise (n = 25) or control (n = 28) group", "randomised into
-the study group and the control group", "assigned to the decision aid plus a consultation (83
-patients) or the consultation alone (93 patients)". Each side of the assignment gives a name:
+names: "randomly assigned to a walking (n = 31) or control (n = 29) group", "randomised into
+a study group and a control group", "assigned to the booklet plus a phone call (72
+patients) or the phone call alone (70 patients)". Each side of the assignment gives a name:
 the words before "group" or "arm", else the side itself with its schedule cut off, split into
 components at "plus", "with" or "and". A name must be a short phrase of words; anything else
 (a dose, a clause, a number of cycles) gives no arms at all, rather than a wrong one.
@@ -27,13 +27,13 @@ NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|contro
                            r"double|open|blind)\b", re.I)
 SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+and\s+|\s+and\s+",
                       re.I)
-# the sides in a bracket, each with its size: "were randomly assigned (987 to A, 1004 to B)"
-# or "were randomized (26 preoperative chemotherapy and 27 postoperative chemotherapy)"
+# the sides in a bracket, each with its size: "were randomly assigned (812 to A, 809 to B)"
+# or "were randomized (24 preoperative chemotherapy and 25 postoperative chemotherapy)"
 BRACKET_RE = re.compile(r"\b(?:randomly\s+(?:assigned|allocated)|randomi[sz]ed)\s*\((?=\d[\d,]*\s+"
                         r"(?:to\s+)?[A-Za-z][^()]+(?:,|\band\b)\s*\d[\d,]*\s+(?:to\s+)?[A-Za-z]"
                         r"[^()]+\))", re.I)
 ABBR_BRACKET = re.compile(r"\s*\((?:[A-Za-z]+-)?[A-Z]{1,6}\)")  # "(IT)", "(non-IT)"
-# "Randomised patients (n=216) received DD or conventional-schedule (CS) chemotherapy"
+# "Randomised patients (n=188) received HD or standard-dose (SD) chemotherapy"
 RECEIVED_RE = re.compile(r"\brandomi[sz]ed\s+(?:patients|women|participants|subjects)\s*"
                          r"(?:\([^()]*\)\s*)?(?:received|were\s+given|underwent)\s+(?=[^.;]*\sor\s)",
                          re.I)
@@ -43,7 +43,7 @@ NAME_END_RE = re.compile(
     r"applied|delivered|receiving|who|which|that|were|was|consisting|including|using|"
     r"(?<!followed )by|from|alone|only|arms?|groups?|cohorts?|respectively|one|two|three|four|"
     r"five|six|seven|eight|nine|ten|twelve)\b|\d)", re.I)
-# a size before the side's name: "100 to EoP and 101 to paclitaxel"
+# a size before the side's name: "88 to AB and 90 to examplinib"
 SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?!(?:mg|g|µg|mcg|ml|iu|units?|cycles?|weeks?|months?|"
                           r"days?|courses?|doses?|fractions?|gy)\b)(?:(?:\w+\s+)?(?:to|in|on|into)\s+)?",
                           re.I)
@@ -83,7 +83,7 @@ def _name(side: str, blanked: str) -> str | None:
     group = re.search(r"\b(?:groups?|arms?|cohorts?)\b", blanked, re.I)
     if group and blanked[:group.start()].strip(" _"):
         name = side[:group.start()]
-        name = re.sub(r"\([^()]*\)", " ", name)  # "exercise (n = 25) or control group"
+        name = re.sub(r"\([^()]*\)", " ", name)  # "walking (n = 31) or control group"
     else:
         end = NAME_END_RE.search(blanked)
         name = side[:end.start()] if end else side
@@ -121,7 +121,7 @@ def group_sides(sentence: str) -> list[Side]:
     if mt is None:
         return []
     tail = sentence[mt.end():]
-    if mt.re is BRACKET_RE:  # "randomly assigned (987 to A, 1004 to B)"
+    if mt.re is BRACKET_RE:  # "randomly assigned (812 to A, 809 to B)"
         tail = tail[:tail.find(")")].replace(",", " or")
     stop = re.search(r";|\.\s|\.$|,\s*(?:stratified|respectively|and\s+(?:were|was|then|"
                      r"followed|monitored|treated|received))", blank_brackets(tail))
@@ -131,7 +131,7 @@ def group_sides(sentence: str) -> list[Side]:
     blanked = _blank(tail)
     cuts = [(m.start(), m.end()) for m in SIDES_RE.finditer(blanked)]
     if re.search(r"\s(?:or|versus|vs\.?|v\.?|compared\s+with)\s", blanked, re.I):
-        # "A plus B or C": "or" separates the sides; without it ("to the study group and the
+        # "A plus B or C": "or" separates the sides; without it ("to a study group and a
         # control group") "and" does
         cuts = [c for c in cuts if "and" not in blanked[c[0]:c[1]].lower()]
     bounds = [0, *(x for c in cuts for x in c), len(tail)]
@@ -141,7 +141,7 @@ def group_sides(sentence: str) -> list[Side]:
         a += lead.end() if lead else 0
         if sides and len(cuts) == 1 and re.fullmatch(r"not|none|no", blanked[a:b].split(
                 "_")[0].strip(), re.I):
-            # "to receive radiotherapy (n = 208) or not (n = 192)": the other arm goes without
+            # "to receive radiotherapy (n = 176) or not (n = 181)": the other arm goes without
             name = f"no {sides[0].name}"
             sides.append(Side(mt.end() + a, tail[a:b], name, (name,)))
             continue
@@ -161,7 +161,7 @@ def group_sides(sentence: str) -> list[Side]:
     return sides
 
 
-# "the tamoxifen group", "the anastrozole (n = 335) and tamoxifen (n = 347) groups"
+# "the betanib group", "the alphamab (n = 271) and betanib (n = 266) groups"
 _NAME = r"[A-Za-z][\w'/+-]*(?:\s+[A-Za-z][\w'/+-]*){0,2}?"
 PAIR_RE = re.compile(rf"\bthe\s+(?P<a>{_NAME})(?:\s*\([^()]*\))?\s*,?\s+(?:and|or|versus|vs\.?)\s+"
                      rf"(?:the\s+)?(?P<b>{_NAME})(?:\s*\([^()]*\))?\s+(?:groups|arms)\b", re.I)
@@ -198,7 +198,7 @@ SUMMED_RE = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants|su
 def summed_names(sentence: str) -> list[str]:
     """Two groups named with sizes that add up to the total before them.
 
-    "Three hundred thirty-five women (166 control and 169 intervention)": "control" and
+    "Two hundred fifty-eight women (131 control and 127 intervention)": "control" and
     "intervention"; nothing when the sizes do not add up or a name is no group's name.
     """
     for total in iter_numbers(sentence):
@@ -215,8 +215,8 @@ def summed_names(sentence: str) -> list[str]:
 def mention_names(sentences: list[str]) -> list[tuple[str, int, tuple[str, ...]]]:
     """The arms a paper names only where it reports them, 2 or 3: (name, sentence, other names).
 
-    "868 in the fenretinide arm and 867 in the observation arm", "the anastrozole (n = 335) and
-    tamoxifen (n = 347) groups". Names from a pair ("the A and B groups") come first; otherwise
+    "731 in the examplinib arm and 729 in the observation arm", "the alphamab (n = 271) and
+    betanib (n = 266) groups". Names from a pair ("the A and B groups") come first; otherwise
     every "the X group" of the paper, which must then name two or three arms; a control comes
     last. Empty when the mentions do not settle the arms.
     """

@@ -173,7 +173,7 @@ class Lexicon:
                     break
                 keep.append(x)
             local[abbr] = list(reversed(keep))
-        # the other way round: "FAC (5-fluorouracil/doxorubicin/cyclophosphamide)"
+        # the other way round: "ABC (alphamab/betanib/cabrazumab)"
         for mt in re.finditer(r"(?<![\w-])([A-Z][A-Za-z0-9]{1,7})\s*\(([^()]{3,120})\)", text):
             abbr, inside = mt.group(1), mt.group(2)
             if abbr in local or self.find(abbr):

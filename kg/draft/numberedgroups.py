@@ -1,8 +1,8 @@
 """Arms a paper names by number or letter: "group 1", "(Group A, 45 patients)", "in groups A and B".
 
-Some reports give their groups no names but numbers: "randomly assigned to receive either 3
-(group 1) or 6 (group 2) cycles of A/B", "15 patients received A (group A), 15 patients received
-B (group B)", "Group 1 (N = 178) consisted of patients treated with FAC". Each defined group is an
+Some reports give their groups no names but numbers: "randomly assigned to receive either 4
+(group 1) or 8 (group 2) cycles of A/B", "12 patients received A (group A), 12 patients received
+B (group B)", "Group 1 (N = 143) consisted of patients treated with ABC". Each defined group is an
 arm called "group 1", "group A"; its regimen is what the lexicon knows in the words that define
 it, else what the sentence gives every group ("... cycles of A/B"). Groups given the same drugs
 are told apart by their label. A mixin of ``Drafter``, tried after the arms named otherwise.
@@ -16,16 +16,16 @@ from kg.draft.patterns import quote_of, slug
 from kg.draft.state import DraftState
 
 LABEL = r"(?:[1-9]|[A-D]|I{1,3}|IV)\b"
-# "A (group A)", "3 (group 1)", "not using (Group B, 47 patients)"
+# "A (group A)", "4 (group 1)", "not using (Group B, 39 patients)"
 BRACKET_RE = re.compile(rf"\(\s*(?:the\s+)?group\s+(?P<k>{LABEL})[^()]*\)", re.I)
-# "Group 1 (N = 178) consisted of patients treated ... with X", "Group B: X"
+# "Group 1 (N = 143) consisted of patients treated ... with X", "Group B: X"
 LEAD_RE = re.compile(rf"^\s*group\s+(?P<k>{LABEL})\s*(?:\([^()]*\))?\s*(?::|,?\s*(?:consisted\s+of|"
                      r"comprised|included|received|underwent|(?:was|were)\s+(?:treated|given)))"
                      r"(?P<what>[^.;]*)", re.I)
 # what a side was given starts after such a verb
 GIVEN_RE = re.compile(r"\b(?:received|receive|underwent|undergo|treated\s+(?:with|by)|given|"
                       r"with)\s", re.I)
-# what every group had, named after the last group: "... or 6 (group 2) cycles of A/B prior to"
+# what every group had, named after the last group: "... or 8 (group 2) cycles of A/B prior to"
 TAIL_RE = re.compile(r"^[^.;]*?\b(?:cycles?|courses?|doses?)\s+of\s+(?P<what>[^.;,]*?)"
                      r"(?=\s+(?:prior|before|after|followed|in|for)\b|[.;,]|$)", re.I)
 
@@ -49,7 +49,7 @@ class NumberedGroups(DraftState):
                 side = text[prev:mt.start()]
                 verb = list(GIVEN_RE.finditer(side))
                 what = side[verb[-1].end():] if verb else side
-                if not self.lex.find(what) and tail:  # "either 3 (group 1) or 6 (group 2) cycles"
+                if not self.lex.find(what) and tail:  # "either 4 (group 1) or 8 (group 2) cycles"
                     what = f"{what.strip()} {tail.group('what')}"
                 defs.setdefault(mt.group("k").upper(), (i, what, text[prev:mt.end()]))
                 prev = mt.end()

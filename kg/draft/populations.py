@@ -98,7 +98,7 @@ class Populations(ArmSizes, Subgroups):
         after = text[p.end:p.end + 240]
         if re.match(r"\s+(?:patients|women|participants|subjects)\s+(?:in|on)\s+(?:the\s+)?"
                     r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
-            return None  # "44,970 women in the screening group": that group's size
+            return None  # "3,412 women in the outreach group": that group's size
         summed = SUMMED_RE.match(after)
         eligible = summed and re.search(r"evaluable|assessable|eligible", summed.group(), re.I)
         if summed and int(summed.group("a").replace(",", "")) + int(
@@ -111,7 +111,7 @@ class Populations(ArmSizes, Subgroups):
                 "randomised" if self.own_randomisation else "enrolled"
         if re.search(r"\b(?:available|evaluable|assessable|analy[sz]ed)\s+(?:in|for|from|on)\s+"
                      r"(?:the\s+)?$", text[:p.start], re.I) and PATIENTS_RE.match(after):
-            return "analysed"  # "Efficacy data were available in 378 patients"
+            return "analysed"  # "Efficacy data were available in 296 patients"
         if text == self.paper.title and re.search(r"\bin\s+$", text[:p.start]) and re.match(
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|men|participants|subjects)\b", after,
                 re.I):
@@ -119,14 +119,14 @@ class Populations(ArmSizes, Subgroups):
         if re.search(r"^\s*Of\s+(?:the\s+)?$", text[:p.start]) and re.match(
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|participants)\s*,\s*\d[\d,]*\s+(?:were|"
                 r"was)\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\b", after, re.I):
-            return "randomised"  # "Of the 885 patients, 442 were assigned to A and 443 to B"
+            return "randomised"  # "Of the 704 patients, 351 were assigned to A and 353 to B"
         if re.search(r"\b(?:trial|(?:sub)?study|conducted)\s+(?:in|of|among|including|"
                      r"enrolling)\s+$",
                      text[:p.start], re.I) and PATIENTS_RE.match(
                          re.sub(r"^\s+(?:(?!(?:for|of|with|in|to|on|and|or)\b)[A-Za-z][\w-]*\s+)"
                                 r"{1,3}?(?=(?:patients|women|"
                                 r"participants)\b)", " ", after)):
-            return "enrolled"  # "in a randomised trial in 56 postmenopausal patients"
+            return "enrolled"  # "in a randomised trial in 48 older patients"
         if re.search(r"\bin\s+$", text[:p.start]) and re.match(
                 r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:who\s+were\s+)?"
                 r"(?:randomly\s+assigned|randomi[sz]ed)\s+to\s+[^.;]{1,80}?\s(?:or|versus|vs\.?)\s",
@@ -139,16 +139,16 @@ class Populations(ArmSizes, Subgroups):
         if re.search(r"(?<!total )\bof\s+(?:the\s+)?$", text[:p.start], re.I) and re.match(
                 r"\s+(?:[\w-]+\s+){0,2}?(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+"
                 r"(?:to|into)\b", after, re.I):
-            return None  # "Of 511 patients randomised to A": that arm's size
+            return None  # "Of 402 patients randomised to A": that arm's size
         arm_of = re.search(r"(?P<w>[\w+/-]+(?:\s+[\w+/-]+){0,2}?)\s+(?:regimen\s+)?(?:patients|"
                            r"women)\s*\(\s*n\s*=\s*$|\b(?:arm|group)\s+had\s+$", text[:p.start],
                            re.I)
         if arm_of and (arm_of.group("w") is None or
                        self.arm_near(arm_of.group("w"), 0, len(arm_of.group("w")))):
-            return None  # "DD patients (n = 104)", "the weekly arm had 52 patients": an arm's
+            return None  # "HD patients (n = 91)", "the low-dose arm had 37 patients": an arm's
         if re.search(r"\b(?:patients|women|men|adults|participants|subjects)\s*\(\s*n\s*=\s*$",
                      text[:p.start], re.I):
-            # "Women (n = 13,388) were randomly assigned"
+            # "Women (n = 9,214) were randomly assigned"
             verb = SIZE_VERB_RE.match(re.sub(r"^[^()]*?\)", "", after))
             if verb:  # "Randomised women (n=120) received ...": randomised, whatever the verb
                 return "randomised" if RANDOM_RE.search(verb.group()) or re.search(
@@ -156,13 +156,13 @@ class Populations(ArmSizes, Subgroups):
                     else "enrolled"
         if re.match(r"\s+patients\s+randomi[sz]ed\b(?!\s+(?:to|into)\b)", after, re.I) and \
                 re.search(r"\bof\s+$", text[:p.start], re.I):
-            return "randomised"  # "Of 866 patients randomized, 857 were assessable"
+            return "randomised"  # "Of 694 patients randomized, 688 were assessable"
         verb = re.search(r"\b(?P<v>randomly\s+(?:assigned|allocated)|randomi[sz]ed|enrolled|"
                          r"recruited|included)\s+(?:a\s+total\s+of\s+|approximately\s+|about\s+)?$",
                          text[:p.start], re.I)
         if verb and re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|participants|subjects|"
                              r"men|survivors)\b", after, re.I):
-            # "we randomly assigned 2972 women", "the trial enrolled 916 patients"
+            # "we randomly assigned 2418 women", "the trial enrolled 733 patients"
             return "randomised" if RANDOM_RE.search(verb.group("v")) else "enrolled"
         if re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:\([^()]*\)\s+)?(?:were|was)\s+"
                     r"(?:evaluable|assessable|evaluated|analy[sz]ed)\b|\s+(?:evaluable|assessable)\s+"
@@ -194,7 +194,7 @@ class Populations(ArmSizes, Subgroups):
             return "intention-to-treat"
         # "101 patients (36 L, 19 A, and 46 others) were enrolled": the bracket is an aside
         after = re.sub(r"^(\s+\w+)\s*\([^()]*\)", r"\1", after)
-        # "Fifty-three postmenopausal breast cancer survivors were ...": who, before the noun
+        # "Forty-one older lung cancer survivors were ...": who, before the noun
         if not PATIENTS_RE.match(after):  # ("Of 538 randomized patients" keeps its word)
             after = re.sub(r"^\s+(?:[A-Za-z][\w-]*\s+){1,4}?(?=(?:patients|outpatients|women|"
                            r"participants|subjects|survivors)\b)", " ", after)
@@ -213,7 +213,7 @@ class Populations(ArmSizes, Subgroups):
                                  r"scheduled\s+for|treated\s+"
                                  r"with|from|between|aged|at|who|whose|hospitali[sz]ed|diagnosed|"
                                  r"operated|eligible|previously|consecutively)\s", rest):
-            # "women with node-negative cancer who were candidates for chemotherapy were
+            # "men with localised cancer who were fit for surgery were
             # randomized": who they were, then the verb, within the clause
             for mt in re.finditer(r"\b(?:were|was|received|had been)\b", rest):
                 clause = rest[:mt.start()]
@@ -238,9 +238,9 @@ class Populations(ArmSizes, Subgroups):
     def analysed_sets(self) -> None:
         """Results over fewer patients than were assigned: the evaluable or treated set.
 
-        "61 were evaluable for the primary endpoint" is a population of its own; a count over
-        "239 patients who received cabrazumab" or "(22/63) ... among patients with measurable
-        disease" is over the arm's analysed set, not over the 241 assigned to it.
+        "54 were evaluable for response" is a population of its own; a count over
+        "217 patients who received cabrazumab" or "(19/58) ... among patients with measurable
+        disease" is over the arm's analysed set, not over the 220 assigned to it.
         """
         pops = {p["id"]: p for p in self.d.populations}
         whole = pops.get(self.randomised_pop or "")
@@ -257,7 +257,7 @@ class Populations(ArmSizes, Subgroups):
             known = next((p for p in self.d.populations if p["kind"] == "analysed" and
                           p.get("size") == n and p.get("arm") in (None, arm)), None)
             if known is None:
-                # "83 of the 257 patients in the A group" of an arm with no size yet: its set
+                # "71 of the 224 patients in the A group" of an arm with no size yet: its set
                 of_arm = arm is not None and assigned is None and re.search(
                     rf"\bof\s+(?:the\s+)?{n}\s+(?:patients|women|participants)\s+(?:in|on|"
                     r"receiving|given)\b", r["quote"], re.I)

@@ -1,8 +1,8 @@
 """Drafting rules for shares of patients: rates, proportions and counts, per arm.
 
-"71 of 307 patients (23.1%)", "29% and 24%, respectively", "9 (22%) patients in the exercise
-group and 17 (44%) in the usual care group", and outcomes the endpoint types do not name ("hot
-flushes in 41% vs 28%"), each attributed to an arm the way ``statistics`` attributes medians.
+"71 of 307 patients (23.1%)", "29% and 24%, respectively", "8 (19%) patients in the walking
+group and 14 (37%) in the usual care group", and outcomes the endpoint types do not name ("night
+sweats in 36% vs 24%"), each attributed to an arm the way ``statistics`` attributes medians.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kg.numbers import Printed, iter_numbers
 
 # how a count is printed with its denominator and percentage
 COUNT_FORMS = (
-    # "14 of 52 patients (27%)", "83 of the 257 patients in the A group (32.3 percent)"
+    # "12 of 47 patients (26%)", "71 of the 224 patients in the A group (31.7 percent)"
     re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+[\w-]+){{0,7}}?\s*"
                rf"\((?P<pct>{NUM})\s?(?:%|per\s?cent\b)"),
     re.compile(rf"(?P<c>{NUM}|[A-Za-z]+)\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
@@ -57,8 +57,8 @@ def outcome_name(text: str, start: int) -> str | None:
 def outcome_after(text: str, end: int) -> str | None:
     """The outcome named after a count or rate by what patients did or had.
 
-    "Four (4%) of the 99 patients in the A group had wound infections": "wound infections";
-    "137 (26.8%) received second-line tamoxifen": "second-line tamoxifen".
+    "Three (3%) of the 94 patients in the A group had nosebleeds": "nosebleeds";
+    "112 (21.9%) received second-line betanib": "second-line betanib".
     """
     had = re.match(r"[^.;]{0,50}?\b(?:had|developed|experienced|reported|needed|required|"
                    r"underwent|received|gained|achieved)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
@@ -71,11 +71,11 @@ def outcome_after(text: str, end: int) -> str | None:
 def outcome_names(text: str, start: int) -> list[str]:
     """Every plain noun phrase before ``start`` that may name its outcome, nearest the start first.
 
-    "More patients in the A group received radiotherapy (41% vs 22%)": "A", "radiotherapy";
+    "More patients in the A group received physiotherapy (37% vs 19%)": "A", "physiotherapy";
     the caller skips the one that names an arm.
     """
     clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while|whereas|but)\b", text[:start])
-    # values in brackets after their clause: "... were more frequent with A (45% vs 30%)"
+    # values in brackets after their clause: "... were more common with A (42% vs 27%)"
     clause = next((c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)), "")
     words = re.findall(r"[A-Za-z][\w'-]*|\d+", clause)
     # the name is the longest run of words without a stop word, nearest the clause start
@@ -85,7 +85,7 @@ def outcome_names(text: str, start: int) -> list[str]:
             runs.append([])
         else:
             runs[-1].append(w)
-    for r in runs:  # "Of these 186 cancers, 139 were": no number ends a name
+    for r in runs:  # "Of these 152 tumours, 117 were": no number ends a name
         while r and re.fullmatch(r"\d+", r[-1]):
             r.pop()
     named = [" ".join(r[:6]) for r in runs if r and any(len(w) > 3 for w in r)]
@@ -119,7 +119,7 @@ class Rates(DraftState):
                 and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)  # a threshold, not a result
-                # a relative effect, no arm's rate: "a 30% decrease in the risk", "49% lower"
+                # a relative effect, no arm's rate: "a 27% decrease in the risk", "44% lower"
                 and not re.match(r"\s*%?\s*(?:relative\s+|absolute\s+)?(?:reduction|decrease|"
                                  r"increase|improvement|lower|higher|greater|fewer|more|less)\b",
                                  masked[p.end:p.end + 30], re.I)]
@@ -156,7 +156,7 @@ class Rates(DraftState):
                              text[:run[0].start], re.I)
             if etype in {"os", "pfs"} and re.search(r"\brates?\b", re.split(
                     r"[;,]", text[:run[0].start])[-1], re.I):  # in the values' own clause
-                # "the rates of overall survival at five years were 87% and 81%"
+                # "the rates of overall survival at three years were 84% and 77%"
                 etype = {"os": "survival-rate", "pfs": "pfs-rate"}[etype]
             at_time = etype in TIME_TO_EVENT - {"os", "pfs"} and when
             if etype is None and len(self.d.arms) >= 2:
@@ -219,7 +219,7 @@ class Rates(DraftState):
             c = next(iter(iter_numbers(count.group("c"))), None) if count else None
             if count and re.search(r"\b(?:years?|months?|weeks?|days?|hours?|mg|cycles?)\b",
                                    count.group(), re.I):
-                return  # "at five years (2.5 percent ...)": a time, not a count
+                return  # "at three years (1.8 percent ...)": a time, not a count
             if count and c is not None:
                 # the whole number ending there: "Nine hundred seven (92%)" is 907, not 7
                 whole = next((x for x in iter_numbers(before) if x.start <= count.start("c") <
@@ -263,7 +263,7 @@ class Rates(DraftState):
         # one right after it ("14 of 52 (27%) had a partial response")
         etype = self.endpoint_at(text, mt.start()) or self.endpoint_at(
             text, mt.end() + 40) or self.endpoint_at(text, len(text))
-        # the arm named inside the form ("83 of the 257 patients in the A group (32.3%)"), else
+        # the arm named inside the form ("71 of the 224 patients in the A group (31.7%)"), else
         # right after it
         arm = (self.arm_near(text, mt.start("n"), mt.start("pct")) or
                self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \
@@ -271,8 +271,8 @@ class Rates(DraftState):
                 r"\b(?:control|controls|historical|comparison|reference|untreated)\b",
                 text, re.I) else None  # a single arm's own, unless others are counted
         if etype is None:
-            # an outcome no endpoint type names, in one arm: "Four (4%) of the 99 patients in
-            # the A group had wound infections", "A node was positive in 83 of the 257 ..."
+            # an outcome no endpoint type names, in one arm: "Three (3%) of the 94 patients in
+            # the A group had nosebleeds", "A node was positive in 71 of the 224 ..."
             name = outcome_after(text, mt.end()) or outcome_name(text, mt.start())
             if not name or self.lex.find(name, ("drug", "placebo", "intervention")):
                 # "..., as did 5 of the 47 patients in the B group": the outcome named first

@@ -44,8 +44,8 @@ NOT_EVENT = re.compile(r"^(?:and|or|of|the|a|an|in|with|were|was|included|includ
 def grade_of(text: str) -> str | None:
     """The grade stated last in ``text``: "3", "3-4", ">=3" or "any"; None when none is.
 
-    The last, because a sentence may list several: "grade 3-4 neutropenia in 4% versus 52%, and
-    grade 3 hand-foot syndrome in 18% versus 1%".
+    The last, because a sentence may list several: "grade 3-4 neutropenia in 6% versus 47%, and
+    grade 3 hand-foot syndrome in 21% versus 2%".
     """
     found = list(GRADE.finditer(text))
     if not found:
@@ -187,8 +187,8 @@ class Safety(DraftState):
         named = self.arms_named(text)
         if len(run) == 1 and len(named) == 1:
             return [named[0]]
-        # "neutropenia (29%) and diarrhoea (17%) in the weekly arm and neutropenia (36%) ... in
-        # the 3-weekly arm": a list's values are the arm named after the list
+        # "neutropenia (24%) and nausea (15%) in the daily arm and neutropenia (33%) ... in
+        # the weekly arm": a list's values are the arm named after the list
         after = masked[run[-1].end:] if len(run) == 1 else ""
         mt = re.search(r"\bin\s+(?:the\s+)?(?P<g>[\w+/ -]{1,40}?)\s+(?:arm|group)\b", after)
         arm = self.arm_near(mt.group("g"), 0, len(mt.group("g"))) if mt and not re.search(

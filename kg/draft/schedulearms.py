@@ -1,8 +1,8 @@
 """Arms of one drug given on two schedules, read from the assignment sentence.
 
-"randomly assigned to paclitaxel administered either weekly (12 doses) or once every 3 weeks
-(four cycles)": two arms, each the drug on its schedule, called by the schedule's words as the
-results use them ("the weekly arm", "once-every-3-weeks paclitaxel"). A mixin of ``Drafter``.
+"randomly assigned to alphamab administered either weekly (8 doses) or once every 4 weeks
+(two cycles)": two arms, each the drug on its schedule, called by the schedule's words as the
+results use them ("the weekly arm", "once-every-4-weeks alphamab"). A mixin of ``Drafter``.
 """
 
 from __future__ import annotations

@@ -122,8 +122,8 @@ class DraftState:
     def unhyphen(self, text: str) -> str:
         """The text with names joined by a hyphen told apart, positions kept.
 
-        "the tamoxifen-alone group", "epirubicin-exposed patients": the arm's name and a word;
-        "the paclitaxel-FAC group": a chain of two names.
+        "the betanib-alone group", "examplinib-exposed patients": the arm's name and a word;
+        "the alphamab-ABC group": a chain of two names.
         """
         text = re.sub(r"-(alone|only|treated|exposed|based|containing)\b", r" \1", text,
                       flags=re.I)
@@ -134,7 +134,7 @@ class DraftState:
 
     def arm_near(self, text: str, start: int, end: int) -> Arm | None:
         """The arm named in text[start:end] ("with velortinib", "in arm A", "given placebo")."""
-        # "the tamoxifen-alone group", "epirubicin-exposed patients": the arm's name and a word
+        # "the betanib-alone group", "examplinib-exposed patients": the arm's name and a word
         orig = self.unhyphen(text[start:end])
         window = orig.lower()
         best: tuple[int, int, Arm] | None = None

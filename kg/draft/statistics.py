@@ -35,26 +35,26 @@ class Statistics(Attribution):
     def masked(self, text: str) -> str:
         """The sentence with statistics in brackets (HR, CI, P) blanked, positions kept.
 
-        Per-arm values that open such a bracket stay: "PFS (7.1 v 6.2 months; HR, 0.86; ...)"
-        keeps "7.1 v 6.2 months" for the medians, "(28.6% vs 18.7%; P = .031)" its rates, and
+        Per-arm values that open such a bracket stay: "PFS (8.3 v 6.9 months; HR, 0.81; ...)"
+        keeps "8.3 v 6.9 months" for the medians, "(31.4% vs 20.2%; P = .024)" its rates, and
         the rest is blanked.
         """
         text = blank_counts(text)
         out = list(text)
         for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
             inner = mt.group()
-            # a range or quartiles are no result: "4.9 months (range, 1.9 to 15.9 months)"
-            # and so is a bare range after a value: "6.2 months (2-12 months)"
+            # a range or quartiles are no result: "5.3 months (range, 2.1 to 14.2 months)"
+            # and so is a bare range after a value: "6.8 months (3-11 months)"
             stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|[nN]\s*=|range|IQR|"
                              r"interquartile)\b|%\s*CI|/|^\(\s*[\d.]+\s*[-\u2013]\s*[\d.]+\s*"
                              r"(?:months?|weeks?|years?|days?)\s*\)$", inner)
             if stat:
                 unit = r"\s*(?:%|per\s?cent\b|months?|weeks?|mo)?"
-                # "(5.0% in the A group versus 4.5% in the B group; ...)": each value's arm
+                # "(6.1% in the A group versus 5.2% in the B group; ...)": each value's arm
                 arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,60}?)?"
                 lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
                                 rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit}{arm})+"
-                                # "(77% and 70% for those in the A arm and the B arm, respectively;"
+                                # "(64% and 58% for those in the A arm and the B arm, respectively;"
                                 rf"(?:\s+(?:for|in|with|among|on)\s[^();\d]{{0,90}}?)?"
                                 rf"(?:,?\s*respectively)?\s*[;,]", inner)
                 # "(57 events with A vs 92 with B, hazard ratio ...)": counts with their arms
@@ -62,12 +62,12 @@ class Statistics(Attribution):
                                   rf"[^,;()\d]{{1,40}}?\s*(?:v\.?|vs\.?|versus|and|,)\s*{NUM}\s+"
                                   rf"(?:[A-Za-z-]+\s+){{0,3}}?(?:with|in|on)\s+[^,;()\d]{{1,40}}?[;,]",
                                   inner)
-                # "(relapse in the A group versus the B group, 298 events versus 332 events, HR
+                # "(progression in the A group versus the B group, 241 events versus 267 events, HR
                 # ...)": the arms' counts after what they count
                 pair = re.match(rf"[(\[]\s*[^()\d;]{{3,90}}?,\s*{NUM}\s+[a-z]+\s*(?:v\.?|vs\.?|"
                                 rf"versus|and)\s*{NUM}\s+[a-z]+\s*[;,]", inner)
                 counts = counts or pair
-                # "(overall response rate 43%, 95% CI: 32-53%)": one named value before its CI
+                # "(overall response rate 39%, 95% CI: 29-49%)": one named value before its CI
                 named = re.match(rf"[(\[]\s*(?!(?:absolute\s+|relative\s+)?(?:difference|"
                                  rf"reduction|increase|improvement|change|delta)\b)"
                                  rf"[A-Za-z][\w -]{{2,40}}?\s+{NUM}\s?%\s*[,;]\s*"
@@ -80,7 +80,7 @@ class Statistics(Attribution):
                     out[k] = " "
             elif re.fullmatch(rf"[(\[]\s*{NUM}\s*(?:,|-|–|to)\s*{NUM}\s*[)\]]", inner) and \
                     re.search(r"percentile|quartile|\bIQR\b|\brange", text, re.I):
-                # "13 [9, 16] days, with 25th and 75th percentiles": quartiles, no values
+                # "11 [8, 15] days, with the 25th and 75th percentiles": quartiles, no values
                 for k in range(mt.start(), mt.end()):
                     out[k] = " "
         return "".join(out)
@@ -295,12 +295,12 @@ class Statistics(Attribution):
 
         "Median time to return to work was 8.5 weeks ...", "the median duration of drainage
         was 7 days": "time to return to work", "duration of drainage". Never a baseline trait
-        ("median age was 55 years") or the follow-up.
+        ("median age was 63 years") or the follow-up.
         """
         found = None
         for mt in re.finditer(r"\bmedian\s+(?P<name>(?:times?|durations?|length|interval)\s+"
                               r"(?:to|of|until|from|before)\s+(?:[\w-]+\s+){0,5}?[\w-]+)"
-                              # "..., with 25th and 75th percentiles, were"
+                              # "..., with its interquartile range, were"
                               r"(?:\s*,[^,;]{0,60},)?\s+(?:was|were|is|of|in|for|with|:)\b",
                               before, re.I):
             found = mt.group("name")

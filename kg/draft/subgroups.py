@@ -71,9 +71,9 @@ class Subgroups(DraftState):
         return out
 
     def _leading_group(self, i: int, text: str) -> tuple[int, str] | None:
-        """A group the sentence opens with: "In the younger subgroup of postmenopausal patients,".
+        """A group the sentence opens with: "In the older subgroup of premenopausal patients,".
 
-        "In patients with a high mitotic index (n = 438), ...": the values of the sentence are
+        "In patients with a high mitotic index (n = 412), ...": the values of the sentence are
         that group's, not the whole population's. Never an arm, a subtype or marker (their own
         rules read those), nor the whole study ("in both arms", "in the intention-to-treat
         population").

@@ -105,7 +105,7 @@ def long_form(text: str, abbr: str) -> str | None:
     """What the text defines an abbreviation as: "breast self-examination (BSE)" for "BSE".
 
     The fewest words before the bracket that start with the abbreviation's first letter and
-    hold its letters in order ("high-dose chemotherapy (HD-CT)").
+    hold its letters in order ("low-dose radiotherapy (LD-RT)").
     """
     if not re.fullmatch(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)?", abbr) or \
             sum(c.isupper() for c in abbr) < 2:

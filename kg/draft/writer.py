@@ -67,8 +67,8 @@ REFERENCES = {"endpoints": ("endpoint",), "populations": ("population", "parent"
 def unique_ids(records: dict[str, list[dict]], taken: set[str] = frozenset()) -> None:
     """One id space for a study's records, each reference following its record's new id.
 
-    An endpoint named like an arm ("the sentinel-node group", "a sentinel node was positive")
-    becomes "sentinel-node-2", and the results of that endpoint name it so, not the arm.
+    An endpoint named like an arm ("the home-visit group", "a home visit was missed")
+    becomes "home-visit-2", and the results of that endpoint name it so, not the arm.
     """
     before = {kind: [r["id"] for r in recs] for kind, recs in records.items()}
     unique_in([r for recs in records.values() for r in recs], taken=taken)
