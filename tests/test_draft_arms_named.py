@@ -19,8 +19,8 @@ from tests.test_draft_forms import addon_lexicon, drafted_and_built
 
 def test_generic_groups_take_what_a_respectively_clause_gives_them(tmp_path: Path):
     s = drafted_and_built(tmp_path, "generic-respectively.txt")
-    # "allocated to the study group and the control group, and were given ... Brandexa or
-    # Ovafin, respectively": the study group is the Brandexa arm; the control keeps its name
+    # a study group and a control group "were given ... Brandexa or Ovafin, respectively":
+    # the study group is the Brandexa arm; the control keeps its name
     assert [(a.id, a.regimen) for a in s.arms] == [("brandexa", ("brandexa",)),
                                                    ("control", ("control",))]
     assert {(r.arm, r.value) for r in s.results if r.statistic == "proportion"} == {

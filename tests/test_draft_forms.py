@@ -149,7 +149,7 @@ def test_arms_named_as_hyphened_chains_and_values_beside_their_arms(tmp_path: Pa
     assert [a.regimen for a in s.arms] == [("examplinib", "carboplatin", "paclitaxel"),
                                            ("carboplatin", "paclitaxel")]
     got = {(r.arm, r.value) for r in s.results}
-    # "the examplinib-CP group" is the combination, "(5.0% in the A group versus 4.5% in the B
+    # "the examplinib-CP group" is the combination, "(6.1% in the A group versus 5.2% in the B
     # group; ...)" and "the B group (11.9%; difference ...)" keep their values, never the
     # difference
     assert got == {(combo, Decimal("12.0")), (control, Decimal("8.5")),
@@ -278,7 +278,7 @@ def test_a_comparative_word_says_which_arm_has_which_value(tmp_path: Path):
 def test_values_in_percent_words_each_with_its_arm_inside_a_p_value_bracket(tmp_path: Path):
     s = drafted_and_built(tmp_path, "percent-words.txt")
     combo, alone = (a.id for a in s.arms)
-    # "at five years (2.4 percent in the A group and 0.6 percent in the group given B, P=...)":
+    # a time in words, then a value in "percent" per arm, the second "in the group given B":
     # each value its arm, and "five" is a time, no count
     assert {(r.arm, r.value, r.count) for r in s.results} == {
         (alone, Decimal("2.4"), None), (combo, Decimal("0.6"), None)}
@@ -286,8 +286,8 @@ def test_values_in_percent_words_each_with_its_arm_inside_a_p_value_bracket(tmp_
 
 def test_counts_in_words_of_an_outcome_naming_a_procedure(tmp_path: Path):
     s = drafted_and_built(tmp_path, "word-counts.txt")
-    # "one false negative SNB in the CT group and four ... in the CD group": SNB names the
-    # procedure, yet "false negative SNB" is the outcome, not a treatment
+    # counts in words per group ("one ... and four ..."), of an outcome whose abbreviation
+    # names the procedure: "false negative SNB" is the outcome, not a treatment
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
         ("false-negative-snb", "combined-tracing", 1), ("false-negative-snb", "coloured-dye", 4)}
 
@@ -337,7 +337,8 @@ def test_totals_of_a_conducted_study_of_the_patients_assigned_and_of_consecutive
         ("enrolled", "", 212), ("randomised", "", 210), ("randomised", "erlotinib", 104),
         ("randomised", "examplinib", 106)]
     s = drafted_and_built(tmp_path / "6", "totals-6.txt")
-    # "199 consecutive patients hospitalized in our unit for breast surgery were enrolled"
+    # who the patients were comes before the verb ("199 consecutive patients hospitalized ...
+    # were enrolled"): the enrolled total
     assert [(p.kind, p.size) for p in s.populations] == [("enrolled", 199)]
 
 
@@ -348,7 +349,7 @@ def test_each_arm_sized_in_a_sentence_of_its_own(tmp_path: Path):
     assert sorted((p.arm or "", p.size) for p in s.populations) == [
         ("", None), ("compressed", 101), ("standard-interval", 99)]
     s = drafted_and_built(tmp_path / "had", "arm-had.txt")
-    # "The weekly arm had 48 assessable patients; the every-3-weeks arm had 47 ..."
+    # each schedule's arm "had" its own count of assessable patients (48 weekly, 47 3-weekly)
     assert sorted((p.kind, p.arm or "", p.size) for p in s.populations) == [
         ("analysed", "examplinib-every-3-weeks", 47), ("analysed", "examplinib-weekly", 48),
         ("randomised", "", None)]

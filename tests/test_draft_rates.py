@@ -21,7 +21,7 @@ def results(tmp_path: Path, body: str) -> set[tuple]:
 
 
 def test_survival_rates_at_a_time_written_in_words_are_survival_rates(tmp_path: Path):
-    # "rates of overall survival at five years were 87 percent and 81 percent, respectively":
+    # two survival rates at a time in words, each in "percent", then "respectively":
     # a rate at a time point, not a median, so it is kept with its time
     got = results(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. The "
                   "estimated rates of overall survival at five years were 77 percent and 70 "
