@@ -399,7 +399,7 @@ def test_one_drug_assigned_on_two_schedules(tmp_path: Path):
     s = drafted_and_built(tmp_path, "schedules-either.txt")
     assert [(a.id, a.regimen) for a in s.arms] == [
         ("examplinib-weekly", ("examplinib",)), ("examplinib-every-3-weeks", ("examplinib",))]
-    # "Patients receiving weekly examplinib had a higher pCR rate (31.5%) than patients treated
-    # with once-every-3-weeks examplinib (17.2%; ...)": the drug's own name calls neither arm
+    # a rate for "weekly examplinib" compared with one for "once-every-3-weeks examplinib":
+    # each schedule's words call its arm; the drug's own name calls neither arm
     assert {(r.arm, r.value) for r in s.results} == {
         ("examplinib-weekly", Decimal("31.5")), ("examplinib-every-3-weeks", Decimal("17.2"))}

@@ -151,8 +151,8 @@ class Attribution(DraftState):
     def _clause_arm(self, text: str, pos: int) -> Arm | None:
         """The arm a clause opens with, for a value in it.
 
-        "In the daily arm, the response rate was 19%"; "...; in control group, the 2-year
-        survival rate was 58%".
+        "In the daily arm, the response rate was 19%"; "...; in control group, survival at
+        2 years was 58%".
         """
         flat = blank_brackets(text)  # a bracket's ";" ends no clause: "(nine PR; 95% CI, ...)"
         start = max(flat.rfind(";", 0, pos), flat.rfind(". ", 0, pos)) + 1

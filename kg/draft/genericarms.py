@@ -1,8 +1,8 @@
 """What a group the paper names only generically ("the intervention group") was given.
 
 Trials of programmes, devices and brands often call one arm "the study group", another "the control
-group", and say elsewhere what the study group got: "randomly allocated to study group and
-control group, and were given brand X or brand Y, respectively", "the intervention group received
+group", and say elsewhere what the study group got: "randomly allocated to study group or
+control group, and were given brand X or brand Y, respectively", "the intervention group was given
 the services of a nurse", or only in the title, "Effect of telephone coaching on ...". An arm
 whose treatment is the word "intervention" tells a reader nothing and proposes a junk name for
 ``entities.yaml``; these plain functions find the treatment's own name, shared by the drafter
