@@ -77,3 +77,9 @@ def test_arm_sizes_in_a_sentence_each_and_denominators_of_arms_without_one(tmp_p
                 "percent).")
     assert {(k, n, arm) for k, n, arm in got if arm} == {("analysed", 40, "examplinib"),
                                                          ("analysed", 39, "erlotinib")}
+    # ... but not when the text says that many were assigned to it: then it is the arm itself
+    got = sizes(tmp_path / "4", "Patients were randomly assigned to examplinib or erlotinib. "
+                "In the end 150 were assigned to examplinib. Responses were seen in 60 (40%) of "
+                "150 patients in the examplinib group and 30 (20%) of 150 patients in the "
+                "erlotinib group.")
+    assert ("analysed", 150, "examplinib") not in got

@@ -260,7 +260,9 @@ class Populations(ArmSizes, Subgroups):
                 # "71 of the 224 patients in the A group" of an arm with no size yet: its set
                 of_arm = arm is not None and assigned is None and re.search(
                     rf"\bof\s+(?:the\s+)?{n}\s+(?:patients|women|participants)\s+(?:in|on|"
-                    r"receiving|given)\b", r["quote"], re.I)
+                    r"receiving|given)\b", r["quote"], re.I) and not re.search(
+                    rf"\b{n}\s+(?:patients\s+)?(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|"
+                    r"randomi[sz]ed)\b", self.paper.text, re.I)  # that many assigned: the arm
                 if not of_arm and not re.search(r"\b(?:treated|received|evaluable|assessable|"
                                                 r"measurable|analy[sz]ed|safety)\b", r["quote"],
                                                 re.I):
