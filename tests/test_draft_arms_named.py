@@ -32,9 +32,9 @@ def test_generic_groups_take_what_a_respectively_clause_gives_them(tmp_path: Pat
 def test_the_one_generic_group_takes_the_treatment_the_title_tests(tmp_path: Path):
     s = drafted_and_built(tmp_path, "generic-title.txt")
     assert [(a.id, a.regimen) for a in s.arms] == [
-        ("telephone-coaching", ("telephone-coaching",)), ("control", ("control",))]
+        ("telephone-coaching", ("telephone-coaching",)), ("usual-care", ("usual-care",))]
     assert {(r.arm, r.value) for r in s.results if r.statistic == "proportion"} == {
-        ("telephone-coaching", Decimal("81")), ("control", Decimal("68"))}
+        ("telephone-coaching", Decimal("81")), ("usual-care", Decimal("68"))}
 
 
 def test_what_a_group_received_names_it_when_the_title_does_not():
@@ -56,9 +56,9 @@ def test_an_endpoint_named_like_an_arm_keeps_its_results(tmp_path: Path):
     paper = tmp_path / "p.txt"
     paper.write_text("Title: t\n\nWe randomly assigned 300 women to biopsy and clearance (the "
                      "clearance group) or to biopsy followed by clearance only when it held "
-                     "cancer (the sentinel-node group). A sentinel node was positive in 40 of "
-                     "the 150 women in the clearance group (26.7 percent) and in 45 of the 150 "
-                     "women in the sentinel-node group (30.0 percent).\n")
+                     "cancer (the sentinel-node group). A sentinel node was found positive in 40 "
+                     "of the 150 women in the clearance group (26.7 percent) and in 45 of the "
+                     "150 women in the sentinel-node group (30.0 percent).\n")
     (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
     assert "sentinel-node" in {a.id for a in s.arms}
     got = {(r.endpoint, r.arm, r.count, r.value) for r in s.results}
@@ -74,7 +74,7 @@ def test_an_arm_is_called_by_a_synonym_and_its_abbreviation_with_non(tmp_path: P
         ("examplinib-radiotherapy", ("examplinib", "radiotherapy")),
         ("examplinib", ("examplinib",))]
     assert {(r.arm, r.value) for r in s.results} == {
-        ("examplinib-radiotherapy", Decimal("2")), ("examplinib", Decimal("7"))}
+        ("examplinib-radiotherapy", Decimal("3")), ("examplinib", Decimal("8"))}
     # "non-intravesical (non-IV) care": "the non-IV group" and "10% (non-IV)" are that arm
     s = drafted_and_built(tmp_path / "2", "non-abbreviation.txt")
     assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
@@ -125,10 +125,10 @@ def test_a_title_side_is_named_before_what_it_is_for(tmp_path: Path):
 def test_a_chemotherapy_named_by_its_base_is_a_treatment_of_its_own(tmp_path: Path):
     root = sources_with(tmp_path)
     paper = tmp_path / "p.txt"
-    paper.write_text("Title: t\n\nWe pooled 600 patients from two randomized trials that "
-                     "compared adjuvant platinum-based chemotherapy with no chemotherapy. The "
-                     "5-year overall survival rates were 80% and 72% for patients treated or not "
-                     "with adjuvant chemotherapy (P = .03).\n")
+    paper.write_text("Title: t\n\nTwo randomized studies compared platinum-based "
+                     "chemotherapy with no chemotherapy in 600 resected patients. Their 5-year "
+                     "overall survival rates were 80% and 72% for patients given or not given the "
+                     "drugs (P = .03).\n")
     (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
     assert [a.id for a in s.arms] == ["platinum-based-chemotherapy", "no-chemotherapy"]
     assert {(r.arm, r.value) for r in s.results} == {

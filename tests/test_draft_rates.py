@@ -23,9 +23,9 @@ def results(tmp_path: Path, body: str) -> set[tuple]:
 def test_survival_rates_at_a_time_written_in_words_are_survival_rates(tmp_path: Path):
     # two survival rates at a time in words, each in "percent", then "respectively":
     # a rate at a time point, not a median, so it is kept with its time
-    got = results(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. The "
-                  "estimated rates of overall survival at five years were 77 percent and 70 "
-                  "percent, respectively.")
+    got = results(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. Overall "
+                  "survival rates at five years came to 77 percent and 70 percent, "
+                  "respectively.")
     assert got == {("survival-rate-5-year", "examplinib", "rate", Decimal("77")),
                    ("survival-rate-5-year", "erlotinib", "rate", Decimal("70"))}
 
@@ -34,14 +34,15 @@ def test_a_count_in_each_arm_is_every_arm_s_count(tmp_path: Path):
     root = sources_with(tmp_path)
     paper = tmp_path / "p.txt"
     paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or erlotinib. "
-                     "Three patients in each arm were lost to severe diarrhoea.\n")
+                     "Three patients in each arm had to stop for severe diarrhoea.\n")
     (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
-        ("lost-to-severe-diarrhoea", "examplinib", 3), ("lost-to-severe-diarrhoea", "erlotinib", 3)}
+        ("had-to-stop-for-severe-diarrhoea", "examplinib", 3),
+        ("had-to-stop-for-severe-diarrhoea", "erlotinib", 3)}
     # a design, a dose or follow-up is no event of each arm
     for sentence in ("At least 100 patients in each arm were required to show a difference.",
                      "Four patients in each arm received a median of six cycles.",
-                     "Two patients in each arm were lost to follow-up."):
+                     "Two women in each arm were lost to follow-up."):
         paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or "
                          f"erlotinib. {sentence}\n")
         (s,) = load_evidence_file(draft_paper(paper, sources_with(tmp_path / sentence[:8])

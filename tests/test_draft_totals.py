@@ -60,7 +60,7 @@ def test_fewer_patients_than_the_total_are_an_analysed_set(tmp_path: Path):
                 "rash was common.")
     assert ("randomised", 250, "") in got and ("analysed", 240, "") in got
     # "the remaining N were divided into groups" after a total: fewer, so an analysed set
-    got = sizes(tmp_path / "3", "We enrolled 130 patients. Leaving out 4 lost to follow-up, the "
+    got = sizes(tmp_path / "3", "We enrolled 130 patients. Leaving out 4 who moved away, the "
                 "remaining 126 patients were divided into two groups. " + ARMS)
     assert ("enrolled", 130, "") in got and ("analysed", 126, "") in got
 
