@@ -12,11 +12,17 @@ from tests.test_draft import sources_with
 from tests.test_draft_forms import drafted_and_built
 
 
-def results(tmp_path: Path, body: str) -> set[tuple]:
-    root = sources_with(tmp_path)
+def study(tmp_path: Path, body: str):
+    """The one study drafted from a made-up paper titled "t" with this body."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     paper = tmp_path / "p.txt"
     paper.write_text(f"Title: t\n\n{body}\n")
-    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    (s,) = load_evidence_file(draft_paper(paper, sources_with(tmp_path)).evidence, []).studies
+    return s
+
+
+def results(tmp_path: Path, body: str) -> set[tuple]:
+    s = study(tmp_path, body)
     return {(r.endpoint, r.arm, r.statistic, r.value) for r in s.results}
 
 
@@ -31,11 +37,8 @@ def test_survival_rates_at_a_time_written_in_words_are_survival_rates(tmp_path: 
 
 
 def test_a_count_in_each_arm_is_every_arm_s_count(tmp_path: Path):
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
-    paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or erlotinib. "
-                     "Three patients in each arm had to stop for severe diarrhoea.\n")
-    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    s = study(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. "
+                     "Three patients in each arm had to stop for severe diarrhoea.")
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
         ("had-to-stop-for-severe-diarrhoea", "examplinib", 3),
         ("had-to-stop-for-severe-diarrhoea", "erlotinib", 3)}
@@ -43,10 +46,8 @@ def test_a_count_in_each_arm_is_every_arm_s_count(tmp_path: Path):
     for sentence in ("At least 100 patients in each arm were required to show a difference.",
                      "Four patients in each arm received a median of six cycles.",
                      "Two women in each arm were lost to follow-up."):
-        paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or "
-                         f"erlotinib. {sentence}\n")
-        (s,) = load_evidence_file(draft_paper(paper, sources_with(tmp_path / sentence[:8])
-                                              ).evidence, []).studies
+        s = study(tmp_path / sentence[:8], "Patients were randomly assigned to examplinib or "
+                  f"erlotinib. {sentence}")
         assert not s.results, sentence
 
 
@@ -64,12 +65,9 @@ def test_a_value_takes_the_arm_its_sentence_or_the_one_before_opened_with(tmp_pa
 
 
 def test_safety_lists_take_the_arm_named_after_each_list(tmp_path: Path):
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
-    paper.write_text("Title: t\n\nPatients were randomly assigned to examplinib or erlotinib. "
+    s = study(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. "
                      "Grade 3 or 4 toxicities were rash (22%) and fatigue (9%) in the examplinib "
-                     "arm and rash (8%), diarrhoea (14%) and anaemia (5%) in the erlotinib arm.\n")
-    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+                     "arm and rash (8%), diarrhoea (14%) and anaemia (5%) in the erlotinib arm.")
     assert {(a.event, a.arm, a.percent) for a in s.adverse_events} == {
         ("rash", "examplinib", Decimal("22")), ("fatigue", "examplinib", Decimal("9")),
         ("rash", "erlotinib", Decimal("8")), ("diarrhoea", "erlotinib", Decimal("14")),
@@ -77,13 +75,10 @@ def test_safety_lists_take_the_arm_named_after_each_list(tmp_path: Path):
 
 
 def test_a_count_bracketed_after_its_percentage_and_a_safety_cue_s_own_clause(tmp_path: Path):
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
-    paper.write_text("Title: t\n\nWomen were randomly assigned to examplinib or erlotinib. The "
+    s = study(tmp_path, "Women were randomly assigned to examplinib or erlotinib. The "
                      "rate of response in the erlotinib group was low (20% [N=4]); adverse events "
                      "led to discontinuation in some women (5% [N=1] for examplinib, 10% [N=2] "
-                     "for erlotinib).\n")
-    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+                     "for erlotinib).")
     # the count in "[N=4]" is the rate's, and no statistics bracket hides the values
     assert {(r.endpoint, r.arm, r.value, r.count) for r in s.results} == {
         ("rr", "erlotinib", Decimal("20"), 4)}
@@ -102,16 +97,13 @@ def test_a_percentage_before_its_count_of_a_denominator(tmp_path: Path):
 
 
 def test_survival_rates_named_without_a_time_and_counts_split_before_a_statistic(tmp_path: Path):
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
-    paper.write_text("Title: t\n\nWomen were randomly assigned to examplinib or erlotinib. "
+    s = study(tmp_path, "Women were randomly assigned to examplinib or erlotinib. "
                      "Overall survival rates for examplinib and erlotinib were 81% and 77%, "
                      "respectively (HR = 0.80; P = .20). In all, 120 developed a relapse (50 on "
-                     "examplinib and 70 on erlotinib; hazard ratio 0.70).\n")
-    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+                     "examplinib and 70 on erlotinib; hazard ratio 0.70).")
     got = {(r.endpoint, r.arm, r.value if r.value is not None else r.count) for r in s.results}
     assert {("survival-rate", "examplinib", Decimal("81")),
             ("survival-rate", "erlotinib", Decimal("77"))} <= got
     assert {(arm, n) for e, arm, n in got if e not in {"survival-rate"}} == {
         ("examplinib", 50), ("erlotinib", 70)}
-    build(root)  # a survival rate with no time point builds
+    build(tmp_path / "sources")  # a survival rate with no time point builds
