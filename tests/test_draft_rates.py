@@ -107,3 +107,14 @@ def test_survival_rates_named_without_a_time_and_counts_split_before_a_statistic
     assert {(arm, n) for e, arm, n in got if e not in {"survival-rate"}} == {
         ("examplinib", 50), ("erlotinib", 70)}
     build(tmp_path / "sources")  # a survival rate with no time point builds
+
+
+def test_a_rate_s_time_printed_before_its_mention_in_a_later_clause(tmp_path: Path):
+    got = results(tmp_path, "Patients were randomly assigned to examplinib or erlotinib. The "
+                  "1-year survival rate was 80% with examplinib and 70% with erlotinib; at 2 "
+                  "years, the survival rate was 60% and 50%, respectively.")
+    assert {(e, arm, v) for e, arm, _, v in got} == {
+        ("survival-rate-1-year", "examplinib", Decimal("80")),
+        ("survival-rate-1-year", "erlotinib", Decimal("70")),
+        ("survival-rate-2-year", "examplinib", Decimal("60")),
+        ("survival-rate-2-year", "erlotinib", Decimal("50"))}

@@ -28,6 +28,10 @@ COUNT_FORMS = (
 )
 
 
+# a time point printed with a rate ("at 2 years", "five-year")
+TIME_POINT_RE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|ten|twelve)[- ](?:month|year|"
+                           r"week)s?\b|\bat\s+\d+\s+(?:month|year|week)s?\b", re.I)
+
 # words that end an outcome's name when read backwards from its values
 OUTCOME_STOP = re.compile(
     r"\b(?:was|were|is|are|had|has|have|occurred|developed|reported|experienced|observed|"
@@ -193,7 +197,10 @@ class Rates(DraftState):
             # a rate's time point is its own mention's: "the 1-year ... and the 2-year ..."
             at = max((k for k, t in endpoint_mentions(text) if k < run[0].start and t == etype),
                      default=0)
-            eid = self.endpoint_id(etype, quote_of(text), text[at:])
+            # ... or one printed after it, nearer the values: "...; at 2 years, the rate was"
+            later = [m.start() for m in TIME_POINT_RE.finditer(text, at + 1, run[0].start)]
+            eid = self.endpoint_id(etype, quote_of(text), text[later[-1] if later and re.search(
+                r";", text[at:later[-1]]) else at:])
             arms = self._attribute(text, run, masked)
             for p, arm in zip(run, arms, strict=True):
                 statistic = "rate" if etype.endswith("-rate") or at_time else "proportion"
