@@ -136,10 +136,13 @@ def run_line(res: dict) -> str:
     if "started" in res and "ended" in res:
         line += f". From {res['started']} to {res['ended']}"
     if res.get("load"):
-        loads = res["load"]
-        line += (f". Load average (1 min) {min(loads):g}–{max(loads):g}, mean "
-                 f"{sum(loads) / len(loads):.1f}, during the run")
+        line += f". Load average (1 min) {load_phrase(res['load'])}"
     return line + "."
+
+
+def load_phrase(loads: list[float]) -> str:
+    """The machine's load over a run, as both result files and the README print it."""
+    return f"{min(loads):g}–{max(loads):g}, mean {sum(loads) / len(loads):.1f}, during the run"
 
 
 def markdown(res: dict) -> str:

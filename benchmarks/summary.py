@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.goals import BIG, goals, tally
+from benchmarks.run import load_phrase
 from kg.paths import PROJECT_DIR
 from kg.render.readme import README, replace_marked
 
@@ -43,9 +44,7 @@ def run_sentence(res: dict[str, Any]) -> str:
         text += f" at commit {res['commit']}"
     text += f" ({res['machine']}"
     if res.get("load"):
-        loads = res["load"]
-        text += (f"; load average {min(loads):g}–{max(loads):g}, mean "
-                 f"{sum(loads) / len(loads):.1f}, during the run")
+        text += f"; load average {load_phrase(res['load'])}"
     return text + ")"
 
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from kg.draft import draft_paper
 from kg.draft.genericarms import generic_treatments
 from kg.draft.unlinked import unlinked_names
-from kg.sources.loader import load_evidence_file
-from tests.test_draft import sources_with
 from tests.test_draft_forms import addon_lexicon, drafted_and_built
+from tests.test_draft_guards import study
 
 
 def test_generic_groups_take_what_a_respectively_clause_gives_them(tmp_path: Path):
@@ -52,14 +50,11 @@ def test_what_a_group_received_names_it_when_the_title_does_not():
 def test_an_endpoint_named_like_an_arm_keeps_its_results(tmp_path: Path):
     # the arm "sentinel-node" and the outcome "sentinel node" share an id; the endpoint is
     # renamed and its results follow it, never silently dropped as dangling
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
-    paper.write_text("Title: t\n\nWe randomly assigned 300 women to biopsy and clearance (the "
-                     "clearance group) or to biopsy followed by clearance only when it held "
-                     "cancer (the sentinel-node group). A sentinel node was found positive in 40 "
-                     "of the 150 women in the clearance group (26.7 percent) and in 45 of the "
-                     "150 women in the sentinel-node group (30.0 percent).\n")
-    (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
+    s = study(tmp_path, "Title: t\n\nWe randomly assigned 300 women to biopsy and clearance (the "
+              "clearance group) or to biopsy followed by clearance only when it held "
+              "cancer (the sentinel-node group). A sentinel node was found positive in 40 "
+              "of the 150 women in the clearance group (26.7 percent) and in 45 of the "
+              "150 women in the sentinel-node group (30.0 percent).\n", add_names=True)
     assert "sentinel-node" in {a.id for a in s.arms}
     got = {(r.endpoint, r.arm, r.count, r.value) for r in s.results}
     assert got == {("sentinel-node-2", "clearance", 40, Decimal("26.7")),
@@ -85,51 +80,40 @@ def test_an_arm_is_called_by_a_synonym_and_its_abbreviation_with_non(tmp_path: P
 
 
 def test_a_study_without_randomisation_has_the_arm_its_title_or_verbs_name(tmp_path: Path):
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
     # no one randomised: the one arm is what all patients underwent, and "30 of 40 patients
     # (75.0%)" of an outcome no endpoint type names is that arm's
-    paper.write_text("Title: Examplinib for older patients with lung cancer\n\nWe followed "
-                     "40 patients in one centre. All patients underwent treatment with "
-                     "examplinib after two cycles of carboplatin. Skin dryness settled in 30 of "
-                     "40 patients (75.0%).\n")
-    (s,) = load_evidence_file(draft_paper(paper, root).evidence, []).studies
+    s = study(tmp_path, "Title: Examplinib for older patients with lung cancer\n\nWe followed "
+              "40 patients in one centre. All patients underwent treatment with "
+              "examplinib after two cycles of carboplatin. Skin dryness settled in 30 of "
+              "40 patients (75.0%).\n")
     assert [(a.id, a.regimen) for a in s.arms] == [("examplinib", ("examplinib",))]
     assert {(r.arm, r.count, r.denominator, r.value) for r in s.results} == {
         ("examplinib", 30, 40, Decimal("75.0"))}
     # nothing but the title names it
-    bare = tmp_path / "bare.txt"
-    bare.write_text("Title: Examplinib for older patients with lung cancer\n\nWe followed "
-                    "40 patients in one centre. Skin dryness settled in 30 of 40 patients "
-                    "(75.0%).\n")
-    (s,) = load_evidence_file(draft_paper(bare, sources_with(tmp_path / "2")).evidence,
-                              []).studies
+    (tmp_path / "2").mkdir()
+    s = study(tmp_path / "2", "Title: Examplinib for older patients with lung cancer\n\nWe "
+              "followed 40 patients in one centre. Skin dryness settled in 30 of 40 patients "
+              "(75.0%).\n")
     assert [(a.id, a.regimen) for a in s.arms] == [("examplinib", ("examplinib",))]
 
 
 def test_a_title_side_is_named_before_what_it_is_for(tmp_path: Path):
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
     # "A for prophylaxis in ... surgery compared with B" (a title on the abstract's first line):
     # arms A and B, never "surgery"
-    paper.write_text("Examplinib for infection prophylaxis in breast surgery compared with "
-                     "erlotinib. We studied one hundred women after surgery. Infections occurred "
-                     "in 5 (10%) of the 50 women in the examplinib group and in 9 (18%) of the "
-                     "50 women in the erlotinib group.\n")
-    (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
+    s = study(tmp_path, "Examplinib for infection prophylaxis in breast surgery compared with "
+              "erlotinib. We studied one hundred women after surgery. Infections occurred "
+              "in 5 (10%) of the 50 women in the examplinib group and in 9 (18%) of the "
+              "50 women in the erlotinib group.\n", add_names=True)
     assert [a.id for a in s.arms] == ["examplinib", "erlotinib"]
     assert {(r.arm, r.count, r.denominator) for r in s.results} == {
         ("examplinib", 5, 50), ("erlotinib", 9, 50)}
 
 
 def test_a_chemotherapy_named_by_its_base_is_a_treatment_of_its_own(tmp_path: Path):
-    root = sources_with(tmp_path)
-    paper = tmp_path / "p.txt"
-    paper.write_text("Title: t\n\nTwo randomized studies compared platinum-based "
-                     "chemotherapy with no chemotherapy in 600 resected patients. Their 5-year "
-                     "overall survival rates were 80% and 72% for patients given or not given the "
-                     "drugs (P = .03).\n")
-    (s,) = load_evidence_file(draft_paper(paper, root, add_names=True).evidence, []).studies
+    s = study(tmp_path, "Title: t\n\nTwo randomized studies compared platinum-based "
+              "chemotherapy with no chemotherapy in 600 resected patients. Their 5-year "
+              "overall survival rates were 80% and 72% for patients given or not given the "
+              "drugs (P = .03).\n", add_names=True)
     assert [a.id for a in s.arms] == ["platinum-based-chemotherapy", "no-chemotherapy"]
     assert {(r.arm, r.value) for r in s.results} == {
         ("platinum-based-chemotherapy", Decimal("80")), ("no-chemotherapy", Decimal("72"))}
