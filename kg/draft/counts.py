@@ -15,6 +15,21 @@ from kg.draft.rates import outcome_name
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
+# kinds of response, and how a count of patients with one is printed ("9 achieved partial
+# response (PR)", "1 CR", "two disease stabilizations")
+RESPONSE_KINDS = (
+    ("cr", r"complete\s+(?:clinical\s+)?(?:response|remission|regression)s?|CRs?"),
+    ("pr", r"partial\s+(?:response|remission|regression)s?|PRs?"),
+    ("sd", r"stable\s+disease|disease\s+stabili[sz]ations?|SD|NC"),
+    ("pd", r"progressive\s+disease|PD"),
+)
+RESPONSE_RE = re.compile(
+    rf"(?P<n>\b{NUM}|\b[A-Za-z]+(?:-[a-z]+)?)\s+(?:(?:patients?|cases?|women)\s+)?(?:(?:had|"
+    r"achieved|showed|obtained|with)\s+(?:an?\s+)?)?(?P<cat>"
+    + "|".join(pat for _, pat in RESPONSE_KINDS).replace("|CRs?", "|(?-i:CRs?)").replace(
+        "|PRs?", "|(?-i:PRs?)").replace("|SD|NC", "|(?-i:SD|NC)").replace("|PD", "|(?-i:PD)")
+    + r")\b", re.I)
+
 
 class Counts(DraftState):
     """Rules that find how many events each arm had."""
@@ -32,6 +47,7 @@ class Counts(DraftState):
             return
         if self._summed_counts(i, text, subs):
             return
+        self._response_counts(i, text, subs)
         self._each_arm(i, text, subs)
         self._event_pairs(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}
@@ -170,6 +186,32 @@ class Counts(DraftState):
         eid = self.other_endpoint(name, quote_of(text))
         for arm in self.d.arms:
             self._count(i, text, subs, eid, p, arm)
+
+    def _response_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """How many patients of one arm had each kind of response, listed together.
+
+        "In the A arm, 2 achieved complete response (CR), 9 partial response and 12 had stable
+        disease", "there were 1 CR, 5 PR and 9 PD in the B group", "(one CR, 11 PR; 95% CI
+        ...)": two kinds or more in one clause that names one arm (or a sentence that does).
+        """
+        placed = {k - self.spans[i][0] for k in self.d.used}
+        nums = {p.start: p for p in iter_numbers(text)}
+        whole = self._arms_in(text)
+        for clause in re.finditer(r"[^;]+", text):
+            found = []
+            for mt in RESPONSE_RE.finditer(clause.group()):
+                p = nums.get(clause.start() + mt.start("n"))
+                kind = next(k for k, pat in RESPONSE_KINDS if re.fullmatch(pat, mt.group("cat"),
+                                                                           re.I))
+                if p is not None and not p.percent and p.start not in placed and \
+                        p.value == p.value.to_integral():
+                    found.append((p, kind))
+            arms = self._arms_in(clause.group()) or whole
+            if len(found) < 2 or len({k for _, k in found}) != len(found) or len(arms) != 1:
+                continue
+            for p, kind in found:
+                self._count(i, text, subs, self.endpoint_id(kind, quote_of(text), text), p,
+                            arms[0])
 
     def _count(self, i: int, text: str, subs: list[tuple[int, str]], eid: str, p: Printed,
                arm: Arm) -> None:
