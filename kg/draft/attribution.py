@@ -11,7 +11,7 @@ import re
 
 from kg.draft.armlist import blank_brackets
 from kg.draft.patterns import Arm
-from kg.draft.state import DraftState
+from kg.draft.state import DraftState, alias_re
 from kg.numbers import Printed
 
 
@@ -131,7 +131,7 @@ class Attribution(DraftState):
         best: tuple[int, Arm] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
-                for mt in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", window, re.I):
+                for mt in re.finditer(alias_re(alias), window, re.I):
                     if best is None or mt.end() > best[0]:
                         best = (mt.end(), arm)
         if best is None:
@@ -178,7 +178,7 @@ class Attribution(DraftState):
     def _arms_in(self, text: str) -> list[Arm]:
         """The arms a text names by any of their names."""
         return [arm for arm in self.d.arms if any(  # "A", "B": capitals only, never "a"
-            re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text,
+            re.search(alias_re(alias), text,
                       0 if len(alias) <= 3 and alias.isupper() else re.I)
             for alias in arm.aliases)]
 
@@ -193,7 +193,7 @@ class Attribution(DraftState):
         mentions = []
         for arm in self.d.arms:
             pos = [m.start() for a in arm.aliases
-                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text[:before],
+                   for m in re.finditer(alias_re(a), text[:before],
                                         re.I)]
             if pos:
                 mentions.append((min(pos), arm))
@@ -208,7 +208,7 @@ class Attribution(DraftState):
         later = []
         for arm in self.d.arms:
             pos = [m.start() for a in arm.aliases
-                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", after, re.I)]
+                   for m in re.finditer(alias_re(a), after, re.I)]
             if pos:
                 later.append((min(pos), arm))
         if len(later) == len(self.d.arms) and re.search(

@@ -28,6 +28,14 @@ COUNT_FORMS = (
 )
 
 
+# two endpoints' rates for each arm in turn: "rates of A and B were 64 and 85% for X, and 58
+# and 75% for Y"
+_PAIR = rf"(?P<{{0}}>{NUM})\s?%?\s*and\s+(?P<{{1}}>{NUM})\s?%\s*(?:for|in|with|on)\s+(?:the\s+)?"
+TWO_ENDPOINTS_RE = re.compile(
+    r"(?P<ends>\b[\w-]+(?:\s+[\w-]+){0,4}?\s+and\s+[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:rates?\s+)?"
+    r"(?:were|was)\s+" + _PAIR.format("a", "b") + r"(?P<x>[^,;()]{1,40}?)\s*(?:,\s*and|;|,|"
+    r"\s+and)\s+(?:in\s+)?" + _PAIR.format("c", "d") + r"(?P<y>[^,;.()]{1,40})", re.I)
+
 # a time point printed with a rate ("at 2 years", "five-year")
 TIME_POINT_RE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|ten|twelve)[- ](?:month|year|"
                            r"week)s?\b|\bat\s+\d+\s+(?:month|year|week)s?\b", re.I)
@@ -117,6 +125,7 @@ class Rates(DraftState):
                 out.append(rec)
                 taken.update(range(mt.start(), mt.end()))
         self._counts_in_arm_order(out, text)
+        out += self._two_endpoints_per_arm(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}  # by the safety stage, say
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
                 p.start not in taken and p.start not in placed
@@ -207,6 +216,34 @@ class Rates(DraftState):
                 rec = self._result(eid, statistic, p, "percent", text, arm, subs)
                 self._count_before(rec, text, p, i)
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
+        return out
+
+    def _two_endpoints_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]
+                               ) -> list[dict]:
+        """"Rates of DFS and OS were 64 and 85% for A, and 58 and 75% for B": a pair per arm.
+
+        Each arm's pair is in the order the two endpoints are named; a time point before the
+        values makes them rates at that time.
+        """
+        mt = TWO_ENDPOINTS_RE.search(text)
+        if mt is None or len(self.d.arms) < 2:
+            return []
+        kinds = [t for _, t in endpoint_mentions(mt.group("ends"))]
+        arms = [self.arm_near(mt.group(g), 0, len(mt.group(g))) for g in "xy"]
+        if len(kinds) != 2 or kinds[0] == kinds[1] or None in arms or arms[0] is arms[1]:
+            return []
+        when = TIME_POINT_RE.search(text[:mt.start("a")])
+        out = []
+        nums = {p.start: p for p in iter_numbers(text, words=False)}
+        for kind, groups in zip(kinds, ("ac", "bd"), strict=True):
+            if when and kind in {"os", "pfs"}:
+                kind = {"os": "survival-rate", "pfs": "pfs-rate"}[kind]
+            eid = self.endpoint_id(kind, quote_of(text), text[when.start():] if when else "")
+            for g, arm in zip(groups, arms, strict=True):
+                p = nums[mt.start(g)]
+                rec = self._result(eid, "rate" if when else "proportion", p, "percent", text,
+                                   arm, subs)
+                out.append(self._keep(rec, i, text, p, single=False))
         return out
 
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:

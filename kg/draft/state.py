@@ -16,6 +16,15 @@ from kg.draft.reading import Paper, sentences
 from kg.numbers import Printed
 
 
+def alias_re(alias: str) -> str:
+    """A pattern for an arm's name as a word; "control" is no arm in "disease control rate"."""
+    core = rf"(?<![\w-]){re.escape(alias)}(?![\w-])"
+    if alias.lower() in {"control", "controls"}:
+        core = (r"(?<!disease )(?<!local )(?<!locoregional )(?<!pain )(?<!symptom )"
+                rf"(?<!tumor )(?<!tumour ){core}(?!\s+(?:rate|rates|of)\b)")
+    return core
+
+
 class DraftState:
     """One paper being drafted: its sentences, what was found so far, and shared look-ups."""
 
@@ -140,7 +149,7 @@ class DraftState:
         best: tuple[int, int, Arm] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
-                mt = re.search(rf"(?<![\w-]){re.escape(alias.lower())}(?![\w-])", window)
+                mt = re.search(alias_re(alias.lower()), window)
                 # the first name, and at one place the longest ("alphamab 900 mg", not
                 # "alphamab", for the arm of that dose)
                 if mt and (best is None or (mt.start(), -len(alias)) < best[:2]):
