@@ -42,6 +42,10 @@ class Populations(ArmSizes, Subgroups):
                 if kind is None or any(x["kind"] == kind and x.get("parent") is None
                                        for x in self.d.populations):
                     continue
+                if kind == "enrolled" and any(  # fewer enrolled than randomised: an arm's
+                        x["kind"] == "randomised" and x.get("size", 0) > p.value
+                        for x in self.d.populations):
+                    continue
                 pid = kind
                 if any(x["id"] == pid for x in self.d.populations):
                     pid = f"{kind}-{int(p.value)}"  # safety and efficacy sets, each analysed
