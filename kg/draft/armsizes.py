@@ -197,8 +197,9 @@ class ArmSizes(DraftState):
                          r"[^,;.()\d]{1,40})", text[p.end:], re.I)
                 if found and re.search(r"\band\s+$", text[:p.start]) else None)
             if mt is None:  # "A was administered to 127 patients and B to 131 patients"
-                mt = re.search(r"(?:^|;|,|\band\b)(?P<what>[^,;.]{1,80}?)\s+(?:(?:was|were)\s+"
-                               r"(?:administered|given)\s+)?to\s+$", text[:p.start], re.I)
+                mt = re.search(r"(?:^|;|,|\band\b)(?P<what>(?:(?!\band\b)[^,;.]){1,80}?)\s+"
+                               r"(?:(?:was|were)\s+(?:administered|given)\s+)?to\s+$",
+                               text[:p.start], re.I)
                 if mt is None or not re.match(r"\s+(?:patients|women|participants)\b",
                                               text[p.end:], re.I) or not re.search(
                         r"\badministered\b", text, re.I):
