@@ -118,3 +118,14 @@ def test_days_of_a_schedule_are_no_arm_sizes(tmp_path: Path):
               "erlotinib 100 mg daily (ERL, n = 148), or examplinib 30 mg on days 1, 8, and 15 "
               "plus erlotinib 100 mg daily (EXA-ERL, n = 152).\n")
     assert sorted(p.size for p in s.populations if p.arm) == [148, 152]
+
+
+@pytest.mark.parametrize("body", [
+    A + "We analysed 870 women (436 in the examplinib arm and 434 in the erlotinib arm), "
+    "representing 58% of the original cohort.",
+    A + "Women from one centre (402 and 398 in the examplinib and erlotinib arms, respectively, "
+    "who accounted for 41% of all participants) gave blood samples.",
+])
+def test_a_share_of_the_trial_is_no_outcome(tmp_path: Path, body: str):
+    s = study(tmp_path, f"Title: t\n\n{body}\n")
+    assert not [r for r in s.results if r.value in {Decimal("58"), Decimal("41")}]

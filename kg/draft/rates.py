@@ -132,6 +132,9 @@ class Rates(DraftState):
                 and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)  # a threshold, not a result
+                # a share of the trial, no outcome: "who accounted for 53% of the participants"
+                and not re.search(r"\b(?:accounted\s+for|accounting\s+for|representing|"
+                                  r"represented|attained)\s+$", masked[:p.start], re.I)
                 # a relative effect, no arm's rate: "a 27% decrease in the risk", "44% lower"
                 and not re.match(r"\s*%?\s*(?:relative\s+|absolute\s+)?(?:reduction|decrease|"
                                  r"increase|improvement|lower|higher|greater|fewer|more|less)\b",
