@@ -129,3 +129,14 @@ def test_days_of_a_schedule_are_no_arm_sizes(tmp_path: Path):
 def test_a_share_of_the_trial_is_no_outcome(tmp_path: Path, body: str):
     s = study(tmp_path, f"Title: t\n\n{body}\n")
     assert not [r for r in s.results if r.value in {Decimal("58"), Decimal("41")}]
+
+
+@pytest.mark.parametrize("body", [
+    A + "Grade 3 adverse events with > or = 12% incidence were rash (31% v 14%) and diarrhoea "
+    "(18% v 13%).",
+    A + "Events seen in at least 12% of patients were rash (31% v 14%) and diarrhoea (18% v 13%).",
+])
+def test_a_threshold_is_no_rate(tmp_path: Path, body: str):
+    s = study(tmp_path, f"Title: t\n\n{body}\n")
+    values = [*(r.value for r in s.results), *(e.percent for e in s.adverse_events)]
+    assert Decimal("12") not in values and Decimal("31") in values

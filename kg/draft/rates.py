@@ -132,6 +132,10 @@ class Rates(DraftState):
                 and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)  # a threshold, not a result
+                # a threshold: "adverse events with > or = 10% incidence", "at least 20%"
+                and not re.search(r"(?:[<>≥≤]\s*(?:or\s*=\s*)?|\b(?:at\s+least|more\s+than|"
+                                  r"less\s+than|greater\s+than|fewer\s+than|over|under|above|"
+                                  r"below|exceeding)\s+)$", masked[:p.start], re.I)
                 # a share of the trial, no outcome: "who accounted for 53% of the participants"
                 and not re.search(r"\b(?:accounted\s+for|accounting\s+for|representing|"
                                   r"represented|attained)\s+$", masked[:p.start], re.I)
