@@ -140,3 +140,11 @@ def test_a_threshold_is_no_rate(tmp_path: Path, body: str):
     s = study(tmp_path, f"Title: t\n\n{body}\n")
     values = [*(r.value for r in s.results), *(e.percent for e in s.adverse_events)]
     assert Decimal("12") not in values and Decimal("31") in values
+
+
+def test_events_among_each_arms_patients_are_counts_over_them(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nWe randomised 4,900 patients to examplinib or erlotinib. At "
+              "a median follow-up of 50 months, we observed 340 DFS events among 2,452 women "
+              "receiving examplinib and 410 events among 2,448 women receiving erlotinib.\n")
+    assert {(r.endpoint, r.arm, r.count, r.denominator) for r in s.results} == {
+        ("dfs", "examplinib", 340, 2452), ("dfs", "erlotinib", 410, 2448)}

@@ -30,6 +30,14 @@ RESPONSE_RE = re.compile(
         "|PRs?", "|(?-i:PRs?)").replace("|SD|NC", "|(?-i:SD|NC)").replace("|PD", "|(?-i:PD)")
     + r")\b", re.I)
 
+# a count of events among the patients of an arm: "352 DFS events among 2,463 women receiving A",
+# "and 418 events among 2,459 women receiving B"
+AMONG_RE = re.compile(
+    rf"(?P<c>\b{NUM})\s+(?P<what>(?:[\w-]+\s+){{0,3}}?(?:events?|deaths?|recurrences?|relapses?))"
+    rf"\s+(?:among|in)\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
+    r"(?:receiving|given|treated\s+with|assigned\s+to|randomi[sz]ed\s+to|on)\s+"
+    r"(?P<arm>[^,;.()]{1,40}?)(?=\s+(?:and|while|whereas|but)\b|\s*[,;.()]|$)", re.I)
+
 
 class Counts(DraftState):
     """Rules that find how many events each arm had."""
@@ -48,6 +56,7 @@ class Counts(DraftState):
         if self._summed_counts(i, text, subs):
             return
         self._response_counts(i, text, subs)
+        self._events_among(i, text, subs)
         self._each_arm(i, text, subs)
         self._event_pairs(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}
@@ -212,6 +221,30 @@ class Counts(DraftState):
             for p, kind in found:
                 self._count(i, text, subs, self.endpoint_id(kind, quote_of(text), text), p,
                             arms[0])
+
+    def _events_among(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"352 DFS events among 2,463 women receiving A and 418 events among 2,459 receiving B".
+
+        Each count with the number of patients it is among, in each arm; the outcome is the
+        endpoint the first count names, else the words before "events".
+        """
+        found = []
+        for mt in AMONG_RE.finditer(text):
+            arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
+            nums = {p.start: p for p in iter_numbers(text)}
+            c, n = nums.get(mt.start("c")), nums.get(mt.start("n"))
+            if arm is not None and c is not None and n is not None and c.value < n.value:
+                found.append((mt, arm, c, n))
+        if len(found) < 2 or len({a.id for _, a, _, _ in found}) != len(found):
+            return
+        what = found[0][0].group("what")
+        etype = next((t for _, t in endpoint_mentions(what)), None)
+        eid = self.endpoint_id(etype, quote_of(text), text) if etype else \
+            self.other_endpoint(what, quote_of(text))
+        for _, arm, c, n in found:
+            self._count(i, text, subs, eid, c, arm)
+            self.d.results[-1]["denominator"] = int(n.value)
+            self.use(i, n)
 
     def _count(self, i: int, text: str, subs: list[tuple[int, str]], eid: str, p: Printed,
                arm: Arm) -> None:
