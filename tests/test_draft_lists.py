@@ -148,3 +148,10 @@ def test_events_among_each_arms_patients_are_counts_over_them(tmp_path: Path):
               "receiving examplinib and 410 events among 2,448 women receiving erlotinib.\n")
     assert {(r.endpoint, r.arm, r.count, r.denominator) for r in s.results} == {
         ("dfs", "examplinib", 340, 2452), ("dfs", "erlotinib", 410, 2448)}
+
+
+def test_patients_on_an_arm_with_their_percentage_are_no_arm_size(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nWe randomised 160 patients to examplinib or erlotinib. Most "
+              "patients (67 patients receiving examplinib [93%]; 61 patients receiving erlotinib "
+              "[90%]) reached the target dose.\n")
+    assert not [p for p in s.populations if p.arm]

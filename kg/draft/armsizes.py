@@ -72,7 +72,8 @@ class ArmSizes(DraftState):
                         r"participants)\s*$", text[:max(bracket, 0)], re.I) and not re.match(
                         r"\s*(?:%|months?|weeks?|years?|days?|mg)", after, re.I):
                     arm = self.arm_near(named.group("arm"), 0, len(named.group("arm")))
-                    if arm is not None and len(named.group("arm").split()) <= 4:
+                    if arm is not None and len(named.group("arm").split()) <= 4 and \
+                            "%" not in named.group("arm"):  # "(67 on A [93%]; ...)": counts
                         found.setdefault(arm.id, p)  # "(25 alphamab, 22 alphamab 300 mg)"
                         continue
                 had = re.search(r"(?P<arm>\b[\w +/-]{1,40}?\s+(?:arm|group))\s+had\s+$",
