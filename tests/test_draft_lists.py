@@ -155,3 +155,17 @@ def test_patients_on_an_arm_with_their_percentage_are_no_arm_size(tmp_path: Path
               "patients (67 patients receiving examplinib [93%]; 61 patients receiving erlotinib "
               "[90%]) reached the target dose.\n")
     assert not [p for p in s.populations if p.arm]
+
+
+def test_a_treatment_group_getting_something_is_an_arm(tmp_path: Path):
+    s = study(tmp_path, "Title: Sealant spray after axillary surgery\n\nSixty women were "
+              "randomised to the treatment group (n = 29) getting a fibrin spray applied to the "
+              "wound and to the control group (n = 31). Seromas resolved in 65% of patients in "
+              "the treatment group, while in the control group 40% of patients had resolution.\n",
+              add_names=True)
+    assert len(s.arms) == 2 and s.arms[1].regimen == ("control",)
+    assert "fibrin spray" in s.arms[0].label
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {(s.arms[0].id, 29),
+                                                                ("control", 31)}
+    assert {(r.arm, r.value) for r in s.results} == {(s.arms[0].id, Decimal("65")),
+                                                     ("control", Decimal("40"))}

@@ -88,6 +88,8 @@ def _name(side: str, blanked: str) -> str | None:
         end = NAME_END_RE.search(blanked)
         name = side[:end.start()] if end else side
     name = re.sub(ABBR_BRACKET.pattern, "", name)  # "intraventricular (IT) chemotherapy"
+    if group and re.fullmatch(r"\s*(?:to\s+)?(?:the\s+)?treatment\s*", name, re.I):
+        return "treatment"  # "to the treatment group (n = 19) ...": a generic group
     name = LEAD_RE.sub("", " ".join(name.split())).strip(" ,.-")
     name = re.sub(r"(?:\s+(?:with|plus|and|of|the|a|an|to))+$", "", name, flags=re.I)
     words = name.split()
