@@ -75,10 +75,15 @@ def test_sizes_that_make_the_assessable_set_are_the_arms_assessable_sets(tmp_pat
 def test_group_rates_with_denominators_that_make_the_total_give_the_groups_sets(tmp_path: Path):
     s = study(tmp_path, "Title: t\n\nForty-five patients were randomly assigned to receive either "
               "3 (group 1) or 6 (group 2) cycles of examplinib. A complete response occurred in "
-              "10% (2 of 20) in group 1 and in 36% (9 of 25) in group 2. A partial response "
-              "occurred in 30% (6 of 20) in group 1 and in 44% (11 of 25) in group 2.\n")
+              "10% (2 of 20) in group 1 and in 36% (9 of 25) in group 2. Breast-conserving "
+              "surgery could be performed in 70% (14 of 20) in group 1 and in 76% (19 of 25) in "
+              "group 2.\n")
     assert {(p.arm, p.kind, p.size) for p in s.populations if p.arm} == {
         ("group-1", "analysed", 20), ("group-2", "analysed", 25)}
+    # an outcome named like a treatment no arm gives is an outcome
+    assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
+        ("cr", "group-1", 2), ("cr", "group-2", 9),
+        ("breast-conserving-surgery", "group-1", 14), ("breast-conserving-surgery", "group-2", 19)}
 
 
 def test_denominators_that_do_not_make_the_total_give_no_groups_sets(tmp_path: Path):
