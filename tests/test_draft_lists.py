@@ -174,3 +174,23 @@ def test_a_treatment_group_getting_something_is_an_arm(tmp_path: Path):
                                                                 ("control", 31)}
     assert {(r.arm, r.value) for r in s.results} == {(s.arms[0].id, Decimal("65")),
                                                      ("control", Decimal("40"))}
+
+
+def test_a_list_of_three_groups_makes_three_arms(tmp_path: Path):
+    s = study(tmp_path, "Title: Reminders for screening\n\nWomen were randomised to a control "
+              "group, a letter group or a text-message group. The screening rate was 51.5% for "
+              "the control group, 60.1% for the letter group, and 66.2% for the text-message "
+              "group.\n", add_names=True)
+    assert [a.id for a in s.arms] == ["control", "letter", "text-message"]
+    assert {(r.arm, r.value) for r in s.results} == {
+        ("control", Decimal("51.5")), ("letter", Decimal("60.1")),
+        ("text-message", Decimal("66.2"))}
+
+
+def test_a_value_for_a_group_that_is_no_arm_goes_to_no_arm(tmp_path: Path):
+    s = study(tmp_path, "Title: Reminders for screening\n\nWomen were randomised to a control "
+              "group or a text-message group. The screening rate was 51.5% for the control "
+              "group, 60.1% for the employee group, and 66.2% for the text-message group.\n",
+              add_names=True)
+    assert {(r.arm, r.value) for r in s.results if r.arm} == {
+        ("control", Decimal("51.5")), ("text-message", Decimal("66.2"))}

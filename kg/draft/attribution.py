@@ -69,7 +69,7 @@ class Attribution(DraftState):
             if context is not None:
                 return [context]
             whole = self.arms_named(text)  # one value in a sentence naming one arm whole
-            if len(whole) == 1:
+            if len(whole) == 1 and self._arms_in(text) == whole:  # and no other by any name
                 return whole
             # one value in a clause naming one arm whole: "Six (7%) complete responses occurred
             # with A, while four (4%) occurred with B"
@@ -128,14 +128,15 @@ class Attribution(DraftState):
         value.
         """
         window = self.unhyphen(text[max(start, pos - 60):pos])
-        best: tuple[int, Arm] | None = None
+        best: tuple[int, Arm, int] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
                 for mt in re.finditer(alias_re(alias), window, re.I):
                     if best is None or mt.end() > best[0]:
-                        best = (mt.end(), arm)
-        if best is None:
-            return None
+                        best = (mt.end(), arm, mt.start())
+        if best is None or re.search(r"\d\s*%?\s*(?:[\w-]+\s+){0,2}?(?:for|in|with|on|among)\s+"
+                                     r"(?:the\s+)?$", window[:best[2]], re.I):
+            return None  # "51% for the A group, 60% for ...": A is the value before's
         gap = window[best[0]:]
         # "with A (31%)", "given A had a higher response rate (26%)": a few words, or a short clause
         # whose verb follows the arm
