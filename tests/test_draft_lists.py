@@ -194,3 +194,11 @@ def test_a_value_for_a_group_that_is_no_arm_goes_to_no_arm(tmp_path: Path):
               add_names=True)
     assert {(r.arm, r.value) for r in s.results if r.arm} == {
         ("control", Decimal("51.5")), ("text-message", Decimal("66.2"))}
+
+
+def test_safety_counts_printed_as_patients_before_their_percentage(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nWe randomised 240 patients to examplinib or erlotinib. Dose "
+              "reductions were needed in 22 patients (18%) on examplinib and 9 patients (7.5%) "
+              "on erlotinib.\n")
+    assert {(e.arm, e.count, e.percent) for e in s.adverse_events} == {
+        ("examplinib", 22, Decimal("18")), ("erlotinib", 9, Decimal("7.5"))}

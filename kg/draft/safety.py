@@ -146,7 +146,8 @@ class Safety(DraftState):
             grade = grade_of(text[:run[0].start]) if kind is None else None
             for p, arm in zip(run, arms, strict=True):
                 # "58 (24%) of 239 patients": the count and denominator beside the percentage
-                c = re.search(rf"(?<![\w.])(?P<c>{NUM})\s*\(\s*$", text[:p.start])
+                c = re.search(rf"(?<![\w.])(?P<c>{NUM})\s*(?:(?:patients|women|participants)\s*)?"
+                              r"\(\s*$", text[:p.start])  # "22 (18%)", "22 patients (18%)"
                 n = re.match(rf"\s*\)\s+(?:of|out of)\s+(?:the\s+)?(?P<n>{NUM})\b", text[p.end:])
                 count = (int(dec(c.group("c"))), c.start("c")) if c and "." not in c.group(
                     "c") else None
