@@ -202,3 +202,16 @@ def test_safety_counts_printed_as_patients_before_their_percentage(tmp_path: Pat
               "on erlotinib.\n")
     assert {(e.arm, e.count, e.percent) for e in s.adverse_events} == {
         ("examplinib", 22, Decimal("18")), ("erlotinib", 9, Decimal("7.5"))}
+
+
+def test_safety_counts_in_square_brackets_and_deaths_in_each_arm(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nWomen were randomised to examplinib, erlotinib or placebo. "
+              "Adverse events led to discontinuation in the active groups (8% [N=1] for "
+              "examplinib, 16% [N=2] for erlotinib) similar to that in the placebo-treated "
+              "patients (17% [N=2]). Forty-one participants in each arm have died from any "
+              "cause.\n")
+    assert {(e.arm, e.count, e.percent) for e in s.adverse_events} == {
+        ("examplinib", 1, Decimal("8")), ("erlotinib", 2, Decimal("16")),
+        ("placebo", 2, Decimal("17"))}
+    assert {(r.arm, r.count) for r in s.results} == {("examplinib", 41), ("erlotinib", 41),
+                                                     ("placebo", 41)}

@@ -185,7 +185,7 @@ class Counts(DraftState):
         # what happened to them: died, had or developed something, stopped ("were lost to
         # severe diarrhoea"); never a design ("were required", "were stratified")
         mt = re.search(r"(?P<c>\b[\w-]+)\s+(?:patients|women|participants|subjects)\s+in\s+each\s+"
-                       r"(?:arm|group)\s+(?P<what>(?:died|had|developed|experienced|discontinued|"
+                       r"(?:arm|group)\s+(?:have\s+|had\s+)?(?P<what>(?:died|had|developed|experienced|discontinued|"
                        r"stopped|withdrew|were\s+withdrawn|were\s+lost\s+(?:due\s+)?to\s+(?!follow)|"
                        r"were\s+ineligible)[\w -]{0,60}?)(?=\s*(?:[.,;(]|$))", text, re.I)
         p = next((x for x in iter_numbers(text) if x.start == mt.start("c")), None) if mt else None

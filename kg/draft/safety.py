@@ -151,6 +151,9 @@ class Safety(DraftState):
                 n = re.match(rf"\s*\)\s+(?:of|out of)\s+(?:the\s+)?(?P<n>{NUM})\b", text[p.end:])
                 count = (int(dec(c.group("c"))), c.start("c")) if c and "." not in c.group(
                     "c") else None
+                square = re.match(r"\s*\[\s*N\s*=\s*(?P<c>\d+)\s*\]", text[p.end:], re.I)
+                if count is None and square:  # "8% [N=1]"; "(n = 60)" would be a group's size
+                    count = (int(square.group("c")), p.end + square.start("c"))
                 denominator = (int(dec(n.group("n"))), p.end + n.start("n")) if n and count \
                     and "." not in n.group("n") and count[0] <= int(dec(n.group("n"))) else None
                 self._add(i, text, kind or "adverse-event", event, grade, arm, percent=p,
