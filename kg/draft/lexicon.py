@@ -65,6 +65,13 @@ STATE_NAME = re.compile(r"^(?P<stem>[A-Za-z][\w.α-ωΑ-Ω]*?[A-Z0-9α-ω][\w.α
 # words that name a histological subtype by its distinguishing adjective: "squamous tumours"
 HISTOLOGY_NOUNS = ("tumours", "tumors", "tumour", "tumor", "histology", "disease", "subtype")
 
+# how a regimen's bracket gives each drug's dose and schedule, which names no drug
+DOSING_RE = re.compile(
+    r"\b\d[\d.,·]*\s*(?:mg|g|µg|mcg|iu|units?|auc)\b(?:\s*/\s*(?:m\s*2|m²|m\(2\)|kg|day|d)\b)?|"
+    r"\bauc\s*\d+|\b(?:on\s+)?days?\s+\d+(?:\s*(?:[-–,]|to)\s*\d+)*|"
+    r"\b(?:once|twice|three\s+times)\s+(?:daily|a\s+day)\b|\b(?:daily|weekly)\b|"
+    r"\b(?:every|each)\s+\d+\s+(?:weeks?|days?)\b|\b(?:orally|intravenously|iv|po)\b", re.I)
+
 
 def fold(name: str) -> str:
     """A name as compared: lower case, Greek letters spelt out, hyphens and spaces ignored."""
@@ -182,6 +189,8 @@ class Lexicon:
             rest = inside
             for x in reversed(parts):
                 rest = rest[:x.start] + rest[x.end:]
+            # "CAPOX (oxaliplatin 130 mg/m2 on day 1 and capecitabine 1000 mg/m2 twice daily)"
+            rest = DOSING_RE.sub(" ", rest) if len(parts) > 1 else rest
             if parts and re.fullmatch(r"[\s,/+\-]*(?:(?:and|plus|with)[\s,/+\-]*)*", rest):
                 local[abbr] = parts
         if not local:

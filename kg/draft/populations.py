@@ -316,8 +316,11 @@ class Populations(ArmSizes, Subgroups):
             if r.get("denominator") and r.get("arm"):
                 per_arm.setdefault(r["arm"], set()).add(r["denominator"])
         if len(per_arm) != len(self.d.arms) or any(len(v) != 1 for v in per_arm.values()) or \
-                sum(next(iter(v)) for v in per_arm.values()) != whole["size"]:
-            return set()
+                sum(next(iter(v)) for v in per_arm.values()) != whole["size"] or any(re.search(
+                    rf"\b{n}\s+(?:patients\s+)?(?:were\s+)?(?:randomly\s+)?(?:assigned|"
+                    r"allocated|randomi[sz]ed)\b", self.paper.text, re.I)
+                    for v in per_arm.values() for n in v):
+            return set()  # "241 were assigned to A": what was assigned, read as such or not
         return {(arm, next(iter(v))) for arm, v in per_arm.items()}
 
     def complements(self) -> None:

@@ -169,5 +169,8 @@ class DraftState:
             whole = self.arms_named(chain.group()) if chain else []
             if len(whole) == 1 and len(whole[0].regimen) > 1:
                 return whole[0]
-        return best[2] if best else None
+        if best is None:  # "243 to CAPOX alone": an abbreviation of the arm's whole regimen
+            whole = self.arms_named(orig)
+            return whole[0] if len(whole) == 1 else None
+        return best[2]
 
