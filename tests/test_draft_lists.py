@@ -215,3 +215,18 @@ def test_safety_counts_in_square_brackets_and_deaths_in_each_arm(tmp_path: Path)
         ("placebo", 2, Decimal("17"))}
     assert {(r.arm, r.count) for r in s.results} == {("examplinib", 41), ("erlotinib", 41),
                                                      ("placebo", 41)}
+
+
+def test_an_abbreviation_before_a_bracket_of_dosed_drugs_names_the_regimen(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nPatients were randomly assigned to examplinib plus CIPE "
+              "(carboplatin AUC 5 on day 1 and paclitaxel 175 mg/m2 on day 1, every 3 weeks) "
+              "or to CIPE alone. In all, 300 patients were enrolled: 151 were assigned to "
+              "examplinib plus CIPE and 149 to CIPE alone. Median survival was 12.5 months with "
+              "examplinib versus 10.1 months with CIPE alone.\n")
+    assert [a.regimen for a in s.arms] == [("examplinib", "carboplatin", "paclitaxel"),
+                                           ("carboplatin", "paclitaxel")]
+    combo, control = (a.id for a in s.arms)
+    # "149 to CIPE alone": the arm named by its regimen's abbreviation only
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {(combo, 151), (control, 149)}
+    assert {(r.arm, r.value) for r in s.results} == {(combo, Decimal("12.5")),
+                                                     (control, Decimal("10.1"))}
