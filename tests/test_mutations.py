@@ -21,6 +21,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -117,7 +118,10 @@ def run_cases(seed: int, n: int, sources: Path, out: Path) -> list[Result]:
     jobs = [(seed, list(range(i, n, procs)), sources, out) for i in range(procs)]
     if procs == 1:
         return _worker(jobs[0])
-    with multiprocessing.get_context("fork").Pool(procs) as pool:
+    # workers die on the pool's SIGTERM, whatever handler the parent had when it forked
+    fork = multiprocessing.get_context("fork")
+    with fork.Pool(procs, initializer=signal.signal,
+                   initargs=(signal.SIGTERM, signal.SIG_DFL)) as pool:
         parts = pool.map_async(_worker, jobs).get(timeout=900)  # a hang fails, never blocks CI
     return sorted(r for part in parts for r in part)
 

@@ -62,12 +62,20 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kg`` command."""
+    args = parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)  # a terminated build cleans up
+    try:
+        return _run(args)
+    finally:  # a caller's own handler again (tests call main in-process, then fork workers)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; every failure a user can cause is one line and an exit code."""
     from kg.errors import InputError
     from kg.export.lock import OutputLocked
     from kg.stages import stage_of
 
-    args = parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)  # a terminated build cleans up like Ctrl-C
     try:
         return int(args.func(args))
     except InputError as exc:
