@@ -25,6 +25,7 @@ from kg.stages import stage
 from kg.validate import Violation, check_store, focus_nodes, validate_graph
 
 if TYPE_CHECKING:
+    from kg.export.rowgroups import RowGroups
     from kg.query.engine import Result
     from kg.query.precompute import Answer
 
@@ -77,7 +78,7 @@ class StoreWork:
             violations = _validate(result, full_validation, say) if validate else []
             with stage("querying the evidence tables"):
                 t = time.perf_counter()
-                tables = evidence_tables(result.store) if not violations else {}
+                tables = kept_tables(result, say) if not violations else {}
                 result.report.seconds["tables"] = time.perf_counter() - t
             answers = []
             if not violations:  # on the same store: loading a second one cost more than these
@@ -101,17 +102,41 @@ class StoreWork:
         return self._out
 
 
-def evidence_tables(store: object) -> dict[str, Result] | dict[str, bytes]:
+def evidence_tables(store: object, kept: RowGroups | None = None,
+                    last: Path | None = None) -> dict[str, Result] | dict[str, bytes]:
     """Every evidence table, queried on the build's own store: as CSV text, else as rows.
 
-    The store writes the CSV itself where it can (``kg.export.tables.csv_tables``).
+    The store writes the CSV itself where it can (``kg.export.tables.csv_tables``); with the
+    ``kept`` rows of the last build (whose tables are in ``last``), only what an edit reaches
+    is queried again (``kg.export.rowgroups``).
     """
     from kg.export.tables import csv_tables, load_specs, run_tables
     from kg.query.engine import OxigraphEngine
 
     specs = load_specs()
-    texts = csv_tables(store, specs)
+    texts = csv_tables(store, specs, kept, last)
     return texts if texts is not None else run_tables(OxigraphEngine.over(store), specs)
+
+
+def kept_tables(result: BuildResult, say: Callable[[str], None] = lambda _m: None
+                ) -> dict[str, Result] | dict[str, bytes]:
+    """The evidence tables of a build, from the last build's rows where it has a cache.
+
+    The state is kept (entered with the build, if it succeeds) once the tables are known.
+    """
+    store = result.store  # made first: a build in pieces fills result.digests as it makes it
+    cache, digests = result.cache, result.digests
+    if cache is None or digests is None:
+        return evidence_tables(store)
+    from kg.export.rowgroups import RowGroups
+
+    kept = RowGroups(cache, digests, validation_key())
+    tables = evidence_tables(store, kept, cache.out / "tables")
+    kept.save()
+    if kept.reused:
+        say(f"  {kept.reused} evidence table(s) merged from the last build's rows and the "
+            "rows an edit reaches")
+    return tables
 
 
 def _validate(result: BuildResult, full_validation: bool,

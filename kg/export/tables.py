@@ -16,9 +16,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.paths import PACKAGE_DIR
 from kg.query.engine import NUMERIC, XSD, Engine, QueryError, Result, open_engine
+
+if TYPE_CHECKING:
+    from kg.export.rowgroups import RowGroups
 
 TABLES_DIR = PACKAGE_DIR / "export" / "tables"
 README = "README.md"
@@ -45,6 +49,8 @@ class TableSpec:
     columns: tuple[Column, ...]
     query: str
     path: Path
+    anchor: str | None = None  # ``# rows:``: every row is about one node (kg.export.rowgroups)
+    reach: int = 0  # how far from it a row reads, in forward steps
 
     @property
     def csv_name(self) -> str:
@@ -66,7 +72,7 @@ def parse_spec(path: Path) -> TableSpec:
     meta: dict[str, str] = {}
     columns: list[Column] = []
     for line in text.splitlines():
-        m = re.match(r"#\s*(table|description|column):\s*(.+)$", line)
+        m = re.match(r"#\s*(table|description|column|rows):\s*(.+)$", line)
         if m is None:
             continue
         key, value = m.groups()
@@ -87,7 +93,31 @@ def parse_spec(path: Path) -> TableSpec:
     if declared != selected:
         raise ExportError(f"{path}: columns in the header {declared} differ from the SELECT "
                           f"list {selected}")
-    return TableSpec(meta["table"], meta["description"], tuple(columns), text, path)
+    anchor, reach = _rows(path, meta.get("rows"), text, declared)
+    return TableSpec(meta["table"], meta["description"], tuple(columns), text, path, anchor,
+                     reach)
+
+
+def _rows(path: Path, value: str | None, query: str, columns: list[str]
+          ) -> tuple[str | None, int]:
+    """A ``# rows: NAME, reach N`` header: rows grouped by ?NAME, each reading N steps from it.
+
+    Checked as far as text allows: NAME is the first column and the first ORDER BY key (so
+    its rows are contiguous and the groups sorted by it), and every SELECT projects it (so a
+    VALUES clause on it can restrict each block, see ``kg.export.rowgroups``). That a row
+    reads nothing beyond N forward steps is the query author's promise.
+    """
+    if value is None:
+        return None, 0
+    m = re.fullmatch(r"(\w+),\s*reach\s+(\d+)", value.strip())
+    order = re.search(r"^ORDER BY\s+\?(\w+)", query, re.M)
+    selects = re.findall(r"\bSELECT\b(.*?)\bWHERE\s*\{", query, re.S)
+    if (m is None or not columns or m.group(1) != columns[0] or order is None
+            or order.group(1) != columns[0]
+            or any(f"?{columns[0]}" not in re.findall(r"\?\w+", s) for s in selects)):
+        raise ExportError(f"{path}: '# rows: {value}' needs 'NAME, reach N' with NAME the first "
+                          "column, the first ORDER BY key and projected by every SELECT")
+    return m.group(1), int(m.group(2))
 
 
 def load_specs(folder: Path = TABLES_DIR) -> list[TableSpec]:
@@ -116,7 +146,20 @@ def run_tables(engine: Engine, specs: list[TableSpec]) -> dict[str, Result]:
     return {spec.name: engine.query(spec.query) for spec in specs}
 
 
-def csv_tables(store: object, specs: list[TableSpec]) -> dict[str, bytes] | None:
+def query_csv(store: object, query: str) -> bytes:
+    """One SELECT's answer as SPARQL CSV, written by pyoxigraph (see ``csv_tables``)."""
+    import pyoxigraph as ox
+
+    from kg.query import curies
+
+    buf = io.BytesIO()  # streamed into: a whole answer serialised at once peaked ~3x its size
+    store.query(query, prefixes=curies.prefixes_for(query),  # type: ignore[attr-defined]
+                use_default_graph_as_union=True).serialize(buf, ox.QueryResultsFormat.CSV)
+    return buf.getvalue()
+
+
+def csv_tables(store: object, specs: list[TableSpec], kept: RowGroups | None = None,
+               last: Path | None = None) -> dict[str, bytes] | None:
     """Every table as CSV, serialised by pyoxigraph itself; None where it cannot be.
 
     The SPARQL 1.1 CSV results format is what ``to_csv`` writes for IRIs and literals (a
@@ -126,19 +169,21 @@ def csv_tables(store: object, specs: list[TableSpec]) -> dict[str, bytes] | None
     2.6 s now). Two shapes would differ, so they keep ``to_csv``: a table of one column (its
     empty cell is ``""`` there) and Parquet, which needs the rows (None is returned). A blank
     node would be written ``_:id`` (the graph mints none: every node has an IRI).
+
+    With ``kept`` (the last build's rows, ``kg.export.rowgroups``) and ``last`` (the folder of
+    its tables), a table whose spec names its rows' anchor is merged from them and the rows
+    an edit can have changed.
     """
-    import pyoxigraph as ox
-
-    from kg.query import curies
-
     if parquet_available() or any(len(spec.columns) < 2 for spec in specs):
         return None
     texts = {}
     for spec in specs:
-        buf = io.BytesIO()  # streamed into: a whole answer serialised at once peaked ~3x its size
-        store.query(spec.query, prefixes=curies.prefixes_for(spec.query),  # type: ignore[attr-defined]
-                    use_default_graph_as_union=True).serialize(buf, ox.QueryResultsFormat.CSV)
-        texts[spec.name] = buf.getvalue()
+        got = kept.rows(store, spec, last) if kept is not None and last is not None else None
+        if got is None:
+            got = query_csv(store, spec.query)
+            if kept is not None:
+                kept.note(spec, got)
+        texts[spec.name] = got
     return texts
 
 
