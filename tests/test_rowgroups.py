@@ -126,11 +126,12 @@ def test_groups_follow_rows_that_span_lines():
             b"urn:x,\"one\r\ntwo\"\r\n"
             b"urn:x,plain\r\n"
             b"urn:y,\"say \"\"hi\"\"\nthere\"\r\n")
-    head, anchors, ends = rowgroups.groups(data)
+    head, anchors, ends, parents = rowgroups.groups(data, 1)
     assert data[:head] == b"a,b\r\n"
     assert anchors == ["urn:x", "urn:y"]
     assert data[head:ends[0]] == b"urn:x,\"one\r\ntwo\"\r\nurn:x,plain\r\n"
     assert ends[1] == len(data)
+    assert parents == [("one\r\ntwo", "plain"), ('say "hi"\nthere',)]
 
 
 def test_restricted_opens_every_block_with_the_anchors():
@@ -138,6 +139,18 @@ def test_restricted_opens_every_block_with_the_anchors():
          "GROUP BY ?a }\n}\nORDER BY ?a\n")
     got = rowgroups.restricted(q, "a", ["urn:1", "urn:2"])
     assert got.count("VALUES ?a { <urn:1> <urn:2> }") == 2
+
+
+def test_pointed_at_follows_one_step_forwards():
+    import pyoxigraph as ox
+
+    st = ox.Store()
+    n = [ox.NamedNode(f"urn:{i}") for i in range(3)]
+    p = ox.NamedNode("urn:p")
+    st.extend([ox.Quad(n[0], p, n[1]), ox.Quad(n[0], p, ox.Literal("x")),
+               ox.Quad(n[1], p, n[2])])
+    assert rowgroups.pointed_at(st, {"urn:0"}, 10) == {"urn:1"}
+    assert rowgroups.pointed_at(st, {"urn:0", "urn:1"}, 1) is None
 
 
 def test_reaching_walks_backwards_the_given_steps():
@@ -154,7 +167,8 @@ def test_reaching_walks_backwards_the_given_steps():
 
 @pytest.mark.parametrize("header", ["# rows: label, reach 1",  # not the first column
                                     "# rows: item reach 1",  # no comma
-                                    "# rows: item, reach one"])
+                                    "# rows: item, reach one",
+                                    "# rows: item, reach 1, from nowhere"])  # not a column
 def test_a_bad_rows_header_is_refused(header: str, tmp_path: Path):
     spec = (load_specs()[0].path.parent / "drug-indication-evidence.rq").read_text(
         encoding="utf-8")
@@ -171,3 +185,18 @@ def test_a_rows_header_needs_the_anchor_in_every_select(tmp_path: Path):
     replace(bad, "SELECT ?claim (GROUP_CONCAT", "SELECT ?other (GROUP_CONCAT")
     with pytest.raises(ExportError, match="every SELECT"):
         parse_spec(bad)
+
+
+def test_a_row_whose_parent_let_go_of_it_is_redone():
+    """A parent whose statements changed may no longer point at its row: the old row says so."""
+    import pyoxigraph as ox
+
+    from kg.export.tables import Column, TableSpec
+
+    st = ox.Store()  # the new graph: urn:p no longer points at urn:a
+    st.add(ox.Quad(ox.NamedNode("urn:p"), ox.NamedNode("urn:label"), ox.Literal("P")))
+    spec = TableSpec("t", "", (Column("a", ""), Column("p", "")), "", Path("t.rq"), "a", 1, "p")
+    kept = rowgroups.RowGroups.__new__(rowgroups.RowGroups)
+    kept.changed, kept.digests = {"urn:p"}, {}
+    near = kept.near(st, spec, ["urn:a", "urn:b"], [("urn:p",), ("urn:q",)])
+    assert near is not None and "urn:a" in near and "urn:b" not in near

@@ -8,7 +8,11 @@ steps (subject to object) from it. Then a changed statement can only move the ro
 from which its subject is at most N steps away: starting from the subjects whose statements
 changed since the last build (the TriG blocks' digests, ``kg.export.chunks.merged_trig``), N
 steps backwards over the new graph find them all (a path that an edit cut passes through a
-changed subject nearer the anchor, so the new graph suffices). Only those anchors' rows are
+changed subject nearer the anchor, so the new graph suffices). A spec may add ``from PARENT``:
+its rows also read the node in column PARENT that points at the anchor (a study stating its
+arms), and statements at most N - 1 steps from it; then the anchors that such a node reaching
+a changed subject points at now, or pointed at in the last build's rows, are redone too (a
+parent whose statements changed may have let go of its anchor). Only those anchors' rows are
 queried again (the query with ``VALUES ?NAME`` in each of its blocks), and merged with the last
 build's other rows, which are read back from its CSV file by the byte ranges noted then.
 
@@ -35,44 +39,71 @@ STATE = "rowgroups.pickle"
 LARGE = 0.05  # an edit reaching more nodes than this share of the graph's: queried whole
 
 
-def groups(data: bytes) -> tuple[int, list[str], list[int]]:
+Groups = tuple[int, list[str], list[int], list[tuple[str, ...]]]
+
+
+def groups(data: bytes, parent: int | None = None) -> Groups:
     """A CSV text's header length, and each run of rows with the same first cell: its end.
 
-    A quoted cell may span lines: the reader is fed line by line, and how many lines each row
-    took gives its end.
+    Also, for each run, the cells of column ``parent`` (if given). A quoted cell may span
+    lines: the reader is fed line by line, and how many lines each row took gives its end.
     """
     lines = data.splitlines(keepends=True)
     ends: list[int] = []
     offset = 0
-    consumed = 0
     anchors: list[str] = []
+    parents: list[tuple[str, ...]] = []
 
     def feed() -> Iterator[str]:
-        nonlocal offset, consumed
+        nonlocal offset
         for line in lines:
             offset += len(line)
-            consumed += 1
             yield line.decode("utf-8")
 
     reader = csv.reader(feed())
     header = next(reader, None)
     head = offset
     if header is None:
-        return 0, [], []
+        return 0, [], [], []
     for row in reader:
         first = row[0] if row else ""
+        cell = (row[parent],) if parent is not None and len(row) > parent else ()
         if anchors and anchors[-1] == first:
             ends[-1] = offset
+            if cell and cell[0] not in parents[-1]:
+                parents[-1] += cell
         else:
             anchors.append(first)
             ends.append(offset)
-    return head, anchors, ends
+            parents.append(cell)
+    return head, anchors, ends, parents
+
+
+def parent_column(spec: TableSpec) -> int | None:
+    """The index of the spec's parent column, if it names one."""
+    names = [c.name for c in spec.columns]
+    return names.index(spec.parent) if spec.parent is not None else None
 
 
 def restricted(query: str, anchor: str, nodes: list[str]) -> str:
     """The query with ``VALUES ?anchor { ... }`` opening each of its blocks."""
     values = f"VALUES ?{anchor} {{ " + " ".join(f"<{n}>" for n in nodes) + " }"
     return re.sub(r"\bWHERE\s*\{", lambda m: f"{m.group(0)}\n  {values}", query)
+
+
+def pointed_at(store: object, nodes: set[str], limit: int) -> set[str] | None:
+    """Every node one of ``nodes`` points at (None past ``limit``)."""
+    import pyoxigraph as ox
+
+    out: set[str] = set()
+    for node in nodes:
+        for quad in store.quads_for_pattern(ox.NamedNode(node), None, None):  # type: ignore[attr-defined]
+            o = quad.object
+            if isinstance(o, ox.NamedNode):
+                out.add(o.value)
+        if len(out) > limit:
+            return None
+    return out
 
 
 def reaching(store: object, subjects: set[str], steps: int, limit: int) -> set[str] | None:
@@ -111,9 +142,9 @@ class RowGroups:
         self.digests = digests
         self.kept = cache.table(KIND, "digests")
         state = cache.get(KIND, STATE)
-        self.index: dict[str, tuple[str, int, list[str], list[int]]] = {}
+        self.index: dict[str, tuple] = {}  # table -> sha256 of its CSV, and its Groups
         self.changed: set[str] | None = None  # subjects; None: the last state is unknown
-        self.new_index: dict[str, tuple[str, int, list[str], list[int]]] = {}
+        self.new_index: dict[str, tuple] = {}
         if isinstance(state, dict) and state.get("key") == key and self.kept.entries:
             self.index = state["index"]
             old = {k: d for k, d in self.kept.entries.items() if d is not None}
@@ -122,7 +153,7 @@ class RowGroups:
             self.changed = {k.split("\0", 1)[1] for k in keys}
         self.reused = 0  # tables merged rather than queried whole (for tests and reports)
 
-    def previous(self, spec: TableSpec, folder: Path) -> tuple[bytes, tuple] | None:
+    def previous(self, spec: TableSpec, folder: Path) -> tuple[bytes, Groups] | None:
         """The last build's CSV of this table, if it is the one noted, and its groups."""
         noted = self.index.get(spec.name)
         if noted is None:
@@ -144,46 +175,69 @@ class RowGroups:
         got = self.previous(spec, folder)
         if got is None:
             return None
-        data, (head, anchors, ends) = got
-        limit = max(1000, int(LARGE * len(self.digests)))
-        near = reaching(store, self.changed, spec.reach, limit) if self.changed else set()
+        data, (head, anchors, ends, parents) = got
+        near = self.near(store, spec, anchors, parents)
         if near is None:
             return None
         fresh = (query_csv(store, restricted(spec.query, spec.anchor, sorted(near)))
                  if near else data[:head])
         if fresh[:head] != data[:head]:  # another header: never merge
             return None
-        new_head, new_anchors, new_ends = groups(fresh)
-        parts: list[tuple[str, bytes]] = []
+        new_head, new_anchors, new_ends, new_parents = groups(fresh, parent_column(spec))
+        parts: list[tuple[str, bytes, tuple[str, ...]]] = []
         start = head
-        for a, end in zip(anchors, ends, strict=True):
+        for a, end, up in zip(anchors, ends, parents, strict=True):
             if a not in near:
-                parts.append((a, data[start:end]))
+                parts.append((a, data[start:end], up))
             start = end
         start = new_head
         added = []
-        for a, end in zip(new_anchors, new_ends, strict=True):
-            added.append((a, fresh[start:end]))
+        for a, end, up in zip(new_anchors, new_ends, new_parents, strict=True):
+            added.append((a, fresh[start:end], up))
             start = end
         merged = sorted(parts + added, key=lambda p: p[0]) if added else parts
         out = [data[:head]]
-        out_anchors, out_ends = [], []
+        out_anchors, out_ends, out_parents = [], [], []
         at = head
-        for a, block in merged:
+        for a, block, up in merged:
             out.append(block)
             at += len(block)
             out_anchors.append(a)
             out_ends.append(at)
+            out_parents.append(up)
         text = b"".join(out)
         self.new_index[spec.name] = (hashlib.sha256(text).hexdigest(), head, out_anchors,
-                                     out_ends)
+                                     out_ends, out_parents)
         self.reused += 1
         return text
+
+    def near(self, store: object, spec: TableSpec, anchors: list[str],
+             parents: list[tuple[str, ...]]) -> set[str] | None:
+        """The anchors whose rows an edit can have changed (and other nodes); None: too many.
+
+        Those reaching a changed subject in ``reach`` steps; with a parent column, also those
+        a node reaching one in ``reach - 1`` steps points at now, or pointed at in the last
+        build's rows (its statements changed, so it may point elsewhere now).
+        """
+        if not self.changed:
+            return set()
+        limit = max(1000, int(LARGE * len(self.digests)))
+        near = reaching(store, self.changed, spec.reach, limit)
+        if near is None or spec.parent is None:
+            return near
+        up = reaching(store, self.changed, max(0, spec.reach - 1), limit)
+        below = pointed_at(store, up, limit) if up is not None else None
+        if up is None or below is None:
+            return None
+        near |= below
+        near.update(a for a, ps in zip(anchors, parents, strict=True) if not up.isdisjoint(ps))
+        return near if len(near) <= limit else None
 
     def note(self, spec: TableSpec, data: bytes) -> None:
         """Note a table queried whole, so the next build can reuse its rows."""
         if spec.anchor is not None and spec.name not in self.new_index:
-            self.new_index[spec.name] = (hashlib.sha256(data).hexdigest(), *groups(data))
+            self.new_index[spec.name] = (hashlib.sha256(data).hexdigest(),
+                                         *groups(data, parent_column(spec)))
 
     def save(self) -> None:
         """Keep this build's digests and tables' groups (entered only if the build succeeds).

@@ -51,6 +51,7 @@ class TableSpec:
     path: Path
     anchor: str | None = None  # ``# rows:``: every row is about one node (kg.export.rowgroups)
     reach: int = 0  # how far from it a row reads, in forward steps
+    parent: str | None = None  # a column holding a node that points at it, read too
 
     @property
     def csv_name(self) -> str:
@@ -93,31 +94,35 @@ def parse_spec(path: Path) -> TableSpec:
     if declared != selected:
         raise ExportError(f"{path}: columns in the header {declared} differ from the SELECT "
                           f"list {selected}")
-    anchor, reach = _rows(path, meta.get("rows"), text, declared)
+    anchor, reach, parent = _rows(path, meta.get("rows"), text, declared)
     return TableSpec(meta["table"], meta["description"], tuple(columns), text, path, anchor,
-                     reach)
+                     reach, parent)
 
 
 def _rows(path: Path, value: str | None, query: str, columns: list[str]
-          ) -> tuple[str | None, int]:
-    """A ``# rows: NAME, reach N`` header: rows grouped by ?NAME, each reading N steps from it.
+          ) -> tuple[str | None, int, str | None]:
+    """A ``# rows: NAME, reach N[, from PARENT]`` header (see ``kg.export.rowgroups``).
 
-    Checked as far as text allows: NAME is the first column and the first ORDER BY key (so
-    its rows are contiguous and the groups sorted by it), and every SELECT projects it (so a
-    VALUES clause on it can restrict each block, see ``kg.export.rowgroups``). That a row
-    reads nothing beyond N forward steps is the query author's promise.
+    Rows are grouped by ?NAME, and each reads statements at most N forward steps from it
+    (and, with ``from``, those of the node in column PARENT, which points at ?NAME, and at
+    most N - 1 steps from that). Checked as far as text allows: NAME is the first column and
+    the first ORDER BY key (so its rows are contiguous and the groups sorted by it), every
+    SELECT projects it (so a VALUES clause on it can restrict each block) and PARENT is a
+    column. That a row reads nothing further is the query author's promise.
     """
     if value is None:
-        return None, 0
-    m = re.fullmatch(r"(\w+),\s*reach\s+(\d+)", value.strip())
+        return None, 0, None
+    m = re.fullmatch(r"(\w+),\s*reach\s+(\d+)(?:,\s*from\s+(\w+))?", value.strip())
     order = re.search(r"^ORDER BY\s+\?(\w+)", query, re.M)
     selects = re.findall(r"\bSELECT\b(.*?)\bWHERE\s*\{", query, re.S)
     if (m is None or not columns or m.group(1) != columns[0] or order is None
             or order.group(1) != columns[0]
+            or (m.group(3) is not None and m.group(3) not in columns[1:])
             or any(f"?{columns[0]}" not in re.findall(r"\?\w+", s) for s in selects)):
-        raise ExportError(f"{path}: '# rows: {value}' needs 'NAME, reach N' with NAME the first "
-                          "column, the first ORDER BY key and projected by every SELECT")
-    return m.group(1), int(m.group(2))
+        raise ExportError(f"{path}: '# rows: {value}' needs 'NAME, reach N[, from PARENT]' "
+                          "with NAME the first column, the first ORDER BY key and projected "
+                          "by every SELECT, and PARENT another column")
+    return m.group(1), int(m.group(2)), m.group(3)
 
 
 def load_specs(folder: Path = TABLES_DIR) -> list[TableSpec]:
