@@ -75,10 +75,16 @@ class StoreWork:
     def _run(self, result: BuildResult, validate: bool, full_validation: bool,
              say: Callable[[str], None]) -> None:
         try:
+            kept = row_groups(result)
+            same = unchanged_graph(kept, validate, full_validation)
+            if same is not None:  # the last build's graph: its verdict, tables and answers
+                say("  the graph is the last build's: its tables and answers are kept")
+                self._out = [], same, KEPT_ANSWERS
+                return
             violations = _validate(result, full_validation, say) if validate else []
             with stage("querying the evidence tables"):
                 t = time.perf_counter()
-                tables = kept_tables(result, say) if not violations else {}
+                tables = kept_tables(result, kept, say) if not violations else {}
                 result.report.seconds["tables"] = time.perf_counter() - t
             answers = []
             if not violations:  # on the same store: loading a second one cost more than these
@@ -118,20 +124,56 @@ def evidence_tables(store: object, kept: RowGroups | None = None,
     return texts if texts is not None else run_tables(OxigraphEngine.over(store), specs)
 
 
-def kept_tables(result: BuildResult, say: Callable[[str], None] = lambda _m: None
+KEPT_ANSWERS: list[Answer] = []  # the answers of a graph unchanged since the last build: copied
+
+
+def row_groups(result: BuildResult) -> RowGroups | None:
+    """The last build's table rows and what changed since, for a build in pieces (else None).
+
+    Makes the TriG first: that notes every subject's digest.
+    """
+    if result.cache is None or result.make_trig is None:
+        return None
+    result.trig  # noqa: B018
+    if result.digests is None:
+        return None
+    from kg.export.rowgroups import RowGroups
+
+    return RowGroups(result.cache, result.digests, validation_key())
+
+
+def unchanged_graph(kept: RowGroups | None, validate: bool,
+                    full_validation: bool) -> dict[str, bytes] | None:
+    """The last build's tables, when this build's graph is the same; else None.
+
+    The same: every subject's TriG block has the digest the last build noted, under the same
+    code and ontology (``kept``, see ``kg.export.rowgroups``), and, when validating, the last
+    graph that passed the checks had these digests too. Then the verdict, the tables and the
+    answers are the last build's, and the store is never loaded (an edit that changes no
+    statement, or a build with other options).
+    """
+    if kept is None or kept.changed != set() or full_validation:
+        return None
+    if validate:
+        last = kept.cache.get("validation", VALIDATED)
+        if not (isinstance(last, dict) and last.get("key") == kept.key
+                and last.get("digests") == kept.digests):
+            return None
+    from kg.export.tables import load_specs
+
+    return kept.unchanged(load_specs(), kept.cache.out / "tables")
+
+
+def kept_tables(result: BuildResult, kept: RowGroups | None,
+                say: Callable[[str], None] = lambda _m: None
                 ) -> dict[str, Result] | dict[str, bytes]:
-    """The evidence tables of a build, from the last build's rows where it has a cache.
+    """The evidence tables of a build, from the last build's rows where ``kept`` has them.
 
     The state is kept (entered with the build, if it succeeds) once the tables are known.
     """
-    store = result.store  # made first: a build in pieces fills result.digests as it makes it
-    cache, digests = result.cache, result.digests
-    if cache is None or digests is None:
-        return evidence_tables(store)
-    from kg.export.rowgroups import RowGroups
-
-    kept = RowGroups(cache, digests, validation_key())
-    tables = evidence_tables(store, kept, cache.out / "tables")
+    if kept is None:
+        return evidence_tables(result.store)
+    tables = evidence_tables(result.store, kept, kept.cache.out / "tables")
     kept.save()
     if kept.reused:
         say(f"  {kept.reused} evidence table(s) merged from the last build's rows and the "
@@ -284,7 +326,17 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
 
     t = time.perf_counter()  # every named query's default answer, for kg query and kg serve
     answers = checked.answers if checked is not None and checked.answers is not None else None
-    files.append(write_answer_tables(result.store if answers is None else answers, files[1]))
+    if answers is KEPT_ANSWERS:
+        from kg.query.answertables import FOLDER, INDEX
+        from kg.query.precompute import kept_answers
+
+        if result.cache is not None and kept_answers(result.cache.out / FOLDER, files[1]):
+            files.append(files[1].parent / FOLDER / INDEX)
+        else:  # not as noted after all: computed on the store, loaded for them
+            answers = None
+    if answers is not KEPT_ANSWERS:
+        files.append(write_answer_tables(result.store if answers is None else answers,
+                                         files[1]))
     if checked is not None:
         checked.answers = None
     result.report.seconds["answers"] = (result.report.seconds.get("answers", 0.0)

@@ -200,3 +200,65 @@ def test_a_row_whose_parent_let_go_of_it_is_redone():
     kept.changed, kept.digests = {"urn:p"}, {}
     near = kept.near(st, spec, ["urn:a", "urn:b"], [("urn:p",), ("urn:q",)])
     assert near is not None and "urn:a" in near and "urn:b" not in near
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times builds in this process loaded their store."""
+    from kg.assemble import BuildResult
+
+    made: list[int] = []
+    store = BuildResult.store.fget
+
+    def counted(self: BuildResult):
+        if self._store is None:
+            made.append(1)
+        return store(self)
+
+    monkeypatch.setattr(BuildResult, "store", property(counted))
+    return made
+
+
+def test_an_unchanged_graph_keeps_the_verdict_tables_and_answers(
+        synthetic: Path, tmp_path: Path, loads: list[int]):
+    src = tmp_path / "src"
+    shutil.copytree(synthetic, src)
+    out = tmp_path / "warm" / "output"
+    run_build(src, out, "--no-html")
+    assert loads == [1]
+    ev = src / "evidence" / "syn-00002.yaml"
+    ev.write_text(ev.read_text(encoding="utf-8") + "# a curator's note: no statement\n",
+                  encoding="utf-8")
+    run_build(src, out, "--no-html")  # the input changed, the graph did not
+    run_build(src, out)  # other options, the same graph: the pages are drawn
+    assert loads == [1]  # neither loaded a store: nothing in it changed
+    clean = tmp_path / "clean" / "output"
+    run_build(src, clean, "--no-cache")
+    assert snapshot(out) == snapshot(clean)
+
+
+def test_kept_answers_that_are_not_as_noted_are_computed_again(
+        synthetic: Path, tmp_path: Path, loads: list[int]):
+    src = tmp_path / "src"
+    shutil.copytree(synthetic, src)
+    out = tmp_path / "warm" / "output"
+    run_build(src, out, "--no-html")
+    answer = sorted((out / "answers").glob("*.tsv"))[0]
+    answer.write_bytes(answer.read_bytes() + b"\n")
+    run_build(src, out, "--no-html", "--allow-shrink")  # other options, the same graph
+    assert len(loads) == 2  # the answers were computed on a store
+    clean = tmp_path / "clean" / "output"
+    run_build(src, clean, "--no-cache", "--no-html", "--allow-shrink")
+    assert snapshot(out) == snapshot(clean)
+
+
+def test_a_graph_never_validated_is_validated_though_unchanged(
+        synthetic: Path, tmp_path: Path, loads: list[int]):
+    src = tmp_path / "src"
+    shutil.copytree(synthetic, src)
+    out = tmp_path / "warm" / "output"
+    run_build(src, out, "--no-html", "--no-validate")
+    run_build(src, out, "--no-html")  # the same graph, now checked: on its store
+    assert len(loads) == 2
+    run_build(src, out, "--no-html", "--allow-shrink")  # checked and unchanged: kept
+    assert len(loads) == 2

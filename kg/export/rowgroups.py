@@ -156,7 +156,7 @@ class RowGroups:
     def previous(self, spec: TableSpec, folder: Path) -> tuple[bytes, Groups] | None:
         """The last build's CSV of this table, if it is the one noted, and its groups."""
         noted = self.index.get(spec.name)
-        if noted is None:
+        if noted is None or len(noted) == 1:
             return None
         try:
             data = (folder / spec.csv_name).read_bytes()
@@ -234,10 +234,31 @@ class RowGroups:
         return near if len(near) <= limit else None
 
     def note(self, spec: TableSpec, data: bytes) -> None:
-        """Note a table queried whole, so the next build can reuse its rows."""
-        if spec.anchor is not None and spec.name not in self.new_index:
-            self.new_index[spec.name] = (hashlib.sha256(data).hexdigest(),
-                                         *groups(data, parent_column(spec)))
+        """Note a table queried whole, so the next build can reuse its rows (or all of it)."""
+        if spec.name in self.new_index:
+            return
+        digest = hashlib.sha256(data).hexdigest()
+        self.new_index[spec.name] = ((digest, *groups(data, parent_column(spec)))
+                                     if spec.anchor is not None else (digest,))
+
+    def unchanged(self, specs: list[TableSpec], folder: Path) -> dict[str, bytes] | None:
+        """Every table as the last build wrote it, when no statement changed since; else None.
+
+        Then the tables are the same queries over the same graph: nothing is queried.
+        """
+        if self.changed != set():
+            return None
+        texts = {}
+        for spec in specs:
+            noted = self.index.get(spec.name)
+            try:
+                data = (folder / spec.csv_name).read_bytes()
+            except OSError:
+                return None
+            if noted is None or hashlib.sha256(data).hexdigest() != noted[0]:
+                return None
+            texts[spec.name] = data
+        return texts
 
     def save(self) -> None:
         """Keep this build's digests and tables' groups (entered only if the build succeeds).
