@@ -233,6 +233,19 @@ class RowGroups:
         near.update(a for a, ps in zip(anchors, parents, strict=True) if not up.isdisjoint(ps))
         return near if len(near) <= limit else None
 
+    def table(self, store: object, spec: TableSpec, folder: Path) -> bytes:
+        """The table's CSV: merged (``rows``) where it can be, else queried whole and noted.
+
+        ``folder`` holds the last build's tables.
+        """
+        from kg.export.tables import query_csv
+
+        got = self.rows(store, spec, folder)
+        if got is None:
+            got = query_csv(store, spec.query)
+            self.note(spec, got)
+        return got
+
     def note(self, spec: TableSpec, data: bytes) -> None:
         """Note a table queried whole, so the next build can reuse its rows (or all of it)."""
         if spec.name in self.new_index:

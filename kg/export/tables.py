@@ -14,15 +14,12 @@ import importlib.util
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg.paths import PACKAGE_DIR
 from kg.query.engine import NUMERIC, XSD, Engine, QueryError, Result, open_engine
-
-if TYPE_CHECKING:
-    from kg.export.rowgroups import RowGroups
 
 TABLES_DIR = PACKAGE_DIR / "export" / "tables"
 README = "README.md"
@@ -163,8 +160,8 @@ def query_csv(store: object, query: str) -> bytes:
     return buf.getvalue()
 
 
-def csv_tables(store: object, specs: list[TableSpec], kept: RowGroups | None = None,
-               last: Path | None = None) -> dict[str, bytes] | None:
+def csv_tables(store: object, specs: list[TableSpec],
+               make: Callable[[TableSpec], bytes] | None = None) -> dict[str, bytes] | None:
     """Every table as CSV, serialised by pyoxigraph itself; None where it cannot be.
 
     The SPARQL 1.1 CSV results format is what ``to_csv`` writes for IRIs and literals (a
@@ -175,20 +172,14 @@ def csv_tables(store: object, specs: list[TableSpec], kept: RowGroups | None = N
     empty cell is ``""`` there) and Parquet, which needs the rows (None is returned). A blank
     node would be written ``_:id`` (the graph mints none: every node has an IRI).
 
-    With ``kept`` (the last build's rows, ``kg.export.rowgroups``) and ``last`` (the folder of
-    its tables), a table whose spec names its rows' anchor is merged from them and the rows
-    an edit can have changed.
+    ``make``, if given, makes each table's CSV instead of ``query_csv`` (the build's: from
+    the last build's rows and the rows an edit reaches, ``kg.export.rowgroups``).
     """
     if parquet_available() or any(len(spec.columns) < 2 for spec in specs):
         return None
     texts = {}
     for spec in specs:
-        got = kept.rows(store, spec, last) if kept is not None and last is not None else None
-        if got is None:
-            got = query_csv(store, spec.query)
-            if kept is not None:
-                kept.note(spec, got)
-        texts[spec.name] = got
+        texts[spec.name] = make(spec) if make is not None else query_csv(store, spec.query)
     return texts
 
 

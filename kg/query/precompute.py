@@ -65,7 +65,7 @@ def kept_answers(last: Path, graph: Path) -> bool:
 
     Valid: its index names a graph file of the same name and bytes (and ontology, and engine
     version: ``graph_key``) and every table has the checksum noted. A build whose graph is
-    the same as the last one's (``kg.pipeline``) computes nothing; what it copies is what
+    the same as the last one's (``kg.export.storework``) computes nothing; what it copies is what
     ``compute_answers`` would give, as the build's code is the same too (the caller checks).
     """
     try:
