@@ -19,7 +19,10 @@ then), so a failed or interrupted build leaves the output folder, cache included
   the footprint of what computing each read.
 - **The last valid graph** (folder ``validation``): a digest of each subject's statements per
   named graph, so the next build runs the shapes on the nodes that changed and their neighbours
-  alone (``kg.pipeline.check_changed``).
+  alone (``kg.export.storework.check_changed``).
+- **The last build's table rows** (folder ``tables``, ``kg/export/rowgroups.py``): every
+  subject's digest, and each evidence table's checksum and rows by anchor node, so the next
+  build queries the rows an edit reaches alone (and nothing when the graph is unchanged).
 - **Per study page** (``kg/render/pagecache.py``): the page as drawn, with the nodes its drawing
   read and a digest of their statements; reused when that digest is unchanged.
 - **Per build**: the fingerprint of every input (each file under the sources folder, the

@@ -8,7 +8,6 @@ run.
 from __future__ import annotations
 
 import gc
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,10 +18,18 @@ from typing import TYPE_CHECKING
 from kg.assemble import BuildResult, build
 from kg.cache import BuildCache
 from kg.export.buildreport import REPORT_FILE, read_previous, shrink_problems
+from kg.export.storework import (  # noqa: F401 - check_changed, validation_key: named here
+    KEPT_ANSWERS,
+    StoreWork,
+    _validate,
+    check_changed,
+    evidence_tables,
+    validation_key,
+)
 from kg.paths import SOURCES_DIR
 from kg.sources.loader import InputError
 from kg.stages import stage
-from kg.validate import Violation, check_store, focus_nodes, validate_graph
+from kg.validate import Violation
 
 if TYPE_CHECKING:
     from kg.query.engine import Result
@@ -50,123 +57,6 @@ class CheckedBuild:
             work, self.pending = self.pending, None
             self.violations, self.tables, self.answers = work.wait()
         return self
-
-
-class StoreWork:
-    """Validation and the evidence tables' queries on the build's store, in a thread.
-
-    pyoxigraph releases the GIL while it loads and queries, so on two cores this runs beside
-    the Python that writes Turtle and JSON-LD and draws pages (a 1,000x build: ~25 s that no
-    longer adds to the wall time). A daemon thread: an interrupted build does not wait for it,
-    and it only computes; files are written by the main thread.
-    """
-
-    def __init__(self, result: BuildResult, validate: bool, full_validation: bool,
-                 say: Callable[[str], None]) -> None:
-        """Start the work."""
-        self._out: tuple[list[Violation], dict[str, Result] | dict[str, bytes],
-                         list[Answer]] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="kg-store-work", daemon=True,
-                                        args=(result, validate, full_validation, say))
-        self._thread.start()
-
-    def _run(self, result: BuildResult, validate: bool, full_validation: bool,
-             say: Callable[[str], None]) -> None:
-        try:
-            violations = _validate(result, full_validation, say) if validate else []
-            with stage("querying the evidence tables"):
-                t = time.perf_counter()
-                tables = evidence_tables(result.store) if not violations else {}
-                result.report.seconds["tables"] = time.perf_counter() - t
-            answers = []
-            if not violations:  # on the same store: loading a second one cost more than these
-                from kg.query.precompute import compute_answers
-
-                t = time.perf_counter()
-                answers = compute_answers(result.store)
-                result.report.seconds["answers"] = time.perf_counter() - t
-            result.release("store")  # the views do not need it: freed before they are drawn
-            self._out = violations, tables, answers
-        except BaseException as exc:  # handed to the main thread as it is
-            self._error = exc
-
-    def wait(self) -> tuple[list[Violation], dict[str, Result] | dict[str, bytes],
-                            list[Answer]]:
-        """The violations, the tables' rows and the named answers, once the thread is done."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._out is not None  # noqa: S101 - set whenever no error was
-        return self._out
-
-
-def evidence_tables(store: object) -> dict[str, Result] | dict[str, bytes]:
-    """Every evidence table, queried on the build's own store: as CSV text, else as rows.
-
-    The store writes the CSV itself where it can (``kg.export.tables.csv_tables``).
-    """
-    from kg.export.tables import csv_tables, load_specs, run_tables
-    from kg.query.engine import OxigraphEngine
-
-    specs = load_specs()
-    texts = csv_tables(store, specs)
-    return texts if texts is not None else run_tables(OxigraphEngine.over(store), specs)
-
-
-def _validate(result: BuildResult, full_validation: bool,
-              say: Callable[[str], None]) -> list[Violation]:
-    say("validating against ontology/shapes.ttl" + (" (pySHACL)" if full_validation else ""))
-    t = time.perf_counter()
-    with stage("validating"):
-        violations = (validate_graph(result.union()) if full_validation
-                      else check_changed(result, say))
-    result.report.seconds["validate"] = time.perf_counter() - t
-    return violations
-
-
-VALIDATED = "state.pickle"  # in the cache's "validation" folder
-
-
-def validation_key() -> str:
-    """What a verdict depends on besides the graph: the code (the compiler) and the ontology."""
-    import hashlib
-
-    from kg.cache import _hash_files, code_version
-    from kg.paths import ONTOLOGY_DIR
-
-    h = hashlib.sha256(f"validated {code_version()}".encode())
-    _hash_files(h, ONTOLOGY_DIR)
-    return h.hexdigest()
-
-
-def check_changed(result: BuildResult,
-                  say: Callable[[str], None] = lambda _m: None) -> list[Violation]:
-    """The shapes over the nodes an edit can have changed, if the last valid graph is known.
-
-    A build in pieces knows a digest of every subject's statements per graph; the cache keeps
-    those of the last graph that passed these checks (a failed build records nothing). Nodes
-    whose digest is the same and that point at no changed node passed then and pass now
-    (``kg.validate.focus_nodes``); the others are checked. Without that state, all are.
-    """
-    store = result.store  # made first: a build in pieces fills result.digests as it makes it
-    cache, digests = result.cache, result.digests
-    if cache is None or digests is None:
-        return check_store(store)
-    key = validation_key()
-    last = cache.get("validation", VALIDATED)
-    focus = None
-    if isinstance(last, dict) and last.get("key") == key:
-        old: dict[str, bytes] = last["digests"]
-        changed = {k for k in old.keys() ^ digests.keys()}
-        changed.update(k for k, d in digests.items() if old.get(k, d) != d)
-        focus = focus_nodes(store, {k.split("\0", 1)[1] for k in changed})
-    violations = check_store(store, focus=focus)
-    if focus is not None:
-        say(f"  shapes checked on {len(focus)} changed or neighbouring node(s) alone")
-    if not violations:
-        cache.put("validation", VALIDATED, {"key": key, "digests": digests})
-    return violations
 
 
 def check_build(sources: Path = SOURCES_DIR, out: Path | None = None, *,
@@ -259,7 +149,17 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
 
     t = time.perf_counter()  # every named query's default answer, for kg query and kg serve
     answers = checked.answers if checked is not None and checked.answers is not None else None
-    files.append(write_answer_tables(result.store if answers is None else answers, files[1]))
+    if answers is KEPT_ANSWERS:
+        from kg.query.answertables import FOLDER, INDEX
+        from kg.query.precompute import kept_answers
+
+        if result.cache is not None and kept_answers(result.cache.out / FOLDER, files[1]):
+            files.append(files[1].parent / FOLDER / INDEX)
+        else:  # not as noted after all: computed on the store, loaded for them
+            answers = None
+    if answers is not KEPT_ANSWERS:
+        files.append(write_answer_tables(result.store if answers is None else answers,
+                                         files[1]))
     if checked is not None:
         checked.answers = None
     result.report.seconds["answers"] = (result.report.seconds.get("answers", 0.0)

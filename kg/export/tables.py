@@ -14,6 +14,7 @@ import importlib.util
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class TableSpec:
     columns: tuple[Column, ...]
     query: str
     path: Path
+    anchor: str | None = None  # ``# rows:``: every row is about one node (kg.export.rowgroups)
+    reach: int = 0  # how far from it a row reads, in forward steps
+    parent: str | None = None  # a column holding a node that points at it, read too
 
     @property
     def csv_name(self) -> str:
@@ -66,7 +70,7 @@ def parse_spec(path: Path) -> TableSpec:
     meta: dict[str, str] = {}
     columns: list[Column] = []
     for line in text.splitlines():
-        m = re.match(r"#\s*(table|description|column):\s*(.+)$", line)
+        m = re.match(r"#\s*(table|description|column|rows):\s*(.+)$", line)
         if m is None:
             continue
         key, value = m.groups()
@@ -87,7 +91,35 @@ def parse_spec(path: Path) -> TableSpec:
     if declared != selected:
         raise ExportError(f"{path}: columns in the header {declared} differ from the SELECT "
                           f"list {selected}")
-    return TableSpec(meta["table"], meta["description"], tuple(columns), text, path)
+    anchor, reach, parent = _rows(path, meta.get("rows"), text, declared)
+    return TableSpec(meta["table"], meta["description"], tuple(columns), text, path, anchor,
+                     reach, parent)
+
+
+def _rows(path: Path, value: str | None, query: str, columns: list[str]
+          ) -> tuple[str | None, int, str | None]:
+    """A ``# rows: NAME, reach N[, from PARENT]`` header (see ``kg.export.rowgroups``).
+
+    Rows are grouped by ?NAME, and each reads statements at most N forward steps from it
+    (and, with ``from``, those of the node in column PARENT, which points at ?NAME, and at
+    most N - 1 steps from that). Checked as far as text allows: NAME is the first column and
+    the first ORDER BY key (so its rows are contiguous and the groups sorted by it), every
+    SELECT projects it (so a VALUES clause on it can restrict each block) and PARENT is a
+    column. That a row reads nothing further is the query author's promise.
+    """
+    if value is None:
+        return None, 0, None
+    m = re.fullmatch(r"(\w+),\s*reach\s+(\d+)(?:,\s*from\s+(\w+))?", value.strip())
+    order = re.search(r"^ORDER BY\s+\?(\w+)", query, re.M)
+    selects = re.findall(r"\bSELECT\b(.*?)\bWHERE\s*\{", query, re.S)
+    if (m is None or not columns or m.group(1) != columns[0] or order is None
+            or order.group(1) != columns[0]
+            or (m.group(3) is not None and m.group(3) not in columns[1:])
+            or any(f"?{columns[0]}" not in re.findall(r"\?\w+", s) for s in selects)):
+        raise ExportError(f"{path}: '# rows: {value}' needs 'NAME, reach N[, from PARENT]' "
+                          "with NAME the first column, the first ORDER BY key and projected "
+                          "by every SELECT, and PARENT another column")
+    return m.group(1), int(m.group(2)), m.group(3)
 
 
 def load_specs(folder: Path = TABLES_DIR) -> list[TableSpec]:
@@ -116,7 +148,20 @@ def run_tables(engine: Engine, specs: list[TableSpec]) -> dict[str, Result]:
     return {spec.name: engine.query(spec.query) for spec in specs}
 
 
-def csv_tables(store: object, specs: list[TableSpec]) -> dict[str, bytes] | None:
+def query_csv(store: object, query: str) -> bytes:
+    """One SELECT's answer as SPARQL CSV, written by pyoxigraph (see ``csv_tables``)."""
+    import pyoxigraph as ox
+
+    from kg.query import curies
+
+    buf = io.BytesIO()  # streamed into: a whole answer serialised at once peaked ~3x its size
+    store.query(query, prefixes=curies.prefixes_for(query),  # type: ignore[attr-defined]
+                use_default_graph_as_union=True).serialize(buf, ox.QueryResultsFormat.CSV)
+    return buf.getvalue()
+
+
+def csv_tables(store: object, specs: list[TableSpec],
+               make: Callable[[TableSpec], bytes] | None = None) -> dict[str, bytes] | None:
     """Every table as CSV, serialised by pyoxigraph itself; None where it cannot be.
 
     The SPARQL 1.1 CSV results format is what ``to_csv`` writes for IRIs and literals (a
@@ -126,19 +171,15 @@ def csv_tables(store: object, specs: list[TableSpec]) -> dict[str, bytes] | None
     2.6 s now). Two shapes would differ, so they keep ``to_csv``: a table of one column (its
     empty cell is ``""`` there) and Parquet, which needs the rows (None is returned). A blank
     node would be written ``_:id`` (the graph mints none: every node has an IRI).
+
+    ``make``, if given, makes each table's CSV instead of ``query_csv`` (the build's: from
+    the last build's rows and the rows an edit reaches, ``kg.export.rowgroups``).
     """
-    import pyoxigraph as ox
-
-    from kg.query import curies
-
     if parquet_available() or any(len(spec.columns) < 2 for spec in specs):
         return None
     texts = {}
     for spec in specs:
-        buf = io.BytesIO()  # streamed into: a whole answer serialised at once peaked ~3x its size
-        store.query(spec.query, prefixes=curies.prefixes_for(spec.query),  # type: ignore[attr-defined]
-                    use_default_graph_as_union=True).serialize(buf, ox.QueryResultsFormat.CSV)
-        texts[spec.name] = buf.getvalue()
+        texts[spec.name] = make(spec) if make is not None else query_csv(store, spec.query)
     return texts
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,35 @@ def compute_answers(store: object) -> list[Answer]:
         if got is not None:
             answers.append(Answer(name, text, *got))
     return answers
+
+
+def kept_answers(last: Path, graph: Path) -> bool:
+    """Copy the answer tables of the last build (folder ``last``) beside ``graph``, if valid.
+
+    Valid: its index names a graph file of the same name and bytes (and ontology, and engine
+    version: ``graph_key``) and every table has the checksum noted. A build whose graph is
+    the same as the last one's (``kg.export.storework``) computes nothing; what it copies is what
+    ``compute_answers`` would give, as the build's code is the same too (the caller checks).
+    """
+    try:
+        index = (last / INDEX).read_bytes()
+        doc = json.loads(index)
+        if doc.get("graph") != graph.name or doc.get("key") != graph_key(graph):
+            return False
+        if not all(re.fullmatch(r"[\w.-]+\.tsv", e["file"]) for e in doc["answers"]):
+            return False  # a file elsewhere than this folder: not ours
+        files = {e["file"]: (last / e["file"]).read_bytes() for e in doc["answers"]}
+        if any(hashlib.sha256(files[e["file"]]).hexdigest() != e["sha256"]
+               for e in doc["answers"]):
+            return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    folder = graph.parent / FOLDER
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    (folder / INDEX).write_bytes(index)
+    return True
 
 
 def write_answer_tables(answers: object, graph: Path) -> Path:
