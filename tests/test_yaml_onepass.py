@@ -14,12 +14,14 @@ pytestmark = pytest.mark.skipif(not LIBYAML, reason="PyYAML was built without li
 
 SAMPLES = [
     "a: &x [1, 2]\nb: *x\n",  # an alias: the same list
-    "base: &x {k: 1}\nmerged:\n  <<: *x\n  b: 2\n",  # a merge key: left to PyYAML
+    "base: &x {k: 1}\nmerged:\n  <<: *x\n  b: 2\n",  # a merge key
+    "a: &a {k: 1, j: 1}\nb: &b {k: 2, m: 2}\nc: &c {<<: [*a, *b], j: 3}\nd: {<<: *c, z: 0}\n",
     "1: a\n01: b\n",  # two spellings of one key: the last wins, as in PyYAML
     "k: 2013-04-01\nf: 1.50\nb: yes\nn: ~\nt: !!binary aGVsbG8=\ni: 0x1f\nu: 1_000\nc: .inf\n",
     "- {id: a, quote: \"x: y\"}\n- [1, [2, [3]]]\n- ''\n",
 ]
-BAD = ["a: 1\na: 2\n", "x: !!int abc\n", "x: !foo 1\n", "? [1, 2]\n: x\n"]
+BAD = ["a: 1\na: 2\n", "x: !!int abc\n", "x: !foo 1\n", "? [1, 2]\n: x\n", "a: {<<: 1}\n",
+       "a: &a [1]\nb: {<<: [*a]}\n"]
 
 
 def _deep(v: Any) -> Any:
@@ -56,11 +58,12 @@ def test_alias_is_one_object() -> None:
 
 
 def test_plain_documents_take_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plain document never reaches PyYAML's constructor; a merge key does."""
+    """A plain document (merge keys too) never reaches PyYAML's constructor; a tag does."""
     def refuse(self: object, node: object) -> None:
         raise AssertionError("PyYAML's constructor was used")
 
     monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_document", refuse)
-    assert yaml.load(SAMPLES[4], Loader=FastLoader)[0]["quote"] == "x: y"  # noqa: S506
+    assert yaml.load(SAMPLES[5], Loader=FastLoader)[0]["quote"] == "x: y"  # noqa: S506
+    assert yaml.load(SAMPLES[2], Loader=FastLoader)["c"] == {"k": 1, "j": 3, "m": 2}  # noqa: S506
     with pytest.raises(AssertionError, match="constructor was used"):
-        yaml.load(SAMPLES[1], Loader=FastLoader)  # noqa: S506
+        yaml.load("a: !!set {x}\n", Loader=FastLoader)  # noqa: S506

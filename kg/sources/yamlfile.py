@@ -49,8 +49,8 @@ class FastLoader(_Values, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # typ
 
     Two shortcuts make it faster again (loading was a fifth of a large build): a plain scalar's
     tag is resolved once per distinct text (keys repeat in every record), and a document of
-    plain mappings, lists and scalars is built by ``_build`` in one pass. Anything else (a merge
-    key, a duplicate key, a tag of its own, a value that cannot be built, an alias to itself)
+    mappings (merge keys too), lists and scalars is built by ``_build`` in one pass. Anything
+    else (a duplicate key, a tag of its own, a value that cannot be built, an alias to itself)
     is built by PyYAML's constructor as before, with its errors.
     """
 
@@ -113,16 +113,23 @@ def _build(loader: FastLoader, node: yaml.Node, done: dict[int, Any], open_: set
         value = [_build(loader, item, done, open_) for item in node.value]
         open_.discard(key)
     elif tag == MAP_TAG and isinstance(node, yaml.MappingNode):
+        own: set[str] = set()
+        merges = False
+        for key_node, _ in node.value:  # as _construct_mapping checks them, before merging
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value in own:
+                raise _NotPlain  # PyYAML's constructor says what is wrong, and where
+            if key_node.tag == MERGE_TAG:
+                merges = True
+            else:
+                own.add(key_node.value)
+        if merges:  # merged keys first, own keys last (they win): PyYAML's own step
+            loader.flatten_mapping(node)  # its error (the node half merged) goes to PyLoader
         open_.add(key)
         value = LineDict()
         value.line = node.start_mark.line + 1
         value.key_lines = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == MERGE_TAG:
-                raise _NotPlain
             name = _build(loader, key_node, done, open_)
-            if str(name) in value.key_lines or name in value:
-                raise _NotPlain  # a duplicate key: PyYAML's constructor says where
             value[name] = _build(loader, value_node, done, open_)
             value.key_lines[str(name)] = key_node.start_mark.line + 1
         open_.discard(key)
