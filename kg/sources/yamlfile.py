@@ -79,7 +79,7 @@ class _NotPlain(Exception):
 
 
 _RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
-RESOLVED_KEPT = 1 << 14
+RESOLVED_KEPT = 1 << 12
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
