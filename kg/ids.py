@@ -99,7 +99,7 @@ def slug(text: str) -> str:
 
 
 _MINTED: dict[tuple[str, ...], URIRef] = {}
-MINTED_KEPT = 1 << 12 << 16  # IRIs remembered at most (then forgotten at once: memory stays bounded)
+MINTED_KEPT = 1 << 12  # IRIs remembered at most (then forgotten at once: memory stays bounded)
 
 
 def mint(*segments: str) -> URIRef:

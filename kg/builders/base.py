@@ -24,7 +24,7 @@ from kg.vocab import KG
 
 ENTITIES = "entities"
 PROVENANCE = "provenance"
-CACHED = 1 << 12 << 16  # literals remembered at most (then forgotten at once: memory stays bounded)
+CACHED = 1 << 12  # literals remembered at most (then forgotten at once: memory stays bounded)
 _LITERALS: dict[tuple[type, object, URIRef | None], Literal] = {}
 
 
