@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from kg.paths import SOURCES_DIR
-from kg.sources.yamlfile import LIBYAML, FastLoader, LineDict, PyLoader
+from kg.sources.yamlfile import LIBYAML, FastLoader, LineDict, PyLoader, parse_yaml
 
 pytestmark = pytest.mark.skipif(not LIBYAML, reason="PyYAML was built without libyaml")
 
@@ -67,3 +67,19 @@ def test_plain_documents_take_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     assert yaml.load(SAMPLES[2], Loader=FastLoader)["c"] == {"k": 1, "j": 3, "m": 2}  # noqa: S506
     with pytest.raises(AssertionError, match="constructor was used"):
         yaml.load("a: !!set {x}\n", Loader=FastLoader)  # noqa: S506
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x {k: 1}\nb: {<<: *x, k: 2}\nc: !!set {q}\n",  # merged, then left to PyYAML
+    "b: {<<: {[1]: 2}}\n",  # a merged key that is no text
+])
+def test_after_a_merge_read_afresh(text: str) -> None:
+    """Once a merge has changed the nodes, what the one pass cannot build is read afresh."""
+    try:
+        want: Any = _deep(yaml.load(text, Loader=PyLoader))  # noqa: S506
+    except yaml.YAMLError as exc:
+        with pytest.raises(yaml.YAMLError) as got:
+            parse_yaml(text)
+        assert got.value.problem == exc.problem  # type: ignore[attr-defined]
+    else:
+        assert _deep(parse_yaml(text)) == want

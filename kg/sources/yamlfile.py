@@ -68,10 +68,17 @@ class FastLoader(_Values, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # typ
 
     def construct_document(self, node: yaml.Node) -> Any:
         """The document's value: in one pass if it is plain, else by PyYAML's constructor."""
+        done: dict[int, Any] = {}
         try:
-            return _build(self, node, {}, set())
-        except (_NotPlain, RecursionError):
+            return _build(self, node, done, set())
+        except (_NotPlain, RecursionError) as exc:
+            if FLATTENED in done:  # a merge changed the nodes: the pure-Python loader reads
+                raise yaml.YAMLError("read again without libyaml") from exc  # them afresh
             return super().construct_document(node)
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # anything unforeseen: the pure-Python loader says what
+            raise yaml.YAMLError("read again without libyaml") from exc
 
 
 class _NotPlain(Exception):
@@ -82,33 +89,34 @@ _RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
 RESOLVED_KEPT = 1 << 12
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
+FLATTENED = -1  # in _build's ``done`` once a merge key has changed the nodes (never an id)
 SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 def _build(loader: FastLoader, node: yaml.Node, done: dict[int, Any], open_: set[int]) -> Any:
     """A node's value as ``_construct_mapping`` and PyYAML's safe constructors make it.
 
-    ``done`` holds each node built (an alias is the same node: the same object comes back);
-    ``open_`` the collections being built (an alias inside itself is left to PyYAML).
+    ``done`` holds each collection built (an alias is the same node: the same object comes
+    back; a scalar's value is immutable, made again); ``open_`` the collections being built
+    (an alias inside itself is left to PyYAML).
     """
+    tag = node.tag
+    if node.__class__ is yaml.ScalarNode:
+        if tag == STR_TAG:
+            return node.value
+        make = loader.yaml_constructors.get(tag)
+        if make is None:
+            raise _NotPlain
+        try:
+            return make(loader, node)
+        except Exception as exc:  # reported by PyYAML's constructor, in its words
+            raise _NotPlain from exc
     key = id(node)
     if key in done:
         return done[key]
-    tag = node.tag
-    if isinstance(node, yaml.ScalarNode):
-        if tag == STR_TAG:
-            value = node.value
-        else:
-            make = loader.yaml_constructors.get(tag)
-            if make is None:
-                raise _NotPlain
-            try:
-                value = make(loader, node)
-            except Exception as exc:  # reported by PyYAML's constructor, in its words
-                raise _NotPlain from exc
-    elif key in open_:
+    if key in open_:
         raise _NotPlain
-    elif tag == SEQ_TAG and isinstance(node, yaml.SequenceNode):
+    if tag == SEQ_TAG and isinstance(node, yaml.SequenceNode):
         open_.add(key)
         value = [_build(loader, item, done, open_) for item in node.value]
         open_.discard(key)
@@ -123,15 +131,20 @@ def _build(loader: FastLoader, node: yaml.Node, done: dict[int, Any], open_: set
             else:
                 own.add(key_node.value)
         if merges:  # merged keys first, own keys last (they win): PyYAML's own step
+            done[FLATTENED] = True
             loader.flatten_mapping(node)  # its error (the node half merged) goes to PyLoader
         open_.add(key)
         value = LineDict()
         value.line = node.start_mark.line + 1
         value.key_lines = {}
+        lines = value.key_lines
         for key_node, value_node in node.value:
-            name = _build(loader, key_node, done, open_)
-            value[name] = _build(loader, value_node, done, open_)
-            value.key_lines[str(name)] = key_node.start_mark.line + 1
+            name = key_node.value if key_node.tag == STR_TAG else _build(
+                loader, key_node, done, open_)
+            value[name] = (value_node.value if value_node.tag == STR_TAG
+                           and value_node.__class__ is yaml.ScalarNode
+                           else _build(loader, value_node, done, open_))
+            lines[str(name)] = key_node.start_mark.line + 1
         open_.discard(key)
     else:
         raise _NotPlain
