@@ -26,7 +26,7 @@ EXPLICIT_STRING = re.compile(rb"\^\^\s*(?:<http://www\.w3\.org/2001/XMLSchema#st
 WRITER_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kgi"}  # kgi:a/b needs escapes
 
 
-KEPT = 1 << 14  # converted terms and N-Triples forms remembered at once, at most
+KEPT = 1 << 16  # converted terms and N-Triples forms remembered at once, at most
 
 
 class _Terms(dict):
@@ -34,7 +34,8 @@ class _Terms(dict):
 
     At most ``KEPT`` are remembered, then all are forgotten at once: what repeats comes back
     at once, and a 1,000x graph's ~300,000 distinct terms (most literals, met once) are not all
-    held while it is written (~50 MB per writer, and the Turtle and TriG writers run together).
+    held while it is written (~50 MB per writer, and the Turtle and TriG writers run
+    together; within this bound, ~10 MB).
     """
 
     def __init__(self) -> None:
