@@ -72,7 +72,8 @@ class ArmSizes(DraftState):
                         r"participants)\s*$", text[:max(bracket, 0)], re.I) and not re.match(
                         r"\s*(?:%|months?|weeks?|years?|days?|mg)", after, re.I):
                     arm = self.arm_near(named.group("arm"), 0, len(named.group("arm")))
-                    if arm is not None and len(named.group("arm").split()) <= 4:
+                    if arm is not None and len(named.group("arm").split()) <= 4 and \
+                            "%" not in named.group("arm"):  # "(67 on A [93%]; ...)": counts
                         found.setdefault(arm.id, p)  # "(25 alphamab, 22 alphamab 300 mg)"
                         continue
                 had = re.search(r"(?P<arm>\b[\w +/-]{1,40}?\s+(?:arm|group))\s+had\s+$",
@@ -123,7 +124,7 @@ class ArmSizes(DraftState):
                     None not in sizes:
                 for arm, size in zip(pair, sizes, strict=True):
                     found.setdefault(arm.id, size)
-            received = self._received_sizes(text, nums)
+            received = self._received_sizes(text, nums) or self._n_after_each_arm(text, nums)
             if received:
                 found = received
             summed = self._sizes_summing_to_total(text, nums)
@@ -140,7 +141,9 @@ class ArmSizes(DraftState):
                         p = next(x for x in nums if x.start == resp.start(g))
                         found.setdefault(arm.id, p)  # type: ignore[union-attr]
             if len(found) == len(self.d.arms):
-                self._arm_populations(i, text, found)
+                total = sum(p.value for p in found.values())
+                self._arm_populations(i, text, found, analysed=any(  # they make the analysed set
+                    x["kind"] == "analysed" and x.get("size") == total for x in self.d.populations))
                 return
         # "HD patients (n = 91; ...) received ...", "SD regimen patients (n = 94) received":
         # each arm's size in a sentence of its own
@@ -175,25 +178,68 @@ class ArmSizes(DraftState):
             self._arm_populations(i, text, {arm.id: p})
 
     def _received_sizes(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
-        """"86 patients received A; 90 patients received B": sizes, when they make the total.
+        """"86 patients received A; 90 patients received B": sizes, when they make a total.
 
-        Patients who received something may be an outcome's count ("12 patients received
-        second-line A"), so each arm must have one and together they must make the study's
-        randomised (or enrolled) total.
+        Also "Forty were treated with A and 41 with B", "A was administered to 127 patients and
+        B to 131". Patients who received something may be an outcome's count ("12 patients
+        received second-line A"), so each arm must have one and together they must make the
+        study's randomised, enrolled or analysed total.
         """
-        root = next((x for x in self.d.populations if x.get("parent") is None and
-                     x["kind"] in {"enrolled", "randomised"} and x.get("size")), None)
-        if root is None:
+        totals = {x.get("size") for x in self.d.populations if x.get("size") and (
+            x.get("parent") is None or x["kind"] == "analysed")}
+        if not totals:
             return {}
         found: dict[str, Printed] = {}
         for p in nums:
-            mt = re.match(r"\s+(?:patients|women|participants)\s+(?:received|were\s+given)\s+"
-                          r"(?P<what>[^;.]{1,80})", text[p.end:], re.I)
-            arm = self.arm_near(mt.group("what"), 0, len(mt.group("what"))) if mt else None
+            mt = re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:received|were\s+"
+                          r"(?:given|treated\s+(?:with|by)))\s+(?P<what>[^;.]{1,80})", text[p.end:],
+                          re.I) or (
+                re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:with\s+)?(?P<what>"
+                         r"[^,;.()\d]{1,40})", text[p.end:], re.I)
+                if found and re.search(r"\band\s+$", text[:p.start]) else None)
+            if mt is None:  # "A was administered to 127 patients and B to 131 patients"
+                mt = re.search(r"(?:^|;|,|\band\b)(?P<what>(?:(?!\band\b)[^,;.]){1,80}?)\s+"
+                               r"(?:(?:was|were)\s+(?:administered|given)\s+)?to\s+$",
+                               text[:p.start], re.I)
+                if mt is None or not re.match(r"\s+(?:patients|women|participants)\b",
+                                              text[p.end:], re.I) or not re.search(
+                        r"\badministered\b", text, re.I):
+                    continue
+            arm = self.arm_near(mt.group("what"), 0, len(mt.group("what")))
             if arm is not None:
                 found.setdefault(arm.id, p)
-        if len(found) == len(self.d.arms) and \
-                sum(p.value for p in found.values()) == root["size"]:
+        if len(found) == len(self.d.arms) and sum(p.value for p in found.values()) in totals:
+            return found
+        return {}
+
+    def _n_after_each_arm(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
+        """"A 200 mg every 2 weeks (n = 72) or B weekly (n = 69)": each bracket's nearest arm.
+
+        "between the A (n = 973) and B (n = 1010) groups" too. The arm is the one named nearest
+        before each bracket (after an "or", "to receive", "between"...), every arm has one, no
+        arm has two, and together they are no more than the study's total.
+        """
+        found: dict[str, Printed] = {}
+        prev = 0
+        for mt in re.finditer(rf"\(\s*n\s*=\s*(?P<n>{NUM})\s*[),;]", text, re.I):
+            seg, arm = text[prev:mt.start()], None
+            cuts = [0] + [c.end() for c in re.finditer(
+                r"\b(?:or|versus|vs\.?|either|to|receive|received|receiving|between)\b|;", seg,
+                re.I)]
+            for cut in sorted(cuts, reverse=True):
+                arm = self.arm_near(seg, cut, len(seg))
+                if arm is not None:
+                    break
+            p = next((x for x in nums if x.start == mt.start("n")), None)
+            if arm is None or p is None or arm.id in found:
+                return {}
+            found[arm.id] = p
+            close = text.find(")", mt.start())
+            prev = close + 1 if close >= 0 else mt.end()
+        totals = [x["size"] for x in self.d.populations if x.get("parent") is None and
+                  x.get("size")]
+        if len(found) == len(self.d.arms) > 1 and all(
+                sum(p.value for p in found.values()) <= t for t in totals):
             return found
         return {}
 
@@ -239,16 +285,16 @@ class ArmSizes(DraftState):
             self.randomised_pop = "randomised"
         return root
 
-    def _arm_populations(self, i: int, text: str, found: dict[str, Printed]) -> None:
+    def _arm_populations(self, i: int, text: str, found: dict[str, Printed],
+                         analysed: bool = False) -> None:
         """One population per arm, under the randomised (or enrolled) root.
 
         Where the sentence is about who was analysed ("Toxicity data were available from ..."),
         the populations are the arms' analysed sets, not what was assigned.
         """
         root = self._root()
-        analysed = re.search(r"\b(?:evaluable|assessable|available|eligible|analy[sz]ed|"
-                             r"analy[sz]is)\b",
-                             text, re.I)
+        analysed = analysed or re.search(r"\b(?:evaluable|assessable|available|eligible|"
+                                         r"analy[sz]ed|analy[sz]is)\b", text, re.I)
         for arm in self.d.arms:
             if arm.id not in found:
                 continue
@@ -274,7 +320,8 @@ class ArmSizes(DraftState):
         found: dict[str, Printed] = {}
         for p in numbers:
             before = text[max(0, p.start - 40):p.start]
-            if re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I):
+            if re.search(r"(?:n\s*=\s*|,\s*)$", before, re.I) and not re.search(
+                    r"\b(?:days?|weeks?|cycles?)\s+[\d,\s]*$", before, re.I):  # "days 1, 8"
                 seg = re.split(r"[;)]|\bor\b", before)[-1]
                 arm = self.arm_near(seg, 0, len(seg))
                 if arm is not None:

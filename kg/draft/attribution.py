@@ -11,7 +11,7 @@ import re
 
 from kg.draft.armlist import blank_brackets
 from kg.draft.patterns import Arm
-from kg.draft.state import DraftState
+from kg.draft.state import DraftState, alias_re
 from kg.numbers import Printed
 
 
@@ -69,7 +69,7 @@ class Attribution(DraftState):
             if context is not None:
                 return [context]
             whole = self.arms_named(text)  # one value in a sentence naming one arm whole
-            if len(whole) == 1:
+            if len(whole) == 1 and self._arms_in(text) == whole:  # and no other by any name
                 return whole
             # one value in a clause naming one arm whole: "Six (7%) complete responses occurred
             # with A, while four (4%) occurred with B"
@@ -128,14 +128,15 @@ class Attribution(DraftState):
         value.
         """
         window = self.unhyphen(text[max(start, pos - 60):pos])
-        best: tuple[int, Arm] | None = None
+        best: tuple[int, Arm, int] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
-                for mt in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", window, re.I):
+                for mt in re.finditer(alias_re(alias), window, re.I):
                     if best is None or mt.end() > best[0]:
-                        best = (mt.end(), arm)
-        if best is None:
-            return None
+                        best = (mt.end(), arm, mt.start())
+        if best is None or re.search(r"\d\s*%?\s*(?:[\w-]+\s+){0,2}?(?:for|in|with|on|among)\s+"
+                                     r"(?:the\s+)?$", window[:best[2]], re.I):
+            return None  # "51% for the A group, 60% for ...": A is the value before's
         gap = window[best[0]:]
         # "with A (31%)", "given A had a higher response rate (26%)": a few words, or a short clause
         # whose verb follows the arm
@@ -178,7 +179,7 @@ class Attribution(DraftState):
     def _arms_in(self, text: str) -> list[Arm]:
         """The arms a text names by any of their names."""
         return [arm for arm in self.d.arms if any(  # "A", "B": capitals only, never "a"
-            re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text,
+            re.search(alias_re(alias), text,
                       0 if len(alias) <= 3 and alias.isupper() else re.I)
             for alias in arm.aliases)]
 
@@ -193,7 +194,7 @@ class Attribution(DraftState):
         mentions = []
         for arm in self.d.arms:
             pos = [m.start() for a in arm.aliases
-                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text[:before],
+                   for m in re.finditer(alias_re(a), text[:before],
                                         re.I)]
             if pos:
                 mentions.append((min(pos), arm))
@@ -208,7 +209,7 @@ class Attribution(DraftState):
         later = []
         for arm in self.d.arms:
             pos = [m.start() for a in arm.aliases
-                   for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", after, re.I)]
+                   for m in re.finditer(alias_re(a), after, re.I)]
             if pos:
                 later.append((min(pos), arm))
         if len(later) == len(self.d.arms) and re.search(

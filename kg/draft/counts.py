@@ -15,6 +15,29 @@ from kg.draft.rates import outcome_name
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
+# kinds of response, and how a count of patients with one is printed ("9 achieved partial
+# response (PR)", "1 CR", "two disease stabilizations")
+RESPONSE_KINDS = (
+    ("cr", r"complete\s+(?:clinical\s+)?(?:response|remission|regression)s?|CRs?"),
+    ("pr", r"partial\s+(?:response|remission|regression)s?|PRs?"),
+    ("sd", r"stable\s+disease|disease\s+stabili[sz]ations?|SD|NC"),
+    ("pd", r"progressive\s+disease|PD"),
+)
+RESPONSE_RE = re.compile(
+    rf"(?P<n>\b{NUM}|\b[A-Za-z]+(?:-[a-z]+)?)\s+(?:(?:patients?|cases?|women)\s+)?(?:(?:had|"
+    r"achieved|showed|obtained|with)\s+(?:an?\s+)?)?(?P<cat>"
+    + "|".join(pat for _, pat in RESPONSE_KINDS).replace("|CRs?", "|(?-i:CRs?)").replace(
+        "|PRs?", "|(?-i:PRs?)").replace("|SD|NC", "|(?-i:SD|NC)").replace("|PD", "|(?-i:PD)")
+    + r")\b", re.I)
+
+# a count of events among the patients of an arm: "352 DFS events among 2,463 women receiving A",
+# "and 418 events among 2,459 women receiving B"
+AMONG_RE = re.compile(
+    rf"(?P<c>\b{NUM})\s+(?P<what>(?:[\w-]+\s+){{0,3}}?(?:events?|deaths?|recurrences?|relapses?))"
+    rf"\s+(?:among|in)\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
+    r"(?:receiving|given|treated\s+with|assigned\s+to|randomi[sz]ed\s+to|on)\s+"
+    r"(?P<arm>[^,;.()]{1,40}?)(?=\s+(?:and|while|whereas|but)\b|\s*[,;.()]|$)", re.I)
+
 
 class Counts(DraftState):
     """Rules that find how many events each arm had."""
@@ -32,6 +55,8 @@ class Counts(DraftState):
             return
         if self._summed_counts(i, text, subs):
             return
+        self._response_counts(i, text, subs)
+        self._events_among(i, text, subs)
         self._each_arm(i, text, subs)
         self._event_pairs(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}
@@ -170,6 +195,56 @@ class Counts(DraftState):
         eid = self.other_endpoint(name, quote_of(text))
         for arm in self.d.arms:
             self._count(i, text, subs, eid, p, arm)
+
+    def _response_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """How many patients of one arm had each kind of response, listed together.
+
+        "In the A arm, 2 achieved complete response (CR), 9 partial response and 12 had stable
+        disease", "there were 1 CR, 5 PR and 9 PD in the B group", "(one CR, 11 PR; 95% CI
+        ...)": two kinds or more in one clause that names one arm (or a sentence that does).
+        """
+        placed = {k - self.spans[i][0] for k in self.d.used}
+        nums = {p.start: p for p in iter_numbers(text)}
+        whole = self._arms_in(text)
+        for clause in re.finditer(r"[^;]+", text):
+            found = []
+            for mt in RESPONSE_RE.finditer(clause.group()):
+                p = nums.get(clause.start() + mt.start("n"))
+                kind = next(k for k, pat in RESPONSE_KINDS if re.fullmatch(pat, mt.group("cat"),
+                                                                           re.I))
+                if p is not None and not p.percent and p.start not in placed and \
+                        p.value == p.value.to_integral():
+                    found.append((p, kind))
+            arms = self._arms_in(clause.group()) or whole
+            if len(found) < 2 or len({k for _, k in found}) != len(found) or len(arms) != 1:
+                continue
+            for p, kind in found:
+                self._count(i, text, subs, self.endpoint_id(kind, quote_of(text), text), p,
+                            arms[0])
+
+    def _events_among(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"352 DFS events among 2,463 women receiving A and 418 events among 2,459 receiving B".
+
+        Each count with the number of patients it is among, in each arm; the outcome is the
+        endpoint the first count names, else the words before "events".
+        """
+        found = []
+        for mt in AMONG_RE.finditer(text):
+            arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
+            nums = {p.start: p for p in iter_numbers(text)}
+            c, n = nums.get(mt.start("c")), nums.get(mt.start("n"))
+            if arm is not None and c is not None and n is not None and c.value < n.value:
+                found.append((mt, arm, c, n))
+        if len(found) < 2 or len({a.id for _, a, _, _ in found}) != len(found):
+            return
+        what = found[0][0].group("what")
+        etype = next((t for _, t in endpoint_mentions(what)), None)
+        eid = self.endpoint_id(etype, quote_of(text), text) if etype else \
+            self.other_endpoint(what, quote_of(text))
+        for _, arm, c, n in found:
+            self._count(i, text, subs, eid, c, arm)
+            self.d.results[-1]["denominator"] = int(n.value)
+            self.use(i, n)
 
     def _count(self, i: int, text: str, subs: list[tuple[int, str]], eid: str, p: Printed,
                arm: Arm) -> None:

@@ -22,7 +22,8 @@ from kg.draft.state import DraftState
 # what a paper calls the arm given the study's treatment
 GENERIC_ARMS = {"study", "treatment", "treated", "experimental", "intervention", "trial",
                 "test", "active"}
-GIVEN = r"(?:received|receive|were\s+given|was\s+given|underwent|were\s+offered|got)"
+GIVEN = r"(?:received|receive|receiving|were\s+given|was\s+given|underwent|were\s+offered|got|" \
+    r"getting)"
 # "the services of a dietitian", "a course of": the thing given is what follows
 SERVICE_RE = re.compile(r"^(?:the\s+)?(?:services?|support|use|help|course|programme|program)\s+"
                         r"of\s+(?:an?\s+|the\s+)?", re.I)
@@ -59,7 +60,7 @@ def _clean(part: str) -> str | None:
     end = NAME_END_RE.search(part)
     name = LEAD_RE.sub("", part[:end.start()] if end else part).strip(" ,.-")
     words = name.split()
-    if not 1 <= len(words) <= 5 or NOT_TREATMENT.search(name) or \
+    if not 1 <= len(words) <= 6 or NOT_TREATMENT.search(name) or \
             any(not re.fullmatch(r"[A-Za-z][\w'/-]*", w) for w in words):
         return None
     return name
@@ -130,7 +131,7 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
                 break
     for n in generic:
         for k, text in enumerate(sentences):
-            mt = re.search(_group(n) + rf"\s+{GIVEN}\s+", text, re.I)
+            mt = re.search(_group(n) + rf"(?:\s*\([^()]*\))?\s+{GIVEN}\s+", text, re.I)
             name = _clean(text[mt.end():]) if mt else None
             if mt and name and n not in out and find(text, name, mt.end()) >= 0:
                 out[n] = Given(name, k, find(text, name, mt.end()))

@@ -88,6 +88,8 @@ def _name(side: str, blanked: str) -> str | None:
         end = NAME_END_RE.search(blanked)
         name = side[:end.start()] if end else side
     name = re.sub(ABBR_BRACKET.pattern, "", name)  # "intraventricular (IT) chemotherapy"
+    if group and re.fullmatch(r"\s*(?:to\s+)?(?:the\s+)?treatment\s*", name, re.I):
+        return "treatment"  # "to the treatment group (n = 19) ...": a generic group
     name = LEAD_RE.sub("", " ".join(name.split())).strip(" ,.-")
     name = re.sub(r"(?:\s+(?:with|plus|and|of|the|a|an|to))+$", "", name, flags=re.I)
     words = name.split()
@@ -134,6 +136,10 @@ def group_sides(sentence: str) -> list[Side]:
         # "A plus B or C": "or" separates the sides; without it ("to a study group and a
         # control group") "and" does
         cuts = [c for c in cuts if "and" not in blanked[c[0]:c[1]].lower()]
+    if len(re.findall(r"\b(?:groups?|arms?)\b", blanked, re.I)) >= 3:
+        # "to a control group, a letter group or a text group": a list of groups
+        cuts = sorted(cuts + [(m.start("c"), m.end()) for m in re.finditer(
+            r"\b(?:group|arm)(?P<c>,)\s+(?!and\b|or\b)", blanked, re.I)])
     bounds = [0, *(x for c in cuts for x in c), len(tail)]
     sides: list[Side] = []
     for a, b in zip(bounds[::2], bounds[1::2], strict=True):

@@ -15,6 +15,8 @@ import re
 from kg.draft.patterns import quote_of, slug
 from kg.draft.state import DraftState
 
+# what a group may be given: a treatment of no established kind too, named by its group
+GIVEN = ("drug", "placebo", "intervention", "treatment")
 LABEL = r"(?:[1-9]|[A-D]|I{1,3}|IV)\b"
 # "A (group A)", "4 (group 1)", "not using (Group B, 39 patients)"
 BRACKET_RE = re.compile(rf"\(\s*(?:the\s+)?group\s+(?P<k>{LABEL})[^()]*\)", re.I)
@@ -49,7 +51,8 @@ class NumberedGroups(DraftState):
                 side = text[prev:mt.start()]
                 verb = list(GIVEN_RE.finditer(side))
                 what = side[verb[-1].end():] if verb else side
-                if not self.lex.find(what) and tail:  # "either 4 (group 1) or 8 (group 2) cycles"
+                if not self.lex.find(what, GIVEN) and tail:
+                    # "either 4 (group 1) or 8 (group 2) cycles"
                     what = f"{what.strip()} {tail.group('what')}"
                 defs.setdefault(mt.group("k").upper(), (i, what, text[prev:mt.end()]))
                 prev = mt.end()
@@ -58,7 +61,7 @@ class NumberedGroups(DraftState):
         arms = []
         for k in sorted(defs):
             i, what, part = defs[k]
-            regimen = list(dict.fromkeys(x.key for x in self.lex.find(what)))
+            regimen = list(dict.fromkeys(x.key for x in self.lex.find(what, GIVEN)))
             if not regimen:
                 return False  # a group whose treatment is not read: no arms rather than wrong
             arms.append((k, i, part, regimen))

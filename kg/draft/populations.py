@@ -14,6 +14,7 @@ from kg.draft.patterns import (
     PATIENTS_RE,
     RANDOM_RE,
     SIZE_VERB_RE,
+    Arm,
     opposite,
     quote_of,
     slug,
@@ -41,6 +42,10 @@ class Populations(ArmSizes, Subgroups):
                 if kind is None or any(x["kind"] == kind and x.get("parent") is None
                                        for x in self.d.populations):
                     continue
+                if kind == "enrolled" and any(  # fewer enrolled than randomised: an arm's
+                        x["kind"] == "randomised" and x.get("size", 0) > p.value
+                        for x in self.d.populations):
+                    continue
                 pid = kind
                 if any(x["id"] == pid for x in self.d.populations):
                     pid = f"{kind}-{int(p.value)}"  # safety and efficacy sets, each analysed
@@ -50,6 +55,11 @@ class Populations(ArmSizes, Subgroups):
                              x["kind"] in {"enrolled", "randomised"}), None)
                 if kind in {"analysed", "per-protocol", "intention-to-treat"} and root is not None:
                     rec["parent"] = root["id"]
+                arm = self._set_of_arm(text, p) if kind == "analysed" else None
+                if arm is not None:  # "Of the 31 evaluable cases in the A group, ..."
+                    rec.update(id=f"analysed-{arm.id}", label=f"analysed in {arm.label}",
+                               arm=arm.id)
+                    self.arm_pops.setdefault(arm.id, rec["id"])
                 self.d.populations.append(rec)
                 self.use(i, p)
                 if kind == "randomised":
@@ -71,6 +81,16 @@ class Populations(ArmSizes, Subgroups):
             for pop in self.d.populations:
                 if pop.get("parent") is None and pop["kind"] in {"enrolled", "randomised"}:
                     pop.setdefault("arm", self.d.arms[0].id)
+
+    def _set_of_arm(self, text: str, p: Printed) -> Arm | None:
+        """The arm an analysed set belongs to: "Of the 31 evaluable cases in the A group"."""
+        of = re.match(r"\s+(?:(?:evaluable|assessable|eligible)\s+)?(?:patients|cases|women|"
+                      r"participants)\s+(?:in|on|of|receiving)\s+(?:the\s+)?(?P<arm>[^,;()]{1,40})",
+                      text[p.end:], re.I)
+        if of is None or len(self.d.arms) < 2 or not re.search(r"\bof\s+(?:the\s+)?$",
+                                                               text[:p.start], re.I):
+            return None
+        return self.arm_near(of.group("arm"), 0, len(of.group("arm")))
 
     def _title_size(self) -> None:
         """The study's size from its title ("... in 420 women"), when no sentence gives one."""
@@ -244,6 +264,7 @@ class Populations(ArmSizes, Subgroups):
         """
         pops = {p["id"]: p for p in self.d.populations}
         whole = pops.get(self.randomised_pop or "")
+        shares = self._shares_of_total(whole)
         for r in (*self.d.results, *self.d.adverse_events):  # safety counts have sets too
             n = r.get("denominator")
             here = pops.get(r.get("population", ""))
@@ -263,7 +284,8 @@ class Populations(ArmSizes, Subgroups):
                     r"receiving|given)\b", r["quote"], re.I) and not re.search(
                     rf"\b{n}\s+(?:patients\s+)?(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|"
                     r"randomi[sz]ed)\b", self.paper.text, re.I)  # that many assigned: the arm
-                if not of_arm and not re.search(r"\b(?:treated|received|evaluable|assessable|"
+                if not of_arm and (arm, n) not in shares and not re.search(
+                        r"\b(?:treated|received|evaluable|assessable|"
                                                 r"measurable|analy[sz]ed|safety)\b", r["quote"],
                                                 re.I):
                     continue
@@ -279,6 +301,24 @@ class Populations(ArmSizes, Subgroups):
                 self.d.populations.append(known)
                 pops[known["id"]] = known
             r["population"] = known["id"]
+
+    def _shares_of_total(self, whole: dict | None) -> set[tuple[str, int]]:
+        """(arm, n) where each arm's rates have one denominator and together they make the total.
+
+        "10% (2 of 20) in group 1 and 36% (9 of 25) in group 2" of 45 randomised: 20 and 25
+        are the groups' sets, though no sentence says so in words.
+        """
+        if whole is None or not whole.get("size") or len(self.d.arms) < 2 or any(
+                self.arm_pops.get(a.id) for a in self.d.arms):
+            return set()
+        per_arm: dict[str, set[int]] = {}
+        for r in self.d.results:
+            if r.get("denominator") and r.get("arm"):
+                per_arm.setdefault(r["arm"], set()).add(r["denominator"])
+        if len(per_arm) != len(self.d.arms) or any(len(v) != 1 for v in per_arm.values()) or \
+                sum(next(iter(v)) for v in per_arm.values()) != whole["size"]:
+            return set()
+        return {(arm, next(iter(v))) for arm, v in per_arm.items()}
 
     def complements(self) -> None:
         """A subgroup that is the rest of another.

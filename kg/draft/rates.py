@@ -28,6 +28,14 @@ COUNT_FORMS = (
 )
 
 
+# two endpoints' rates for each arm in turn: "rates of A and B were 64 and 85% for X, and 58
+# and 75% for Y"
+_PAIR = rf"(?P<{{0}}>{NUM})\s?%?\s*and\s+(?P<{{1}}>{NUM})\s?%\s*(?:for|in|with|on)\s+(?:the\s+)?"
+TWO_ENDPOINTS_RE = re.compile(
+    r"(?P<ends>\b[\w-]+(?:\s+[\w-]+){0,4}?\s+and\s+[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:rates?\s+)?"
+    r"(?:were|was)\s+" + _PAIR.format("a", "b") + r"(?P<x>[^,;()]{1,40}?)\s*(?:,\s*and|;|,|"
+    r"\s+and)\s+(?:in\s+)?" + _PAIR.format("c", "d") + r"(?P<y>[^,;.()]{1,40})", re.I)
+
 # a time point printed with a rate ("at 2 years", "five-year")
 TIME_POINT_RE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|ten|twelve)[- ](?:month|year|"
                            r"week)s?\b|\bat\s+\d+\s+(?:month|year|week)s?\b", re.I)
@@ -117,12 +125,20 @@ class Rates(DraftState):
                 out.append(rec)
                 taken.update(range(mt.start(), mt.end()))
         self._counts_in_arm_order(out, text)
+        out += self._two_endpoints_per_arm(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}  # by the safety stage, say
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent and
                 p.start not in taken and p.start not in placed
                 and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)  # a threshold, not a result
+                # a threshold: "adverse events with > or = 10% incidence", "at least 20%"
+                and not re.search(r"(?:[<>≥≤]\s*(?:or\s*=\s*)?|\b(?:at\s+least|more\s+than|"
+                                  r"less\s+than|greater\s+than|fewer\s+than|over|under|above|"
+                                  r"below|exceeding)\s+)$", masked[:p.start], re.I)
+                # a share of the trial, no outcome: "who accounted for 53% of the participants"
+                and not re.search(r"\b(?:accounted\s+for|accounting\s+for|representing|"
+                                  r"represented|attained)\s+$", masked[:p.start], re.I)
                 # a relative effect, no arm's rate: "a 27% decrease in the risk", "44% lower"
                 and not re.match(r"\s*%?\s*(?:relative\s+|absolute\s+)?(?:reduction|decrease|"
                                  r"increase|improvement|lower|higher|greater|fewer|more|less)\b",
@@ -209,6 +225,34 @@ class Rates(DraftState):
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
 
+    def _two_endpoints_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]
+                               ) -> list[dict]:
+        """"Rates of DFS and OS were 64 and 85% for A, and 58 and 75% for B": a pair per arm.
+
+        Each arm's pair is in the order the two endpoints are named; a time point before the
+        values makes them rates at that time.
+        """
+        mt = TWO_ENDPOINTS_RE.search(text)
+        if mt is None or len(self.d.arms) < 2:
+            return []
+        kinds = [t for _, t in endpoint_mentions(mt.group("ends"))]
+        arms = [self.arm_near(mt.group(g), 0, len(mt.group(g))) for g in "xy"]
+        if len(kinds) != 2 or kinds[0] == kinds[1] or None in arms or arms[0] is arms[1]:
+            return []
+        when = TIME_POINT_RE.search(text[:mt.start("a")])
+        out = []
+        nums = {p.start: p for p in iter_numbers(text, words=False)}
+        for kind, groups in zip(kinds, ("ac", "bd"), strict=True):
+            if when and kind in {"os", "pfs"}:
+                kind = {"os": "survival-rate", "pfs": "pfs-rate"}[kind]
+            eid = self.endpoint_id(kind, quote_of(text), text[when.start():] if when else "")
+            for g, arm in zip(groups, arms, strict=True):
+                p = nums[mt.start(g)]
+                rec = self._result(eid, "rate" if when else "proportion", p, "percent", text,
+                                   arm, subs)
+                out.append(self._keep(rec, i, text, p, single=False))
+        return out
+
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
         """The count printed before a percentage: "12 (12%)", "six patients (10%)".
 
@@ -281,7 +325,11 @@ class Rates(DraftState):
             # an outcome no endpoint type names, in one arm: "Three (3%) of the 94 patients in
             # the A group had nosebleeds", "A node was positive in 71 of the 224 ..."
             name = outcome_after(text, mt.end()) or outcome_name(text, mt.start())
-            if not name or self.lex.find(name, ("drug", "placebo", "intervention")):
+            # "Breast-conserving surgery could be performed in 70% (14 of 20)": the surgery
+            name = name and re.sub(r"\s+(?:could|can|might|may)\s+be\s+\w+$", "", name)
+            given = {k for a in self.d.arms for k in a.regimen}
+            if not name or {x.key for x in self.lex.find(name, ("drug", "placebo",
+                                                                "intervention"))} & given:
                 # "..., as did 5 of the 47 patients in the B group": the outcome named first
                 name = self._outcome_of_sentence.get(i)
             if arm is None or not name:

@@ -16,6 +16,15 @@ from kg.draft.reading import Paper, sentences
 from kg.numbers import Printed
 
 
+def alias_re(alias: str) -> str:
+    """A pattern for an arm's name as a word; "control" is no arm in "disease control rate"."""
+    core = rf"(?<![\w-]){re.escape(alias)}(?![\w-])"
+    if alias.lower() in {"control", "controls"}:
+        core = (r"(?<!disease )(?<!local )(?<!locoregional )(?<!pain )(?<!symptom )"
+                rf"(?<!tumor )(?<!tumour ){core}(?!\s+(?:rate|rates|of)\b)")
+    return core
+
+
 class DraftState:
     """One paper being drafted: its sentences, what was found so far, and shared look-ups."""
 
@@ -102,7 +111,15 @@ class DraftState:
         arm's regimen names that arm (erlotinib inside "examplinib plus erlotinib" is not the
         erlotinib arm).
         """
+        # a treatment of no established kind counts where it is an arm's, never as a bare
+        # word such as "control"
+        given = {k for a in self.d.arms for k in a.regimen}
         found = self.lex.find(text)
+        found = sorted(found + [x for x in self.lex.find(text, ("treatment",)) if x.key in given
+                                and not any(y.start < x.end and x.start < y.end for y in found)
+                                and not re.fullmatch(r"controls?|study|intervention|treatment",
+                                                     text[x.start:x.end], re.I)],
+                       key=lambda x: x.start)
         chains: list[set[str]] = []
         last = None
         for x in found:
@@ -140,7 +157,7 @@ class DraftState:
         best: tuple[int, int, Arm] | None = None
         for arm in self.d.arms:
             for alias in arm.aliases:
-                mt = re.search(rf"(?<![\w-]){re.escape(alias.lower())}(?![\w-])", window)
+                mt = re.search(alias_re(alias.lower()), window)
                 # the first name, and at one place the longest ("alphamab 900 mg", not
                 # "alphamab", for the arm of that dose)
                 if mt and (best is None or (mt.start(), -len(alias)) < best[:2]):
@@ -148,7 +165,7 @@ class DraftState:
         if best is not None and len(self.d.arms) > 1:
             # three arms that share drugs: the chain at the first name is the arm ("9.3% with
             # XRT and placebo" is the XRT-and-placebo arm, not the XRT-and-TAM one)
-            chain = re.match(r"[\w+/ -]{0,60}", orig[best[0]:])
+            chain = re.match(r"(?:\(\w+\))?[\w+/ -]{0,60}", orig[best[0]:])  # "(99)Zr-X"
             whole = self.arms_named(chain.group()) if chain else []
             if len(whole) == 1 and len(whole[0].regimen) > 1:
                 return whole[0]

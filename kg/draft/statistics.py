@@ -10,6 +10,8 @@ import re
 from decimal import Decimal
 
 from kg.draft.attribution import Attribution
+from kg.draft.lexicon import endpoint_mentions
+from kg.draft.medianlists import median_lists
 from kg.draft.patterns import (
     CI_RE,
     HR_RE,
@@ -254,7 +256,7 @@ class Statistics(Attribution):
                 runs[-1].append(p)
             else:
                 runs.append([p])
-        out = []
+        out = self._listed_medians(i, text, subs)
         for run in runs:
             if self.per_arm_unknown(run):
                 continue
@@ -289,6 +291,19 @@ class Statistics(Attribution):
                 out.append(self._keep(rec, i, text, p, single=len(run) == 1))
         return out
 
+    def _listed_medians(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
+        """"(median OS: A, 32 months; B, 54 months; P = .03)": each arm's, named before it."""
+        out = []
+        for item in median_lists(text):
+            etype = next((t for _, t in endpoint_mentions(item.what)), None)
+            arm = self.arm_near(item.arm, 0, len(item.arm))
+            p = next((x for x in iter_numbers(text, words=False) if x.start == item.start), None)
+            if etype in TIME_TO_EVENT and arm is not None and p is not None:
+                rec = self._result(self.endpoint_id(etype, quote_of(text), text), "median", p,
+                                   item.unit, text, arm, subs)
+                out.append(self._keep(rec, i, text, p, single=False))
+        return out
+
     @staticmethod
     def _median_outcome(before: str) -> str | None:
         """An outcome no endpoint type names, when a median of a time is given for it.
@@ -304,6 +319,11 @@ class Statistics(Attribution):
                               r"(?:\s*,[^,;]{0,60},)?\s+(?:was|were|is|of|in|for|with|:)\b",
                               before, re.I):
             found = mt.group("name")
+        subject = re.match(r"\s*(?:the\s+)?(?P<name>(?:time|duration|interval)\s+(?:to|of|until)\s+"
+                           r"(?:[\w-]+\s+){0,5}?[\w-]+)(?:\s*\([^()]*\))?\s+(?:was|were)\b",
+                           before, re.I)
+        if found is None and subject and re.search(r"\(\s*median\s*,?\s*$", before, re.I):
+            found = subject.group("name")  # "Time to X was longer for A (median, 16 months)"
         if found is None or re.search(r"follow|diagnosis|randomi", found, re.I):
             return None
         return " ".join(found.split()).lower()

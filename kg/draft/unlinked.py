@@ -17,8 +17,10 @@ from pathlib import Path
 from kg.draft.armlist import blank_brackets
 from kg.draft.druglex import find_drugs
 from kg.draft.genericarms import GENERIC_ARMS, Given, generic_treatments
-from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
+from kg.draft.grouparms import JOIN_RE, SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import Lexicon, fold
+from kg.draft.numberedgroups import BRACKET_RE as GROUP_BRACKET_RE
+from kg.draft.numberedgroups import GIVEN_RE
 
 # INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
 STEMS = ("nib", "mab", "lisib", "ciclib", "parib", "platin", "taxel", "rubicin", "tecan",
@@ -202,6 +204,19 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
                 a = at + max(sentence.find(comp, side.start), side.start)
                 comp, a = given(comp, got) or (comp, a)
                 add("interventions", comp, a, a + len(comp), unclassified=True)
+    for at, sentence in sentences:  # "15 received X (group A), 15 received Y (group B)"
+        prev = 0
+        for mt in GROUP_BRACKET_RE.finditer(sentence):
+            side = sentence[prev:mt.start()]
+            verb = list(GIVEN_RE.finditer(side))
+            prev = mt.end()
+            if not verb:
+                continue
+            for part in JOIN_RE.split(side[verb[-1].end():].strip()):
+                if re.fullmatch(r"[(\w][\w()'-]*(?:\s+[\w'-]+){0,3}", part) and \
+                        not re.match(r"\d+\s|(?:the|a|an|either)\b", part, re.I):
+                    a = at + sentence.find(part, mt.start() - len(side))
+                    add("interventions", part, a, a + len(part), unclassified=True)
     if not grouped:  # else the arms a paper names only where it reports them
         drugs = list(spelt)
         found_names = mention_names(texts)

@@ -1,0 +1,196 @@
+"""Values a paper lists arm by arm, and arm sizes printed in the forms real reports use.
+
+Made-up sentences of our own words: sizes after each arm's dose, sizes given by what patients
+were treated with, groups' sets from denominators that make the total, kinds of response
+counted per arm, two endpoints' rates per arm, medians listed in a bracket of statistics.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.test_draft_forms import drafted_and_built
+from tests.test_draft_guards import study
+
+A = "Patients were randomly assigned to examplinib or erlotinib. "
+
+
+def test_a_paper_listing_values_arm_by_arm_drafts_each_in_its_arm(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "arm-lists.txt")
+    assert [a.id for a in s.arms] == ["examplinib", "erlotinib"]
+    # "examplinib 200 mg every 2 weeks (n = 64) or erlotinib 150 mg daily (n = 61)"
+    sizes = {(p.arm, p.kind, p.size) for p in s.populations if p.arm}
+    assert {("examplinib", "randomised", 64), ("erlotinib", "randomised", 61)} <= sizes
+    # "Of the 58 assessable patients in the examplinib group": that arm's analysed set
+    assert ("examplinib", "analysed", 58) in sizes
+    counts = {(r.endpoint, r.arm, r.count) for r in s.results if r.statistic == "count"}
+    assert counts == {("cr", "examplinib", 2), ("pr", "examplinib", 15), ("sd", "examplinib", 20),
+                      ("pd", "examplinib", 21), ("cr", "erlotinib", 1), ("pr", "erlotinib", 8),
+                      ("sd", "erlotinib", 25), ("pd", "erlotinib", 20)}
+    values = {(r.endpoint, r.arm, r.statistic, r.value) for r in s.results if r.value is not None}
+    # "disease control" names no arm, though "control" alone may
+    assert ("dcr", "examplinib", "proportion", Decimal("63.8")) in values
+    assert ("dcr", "erlotinib", "proportion", Decimal("55.7")) in values
+    # "rates of PFS and OS were 22 and 61% for examplinib, and 14 and 52% for erlotinib"
+    assert {("pfs-rate-2-year", "examplinib", "rate", Decimal("22")),
+            ("survival-rate-2-year", "examplinib", "rate", Decimal("61")),
+            ("pfs-rate-2-year", "erlotinib", "rate", Decimal("14")),
+            ("survival-rate-2-year", "erlotinib", "rate", Decimal("52"))} <= values
+    # "(median OS: examplinib, 31 months; erlotinib, 24 months; P = 0.03)"
+    assert {("os", "examplinib", "median", Decimal("31")),
+            ("os", "erlotinib", "median", Decimal("24"))} <= values
+    # "Time to next therapy was longer for ... examplinib (median, 9 months) than ..."
+    assert {("time-to-next-therapy", "examplinib", "median", Decimal("9")),
+            ("time-to-next-therapy", "erlotinib", "median", Decimal("6"))} <= values
+
+
+@pytest.mark.parametrize(("body", "sizes"), [
+    # sizes given by what patients were treated with, making the enrolled total
+    ("A total of 101 patients were enrolled. Fifty patients were treated with examplinib and "
+     "cisplatin, and 51 patients were treated with erlotinib and cisplatin.",
+     {("examplinib", 50), ("erlotinib", 51)}),
+    # ... or the assessable set, one arm's word left out
+    ("In all, 90 patients were enrolled, of whom 70 were assessable. Thirty-six received "
+     "examplinib and 34 erlotinib.", {("examplinib", 36), ("erlotinib", 34)}),
+    ("We randomised 258 patients. Examplinib was administered to 127 patients and erlotinib to "
+     "131 patients.", {("examplinib", 127), ("erlotinib", 131)}),
+    # a bracket after each arm, however far after its name
+    ("The quality-of-life scores did not differ between the examplinib (n = 402) and erlotinib "
+     "(n = 398) groups.", {("examplinib", 402), ("erlotinib", 398)}),
+])
+def test_arm_sizes_in_the_forms_reports_print_them(tmp_path: Path, body: str, sizes: set):
+    s = study(tmp_path, f"Title: t\n\n{A}{body}\n")
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == sizes
+
+
+def test_sizes_that_make_the_assessable_set_are_the_arms_assessable_sets(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\n" + A + "In all, 90 patients were enrolled, of whom 70 "
+              "were assessable. Thirty-six received examplinib and 34 erlotinib.\n")
+    assert {p.kind for p in s.populations if p.arm} == {"analysed"}
+
+
+def test_group_rates_with_denominators_that_make_the_total_give_the_groups_sets(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nForty-five patients were randomly assigned to receive either "
+              "3 (group 1) or 6 (group 2) cycles of examplinib. A complete response occurred in "
+              "10% (2 of 20) in group 1 and in 36% (9 of 25) in group 2. Breast-conserving "
+              "surgery could be performed in 70% (14 of 20) in group 1 and in 76% (19 of 25) in "
+              "group 2.\n")
+    assert {(p.arm, p.kind, p.size) for p in s.populations if p.arm} == {
+        ("group-1", "analysed", 20), ("group-2", "analysed", 25)}
+    # an outcome named like a treatment no arm gives is an outcome
+    assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
+        ("cr", "group-1", 2), ("cr", "group-2", 9),
+        ("breast-conserving-surgery", "group-1", 14), ("breast-conserving-surgery", "group-2", 19)}
+
+
+def test_denominators_that_do_not_make_the_total_give_no_groups_sets(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nForty-five patients were randomly assigned to receive either "
+              "3 (group 1) or 6 (group 2) cycles of examplinib. A complete response occurred in "
+              "10% (2 of 20) in group 1 and in 36% (9 of 22) in group 2.\n")
+    assert not [p for p in s.populations if p.arm]
+
+
+def test_a_treatment_named_only_before_its_groups_letter_forms_its_arm(tmp_path: Path):
+    s = study(tmp_path, "Title: Zetarod with erlotinib for bone pain\n\nSixty patients were "
+              "randomly divided into three groups: 20 patients received (99)Zr-ZETA (group A), "
+              "20 patients received erlotinib (group B) and 20 patients were treated by "
+              "(99)Zr-ZETA plus erlotinib (group C). The pain relief rate was 60.0%, 55.0% and "
+              "85.0% in groups A, B and C.\n", add_names=True)
+    assert [a.regimen for a in s.arms] == [("99-zr-zeta",), ("erlotinib",),
+                                           ("99-zr-zeta", "erlotinib")]
+    assert sorted(p.size for p in s.populations if p.arm) == [20, 20, 20]
+    # twenty patients treated by one of the arms are no enrolled total below the randomised 60
+    assert [(p.kind, p.size) for p in s.populations if not p.arm] == [("randomised", 60)]
+    assert [r.value for r in s.results] == [Decimal("60.0"), Decimal("55.0"), Decimal("85.0")]
+
+
+@pytest.mark.parametrize("body", [
+    # one kind of response only: no list
+    A + "In the examplinib arm, 9 patients had a partial response.",
+    # a list naming both arms: whose the counts are is not said
+    A + "With examplinib or erlotinib, 3 CR and 9 PR were seen.",
+])
+def test_response_counts_need_a_list_in_one_arm(tmp_path: Path, body: str):
+    s = study(tmp_path, f"Title: t\n\n{body}\n")
+    assert not [r for r in s.results if r.endpoint in {"cr", "pr"} and r.count]
+
+
+def test_days_of_a_schedule_are_no_arm_sizes(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nA total of 300 patients were randomly assigned to receive "
+              "erlotinib 100 mg daily (ERL, n = 148), or examplinib 30 mg on days 1, 8, and 15 "
+              "plus erlotinib 100 mg daily (EXA-ERL, n = 152).\n")
+    assert sorted(p.size for p in s.populations if p.arm) == [148, 152]
+
+
+@pytest.mark.parametrize("body", [
+    A + "We analysed 870 women (436 in the examplinib arm and 434 in the erlotinib arm), "
+    "representing 58% of the original cohort.",
+    A + "Women from one centre (402 and 398 in the examplinib and erlotinib arms, respectively, "
+    "who accounted for 41% of all participants) gave blood samples.",
+])
+def test_a_share_of_the_trial_is_no_outcome(tmp_path: Path, body: str):
+    s = study(tmp_path, f"Title: t\n\n{body}\n")
+    assert not [r for r in s.results if r.value in {Decimal("58"), Decimal("41")}]
+
+
+@pytest.mark.parametrize("body", [
+    A + "Grade 3 adverse events with > or = 12% incidence were rash (31% v 14%) and diarrhoea "
+    "(18% v 13%).",
+    A + "Events seen in at least 12% of patients were rash (31% v 14%) and diarrhoea (18% v 13%).",
+])
+def test_a_threshold_is_no_rate(tmp_path: Path, body: str):
+    s = study(tmp_path, f"Title: t\n\n{body}\n")
+    values = [*(r.value for r in s.results), *(e.percent for e in s.adverse_events)]
+    assert Decimal("12") not in values and Decimal("31") in values
+
+
+def test_events_among_each_arms_patients_are_counts_over_them(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nWe randomised 4,900 patients to examplinib or erlotinib. At "
+              "a median follow-up of 50 months, we observed 340 DFS events among 2,452 women "
+              "receiving examplinib and 410 events among 2,448 women receiving erlotinib.\n")
+    assert {(r.endpoint, r.arm, r.count, r.denominator) for r in s.results} == {
+        ("dfs", "examplinib", 340, 2452), ("dfs", "erlotinib", 410, 2448)}
+
+
+def test_patients_on_an_arm_with_their_percentage_are_no_arm_size(tmp_path: Path):
+    s = study(tmp_path, "Title: t\n\nWe randomised 160 patients to examplinib or erlotinib. Most "
+              "patients (67 patients receiving examplinib [93%]; 61 patients receiving erlotinib "
+              "[90%]) reached the target dose.\n")
+    assert not [p for p in s.populations if p.arm]
+
+
+def test_a_treatment_group_getting_something_is_an_arm(tmp_path: Path):
+    s = study(tmp_path, "Title: Sealant spray after axillary surgery\n\nSixty women were "
+              "randomised to the treatment group (n = 29) getting a fibrin spray applied to the "
+              "wound and to the control group (n = 31). Seromas resolved in 65% of patients in "
+              "the treatment group, while in the control group 40% of patients had resolution.\n",
+              add_names=True)
+    assert len(s.arms) == 2 and s.arms[1].regimen == ("control",)
+    assert "fibrin spray" in s.arms[0].label
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {(s.arms[0].id, 29),
+                                                                ("control", 31)}
+    assert {(r.arm, r.value) for r in s.results} == {(s.arms[0].id, Decimal("65")),
+                                                     ("control", Decimal("40"))}
+
+
+def test_a_list_of_three_groups_makes_three_arms(tmp_path: Path):
+    s = study(tmp_path, "Title: Reminders for screening\n\nWomen were randomised to a control "
+              "group, a letter group or a text-message group. The screening rate was 51.5% for "
+              "the control group, 60.1% for the letter group, and 66.2% for the text-message "
+              "group.\n", add_names=True)
+    assert [a.id for a in s.arms] == ["control", "letter", "text-message"]
+    assert {(r.arm, r.value) for r in s.results} == {
+        ("control", Decimal("51.5")), ("letter", Decimal("60.1")),
+        ("text-message", Decimal("66.2"))}
+
+
+def test_a_value_for_a_group_that_is_no_arm_goes_to_no_arm(tmp_path: Path):
+    s = study(tmp_path, "Title: Reminders for screening\n\nWomen were randomised to a control "
+              "group or a text-message group. The screening rate was 51.5% for the control "
+              "group, 60.1% for the employee group, and 66.2% for the text-message group.\n",
+              add_names=True)
+    assert {(r.arm, r.value) for r in s.results if r.arm} == {
+        ("control", Decimal("51.5")), ("text-message", Decimal("66.2"))}
