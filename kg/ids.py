@@ -98,12 +98,26 @@ def slug(text: str) -> str:
     return out
 
 
+_MINTED: dict[tuple[str, ...], URIRef] = {}
+MINTED_KEPT = 1 << 12  # IRIs remembered at most (then forgotten at once: memory stays bounded)
+
+
 def mint(*segments: str) -> URIRef:
-    """Mint an instance IRI from path segments; each must already be a valid slug."""
+    """Mint an instance IRI from path segments; each must already be a valid slug.
+
+    The builders mint the same IRI many times (a span for each record quoting it, a sentence
+    for each span in it): a minted IRI is remembered, as checking and making it costs ~2 µs.
+    """
+    found = _MINTED.get(segments)
+    if found is not None:
+        return found
     for seg in segments:
         if not SLUG_RE.match(seg):
             raise ValueError(f"invalid IRI segment {seg!r}")
-    return KGI["/".join(segments)]
+    if len(_MINTED) >= MINTED_KEPT:
+        _MINTED.clear()
+    found = _MINTED[segments] = KGI["/".join(segments)]
+    return found
 
 
 def graph_iri(name: str) -> URIRef:

@@ -11,8 +11,10 @@ quote is an error, never a guess.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 
 DASHES = "-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 QUOTE_FOLD = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"',
@@ -83,29 +85,38 @@ class SourceText:
         """Index ``text``; lines fully matching a ``page_headers`` regex are skipped."""
         self.text = text
         self.header_spans = _header_spans(text, page_headers)
-        chars: list[str] = []
+        parts: list[str] = []
         index: list[int] = []
-        skip = iter(self.header_spans)
-        current = next(skip, None)
-        for i, ch in enumerate(text):
-            while current is not None and i >= current[1]:
-                current = next(skip, None)
-            if current is not None and current[0] <= i < current[1]:
-                continue
-            folded = _fold(ch)
-            if folded:
-                chars.append(folded)
-                index.append(i)
-        self._skeleton = "".join(chars)
+        pos = 0
+        for hs, he in [*self.header_spans, (len(text), len(text))]:
+            if hs > pos:  # the text between two header lines, folded at C speed
+                part = text[pos:hs]
+                parts.append(part.translate(_FOLD_TABLE))
+                kept = map(_FOLD_TABLE.__getitem__, map(ord, part))
+                index += compress(range(pos, hs), kept)
+            pos = max(pos, he)
+        self._skeleton = "".join(parts)
         self._index = index
+        self._located: dict[str, Span] = {}  # the loader locates each quote, builders again
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         """Sentences of the text (headings and table cells come out as short sentences)."""
         return tuple(split_sentences(self.text, self.header_spans))
 
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        """Start and end offsets of the sentences, each list ascending (sentences never nest)."""
+        return [s.start for s in self.sentences], [s.end for s in self.sentences]
+
     def locate(self, quote: str) -> Span:
         """Find ``quote`` exactly once and return its span; raise QuoteNotFound/QuoteAmbiguous."""
+        found = self._located.get(quote)
+        if found is None:
+            found = self._located[quote] = self._locate(quote)
+        return found
+
+    def _locate(self, quote: str) -> Span:
         needle = skeleton(quote)
         if not needle:
             raise QuoteNotFound("the quote is empty")
@@ -129,8 +140,13 @@ class SourceText:
             exact=self.text[start:end],
             prefix=self.text[max(0, start - CONTEXT):start],
             suffix=self.text[end:end + CONTEXT],
-            sentences=tuple(s.index for s in self.sentences if s.start < end and start < s.end),
+            sentences=self._sentences_in(start, end),
         )
+
+    def _sentences_in(self, start: int, end: int) -> tuple[int, ...]:
+        """Indexes of the sentences overlapping ``[start, end)``, found by bisection."""
+        starts, ends = self._bounds
+        return tuple(range(bisect_right(ends, start), bisect_left(starts, end)))
 
     def matches(self, quote: str, start: int, end: int) -> bool:
         """True when ``text[start:end]`` is ``quote`` up to the tolerated differences."""

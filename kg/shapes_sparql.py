@@ -19,7 +19,9 @@ as an integer of at least 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 
@@ -139,15 +141,46 @@ def _or_check(shape: str, target: str, g: Graph, node: BNode) -> Check:
                  f"{PRE}SELECT DISTINCT ?f WHERE {{ {target} {none} }}")
 
 
+COMPILED = Path(__file__).resolve().parent / "validation" / "shapes.json"
+
+
 @cache
 def compile_shapes(shapes: Path) -> tuple[Check, ...]:
     """Every constraint of every node shape in the file, as SPARQL.
 
-    The file is parsed by pyoxigraph into rdflib terms (rdflib's parser took most of the time).
+    Shapes with the bytes of the ones compiled into ``kg/validation/shapes.json`` are read
+    from there: compiling them (parsing the Turtle, walking the shapes) was a tenth of the
+    shipped corpus's import floor in every build. Other shapes are compiled; their file is
+    parsed by pyoxigraph into rdflib terms (rdflib's parser took most of the time).
+    ``tests/test_shacl.py`` checks the stored file against a fresh compile.
     """
     from kg.triples import read_turtle, to_graph
 
+    stored = _stored(hashlib.sha256(shapes.read_bytes()).hexdigest())
+    if stored is not None:
+        return stored
     return compile_graph(to_graph(read_turtle(shapes)))
+
+
+def _stored(digest: str) -> tuple[Check, ...] | None:
+    """The checks stored for shapes of this SHA-256, if those are the stored ones."""
+    try:
+        data = json.loads(COMPILED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("shapes_sha256") != digest:
+        return None
+    return tuple(Check(*row) for row in data["checks"])
+
+
+def stored_json(shapes: Path) -> str:
+    """The text of ``kg/validation/shapes.json`` for a shapes file: its digest, its checks."""
+    from kg.triples import read_turtle, to_graph
+
+    checks = compile_graph(to_graph(read_turtle(shapes)))
+    rows = ",\n".join(json.dumps(list(astuple(c)), ensure_ascii=False) for c in checks)
+    digest = hashlib.sha256(shapes.read_bytes()).hexdigest()
+    return f'{{"shapes_sha256": "{digest}",\n "checks": [\n{rows}\n]}}\n'
 
 
 def compile_graph(g: Graph) -> tuple[Check, ...]:
@@ -164,3 +197,9 @@ def compile_graph(g: Graph) -> tuple[Check, ...]:
         if g.value(node, SH["or"]) is not None:
             out.append(_or_check(shape, target, g, node))  # type: ignore[arg-type]
     return tuple(out)
+
+
+if __name__ == "__main__":  # python -m kg.shapes_sparql: write kg/validation/shapes.json again
+    from kg.paths import SHAPES_FILE
+
+    COMPILED.write_text(stored_json(SHAPES_FILE), encoding="utf-8")

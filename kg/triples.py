@@ -26,8 +26,17 @@ EXPLICIT_STRING = re.compile(rb"\^\^\s*(?:<http://www\.w3\.org/2001/XMLSchema#st
 WRITER_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kgi"}  # kgi:a/b needs escapes
 
 
+KEPT = 1 << 16  # converted terms and N-Triples forms remembered at once, at most
+
+
 class _Terms(dict):
-    """Each distinct rdflib term converted once (terms repeat: types, predicates, classes)."""
+    """Each rdflib term converted once while it repeats (types, predicates, classes, subjects).
+
+    At most ``KEPT`` are remembered, then all are forgotten at once: what repeats comes back
+    at once, and a 1,000x graph's ~300,000 distinct terms (most literals, met once) are not all
+    held while it is written (~50 MB per writer, and the Turtle and TriG writers run
+    together; within this bound, ~10 MB).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,6 +45,8 @@ class _Terms(dict):
         self.ox = pyoxigraph
 
     def __missing__(self, term: Node) -> Any:
+        if len(self) >= KEPT:
+            self.clear()
         self[term] = value = self._convert(term)
         return value
 
@@ -71,11 +82,13 @@ def sorted_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
 
     Streamed subject by subject, so no second copy of every triple's sort key is ever held.
     """
-    n3: dict[Node, str] = {}
+    n3: dict[Node, str] = {}  # bounded as _Terms is
 
     def key(t: Triple) -> tuple[str, str]:
         o = n3.get(t[2])
         if o is None:
+            if len(n3) >= KEPT:
+                n3.clear()
             o = n3[t[2]] = t[2].n3()
         return (str(t[1]), o)
 

@@ -410,9 +410,10 @@ def _materialise(ns: type[DefinedNamespace]) -> None:
     the views and builders ask millions of times. Declared names become plain attributes, and an
     undeclared one still reaches ``__getattr__`` and raises, so the namespace stays closed.
     """
+    base = str(ns._NS)  # a declared name's term is the namespace IRI and the name (no lookup)
     for name in ns.__annotations__:
         if not name.startswith("_"):
-            setattr(ns, name, ns[name])
+            setattr(ns, name, URIRef(base + name))
 
 
 for _ns in (KG, OA, RDF, RDFS, SKOS, OWL, XSD, DCTERMS, PROV):  # rdflib's own: same terms

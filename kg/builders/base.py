@@ -24,6 +24,29 @@ from kg.vocab import KG
 
 ENTITIES = "entities"
 PROVENANCE = "provenance"
+CACHED = 1 << 12  # literals remembered at most (then forgotten at once: memory stays bounded)
+_LITERALS: dict[tuple[type, object, URIRef | None], Literal] = {}
+
+
+def lit(value: str | int | bool | Decimal, datatype: URIRef | None = None) -> Literal:
+    """``Literal(value, datatype=datatype)``, made once per value where the builders repeat it.
+
+    rdflib takes 4-8 µs to make a literal (it parses and normalises the lexical form), and the
+    builders ask for the same one again and again (a label that is also a quote, an index, a
+    flag): at 100x, 42,000 literals of 16,000 distinct values. A literal is immutable, so the
+    same object serves every asker. Keyed by type too: ``1``, ``True`` and ``1.0`` are equal in
+    Python but not as literals; values of other types are made afresh.
+    """
+    kind = type(value)
+    if kind is not str and kind is not int and kind is not bool:
+        return Literal(value, datatype=datatype)
+    key = (kind, value, datatype)
+    found = _LITERALS.get(key)
+    if found is None:
+        if len(_LITERALS) >= CACHED:
+            _LITERALS.clear()
+        found = _LITERALS[key] = Literal(value, datatype=datatype)
+    return found
 
 
 class Quad(NamedTuple):
@@ -55,7 +78,7 @@ class BuildInput:
         """
         if record.drafted:
             yield Quad(node, KG.agentType, KG.TextMiningAgent, PROVENANCE)
-            yield Quad(node, KG.draftRule, Literal(record.drafted), PROVENANCE)
+            yield Quad(node, KG.draftRule, lit(record.drafted), PROVENANCE)
         else:
             yield Quad(node, KG.agentType, KG.ManualAgent, PROVENANCE)
         for quote in record.quotes:
@@ -123,4 +146,4 @@ def dec(value: Decimal) -> Literal:
     text = format(value, "f")
     if "." not in text:
         text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    return lit(text, datatype=XSD.decimal)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Literal
 from rdflib.namespace import RDF, RDFS
 
 from kg.builders import iris
-from kg.builders.base import BuildInput, Quad, builder
+from kg.builders.base import BuildInput, Quad, builder, lit
 from kg.builders.terms import CLAIM_KIND, CONFLICT_REASON
 from kg.vocab import KG
 
@@ -22,7 +21,7 @@ def iter_claims(inp: BuildInput) -> Iterator[Quad]:
         for c in f.claims:
             node = iris.claim(c.id)
             yield Quad(node, RDF.type, KG.Claim, g)
-            yield Quad(node, RDFS.label, Literal(c.label), g)
+            yield Quad(node, RDFS.label, lit(c.label), g)
             yield Quad(node, KG.claimKind, CLAIM_KIND[c.kind], g)
             for d in c.drugs:
                 yield Quad(node, KG.aboutIntervention, iris.drug(d), g)
@@ -44,12 +43,12 @@ def iter_contradictions(inp: BuildInput) -> Iterator[Quad]:
         for c in f.contradictions:
             node = iris.contradiction(c.id)
             yield Quad(node, RDF.type, KG.Contradiction, g)
-            yield Quad(node, RDFS.label, Literal(c.note), g)
-            yield Quad(node, KG.conflictNote, Literal(c.note), g)
+            yield Quad(node, RDFS.label, lit(c.note), g)
+            yield Quad(node, KG.conflictNote, lit(c.note), g)
             yield Quad(node, KG.conflictReason, CONFLICT_REASON[c.reason], g)
-            yield Quad(node, KG.detectedBy, Literal("curator"), g)
+            yield Quad(node, KG.detectedBy, lit("curator"), g)
             if c.attribute:
-                yield Quad(node, KG.conflictAttribute, Literal(c.attribute), g)
+                yield Quad(node, KG.conflictAttribute, lit(c.attribute), g)
             for st in c.statements:
                 yield Quad(node, KG.conflictingStatement, iris.record(st, records[st]), g)
             yield from inp.evidence(g, c, node)

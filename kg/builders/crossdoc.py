@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import BuildInput, Quad, builder
+from kg.builders.base import BuildInput, Quad, builder, lit
 from kg.ids import mint
 from kg.vocab import KG
 
@@ -115,20 +115,20 @@ def _check(sid: str, label: str, a: tuple[str, URIRef, m.Record],
         "disagree beyond the rounding of the printed precision"
     text = f"{label}, {CURIE[attr]}: {doc_a} reports {va}, {doc_b} reports {vb}: {verdict}"
     yield Quad(node, RDF.type, KG.CrossDocumentCheck, CHECKS)
-    yield Quad(node, RDFS.label, Literal(text), CHECKS)
+    yield Quad(node, RDFS.label, lit(text), CHECKS)
     yield Quad(node, KG.checkedStatement, node_a, CHECKS)
     yield Quad(node, KG.checkedStatement, node_b, CHECKS)
-    yield Quad(node, KG.checkedAttribute, Literal(CURIE[attr]), CHECKS)
-    yield Quad(node, KG.agrees, Literal(agrees), CHECKS)
-    yield Quad(node, KG.withinRounding, Literal(rounding), CHECKS)
+    yield Quad(node, KG.checkedAttribute, lit(CURIE[attr]), CHECKS)
+    yield Quad(node, KG.agrees, lit(agrees), CHECKS)
+    yield Quad(node, KG.withinRounding, lit(rounding), CHECKS)
     if not agrees:
         c = mint("contradiction", key)
         yield Quad(c, RDF.type, KG.Contradiction, CHECKS)
-        yield Quad(c, RDFS.label, Literal(text), CHECKS)
-        yield Quad(c, KG.conflictNote, Literal(text), CHECKS)
+        yield Quad(c, RDFS.label, lit(text), CHECKS)
+        yield Quad(c, KG.conflictNote, lit(text), CHECKS)
         yield Quad(c, KG.conflictReason, KG.AttributeValueDiffers, CHECKS)
-        yield Quad(c, KG.conflictAttribute, Literal(CURIE[attr]), CHECKS)
-        yield Quad(c, KG.detectedBy, Literal("cross-document check"), CHECKS)
+        yield Quad(c, KG.conflictAttribute, lit(CURIE[attr]), CHECKS)
+        yield Quad(c, KG.detectedBy, lit("cross-document check"), CHECKS)
         yield Quad(c, KG.conflictingStatement, node_a, CHECKS)
         yield Quad(c, KG.conflictingStatement, node_b, CHECKS)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import ENTITIES, BuildInput, Quad, builder
+from kg.builders.base import ENTITIES, BuildInput, Quad, builder, lit
 from kg.ids import expand_curie
 from kg.vocab import KG
 
@@ -22,25 +22,25 @@ def iter_xrefs(node: URIRef, kind: str, key: str, xrefs: tuple[m.Xref, ...]) -> 
     """Curated identifiers of a node, each with its mapping record."""
     for x in xrefs:
         weak = x.status == "verified_weak"
-        yield Quad(node, KG.weakXref if weak else KG.xref, Literal(x.curie), ENTITIES)
+        yield Quad(node, KG.weakXref if weak else KG.xref, lit(x.curie), ENTITIES)
         yield Quad(node, SKOS.closeMatch if weak else SKOS.exactMatch, expand_curie(x.curie),
                    ENTITIES)
         mp = iris.mapping(kind, key, x.curie)
         yield Quad(node, KG.hasMapping, mp, ENTITIES)
         yield Quad(mp, RDF.type, KG.CuratedMapping, ENTITIES)
-        yield Quad(mp, KG.curie, Literal(x.curie), ENTITIES)
+        yield Quad(mp, KG.curie, lit(x.curie), ENTITIES)
         yield Quad(mp, KG.mappingStatus, KG.VerifiedWeak if weak else KG.Verified, ENTITIES)
         if x.evidence:
-            yield Quad(mp, KG.mappingEvidence, Literal(x.evidence), ENTITIES)
+            yield Quad(mp, KG.mappingEvidence, lit(x.evidence), ENTITIES)
         if x.note:
-            yield Quad(mp, KG.curationNote, Literal(x.note), ENTITIES)
+            yield Quad(mp, KG.curationNote, lit(x.note), ENTITIES)
 
 
 def _named(node: URIRef, cls: URIRef, label: str, synonyms: tuple[str, ...]) -> Iterator[Quad]:
     yield Quad(node, RDF.type, cls, ENTITIES)
-    yield Quad(node, RDFS.label, Literal(label), ENTITIES)
+    yield Quad(node, RDFS.label, lit(label), ENTITIES)
     for syn in synonyms:
-        yield Quad(node, SKOS.altLabel, Literal(syn), ENTITIES)
+        yield Quad(node, SKOS.altLabel, lit(syn), ENTITIES)
 
 
 @builder("entities", "drugs, targets and genes, families, diseases, biomarkers, identifiers")
@@ -58,10 +58,10 @@ def iter_entities(inp: BuildInput) -> Iterator[Quad]:
     for t in ent.targets.values():
         prot, gene = iris.protein(t.symbol), iris.gene(t.symbol)
         yield from _named(prot, KG.Protein, t.label, t.synonyms)
-        yield Quad(prot, KG.symbol, Literal(t.symbol), ENTITIES)
+        yield Quad(prot, KG.symbol, lit(t.symbol), ENTITIES)
         yield Quad(prot, KG.encodedBy, gene, ENTITIES)
         yield from _named(gene, KG.Gene, t.symbol, ())
-        yield Quad(gene, KG.symbol, Literal(t.symbol), ENTITIES)
+        yield Quad(gene, KG.symbol, lit(t.symbol), ENTITIES)
         protein_ids = tuple(x for x in t.xrefs if x.curie.startswith("UniProtKB:"))
         gene_ids = tuple(x for x in t.xrefs if not x.curie.startswith("UniProtKB:"))
         yield from iter_xrefs(prot, "protein", t.symbol, protein_ids)
@@ -72,7 +72,7 @@ def iter_entities(inp: BuildInput) -> Iterator[Quad]:
         for member in f.members:
             yield Quad(node, KG.hasMember, iris.protein(member), ENTITIES)
         if f.note:
-            yield Quad(node, KG.curationNote, Literal(f.note), ENTITIES)
+            yield Quad(node, KG.curationNote, lit(f.note), ENTITIES)
     for d in ent.diseases.values():
         node = iris.disease(d.key)
         yield from _named(node, KG.Disease, d.label, d.synonyms)
@@ -80,7 +80,7 @@ def iter_entities(inp: BuildInput) -> Iterator[Quad]:
             yield Quad(node, KG.subtypeOf, iris.disease(parent), ENTITIES)
         yield from iter_xrefs(node, "disease", d.key, d.xrefs)
         if d.note:
-            yield Quad(node, KG.curationNote, Literal(d.note), ENTITIES)
+            yield Quad(node, KG.curationNote, lit(d.note), ENTITIES)
     for b in ent.biomarkers.values():
         node = iris.biomarker(b.key)
         yield from _named(node, KG.Biomarker, b.label, b.synonyms)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import BuildInput, Quad, builder, dec
+from kg.builders.base import BuildInput, Quad, builder, dec, lit
 from kg.builders.studies import derivations, endpoint_label, short_name
 from kg.builders.terms import COMPARISON_KIND, DIRECTION, MEASURE, P_QUALIFIER, UNIT, UNIT_SYMBOL
 from kg.vocab import KG
@@ -101,7 +101,7 @@ def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
     yield Quad(iris.study(s.id), KG.hasResult, node, g)
     yield Quad(node, RDF.type, KG.OutcomeResult, g)
     yield Quad(node, KG.endpoint, iris.study_part(s.id, "endpoint", r.endpoint), g)
-    yield Quad(node, KG.statistic, Literal(r.statistic), g)
+    yield Quad(node, KG.statistic, lit(r.statistic), g)
     where = " / ".join(x for x in (_group_label(s, r.arm), _group_label(s, r.population)) if x)
     shown = []
     if r.value is not None and r.unit is not None:
@@ -112,7 +112,7 @@ def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
         shown.append(f"CI {r.ci_low}-{r.ci_high}")
     label = (f"{short_name(s)}: {r.statistic} {endpoint_label(endpoint)}, {where}: "
              f"{', '.join(shown)}")
-    yield Quad(node, RDFS.label, Literal(label), g)
+    yield Quad(node, RDFS.label, lit(label), g)
     if r.arm:
         yield Quad(node, KG.arm, iris.study_part(s.id, "arm", r.arm), g)
     if r.population:
@@ -122,9 +122,9 @@ def _result(inp: BuildInput, s: m.Study, r: m.Result, g: str) -> Iterator[Quad]:
     if r.unit:
         yield Quad(node, KG.unit, UNIT[r.unit], g)
     if r.count is not None:
-        yield Quad(node, KG.count, Literal(r.count), g)
+        yield Quad(node, KG.count, lit(r.count), g)
     if r.denominator is not None:
-        yield Quad(node, KG.denominator, Literal(r.denominator), g)
+        yield Quad(node, KG.denominator, lit(r.denominator), g)
     yield from _ci(node, r, g)
     if endpoint.marker:
         yield Quad(node, KG.marker, iris.biomarker(endpoint.marker), g)
@@ -154,7 +154,7 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
     if c.p_value is not None:
         sign = {"=": "=", "<": "<", "<=": "≤", "unstated": ""}[c.p_qualifier or "="]
         parts.append(f"p{sign}{c.p_value}" if sign else f"p {c.p_value}")
-    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {', '.join(parts) or 'comparison'}"), g)
+    yield Quad(node, RDFS.label, lit(f"{short_name(s)}: {', '.join(parts) or 'comparison'}"), g)
     yield Quad(node, KG.comparisonKind, COMPARISON_KIND[c.kind], g)
     if len(c.groups) == 2:
         yield Quad(node, KG.firstGroup, _group(s, c.groups[0]), g)
@@ -165,7 +165,7 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
             yield Quad(node, KG.direction, KG.NoDifference, g)
         else:
             yield Quad(node, KG.favouredGroup, _group(s, fav[0]), g)
-        yield Quad(node, KG.directionBasis, Literal(fav[1]), g)
+        yield Quad(node, KG.directionBasis, lit(fav[1]), g)
     if c.experimental:
         yield Quad(node, KG.experimentalGroup, _group(s, c.experimental), g)
     if c.reference:
@@ -181,15 +181,15 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.Comparison, g: str) -> Iterato
         yield Quad(node, KG.pValue, dec(c.p_value), g)
         yield Quad(node, KG.pValueQualifier, P_QUALIFIER[c.p_qualifier], g)
     if c.method:
-        yield Quad(node, KG.method, Literal(c.method), g)
+        yield Quad(node, KG.method, lit(c.method), g)
     sig = significance(c)
     if sig is not None:
-        yield Quad(node, KG.significant, Literal(sig[0]), g)
-        yield Quad(node, KG.significanceBasis, Literal(sig[1]), g)
+        yield Quad(node, KG.significant, lit(sig[0]), g)
+        yield Quad(node, KG.significanceBasis, lit(sig[1]), g)
     drc = direction(c)
     if drc is not None:
         yield Quad(node, KG.direction, DIRECTION[drc[0]], g)
-        yield Quad(node, KG.directionBasis, Literal(drc[1]), g)
+        yield Quad(node, KG.directionBasis, lit(drc[1]), g)
     yield from inp.evidence(g, c, node)
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import BuildInput, Quad, builder, dec
+from kg.builders.base import BuildInput, Quad, builder, dec, lit
 from kg.builders.entities import iter_xrefs
 from kg.builders.studies import derivations, short_name
 from kg.builders.summaries import Grader, Item, _item_quads, tested
@@ -120,13 +120,13 @@ def _result(inp: BuildInput, s: m.Study, r: m.SafetyResult, g: str) -> Iterator[
     if r.kind == "death":
         yield Quad(node, RDF.type, KG.DeathOnTreatmentResult, g)
     where = " / ".join(x for x in (_label(s, r.arm), _label(s, r.population)) if x)
-    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {what(r)}, {where}: {rate_text(r)}"), g)
+    yield Quad(node, RDFS.label, lit(f"{short_name(s)}: {what(r)}, {where}: {rate_text(r)}"), g)
     if r.event:
         term = event_term(r.event)
-        yield Quad(node, KG.eventTerm, Literal(r.event), g)
+        yield Quad(node, KG.eventTerm, lit(r.event), g)
         yield Quad(node, KG.adverseEvent, term, g)
         yield Quad(term, RDF.type, KG.AdverseEventTerm, g)
-        yield Quad(term, RDFS.label, Literal(r.event), g)
+        yield Quad(term, RDFS.label, lit(r.event), g)
         if r.term is not None:
             yield from iter_xrefs(term, "adverse-event", r.term,
                                   inp.corpus.entities.adverse_event_terms.get(r.term, ()))
@@ -141,14 +141,14 @@ def _result(inp: BuildInput, s: m.Study, r: m.SafetyResult, g: str) -> Iterator[
     if r.endpoint:
         yield Quad(node, KG.endpoint, iris.study_part(s.id, "endpoint", r.endpoint), g)
     if r.count is not None:
-        yield Quad(node, KG.count, Literal(r.count), g)
+        yield Quad(node, KG.count, lit(r.count), g)
     if r.denominator is not None:
-        yield Quad(node, KG.denominator, Literal(r.denominator), g)
+        yield Quad(node, KG.denominator, lit(r.denominator), g)
     if r.percent is not None:
         yield Quad(node, KG.value, dec(r.percent), g)
         yield Quad(node, KG.unit, KG.Percent, g)
     if r.time_frame:
-        yield Quad(node, KG.timeFrame, Literal(r.time_frame), g)
+        yield Quad(node, KG.timeFrame, lit(r.time_frame), g)
     yield from derivations(s, r, node, g, DERIVED_PROPERTY)
     yield from inp.evidence(g, r, node)
 
@@ -157,9 +157,9 @@ def _grade(node: URIRef, grade: str | None, g: str) -> Iterator[Quad]:
     bounds = grade_bounds(grade)
     if grade is None or bounds is None:
         return
-    yield Quad(node, KG.gradeRange, Literal(grade), g)
-    yield Quad(node, KG.gradeLow, Literal(bounds[0]), g)
-    yield Quad(node, KG.gradeHigh, Literal(bounds[1]), g)
+    yield Quad(node, KG.gradeRange, lit(grade), g)
+    yield Quad(node, KG.gradeLow, lit(bounds[0]), g)
+    yield Quad(node, KG.gradeHigh, lit(bounds[1]), g)
 
 
 def _comparison(inp: BuildInput, s: m.Study, c: m.HarmComparison, g: str) -> Iterator[Quad]:
@@ -177,14 +177,14 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.HarmComparison, g: str) -> Ite
     if c.p_value is not None:
         sign = {"=": "=", "<": "<", "<=": "≤", "unstated": " "}[c.p_qualifier or "="]
         parts.append(f"p{sign}{c.p_value}")
-    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {', '.join(parts)}"), g)
+    yield Quad(node, RDFS.label, lit(f"{short_name(s)}: {', '.join(parts)}"), g)
     yield Quad(node, KG.experimentalGroup, iris.study_part(s.id, "arm", c.experimental), g)
     yield Quad(node, KG.referenceGroup, iris.study_part(s.id, "arm", c.reference), g)
     if c.event:
-        yield Quad(node, KG.eventTerm, Literal(c.event), g)
+        yield Quad(node, KG.eventTerm, lit(c.event), g)
         yield Quad(node, KG.adverseEvent, event_term(c.event), g)
         yield Quad(event_term(c.event), RDF.type, KG.AdverseEventTerm, g)
-        yield Quad(event_term(c.event), RDFS.label, Literal(c.event), g)
+        yield Quad(event_term(c.event), RDFS.label, lit(c.event), g)
     yield from _grade(node, c.grade, g)
     if c.relatedness:
         yield Quad(node, KG.relatedness, RELATEDNESS[c.relatedness], g)
@@ -207,7 +207,7 @@ def _comparison(inp: BuildInput, s: m.Study, c: m.HarmComparison, g: str) -> Ite
     drc = safety_direction(c)
     if drc is not None:
         yield Quad(node, KG.safetyDirection, SAFETY_DIRECTION[drc[0]], g)
-        yield Quad(node, KG.safetyDirectionBasis, Literal(drc[1]), g)
+        yield Quad(node, KG.safetyDirectionBasis, lit(drc[1]), g)
     yield from inp.evidence(g, c, node)
 
 

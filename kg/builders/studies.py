@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import ENTITIES, BuildInput, Quad, builder, dec
+from kg.builders.base import ENTITIES, BuildInput, Quad, builder, dec, lit
 from kg.builders.entities import iter_xrefs
 from kg.builders.terms import (
     BLINDING,
@@ -69,31 +69,31 @@ def _design(s: m.Study, node: URIRef, g: str) -> Iterator[Quad]:
     for attr, prop in DESIGN_FLAGS:
         value = getattr(d, attr)
         if value is not None:
-            yield Quad(node, prop, Literal(value), g)
+            yield Quad(node, prop, lit(value), g)
     if d.blinding:
         yield Quad(node, KG.blinding, BLINDING[d.blinding], g)
     if d.termination_reason:
-        yield Quad(node, KG.terminationReason, Literal(d.termination_reason), g)
+        yield Quad(node, KG.terminationReason, lit(d.termination_reason), g)
     if d.allocation_ratio:
-        yield Quad(node, KG.allocationRatio, Literal(d.allocation_ratio), g)
+        yield Quad(node, KG.allocationRatio, lit(d.allocation_ratio), g)
     for factor in d.stratification:
-        yield Quad(node, KG.stratificationFactor, Literal(factor), g)
+        yield Quad(node, KG.stratificationFactor, lit(factor), g)
     for prop, value in ((KG.eligibilitySummary, s.eligibility),
                         (KG.sampleSizeAssumption, s.sample_size_assumption)):
         if value:
-            yield Quad(node, prop, Literal(value), g)
+            yield Quad(node, prop, lit(value), g)
     for line in s.lines:
         yield Quad(node, KG.lineOfTherapy, LINE[line], g)
     for prop, value in ((KG.priorTherapy, s.prior_therapy), (KG.diseaseSetting, s.setting),
                         (KG.acronym, s.acronym)):
         if value:
-            yield Quad(node, prop, Literal(value), g)
+            yield Quad(node, prop, lit(value), g)
     for prop, value in ((KG.enrolmentStart, s.enrolment_start),
                         (KG.enrolmentEnd, s.enrolment_end)):
         if value:
-            yield Quad(node, prop, Literal(value, datatype=XSD.gYearMonth), g)
+            yield Quad(node, prop, lit(value, datatype=XSD.gYearMonth), g)
     for ref in s.refs:
-        yield Quad(node, KG.referenceNumber, Literal(ref), g)
+        yield Quad(node, KG.referenceNumber, lit(ref), g)
 
 
 def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
@@ -102,10 +102,10 @@ def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
     regimen = iris.regimen(a.regimen)
     yield Quad(iris.study(s.id), KG.hasArm, node, g)
     yield Quad(node, RDF.type, KG.Arm, g)
-    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {a.label}"), g)
+    yield Quad(node, RDFS.label, lit(f"{short_name(s)}: {a.label}"), g)
     yield Quad(node, KG.usesRegimen, regimen, g)
     yield Quad(regimen, RDF.type, KG.Regimen, ENTITIES)
-    yield Quad(regimen, RDFS.label, Literal(regimen_label(tuple(sorted(a.regimen)), ent)),
+    yield Quad(regimen, RDFS.label, lit(regimen_label(tuple(sorted(a.regimen)), ent)),
                ENTITIES)
     for item in a.regimen:
         yield Quad(regimen, KG.hasComponent, iris.intervention(item, ent), ENTITIES)
@@ -113,20 +113,20 @@ def _arm(inp: BuildInput, s: m.Study, a: m.Arm, g: str) -> Iterator[Quad]:
         dose = mint("study", s.id, "arm", a.id, "dosing", d.intervention)
         yield Quad(node, KG.hasDosing, dose, g)
         yield Quad(dose, RDF.type, KG.Dosing, g)
-        yield Quad(dose, RDFS.label, Literal(f"{d.intervention} {d.schedule or ''}".strip()), g)
+        yield Quad(dose, RDFS.label, lit(f"{d.intervention} {d.schedule or ''}".strip()), g)
         yield Quad(dose, KG.intervention, iris.intervention(d.intervention, ent), g)
         if d.dose is not None:
             yield Quad(dose, KG.doseValue, dec(d.dose), g)
         if d.unit:
             yield Quad(dose, KG.doseUnit, UNIT[d.unit], g)
         if d.daily_frequency is not None:
-            yield Quad(dose, KG.dailyFrequency, Literal(d.daily_frequency), g)
+            yield Quad(dose, KG.dailyFrequency, lit(d.daily_frequency), g)
         if d.duration is not None:
             yield Quad(dose, KG.durationValue, dec(d.duration), g)
         if d.duration_unit:
             yield Quad(dose, KG.durationUnit, UNIT[d.duration_unit], g)
         if d.schedule:
-            yield Quad(dose, KG.scheduleText, Literal(d.schedule), g)
+            yield Quad(dose, KG.scheduleText, lit(d.schedule), g)
     yield from inp.evidence(g, a, node)
 
 
@@ -137,7 +137,7 @@ def population_context(node: URIRef, p: m.Population, g: str) -> Iterator[Quad]:
     if p.biomarker:
         yield Quad(node, KG.definedByBiomarker, iris.biomarker(p.biomarker), g)
     if p.biomarker_status:
-        yield Quad(node, KG.biomarkerStatus, Literal(p.biomarker_status), g)
+        yield Quad(node, KG.biomarkerStatus, lit(p.biomarker_status), g)
 
 
 def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterator[Quad]:
@@ -145,10 +145,10 @@ def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterato
     yield Quad(iris.study(s.id), KG.hasPopulation, node, g)
     yield Quad(node, RDF.type, KG.Population, g)
     label = f"{short_name(s)}: {p.label}" + (f" (n={p.size})" if p.size is not None else "")
-    yield Quad(node, RDFS.label, Literal(label), g)
+    yield Quad(node, RDFS.label, lit(label), g)
     yield Quad(node, KG.populationKind, POPULATION_KIND[p.kind], g)
     if p.size is not None:
-        yield Quad(node, KG.size, Literal(p.size), g)
+        yield Quad(node, KG.size, lit(p.size), g)
     if p.parent:
         yield Quad(node, KG.subsetOf, iris.study_part(s.id, "population", p.parent), g)
     if p.arm:
@@ -157,7 +157,7 @@ def _population(inp: BuildInput, s: m.Study, p: m.Population, g: str) -> Iterato
     for other in p.complement_of:
         yield Quad(node, KG.complementOf, iris.study_part(s.id, "population", other), g)
     if p.age_group:
-        yield Quad(node, KG.ageGroup, Literal(p.age_group), g)
+        yield Quad(node, KG.ageGroup, lit(p.age_group), g)
     yield from derivations(s, p, node, g)
     yield from inp.evidence(g, p, node)
 
@@ -173,7 +173,7 @@ def derivations(s: m.Study, r: m.Result | m.Population | m.SafetyResult, node: U
         d = URIRef(f"{node}/derived/{name}")
         yield Quad(node, KG.hasDerivation, d, g)
         yield Quad(d, RDF.type, KG.Derivation, g)
-        yield Quad(d, RDFS.label, Literal(f"{name}: {basis}"), g)
+        yield Quad(d, RDFS.label, lit(f"{name}: {basis}"), g)
         yield Quad(d, KG.derivedAttribute, properties[name], g)
         if basis == "count/denominator":
             yield Quad(d, KG.derivationMethod, KG.ComputedFromCountAndDenominator, g)
@@ -188,15 +188,15 @@ def _endpoint(inp: BuildInput, s: m.Study, e: m.Endpoint, g: str) -> Iterator[Qu
     node = iris.study_part(s.id, "endpoint", e.id)
     yield Quad(iris.study(s.id), KG.hasEndpoint, node, g)
     yield Quad(node, RDF.type, KG.Endpoint, g)
-    yield Quad(node, RDFS.label, Literal(f"{short_name(s)}: {endpoint_label(e)}"), g)
+    yield Quad(node, RDFS.label, lit(f"{short_name(s)}: {endpoint_label(e)}"), g)
     yield Quad(node, KG.endpointType, ENDPOINT_TYPE[e.type], g)
-    yield Quad(node, KG.isPrimary, Literal(e.primary), g)
+    yield Quad(node, KG.isPrimary, lit(e.primary), g)
     if e.timepoint is not None:
         yield Quad(node, KG.timePointValue, dec(e.timepoint), g)
     if e.timepoint_unit:
         yield Quad(node, KG.timePointUnit, UNIT[e.timepoint_unit], g)
     if e.timepoint_anchor:
-        yield Quad(node, KG.timePointAnchor, Literal(e.timepoint_anchor), g)
+        yield Quad(node, KG.timePointAnchor, lit(e.timepoint_anchor), g)
     if e.marker:
         yield Quad(node, KG.marker, iris.biomarker(e.marker), g)
     yield from inp.evidence(g, e, node)
@@ -212,12 +212,12 @@ def iter_studies(inp: BuildInput) -> Iterator[Quad]:
             if s.extends is not None:  # another document's study: this document's evidence
                 yield Quad(node, KG.describedIn, iris.document(g), g)
                 for ref in s.refs:
-                    yield Quad(node, KG.referenceNumber, Literal(ref), g)
+                    yield Quad(node, KG.referenceNumber, lit(ref), g)
                 yield from inp.evidence(g, s, node)
                 yield from _parts(inp, s, g)
                 continue
             yield Quad(node, RDF.type, STUDY_CLASS[s.kind], g)
-            yield Quad(node, RDFS.label, Literal(s.label), g)
+            yield Quad(node, RDFS.label, lit(s.label), g)
             yield Quad(node, KG.describedIn, iris.document(g), g)
             if s.part_of:
                 yield Quad(node, KG.partOf, iris.study(s.part_of), g)

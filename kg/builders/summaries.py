@@ -26,12 +26,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import ENTITIES, BuildInput, Quad, builder
+from kg.builders.base import ENTITIES, BuildInput, Quad, builder, lit
 from kg.builders.outcomes import direction, significance
 from kg.builders.studies import population_context, regimen_label
 from kg.builders.tables import table_phases
@@ -321,7 +321,7 @@ def _regimen_quads(components: tuple[str, ...], ent: m.Entities) -> Iterator[Qua
     """A regimen entity (also when no arm gives exactly these drugs)."""
     node = iris.regimen(components)
     yield Quad(node, RDF.type, KG.Regimen, ENTITIES)
-    yield Quad(node, RDFS.label, Literal(regimen_label(tuple(sorted(components)), ent)), ENTITIES)
+    yield Quad(node, RDFS.label, lit(regimen_label(tuple(sorted(components)), ent)), ENTITIES)
     for item in components:
         yield Quad(node, KG.hasComponent, iris.intervention(item), ENTITIES)
 
@@ -338,7 +338,7 @@ def _item_quads(inp: BuildInput, it: Item) -> Iterator[Quad]:
     elif t.backbone:
         name += f" (added to {regimen_label(t.backbone, ent)})"
     yield Quad(node, RDF.type, KG.DrugIndicationEvidence, g)
-    yield Quad(node, RDFS.label, Literal(f"{name} in {ent.diseases[it.indication].label}"), g)
+    yield Quad(node, RDFS.label, lit(f"{name} in {ent.diseases[it.indication].label}"), g)
     yield Quad(node, KG.therapyUnderTest, therapy_node(t), g)
     for d in t.drugs:
         yield Quad(node, KG.drugUnderTest, iris.drug(d), g)
@@ -357,7 +357,7 @@ def _item_quads(inp: BuildInput, it: Item) -> Iterator[Quad]:
     if it.direction is not None:
         yield Quad(node, KG.evidenceDirection, it.direction, g)
     if it.significant is not None:
-        yield Quad(node, KG.significanceLevel, Literal(it.significant), g)
+        yield Quad(node, KG.significanceLevel, lit(it.significant), g)
     yield Quad(node, KG.summarises, it.summarises, g)
     for basis in it.level_from:
         yield Quad(node, KG.levelFrom, basis, g)

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import model as m
 from kg.builders import iris
-from kg.builders.base import PROVENANCE, BuildInput, Quad, builder, dec, span_iri
+from kg.builders.base import PROVENANCE, BuildInput, Quad, builder, dec, lit, span_iri
 from kg.builders.studies import short_name
 from kg.builders.terms import ASSOCIATION, ENDPOINT_TYPE, PHASE, POPULATION_KIND
 from kg.ids import mint
@@ -97,23 +97,23 @@ class _Checker:
         cell_node = self.lr.cell_node(cell)
         yield Quad(node, RDF.type, KG.CrossCheck, self.g)
         verdict = "agrees with" if agrees else "disagrees with"
-        yield Quad(node, RDFS.label, Literal(
+        yield Quad(node, RDFS.label, lit(
             f"{self.lr.spec.id} {column.header} '{cell.text}' {verdict} the prose ({stated})"),
             self.g)
         yield Quad(node, KG.checkedCell, cell_node, self.g)
         yield Quad(node, KG.checkedStatement, statement, self.g)
-        yield Quad(node, KG.agrees, Literal(agrees), self.g)
+        yield Quad(node, KG.agrees, lit(agrees), self.g)
         if not agrees:
             c = mint("contradiction", f"{self.lr.spec.id}-{self.lr.study.id}-{column.key}"
                      .replace("_", "-"))
             note = (f"{self.lr.spec.id} gives {column.header} = {cell.text} for "
                     f"{short_name(self.lr.study)}; the prose states {stated}")
             yield Quad(c, RDF.type, KG.Contradiction, self.g)
-            yield Quad(c, RDFS.label, Literal(note), self.g)
-            yield Quad(c, KG.conflictNote, Literal(note), self.g)
+            yield Quad(c, RDFS.label, lit(note), self.g)
+            yield Quad(c, KG.conflictNote, lit(note), self.g)
             yield Quad(c, KG.conflictReason, KG.AttributeValueDiffers, self.g)
-            yield Quad(c, KG.conflictAttribute, Literal(attribute), self.g)
-            yield Quad(c, KG.detectedBy, Literal("table cross-check"), self.g)
+            yield Quad(c, KG.conflictAttribute, lit(attribute), self.g)
+            yield Quad(c, KG.detectedBy, lit("table cross-check"), self.g)
             yield Quad(c, KG.conflictingStatement, cell_node, self.g)
             yield Quad(c, KG.conflictingStatement, statement, self.g)
 
@@ -131,7 +131,7 @@ def _from_table(inp: BuildInput, lr: LinkedRow, kind: str, key: str, cell: Cell,
     """A study part asserted by a table cell, with its evidence."""
     node = iris.study_part(lr.study.id, kind, f"{lr.spec.id}-{key}".replace("_", "-"))
     caption = f"{short_name(lr.study)}: {label} ({lr.spec.id})"
-    quads = [Quad(node, RDFS.label, Literal(caption), lr.doc)]
+    quads = [Quad(node, RDFS.label, lit(caption), lr.doc)]
     quads += list(_evidence(inp, lr, cell, node))
     return node, quads
 
@@ -169,7 +169,7 @@ def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
                 yield Quad(study, KG.hasPopulation, node, g)
                 yield Quad(node, RDF.type, KG.Population, g)
                 yield Quad(node, KG.populationKind, POPULATION_KIND["enrolled"], g)
-                yield Quad(node, KG.size, Literal(size), g)
+                yield Quad(node, KG.size, lit(size), g)
                 row_pop = row_pop or node
             for p in stated:
                 if p.size == size:
@@ -192,21 +192,21 @@ def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
                 yield Quad(study, KG.hasEndpoint, node, g)
                 yield Quad(node, RDF.type, KG.Endpoint, g)
                 yield Quad(node, KG.endpointType, ENDPOINT_TYPE[etype], g)
-                yield Quad(node, KG.isPrimary, Literal(True), g)
+                yield Quad(node, KG.isPrimary, lit(True), g)
         elif column.role == "biomarker-prevalence" and (value := _percent(text)) is not None:
             endpoint, quads = _from_table(inp, lr, "endpoint", column.key, cell, column.header)
             yield from quads
             yield Quad(study, KG.hasEndpoint, endpoint, g)
             yield Quad(endpoint, RDF.type, KG.Endpoint, g)
             yield Quad(endpoint, KG.endpointType, KG.BiomarkerPrevalence, g)
-            yield Quad(endpoint, KG.isPrimary, Literal(False), g)
+            yield Quad(endpoint, KG.isPrimary, lit(False), g)
             result, quads = _from_table(inp, lr, "result", column.key, cell,
                                         f"{column.header}: {text}")
             yield from quads
             yield Quad(study, KG.hasResult, result, g)
             yield Quad(result, RDF.type, KG.OutcomeResult, g)
             yield Quad(result, KG.endpoint, endpoint, g)
-            yield Quad(result, KG.statistic, Literal("proportion"), g)
+            yield Quad(result, KG.statistic, lit("proportion"), g)
             yield Quad(result, KG.value, dec(value), g)
             yield Quad(result, KG.unit, KG.Percent, g)
             if lr.spec.biomarker is not None:
@@ -241,7 +241,7 @@ def _iter_row(inp: BuildInput, lr: LinkedRow) -> Iterator[Quad]:
                        KG.ResponseRate if column.role == "response" else KG.OverallSurvival, g)
         if text in abbreviations:
             yield Quad(lr.cell_node(cell), KG.curationNote,
-                       Literal(f"{text}: {abbreviations[text]}"), g)
+                       lit(f"{text}: {abbreviations[text]}"), g)
 
 
 @builder("tables", "parsed tables: rows linked to studies, cells with evidence, cross-checks")
@@ -254,11 +254,11 @@ def iter_tables(inp: BuildInput) -> Iterator[Quad]:
         if lr.spec.id not in seen:
             seen.add(lr.spec.id)
             yield Quad(table, RDF.type, KG.Table, g)
-            yield Quad(table, RDFS.label, Literal(lr.spec.caption), g)
+            yield Quad(table, RDFS.label, lit(lr.spec.caption), g)
             yield Quad(table, KG.inDocument, iris.document(lr.doc), g)
         yield Quad(table, KG.hasRow, lr.node, g)
         yield Quad(lr.node, RDF.type, KG.TableRow, g)
-        yield Quad(lr.node, RDFS.label, Literal(f"{lr.spec.caption}: {lr.row.cells[0].text}"), g)
+        yield Quad(lr.node, RDFS.label, lit(f"{lr.spec.caption}: {lr.row.cells[0].text}"), g)
         yield Quad(lr.node, KG.inTable, table, g)
         yield Quad(lr.node, KG.describesStudy, iris.study(lr.study.id), g)
         headers = {c.key: c.header for c in lr.spec.columns}
@@ -266,9 +266,9 @@ def iter_tables(inp: BuildInput) -> Iterator[Quad]:
             node = lr.cell_node(cell)
             yield Quad(lr.node, KG.hasCell, node, g)
             yield Quad(node, RDF.type, KG.TableCell, g)
-            yield Quad(node, RDFS.label, Literal(f"{headers[cell.column]}: {cell.text}"), g)
-            yield Quad(node, KG.column, Literal(headers[cell.column]), g)
-            yield Quad(node, KG.cellText, Literal(cell.text), g)
+            yield Quad(node, RDFS.label, lit(f"{headers[cell.column]}: {cell.text}"), g)
+            yield Quad(node, KG.column, lit(headers[cell.column]), g)
+            yield Quad(node, KG.cellText, lit(cell.text), g)
             yield from _evidence(inp, lr, cell, node)
         yield from _iter_row(inp, lr)
 

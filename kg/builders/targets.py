@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Literal
 from rdflib.namespace import RDF, RDFS
 
 from kg.builders import iris
-from kg.builders.base import BuildInput, Quad, builder
+from kg.builders.base import BuildInput, Quad, builder, lit
 from kg.builders.terms import ACTION
 from kg.vocab import KG
 
@@ -32,13 +31,13 @@ def iter_targets(inp: BuildInput) -> Iterator[Quad]:
                 target_label = (ent.families[key].label if key in ent.families
                                 else ent.targets[key].label)
                 yield Quad(node, RDF.type, KG.DrugTargetInteraction, g)
-                yield Quad(node, RDFS.label, Literal(
+                yield Quad(node, RDFS.label, lit(
                     f"{ent.drugs[t.drug].label} {t.action}s {target_label}"), g)
                 yield Quad(node, KG.drug, drug, g)
                 yield Quad(node, KG.target, target, g)
                 yield Quad(node, KG.actionType, ACTION[t.action], g)
                 yield Quad(drug, KG.targets, target, g)
                 if via is not None:
-                    yield Quad(node, KG.curationNote, Literal(
+                    yield Quad(node, KG.curationNote, lit(
                         f"member of the {ent.families[via].label} named by the source"), g)
                 yield from inp.evidence(g, t, node)

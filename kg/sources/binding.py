@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from kg import model as m
-from kg.numbers import iter_numbers
+from kg.numbers import Printed, iter_numbers
 
 # A count or size is never read off a percentage ("25 (50%)" does not state a denominator of 50);
 # a fraction (confidence level, p-value) may be printed as a percentage ("95% CI").
@@ -66,11 +66,20 @@ def printed_as(name: str, value: Decimal, printed: list) -> bool:
 
 
 def check_numbers_quoted(files: list[m.EvidenceFile], problems: list[str]) -> None:
-    """Report every number that none of its record's quotes prints and that is not derived."""
+    """Report every number that none of its record's quotes prints and that is not derived.
+
+    A quote often backs several records (a result and its comparison): it is read once.
+    """
+    read: dict[str, list[Printed]] = {}
     for f in files:
         for _, rec in f.iter_records():
             derived = dict(getattr(rec, "derived", ()))
-            printed = [p for q in rec.quotes for p in iter_numbers(q, zero_words=True)]
+            printed = []
+            for q in rec.quotes:
+                numbers = read.get(q)
+                if numbers is None:
+                    numbers = read[q] = list(iter_numbers(q, zero_words=True))
+                printed += numbers
             for name, value in iter_numbers_of(rec):
                 if name in derived or printed_as(name, Decimal(value), printed):
                     continue
