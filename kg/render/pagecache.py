@@ -139,9 +139,9 @@ class NodeKeys:
     def key(self, name: str, extra: bytes, out: list[Any], into: list[Any]) -> str:
         """A key of what a drawing read: these nodes' statements, out and in (as ``stored``).
 
-        Each node's part is made once per build (a node is read by many drawings: ~130,000
-        keys at 1,000x over far fewer nodes), and the parts are looked up and hashed without
-        a Python loop per node.
+        Each node's part (a digest of its name and statements) is made once per build (a node
+        is read by many drawings: ~130,000 keys at 1,000x over far fewer nodes), and the parts
+        are looked up and hashed without a Python loop per node.
         """
         h = hashlib.sha256(f"{self.salt}\n{name}\n".encode() + extra)
         h.update(b"".join(map(self._out_parts.__getitem__, out)))
@@ -149,10 +149,19 @@ class NodeKeys:
         return h.hexdigest()
 
     def _out_part(self, kept: Any) -> bytes:
-        return f"\no {_tag(kept)} ".encode() + self._by.get(str(kept), b"")
+        return _short(f"\no {_tag(kept)} ".encode() + self._by.get(str(kept), b""))
 
     def _in_part(self, kept: Any) -> bytes:
-        return f"\ni {_tag(kept)} ".encode() + self.into(kept)
+        return _short(f"\ni {_tag(kept)} ".encode() + self.into(kept))
+
+
+def _short(part: bytes) -> bytes:
+    """A node's part of a key, as a 16-byte digest.
+
+    ~130,000 keys at 1,000x hashed each node's name and block digests (~100 bytes a node)
+    again and again otherwise.
+    """
+    return hashlib.blake2b(part, digest_size=16).digest()
 
 
 class _Parts(dict):
@@ -244,13 +253,24 @@ class PageCache:
         if self.keys is None:
             return None
         if kind not in self._memos:
-            self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
-            # what was loaded lives to the end of the build: kept out of the collector's
-            # passes, which rescanned it on every full pass while the pages were drawn
-            # (~3 s of CPU after one edit at 1,000x, for nothing freed); garbage first
-            gc.collect()
-            gc.freeze()
+            self.load(kind)
         return self._memos[kind]
+
+    def load(self, *kinds: str) -> None:
+        """Read the memos of these kinds now, together (one pass of the collector for all).
+
+        What was loaded lives to the end of the build: it is kept out of the collector's
+        passes, which rescanned it on every full pass while the pages were drawn (~3 s of CPU
+        after one edit at 1,000x, for nothing freed). Garbage is collected before the tables
+        are read, not after: a pass after would walk every entry just read (~1 s at 1,000x).
+        """
+        kinds = tuple(k for k in kinds if k not in self._memos)
+        if self.keys is None or not kinds:
+            return
+        gc.collect()
+        for kind in kinds:
+            self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
+        gc.freeze()
 
     def save(self) -> None:
         """Keep the memos' entries."""

@@ -246,6 +246,11 @@ class ReadGraph:
             for o in objs:
                 yield p, o
 
+    def objects_by_predicate(self, subject: Node) -> Iterable[tuple[Node, list[Node]]]:
+        """(predicate, objects) of ``subject``: its entry of the index, read as it is."""
+        self._read(out=subject)
+        return self._sp.get(subject, {}).items()
+
     def value(self, subject: Node = None, predicate: Node = None, object: Node = None,
               default: Node = None) -> Node:
         """One object of (subject, predicate) or subject of (predicate, object), else default."""

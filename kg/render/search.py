@@ -110,7 +110,8 @@ def _studies_of(g: Graph, node: URIRef) -> list[URIRef]:
     return sorted(found or set(g.objects(node, KG.aboutStudy)))  # type: ignore[arg-type]
 
 
-def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str],
+def search_index(g: Graph, full: nx.MultiDiGraph | list[tuple[str, dict]],
+                 type_names: dict[str, str],
                  memo: Any = None) -> dict:
     """The index the page searches: entries plus the Greek table the query is folded with.
 
@@ -118,7 +119,8 @@ def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str],
     unchanged since the last build is reused.
     """
     entries = []
-    for node, attrs in full.nodes(data=True):
+    nodes = full.nodes(data=True) if isinstance(full, nx.Graph) else full
+    for node, attrs in nodes:
         if memo is None:
             entries.append(_entry(g, node, attrs, type_names))
         else:
