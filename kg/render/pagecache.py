@@ -33,6 +33,7 @@ import gc
 import hashlib
 import json
 import pickle
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -58,9 +59,11 @@ def _term(t: Any) -> str:
 def _stored(node: Any) -> Any:
     """A footprint node as kept: an IRI as plain text, else the term itself.
 
-    Unpickling the URIRefs of every kept footprint took seconds at 1,000x.
+    Unpickling the URIRefs of every kept footprint took seconds at 1,000x. The text is
+    interned: a node is in many footprints, and one string object is pickled once per table
+    (the footprints were most of the memos' tables, ~1 KB a node at 300x, read every edit).
     """
-    return str(node) if type(node) is URIRef else node
+    return sys.intern(str(node)) if type(node) is URIRef else node
 
 
 def _node(kept: Any) -> Any:
@@ -127,12 +130,20 @@ class NodeKeys:
         return self._by.get(str(node), b"")
 
     def into(self, kept: Any) -> bytes:
-        """The statements pointing at a node: each subject and predicate (IRIs: plain text)."""
+        """The statements pointing at a node: each predicate, and the sorted subjects along it.
+
+        A hub (a drug, a disease) has thousands; they are joined as plain text, in C.
+        """
         d = self._in.get(kept)
         if d is None:
             h = hashlib.blake2b(digest_size=16)
-            pairs = self.graph.statements_in(_node(kept))
-            h.update("\n".join(sorted(f"{type(s).__name__} {s} {p}" for s, p in pairs)).encode())
+            for p, subjects in sorted(self.graph.subjects_by_predicate(_node(kept)),
+                                      key=lambda item: str(item[0])):
+                if set(map(type, subjects)) == {URIRef}:  # nearly always: no Python per IRI
+                    text = "\n".join(sorted(map(str, subjects)))
+                else:
+                    text = "\n".join(sorted(f"{type(s).__name__} {s}" for s in subjects))
+                h.update(f"\0{type(p).__name__} {p}\n{text}".encode())
             d = self._in[kept] = h.digest()
         return d
 

@@ -497,21 +497,22 @@ def full_lists(g: Graph) -> Projected:
                 terms.setdefault(str(n), n)
     ids = sorted(terms)
     nodes = [(n, node_attrs(g, terms[n])) for n in ids]
-    present = {URIRef(n) for n in ids}  # as the views' way finds edges: by IRI
+    present = set(ids)
     tests: dict[str, set[str]] = {}
     for study, arm in g.subject_objects(KG.hasArm):
         for reg in g.objects(arm, KG.usesRegimen):
             for drug in g.objects(reg, KG.hasComponent):
-                if study in present and drug in present and study != drug and (
-                        drug, RDF.type, KG.Drug) in g:
+                if (drug, RDF.type, KG.Drug) in g and str(study) in present and str(
+                        drug) in present and study != drug:
                     tests.setdefault(str(study), set()).add(str(drug))
     statements = _statements_of(g)
     edges: list[tuple[str, str, int, str]] = []
     for n in ids:
-        s = URIRef(n)
-        mine = {(str(o), label) for prop, objs in statements(s)
+        # an edge joins two nodes' IRIs (as the views' way finds them: URIRef(n)); the
+        # objects are looked up as plain text, not through rdflib's Python ``__eq__``
+        mine = {(t, label) for prop, objs in statements(URIRef(n))
                 if (label := EDGE_LABEL.get(prop)) is not None  # type: ignore[call-overload]
-                for o in objs if o in present and o != s}
+                for o in objs if type(o) is URIRef and (t := str(o)) in present and t != n}
         mine.update((d, "tests") for d in tests.get(n, ()))
         last, k = None, 0
         for o, label in sorted(mine):

@@ -246,6 +246,10 @@ class ReadGraph:
             for o in objs:
                 yield p, o
 
+    def subjects_by_predicate(self, node: Node) -> Iterable[tuple[Node, list[Node]]]:
+        """(predicate, subjects) pointing at ``node``, not recorded (the page cache's keys)."""
+        return list(self._rev(node).items())
+
     def objects_by_predicate(self, subject: Node) -> Iterable[tuple[Node, list[Node]]]:
         """(predicate, objects) of ``subject``: its entry of the index, read as it is."""
         self._read(out=subject)
