@@ -196,3 +196,19 @@ def test_the_index_page_and_graphml_from_the_lists_equal_those_from_the_graph(
     assert (tmp_path / "lists.graphml").read_bytes() == (tmp_path / "graph.graphml").read_bytes()
     assert (tmp_path / "lists.html").read_bytes() == (tmp_path / "graph.html").read_bytes()
     assert b"<edge " in (tmp_path / "lists.graphml").read_bytes()
+
+
+def test_the_search_index_as_text_is_the_json_of_the_index(pair):
+    """Entries encoded one by one and joined give the text ``json.dumps`` gives of the whole."""
+    import json
+
+    from kg.render import projection as proj
+    from kg.render.search import search_index, search_index_json
+
+    _g, r = pair
+    nodes = proj.full_lists(r).nodes
+    names = {"study": "Study", "drug": "Drug"}
+    text = search_index_json(r, nodes, names)
+    assert text == json.dumps(search_index(r, nodes, names), ensure_ascii=False, sort_keys=True)
+    assert json.loads(text)["index"][0]["tier"] == 1  # ranked: studies first
+    assert search_index_json(r, [], names).endswith('"index": []}')

@@ -40,7 +40,7 @@ from kg.render.forest import forest_svg, hazard_ratios, short
 from kg.render.groups import aggregated_overview
 from kg.render.layout import FONT, overview_positions, view
 from kg.render.projection import label_of
-from kg.render.search import search_index
+from kg.render.search import search_index_json
 from kg.vocab import KG
 
 if TYPE_CHECKING:
@@ -57,7 +57,11 @@ LEVEL_ORDER = [KG.RegulatoryApprovalLevel, KG.Phase3RandomisedLevel, KG.Phase2Ra
 
 def script_json(obj: object) -> Markup:
     """JSON safe inside a script element (no ``</script>`` or HTML breakout possible)."""
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    return script_text(json.dumps(obj, ensure_ascii=False, sort_keys=True))
+
+
+def script_text(text: str) -> Markup:
+    """JSON text (as ``script_json`` makes it) made safe inside a script element."""
     for a, b in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
                  ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(a, b)
@@ -363,7 +367,7 @@ def write_index(g: Graph, full: nx.MultiDiGraph | proj.Projected, pages: list[tu
                 path: Path, memo: Any = None) -> None:
     """Entry page: counts by type, links to every view, and a search box.
 
-    ``memo``: search entries kept from the last build (see ``search_index``).
+    ``memo``: search entries kept from the last build (see ``search_index_json``).
     """
     counted = getattr(g, "counts", None) or count(g)  # the build's own count, when it has one
     nodes = full.nodes if isinstance(full, proj.Projected) else list(full.nodes(data=True))
@@ -391,8 +395,8 @@ def write_index(g: Graph, full: nx.MultiDiGraph | proj.Projected, pages: list[tu
     page = ENV.get_template("page.html").render(
         title="Drug–target–indication evidence graph", subtitle="Open any view; everything "
         "works from disk, offline.", lib="lib/", root="", body=body,
-        data_json=script_json(search_index(g, nodes, {k: v["label"] for k, v in STYLE.items()},
-                                           memo)),
+        data_json=script_text(search_index_json(
+            g, nodes, {k: v["label"] for k, v in STYLE.items()}, memo)),
         script="search.js")
     path.write_text(page, encoding="utf-8")
 
@@ -457,7 +461,7 @@ def _graphml_node(ident: str, a: dict) -> str:
 
 
 # the drawings kept across builds (``kg.render.pagecache.Memo``), read together at the start
-MEMO_KINDS = ("attrs", "search", "hazard-ratios", "studies-table", "outcomes-table")
+MEMO_KINDS = ("attrs", "search-text", "hazard-ratios", "studies-table", "outcomes-table")
 
 
 def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = None,
@@ -539,7 +543,7 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     say(f"  report with {hr_rows} hazard ratios")
     full = proj.full_lists(g)
     write_index(g, full, pages, out / "index.html",
-                pages_cache.memo("search") if pages_cache is not None else None)
+                pages_cache.memo("search-text") if pages_cache is not None else None)
     write_graphml(full, out / "graph.graphml")
     if pages_cache is not None:
         pages_cache.save()
@@ -547,7 +551,7 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
         proj.KEPT.pop(g, None)
         if attrs is not None:
             say(f"  {attrs.hits} of {len(full.nodes)} nodes' attributes and "
-                f"{pages_cache.memo('search').hits} search entries unchanged, from the cache")
+                f"{pages_cache.memo('search-text').hits} search entries unchanged, from the cache")
     if keep:
         drawn["graph.graphml"] = full.graph()
     return drawn
