@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 FOLDER = "pages"
 MEMO_FOLDER = "memo"  # not "pages": the cache prunes each folder by the entries a build used
+PARTS = "parts.pickle"  # in MEMO_FOLDER: every node's key parts, as the last build made them
 T = TypeVar("T")
 
 
@@ -124,6 +125,30 @@ class NodeKeys:
         self._in: dict[Any, bytes] = {}
         self._out_parts = _Parts(self._out_part)  # what ``key`` hashes for one node
         self._in_parts = _Parts(self._in_part)
+        # the nodes whose parts differ from the last build's (``since``); None: not known
+        self.changed: tuple[set[Any], set[Any]] | None = None
+
+    def since(self, last: object) -> None:
+        """Compare every node's parts with the last build's (``parts()`` as it was kept then).
+
+        A value whose entry was checked in that build and none of whose nodes changed since
+        needs no key of its own (``Memo.get``): two set tests instead of a hash of its parts.
+        """
+        if not (isinstance(last, dict) and last.get("salt") == self.salt):
+            return
+        changed = []
+        for parts, before in ((self._out_parts, last["out"]), (self._in_parts, last["in"])):
+            changed.append({k for k, d in before.items() if parts[k] != d})
+        self.changed = changed[0], changed[1]
+
+    def unchanged(self, out: list[Any], into: list[Any]) -> bool:
+        """True when no node of this footprint changed since the last build (see ``since``)."""
+        return (self.changed is not None and self.changed[0].isdisjoint(out)
+                and self.changed[1].isdisjoint(into))
+
+    def parts(self) -> dict[str, Any]:
+        """Every node's parts made in this build, to compare the next build's with."""
+        return {"salt": self.salt, "out": dict(self._out_parts), "in": dict(self._in_parts)}
 
     def out(self, node: Any) -> bytes:
         """A node's own statements, as the sorted digests of its blocks."""
@@ -202,6 +227,9 @@ class Memo:
         self.old: dict[str, tuple] = self.table.entries
         self.new: dict[str, tuple] = {}
         self.hits = 0
+        # the table's names the last build did not check (None: not known, check every key)
+        stale = cache.get(MEMO_FOLDER, f"{kind}.stale.pickle")
+        self.stale: set[str] | None = stale if isinstance(stale, set) else None
 
     def get(self, name: str, compute: Callable[[], T]) -> tuple[T, Any]:
         """The value and its footprint: kept, if what it read is unchanged, else computed."""
@@ -211,7 +239,14 @@ class Memo:
             entry = self.old.get(name)
         if entry is not None and len(entry) == 4:
             key, out, into, value = entry
-            if fresh or key == self.keys.key(name, b"", out, into):
+            if fresh:
+                sound = True
+            elif (self.stale is not None and self.keys.changed is not None
+                  and name not in self.stale):  # checked by the last build: a node changed?
+                sound = self.keys.unchanged(out, into)
+            else:
+                sound = key == self.keys.key(name, b"", out, into)
+            if sound:
                 self.new[name] = entry
                 kept = _KeptFootprint(out, into)
                 self.graph.note(kept)  # type: ignore[arg-type]
@@ -225,8 +260,14 @@ class Memo:
         return value, fp
 
     def save(self) -> None:
-        """Keep this build's entries (written when the build is recorded)."""
+        """Keep this build's entries (written when the build is recorded).
+
+        The table may keep entries of the last base that this build did not check: their
+        names are kept too, so the next build checks those by their keys.
+        """
         self.table.save(self.new)
+        self.cache.put(MEMO_FOLDER, f"{self.kind}.stale.pickle",
+                       set(self.table.base).difference(self.new))
 
 
 class PageCache:
@@ -279,14 +320,18 @@ class PageCache:
         if self.keys is None or not kinds:
             return
         gc.collect()
+        if not self._memos:
+            self.keys.since(self.cache.get(MEMO_FOLDER, PARTS))
         for kind in kinds:
             self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
         gc.freeze()
 
     def save(self) -> None:
-        """Keep the memos' entries."""
+        """Keep the memos' entries, and the node parts they were checked against."""
         for memo in self._memos.values():
             memo.save()
+        if self._memos and self.keys is not None:
+            self.cache.put(MEMO_FOLDER, PARTS, self.keys.parts())
 
     def _digest(self, direction: str, node: Any) -> str:
         """A hash of one node's statements (outgoing or incoming), once per node and build."""
