@@ -305,7 +305,10 @@ def test_a_table_writes_what_changed_as_a_delta_and_reads_back_whole(tmp_path: P
 
 
 def test_node_keys_hash_what_they_always_hashed():
-    """A key is the SHA-256 of the salt, the name and each node's part, in the order given."""
+    """A key is the SHA-256 of the salt, the name and each node's part, in the order given.
+
+    A part is the 16-byte BLAKE2b digest of the node's name and its statements' digests.
+    """
     import hashlib
 
     from rdflib import Literal, URIRef
@@ -321,13 +324,16 @@ def test_node_keys_hash_what_they_always_hashed():
 
     def reference(name: str, extra: bytes, out: list, into: list) -> str:
         h = hashlib.sha256(f"salt\n{name}\n".encode() + extra)
+        def short(part: bytes) -> bytes:
+            return hashlib.blake2b(part, digest_size=16).digest()
+
         for kept in out:
             tag = kept if type(kept) is str else repr(kept)
-            h.update(f"\no {tag} ".encode() + {"urn:a": b"A-blocks",
-                                               "urn:b": b"B-blocks"}.get(str(kept), b""))
+            h.update(short(f"\no {tag} ".encode() + {"urn:a": b"A-blocks",
+                                                     "urn:b": b"B-blocks"}.get(str(kept), b"")))
         for kept in into:
             tag = kept if type(kept) is str else repr(kept)
-            h.update(f"\ni {tag} ".encode() + keys.into(kept))
+            h.update(short(f"\ni {tag} ".encode() + keys.into(kept)))
         return h.hexdigest()
 
     for out, into in ((["urn:a", "urn:b"], ["urn:b"]), (["urn:b", lit], []), ([], [lit, "urn:a"]),
@@ -365,3 +371,72 @@ def test_entries_are_unpickled_with_the_collector_paused_and_restored(tmp_path: 
         assert not gc.isenabled()  # a collector that was off stays off
     finally:
         gc.enable()
+
+
+def test_a_kept_value_is_reused_without_its_key_only_while_nothing_it_read_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``Memo``: checked last build and no node of its footprint changed: reused with no key.
+
+    A node it read changed (its own statements or those pointing at it): computed again. A
+    name the last build did not check (kept in the table's base only): checked by its key.
+    """
+    from rdflib import Literal, URIRef
+
+    from kg.render.pagecache import NodeKeys, PageCache
+    from kg.render.readgraph import ReadGraph
+    from kg.vocab import KG, RDFS
+
+    a, b, c = URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")
+    keyed: list[str] = []
+    real_key = NodeKeys.key
+
+    def counted(self, name, extra, out, into):
+        keyed.append(name)
+        return real_key(self, name, extra, out, into)
+
+    monkeypatch.setattr(NodeKeys, "key", counted)
+    made: list[str] = []
+
+    def one_build(triples: list, subjects: dict[str, bytes], names: list[str]) -> None:
+        g = ReadGraph(triples)
+        cache = BuildCache(tmp_path / "out")
+        pages = PageCache(cache, g, subjects)
+        memo = pages.memo("attrs")
+        for name in names:
+            node = URIRef(f"urn:{name}")
+            memo.get(name, lambda node=node, name=name: (
+                made.append(name), g.value(node, RDFS.label), list(g.subjects(KG.hasArm, node))))
+        pages.save()
+        cache.record(f"build {len(made)}")
+
+    triples = [(a, RDFS.label, Literal("A")), (b, RDFS.label, Literal("B")),
+               (c, RDFS.label, Literal("C")), (b, KG.hasArm, a)]
+    subjects = {"urn:a": b"1", "urn:b": b"2", "urn:c": b"3"}
+    one_build(triples, subjects, ["a", "b", "c"])
+    assert made == ["a", "b", "c"]
+    made.clear()
+    keyed.clear()
+    one_build(triples, subjects, ["a", "b", "c"])
+    assert (made, keyed) == ([], [])  # nothing changed: no value made, no key computed
+    subjects["urn:b"] = b"2'"
+    one_build(triples, subjects, ["a", "b", "c"])
+    assert (made, keyed) == (["b"], ["b"])  # b's statements changed (a read nothing of b)
+    made.clear()
+    keyed.clear()
+    one_build(triples, subjects, ["a"])  # b and c not asked for: left in the table unchecked
+    subjects["urn:c"] = b"3'"
+    g = ReadGraph(triples)
+    pages = PageCache(BuildCache(tmp_path / "out"), g, subjects)
+    memo = pages.memo("attrs")
+    assert memo.stale == {"b", "c"} and keyed == []
+    for name in ("a", "b", "c"):
+        memo.get(name, lambda name=name: made.append(name))
+    assert made == ["c"] and keyed == ["b", "c", "c"]  # b and c checked by their keys
+    made.clear()
+    keyed.clear()
+    pages.save()
+    pages.cache.record("five")
+    pointed = [*triples, (c, KG.hasArm, a)]
+    subjects["urn:c"] = b"3''"
+    one_build(pointed, subjects, ["a", "b"])
+    assert made == ["a"]  # a statement pointing at a was added

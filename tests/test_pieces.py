@@ -97,6 +97,7 @@ def test_an_edit_shows_up_and_the_cached_build_equals_a_clean_one(
     run_build(src, out)
     pieces = sorted((cache_dir(out) / "pieces").glob("*.pickle"))
     assert pieces
+    views = _views(snapshot(out))
     file, expected = EDITS[edit](src, shipped)
     assert expected not in (out / file).read_text(encoding="utf-8")
     run_build(src, out)
@@ -104,11 +105,49 @@ def test_an_edit_shows_up_and_the_cached_build_equals_a_clean_one(
     clean = tmp_path / "clean" / "output"
     run_build(src, clean, "--no-cache")
     assert snapshot(out) == snapshot(clean)
+    _shows_where_it_should(edit, shipped, views, _views(snapshot(out)))
     kept = set(pieces) & set((cache_dir(out) / "pieces").glob("*.pickle"))
     if edit == "entity label":
         assert not kept  # every piece read the entities
     elif not shipped:
         assert kept  # the unedited documents' pieces were reused
+
+
+# what each edit puts into the views, or takes out of them
+SHOWN = {("number", True): ("56.4", None), ("number", False): ("3.9", None),
+         ("quote", True): (None, None),  # a drug-target statement's: no view shows its quote
+         ("quote", False): (None, "The primary endpoint of SYN-000000 was"),
+         ("entity label", True): ("sorafenib (relabelled)", None),
+         ("entity label", False): ("sorafenib (relabelled)", None)}
+
+
+def _views(snap: dict[str, bytes]) -> dict[str, str]:
+    """The pages, the index and the GraphML of a build."""
+    return {k: v.decode("utf-8") for k, v in snap.items()
+            if k.endswith((".html", ".graphml")) and not k.startswith("lib/")}
+
+
+def _shows_where_it_should(edit: str, shipped: bool, before: dict[str, str],
+                           after: dict[str, str]) -> None:
+    """The edit is in the views that show it; a synthetic study's edit redraws its page alone."""
+    assert set(after) == set(before)
+    changed = {k for k in after if after[k] != before[k]}
+    added, removed = SHOWN[edit, shipped]
+    showing = {k for k, text in after.items()
+               if added is not None and added in text and added not in before[k]}
+    assert showing <= changed
+    if added is not None:
+        assert showing
+    if removed is not None:
+        assert any(removed in text for text in before.values())
+        assert not any(removed in text for text in after.values())
+    if edit == "entity label":  # a drug's name: the overview, the index and the GraphML
+        assert {"overview.html", "index.html", "graph.graphml"} <= showing
+    elif not shipped:  # one synthetic study's number or quote: its page, not the others'
+        studies = {k for k in after if k.startswith("views/study-")}
+        assert 1 <= len(changed & studies) <= 3 < len(studies)
+    elif added is None and removed is None:
+        assert not changed, changed
 
 
 @pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "10x"])

@@ -175,3 +175,40 @@ def test_literal_objects_enter_the_reverse_index_when_first_asked_in_their_order
     fresh = ReadGraph([(a, RDFS.label, one), (b, RDFS.label, one)])
     assert list(fresh.triples((None, None, one))) == [(a, RDFS.label, one), (b, RDFS.label, one)]
     assert ReadGraph([(a, RDFS.label, one)]).statements_in(one) == [(a, RDFS.label)]
+
+
+@pytest.mark.parametrize("which", ["rdflib", "index"])
+def test_the_index_page_and_graphml_from_the_lists_equal_those_from_the_graph(
+        pair, which, tmp_path: Path):
+    """The build writes from the projection's sorted lists; the bytes are the graph's."""
+    from kg.render import projection as proj
+    from kg.render.pages import write_graphml, write_index
+
+    g = pair[0] if which == "rdflib" else pair[1]
+    lists, graph = proj.full_lists(g), proj.full(g)
+    assert list(graph.nodes) == [n for n, _ in lists.nodes]
+    assert [(s, o, k, a["label"]) for s, o, k, a in graph.edges(keys=True, data=True)] == \
+        lists.edges
+    pages = [("study", "views/study-x.html", "X")]
+    for name, made in (("lists", lists), ("graph", graph)):
+        write_graphml(made, tmp_path / f"{name}.graphml")
+        write_index(g, made, pages, tmp_path / f"{name}.html")
+    assert (tmp_path / "lists.graphml").read_bytes() == (tmp_path / "graph.graphml").read_bytes()
+    assert (tmp_path / "lists.html").read_bytes() == (tmp_path / "graph.html").read_bytes()
+    assert b"<edge " in (tmp_path / "lists.graphml").read_bytes()
+
+
+def test_the_search_index_as_text_is_the_json_of_the_index(pair):
+    """Entries encoded one by one and joined give the text ``json.dumps`` gives of the whole."""
+    import json
+
+    from kg.render import projection as proj
+    from kg.render.search import search_index, search_index_json
+
+    _g, r = pair
+    nodes = proj.full_lists(r).nodes
+    names = {"study": "Study", "drug": "Drug"}
+    text = search_index_json(r, nodes, names)
+    assert text == json.dumps(search_index(r, nodes, names), ensure_ascii=False, sort_keys=True)
+    assert json.loads(text)["index"][0]["tier"] == 1  # ranked: studies first
+    assert search_index_json(r, [], names).endswith('"index": []}')

@@ -33,6 +33,7 @@ import gc
 import hashlib
 import json
 import pickle
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 FOLDER = "pages"
 MEMO_FOLDER = "memo"  # not "pages": the cache prunes each folder by the entries a build used
+PARTS = "parts.pickle"  # in MEMO_FOLDER: every node's key parts, as the last build made them
 T = TypeVar("T")
 
 
@@ -58,9 +60,11 @@ def _term(t: Any) -> str:
 def _stored(node: Any) -> Any:
     """A footprint node as kept: an IRI as plain text, else the term itself.
 
-    Unpickling the URIRefs of every kept footprint took seconds at 1,000x.
+    Unpickling the URIRefs of every kept footprint took seconds at 1,000x. The text is
+    interned: a node is in many footprints, and one string object is pickled once per table
+    (the footprints were most of the memos' tables, ~1 KB a node at 300x, read every edit).
     """
-    return str(node) if type(node) is URIRef else node
+    return sys.intern(str(node)) if type(node) is URIRef else node
 
 
 def _node(kept: Any) -> Any:
@@ -121,27 +125,59 @@ class NodeKeys:
         self._in: dict[Any, bytes] = {}
         self._out_parts = _Parts(self._out_part)  # what ``key`` hashes for one node
         self._in_parts = _Parts(self._in_part)
+        # the nodes whose parts differ from the last build's (``since``); None: not known
+        self.changed: tuple[set[Any], set[Any]] | None = None
+
+    def since(self, last: object) -> None:
+        """Compare every node's parts with the last build's (``parts()`` as it was kept then).
+
+        A value whose entry was checked in that build and none of whose nodes changed since
+        needs no key of its own (``Memo.get``): two set tests instead of a hash of its parts.
+        """
+        if not (isinstance(last, dict) and last.get("salt") == self.salt):
+            return
+        changed = []
+        for parts, before in ((self._out_parts, last["out"]), (self._in_parts, last["in"])):
+            changed.append({k for k, d in before.items() if parts[k] != d})
+        self.changed = changed[0], changed[1]
+
+    def unchanged(self, out: list[Any], into: list[Any]) -> bool:
+        """True when no node of this footprint changed since the last build (see ``since``)."""
+        return (self.changed is not None and self.changed[0].isdisjoint(out)
+                and self.changed[1].isdisjoint(into))
+
+    def parts(self) -> dict[str, Any]:
+        """Every node's parts made in this build, to compare the next build's with."""
+        return {"salt": self.salt, "out": dict(self._out_parts), "in": dict(self._in_parts)}
 
     def out(self, node: Any) -> bytes:
         """A node's own statements, as the sorted digests of its blocks."""
         return self._by.get(str(node), b"")
 
     def into(self, kept: Any) -> bytes:
-        """The statements pointing at a node: each subject and predicate (IRIs: plain text)."""
+        """The statements pointing at a node: each predicate, and the sorted subjects along it.
+
+        A hub (a drug, a disease) has thousands; they are joined as plain text, in C.
+        """
         d = self._in.get(kept)
         if d is None:
             h = hashlib.blake2b(digest_size=16)
-            pairs = self.graph.statements_in(_node(kept))
-            h.update("\n".join(sorted(f"{type(s).__name__} {s} {p}" for s, p in pairs)).encode())
+            for p, subjects in sorted(self.graph.subjects_by_predicate(_node(kept)),
+                                      key=lambda item: str(item[0])):
+                if set(map(type, subjects)) == {URIRef}:  # nearly always: no Python per IRI
+                    text = "\n".join(sorted(map(str, subjects)))
+                else:
+                    text = "\n".join(sorted(f"{type(s).__name__} {s}" for s in subjects))
+                h.update(f"\0{type(p).__name__} {p}\n{text}".encode())
             d = self._in[kept] = h.digest()
         return d
 
     def key(self, name: str, extra: bytes, out: list[Any], into: list[Any]) -> str:
         """A key of what a drawing read: these nodes' statements, out and in (as ``stored``).
 
-        Each node's part is made once per build (a node is read by many drawings: ~130,000
-        keys at 1,000x over far fewer nodes), and the parts are looked up and hashed without
-        a Python loop per node.
+        Each node's part (a digest of its name and statements) is made once per build (a node
+        is read by many drawings: ~130,000 keys at 1,000x over far fewer nodes), and the parts
+        are looked up and hashed without a Python loop per node.
         """
         h = hashlib.sha256(f"{self.salt}\n{name}\n".encode() + extra)
         h.update(b"".join(map(self._out_parts.__getitem__, out)))
@@ -149,10 +185,19 @@ class NodeKeys:
         return h.hexdigest()
 
     def _out_part(self, kept: Any) -> bytes:
-        return f"\no {_tag(kept)} ".encode() + self._by.get(str(kept), b"")
+        return _short(f"\no {_tag(kept)} ".encode() + self._by.get(str(kept), b""))
 
     def _in_part(self, kept: Any) -> bytes:
-        return f"\ni {_tag(kept)} ".encode() + self.into(kept)
+        return _short(f"\ni {_tag(kept)} ".encode() + self.into(kept))
+
+
+def _short(part: bytes) -> bytes:
+    """A node's part of a key, as a 16-byte digest.
+
+    ~130,000 keys at 1,000x hashed each node's name and block digests (~100 bytes a node)
+    again and again otherwise.
+    """
+    return hashlib.blake2b(part, digest_size=16).digest()
 
 
 class _Parts(dict):
@@ -182,6 +227,9 @@ class Memo:
         self.old: dict[str, tuple] = self.table.entries
         self.new: dict[str, tuple] = {}
         self.hits = 0
+        # the table's names the last build did not check (None: not known, check every key)
+        stale = cache.get(MEMO_FOLDER, f"{kind}.stale.pickle")
+        self.stale: set[str] | None = stale if isinstance(stale, set) else None
 
     def get(self, name: str, compute: Callable[[], T]) -> tuple[T, Any]:
         """The value and its footprint: kept, if what it read is unchanged, else computed."""
@@ -191,7 +239,14 @@ class Memo:
             entry = self.old.get(name)
         if entry is not None and len(entry) == 4:
             key, out, into, value = entry
-            if fresh or key == self.keys.key(name, b"", out, into):
+            if fresh:
+                sound = True
+            elif (self.stale is not None and self.keys.changed is not None
+                  and name not in self.stale):  # checked by the last build: a node changed?
+                sound = self.keys.unchanged(out, into)
+            else:
+                sound = key == self.keys.key(name, b"", out, into)
+            if sound:
                 self.new[name] = entry
                 kept = _KeptFootprint(out, into)
                 self.graph.note(kept)  # type: ignore[arg-type]
@@ -205,8 +260,14 @@ class Memo:
         return value, fp
 
     def save(self) -> None:
-        """Keep this build's entries (written when the build is recorded)."""
+        """Keep this build's entries (written when the build is recorded).
+
+        The table may keep entries of the last base that this build did not check: their
+        names are kept too, so the next build checks those by their keys.
+        """
         self.table.save(self.new)
+        self.cache.put(MEMO_FOLDER, f"{self.kind}.stale.pickle",
+                       set(self.table.base).difference(self.new))
 
 
 class PageCache:
@@ -244,18 +305,33 @@ class PageCache:
         if self.keys is None:
             return None
         if kind not in self._memos:
-            self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
-            # what was loaded lives to the end of the build: kept out of the collector's
-            # passes, which rescanned it on every full pass while the pages were drawn
-            # (~3 s of CPU after one edit at 1,000x, for nothing freed); garbage first
-            gc.collect()
-            gc.freeze()
+            self.load(kind)
         return self._memos[kind]
 
+    def load(self, *kinds: str) -> None:
+        """Read the memos of these kinds now, together (one pass of the collector for all).
+
+        What was loaded lives to the end of the build: it is kept out of the collector's
+        passes, which rescanned it on every full pass while the pages were drawn (~3 s of CPU
+        after one edit at 1,000x, for nothing freed). Garbage is collected before the tables
+        are read, not after: a pass after would walk every entry just read (~1 s at 1,000x).
+        """
+        kinds = tuple(k for k in kinds if k not in self._memos)
+        if self.keys is None or not kinds:
+            return
+        gc.collect()
+        if not self._memos:
+            self.keys.since(self.cache.get(MEMO_FOLDER, PARTS))
+        for kind in kinds:
+            self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
+        gc.freeze()
+
     def save(self) -> None:
-        """Keep the memos' entries."""
+        """Keep the memos' entries, and the node parts they were checked against."""
         for memo in self._memos.values():
             memo.save()
+        if self._memos and self.keys is not None:
+            self.cache.put(MEMO_FOLDER, PARTS, self.keys.parts())
 
     def _digest(self, direction: str, node: Any) -> str:
         """A hash of one node's statements (outgoing or incoming), once per node and build."""

@@ -40,7 +40,7 @@ from kg.render.forest import forest_svg, hazard_ratios, short
 from kg.render.groups import aggregated_overview
 from kg.render.layout import FONT, overview_positions, view
 from kg.render.projection import label_of
-from kg.render.search import search_index
+from kg.render.search import search_index_json
 from kg.vocab import KG
 
 if TYPE_CHECKING:
@@ -57,7 +57,11 @@ LEVEL_ORDER = [KG.RegulatoryApprovalLevel, KG.Phase3RandomisedLevel, KG.Phase2Ra
 
 def script_json(obj: object) -> Markup:
     """JSON safe inside a script element (no ``</script>`` or HTML breakout possible)."""
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    return script_text(json.dumps(obj, ensure_ascii=False, sort_keys=True))
+
+
+def script_text(text: str) -> Markup:
+    """JSON text (as ``script_json`` makes it) made safe inside a script element."""
     for a, b in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
                  ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(a, b)
@@ -359,16 +363,17 @@ def write_report(g: Graph, path: Path) -> int:
 # ------------------------------------------------------------------ index
 
 
-def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str]],
+def write_index(g: Graph, full: nx.MultiDiGraph | proj.Projected, pages: list[tuple[str, str, str]],
                 path: Path, memo: Any = None) -> None:
     """Entry page: counts by type, links to every view, and a search box.
 
-    ``memo``: search entries kept from the last build (see ``search_index``).
+    ``memo``: search entries kept from the last build (see ``search_index_json``).
     """
     counted = getattr(g, "counts", None) or count(g)  # the build's own count, when it has one
+    nodes = full.nodes if isinstance(full, proj.Projected) else list(full.nodes(data=True))
     counts: dict[str, int] = {}
-    for _, kind in full.nodes(data="kind"):
-        counts[kind] = counts.get(kind, 0) + 1
+    for _, a in nodes:
+        counts[a["kind"]] = counts.get(a["kind"], 0) + 1
     count_rows = [[STYLE.get(k, STYLE["other"])["label"], str(n)]
                   for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
     links = {"study": [], "target": [], "indication": [], "other": []}
@@ -390,8 +395,8 @@ def write_index(g: Graph, full: nx.MultiDiGraph, pages: list[tuple[str, str, str
     page = ENV.get_template("page.html").render(
         title="Drug–target–indication evidence graph", subtitle="Open any view; everything "
         "works from disk, offline.", lib="lib/", root="", body=body,
-        data_json=script_json(search_index(g, full, {k: v["label"] for k, v in STYLE.items()},
-                                           memo)),
+        data_json=script_text(search_index_json(
+            g, nodes, {k: v["label"] for k, v in STYLE.items()}, memo)),
         script="search.js")
     path.write_text(page, encoding="utf-8")
 
@@ -417,13 +422,19 @@ def _data(key: str, value: str) -> str:
     return f'<data key="{key}">{_text(value)}</data>' if value else f'<data key="{key}" />'
 
 
-def write_graphml(p: nx.MultiDiGraph, path: Path) -> None:
+def write_graphml(p: nx.MultiDiGraph | proj.Projected, path: Path) -> None:
     """The full projection as GraphML (for Gephi and Cytoscape), scalar attributes only.
 
     Written line by line as networkx's writer lays it out (a test compares the two byte for
     byte): networkx builds the whole document as an element tree in memory first, and imports
     numpy, when installed, whose BLAS threads can take a Ctrl-C meant for the build.
     """
+    if isinstance(p, proj.Projected):
+        nodes, edges = p.nodes, p.edges
+    else:
+        nodes = list(p.nodes(data=True))
+        edges = [(s, o, k, a.get("label", "")) for s, o, k, a in p.edges(keys=True, data=True)]
+    ids = {n: _attr(n) for n, _ in nodes}  # each id escaped once, not once per edge end
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -433,17 +444,24 @@ def write_graphml(p: nx.MultiDiGraph, path: Path) -> None:
         for key, kind, name, type_ in GRAPHML_KEYS:
             f.write(f'  <key id="{key}" for="{kind}" attr.name="{name}" attr.type="{type_}" />\n')
         f.write('  <graph edgedefault="directed">\n')
-        for n, a in p.nodes(data=True):
-            inf = a["info"]
-            values = (("d0", a["label"]), ("d1", a["kind"]), ("d2", inf.type),
-                      ("d3", str(int(a.get("evidence", 0)))),
-                      ("d4", " ".join(c for c, _ in inf.ids)))
-            f.write(f'    <node id="{_attr(n)}">\n'
-                    + "".join(f"      {_data(k, v)}\n" for k, v in values) + "    </node>\n")
-        for s, o, k, a in p.edges(keys=True, data=True):
-            f.write(f'    <edge source="{_attr(s)}" target="{_attr(o)}" id="{k}">\n'
-                    f'      {_data("d5", a.get("label", ""))}\n    </edge>\n')
+        f.writelines(_graphml_node(ids[n], a) for n, a in nodes)
+        f.writelines(f'    <edge source="{ids.get(s) or _attr(s)}" '
+                     f'target="{ids.get(o) or _attr(o)}" id="{k}">\n'
+                     f'      {_data("d5", label)}\n    </edge>\n' for s, o, k, label in edges)
         f.write("  </graph>\n</graphml>\n")
+
+
+def _graphml_node(ident: str, a: dict) -> str:
+    """One node's element (``ident`` already escaped)."""
+    inf = a["info"]
+    values = (("d0", a["label"]), ("d1", a["kind"]), ("d2", inf.type),
+              ("d3", str(int(a.get("evidence", 0)))), ("d4", " ".join(c for c, _ in inf.ids)))
+    return (f'    <node id="{ident}">\n' + "".join(f"      {_data(k, v)}\n" for k, v in values)
+            + "    </node>\n")
+
+
+# the drawings kept across builds (``kg.render.pagecache.Memo``), read together at the start
+MEMO_KINDS = ("attrs", "search-text", "hazard-ratios", "studies-table", "outcomes-table")
 
 
 def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = None,
@@ -456,6 +474,8 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
     inputs are unchanged since it was drawn is written from the cache (see pagecache.py).
     """
     say = progress or (lambda _m: None)
+    if pages_cache is not None:
+        pages_cache.load(*MEMO_KINDS)
     attrs = pages_cache.memo("attrs") if pages_cache is not None else None
     if attrs is not None:
         proj.MEMOS[g] = attrs
@@ -521,19 +541,19 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
                                           "the cache)" if pages_cache else ""))
     hr_rows = write_report(g, out / "report.html")
     say(f"  report with {hr_rows} hazard ratios")
-    full = proj.full(g)
+    full = proj.full_lists(g)
     write_index(g, full, pages, out / "index.html",
-                pages_cache.memo("search") if pages_cache is not None else None)
+                pages_cache.memo("search-text") if pages_cache is not None else None)
     write_graphml(full, out / "graph.graphml")
     if pages_cache is not None:
         pages_cache.save()
         proj.MEMOS.pop(g, None)
         proj.KEPT.pop(g, None)
         if attrs is not None:
-            say(f"  {attrs.hits} of {full.number_of_nodes()} nodes' attributes and "
-                f"{pages_cache.memo('search').hits} search entries unchanged, from the cache")
+            say(f"  {attrs.hits} of {len(full.nodes)} nodes' attributes and "
+                f"{pages_cache.memo('search-text').hits} search entries unchanged, from the cache")
     if keep:
-        drawn["graph.graphml"] = full
+        drawn["graph.graphml"] = full.graph()
     return drawn
 
 

@@ -9,6 +9,7 @@ case, accents, hyphens and Greek letters (β, beta) do not matter.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -110,22 +111,53 @@ def _studies_of(g: Graph, node: URIRef) -> list[URIRef]:
     return sorted(found or set(g.objects(node, KG.aboutStudy)))  # type: ignore[arg-type]
 
 
-def search_index(g: Graph, full: nx.MultiDiGraph, type_names: dict[str, str],
-                 memo: Any = None) -> dict:
+def search_index(g: Graph, full: nx.MultiDiGraph | list[tuple[str, dict]],
+                 type_names: dict[str, str], memo: Any = None) -> dict:
     """The index the page searches: entries plus the Greek table the query is folded with.
 
     With a ``memo`` (``kg.render.pagecache.Memo``), an entry whose node and neighbours are
     unchanged since the last build is reused.
     """
     entries = []
-    for node, attrs in full.nodes(data=True):
+    nodes = full.nodes(data=True) if isinstance(full, nx.Graph) else full
+    for node, attrs in nodes:
         if memo is None:
             entries.append(_entry(g, node, attrs, type_names))
         else:
             entries.append(memo.get(node, lambda n=node: _entry(
                 g, n, node_attrs(g, URIRef(n)), type_names))[0])
-    entries.sort(key=lambda e: (e["tier"], e["label"].lower()))
+    entries.sort(key=_rank)
     return {"greek": GREEK, "index": entries}
+
+
+def _rank(entry: dict) -> tuple[int, str]:
+    return entry["tier"], entry["label"].lower()
+
+
+def _dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def search_index_json(g: Graph, nodes: list[tuple[str, dict]], type_names: dict[str, str],
+                      memo: Any = None) -> str:
+    """``search_index`` as the JSON text ``json.dumps(..., sort_keys=True)`` makes of it.
+
+    Each entry's text is made once and, with a ``memo``, kept from the last build with its
+    rank: an edit reads back ~54,000 short strings at 1,000x instead of as many dicts of
+    lists, and encodes only the entries that changed.
+    """
+    def made(node: str, attrs: dict | None = None) -> tuple[tuple[int, str], str]:
+        entry = _entry(g, node, node_attrs(g, URIRef(node)) if attrs is None else attrs,
+                       type_names)
+        return _rank(entry), _dumps(entry)
+
+    if memo is None:
+        parts = [made(node, attrs) for node, attrs in nodes]
+    else:
+        parts = [memo.get(node, lambda n=node: made(n))[0] for node, _ in nodes]
+    parts.sort(key=lambda part: part[0])  # stable, as search_index's sort
+    return ('{"greek": ' + _dumps(GREEK) + ', "index": ['
+            + ", ".join(text for _, text in parts) + "]}")
 
 
 def _entry(g: Graph, node: str, attrs: dict, type_names: dict[str, str]) -> dict:
