@@ -230,3 +230,11 @@ def test_an_abbreviation_before_a_bracket_of_dosed_drugs_names_the_regimen(tmp_p
     assert {(p.arm, p.size) for p in s.populations if p.arm} == {(combo, 151), (control, 149)}
     assert {(r.arm, r.value) for r in s.results} == {(combo, Decimal("12.5")),
                                                      (control, Decimal("10.1"))}
+
+
+def test_two_levels_of_one_treatment_are_two_arms(tmp_path: Path):
+    s = study(tmp_path, "Title: Two extents of axillary surgery\n\nIn all, 240 women were "
+              "randomly assigned to level-I or level-III axillary lymph node dissection.\n",
+              add_names=True)
+    assert [a.id for a in s.arms] == ["level-i-axillary-lymph-node-dissection",
+                                      "level-iii-axillary-lymph-node-dissection"]

@@ -164,7 +164,24 @@ def group_sides(sentence: str) -> list[Side]:
         sides.append(Side(mt.end() + a, tail[a:b], name, parts))
     if not 2 <= len(sides) <= 4 or len({s.name.lower() for s in sides}) < len(sides):
         return []
-    return sides
+    return _shared_head(sides)
+
+
+def _shared_head(sides: list[Side]) -> list[Side]:
+    """"level-I or level-III axillary dissection": the first side is a level of the same thing.
+
+    Two sides, the first one hyphened word sharing its prefix or suffix with the second's first
+    word, the second longer: the first takes the second's head ("level-I axillary dissection").
+    """
+    if len(sides) != 2 or len(sides[0].name.split()) != 1 or len(sides[1].name.split()) < 2:
+        return sides
+    one, (two, *head) = sides[0].name, sides[1].name.split()
+    prefix, suffix = re.match(r"\w+-", one), re.search(r"-[a-z]+$", one)
+    if not ((prefix and two.startswith(prefix.group())) or
+            (suffix and two.endswith(suffix.group()))):
+        return sides
+    name = " ".join([one, *head])
+    return [Side(sides[0].start, sides[0].text, name, (name,)), sides[1]]
 
 
 # "the betanib group", "the alphamab (n = 271) and betanib (n = 266) groups"
