@@ -238,3 +238,12 @@ def test_two_levels_of_one_treatment_are_two_arms(tmp_path: Path):
               add_names=True)
     assert [a.id for a in s.arms] == ["level-i-axillary-lymph-node-dissection",
                                       "level-iii-axillary-lymph-node-dissection"]
+
+
+def test_a_value_in_a_numbered_group_is_that_groups(tmp_path: Path):
+    s = study(tmp_path, "Title: Two schedules of examplinib\n\nWe reviewed 238 patients. Group 1 "
+              "(N = 176) consisted of patients treated with examplinib every 3 weeks. Group 2 "
+              "(N = 62) consisted of patients treated with weekly examplinib. Hormone receptor "
+              "status was negative in 58 cases (33%) in group 1 and 40 cases (65%) in group 2.\n")
+    assert {(r.arm, r.count, r.value) for r in s.results} == {
+        ("group-1", 58, Decimal("33")), ("group-2", 40, Decimal("65"))}

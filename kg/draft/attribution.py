@@ -35,7 +35,9 @@ class Attribution(DraftState):
                         r"\d[\d,]*\s+(?:patients|women|participants|subjects|randomly|who|were)\b|"
                         r"\d+-[A-Za-z]|"  # a digit of a name: "5-fluorouracil"
                         r"\d[\d.]*\s*(?:mg|g|µg|mcg)\b",  # a dose names an arm: "A 900 mg"
-                        masked[p.end + m.start():p.end + m.start() + 40])), None)
+                        masked[p.end + m.start():p.end + m.start() + 40]) and not re.search(
+                        r"\b(?:groups?|arms?|cohorts?)\s+$",  # "in group 1": the arm's name
+                        masked[max(0, p.end + m.start() - 12):p.end + m.start()], re.I)), None)
                 stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
         if all(named) and len(set(id(a) for a in named)) == len(named):
