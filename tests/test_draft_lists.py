@@ -49,14 +49,14 @@ def test_a_paper_listing_values_arm_by_arm_drafts_each_in_its_arm(tmp_path: Path
 
 @pytest.mark.parametrize(("body", "sizes"), [
     # sizes given by what patients were treated with, making the enrolled total
-    ("A total of 101 patients were enrolled. Fifty patients were treated with examplinib and "
-     "cisplatin, and 51 patients were treated with erlotinib and cisplatin.",
-     {("examplinib", 50), ("erlotinib", 51)}),
+    ("A total of 97 patients were enrolled. Forty-six patients were treated with examplinib and "
+     "cisplatin, and 51 others were treated with erlotinib and cisplatin.",
+     {("examplinib", 46), ("erlotinib", 51)}),
     # ... or the assessable set, one arm's word left out
     ("In all, 90 patients were enrolled, of whom 70 were assessable. Thirty-six received "
      "examplinib and 34 erlotinib.", {("examplinib", 36), ("erlotinib", 34)}),
-    ("We randomised 258 patients. Examplinib was administered to 127 patients and erlotinib to "
-     "131 patients.", {("examplinib", 127), ("erlotinib", 131)}),
+    ("We randomised 230 patients. Examplinib was administered to 112 patients and erlotinib to "
+     "118 patients.", {("examplinib", 112), ("erlotinib", 118)}),
     # a bracket after each arm, however far after its name
     ("The quality-of-life scores did not differ between the examplinib (n = 402) and erlotinib "
      "(n = 398) groups.", {("examplinib", 402), ("erlotinib", 398)}),
@@ -73,32 +73,32 @@ def test_sizes_that_make_the_assessable_set_are_the_arms_assessable_sets(tmp_pat
 
 
 def test_group_rates_with_denominators_that_make_the_total_give_the_groups_sets(tmp_path: Path):
-    s = study(tmp_path, "Title: t\n\nForty-five patients were randomly assigned to receive either "
-              "3 (group 1) or 6 (group 2) cycles of examplinib. A complete response occurred in "
-              "10% (2 of 20) in group 1 and in 36% (9 of 25) in group 2. Breast-conserving "
-              "surgery could be performed in 70% (14 of 20) in group 1 and in 76% (19 of 25) in "
+    s = study(tmp_path, "Title: t\n\nFifty women were randomly assigned to have either 2 "
+              "(group 1) or 5 (group 2) courses of examplinib. A complete response was seen in "
+              "11% (3 of 27) in group 1 and in 39% (9 of 23) in group 2. Breast-conserving "
+              "surgery could be offered in 52% (14 of 27) in group 1 and in 61% (14 of 23) in "
               "group 2.\n")
     assert {(p.arm, p.kind, p.size) for p in s.populations if p.arm} == {
-        ("group-1", "analysed", 20), ("group-2", "analysed", 25)}
+        ("group-1", "analysed", 27), ("group-2", "analysed", 23)}
     # an outcome named like a treatment no arm gives is an outcome
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
-        ("cr", "group-1", 2), ("cr", "group-2", 9),
-        ("breast-conserving-surgery", "group-1", 14), ("breast-conserving-surgery", "group-2", 19)}
+        ("cr", "group-1", 3), ("cr", "group-2", 9),
+        ("breast-conserving-surgery", "group-1", 14), ("breast-conserving-surgery", "group-2", 14)}
 
 
 def test_denominators_that_do_not_make_the_total_give_no_groups_sets(tmp_path: Path):
-    s = study(tmp_path, "Title: t\n\nForty-five patients were randomly assigned to receive either "
-              "3 (group 1) or 6 (group 2) cycles of examplinib. A complete response occurred in "
-              "10% (2 of 20) in group 1 and in 36% (9 of 22) in group 2.\n")
+    s = study(tmp_path, "Title: t\n\nFifty women were randomly assigned to have either 2 "
+              "(group 1) or 5 (group 2) courses of examplinib. A complete response was seen in "
+              "11% (3 of 27) in group 1 and in 40% (8 of 20) in group 2.\n")
     assert not [p for p in s.populations if p.arm]
 
 
 def test_a_treatment_named_only_before_its_groups_letter_forms_its_arm(tmp_path: Path):
     s = study(tmp_path, "Title: Zetarod with erlotinib for bone pain\n\nSixty patients were "
-              "randomly divided into three groups: 20 patients received (99)Zr-ZETA (group A), "
+              "randomly allocated to three groups: 20 patients received (99)Zr-ZETA (group A), "
               "20 patients received erlotinib (group B) and 20 patients were treated by "
-              "(99)Zr-ZETA plus erlotinib (group C). The pain relief rate was 60.0%, 55.0% and "
-              "85.0% in groups A, B and C.\n", add_names=True)
+              "(99)Zr-ZETA plus erlotinib (group C). Pain relief was reported by 60.0%, 55.0% "
+              "and 85.0% in groups A, B and C, respectively.\n", add_names=True)
     assert [a.regimen for a in s.arms] == [("99-zr-zeta",), ("erlotinib",),
                                            ("99-zr-zeta", "erlotinib")]
     assert sorted(p.size for p in s.populations if p.arm) == [20, 20, 20]
@@ -119,8 +119,8 @@ def test_response_counts_need_a_list_in_one_arm(tmp_path: Path, body: str):
 
 
 def test_days_of_a_schedule_are_no_arm_sizes(tmp_path: Path):
-    s = study(tmp_path, "Title: t\n\nA total of 300 patients were randomly assigned to receive "
-              "erlotinib 100 mg daily (ERL, n = 148), or examplinib 30 mg on days 1, 8, and 15 "
+    s = study(tmp_path, "Title: t\n\nA total of 300 patients were randomly assigned to take "
+              "erlotinib 100 mg daily (ERL, n = 148), or examplinib 40 mg on days 1, 8, and 29 "
               "plus erlotinib 100 mg daily (EXA-ERL, n = 152).\n")
     assert sorted(p.size for p in s.populations if p.arm) == [148, 152]
 
@@ -148,8 +148,8 @@ def test_a_threshold_is_no_rate(tmp_path: Path, body: str):
 
 
 def test_events_among_each_arms_patients_are_counts_over_them(tmp_path: Path):
-    s = study(tmp_path, "Title: t\n\nWe randomised 4,900 patients to examplinib or erlotinib. At "
-              "a median follow-up of 50 months, we observed 340 DFS events among 2,452 women "
+    s = study(tmp_path, "Title: t\n\nWe randomised 4,900 patients to examplinib or erlotinib. With "
+              "50 months of median follow-up, we observed 340 DFS events among 2,452 women "
               "receiving examplinib and 410 events among 2,448 women receiving erlotinib.\n")
     assert {(r.endpoint, r.arm, r.count, r.denominator) for r in s.results} == {
         ("dfs", "examplinib", 340, 2452), ("dfs", "erlotinib", 410, 2448)}
@@ -164,8 +164,8 @@ def test_patients_on_an_arm_with_their_percentage_are_no_arm_size(tmp_path: Path
 
 def test_a_treatment_group_getting_something_is_an_arm(tmp_path: Path):
     s = study(tmp_path, "Title: Sealant spray after axillary surgery\n\nSixty women were "
-              "randomised to the treatment group (n = 29) getting a fibrin spray applied to the "
-              "wound and to the control group (n = 31). Seromas resolved in 65% of patients in "
+              "randomised either to the treatment group (n = 29) getting a fibrin spray applied to "
+              "the wound or to the control group (n = 31). Seromas resolved in 65% of patients in "
               "the treatment group, while in the control group 40% of patients had resolution.\n",
               add_names=True)
     assert len(s.arms) == 2 and s.arms[1].regimen == ("control",)
@@ -207,9 +207,8 @@ def test_safety_counts_printed_as_patients_before_their_percentage(tmp_path: Pat
 def test_safety_counts_in_square_brackets_and_deaths_in_each_arm(tmp_path: Path):
     s = study(tmp_path, "Title: t\n\nWomen were randomised to examplinib, erlotinib or placebo. "
               "Adverse events led to discontinuation in the active groups (8% [N=1] for "
-              "examplinib, 16% [N=2] for erlotinib) similar to that in the placebo-treated "
-              "patients (17% [N=2]). Forty-one participants in each arm have died from any "
-              "cause.\n")
+              "examplinib, 16% [N=2] for erlotinib), as in the placebo-treated patients "
+              "(17% [N=2]). Forty-one participants in each arm had died of any cause.\n")
     assert {(e.arm, e.count, e.percent) for e in s.adverse_events} == {
         ("examplinib", 1, Decimal("8")), ("erlotinib", 2, Decimal("16")),
         ("placebo", 2, Decimal("17"))}
@@ -219,7 +218,7 @@ def test_safety_counts_in_square_brackets_and_deaths_in_each_arm(tmp_path: Path)
 
 def test_an_abbreviation_before_a_bracket_of_dosed_drugs_names_the_regimen(tmp_path: Path):
     s = study(tmp_path, "Title: t\n\nPatients were randomly assigned to examplinib plus CIPE "
-              "(carboplatin AUC 5 on day 1 and paclitaxel 175 mg/m2 on day 1, every 3 weeks) "
+              "(carboplatin AUC 5 on day 1 and paclitaxel 175 mg/m2 on day 1, every 21 days) "
               "or to CIPE alone. In all, 300 patients were enrolled: 151 were assigned to "
               "examplinib plus CIPE and 149 to CIPE alone. Median survival was 12.5 months with "
               "examplinib versus 10.1 months with CIPE alone.\n")
@@ -234,16 +233,16 @@ def test_an_abbreviation_before_a_bracket_of_dosed_drugs_names_the_regimen(tmp_p
 
 def test_two_levels_of_one_treatment_are_two_arms(tmp_path: Path):
     s = study(tmp_path, "Title: Two extents of axillary surgery\n\nIn all, 240 women were "
-              "randomly assigned to level-I or level-III axillary lymph node dissection.\n",
+              "randomly assigned to level-I or level-III axillary clearance.\n",
               add_names=True)
-    assert [a.id for a in s.arms] == ["level-i-axillary-lymph-node-dissection",
-                                      "level-iii-axillary-lymph-node-dissection"]
+    assert [a.id for a in s.arms] == ["level-i-axillary-clearance",
+                                      "level-iii-axillary-clearance"]
 
 
 def test_a_value_in_a_numbered_group_is_that_groups(tmp_path: Path):
-    s = study(tmp_path, "Title: Two schedules of examplinib\n\nWe reviewed 238 patients. Group 1 "
-              "(N = 176) consisted of patients treated with examplinib every 3 weeks. Group 2 "
-              "(N = 62) consisted of patients treated with weekly examplinib. Hormone receptor "
-              "status was negative in 58 cases (33%) in group 1 and 40 cases (65%) in group 2.\n")
+    s = study(tmp_path, "Title: Two schedules of examplinib\n\nWe reviewed 246 patients. Group 1 "
+              "(N = 176) comprised women given examplinib every 3 weeks. Group 2 (N = 70) "
+              "comprised women given examplinib weekly. Hormone receptor status was negative in "
+              "51 cases (29%) in group 1 and 41 cases (59%) in group 2.\n")
     assert {(r.arm, r.count, r.value) for r in s.results} == {
-        ("group-1", 58, Decimal("33")), ("group-2", 40, Decimal("65"))}
+        ("group-1", 51, Decimal("29")), ("group-2", 41, Decimal("59"))}
