@@ -246,3 +246,18 @@ def test_a_value_in_a_numbered_group_is_that_groups(tmp_path: Path):
               "51 cases (29%) in group 1 and 41 cases (59%) in group 2.\n")
     assert {(r.arm, r.count, r.value) for r in s.results} == {
         ("group-1", 51, Decimal("29")), ("group-2", 41, Decimal("59"))}
+
+
+@pytest.mark.parametrize("body", [
+    "Ninety women were randomised to undergo axillary clearance by either using (Group A, 44 "
+    "patients) or not using (Group B, 46 patients) a sealing device. Seroma occurred in 9% in "
+    "group A and 24% in group B.",
+    "Ninety women were randomised to have (44 women) or not have (46) a sealing device at "
+    "axillary clearance. Seroma occurred in 9% of the sealing device group and 24% of the no "
+    "sealing device group.",
+])
+def test_one_thing_had_or_not_makes_two_arms(tmp_path: Path, body: str):
+    s = study(tmp_path, f"Title: Sealing device in axillary surgery\n\n{body}\n", add_names=True)
+    assert [a.id for a in s.arms] == ["sealing-device", "no-sealing-device"]
+    assert {(r.arm, r.value) for r in s.results} == {("sealing-device", Decimal("9")),
+                                                     ("no-sealing-device", Decimal("24"))}

@@ -243,6 +243,9 @@ class Arms(DraftState):
                 if alike:  # same components, given differently: each arm is its group's name
                     arm.id, arm.label = slug(side.name), side.name
                 arm.aliases += [f"{side.name} group", f"{side.name} arm", side.name]
+                letter = re.search(r"\bgroup\s+([A-D1-4])\b", side.text, re.I)
+                if letter:  # "(Group A, 45 patients)": the group's own name too
+                    arm.aliases += [f"group {letter.group(1)}", f"groups {letter.group(1)}"]
                 others = set().union(*(h for j, h in enumerate(heads) if j != k))
                 arm.aliases += [f"{c.split()[-1]} group" for c in side.components
                                 if len(c.split()) > 1 and c.split()[-1].lower() not in others]

@@ -32,6 +32,13 @@ SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+
 BRACKET_RE = re.compile(r"\b(?:randomly\s+(?:assigned|allocated)|randomi[sz]ed)\s*\((?=\d[\d,]*\s+"
                         r"(?:to\s+)?[A-Za-z][^()]+(?:,|\band\b)\s*\d[\d,]*\s+(?:to\s+)?[A-Za-z]"
                         r"[^()]+\))", re.I)
+# one thing had or not, the groups' brackets before it: "to undergo (10 women) or not undergo
+# (10) X", "by either using (Group A, 45 patients) or not using (Group B, 47 patients) X"
+NOT_FORM_RE = re.compile(r"\b(?P<v>undergo|receive|have|use|using|receiving|having)\s*"
+                         r"(?P<a>\([^()]*\))\s+or\s+not(?:\s+(?P=v))?\s*(?P<b>\([^()]*\))\s+"
+                         r"(?:(?:a|an|the)\s+)?(?P<x>[A-Za-z][\w -]{2,60}?)"
+                         r"(?=\s*[.,;(]|\s+(?:in|for|during|after|before|with|at|on|by|to)\b|$)",
+                         re.I)
 ABBR_BRACKET = re.compile(r"\s*\((?:[A-Za-z]+-)?[A-Z]{1,6}\)")  # "(IT)", "(non-IT)"
 # "Randomised patients (n=188) received HD or standard-dose (SD) chemotherapy"
 RECEIVED_RE = re.compile(r"\brandomi[sz]ed\s+(?:patients|women|participants|subjects)\s*"
@@ -123,6 +130,11 @@ def group_sides(sentence: str) -> list[Side]:
     if mt is None:
         return []
     tail = sentence[mt.end():]
+    without = NOT_FORM_RE.search(tail)
+    if without:  # "to undergo (10 women) or not undergo (10) X": X, and no X, each side's
+        x = without.group("x")  # text its bracket ("(Group A, 45 patients)": its name, its size)
+        return [Side(mt.end() + without.start(g), without.group(g), name, (name,))
+                for g, name in (("a", x), ("b", f"no {x}"))]
     if mt.re is BRACKET_RE:  # "randomly assigned (812 to A, 809 to B)"
         tail = tail[:tail.find(")")].replace(",", " or")
     stop = re.search(r";|\.\s|\.$|,\s*(?:stratified|respectively|and\s+(?:were|was|then|"
