@@ -250,7 +250,7 @@ def test_a_value_in_a_numbered_group_is_that_groups(tmp_path: Path):
 
 @pytest.mark.parametrize("body", [
     "Ninety women were randomised to undergo axillary clearance by either using (Group A, 44 "
-    "patients) or not using (Group B, 46 patients) a sealing device. Seroma occurred in 9% in "
+    "women) or not using (Group B, 46 women) a sealing device. Seroma occurred in 9% in "
     "group A and 24% in group B.",
     "Ninety women were randomised to have (44 women) or not have (46) a sealing device at "
     "axillary clearance. Seroma occurred in 9% of the sealing device group and 24% of the no "
