@@ -244,7 +244,7 @@ class Arms(DraftState):
                     arm.id, arm.label = slug(side.name), side.name
                 arm.aliases += [f"{side.name} group", f"{side.name} arm", side.name]
                 letter = re.search(r"\bgroup\s+([A-D1-4])\b", side.text, re.I)
-                if letter:  # "(Group A, 45 patients)": the group's own name too
+                if letter:  # "(Group A, 38 women)": the group's own name too
                     arm.aliases += [f"group {letter.group(1)}", f"groups {letter.group(1)}"]
                 others = set().union(*(h for j, h in enumerate(heads) if j != k))
                 arm.aliases += [f"{c.split()[-1]} group" for c in side.components
@@ -367,7 +367,7 @@ class Arms(DraftState):
             arm.dosing = self._dosing(part, regimen)
             if offset is not None and source is not None and part in source:
                 # the arm's size where it is named: "(250 mg; n = 313)", "(386 women)",
-                # "(Group A, 45 patients)"
+                # "(Group A, 38 women)"
                 n = ARM_SIZE_RE.search(part)
                 if n:
                     g = "n" if n.group("n") else "n2"

@@ -73,7 +73,7 @@ class ArmSizes(DraftState):
                         r"\s*(?:%|months?|weeks?|years?|days?|mg)", after, re.I):
                     arm = self.arm_near(named.group("arm"), 0, len(named.group("arm")))
                     if arm is not None and len(named.group("arm").split()) <= 4 and \
-                            "%" not in named.group("arm"):  # "(67 on A [93%]; ...)": counts
+                            "%" not in named.group("arm"):  # "(58 on A [88%]; ...)": counts
                         found.setdefault(arm.id, p)  # "(25 alphamab, 22 alphamab 300 mg)"
                         continue
                 had = re.search(r"(?P<arm>\b[\w +/-]{1,40}?\s+(?:arm|group))\s+had\s+$",
@@ -180,8 +180,8 @@ class ArmSizes(DraftState):
     def _received_sizes(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
         """"86 patients received A; 90 patients received B": sizes, when they make a total.
 
-        Also "Forty were treated with A and 41 with B", "A was administered to 127 patients and
-        B to 131". Patients who received something may be an outcome's count ("12 patients
+        Also "Forty were treated with A and 44 with B", "A was administered to 112 patients and
+        B to 118". Patients who received something may be an outcome's count ("12 patients
         received second-line A"), so each arm must have one and together they must make the
         study's randomised, enrolled or analysed total.
         """
@@ -197,7 +197,7 @@ class ArmSizes(DraftState):
                 re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:with\s+)?(?P<what>"
                          r"[^,;.()\d]{1,40})", text[p.end:], re.I)
                 if found and re.search(r"\band\s+$", text[:p.start]) else None)
-            if mt is None:  # "A was administered to 127 patients and B to 131 patients"
+            if mt is None:  # "A was administered to 112 patients and B to 118 patients"
                 mt = re.search(r"(?:^|;|,|\band\b)(?P<what>(?:(?!\band\b)[^,;.]){1,80}?)\s+"
                                r"(?:(?:was|were)\s+(?:administered|given)\s+)?to\s+$",
                                text[:p.start], re.I)
@@ -213,9 +213,9 @@ class ArmSizes(DraftState):
         return {}
 
     def _n_after_each_arm(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
-        """"A 200 mg every 2 weeks (n = 72) or B weekly (n = 69)": each bracket's nearest arm.
+        """"A 150 mg every 3 weeks (n = 64) or B daily (n = 61)": each bracket's nearest arm.
 
-        "between the A (n = 973) and B (n = 1010) groups" too. The arm is the one named nearest
+        "between the A (n = 402) and B (n = 398) groups" too. The arm is the one named nearest
         before each bracket (after an "or", "to receive", "between"...), every arm has one, no
         arm has two, and together they are no more than the study's total.
         """

@@ -15,8 +15,8 @@ from kg.draft.rates import outcome_name
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
-# kinds of response, and how a count of patients with one is printed ("9 achieved partial
-# response (PR)", "1 CR", "two disease stabilizations")
+# kinds of response, and how a count of patients with one is printed ("7 achieved partial
+# response (PR)", "2 CR", "three disease stabilizations")
 RESPONSE_KINDS = (
     ("cr", r"complete\s+(?:clinical\s+)?(?:response|remission|regression)s?|CRs?"),
     ("pr", r"partial\s+(?:response|remission|regression)s?|PRs?"),
@@ -30,8 +30,8 @@ RESPONSE_RE = re.compile(
         "|PRs?", "|(?-i:PRs?)").replace("|SD|NC", "|(?-i:SD|NC)").replace("|PD", "|(?-i:PD)")
     + r")\b", re.I)
 
-# a count of events among the patients of an arm: "352 DFS events among 2,463 women receiving A",
-# "and 418 events among 2,459 women receiving B"
+# a count of events among the patients of an arm: "340 DFS events among 2,452 women receiving A",
+# "and 410 events among 2,448 women receiving B"
 AMONG_RE = re.compile(
     rf"(?P<c>\b{NUM})\s+(?P<what>(?:[\w-]+\s+){{0,3}}?(?:events?|deaths?|recurrences?|relapses?))"
     rf"\s+(?:among|in)\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
@@ -199,9 +199,9 @@ class Counts(DraftState):
     def _response_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
         """How many patients of one arm had each kind of response, listed together.
 
-        "In the A arm, 2 achieved complete response (CR), 9 partial response and 12 had stable
-        disease", "there were 1 CR, 5 PR and 9 PD in the B group", "(one CR, 11 PR; 95% CI
-        ...)": two kinds or more in one clause that names one arm (or a sentence that does).
+        "In the A arm, 2 achieved complete response (CR), 15 partial response and 20 had
+        stable disease", "there were 1 CR, 8 PR and 20 PD in the B group", "(two CR, 9 PR; 95%
+        CI ...)": two kinds or more in one clause that names one arm (or a sentence that does).
         """
         placed = {k - self.spans[i][0] for k in self.d.used}
         nums = {p.start: p for p in iter_numbers(text)}
@@ -223,7 +223,7 @@ class Counts(DraftState):
                             arms[0])
 
     def _events_among(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
-        """"352 DFS events among 2,463 women receiving A and 418 events among 2,459 receiving B".
+        """"340 DFS events among 2,452 women receiving A and 410 events among 2,448 receiving B".
 
         Each count with the number of patients it is among, in each arm; the outcome is the
         endpoint the first count names, else the words before "events".

@@ -32,8 +32,8 @@ SIDES_RE = re.compile(r"\s*,?\s+(?:or|versus|vs\.?|v\.?|compared\s+with)\s+|,\s+
 BRACKET_RE = re.compile(r"\b(?:randomly\s+(?:assigned|allocated)|randomi[sz]ed)\s*\((?=\d[\d,]*\s+"
                         r"(?:to\s+)?[A-Za-z][^()]+(?:,|\band\b)\s*\d[\d,]*\s+(?:to\s+)?[A-Za-z]"
                         r"[^()]+\))", re.I)
-# one thing had or not, the groups' brackets before it: "to undergo (10 women) or not undergo
-# (10) X", "by either using (Group A, 45 patients) or not using (Group B, 47 patients) X"
+# one thing had or not, the groups' brackets before it: "to have (41 women) or not have
+# (39) X", "by either using (Group A, 44 women) or not using (Group B, 46 women) X"
 NOT_FORM_RE = re.compile(r"\b(?P<v>undergo|receive|have|use|using|receiving|having)\s*"
                          r"(?P<a>\([^()]*\))\s+or\s+not(?:\s+(?P=v))?\s*(?P<b>\([^()]*\))\s+"
                          r"(?:(?:a|an|the)\s+)?(?P<x>[A-Za-z][\w -]{2,60}?)"
@@ -96,7 +96,7 @@ def _name(side: str, blanked: str) -> str | None:
         name = side[:end.start()] if end else side
     name = re.sub(ABBR_BRACKET.pattern, "", name)  # "intraventricular (IT) chemotherapy"
     if group and re.fullmatch(r"\s*(?:to\s+)?(?:the\s+)?treatment\s*", name, re.I):
-        return "treatment"  # "to the treatment group (n = 19) ...": a generic group
+        return "treatment"  # "to the treatment group (n = 29) ...": a generic group
     name = LEAD_RE.sub("", " ".join(name.split())).strip(" ,.-")
     name = re.sub(r"(?:\s+(?:with|plus|and|of|the|a|an|to))+$", "", name, flags=re.I)
     words = name.split()
@@ -131,8 +131,8 @@ def group_sides(sentence: str) -> list[Side]:
         return []
     tail = sentence[mt.end():]
     without = NOT_FORM_RE.search(tail)
-    if without:  # "to undergo (10 women) or not undergo (10) X": X, and no X, each side's
-        x = without.group("x")  # text its bracket ("(Group A, 45 patients)": its name, its size)
+    if without:  # "to have (41 women) or not have (39) X": X, and no X, each side's
+        x = without.group("x")  # text its bracket ("(Group A, 38 women)": its name, its size)
         return [Side(mt.end() + without.start(g), without.group(g), name, (name,))
                 for g, name in (("a", x), ("b", f"no {x}"))]
     if mt.re is BRACKET_RE:  # "randomly assigned (812 to A, 809 to B)"
@@ -180,10 +180,10 @@ def group_sides(sentence: str) -> list[Side]:
 
 
 def _shared_head(sides: list[Side]) -> list[Side]:
-    """"level-I or level-III axillary dissection": the first side is a level of the same thing.
+    """"level-I or level-III axillary clearance": the first side is a level of the same thing.
 
     Two sides, the first one hyphened word sharing its prefix or suffix with the second's first
-    word, the second longer: the first takes the second's head ("level-I axillary dissection").
+    word, the second longer: the first takes the second's head ("level-I axillary clearance").
     """
     if len(sides) != 2 or len(sides[0].name.split()) != 1 or len(sides[1].name.split()) < 2:
         return sides

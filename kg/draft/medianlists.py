@@ -1,6 +1,6 @@
 """Medians listed arm by arm after the endpoint they are of.
 
-"(median OS: group 1, 32 months; group 2, 54 months; P = 0.03; median PFS: group 1, ...)": a
+"(median OS: group 1, 31 months; group 2, 24 months; P = 0.03; median PFS: group 1, ...)": a
 bracket of statistics the value rules mask whole. Read here as plain text, before masking: each
 "median <endpoint>:" heads a list of "<arm>, <value> <unit>" items separated by semicolons.
 """

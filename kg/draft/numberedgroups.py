@@ -1,4 +1,4 @@
-"""Arms a paper names by number or letter: "group 1", "(Group A, 45 patients)", "in groups A and B".
+"""Arms a paper names by number or letter: "group 1", "(Group A, 38 women)", "in groups A and B".
 
 Some reports give their groups no names but numbers: "randomly assigned to receive either 4
 (group 1) or 8 (group 2) cycles of A/B", "12 patients received A (group A), 12 patients received

@@ -56,7 +56,7 @@ class Populations(ArmSizes, Subgroups):
                 if kind in {"analysed", "per-protocol", "intention-to-treat"} and root is not None:
                     rec["parent"] = root["id"]
                 arm = self._set_of_arm(text, p) if kind == "analysed" else None
-                if arm is not None:  # "Of the 31 evaluable cases in the A group, ..."
+                if arm is not None:  # "Of the 58 assessable patients in the A group, ..."
                     rec.update(id=f"analysed-{arm.id}", label=f"analysed in {arm.label}",
                                arm=arm.id)
                     self.arm_pops.setdefault(arm.id, rec["id"])
@@ -83,7 +83,7 @@ class Populations(ArmSizes, Subgroups):
                     pop.setdefault("arm", self.d.arms[0].id)
 
     def _set_of_arm(self, text: str, p: Printed) -> Arm | None:
-        """The arm an analysed set belongs to: "Of the 31 evaluable cases in the A group"."""
+        """The arm an analysed set belongs to: "Of the 58 assessable patients in the A group"."""
         of = re.match(r"\s+(?:(?:evaluable|assessable|eligible)\s+)?(?:patients|cases|women|"
                       r"participants)\s+(?:in|on|of|receiving)\s+(?:the\s+)?(?P<arm>[^,;()]{1,40})",
                       text[p.end:], re.I)
@@ -305,7 +305,7 @@ class Populations(ArmSizes, Subgroups):
     def _shares_of_total(self, whole: dict | None) -> set[tuple[str, int]]:
         """(arm, n) where each arm's rates have one denominator and together they make the total.
 
-        "10% (2 of 20) in group 1 and 36% (9 of 25) in group 2" of 45 randomised: 20 and 25
+        "11% (3 of 27) in group 1 and 39% (9 of 23) in group 2" of 50 randomised: 27 and 23
         are the groups' sets, though no sentence says so in words.
         """
         if whole is None or not whole.get("size") or len(self.d.arms) < 2 or any(

@@ -28,8 +28,8 @@ COUNT_FORMS = (
 )
 
 
-# two endpoints' rates for each arm in turn: "rates of A and B were 64 and 85% for X, and 58
-# and 75% for Y"
+# two endpoints' rates for each arm in turn: "rates of A and B were 22 and 61% for X, and 14
+# and 52% for Y"
 _PAIR = rf"(?P<{{0}}>{NUM})\s?%?\s*and\s+(?P<{{1}}>{NUM})\s?%\s*(?:for|in|with|on)\s+(?:the\s+)?"
 TWO_ENDPOINTS_RE = re.compile(
     r"(?P<ends>\b[\w-]+(?:\s+[\w-]+){0,4}?\s+and\s+[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:rates?\s+)?"
@@ -132,11 +132,11 @@ class Rates(DraftState):
                 and not re.match(r"\s*%?\s*(?:CI|confidence)", masked[p.end:p.end + 16], re.I)
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)  # a threshold, not a result
-                # a threshold: "adverse events with > or = 10% incidence", "at least 20%"
+                # a threshold: "adverse events with > or = 12% incidence", "at least 20%"
                 and not re.search(r"(?:[<>≥≤]\s*(?:or\s*=\s*)?|\b(?:at\s+least|more\s+than|"
                                   r"less\s+than|greater\s+than|fewer\s+than|over|under|above|"
                                   r"below|exceeding)\s+)$", masked[:p.start], re.I)
-                # a share of the trial, no outcome: "who accounted for 53% of the participants"
+                # a share of the trial, no outcome: "who accounted for 41% of the participants"
                 and not re.search(r"\b(?:accounted\s+for|accounting\s+for|representing|"
                                   r"represented|attained)\s+$", masked[:p.start], re.I)
                 # a relative effect, no arm's rate: "a 27% decrease in the risk", "44% lower"
@@ -227,7 +227,7 @@ class Rates(DraftState):
 
     def _two_endpoints_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]
                                ) -> list[dict]:
-        """"Rates of DFS and OS were 64 and 85% for A, and 58 and 75% for B": a pair per arm.
+        """"Rates of DFS and OS were 22 and 61% for A, and 14 and 52% for B": a pair per arm.
 
         Each arm's pair is in the order the two endpoints are named; a time point before the
         values makes them rates at that time.
@@ -325,7 +325,7 @@ class Rates(DraftState):
             # an outcome no endpoint type names, in one arm: "Three (3%) of the 94 patients in
             # the A group had nosebleeds", "A node was positive in 71 of the 224 ..."
             name = outcome_after(text, mt.end()) or outcome_name(text, mt.start())
-            # "Breast-conserving surgery could be performed in 70% (14 of 20)": the surgery
+            # "Breast-conserving surgery could be offered in 52% (14 of 27)": the surgery
             name = name and re.sub(r"\s+(?:could|can|might|may)\s+be\s+\w+$", "", name)
             given = {k for a in self.d.arms for k in a.regimen}
             if not name or {x.key for x in self.lex.find(name, ("drug", "placebo",

@@ -292,7 +292,7 @@ class Statistics(Attribution):
         return out
 
     def _listed_medians(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
-        """"(median OS: A, 32 months; B, 54 months; P = .03)": each arm's, named before it."""
+        """"(median OS: A, 31 months; B, 24 months; P = .03)": each arm's, named before it."""
         out = []
         for item in median_lists(text):
             etype = next((t for _, t in endpoint_mentions(item.what)), None)
@@ -323,7 +323,7 @@ class Statistics(Attribution):
                            r"(?:[\w-]+\s+){0,5}?[\w-]+)(?:\s*\([^()]*\))?\s+(?:was|were)\b",
                            before, re.I)
         if found is None and subject and re.search(r"\(\s*median\s*,?\s*$", before, re.I):
-            found = subject.group("name")  # "Time to X was longer for A (median, 16 months)"
+            found = subject.group("name")  # "Time to X was longer for A (median, 9 months)"
         if found is None or re.search(r"follow|diagnosis|randomi", found, re.I):
             return None
         return " ".join(found.split()).lower()

@@ -204,7 +204,7 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
                 a = at + max(sentence.find(comp, side.start), side.start)
                 comp, a = given(comp, got) or (comp, a)
                 add("interventions", comp, a, a + len(comp), unclassified=True)
-    for at, sentence in sentences:  # "15 received X (group A), 15 received Y (group B)"
+    for at, sentence in sentences:  # "20 received X (group A), 20 received Y (group B)"
         prev = 0
         for mt in GROUP_BRACKET_RE.finditer(sentence):
             side = sentence[prev:mt.start()]
