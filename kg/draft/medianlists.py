@@ -1,6 +1,6 @@
 """Medians listed arm by arm after the endpoint they are of.
 
-"(median OS: group 1, 31 months; group 2, 24 months; P = 0.03; median PFS: group 1, ...)": a
+"(median OS: A, 31 months; B, 24 months; P = 0.02; median PFS: A, ...)": a
 bracket of statistics the value rules mask whole. Read here as plain text, before masking: each
 "median <endpoint>:" heads a list of "<arm>, <value> <unit>" items separated by semicolons.
 """

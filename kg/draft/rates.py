@@ -325,7 +325,7 @@ class Rates(DraftState):
             # an outcome no endpoint type names, in one arm: "Three (3%) of the 94 patients in
             # the A group had nosebleeds", "A node was positive in 71 of the 224 ..."
             name = outcome_after(text, mt.end()) or outcome_name(text, mt.start())
-            # "Breast-conserving surgery could be offered in 52% (14 of 27)": the surgery
+            # "Lumpectomy could be offered in 52% (14 of 27)": the surgery
             name = name and re.sub(r"\s+(?:could|can|might|may)\s+be\s+\w+$", "", name)
             given = {k for a in self.d.arms for k in a.regimen}
             if not name or {x.key for x in self.lex.find(name, ("drug", "placebo",
