@@ -229,9 +229,9 @@ class Counts(DraftState):
         endpoint the first count names, else the words before "events".
         """
         found = []
+        nums = {p.start: p for p in iter_numbers(text)}
         for mt in AMONG_RE.finditer(text):
             arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
-            nums = {p.start: p for p in iter_numbers(text)}
             c, n = nums.get(mt.start("c")), nums.get(mt.start("n"))
             if arm is not None and c is not None and n is not None and c.value < n.value:
                 found.append((mt, arm, c, n))

@@ -294,10 +294,12 @@ class Statistics(Attribution):
     def _listed_medians(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
         """"(median OS: A, 31 months; B, 24 months; P = .03)": each arm's, named before it."""
         out = []
-        for item in median_lists(text):
+        items = median_lists(text)
+        nums = {x.start: x for x in iter_numbers(text, words=False)} if items else {}
+        for item in items:
             etype = next((t for _, t in endpoint_mentions(item.what)), None)
             arm = self.arm_near(item.arm, 0, len(item.arm))
-            p = next((x for x in iter_numbers(text, words=False) if x.start == item.start), None)
+            p = nums.get(item.start)
             if etype in TIME_TO_EVENT and arm is not None and p is not None:
                 rec = self._result(self.endpoint_id(etype, quote_of(text), text), "median", p,
                                    item.unit, text, arm, subs)
