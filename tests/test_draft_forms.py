@@ -260,7 +260,9 @@ def test_arms_of_one_drug_named_by_their_schedules(tmp_path: Path):
         ("os", "examplinib-every-3-weeks", Decimal("8.9")),
         # "(two CR, 9 PR; ...)": how many had each kind of response, as counts
         ("cr", "examplinib-weekly", None), ("pr", "examplinib-weekly", None)}
-    assert {(r.endpoint, r.count) for r in s.results if r.count} == {("cr", 2), ("pr", 9)}
+    # "12% (six PR; ...)": the responders the rate counts, all six partial
+    assert {(r.endpoint, r.count) for r in s.results if r.count} == {("cr", 2), ("pr", 9),
+                                                                      ("orr", 6)}
     assert all(p.size is None for p in s.populations)
     from kg.draft.grouparms import group_sides
     # "or 200 mg every 3 weeks": a dose, not a group's size

@@ -31,7 +31,7 @@ def significance(c: m.Comparison) -> tuple[bool, str] | None:
         if c.p_qualifier in {"<", "<="}:
             return (c.p_value <= ALPHA, "p < 0.05") if c.p_value <= ALPHA else None
         return c.p_value < ALPHA, "p < 0.05"
-    if c.measure == "hazard-ratio" and c.ci_low is not None and c.ci_high is not None:
+    if c.measure in MEASURE and c.ci_low is not None and c.ci_high is not None:  # ratios all
         return not (c.ci_low <= 1 <= c.ci_high), "confidence interval excludes 1"
     return None
 

@@ -52,7 +52,7 @@ UNIT = {"month": KG.Month, "week": KG.Week, "day": KG.Day, "year": KG.Year,
         "percent": KG.Percent, "mg": KG.Milligram}
 UNIT_SYMBOL = {"month": "months", "week": "weeks", "day": "days", "year": "years",
                "percent": "%", "mg": "mg"}
-MEASURE = {"hazard-ratio": KG.HazardRatio}
+MEASURE = {"hazard-ratio": KG.HazardRatio, "risk-ratio": KG.RiskRatio, "odds-ratio": KG.OddsRatio}
 P_QUALIFIER = {"=": KG.Equal, "<": KG.LessThan, "<=": KG.LessThanOrEqual,
                "unstated": KG.QualifierUnstated}
 DIRECTION = {"favours-experimental": KG.FavoursExperimental,

@@ -168,7 +168,8 @@ def compose(paper: Paper, doc_id: str, text_name: str, lex: Lexicon, corpus: m.C
         records["results"].append({"id": rid, **r})
     for c in d.comparisons:
         pop = c.get("population", "") if c.get("population") not in whole else ""
-        cid = slug("-".join(x for x in (c["endpoint"], "hr" if "estimate" in c else "p", pop)
+        short = {"risk-ratio": "rr", "odds-ratio": "or"}.get(c.get("measure", ""), "hr")
+        cid = slug("-".join(x for x in (c["endpoint"], short if "estimate" in c else "p", pop)
                             if x))
         records["comparisons"].append({"id": cid, **c})
     taken: set[str] = set()

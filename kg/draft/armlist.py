@@ -80,7 +80,11 @@ def _chain(part: str, lex: Lexicon, from_end: bool) -> list[str]:
 def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
     """(part, regimen) for each arm of "A versus B" / "A or B" in ``text``; [] if none."""
     masked = blank_brackets(text)
-    cuts = list(SPLIT_RE.finditer(masked))
+    # "5 or more years", "2 or 3 cycles", "aged 70 or older": an amount, no second side
+    cuts = [mt for mt in SPLIT_RE.finditer(masked) if not (
+        re.search(r"\d\s*$", masked[:mt.start()]) and re.match(
+            r"(?:\d|(?:more|less|greater|fewer|older|younger|higher|lower|longer|over)\b)",
+            masked[mt.end():], re.I))]
     if not cuts:
         return []
     if cuts[-1].group().lstrip().startswith(","):  # "A (n=1), B and C (n=2), or D": a list

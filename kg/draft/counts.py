@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from kg.draft.armlists import arm_lists
 from kg.draft.lexicon import endpoint_mentions
 from kg.draft.patterns import NUM, TIME_TO_EVENT, Arm, quote_of
-from kg.draft.rates import outcome_name
+from kg.draft.rates import outcome_after, outcome_name
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -69,7 +70,7 @@ class Counts(DraftState):
                     re.search(r"(?:n\s*=|\bof(?:\s+the)?|/)\s*$", masked[:p.start]):
                 continue
             window = re.split(r"[;,(]|\d|\band\b|\bversus\b|\bvs\b", masked[p.end:p.end + 60])[0]
-            if len(re.findall(r"[A-Za-z]+", window)) > 8 or re.search(
+            if len(re.findall(r"[A-Za-z]+", window)) > 10 or re.search(
                     r"\b(?:received|were treated|randomi[sz]ed|assigned|allocated|enrolled)\b",
                     window, re.I):
                 continue  # an arm's size, not an event count
@@ -97,7 +98,7 @@ class Counts(DraftState):
         first = found[0][0]
         etype = self.endpoint_at(text, len(text))
         if etype is None or etype in TIME_TO_EVENT - {"os"}:
-            after = re.match(r"\s*((?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:occurr\w*|in|on|with|"
+            after = re.match(r"\s*((?:[a-z-]+\s+){0,4}?[a-z-]+?)\s+(?:occurr\w*|in|on|with|"
                              r"among|were|was|had)\b", masked[first.end:], re.I)
             if after and re.fullmatch(r"patients|women|participants|subjects", after.group(1),
                                       re.I):
@@ -221,6 +222,60 @@ class Counts(DraftState):
             for p, kind in found:
                 self._count(i, text, subs, self.endpoint_id(kind, quote_of(text), text), p,
                             arms[0])
+
+    def labelled_lists(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"(Group A=7 out of 41, 17%; Group B=15 out of 44, 34%) had X": each arm's by its label.
+
+        Also "48 patients relapsed: AB, 21 patients (9 deaths); CD, 27 patients (13 deaths)". The
+        outcome is named after the closing bracket, else right before the colon; every label must
+        name a different arm, else the list is left to the other rules.
+        """
+        if len(self.d.arms) < 2:
+            return
+        nums = {p.start: p for p in iter_numbers(text)}
+        for start, end, items in arm_lists(text):
+            arms = [self.arm_near(x.label, 0, len(x.label)) for x in items]
+            if None in arms or len({a.id for a in arms if a}) != len(arms):
+                continue
+            if text[start] == "(":
+                close = text.find(")", end)
+                name = outcome_after(text, close + 1) if close >= 0 else None
+            else:
+                head = re.search(r"(?:^|[\d),;])\s*(?P<n>[A-Za-z][A-Za-z -]{2,40}?)\s*$",
+                                 text[:start])
+                name = head.group("n") if head else None
+            if not name:
+                continue
+            etype = next((t for _, t in endpoint_mentions(name)), None)
+            eid = self.endpoint_id(etype, quote_of(text), text) if etype else \
+                self.other_endpoint(name, quote_of(text))
+            for item, arm in zip(items, arms, strict=True):
+                c, n, pct = (nums.get(k) if k is not None else None
+                             for k in (item.count, item.total, item.percent))
+                rec: dict = {"endpoint": eid, "arm": arm.id, "quote": quote_of(text)}
+                if pct is not None:
+                    rec.update(statistic="proportion", value=pct.value, unit="percent")
+                else:
+                    rec["statistic"] = "count"
+                if c is not None:
+                    rec["count"] = int(c.value)
+                if n is not None and c is not None and c.value <= n.value:
+                    rec["denominator"] = int(n.value)
+                for p in (c, n, pct):
+                    if p is not None:
+                        self.use(i, p)
+                pop = self.pop_at(subs, text, item.count or item.percent or 0)
+                if pop:
+                    rec["population"] = pop
+                self.d.results.append(rec)
+                ev = nums.get(item.events) if item.events is not None else None
+                if ev is not None and item.event_word:
+                    kind = next((t for _, t in endpoint_mentions(item.event_word)), None)
+                    if re.fullmatch(r"deaths?", item.event_word):
+                        kind = "os"
+                    self._count(i, text, subs, self.endpoint_id(kind, quote_of(text), text)
+                                if kind else self.other_endpoint(item.event_word,
+                                                                 quote_of(text)), ev, arm)
 
     def _events_among(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
         """"340 DFS events among 2,452 women receiving A and 410 events among 2,448 receiving B".

@@ -33,7 +33,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|responses? occurred|"
             r"complete or partial responses?"),
     ("rr", r"response rates?|rates? of response|\bresponded\b|\bRR\b|complete remission"),
-    ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit"),
+    ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit|\b(?-i:CBR)\b"),
     ("cr", r"complete (?:clinical )?responses?|\bCR\b"),
     ("pr", r"partial response"),
     ("sd", r"stable disease"),

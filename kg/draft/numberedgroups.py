@@ -19,14 +19,14 @@ from kg.draft.state import DraftState
 GIVEN = ("drug", "placebo", "intervention", "treatment")
 LABEL = r"(?:[1-9]|[A-D]|I{1,3}|IV)\b"
 # "A (group A)", "4 (group 1)", "not using (Group B, 39 patients)"
-BRACKET_RE = re.compile(rf"\(\s*(?:the\s+)?group\s+(?P<k>{LABEL})[^()]*\)", re.I)
+BRACKET_RE = re.compile(rf"\(\s*(?:the\s+)?group[\s-](?P<k>{LABEL})[^()]*\)", re.I)
 # "Group 1 (N = 143) consisted of patients treated ... with X", "Group B: X"
-LEAD_RE = re.compile(rf"^\s*group\s+(?P<k>{LABEL})\s*(?:\([^()]*\))?\s*(?::|,?\s*(?:consisted\s+of|"
-                     r"comprised|included|received|underwent|(?:was|were)\s+(?:treated|given)))"
+LEAD_RE = re.compile(rf"^\s*group[\s-](?P<k>{LABEL})\s*(?:\([^()]*\))?\s*(?::|,?\s*(?:"
+                     r"consisted\s+of|comprised|included|received|underwent|(?:was|were)\s+(?:treated|given)))"
                      r"(?P<what>[^.;]*)", re.I)
 # what a side was given starts after such a verb
 GIVEN_RE = re.compile(r"\b(?:received|receive|underwent|undergo|treated\s+(?:with|by)|given|"
-                      r"with)\s", re.I)
+                      r"with|(?:stratified|divided|allocated|assigned)\s+into)\s", re.I)
 # what every group had, named after the last group: "... or 8 (group 2) cycles of A/B prior to"
 TAIL_RE = re.compile(r"^[^.;]*?\b(?:cycles?|courses?|doses?)\s+of\s+(?P<what>[^.;,]*?)"
                      r"(?=\s+(?:prior|before|after|followed|in|for)\b|[.;,]|$)", re.I)
@@ -74,6 +74,6 @@ class NumberedGroups(DraftState):
                 arm.id, arm.label = slug(f"group-{k}"), f"group {k}: {arm.label}"
             arm.aliases = [a for a in arm.aliases if a not in {"control", "control group",
                                                                "control arm"}]
-            arm.aliases += [f"group {k}", f"group {k.lower()}", f"groups {k}"]
+            arm.aliases += [f"group {k}", f"group {k.lower()}", f"groups {k}", f"group-{k}"]
         self.tag("arms-from-numbered-groups")
         return True

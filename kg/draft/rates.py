@@ -32,9 +32,14 @@ COUNT_FORMS = (
 # and 52% for Y"
 _PAIR = rf"(?P<{{0}}>{NUM})\s?%?\s*and\s+(?P<{{1}}>{NUM})\s?%\s*(?:for|in|with|on)\s+(?:the\s+)?"
 TWO_ENDPOINTS_RE = re.compile(
-    r"(?P<ends>\b[\w-]+(?:\s+[\w-]+){0,4}?\s+and\s+[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:rates?\s+)?"
-    r"(?:were|was)\s+" + _PAIR.format("a", "b") + r"(?P<x>[^,;()]{1,40}?)\s*(?:,\s*and|;|,|"
-    r"\s+and)\s+(?:in\s+)?" + _PAIR.format("c", "d") + r"(?P<y>[^,;.()]{1,40})", re.I)
+    r"(?P<ends>\b[\w-]+(?:\s+[\w-]+){0,4}?\s+and\s+[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:rates?\s*)?"
+    r"(?:were\s+|was\s+|:\s*)" + _PAIR.format("a", "b") + r"(?P<x>[^,;()]{1,40}?)\s*(?:,\s*and|;|,|"
+    r"\s+and|\s+versus|\s+vs\.?|\s+v\.?)\s+(?:in\s+)?" + _PAIR.format("c", "d") +
+    r"(?P<y>[^,;.()]{1,40})", re.I)
+# "overall and disease-free survival": two endpoints sharing their last word
+SHARED_SURVIVAL_RE = re.compile(r"\b(overall|(?:disease|relapse|recurrence|event|progression|"
+                                r"metastasis|distant[- ]disease)-free)\s+(and|or)\s+(?=[\w-]+\s+"
+                                r"survival)", re.I)
 
 # a time point printed with a rate ("at 2 years", "five-year")
 TIME_POINT_RE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|ten|twelve)[- ](?:month|year|"
@@ -73,7 +78,7 @@ def outcome_after(text: str, end: int) -> str | None:
     "112 (21.9%) received second-line betanib": "second-line betanib".
     """
     had = re.match(r"[^.;]{0,50}?\b(?:had|developed|experienced|reported|needed|required|"
-                   r"underwent|received|gained|achieved)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
+                   r"underwent|received|gained|achieved|reached|completed|found|thought|rated|preferred)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
                    r"(?=\s*(?:[,.;(]|$|\s+(?:as|and|while|compared|than|but|after|during)\b))",
                    text[end:], re.I)
     return re.sub(r"^(?:(?:an?|the|more|less|fewer|higher|lower|greater)\s+)+", "",
@@ -112,6 +117,7 @@ class Rates(DraftState):
     def rates(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
         """Counts and percentages: "71 of 307 patients (23.1%)", "29% and 24%, respectively"."""
         out = []
+        self.labelled_lists(i, text, subs)  # type: ignore[attr-defined]
         masked = self.masked(text)
         taken: set[int] = set()
         # in text order, so a later count can take the outcome an earlier one named
@@ -235,7 +241,8 @@ class Rates(DraftState):
         mt = TWO_ENDPOINTS_RE.search(text)
         if mt is None or len(self.d.arms) < 2:
             return []
-        kinds = [t for _, t in endpoint_mentions(mt.group("ends"))]
+        kinds = [t for _, t in endpoint_mentions(SHARED_SURVIVAL_RE.sub(
+            r"\1 survival \2 ", mt.group("ends")))]
         arms = [self.arm_near(mt.group(g), 0, len(mt.group(g))) for g in "xy"]
         if len(kinds) != 2 or kinds[0] == kinds[1] or None in arms or arms[0] is arms[1]:
             return []
@@ -258,9 +265,13 @@ class Rates(DraftState):
 
         Or in square brackets after it: "55% [N = 6]" ("(n = 60)" is a group's size).
         """
-        after = re.match(r"\s*%?\s*\[\s*[Nn]\s*=\s*(?P<c>\d+)\s*\]", text[p.end:])
-        if after and int(after.group("c")) > 0:
-            rec["count"] = int(after.group("c"))
+        after = re.match(r"\s*%?\s*\[\s*[Nn]\s*=\s*(?P<c>\d+)\s*\]", text[p.end:]) or re.match(
+            # "14% (nine PR; 95% CI ...)": a count of responders in the bracket after the rate
+            r"\s*%?\s*\(\s*(?P<c>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:PRs?|CRs?|(?:partial\s+|complete\s+)?"
+            r"responses?|responders?|patients|women|cases)\s*[;)]", text[p.end:])
+        c = next(iter(iter_numbers(after.group("c"))), None) if after else None
+        if after and c is not None and c.value == c.value.to_integral() and c.value > 0:
+            rec["count"] = int(c.value)
             self.d.used.add(self.spans[i][0] + p.end + after.start("c"))
             return
         before = text[max(0, p.start - 40):p.start]

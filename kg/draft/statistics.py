@@ -127,10 +127,13 @@ class Statistics(Attribution):
             after = [p for p in nums if p.start >= mt.end()]
             est = next((p for p in after if not p.percent and
                         not text[p.end:p.end + 3].lstrip().startswith("%")), None)
-            if est is None or est.start - mt.end() > 25:
+            if est is None or est.start - mt.end() > 25 or (
+                    mt.group() in {"RR", "OR"} and not (est.value < 20 and CI_RE.search(
+                        text, est.end, est.end + 40))):  # a response rate, not a ratio
                 continue
-            rec: dict = {"kind": "treatment-effect", "measure": "hazard-ratio",
-                         "estimate": est.value}
+            rec: dict = {"kind": "treatment-effect", "estimate": est.value, "measure":
+                         "hazard-ratio" if mt.group("hr") else "risk-ratio" if mt.group("rr")
+                         else "odds-ratio"}
             self.use(i, est)
             limit = found[n + 1].start() if n + 1 < len(found) else len(text)
             ci = CI_RE.search(text, est.end, limit)
@@ -159,9 +162,15 @@ class Statistics(Attribution):
             who = mt.group("for") or ""
             etype = ("os" if who.lower() == "death" else "pfs" if who else
                      self.endpoint_at(text, mt.start(), self._last_endpoint))
-            if etype is None:
+            # "the risk ratio for stroke was 0.81": an outcome no endpoint type names
+            named = re.match(r"\s+(?:for|of)\s+(?P<n>[a-z][\w -]{2,40}?)\s+(?:was|were|is)\b",
+                             text[mt.end():est.start])
+            if etype is None and named and not self.arm_near(named.group("n"), 0, 40):
+                rec["endpoint"] = self.other_endpoint(named.group("n"), quote_of(text))
+            elif etype is None:
                 continue
-            rec["endpoint"] = self.endpoint_id(etype, quote_of(text), text)
+            else:
+                rec["endpoint"] = self.endpoint_id(etype, quote_of(text), text)
             self._last_endpoint = etype
             groups = self._prognostic_groups(text, subs, mt.start())
             if groups:
@@ -316,12 +325,14 @@ class Statistics(Attribution):
         """
         found = None
         for mt in re.finditer(r"\bmedian\s+(?P<name>(?:times?|durations?|length|interval)\s+"
-                              r"(?:to|of|until|from|before)\s+(?:[\w-]+\s+){0,5}?[\w-]+)"
+                              r"(?:(?:needed|required|spent)\s+)?(?:to|of|until|from|before|for)\s+"
+                              r"(?:[\w-]+\s+){0,5}?[\w-]+)"
                               # "..., with its interquartile range, were"
                               r"(?:\s*,[^,;]{0,60},)?\s+(?:was|were|is|of|in|for|with|:)\b",
                               before, re.I):
             found = mt.group("name")
-        subject = re.match(r"\s*(?:the\s+)?(?P<name>(?:time|duration|interval)\s+(?:to|of|until)\s+"
+        subject = re.match(r"\s*(?:the\s+)?(?P<name>(?:(?:total|overall)\s+)?(?:time|duration|"
+                           r"interval)\s+(?:to|of|until)\s+"
                            r"(?:[\w-]+\s+){0,5}?[\w-]+)(?:\s*\([^()]*\))?\s+(?:was|were)\b",
                            before, re.I)
         if found is None and subject and re.search(r"\(\s*median\s*,?\s*$", before, re.I):

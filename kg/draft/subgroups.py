@@ -20,6 +20,12 @@ from kg.draft.patterns import (
 from kg.draft.state import DraftState
 from kg.numbers import iter_numbers
 
+# a subgroup's size in each arm, right after its name: "(212 on A versus 230 on B)"
+_ON = r"\s+(?:on|in|receiving|given|with|to)\s+(?:the\s+)?"
+SUBGROUP_ARMS_RE = re.compile(
+    rf"[^().;]{{0,60}}?\(\s*(?P<a>{NUM}){_ON}(?P<x>[^,;()]{{1,40}}?)\s*(?:,|;|versus|vs\.?|and)\s*"
+    rf"(?P<b>{NUM}){_ON}(?P<y>[^,;()]{{1,40}}?)\s*\)", re.I)
+
 
 class Subgroups(DraftState):
     """Rules that find the subgroups a results sentence names."""
@@ -30,6 +36,29 @@ class Subgroups(DraftState):
         Returns (position, population id); a size comes from "(n = 421)" or "the 139 patients
         with ..." next to the name.
         """
+        out = self._subgroup_arm_sizes(i, text, self._subgroups(i, text))
+        return out
+
+    def _subgroup_arm_sizes(self, i: int, text: str, subs: list[tuple[int, str]]
+                            ) -> list[tuple[int, str]]:
+        """"In women with diabetes (212 on A versus 230 on B)": the subgroup's size in each arm."""
+        for pos, pid in subs[:1] if len(self.d.arms) >= 2 else []:
+            mt = SUBGROUP_ARMS_RE.match(text, pos)
+            arms = [self.arm_near(mt.group(g), 0, len(mt.group(g))) for g in "xy"] if mt else []
+            if not mt or None in arms or arms[0] is arms[1]:
+                continue
+            nums = {p.start: p for p in iter_numbers(text)}
+            for g, arm in zip("ab", arms, strict=True):
+                p = nums.get(mt.start(g))
+                if p is None or any(x["id"] == f"{pid}-{arm.id}" for x in self.d.populations):
+                    continue
+                self.d.populations.append({
+                    "id": f"{pid}-{arm.id}", "label": f"{pid} on {arm.label}", "kind": "subgroup",
+                    "size": int(p.value), "parent": pid, "arm": arm.id, "quote": quote_of(text)})
+                self.use(i, p)
+        return subs
+
+    def _subgroups(self, i: int, text: str) -> list[tuple[int, str]]:
         out = self._cohorts(i, text)
         led = self._leading_group(i, text)
         if led:

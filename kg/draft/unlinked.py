@@ -209,10 +209,13 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
         for mt in GROUP_BRACKET_RE.finditer(sentence):
             side = sentence[prev:mt.start()]
             verb = list(GIVEN_RE.finditer(side))
+            # "... into X (group-A, n=258) or Y (group-B, n=256)": a later side after its "or"
+            alt = re.match(r"\s*,?\s*(?:or|versus|vs\.?)\s+(?!not\b|no\b)(?=\w)", side) \
+                if prev else None
             prev = mt.end()
-            if not verb:
+            if not verb and not alt:
                 continue
-            for part in JOIN_RE.split(side[verb[-1].end():].strip()):
+            for part in JOIN_RE.split(side[verb[-1].end() if verb else alt.end():].strip()):
                 if re.fullmatch(r"[(\w][\w()'-]*(?:\s+[\w'-]+){0,3}", part) and \
                         not re.match(r"\d+\s|(?:the|a|an|either)\b", part, re.I):
                     a = at + sentence.find(part, mt.start() - len(side))
@@ -266,9 +269,12 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
 
 
 def _sentences(body: str) -> list[tuple[int, str]]:
-    """The sentences of ``body`` with where each starts (a full stop and a space end one)."""
+    """The sentences of ``body`` with where each starts (a full stop and a space end one).
+
+    A blank line ends one too: a title without a full stop is no part of the first sentence.
+    """
     out, at = [], 0
-    for mt in re.finditer(r"[.;]\s+|$", blank_brackets(body)):  # never inside a bracket
+    for mt in re.finditer(r"[.;]\s+|\n\s*\n|$", blank_brackets(body)):  # never in a bracket
         out.append((at, body[at:mt.start() + 1]))
         at = mt.end()
     return out

@@ -18,7 +18,7 @@ ENDPOINT_TYPES = {"pfs", "os", "orr", "rr", "dcr", "pfs-rate", "survival-rate", 
                   "rfs", "efs", "pcr", "cr", "dor", "qol", "other"}
 UNITS = {"month", "week", "day", "year", "percent", "mg"}
 STATISTICS = {"median", "rate", "proportion", "count"}
-MEASURES = {"hazard-ratio"}
+MEASURES = {"hazard-ratio", "risk-ratio", "odds-ratio"}
 P_QUALIFIERS = {"=", "<", "<=", "unstated"}
 DIRECTIONS = {"favours-experimental", "favours-reference", "no-difference"}
 COMPARISON_KINDS = {"treatment-effect", "prognostic", "predictive"}

@@ -1,0 +1,120 @@
+"""Values headed by their arm's label, subgroup sizes per arm, ratios other than hazard ratios.
+
+Made-up papers of our own words: "(TC group=29 out of 106, 27%; AC group=38 out of 106, 36%)",
+"relapsed or died: TC, 25 patients (10 deaths); AC, ...", groups lettered "group-A" after
+"stratified into", "(23 on TC versus 27 on AC)" after a subgroup's name, "the risk ratio for a
+first relapse was 0.62", and a title whose "65 or older" is no second arm.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.draft.armlist import arm_list
+from kg.draft.armlists import arm_lists
+from tests.test_draft_forms import addon_lexicon, drafted_and_built
+from tests.test_draft_guards import study
+
+TC, AC = "docetaxel-cyclophosphamide", "doxorubicin-cyclophosphamide"
+
+
+def test_values_headed_by_their_arms_label_are_drafted_in_that_arm(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "labelled-lists.txt")
+    assert [a.id for a in s.arms] == [TC, AC]  # "women aged 65 or older" is no third arm
+    rows = {(r.endpoint, r.arm, r.statistic, r.value, r.count, r.denominator) for r in s.results}
+    # "(TC group=29 out of 106, 27%; AC group=38 out of 106, 36%; P=0.18) reported ..."
+    assert ("good-cosmetic-result", TC, "proportion", Decimal("27"), 29, 106) in rows
+    assert ("good-cosmetic-result", AC, "proportion", Decimal("36"), 38, 106) in rows
+    # "relapsed or died: TC, 25 patients (10 deaths); AC, 33 patients (17 deaths)"
+    assert {("relapsed-or-died", TC, "count", None, 25, None), ("os", TC, "count", None, 10, None),
+            ("relapsed-or-died", AC, "count", None, 33, None),
+            ("os", AC, "count", None, 17, None)} <= rows
+    # "63.2% of the TC group women rated ..., compared to 48.1% of women in the AC group"
+    assert ("schedule-convenient", TC, "proportion", Decimal("63.2"), None, None) in rows
+    assert ("schedule-convenient", AC, "proportion", Decimal("48.1"), None, None) in rows
+    # "12 admissions for a fever in the TC group and 21 such admissions in the AC group"
+    assert ("admissions-for-a-fever", TC, "count", None, 12, None) in rows
+    assert ("admissions-for-a-fever", AC, "count", None, 21, None) in rows
+    # "(94 patients receiving TC [89%]; 90 patients receiving AC [85%]) completed ..."
+    assert ("every-planned-cycle", TC, "proportion", Decimal("89"), 94, None) in rows
+    assert ("every-planned-cycle", AC, "proportion", Decimal("85"), 90, None) in rows
+    # "In women with diabetes (23 on TC versus 27 on AC)": the subgroup's size in each arm
+    sizes = {(p.parent, p.arm, p.size) for p in s.populations if p.kind == "subgroup" and p.arm}
+    assert sizes == {("women-with-diabetes", TC, 23), ("women-with-diabetes", AC, 27)}
+    assert not any(r.count in {23, 27} for r in s.results)  # no counts of "diabetes"
+    # "the risk ratio for a first relapse was 0.62 (95% CI, 0.31 to 1.24)", in that subgroup
+    (c,) = s.comparisons
+    assert (c.measure, c.estimate, c.ci_low, c.ci_high, c.endpoint, c.population) == (
+        "risk-ratio", Decimal("0.62"), Decimal("0.31"), Decimal("1.24"), "a-first-relapse",
+        "women-with-diabetes")
+
+
+def test_groups_lettered_with_a_hyphen_after_stratified_into_are_the_arms(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "hyphen-groups.txt")
+    assert [a.id for a in s.arms] == ["extended-clearance", "limited-clearance"]
+    sizes = {(p.arm, p.size) for p in s.populations if p.arm}
+    assert sizes == {("extended-clearance", 212), ("limited-clearance", 209)}
+    # "overall and relapse-free survival ... were 90.2 and 78.4% for group-A vs 88.9 and 76.7%
+    # for group-B": two endpoints sharing "survival", each arm's pair in that order
+    rows = {(r.endpoint, r.arm, r.value) for r in s.results}
+    assert rows == {("survival-rate-8-year", "extended-clearance", Decimal("90.2")),
+                    ("rfs", "extended-clearance", Decimal("78.4")),
+                    ("survival-rate-8-year", "limited-clearance", Decimal("88.9")),
+                    ("rfs", "limited-clearance", Decimal("76.7"))}
+
+
+@pytest.mark.parametrize(("text", "items"), [
+    ("(A=3 out of 30, 10%; B=6 out of 30, 20%) had X", [("A", 3, 30, 10), ("B", 6, 30, 20)]),
+    ("X: AB, 21 patients (9 deaths); CD, 27 patients (13 deaths).", [("AB", 21, None, None),
+                                                                      ("CD", 27, None, None)]),
+    ("(61 patients receiving AB [88%]; 57 patients receiving CD [85%])",
+     [("AB", 61, None, 88), ("CD", 57, None, 85)]),
+    ("(median 9 months; 95% CI 7 to 11)", []),  # no labelled items
+    ("(A=3 out of 30, 10%) had X", []),  # one item is no list
+])
+def test_arm_lists_reads_labelled_items(text: str, items: list):
+    found = [(x.label, *(int(text[k:].split()[0].strip("%,;[]()")) if k is not None else None
+                         for k in (x.count, x.total, x.percent)))
+             for _, _, xs in arm_lists(text) for x in xs]
+    assert found == items
+
+
+@pytest.mark.parametrize("text", [
+    "Effect of examplinib versus placebo in women completing 5 or more years of erlotinib",
+    "Examplinib versus placebo given for 2 or 3 cycles after erlotinib",
+])
+def test_an_amount_with_or_is_no_second_side(text: str):
+    assert [r for _, r in arm_list(text, addon_lexicon())] == [["examplinib"], ["placebo"]]
+
+
+A = "Examplinib versus erlotinib: a randomised trial\n\nPatients were randomly assigned to " \
+    "examplinib or erlotinib. "
+
+
+@pytest.mark.parametrize(("body", "rows"), [
+    # "CBR" is the clinical benefit rate
+    ("CBR was higher with examplinib than with erlotinib (44.1% v 27.5%).",
+     {("dcr", "examplinib", "proportion", Decimal("44.1"), None),
+      ("dcr", "erlotinib", "proportion", Decimal("27.5"), None)}),
+    # the count of responders in the bracket after a rate
+    ("The response rate was 15% (seven PR; 95% CI, 6% to 28%) with examplinib and 9% (four PR; "
+     "95% CI, 2% to 20%) with erlotinib.",
+     {("rr", "examplinib", "proportion", Decimal("15"), 7),
+      ("rr", "erlotinib", "proportion", Decimal("9"), 4)}),
+    # a named duration with a leading "total", the median after each arm
+    ("Total duration of oral therapy was longer (P =.01) for patients first on examplinib "
+     "(median, 13 months) than for patients first on erlotinib (median, 7 months).",
+     {("total-duration-of-oral-therapy", "examplinib", "median", Decimal("13"), None),
+      ("total-duration-of-oral-therapy", "erlotinib", "median", Decimal("7"), None)}),
+    # "the median times needed for ...": an outcome of its own
+    ("The median times needed for skin healing were 12 days in the examplinib group and 17 "
+     "days in the erlotinib group.",
+     {("times-needed-for-skin-healing", "examplinib", "median", Decimal("12"), None),
+      ("times-needed-for-skin-healing", "erlotinib", "median", Decimal("17"), None)}),
+])
+def test_more_value_forms_are_drafted_in_their_arms(tmp_path: Path, body: str, rows: set):
+    s = study(tmp_path, A + body)
+    assert {(r.endpoint, r.arm, r.statistic, r.value, r.count) for r in s.results} == rows
