@@ -118,3 +118,27 @@ A = "Examplinib versus erlotinib: a randomised trial\n\nPatients were randomly a
 def test_more_value_forms_are_drafted_in_their_arms(tmp_path: Path, body: str, rows: set):
     s = study(tmp_path, A + body)
     assert {(r.endpoint, r.arm, r.statistic, r.value, r.count) for r in s.results} == rows
+
+
+B = "Examplinib versus placebo after surgery: a randomised trial\n\nWe randomly assigned 4,410 " \
+    "women to examplinib or placebo. "
+
+
+@pytest.mark.parametrize(("text", "sizes"), [
+    # a side's bracket with its number alone, the other side's with its noun
+    ("Lining ablation for polyps: a randomised study\n\nWomen with polyps were randomized to "
+     "undergo (12 women) or not undergo (11) concomitant lining ablation.",
+     {("concomitant-lining-ablation", "randomised", 12),
+      ("no-concomitant-lining-ablation", "randomised", 11)}),
+    # the patients events are counted among are each arm's analysed set
+    (B + "At 58 months we counted 301 DFS events among 2,210 women receiving examplinib and 377 "
+     "events among 2,198 women receiving placebo.",
+     {("examplinib", "analysed", 2210), ("placebo", "analysed", 2198)}),
+    # "the N in the A group ... the M in the B group", in an analysis
+    (B + "Of the women in the symptom analyses, the 1,802 in the examplinib group reported more "
+     "joint pain than the 1,777 in the placebo group.",
+     {("examplinib", "analysed", 1802), ("placebo", "analysed", 1777)}),
+])
+def test_more_size_forms_give_each_arm_its_set(tmp_path: Path, text: str, sizes: set):
+    s = study(tmp_path, text, add_names=True)
+    assert {(p.arm, p.kind, p.size) for p in s.populations if p.arm} == sizes

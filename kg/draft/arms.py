@@ -22,7 +22,7 @@ from kg.draft.state import DraftState
 CONTROLS = {"control", "placebo", "usual-care", "observation", "standard-care", "no-treatment"}
 ARM_SIZE_RE = re.compile(
     r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?[,;]\s*)?(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
-    r"(?:patients|women|participants|subjects|men|cases)\s*\)", re.I)
+    r"(?:patients|women|participants|subjects|men|cases)\s*\)|^\s*\(\s*(?P<n3>\d+)\s*\)\s*$", re.I)
 
 
 class Arms(DraftState):
@@ -374,7 +374,7 @@ class Arms(DraftState):
                 # "(Group A, 38 women)"
                 n = ARM_SIZE_RE.search(part)
                 if n:
-                    g = "n" if n.group("n") else "n2"
+                    g = next(k for k in ("n", "n2", "n3") if n.group(k))  # "(11)": a bracket alone
                     arm.size = (int(re.sub(r"\D", "", n.group(g))),
                                 offset + source.index(part) + n.start(g))
             self.d.arms.append(arm)

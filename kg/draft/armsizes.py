@@ -127,7 +127,7 @@ class ArmSizes(DraftState):
             received = self._received_sizes(text, nums) or self._n_after_each_arm(text, nums)
             if received:
                 found = received
-            summed = self._sizes_summing_to_total(text, nums)
+            summed = self._sizes_summing_to_total(text, nums) or self._the_n_in_arm(text, nums)
             if summed:
                 found = summed
             resp = re.search(rf"(?P<a>{NUM})\s+and\s+(?P<b>{NUM})\s+(?:patients\s+|women\s+)?in\s+"
@@ -176,6 +176,24 @@ class ArmSizes(DraftState):
                 continue
             p = next(x for x in iter_numbers(text) if x.start == mt.start("n"))
             self._arm_populations(i, text, {arm.id: p})
+
+    def _the_n_in_arm(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
+        """"the 1,802 in the A group reported more X than the 1,777 in the B group": each arm's.
+
+        Only when every arm is named so, each once.
+        """
+        found: dict[str, Printed] = {}
+        for mt in re.finditer(rf"\bthe\s+(?P<n>{NUM})\s+(?:(?:patients|women|participants)\s+)?"
+                              r"(?:in|on)\s+the\s+(?P<arm>[^,;.()]{1,40}?)\s+(?:group|arm)\b",
+                              text, re.I):
+            if re.search(r"\b(?:of|among|from)\s*$", text[:mt.start()], re.I):
+                continue  # "40 of the 150 women in the A group": a count's denominator
+            arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
+            p = next((x for x in nums if x.start == mt.start("n")), None)
+            if arm is None or p is None or arm.id in found:
+                return {}
+            found[arm.id] = p
+        return found if len(found) == len(self.d.arms) else {}
 
     def _received_sizes(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
         """"86 patients received A; 90 patients received B": sizes, when they make a total.
@@ -294,7 +312,7 @@ class ArmSizes(DraftState):
         """
         root = self._root()
         analysed = analysed or re.search(r"\b(?:evaluable|assessable|available|eligible|"
-                                         r"analy[sz]ed|analy[sz]is)\b", text, re.I)
+                                         r"analy[sz]e[ds]|analy[sz]is)\b", text, re.I)
         for arm in self.d.arms:
             if arm.id not in found:
                 continue

@@ -296,9 +296,17 @@ class Counts(DraftState):
         etype = next((t for _, t in endpoint_mentions(what)), None)
         eid = self.endpoint_id(etype, quote_of(text), text) if etype else \
             self.other_endpoint(what, quote_of(text))
+        # the patients each count is among are that arm's analysed set, unless it has one
+        sets = {arm.id: n for _, arm, _, n in found if not any(
+            p.get("arm") == arm.id and (p["kind"] == "analysed" or p.get("size") == n.value)
+            for p in self.d.populations)}
+        if len(sets) == len(found) == len(self.d.arms):
+            self._arm_populations(i, text, sets, analysed=True)  # type: ignore[attr-defined]
         for _, arm, c, n in found:
             self._count(i, text, subs, eid, c, arm)
             self.d.results[-1]["denominator"] = int(n.value)
+            if arm.id in sets:
+                self.d.results[-1]["population"] = f"analysed-{arm.id}"
             self.use(i, n)
 
     def _count(self, i: int, text: str, subs: list[tuple[int, str]], eid: str, p: Printed,
