@@ -114,6 +114,15 @@ A = "Examplinib versus erlotinib: a randomised trial\n\nPatients were randomly a
      "days in the erlotinib group.",
      {("times-needed-for-skin-healing", "examplinib", "median", Decimal("12"), None),
       ("times-needed-for-skin-healing", "erlotinib", "median", Decimal("17"), None)}),
+    # an outcome named up to a comparison sign, after a bracket of "N patients receiving A [x%]"
+    ("Most patients (52 patients receiving examplinib [81%]; 47 patients receiving erlotinib "
+     "[75%]) exhibited a haemoglobin level > or = 12 g/dL.",
+     {("haemoglobin-level", "examplinib", "proportion", Decimal("81"), 52),
+      ("haemoglobin-level", "erlotinib", "proportion", Decimal("75"), 47)}),
+    # "the proportions of patients ...": no outcome called "proportions"
+    ("The proportions of patients needing transfusion were 7% for examplinib and 15% for "
+     "erlotinib.", {("needing-transfusion", "examplinib", "proportion", Decimal("7"), None),
+                    ("needing-transfusion", "erlotinib", "proportion", Decimal("15"), None)}),
 ])
 def test_more_value_forms_are_drafted_in_their_arms(tmp_path: Path, body: str, rows: set):
     s = study(tmp_path, A + body)
@@ -130,6 +139,12 @@ B = "Examplinib versus placebo after surgery: a randomised trial\n\nWe randomly 
      "undergo (12 women) or not undergo (11) concomitant lining ablation.",
      {("concomitant-lining-ablation", "randomised", 12),
       ("no-concomitant-lining-ablation", "randomised", 11)}),
+    # a group named in its side's bracket with its size: "(trial group, n = 86)"
+    ("Diaries on a tablet for women in breast clinics: a randomised trial\n\nWomen were randomly "
+     "assigned to a tablet diary (trial group, n = 46) or a paper diary (usual group, n = 44). "
+     "Overall, 72.1% of the trial group women rated the diary easy, compared to 51.3% of women "
+     "in the usual group.",
+     {("tablet-diary", "randomised", 46), ("paper-diary", "randomised", 44)}),
     # the patients events are counted among are each arm's analysed set
     (B + "At 58 months we counted 301 DFS events among 2,210 women receiving examplinib and 377 "
      "events among 2,198 women receiving placebo.",

@@ -350,7 +350,8 @@ class Arms(DraftState):
                     for mt in re.finditer(defined, self.paper.text, re.I):
                         aliases += [mt.group("a"), f"{mt.group('a')} group",
                                     f"{mt.group('a')} arm"]
-            named = re.search(r"\((?:the\s+)?(?P<g>[\w+/-]{1,12})\s+(?:group|arm)\)", part)
+            named = re.search(r"\((?:the\s+)?(?P<g>[\w+/-]{1,12})\s+(?:group|arm)(?:[,;][^()]*)?\)",
+                              part)
             if named:  # "A plus B (AB group)": the arm's own name
                 g = named.group("g")
                 aliases += [g, f"{g} group", f"{g} arm"]

@@ -51,7 +51,8 @@ OUTCOME_STOP = re.compile(
     r"showed|among|in|for|of|with|than|between|by|after|received|receiving|underwent|given|"
     r"randomi[sz]ed|assigned|allocated|treated|"
     r"patients|women|participants|group|groups|arm|arms|versus|vs|and|or|respectively|the|a|an|"
-    r"rate|rates|incidence|proportion|percentage|frequency|significantly|higher|lower|more|less|"
+    r"rate|rates|incidences?|proportions?|percentages?|frequency|frequencies|numbers|significantly|"
+    r"higher|lower|more|less|"
     r"reduced|increased|decreased|improved|compared|on|at|during|within|from|to|up|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|days?|weeks?|months?|years?|"
@@ -78,8 +79,9 @@ def outcome_after(text: str, end: int) -> str | None:
     "112 (21.9%) received second-line betanib": "second-line betanib".
     """
     had = re.match(r"[^.;]{0,50}?\b(?:had|developed|experienced|reported|needed|required|"
-                   r"underwent|received|gained|achieved|reached|completed|found|thought|rated|preferred)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
-                   r"(?=\s*(?:[,.;(]|$|\s+(?:as|and|while|compared|than|but|after|during)\b))",
+                   r"underwent|received|gained|achieved|reached|completed|exhibited|found|thought|rated|"
+                   r"preferred)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
+                   r"(?=\s*(?:[,.;(<>≥≤=]|$|\s+(?:as|and|while|compared|than|but|after|during)\b))",
                    text[end:], re.I)
     return re.sub(r"^(?:(?:an?|the|more|less|fewer|higher|lower|greater)\s+)+", "",
                   had.group("name"), flags=re.I) if had else None
