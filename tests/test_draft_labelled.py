@@ -123,6 +123,11 @@ A = "Examplinib versus erlotinib: a randomised trial\n\nPatients were randomly a
     ("The proportions of patients needing transfusion were 7% for examplinib and 15% for "
      "erlotinib.", {("needing-transfusion", "examplinib", "proportion", Decimal("7"), None),
                     ("needing-transfusion", "erlotinib", "proportion", Decimal("15"), None)}),
+    # a bracket of statistics opened by a long outcome name and each arm's value
+    ("Fewer relapses followed examplinib (six-year rates of breast relapse, 0.7 percent with "
+     "examplinib and 6.2 percent with erlotinib; P<0.001).",
+     {("breast-relapse", "examplinib", "proportion", Decimal("0.7"), None),
+      ("breast-relapse", "erlotinib", "proportion", Decimal("6.2"), None)}),
 ])
 def test_more_value_forms_are_drafted_in_their_arms(tmp_path: Path, body: str, rows: set):
     s = study(tmp_path, A + body)

@@ -54,7 +54,7 @@ class Statistics(Attribution):
                 unit = r"\s*(?:%|per\s?cent\b|months?|weeks?|mo)?"
                 # "(6.1% in the A group versus 5.2% in the B group; ...)": each value's arm
                 arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,60}?)?"
-                lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,30}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
+                lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,45}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
                                 rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*{NUM}{unit}{arm})+"
                                 # "(64% and 58% for those in the A arm and the B arm, respectively;"
                                 rf"(?:\s+(?:for|in|with|among|on)\s[^();\d]{{0,90}}?)?"
