@@ -95,6 +95,11 @@ def main_conditions(lex: Lexicon, text: str) -> list[str]:
     return [d for d in found if d not in general][:2]
 
 
+# a number that is a name's part, not a value: "cohort 1", "group 2", "grade 3", "day 8"
+LABEL_BEFORE_RE = re.compile(r"\b(?:cohorts?|groups?|arms?|parts?|stages?|grades?|phases?|levels?|"
+                             r"steps?|days?|cycles?)\s*$", re.I)
+
+
 def quote_of(text: str) -> str:
     """A sentence as a quote: white space folded (matching ignores it)."""
     return " ".join(text.split())

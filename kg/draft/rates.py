@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.patterns import JOIN_RE, NUM, TIME_TO_EVENT, dec, quote_of, slug
+from kg.draft.patterns import JOIN_RE, LABEL_BEFORE_RE, NUM, TIME_TO_EVENT, dec, quote_of, slug
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -155,7 +155,8 @@ class Rates(DraftState):
         every = [p for p in iter_numbers(masked, words=False)]
         for k, p in enumerate(every[1:], 1):
             q = every[k - 1]
-            if p in pcts and not q.percent and q.start not in taken | placed and re.fullmatch(
+            if p in pcts and not q.percent and q.start not in taken | placed and \
+                    not LABEL_BEFORE_RE.search(masked[:q.start]) and re.fullmatch(
                     r"\s*(?:versus|vs\.?|v\.?|and|or)\s*", masked[q.end:p.start], re.I) and \
                     "%" in p.text and q.value <= 100:
                 pcts.append(Printed(q.value, q.start, q.end, q.text, True, q.form))
@@ -271,6 +272,14 @@ class Rates(DraftState):
             # "14% (nine PR; 95% CI ...)": a count of responders in the bracket after the rate
             r"\s*%?\s*\(\s*(?P<c>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:PRs?|CRs?|(?:partial\s+|complete\s+)?"
             r"responses?|responders?|patients|women|cases)\s*[;)]", text[p.end:])
+        of = re.match(r"\s*%?\s*(?:\[[^\[\]]*\]\s*)?\(\s*(?P<c>\d+)\s+of\s+(?P<n>\d+)\s*\)",
+                      text[p.end:])  # "67.9% [95% CI, 47.6-84.1] (19 of 28)"
+        if of and 0 < int(of.group("c")) <= int(of.group("n")) and abs(
+                Decimal(100) * int(of.group("c")) / int(of.group("n")) - p.value) <= 1:
+            rec["count"], rec["denominator"] = int(of.group("c")), int(of.group("n"))
+            for g in "cn":
+                self.d.used.add(self.spans[i][0] + p.end + of.start(g))
+            return
         c = next(iter(iter_numbers(after.group("c"))), None) if after else None
         if after and c is not None and c.value == c.value.to_integral() and c.value > 0:
             rec["count"] = int(c.value)

@@ -16,6 +16,7 @@ from kg.draft.patterns import (
     CI_RE,
     HR_RE,
     JOIN_RE,
+    LABEL_BEFORE_RE,
     NUM,
     OTHER_SIDE,
     P_RE,
@@ -258,7 +259,8 @@ class Statistics(Attribution):
         """Medians with a time unit, attributed to arms."""
         masked = self.masked(text)
         nums = [p for p in iter_numbers(masked, words=False) if not p.percent and not re.match(
-            r"[-–](?:months?|weeks?|years?|days?)\b", masked[p.end:p.end + 8], re.I)]  # "6-month"
+            r"[-–](?:months?|weeks?|years?|days?)\b", masked[p.end:p.end + 8], re.I)  # "6-month"
+            and not LABEL_BEFORE_RE.search(masked[:p.start])]  # "in cohort 1 and 5.5 months"
         runs: list[list[Printed]] = []
         for p in nums:
             if runs and JOIN_RE.match(masked[runs[-1][-1].end:p.start]):
@@ -362,7 +364,7 @@ class Statistics(Attribution):
         return rec
 
     def _result_ci(self, text: str, p: Printed, rec: dict, i: int) -> None:
-        mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*[(,;]\s*(?P<lvl>\d+)\s?%\s*"
+        mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*[(\[,;]\s*(?P<lvl>\d+)\s?%\s*"
                       rf"(?:CI|confidence\s+interval)[,:]?\s*(?P<a>{NUM})"
                       rf"\s*(?:-|–|to|,)\s*(?P<b>{NUM})", text[p.end:])
         if mt:
