@@ -162,3 +162,34 @@ B = "Examplinib versus placebo after surgery: a randomised trial\n\nWe randomly 
 def test_more_size_forms_give_each_arm_its_set(tmp_path: Path, text: str, sizes: set):
     s = study(tmp_path, text, add_names=True)
     assert {(p.arm, p.kind, p.size) for p in s.populations if p.arm} == sizes
+
+
+def test_a_single_arm_papers_cohorts_counts_cis_and_marker_pair(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "cohort-values.txt")
+    rows = {(r.endpoint, r.population, r.statistic, r.value, r.count, r.denominator, r.ci_low,
+             r.ci_high) for r in s.results}
+    # "54.5% [95% CI, 36.4–71.9] (18 of 33) in cohort 1": its CI in square brackets, its
+    # count after them; no value "1" read from "cohort 1"
+    assert ("orr", "cohort-1", "proportion", Decimal("54.5"), 18, 33, Decimal("36.4"),
+            Decimal("71.9")) in rows
+    assert ("orr", "cohort-2", "proportion", Decimal("31.9"), 15, 47, Decimal("19.1"),
+            Decimal("47.1")) in rows
+    assert ("pfs", "cohort-1", "median", Decimal("9.4"), None, None, Decimal("6.1"),
+            Decimal("12.8")) in rows
+    assert not any(r.value in {1, 2} for r in s.results)
+    # "38.8% (31 of 80 patients; 95% CI 28.1–50.3)"
+    assert ("pfs-rate-6-month", "enrolled", "rate", Decimal("38.8"), 31, 80, Decimal("28.1"),
+            Decimal("50.3")) in rows
+    # "Three patients (4%) had a complete response and 29 (36%) had stable disease"
+    assert {(r.endpoint, r.value, r.count) for r in s.results if r.endpoint in {"cr", "sd"}} == {
+        ("cr", Decimal("4"), 3), ("sd", Decimal("36"), 29)}
+    # "KRAS-mutant tumours (n = 30) ... than those with wild-type tumours (n = 41): 8.8 vs 4.9"
+    pops = {p.id: p for p in s.populations}
+    pfs = {(pops[r.population].biomarker_status, r.value) for r in s.results
+           if r.endpoint == "pfs" and pops[r.population].biomarker}
+    assert pfs == {("mutated", Decimal("8.8")), ("not mutated", Decimal("4.9"))}
+    # "Grade 3 or 4 neutropenia occurred in 12 of 80 patients (15%)": one adverse event, with
+    # its percentage, and no result made of the same numbers
+    assert {(e.event, e.grade, e.count, e.denominator, e.percent) for e in s.adverse_events} == {
+        ("neutropenia", "3-4", 12, 80, Decimal("15"))}
+    assert not any(r.value == 15 for r in s.results)

@@ -173,8 +173,10 @@ class Rates(DraftState):
             if self.per_arm_unknown(run):
                 continue
             etype = self.endpoint_at(text, run[0].start)
-            close = re.match(r"\s*\)\s+", text[run[-1].end:])
-            if close and len(run) == 1:  # "Seven (8%) complete responses": named right after
+            # "Seven (8%) complete responses", "two (3%) had a partial response": named after
+            close = re.match(r"\s*\)\s+(?:(?:had|achieved|showed)\s+(?:an?\s+)?)?",
+                             text[run[-1].end:])
+            if close and len(run) == 1:
                 at = run[-1].end + close.end()
                 etype = next((t for p, t in endpoint_mentions(text) if p == at), etype)
             # a time-to-event endpoint has percentages only as a rate at a time point
@@ -272,8 +274,8 @@ class Rates(DraftState):
             # "14% (nine PR; 95% CI ...)": a count of responders in the bracket after the rate
             r"\s*%?\s*\(\s*(?P<c>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:PRs?|CRs?|(?:partial\s+|complete\s+)?"
             r"responses?|responders?|patients|women|cases)\s*[;)]", text[p.end:])
-        of = re.match(r"\s*%?\s*(?:\[[^\[\]]*\]\s*)?\(\s*(?P<c>\d+)\s+of\s+(?P<n>\d+)\s*\)",
-                      text[p.end:])  # "67.9% [95% CI, 47.6-84.1] (19 of 28)"
+        of = re.match(r"\s*%?\s*(?:\[[^\[\]]*\]\s*)?\(\s*(?P<c>\d+)\s+of\s+(?P<n>\d+)"
+                      r"(?:\s+[a-z]+)?\s*[);,]", text[p.end:])  # "67.9% [95% CI, ...] (19 of 28)"
         if of and 0 < int(of.group("c")) <= int(of.group("n")) and abs(
                 Decimal(100) * int(of.group("c")) / int(of.group("n")) - p.value) <= 1:
             rec["count"], rec["denominator"] = int(of.group("c")), int(of.group("n"))

@@ -175,8 +175,14 @@ class Safety(DraftState):
             if arms is None:
                 continue
             grade = grade_of(text[:mt.start()]) if kind is None else None
+            # "11 of 64 patients (17%)": the percentage printed with them
+            pm = re.match(r"\s*\(\s*(?P<p>\d+(?:\.\d+)?)\s?%\s*\)", text[mt.end():])
+            pct = next((p for p in iter_numbers(text, words=False) if pm and
+                        p.start == mt.end() + pm.start("p")), None)
             self._add(i, text, kind or "adverse-event", event, grade, arms[0],
-                      count=(int(c.value), c.start), denominator=(int(n.value), n.start))
+                      count=(int(c.value), c.start), denominator=(int(n.value), n.start),
+                      percent=pct if pct is not None and abs(
+                          100 * c.value / n.value - pct.value) <= 1 else None)
 
     def _safety_arms(self, text: str, run: list[Printed], masked: str
                      ) -> list[Arm | None] | None:

@@ -364,7 +364,8 @@ class Statistics(Attribution):
         return rec
 
     def _result_ci(self, text: str, p: Printed, rec: dict, i: int) -> None:
-        mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*[(\[,;]\s*(?P<lvl>\d+)\s?%\s*"
+        mt = re.match(rf"\s*(?:months?|weeks?|%)?\s*[(\[,;]\s*(?:\d+\s+of\s+\d+(?:\s+[a-z]+)?"
+                      rf"\s*[;,]\s*)?(?P<lvl>\d+)\s?%\s*"
                       rf"(?:CI|confidence\s+interval)[,:]?\s*(?P<a>{NUM})"
                       rf"\s*(?:-|–|to|,)\s*(?P<b>{NUM})", text[p.end:])
         if mt:
