@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from kg.render.pagecache import PageCache
 
 HERE = Path(__file__).resolve().parent
-STYLE = yaml.safe_load((HERE / "style.yaml").read_text(encoding="utf-8"))
+SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: 8 -> 0.5 ms a build
+STYLE = yaml.load((HERE / "style.yaml").read_text(encoding="utf-8"), Loader=SAFE)  # noqa: S506
 ENV = environment()  # the templates compiled ahead (kg.render.templating)
 LEVEL_ORDER = [KG.RegulatoryApprovalLevel, KG.Phase3RandomisedLevel, KG.Phase2RandomisedLevel,
                KG.Phase2SingleArmLevel, KG.SubgroupLevel, KG.ReviewStatementLevel,

@@ -9,6 +9,7 @@ case, accents, hyphens and Greek letters (β, beta) do not matter.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -40,17 +41,26 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+NOT_ALNUM = re.compile(r"[^0-9a-z]")
+ALNUM_RUNS = re.compile(r"[0-9a-z]+")
+
+
 def exact_key(text: str) -> str:
     """A name as an exact query must spell it (spaces, hyphens and punctuation ignored)."""
-    return re.sub(r"[^0-9a-z]", "", fold(text))
+    return NOT_ALNUM.sub("", fold(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """One folded word's tokens (the same words recur across a graph's names and captions)."""
+    return (NOT_ALNUM.sub("", word), *ALNUM_RUNS.findall(word))
 
 
 def tokens(text: str) -> set[str]:
     """Search tokens: each word whole (hyphens dropped) and each of its alphanumeric pieces."""
     out: set[str] = set()
     for word in fold(text).split():
-        out.add(re.sub(r"[^0-9a-z]", "", word))
-        out.update(re.findall(r"[0-9a-z]+", word))
+        out.update(_word_tokens(word))
     out.discard("")
     return out
 
