@@ -180,10 +180,12 @@ def info(g: Graph, node: URIRef) -> Info:
         start = end = ""
         exact = ""
         for sel in g.objects(span, OA.hasSelector):
-            if g.value(sel, OA.start) is not None:
-                start, end = str(g.value(sel, OA.start)), str(g.value(sel, OA.end))
-            if g.value(sel, OA.exact) is not None:
-                exact = " ".join(str(g.value(sel, OA.exact)).split())
+            at = g.value(sel, OA.start)
+            if at is not None:
+                start, end = str(at), str(g.value(sel, OA.end))
+            text = g.value(sel, OA.exact)
+            if text is not None:
+                exact = " ".join(str(text).split())
         sentences = sorted(int(g.value(s, KG.sentenceIndex)) for s in
                            g.objects(span, KG.inSentence))
         out.quotes.append({"quote": exact, "document": label_of(g, doc) if doc else "",
