@@ -19,9 +19,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     The whole build holds the output folder's lock, so the last build it compares with cannot
     change under it and two builds never interleave their writes.
     """
-    from kg.export.lock import output_lock
-    from kg.pipeline import long_lived
+    import gc
 
+    enabled = gc.isenabled()
+    gc.disable()  # long_lived's pause from the build's first import on (~4 ms of collections)
+    try:
+        from kg.export.lock import output_lock
+        from kg.pipeline import long_lived
+    finally:
+        if enabled:
+            gc.enable()
     start = time.perf_counter()
     out: Path = args.out.resolve()
     with output_lock(out), long_lived():

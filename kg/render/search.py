@@ -9,6 +9,7 @@ case, accents, hyphens and Greek letters (β, beta) do not matter.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -40,22 +41,31 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+NOT_ALNUM = re.compile(r"[^0-9a-z]")
+ALNUM_RUNS = re.compile(r"[0-9a-z]+")
+
+
 def exact_key(text: str) -> str:
     """A name as an exact query must spell it (spaces, hyphens and punctuation ignored)."""
-    return re.sub(r"[^0-9a-z]", "", fold(text))
+    return NOT_ALNUM.sub("", fold(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """One folded word's tokens (the same words recur across a graph's names and captions)."""
+    return (NOT_ALNUM.sub("", word), *ALNUM_RUNS.findall(word))
 
 
 def tokens(text: str) -> set[str]:
     """Search tokens: each word whole (hyphens dropped) and each of its alphanumeric pieces."""
     out: set[str] = set()
     for word in fold(text).split():
-        out.add(re.sub(r"[^0-9a-z]", "", word))
-        out.update(re.findall(r"[0-9a-z]+", word))
+        out.update(_word_tokens(word))
     out.discard("")
     return out
 
 
-def _extra_terms(g: Graph, node: URIRef) -> list[str]:
+def _extra_terms(g: Graph, node: URIRef, studies: list[URIRef]) -> list[str]:
     """What a statement can also be found by: its endpoint's names, its arm's drugs, its study."""
     terms: list[str] = []
     ep = g.value(node, KG.endpoint)
@@ -66,7 +76,7 @@ def _extra_terms(g: Graph, node: URIRef) -> list[str]:
         reg = g.value(arm, KG.usesRegimen) if arm is not None else None
         if reg is not None:
             terms += [label_of(g, d) for d in g.objects(reg, KG.hasComponent)]
-    for study in _studies_of(g, node):
+    for study in studies:
         terms += [str(a) for a in g.objects(study, KG.acronym)]
     return terms
 
@@ -76,7 +86,8 @@ def _drugs(g: Graph, arm: object) -> list[str]:
     return sorted(label_of(g, d) for d in g.objects(reg, KG.hasComponent)) if reg else []
 
 
-def _about(g: Graph, node: URIRef, kind: str) -> tuple[dict[str, list[str]], list[str]]:
+def _about(g: Graph, node: URIRef, kind: str, studies: list[URIRef]
+           ) -> tuple[dict[str, list[str]], list[str]]:
     """What a study or statement is about, as tokens: its study, drugs and endpoint.
 
     A multi-word query whose every word names one of these ('MISSION PFS', 'sorafenib PFS')
@@ -92,17 +103,17 @@ def _about(g: Graph, node: URIRef, kind: str) -> tuple[dict[str, list[str]], lis
     names = [label_of(g, kind_), *map(str, g.objects(kind_, SKOS.altLabel))] if kind_ else []
     arm = g.value(node, KG.arm) or g.value(node, KG.experimentalGroup)
     regimen = _drugs(g, arm)
-    about = {"study": sorted({t for s in _studies_of(g, node) for a in g.objects(s, KG.acronym)
+    about = {"study": sorted({t for s in studies for a in g.objects(s, KG.acronym)
                               for t in tokens(a)}),
              "drug": sorted({t for d in regimen for t in tokens(d)}),
              "endpoint": sorted({t for n in names for t in tokens(n)})}
     return {k: v for k, v in about.items() if v}, [exact_key(d) for d in regimen]
 
 
-def _phase(g: Graph, node: URIRef) -> int:
+def _phase(g: Graph, node: URIRef, studies: list[URIRef]) -> int:
     """The highest phase of the study a statement belongs to (0 when none is stated)."""
-    studies = [node, *_studies_of(g, node)]
-    return max((PHASES.get(p, 0) for s in studies for p in g.objects(s, KG.phase)), default=0)
+    return max((PHASES.get(p, 0) for s in [node, *studies] for p in g.objects(s, KG.phase)),
+               default=0)
 
 
 def _studies_of(g: Graph, node: URIRef) -> list[URIRef]:
@@ -172,14 +183,14 @@ def _entry(g: Graph, node: str, attrs: dict, type_names: dict[str, str]) -> dict
     if page is None and studies:
         page = page_of(studies[0], "study") + "#focus=" + node
     words: set[str] = set()
-    for text in [*names, attrs.get("caption", ""), *_extra_terms(g, iri)]:
+    for text in [*names, attrs.get("caption", ""), *_extra_terms(g, iri, studies)]:
         words |= tokens(text)
     entry = {"id": node, "label": inf.label, "type": type_names.get(inf.kind, inf.type),
              "page": page, "tier": TIER.get(inf.kind, OTHER_TIER),
              "exact": sorted({exact_key(n) for n in names} - {""}),
              "tokens": sorted(words)}
-    about, regimen = _about(g, iri, inf.kind)
+    about, regimen = _about(g, iri, inf.kind, studies)
     if about:  # only studies and statements: entities are found by their names
         entry.update(about=about, focus=FOCUS.get(inf.kind, len(FOCUS)),
-                     phase=_phase(g, iri), regimen=regimen)
+                     phase=_phase(g, iri, studies), regimen=regimen)
     return entry
