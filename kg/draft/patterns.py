@@ -100,6 +100,13 @@ LABEL_BEFORE_RE = re.compile(r"\b(?:cohorts?|groups?|arms?|parts?|stages?|grades
                              r"steps?|days?|cycles?)\s*$", re.I)
 
 
+# what makes a percentage a threshold, not a result: "at least 25%", "> or = 12%"
+THRESHOLD_BEFORE_RE = re.compile(r"(?:[<>≥≤]\s*(?:or\s*=\s*)?|\b(?:at\s+least|more\s+than|"
+                                 r"less\s+than|greater\s+than|fewer\s+than|over|under|above|"
+                                 r"below|exceeding)"
+                                 r"\s+)$", re.I)
+
+
 def quote_of(text: str) -> str:
     """A sentence as a quote: white space folded (matching ignores it)."""
     return " ".join(text.split())

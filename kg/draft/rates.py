@@ -11,7 +11,16 @@ import re
 from decimal import Decimal
 
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.patterns import JOIN_RE, LABEL_BEFORE_RE, NUM, TIME_TO_EVENT, dec, quote_of, slug
+from kg.draft.patterns import (
+    JOIN_RE,
+    LABEL_BEFORE_RE,
+    NUM,
+    THRESHOLD_BEFORE_RE,
+    TIME_TO_EVENT,
+    dec,
+    quote_of,
+    slug,
+)
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -141,9 +150,7 @@ class Rates(DraftState):
                 and not re.match(r"\s*%?\s*or\s+(?:more|greater|higher|less|lower)",
                                  masked[p.end:p.end + 20], re.I)  # a threshold, not a result
                 # a threshold: "adverse events with > or = 12% incidence", "at least 20%"
-                and not re.search(r"(?:[<>≥≤]\s*(?:or\s*=\s*)?|\b(?:at\s+least|more\s+than|"
-                                  r"less\s+than|greater\s+than|fewer\s+than|over|under|above|"
-                                  r"below|exceeding)\s+)$", masked[:p.start], re.I)
+                and not THRESHOLD_BEFORE_RE.search(masked[:p.start])
                 # a share of the trial, no outcome: "who accounted for 41% of the participants"
                 and not re.search(r"\b(?:accounted\s+for|accounting\s+for|representing|"
                                   r"represented|attained)\s+$", masked[:p.start], re.I)

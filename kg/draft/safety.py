@@ -15,7 +15,7 @@ import itertools
 import re
 
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.patterns import NUM, Arm, blank_counts, dec, quote_of, slug
+from kg.draft.patterns import NUM, THRESHOLD_BEFORE_RE, Arm, blank_counts, dec, quote_of, slug
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -116,17 +116,27 @@ class Safety(DraftState):
                                       text, re.I) and kind == "discontinuation":
                 kind = None  # stopping for progression is no safety event
             self._percentages(i, text, kind)
+            if kind:  # "X occurred in 68% of patients, and 63% required a dose reduction"
+                self._percentages(i, text, None, besides=kind)
             self._counts(i, text, kind)
 
-    def _percentages(self, i: int, text: str, kind: str | None) -> None:
+    def _percentages(self, i: int, text: str, kind: str | None, besides: str | None = None
+                     ) -> None:
+        """Adverse events and dose modifications with their percentages.
+
+        With ``kind`` only the clauses that name it; with ``besides`` the other clauses.
+        """
         masked = re.sub(r"\(\s*\d+(?:\.\d+)?\s*%?\s*(?:CI|confidence)[^)]*\)", lambda m:
                         " " * len(m.group()), blank_counts(text))
         pcts = [p for p in iter_numbers(masked, words=False) if p.percent
-                and self.spans[i][0] + p.start not in self.d.used]
-        if kind:  # "a response rate of 55%; discontinuation in 9% and 15%": the cue's clause
-            cue = dict(MODIFICATION)[kind]
-            bounds = [0, *(m.end() for m in re.finditer(r";", masked)), len(masked) + 1]
-            pcts = [p for p in pcts if any(a <= p.start < b and cue.search(masked[a:b])
+                and self.spans[i][0] + p.start not in self.d.used
+                and not THRESHOLD_BEFORE_RE.search(masked[:p.start])]  # "at least 25%"
+        if kind or besides:  # "a response rate of 55%; discontinuation in 9% and 15%": the
+            cue = dict(MODIFICATION)[kind or besides]  # cue's clause
+            bounds = [0, *(m.end() for m in re.finditer(r";|,\s+(?:and|but)\s", masked)),
+                      len(masked) + 1]
+            pcts = [p for p in pcts if any(a <= p.start < b and bool(cue.search(masked[a:b])) is
+                                           (besides is None)
                                            for a, b in itertools.pairwise(bounds))]
         runs: list[list[Printed]] = []
         for p in pcts:
