@@ -7,9 +7,9 @@ quads, and a build merges the blocks of every piece in the files' order. A subje
 than one piece states (a regimen many documents use, a drug the graph-wide summaries describe)
 is written afresh from the union of its triples, as is every subject of the graph-wide piece.
 The TriG blocks' digests then name each subject's statements, and key its Turtle and JSON-LD
-blocks, kept from the last build in one entry per format: only the subjects whose statements
-changed are written again (the graph-wide summaries' JSON-LD alone took 4 s at 1,000x). The
-result is the file the whole-graph writers in ``kg/export/rdf.py`` write
+blocks, read back from the last build's files (``kg.export.patched``): only the subjects whose
+statements changed are written again (the graph-wide summaries' JSON-LD alone took 4 s at
+1,000x). The result is the file the whole-graph writers in ``kg/export/rdf.py`` write
 (``tests/test_pieces.py``).
 """
 
@@ -178,52 +178,6 @@ def _writers_key() -> str:
     return h.hexdigest()[:20]
 
 
-def _blocks(kind: str, pieces: list[Piece], cache: BuildCache, keys: dict[str, bytes],
-            make: Callable[[set[Triple]], dict[Node, T]]) -> dict[Node, T]:
-    """Every subject's block of one format: kept from the last build if its key is the same.
-
-    One cache entry per format holds every subject's block with its key; the blocks of the
-    subjects whose statements changed (an edited document's, the summaries it moved) are
-    made from their triples in one go.
-    """
-    table = cache.table("blocks", f"{kind}-{_writers_key()}")
-    old: dict[str, tuple[bytes, T]] = table.entries
-    subjects: set[Node] = set()
-    for piece in pieces:
-        for names in piece.subjects.values():
-            subjects |= names
-    out: dict[Node, T] = {}
-    new: dict[str, tuple[bytes, T]] = {}
-    missing: set[Node] = set()
-    for subject in subjects:
-        name = str(subject)
-        entry = old.get(name)
-        if entry is not None and entry[0] == keys[name]:
-            out[subject] = entry[1]
-            new[name] = entry
-        else:
-            missing.add(subject)
-    if missing:
-        made = make({t for p in pieces for graph in p.graphs.values() for t in graph}
-                    if len(missing) == len(subjects) else  # a first build: every triple
-                    {t for p in pieces for t in _of(p)(missing)})
-        for subject in missing:
-            out[subject] = made[subject]
-            new[str(subject)] = keys[str(subject)], made[subject]
-    table.save(new)
-    return out
-
-
-def merged_turtle(pieces: list[Piece], cache: BuildCache, keys: dict[str, bytes]
-                  ) -> Iterator[bytes]:
-    """``graph.ttl``, from every subject's block (kept, or made for what changed)."""
-    blocks = _blocks("ttl", pieces, cache, keys, turtle_blocks)
-    if blocks:
-        yield header()
-    for s in sorted(blocks, key=str):
-        yield blocks[s]
-
-
 def merged_trig(pieces: list[Piece], cache: BuildCache,
                 digests: dict[str, bytes] | None = None) -> bytes:
     """``graph.trig``, from the pieces (one block per named graph, sorted by its IRI).
@@ -253,28 +207,75 @@ def merged_trig(pieces: list[Piece], cache: BuildCache,
     return b"".join(out)
 
 
-def merged_jsonld(pieces: list[Piece], cache: BuildCache, keys: dict[str, bytes]
-                  ) -> Iterator[str]:
-    """``graph.jsonld``'s node objects in ``@id`` order, as for Turtle; ``_Unsupported`` above."""
-    blocks = _blocks("jsonld", pieces, cache, keys, jsonld_blocks)
-    for _, text in sorted(blocks.values()):
-        yield text
+def _nodes(pieces: list[Piece], wanted: set[str] | None = None) -> dict[str, Node]:
+    """The subjects of the pieces (those named in ``wanted``, or all) by their text."""
+    out: dict[str, Node] = {}
+    for piece in pieces:
+        for names in piece.subjects.values():
+            if wanted is None:
+                out.update(zip(map(str, names), names, strict=True))
+            else:
+                out.update((t, s) for s in names if (t := str(s)) in wanted)
+    return out
+
+
+def jsonld_frame(n: int) -> tuple[bytes, bytes, bytes]:
+    """The JSON-LD file's text around ``n`` node objects: head, separator, tail."""
+    head = '{\n "@context": ' + "".join(iter_json(load_context()["@context"], " ")) + \
+        ',\n "@graph": ['
+    if not n:
+        return head.encode(), b"", b"]\n}\n"
+    return (head + "\n  ").encode(), b",\n  ", b"\n ]\n}\n"
 
 
 def write_pieces(pieces: list[Piece], cache: BuildCache, turtle: Path, jsonld: Path,
                  everything: Callable[[], Iterable[Triple]], keys: dict[str, bytes]) -> None:
     """Write Turtle and JSON-LD from the pieces (JSON-LD by rdflib's rules where it must).
 
-    ``keys``: each subject's statements as ``subject_keys`` names them, which key the kept
-    blocks.
+    ``keys``: each subject's statements as ``subject_keys`` names them. The last build's files
+    (in the output folder the cache belongs to) give every block whose key is unchanged
+    (``kg.export.patched``); the others are made from their triples.
     """
-    from kg.export.rdf import write_jsonld, write_jsonld_chunks
+    from kg.export.patched import LastFiles
+    from kg.export.rdf import write_jsonld
 
-    with turtle.open("wb") as f:
-        f.writelines(merged_turtle(pieces, cache, keys))
+    last = LastFiles(cache, f"files-{_writers_key()}.pickle")
+    found: dict[str, Node] = {}  # both formats ask for the same subjects: looked up once
+
+    def triples_of(missing: set[str]) -> set[Triple]:
+        if len(missing) == len(keys):  # a first build: every triple
+            return {t for p in pieces for graph in p.graphs.values() for t in graph}
+        if not missing <= found.keys():
+            found.update(_nodes(pieces, missing - found.keys()))
+        nodes = {found[s] for s in missing}
+        return {t for p in pieces for t in _of(p)(nodes)}
+
+    def turtle_made(missing: set[str]) -> dict[str, bytes]:
+        triples = triples_of(missing)
+        return {str(s): b for s, b in turtle_blocks(triples).items()}
+
+    last.write("ttl", turtle, cache.out / turtle.name, keys, turtle_made, sorted,
+               lambda n: (header() if n else b"", b"", b""))
+    ids: dict[str, str] = {}  # each subject's @id, which orders the node objects
+
+    def jsonld_made(missing: set[str]) -> dict[str, bytes]:
+        triples = triples_of(missing)
+        out = {}
+        for s, (node_id, text) in jsonld_blocks(triples).items():
+            ids[str(s)] = node_id
+            out[str(s)] = text.encode()
+        return out
+
+    def jsonld_order(blocks: dict[str, bytes]) -> list[str]:
+        if len(ids) < len(blocks):
+            comp = _Compactor(load_context()["@context"])
+            for name, node in _nodes(pieces, set(blocks) - ids.keys()).items():
+                ids[name] = comp.node_id(node)
+        return sorted(blocks, key=lambda s: (ids[s], blocks[s]))
+
     try:
-        chunks = list(merged_jsonld(pieces, cache, keys))
+        last.write("jsonld", jsonld, cache.out / jsonld.name, keys, jsonld_made, jsonld_order,
+                   jsonld_frame)
     except _Unsupported:
         write_jsonld(everything(), jsonld)
-        return
-    write_jsonld_chunks(chunks, jsonld)
+    last.save()
