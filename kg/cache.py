@@ -13,8 +13,13 @@ then), so a failed or interrupted build leaves the output folder, cache included
   label or ontology term changes every key, so it can never leave a stale statement; an edited
   evidence file changes its group's key alone. The builders that read every document (summaries,
   contradictions, checks between documents) and everything else run on every build.
-- **Every subject's Turtle and JSON-LD block** (folder ``blocks``, one entry per format),
-  keyed by the digests of the subject's TriG blocks: what changed is written again.
+- **The layout of the last Turtle and JSON-LD files** (folder ``blocks``,
+  ``kg/export/patched.py``): each subject's block length and the digests of its TriG blocks,
+  in file order; the next build copies the last file (checked by SHA-256) and writes again
+  what changed.
+- **Each piece's TriG lanes** (``kg/export/chunks.py``): per graph, its subjects' blocks and
+  digests in file order; the graph-wide builders' (folder ``graph-wide``) with their triples,
+  reused while the triples are the same.
 - **Node attributes and search entries** (folder ``memo``, ``kg/render/pagecache.py``), with
   the footprint of what computing each read.
 - **The last valid graph** (folder ``validation``): a digest of each subject's statements per
