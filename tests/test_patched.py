@@ -64,7 +64,10 @@ def blocks_of(n: int) -> tuple[dict[str, bytes], dict[str, bytes]]:
     return blocks, {s: s.encode() + b"@1" for s in blocks}
 
 
-def test_a_changed_block_is_patched_and_equals_the_whole_file(out: Path):
+@pytest.mark.parametrize("stride", [7, 4096])
+def test_a_changed_block_is_patched_and_equals_the_whole_file(out: Path, stride: int,
+                                                              monkeypatch):
+    monkeypatch.setattr(patched, "STRIDE", stride)  # blocks joined a few at a time, or all
     blocks, keys = blocks_of(40)
     asked: list[set[str]] = []
     first = write(out, blocks, keys, asked)
@@ -99,7 +102,8 @@ def test_a_touched_last_file_is_not_patched(out: Path):
     assert (out / "f.txt").read_bytes() == whole(blocks)
 
 
-def test_added_and_removed_subjects_reuse_the_unchanged_blocks(out: Path):
+def test_added_and_removed_subjects_reuse_the_unchanged_blocks(out: Path, monkeypatch):
+    monkeypatch.setattr(patched, "STRIDE", 5)
     blocks, keys = blocks_of(12)
     write(out, blocks, keys, [])
     del blocks["s004"], keys["s004"]

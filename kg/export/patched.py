@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 KIND = "blocks"  # the cache's folder
 LARGE = 0.25  # more changed blocks than this share of a file's: written from blocks
+STRIDE = 4096  # blocks joined at a time when a file is written from blocks
 
 
 class Layout:
@@ -126,14 +127,17 @@ class LastFiles:
         subjects = order(blocks)
         head, sep, tail = frame(len(subjects))
         parts = [blocks[s] for s in subjects]
-        body = sep.join(parts)
+        digest = hashlib.sha256()
         with target.open("wb") as f:
-            f.write(head)
-            f.write(body)
+            for i in range(0, len(parts), STRIDE):  # joined a stride at a time, not whole
+                chunk = (sep if i else head) + sep.join(parts[i:i + STRIDE])
+                f.write(chunk)
+                digest.update(chunk)
+            if not parts:
+                f.write(head)
+                digest.update(head)
             f.write(tail)
-        digest = hashlib.sha256(head)
-        digest.update(body)
-        digest.update(tail)
+            digest.update(tail)
         self.new[fmt] = ({s: keys[s] for s in subjects},
                          Layout(digest.hexdigest(), len(head), sep, len(tail),
                                 array("q", map(len, parts))))
@@ -143,7 +147,8 @@ class LastFiles:
         """The last file with the changed subjects' blocks replaced (same subjects, same order)."""
         lengths = array("q", layout.lengths)
         new_keys = old_keys
-        parts: list[bytes] = []
+        view = memoryview(data)  # slices of the last file, not copies of them
+        parts: list[bytes | memoryview] = []
         if changed:
             made = make(changed)
             subjects = list(old_keys)
@@ -158,10 +163,10 @@ class LastFiles:
             for i in at:
                 block = made[subjects[i]]
                 start = layout.head + before[i] + i * w
-                parts += [data[pos:start], block]
+                parts += [view[pos:start], block]
                 pos = start + lengths[i]
                 lengths[i] = len(block)
-            parts.append(data[pos:])
+            parts.append(view[pos:])
             new_keys = dict(old_keys)
             new_keys.update((s, keys[s]) for s in changed)
         else:
