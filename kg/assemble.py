@@ -193,15 +193,19 @@ def run_builders(inp: BuildInput, report: BuildReport, builders: list[str] | Non
     """Run builders (all, or those named) over loaded input into one set of triples per graph."""
     graphs: dict[str, set[Triple]] = {}
     terms: dict[Node, Node] = {}  # one object per distinct term: builders mint the same IRI often
+    intern = terms.setdefault
     for name in builders or ORDER:
         n = 0
+        last: str | None = None  # a builder yields runs of quads in one graph: looked up per run
+        add = None
         with stage(f"builder {name}"):
             for s, p, o, g in REGISTRY[name](inp):
-                triples = graphs.get(g)
-                if triples is None:
-                    triples = graphs[g] = set()
-                triples.add((terms.setdefault(s, s), terms.setdefault(p, p),
-                             terms.setdefault(o, o)))
+                if g is not last:
+                    triples = graphs.get(g)
+                    if triples is None:
+                        triples = graphs[g] = set()
+                    last, add = g, triples.add
+                add((intern(s, s), intern(p, p), intern(o, o)))  # type: ignore[misc]
                 n += 1
         report.triples_per_builder[name] = n
         if progress:

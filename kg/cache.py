@@ -13,8 +13,13 @@ then), so a failed or interrupted build leaves the output folder, cache included
   label or ontology term changes every key, so it can never leave a stale statement; an edited
   evidence file changes its group's key alone. The builders that read every document (summaries,
   contradictions, checks between documents) and everything else run on every build.
-- **Every subject's Turtle and JSON-LD block** (folder ``blocks``, one entry per format),
-  keyed by the digests of the subject's TriG blocks: what changed is written again.
+- **The layout of the last Turtle and JSON-LD files** (folder ``blocks``,
+  ``kg/export/patched.py``): each subject's block length and the digests of its TriG blocks,
+  in file order; the next build copies the last file (checked by SHA-256) and writes again
+  what changed.
+- **Each piece's TriG lanes** (``kg/export/chunks.py``): per graph, its subjects' blocks and
+  digests in file order; the graph-wide builders' (folder ``graph-wide``) with their triples,
+  reused while the triples are the same.
 - **Node attributes and search entries** (folder ``memo``, ``kg/render/pagecache.py``), with
   the footprint of what computing each read.
 - **The last valid graph** (folder ``validation``): a digest of each subject's statements per
@@ -120,20 +125,33 @@ def _output_state(out: Path) -> dict[str, str]:
             for p in files if p.relative_to(out).parts[0] != CACHE_NAME}
 
 
+_URI: type | None = None  # rdflib's URIRef and Literal, bound on first use (``_bind``)
+_LITERAL: type | None = None
+
+
+def _bind() -> tuple[type, type]:
+    """Import rdflib's term classes once (not in every call, nor when this module is imported).
+
+    An import statement per term unpickled cost ~0.1 s at 300x (150,000 terms), and this
+    module is imported where rdflib is not needed.
+    """
+    global _URI, _LITERAL
+    from rdflib import Literal, URIRef
+
+    _URI, _LITERAL = URIRef, Literal
+    return URIRef, Literal
+
+
 def _uri(value: str) -> object:
     """An rdflib URIRef without its constructor's checks (it was checked when first made)."""
-    from rdflib import URIRef
-
-    return str.__new__(URIRef, value)
+    return str.__new__(_URI or _bind()[0], value)
 
 
 def _literal(lexical: str, language: str | None, datatype: object, value: object,
              ill_typed: bool | None) -> object:
     """An rdflib Literal from its slots, without parsing its lexical form again."""
-    from rdflib import Literal
-
-    lit = str.__new__(Literal, lexical)
-    lit._language, lit._datatype, lit._value, lit._ill_typed = (
+    lit = str.__new__(_LITERAL or _bind()[1], lexical)
+    lit._language, lit._datatype, lit._value, lit._ill_typed = (  # type: ignore[attr-defined]
         language, datatype, value, ill_typed)
     return lit
 
@@ -146,8 +164,7 @@ class _Pickler(pickle.Pickler):
     """
 
     def reducer_override(self, obj: object) -> object:
-        from rdflib import Literal, URIRef
-
+        URIRef, Literal = (_URI, _LITERAL) if _URI is not None else _bind()
         kind = type(obj)
         if kind is URIRef:
             return _uri, (str(obj),)

@@ -105,6 +105,20 @@ def test_replace_dir_swaps_and_keeps_foreign_files(tmp_path: Path):
     assert not tmp.exists()
 
 
+def test_files_carried_over_are_linked_and_outlive_the_old_folder(tmp_path: Path):
+    out = tmp_path / "out"
+    (out / "pages").mkdir(parents=True)
+    (out / "pages" / "study.html").write_bytes(b"page")
+    (out / "index.html").write_bytes(b"index")
+    before = (out / "pages" / "study.html").stat().st_ino
+    tmp = temp_dir(out)
+    (tmp / "graph.ttl").write_text("new")
+    replace_dir(tmp, out, background=False)  # the old folder is gone when this returns
+    assert snapshot(out) == {"graph.ttl": b"new", "index.html": b"index",
+                             "pages/study.html": b"page"}
+    assert (out / "pages" / "study.html").stat().st_ino == before  # linked, not copied
+
+
 def test_recover_restores_output_lost_between_two_renames(tmp_path: Path):
     out = tmp_path / "out"
     old = tmp_path / ".out.old-99999999"

@@ -79,6 +79,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _link(src: str | Path, dst: str | Path) -> None:
+    """Carry a file over as a hard link (the old folder is deleted next), else as a copy.
+
+    A build with ``--no-html`` after one with pages carried ~200 MB of pages over at 1,000x by
+    copying them (~0.5 s of CPU at 300x). No build writes into a file it carried over: each
+    writes its own files into a fresh folder.
+    """
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def replace_dir(tmp: Path, out: Path, background: bool = True) -> None:
     """Put the finished ``tmp`` in place of ``out``, keeping files the build does not make.
 
@@ -100,9 +113,9 @@ def replace_dir(tmp: Path, out: Path, background: bool = True) -> None:
         if item.name == CACHE_NAME:  # moved, not copied (~0.3 GB at 1,000x); lost at worst
             item.rename(tmp / item.name)
         elif item.is_dir():
-            shutil.copytree(item, tmp / item.name)
+            shutil.copytree(item, tmp / item.name, copy_function=_link)
         else:
-            shutil.copy2(item, tmp / item.name)
+            _link(item, tmp / item.name)
     if _exchange(tmp, out):
         discard(tmp, out, background)  # tmp now holds the old output
         return
