@@ -193,3 +193,12 @@ def test_a_single_arm_papers_cohorts_counts_cis_and_marker_pair(tmp_path: Path):
     assert {(e.event, e.grade, e.count, e.denominator, e.percent) for e in s.adverse_events} == {
         ("neutropenia", "3-4", 12, 80, Decimal("15"))}
     assert not any(r.value == 15 for r in s.results)
+
+
+def test_an_event_beside_a_dose_modification_and_a_threshold(tmp_path: Path):
+    s = study(tmp_path, A + "Patients with at least 30% shrinkage went on. Rash occurred in 61% "
+              "of the patients receiving examplinib, and 44% of them required a dose reduction.")
+    got = {(e.kind, e.event, e.arm, e.percent) for e in s.adverse_events}
+    # the rash is an adverse event, the dose reduction its own record; "at least 30%" is neither
+    assert got == {("adverse-event", "Rash", "examplinib", Decimal("61")),
+                   ("dose-reduction", None, "examplinib", Decimal("44"))}
