@@ -202,3 +202,20 @@ def test_an_event_beside_a_dose_modification_and_a_threshold(tmp_path: Path):
     # the rash is an adverse event, the dose reduction its own record; "at least 30%" is neither
     assert got == {("adverse-event", "Rash", "examplinib", Decimal("61")),
                    ("dose-reduction", None, "examplinib", Decimal("44"))}
+
+
+def test_a_single_arm_papers_responses_subject_group_and_event(tmp_path: Path):
+    s = study(tmp_path, "Title: Examplinib in pretreated lung cancer: a phase 2 study\n\nIn this "
+              "single-arm phase 2 study, 60 patients received examplinib. The ORR was 45.0% "
+              "(27/60), with 4 complete and 23 partial responses. Patients with liver "
+              "metastases (n = 22) had an ORR of 31.8% (7/22). Pneumonitis occurred in 6 "
+              "patients (10.0%), including one grade 5 event.")
+    rows = {(r.endpoint, r.population, r.value, r.count) for r in s.results}
+    # "with 4 complete and 23 partial responses": each kind's count, in the one arm
+    assert {("cr", "enrolled", None, 4), ("pr", "enrolled", None, 23)} <= rows
+    # "Patients with liver metastases (n = 22) had ...": that group's value
+    group = next(p for p in s.populations if p.label.startswith("Patients with liver"))
+    assert group.size == 22 and ("orr", group.id, Decimal("31.8"), 7) in rows
+    # "Pneumonitis occurred in 6 patients (10.0%)": the event before the verb
+    assert {(e.event, e.count, e.percent) for e in s.adverse_events} == {
+        ("Pneumonitis", 6, Decimal("10.0"))}

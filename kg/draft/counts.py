@@ -31,6 +31,8 @@ RESPONSE_RE = re.compile(
         "|PRs?", "|(?-i:PRs?)").replace("|SD|NC", "|(?-i:SD|NC)").replace("|PD", "|(?-i:PD)")
     + r")\b", re.I)
 
+ELLIPTIC_RE = re.compile(rf"(?P<a>\b{NUM}|\b[a-z]+)\s+complete\s+and\s+(?P<b>{NUM}|[a-z]+)\s+"
+                         r"partial\s+(?:responses|remissions)\b", re.I)
 # a count of events among the patients of an arm: "340 DFS events among 2,452 women receiving A",
 # "and 410 events among 2,448 women receiving B"
 AMONG_RE = re.compile(
@@ -52,11 +54,11 @@ class Counts(DraftState):
         results sentence; the outcome is the endpoint the sentence names, else the words right
         after the first count ("deaths", "cases of leukaemia"), else the clause before them.
         """
+        self._response_counts(i, text, subs)
         if len(self.d.arms) < 2:
             return
         if self._summed_counts(i, text, subs):
             return
-        self._response_counts(i, text, subs)
         self._events_among(i, text, subs)
         self._each_arm(i, text, subs)
         self._event_pairs(i, text, subs)
@@ -209,14 +211,19 @@ class Counts(DraftState):
         whole = self._arms_in(text)
         for clause in re.finditer(r"[^;]+", text):
             found = []
-            for mt in RESPONSE_RE.finditer(clause.group()):
-                p = nums.get(clause.start() + mt.start("n"))
-                kind = next(k for k, pat in RESPONSE_KINDS if re.fullmatch(pat, mt.group("cat"),
-                                                                           re.I))
+            # "with 7 complete and 51 partial responses": the first kind's noun left out
+            two = ELLIPTIC_RE.search(clause.group())
+            hits = [(two.start("a"), "cr"), (two.start("b"), "pr")] if two else [
+                (mt.start("n"), next(k for k, pat in RESPONSE_KINDS
+                                     if re.fullmatch(pat, mt.group("cat"), re.I)))
+                for mt in RESPONSE_RE.finditer(clause.group())]
+            for at, kind in hits:
+                p = nums.get(clause.start() + at)
                 if p is not None and not p.percent and p.start not in placed and \
                         p.value == p.value.to_integral():
                     found.append((p, kind))
-            arms = self._arms_in(clause.group()) or whole
+            arms = self._arms_in(clause.group()) or whole or self.d.arms[:1] * (
+                len(self.d.arms) == 1)
             if len(found) < 2 or len({k for _, k in found}) != len(found) or len(arms) != 1:
                 continue
             for p, kind in found:

@@ -78,8 +78,10 @@ def event_before(text: str, start: int) -> str | None:
     piece = next((c for c in reversed(clause) if re.search(r"[A-Za-z]{3}", c)), "")
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*|\d-\d", piece)]
     stops = [k for k, w in enumerate(words) if VERB.match(w)]
-    if stops and stops[-1] < len(words) - 1:
-        words = words[stops[-1] + 1:]  # "... were rash": the name after the verb
+    # "... were rash": the name after the verb, unless only "patients" follows it ("X occurred
+    # in 11 patients (12%)")
+    if stops and not all(NOT_EVENT.match(w) for w in words[stops[-1] + 1:]):
+        words = words[stops[-1] + 1:]
     elif stops:
         first = stops[0]
         while first > 0 and VERB.match(words[first - 1]):
@@ -161,11 +163,19 @@ class Safety(DraftState):
                 n = re.match(rf"\s*\)\s+(?:of|out of)\s+(?:the\s+)?(?P<n>{NUM})\b", text[p.end:])
                 count = (int(dec(c.group("c"))), c.start("c")) if c and "." not in c.group(
                     "c") else None
+                of = re.search(rf"(?<![\w.])(?P<c>{NUM})\s+(?:of|out of)\s+(?:the\s+)?$",
+                               text[:c.start("c")]) if count else None
+                if of and count and "." not in of.group("c") and int(of.group("c")) <= count[0]:
+                    # "12 of 80 patients (15%)": 80 is the denominator
+                    n, count = None, (int(of.group("c")), of.start("c"))
+                    denominator = (int(dec(c.group("c"))), c.start("c"))
                 square = re.match(r"\s*\[\s*N\s*=\s*(?P<c>\d+)\s*\]", text[p.end:], re.I)
                 if count is None and square:  # "8% [N=1]"; "(n = 60)" would be a group's size
                     count = (int(square.group("c")), p.end + square.start("c"))
-                denominator = (int(dec(n.group("n"))), p.end + n.start("n")) if n and count \
-                    and "." not in n.group("n") and count[0] <= int(dec(n.group("n"))) else None
+                if not of:
+                    denominator = (int(dec(n.group("n"))), p.end + n.start("n")) if n and \
+                        count and "." not in n.group("n") and count[0] <= int(dec(
+                            n.group("n"))) else None
                 self._add(i, text, kind or "adverse-event", event, grade, arm, percent=p,
                           count=count, denominator=denominator)
 

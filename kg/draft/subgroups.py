@@ -116,7 +116,10 @@ class Subgroups(DraftState):
         population").
         """
         lead = re.match(r"\s*(?:In|Among)\s+(?:the\s+)?(?P<g>[^,;()\d]{3,70}?)\s*"
-                        r"(?:\((?P<inner>[^()]*)\))?\s*,", text)
+                        r"(?:\((?P<inner>[^()]*)\))?\s*,", text) or re.match(
+            # "Patients with brain metastases at baseline (n = 19) had an ORR of ...": the subject
+            r"\s*(?P<g>(?:Patients|Women|Men|Those)\s+(?:with|who\s+had)\s+[^,;()\d]{3,60}?)\s*"
+            r"\((?P<inner>\s*n\s*=\s*\d+\s*)\)\s+(?:had|showed|achieved)\b", text)
         if lead is None:
             return None
         g = " ".join(lead.group("g").split())
