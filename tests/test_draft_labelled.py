@@ -219,3 +219,21 @@ def test_a_single_arm_papers_responses_subject_group_and_event(tmp_path: Path):
     # "Pneumonitis occurred in 6 patients (10.0%)": the event before the verb
     assert {(e.event, e.count, e.percent) for e in s.adverse_events} == {
         ("Pneumonitis", 6, Decimal("10.0"))}
+
+
+def test_safety_counts_in_arm_order_and_a_grade_or_higher(tmp_path: Path):
+    s = study(tmp_path, A + "Grade 3 or 4 anaemia occurred in 31 of 152 (20.4%) vs 12 of 149 "
+              "(8.1%) treated patients.")
+    assert {(e.event, e.grade, e.arm, e.count, e.denominator, e.percent)
+            for e in s.adverse_events} == {
+        ("anaemia", "3-4", "examplinib", 31, 152, Decimal("20.4")),
+        ("anaemia", "3-4", "erlotinib", 12, 149, Decimal("8.1"))}
+    (tmp_path / "2").mkdir()
+    s = study(tmp_path / "2", "Title: Examplinib in melanoma: a phase 2 study\n\nIn this "
+              "single-arm study, 38 patients received examplinib. Three patients had a partial "
+              "response. Skin adverse events of grade 3 or higher occurred in five patients "
+              "(13%).")
+    assert {(r.endpoint, r.count) for r in s.results} == {("pr", 3)}
+    # the event is named before the verb, not "five"; "grade 3 or higher" is ">=3"
+    assert {(e.event, e.grade, e.percent) for e in s.adverse_events} == {
+        ("Skin", ">=3", Decimal("13"))}

@@ -224,7 +224,9 @@ class Counts(DraftState):
                     found.append((p, kind))
             arms = self._arms_in(clause.group()) or whole or self.d.arms[:1] * (
                 len(self.d.arms) == 1)
-            if len(found) < 2 or len({k for _, k in found}) != len(found) or len(arms) != 1:
+            # two kinds or more; one alone in a single-arm study ("Two patients had a PR")
+            least = 1 if len(self.d.arms) == 1 else 2
+            if len(found) < least or len({k for _, k in found}) != len(found) or len(arms) != 1:
                 continue
             for p, kind in found:
                 self._count(i, text, subs, self.endpoint_id(kind, quote_of(text), text), p,

@@ -23,7 +23,8 @@ CUE = re.compile(r"adverse (?:event|effect|reaction)s?|toxicit(?:y|ies)|side eff
                  r"\bgrade\s*(?:[1-5]|≥|>=|III|IV)|dose (?:reduction|interruption|delay)s?|"
                  r"discontinu\w+|withdr[ae]w\w* (?:because|due) |treatment-related death",
                  re.I)
-GRADE = re.compile(r"\bgrades?\s*(?P<a>[1-5]|III|IV|II|I)\s*(?:(?:-|–|to|or|and|/)\s*"
+GRADE = re.compile(r"\bgrades?\s*(?P<min2>[1-5])\s+or\s+(?:higher|greater|above|more)\b|"
+                   r"\bgrades?\s*(?P<a>[1-5]|III|IV|II|I)\s*(?:(?:-|–|to|or|and|/)\s*"
                    r"(?P<b>[1-5]|IV|III))?|\bgrade\s*(?:≥|>=|⩾)\s*(?P<min>[1-5])|"
                    r"(?P<any>\bany[- ]grade|\ball grades?)", re.I)
 ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
@@ -38,7 +39,8 @@ NOT_EVENT = re.compile(r"^(?:and|or|of|the|a|an|in|with|were|was|included|includ
                        r"most|common|frequent|patients?|events?|grade|any|all|[1-5]|or|vs|"
                        r"versus|respectively|occurred|reported|observed|toxicit(?:y|ies)|"
                        r"adverse|treatment[- ]related|related|drug[- ]related|serious|"
-                       r"severe|than|for|group|arm|)$", re.I)
+                       r"severe|than|for|group|arm|one|two|three|four|five|six|seven|eight|nine|"
+                       r"ten|no|none|women|participants|)$", re.I)
 
 
 def grade_of(text: str) -> str | None:
@@ -53,8 +55,8 @@ def grade_of(text: str) -> str | None:
     mt = found[-1]
     if mt.group("any"):
         return "any"
-    if mt.group("min"):
-        return f">={mt.group('min')}"
+    if mt.group("min") or mt.group("min2"):  # "grade 3 or higher"
+        return f">={mt.group('min') or mt.group('min2')}"
     a = ROMAN.get(mt.group("a").upper(), mt.group("a"))
     b = mt.group("b")
     if b:
@@ -180,8 +182,14 @@ class Safety(DraftState):
                           count=count, denominator=denominator)
 
     def _counts(self, i: int, text: str, kind: str | None) -> None:
-        for mt in re.finditer(rf"(?P<c>{NUM}|[a-z]+(?:-[a-z]+)?)\s+(?:of|out of)\s+(?:the\s+)?"
-                              rf"(?P<n>{NUM})\b(?:\s+patients)?(?!\s*%)", text, re.I):
+        found = list(re.finditer(rf"(?P<c>{NUM}|[a-z]+(?:-[a-z]+)?)\s+(?:of|out of)\s+(?:the\s+)?"
+                                 rf"(?P<n>{NUM})\b(?:\s+patients)?(?!\s*%)", text, re.I))
+        # "X occurred in 58 of 266 (21.8%) vs 21 of 265 (7.9%)": two arms' counts, named by none,
+        # in the order of the arms (as ``rates`` reads counts with percentages)
+        in_order = len(found) == len(self.d.arms) == 2 and bool(re.fullmatch(
+            r"\s*(?:\(\s*[\d.]+\s*%\s*\))?\s*(?:vs\.?|versus|v\.?)\s*",
+            text[found[0].end():found[1].start()], re.I)) and not self.arms_named(text)
+        for k, mt in enumerate(found):
             c = next((p for p in iter_numbers(text) if p.start == mt.start("c")), None)
             n = next((p for p in iter_numbers(text) if p.start == mt.start("n")), None)
             if c is None or n is None or c.value > n.value or self.spans[i][0] + mt.start() \
@@ -192,6 +200,8 @@ class Safety(DraftState):
                 continue
             arms = self._safety_arms(text, [c], text) if len(self.d.arms) != 1 else [
                 self.d.arms[0]]
+            if arms is None and in_order:
+                arms = [self.d.arms[k]]
             if arms is None:
                 continue
             grade = grade_of(text[:mt.start()]) if kind is None else None
