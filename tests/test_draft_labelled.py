@@ -237,3 +237,17 @@ def test_safety_counts_in_arm_order_and_a_grade_or_higher(tmp_path: Path):
     # the event is named before the verb, not "five"; "grade 3 or higher" is ">=3"
     assert {(e.event, e.grade, e.percent) for e in s.adverse_events} == {
         ("Skin", ">=3", Decimal("13"))}
+
+
+def test_a_first_in_human_papers_parts_cohort_and_any_adverse_event(tmp_path: Path):
+    s = study(tmp_path, "Title: Examplinib first in human: a phase 1 study\n\nResults: Eighteen "
+              "patients were treated in escalation and 24 in the expansion cohort. Treatment-"
+              "related adverse events occurred in 29 of 42 patients (69%). In the expansion "
+              "cohort, 6 of 24 patients (25%) had a partial response.")
+    # 18 is a part of those treated, not the enrolled total
+    assert not any(p.size == 18 for p in s.populations)
+    (pr,) = [r for r in s.results if r.endpoint == "pr"]
+    assert (pr.population, pr.count, pr.denominator) == ("expansion-cohort", 6, 24)
+    assert {(e.event, e.relatedness, e.count, e.denominator, e.percent)
+            for e in s.adverse_events} == {
+        ("any adverse event", "treatment-related", 29, 42, Decimal("69"))}

@@ -42,6 +42,9 @@ class Populations(ArmSizes, Subgroups):
                 if kind is None or any(x["kind"] == kind and x.get("parent") is None
                                        for x in self.d.populations):
                     continue
+                if re.match(rf"\s+(?:patients\s+)?(?:were\s+)?(?:treated|enrolled)\s+in\s+"
+                            rf"[^,;.]{{3,40}}?\s+and\s+{NUM}\s+in\b", text[p.end:], re.I):
+                    continue  # "22 were treated in escalation and 28 in expansion": a part
                 if kind == "enrolled" and any(  # fewer enrolled than randomised: an arm's
                         x["kind"] == "randomised" and x.get("size", 0) > p.value
                         for x in self.d.populations):

@@ -94,6 +94,8 @@ def event_before(text: str, start: int) -> str | None:
     while words and NOT_EVENT.match(words[-1]):
         words.pop()
     kept = [w for w in words if not re.fullmatch(r"grades?|III|IV|II|\d-\d", w, re.I)]
+    if not kept and re.search(r"adverse\s+(?:events?|reactions?)|toxicit(?:y|ies)", piece, re.I):
+        return "any adverse event"  # "treatment-related adverse events occurred in 34 of 50"
     if not kept or len(kept) > 5 or not any(len(w) > 3 for w in kept):
         return None
     return " ".join(kept)

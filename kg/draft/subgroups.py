@@ -123,7 +123,8 @@ class Subgroups(DraftState):
         if lead is None:
             return None
         g = " ".join(lead.group("g").split())
-        if not re.search(r"\b(?:subgroups?|patients|women|men|participants|those)\b", g, re.I) \
+        if not re.search(r"\b(?:subgroups?|patients|women|men|participants|those|cohort)\b", g,
+                         re.I) \
                 or self.arm_near(g, 0, len(g)) is not None \
                 or self.lex.find(g, ("disease", "biomarker")) or re.search(
                     r"\b(?:both|each|all|two|three|overall|whole|entire|intention|study|trial|"
