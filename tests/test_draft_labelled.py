@@ -251,3 +251,19 @@ def test_a_first_in_human_papers_parts_cohort_and_any_adverse_event(tmp_path: Pa
     assert {(e.event, e.relatedness, e.count, e.denominator, e.percent)
             for e in s.adverse_events} == {
         ("any adverse event", "treatment-related", 29, 42, Decimal("69"))}
+
+
+def test_regimen_abbreviations_over_doses_and_followed_by(tmp_path: Path):
+    s = study(tmp_path, "Title: Two-weekly epirubicin/paclitaxel against a sequence of "
+              "epirubicin/cyclophosphamide/paclitaxel before surgery: a randomised trial\n\n"
+              "The schedule of epirubicin 90 mg/m2 and paclitaxel 175 mg/m2 (ddEP) was tested "
+              "against epirubicin/cyclophosphamide followed by paclitaxel (EC-PAC). In all, 402 "
+              "patients were randomised. Safety data came from 380 patients (ddEP, n = 193; "
+              "EC-PAC, n = 187).", add_names=True)
+    arms = {a.id: a.regimen for a in s.arms}
+    assert arms == {"epirubicin-paclitaxel": ("epirubicin", "paclitaxel"),
+                    "epirubicin-cyclophosphamide-paclitaxel": (
+                        "epirubicin", "cyclophosphamide", "paclitaxel")}
+    # each abbreviation names its own arm: the sizes land in the right one
+    assert {(p.arm, p.size) for p in s.populations if p.arm} == {
+        ("epirubicin-paclitaxel", 193), ("epirubicin-cyclophosphamide-paclitaxel", 187)}

@@ -64,7 +64,9 @@ def _chain(part: str, lex: Lexicon, from_end: bool) -> list[str]:
     seq = list(reversed(found)) if from_end else found
     edge = part[seq[0].end:] if from_end else part[:seq[0].start]
     # the regimen must stand at the split: only a few words may separate it from "versus"
-    if len(re.findall(r"[A-Za-z]{3,}", edge)) > (6 if from_end else 3):
+    words = [w for w in re.findall(r"[A-Za-z]{3,}", edge) if not re.fullmatch(
+        r"chemotherapy|therapy|treatment|regimen|with", w, re.I)]  # "versus X chemotherapy with B"
+    if len(words) > (6 if from_end else 3):
         return []
     chain = [seq[0]]
     for nxt in seq[1:]:

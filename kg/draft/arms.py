@@ -347,9 +347,10 @@ class Arms(DraftState):
                 for name in (" ".join(words[:n]) for n in range(len(words), 0, -1)):
                     defined = (rf"(?<![\w-]){re.escape(name)}\s*"
                                r"\((?P<a>(?-i:(?:non-)?[A-Z][A-Za-z0-9-]{0,7}))(?:[,;][^()]*)?\)")
-                    for mt in re.finditer(defined, self.paper.text, re.I):
-                        aliases += [mt.group("a"), f"{mt.group('a')} group",
-                                    f"{mt.group('a')} arm"]
+                    for mt in re.finditer(defined, self.paper.text, re.I):  # not another arm's
+                        a = mt.group("a")  # abbreviation ("B (AC-B)", AC-B being A, C then B)
+                        aliases += [a, f"{a} group", f"{a} arm"] * (not {
+                            x.key for x in self.lex.local.get(a, [])} - set(regimen))
             named = re.search(r"\((?:the\s+)?(?P<g>[\w+/-]{1,12})\s+(?:group|arm)(?:[,;][^()]*)?\)",
                               part)
             if named:  # "A plus B (AB group)": the arm's own name

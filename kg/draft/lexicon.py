@@ -165,18 +165,22 @@ class Lexicon:
         when those names are known: "(TAM)" after "tamoxifen", never a guess.
         """
         local: dict[str, list[Mention]] = {}
-        for mt in re.finditer(r"\(([A-Z][A-Za-z0-9-]{0,9})\)", text):
+        for mt in re.finditer(r"\(((?:[a-z]{1,3})?[A-Z][A-Za-z0-9-]{0,9})\)", text):  # "(ddAT)"
             abbr = mt.group(1)
             if len(abbr) < 2 or abbr in local or self.find(abbr):
                 continue
             before = text[max(0, mt.start() - 160):mt.start()]
             chain = [x for x in self.find(before) if x.kind in {"drug", "intervention"}]
-            if not chain or before[chain[-1].end:].strip():
+            # doses may stand between the names and the bracket: "A 50 mg/m2 and B 75 mg/m2 (AB)"
+            if not chain or DOSING_RE.sub(" ", before[chain[-1].end:]).strip():
                 continue
             keep = [chain[-1]]
             for x in reversed(chain[:-1]):
-                gap = before[x.end:keep[-1].start]
-                if not re.fullmatch(r"\s*(?:,|and|plus|\+|/|with|-|,\s*and)?\s*", gap):
+                gap = DOSING_RE.sub(" ", before[x.end:keep[-1].start])
+                if not re.fullmatch(r"\s*(?:,|and|plus|\+|/|with|-|,\s*and)?\s*", gap) and not (
+                        # "A/C followed by D (AC-D)", but not "E followed by C and P (CP)"
+                        re.fullmatch(r"\s*(?:followed\s+by|then)\s*", gap)
+                        and before[x.start].lower() in abbr.lower()):
                     break
                 keep.append(x)
             local[abbr] = list(reversed(keep))
