@@ -83,7 +83,7 @@ def test_arm_lists_reads_labelled_items(text: str, items: list):
 
 
 @pytest.mark.parametrize("text", [
-    "Effect of examplinib versus placebo in women completing 5 or more years of erlotinib",
+    "Effect of examplinib versus placebo in women who had finished 4 or more years of erlotinib",
     "Examplinib versus placebo given for 2 or 3 cycles after erlotinib",
 ])
 def test_an_amount_with_or_is_no_second_side(text: str):
@@ -155,8 +155,8 @@ B = "Examplinib versus placebo after surgery: a randomised trial\n\nWe randomly 
      "events among 2,198 women receiving placebo.",
      {("examplinib", "analysed", 2210), ("placebo", "analysed", 2198)}),
     # "the N in the A group ... the M in the B group", in an analysis
-    (B + "Of the women in the symptom analyses, the 1,802 in the examplinib group reported more "
-     "joint pain than the 1,777 in the placebo group.",
+    (B + "In the diary analyses, the 1,802 in the examplinib group reported more joint pain than "
+     "the 1,777 in the placebo group.",
      {("examplinib", "analysed", 1802), ("placebo", "analysed", 1777)}),
 ])
 def test_more_size_forms_give_each_arm_its_set(tmp_path: Path, text: str, sizes: set):
