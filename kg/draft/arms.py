@@ -12,10 +12,11 @@ import itertools
 import re
 
 from kg.draft.armlist import arm_list, blank_brackets, cut_shared, dose_of
+from kg.draft.dosing import dosing
 from kg.draft.genericarms import GENERIC_ARMS
 from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import fold
-from kg.draft.patterns import RANDOM_RE, Arm, dec, quote_of, slug
+from kg.draft.patterns import RANDOM_RE, Arm, quote_of, slug
 from kg.draft.state import DraftState
 
 # the comparator of two arms is "the control group", unless the first arm is the control
@@ -370,7 +371,7 @@ class Arms(DraftState):
             while any(a.id == aid for a in self.d.arms):
                 aid, n = f"{slug(key)[:36]}-{n}", n + 1
             arm = Arm(aid, label, regimen, quote, aliases)
-            arm.dosing = self._dosing(part, regimen)
+            arm.dosing = dosing(part, regimen, self.lex.entities.drugs)
             if offset is not None and source is not None and part in source:
                 # the arm's size where it is named: "(250 mg; n = 313)", "(386 women)",
                 # "(Group A, 38 women)"
@@ -380,21 +381,3 @@ class Arms(DraftState):
                     arm.size = (int(re.sub(r"\D", "", n.group(g))),
                                 offset + source.index(part) + n.start(g))
             self.d.arms.append(arm)
-
-    def _dosing(self, text: str, regimen: list[str]) -> list[dict]:
-        out = []
-        for drug in regimen:
-            e = self.lex.entities.drugs.get(drug)
-            if e is None:
-                continue
-            names = "|".join(re.escape(n) for n in (e.label, *e.synonyms))
-            mt = re.search(rf"(?:{names})\s+(?P<dose>\d+(?:\.\d+)?)\s*mg(?!\s*/)\b"
-                           rf"(?:\s+(?P<freq>once|twice)\s+daily)?", text, re.I)
-            if mt:
-                rec = {"intervention": drug, "dose": dec(mt.group("dose")), "unit": "mg"}
-                if mt.group("freq"):
-                    rec["daily_frequency"] = {"once": 1, "twice": 2}[mt.group("freq").lower()]
-                out.append(rec)
-        return out
-
-    # ------------------------------------------------------------------ endpoints
