@@ -124,7 +124,9 @@ class Subgroups(DraftState):
             return None
         g = " ".join(lead.group("g").split())
         if not re.search(r"\b(?:subgroups?|patients|women|men|participants|those|cohort)\b", g,
-                         re.I) \
+                         re.I) or re.search(r"(?:^|\s)(?:non-?)?(?:mutant|mutated|wild-type|"
+                                            r"methylated|unmethylated|positive|negative)\b", g,
+                                            re.I) \
                 or self.arm_near(g, 0, len(g)) is not None \
                 or self.lex.find(g, ("disease", "biomarker")) or re.search(
                     r"\b(?:both|each|all|two|three|overall|whole|entire|intention|study|trial|"
