@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.assemble import BuildResult, build
+from kg.assemble import BuildResult, build, give_back_memory
 from kg.cache import BuildCache
 from kg.export.buildreport import REPORT_FILE, read_previous, shrink_problems
 from kg.export.storework import (  # noqa: F401 - check_changed, validation_key: named here
@@ -248,15 +248,3 @@ def settle() -> None:
     give_back_memory()
     gc.freeze()
     gc.enable()
-
-
-def give_back_memory() -> None:
-    """Return freed heap memory to the system (glibc's ``malloc_trim``; elsewhere nothing)."""
-    import ctypes
-
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows): nothing
-        return
-    trim.argtypes = [ctypes.c_size_t]
-    trim(0)

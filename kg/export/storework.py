@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.assemble import BuildResult
+from kg.assemble import BuildResult, give_back_memory
 from kg.stages import stage
 from kg.validate import Violation, check_store, focus_nodes, validate_graph
 
@@ -104,8 +104,6 @@ def _give_back() -> None:
     glibc keeps what a thread frees in that thread's heap, where the other thread cannot reuse
     it: a 300x build held ~140 MB of freed memory at its peak; trimming takes milliseconds.
     """
-    from kg.pipeline import give_back_memory
-
     give_back_memory()
 
 
