@@ -22,7 +22,7 @@ from kg.assemble import BuildReport, BuildResult, run_builders
 from kg.builders import BuildInput
 from kg.export.rdf import write_jsonld, write_trig, write_turtle
 from kg.paths import ONTOLOGY_FILE
-from kg.pipeline import long_lived, settle, write_build_tables
+from kg.pipeline import give_back_memory, long_lived, settle, write_build_tables
 from kg.provenance import SourceText
 from kg.sources import loader
 from kg.triples import to_graph
@@ -93,17 +93,24 @@ def build_stages(sources: Path, work: Path, t: Timer, full_shacl: bool = False,
     del corpus, files, texts, indexed  # as in kg build, where nothing holds them after this
     with t("pyoxigraph store"):
         store = result.store
+    work.mkdir(parents=True, exist_ok=True)
+    with t("write TriG"):  # as kg build: written once the store has it, then dropped
+        write_trig(result, work / "graph.trig")
+        result.trig_written()
+    give_back_memory()
     with t("SHACL as SPARQL"):
         violations = check_store(store)
-    work.mkdir(parents=True, exist_ok=True)
+    give_back_memory()  # as kg build does between its stages
     with t("write Turtle"):
         write_turtle(result.triples, work / "graph.ttl")
-    with t("write TriG"):
-        write_trig(result, work / "graph.trig")
+    give_back_memory()
     with t("write JSON-LD"):
         write_jsonld(result.triples, work / "graph.jsonld")
+    result.release("union")  # as kg build: made again by the views
+    give_back_memory()
     with t("evidence tables"):
         write_build_tables(result, work)
+    give_back_memory()
     (work / "ontology.ttl").write_bytes(ONTOLOGY_FILE.read_bytes())
     with t("answer tables (named queries' default answers)"):
         from kg.query.precompute import write_answer_tables

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.assemble import BuildResult, build
+from kg.assemble import BuildResult, build, give_back_memory
 from kg.cache import BuildCache
 from kg.export.buildreport import REPORT_FILE, read_previous, shrink_problems
 from kg.export.storework import (  # noqa: F401 - check_changed, validation_key: named here
@@ -122,23 +122,38 @@ def write_outputs(result: BuildResult, out: Path, html: bool = True,
 
     files = [out / "graph.ttl", out / "graph.trig", out / "graph.jsonld", out / "ontology.ttl",
              out / REPORT_FILE]
+    trig_done = checked is not None and checked.pending is not None
+
+    def trig_early() -> None:
+        """Beside the store work: the text is dropped once the store holds it (~75 MB)."""
+        if trig_done:
+            write_trig(result, files[1])
+            result.trig_written()
+
     if result.pieces is not None and result.cache is not None:
         from kg.export.chunks import subject_keys, write_pieces
 
         result.trig  # noqa: B018 - made first: its blocks' digests key the other formats' blocks
         assert result.digests is not None  # noqa: S101 - set by make_trig, in pieces
         result.subject_keys = subject_keys(result.digests)
+        trig_early()
         write_pieces(result.pieces, result.cache, files[0], files[2], lambda: result.triples,
                      result.subject_keys)
     else:
         write_turtle(result.triples, files[0])
+        trig_early()  # after Turtle: the store thread has made the text by then
+        give_back_memory()  # each writer's index of the triples, freed: ~10% of the peak
         write_jsonld(result.triples, files[2])
     write_ontology(files[3])
+    if release:  # the views make it again after the store work, whose peak it added to
+        result.release("union")
+    give_back_memory()  # freed here, the store thread's own heap could not reuse it
     if checked is not None:
         checked.finish()
         if checked.violations:
             return files
-    write_trig(result, files[1])
+    if not trig_done:
+        write_trig(result, files[1])
     result.release("trig")
     t = time.perf_counter()
     files.append(write_build_tables(result, out, checked.tables if checked else None))
@@ -233,15 +248,3 @@ def settle() -> None:
     give_back_memory()
     gc.freeze()
     gc.enable()
-
-
-def give_back_memory() -> None:
-    """Return freed heap memory to the system (glibc's ``malloc_trim``; elsewhere nothing)."""
-    import ctypes
-
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows): nothing
-        return
-    trim.argtypes = [ctypes.c_size_t]
-    trim(0)

@@ -55,3 +55,32 @@ def test_release_graphs_keeps_other_views_working():
         result.union()
     assert trig  # what was made before stays the caller's
     give_back_memory()  # harmless wherever it runs
+
+
+def test_trig_text_is_dropped_once_written_and_loaded():
+    result = build(MINI)
+    trig = result.trig
+    result.trig_written()  # written, but the store is not loaded yet: the text is kept for it
+    assert result._trig is trig
+    n = len(result.store)
+    assert n > 0 and result._trig is None  # loaded: dropped
+    assert result.trig == trig  # asked for again, made again, the same bytes
+
+
+def test_trig_text_is_dropped_when_written_after_the_store_loaded():
+    result = build(MINI)
+    trig = result.trig
+    result.store  # noqa: B018
+    assert result._trig is trig  # not written yet: kept
+    result.trig_written()
+    assert result._trig is None
+    assert result.trig == trig
+
+
+def test_released_union_is_made_again_the_same():
+    result = build(MINI)
+    before = result.triples
+    result.release("union")
+    assert "triples" not in result.__dict__
+    again = result.triples
+    assert again == before and again is not before

@@ -84,3 +84,18 @@ def test_the_ontology_read_by_pyoxigraph_is_the_one_rdflib_reads():
 
     assert named(_ontology()) == named(Graph().parse(ONTOLOGY_FILE))
     assert len(_ontology()) == len(Graph().parse(ONTOLOGY_FILE))
+
+
+def test_json_text_lays_out_as_iter_json():
+    """The one-string layout of a node object is iter_json's, byte for byte."""
+    from kg.assemble import build
+    from kg.export.rdf import iter_json, iter_jsonld_nodes, json_text, load_context
+    from tests.conftest import MINI
+
+    odd = [{}, [], {"a": []}, {"b": {}}, [1, 2.5, True, None, "é\n\"x\""],
+           {"z": {"@value": "1", "@type": "xsd:decimal"}, "a": [{"@id": "x"}, "y"]}]
+    nodes = list(iter_jsonld_nodes(build(MINI).triples, load_context()["@context"]))
+    assert nodes
+    for obj in odd + nodes:
+        for pad in ("", "  "):
+            assert json_text(obj, pad) == "".join(iter_json(obj, pad))

@@ -179,6 +179,31 @@ def iter_json(obj: Any, pad: str = "") -> Iterator[str]:
     yield "\n" + pad + brackets[1]
 
 
+def json_text(obj: Any, pad: str = "") -> str:
+    """``"".join(iter_json(obj, pad))`` as one string, made without a generator per value.
+
+    A node object is small: its text is built at once (the generators' overhead was ~half of
+    writing JSON-LD); ``iter_json`` stays for what is written piece by piece.
+    """
+    if isinstance(obj, str):
+        return _utf8(obj)
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        inner = pad + " "
+        sep = ",\n" + inner
+        return ("{\n" + inner
+                + sep.join(_utf8(k) + ": " + json_text(obj[k], inner) for k in sorted(obj))
+                + "\n" + pad + "}")
+    if isinstance(obj, list):
+        if not obj:
+            return "[]"
+        inner = pad + " "
+        sep = ",\n" + inner
+        return "[\n" + inner + sep.join(json_text(v, inner) for v in obj) + "\n" + pad + "]"
+    return json.dumps(obj)
+
+
 def pretty_json(obj: Any) -> str:
     """``json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False)``, only faster."""
     return "".join(iter_json(obj))
@@ -194,9 +219,33 @@ def iter_jsonld_nodes(triples: Iterable[Triple], context: dict) -> Iterator[dict
 
 def compact_node(comp: _Compactor, node_id: str, triples: Iterable[Triple]) -> dict:
     """One subject's node object: its triples' values under their keys, each key's sorted."""
+    return _node(comp, node_id, ((comp.key(p, o), o) for _, p, o in triples))
+
+
+def keyed_groups(comp: _Compactor, triples: Iterable[Triple]) -> dict[Node, list[tuple[str, Node]]]:
+    """Each subject's (key, object) pairs, in one pass; raise _Unsupported before any is written.
+
+    One pass where there were three (the list check, every key checked, the triples grouped by
+    subject), and each triple's key found once, not twice: ~30% of the writer at 1,000x.
+    """
+    groups: dict[Node, list[tuple[str, Node]]] = {}
+    key = comp.key
+    for s, p, o in triples:
+        pair = (key(p, o), o)
+        group = groups.get(s)
+        if group is None:
+            groups[s] = [pair]
+        else:
+            group.append(pair)
+    if any(sig[0] == RDF.first for sig in comp.keys):  # each predicate's kinds, met once
+        raise _Unsupported("rdf:first")
+    return groups
+
+
+def _node(comp: _Compactor, node_id: str, pairs: Iterable[tuple[str, Node]]) -> dict:
+    """A node object from its (key, object) pairs: each key's values sorted."""
     node: dict[str, Any] = {"@id": node_id}
-    for _, p, o in triples:
-        key = comp.key(p, o)
+    for key, o in pairs:
         value = comp.value(key, o)
         have = node.get(key)
         if have is None:
@@ -237,14 +286,15 @@ def write_jsonld(triples: Iterable[Triple], path: Path) -> None:
     context = load_context()["@context"]
     triples = triples if isinstance(triples, (set, frozenset)) else set(triples)
     nodes: Iterable[dict]
+    comp = _Compactor(context)
     try:
-        if RDF.first in {t[1] for t in triples}:  # by hash: rdflib's == is Python
-            raise _Unsupported("rdf:first")
-        _Compactor(context).check(triples)
-        nodes = iter_jsonld_nodes(triples, context)
+        groups = keyed_groups(comp, triples)
     except _Unsupported:
         nodes = _rdflib_nodes(triples, context)
-    write_jsonld_chunks(("".join(iter_json(node, "  ")) for node in nodes), path)
+    else:
+        nodes = (_node(comp, node_id, groups.pop(s))
+                 for node_id, s in sorted((comp.node_id(s), s) for s in groups))
+    write_jsonld_chunks((json_text(node, "  ") for node in nodes), path)
 
 
 def write_jsonld_chunks(chunks: Iterable[str], path: Path) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.assemble import BuildResult
+from kg.assemble import BuildResult, give_back_memory
 from kg.stages import stage
 from kg.validate import Violation, check_store, focus_nodes, validate_graph
 
@@ -53,10 +53,12 @@ class StoreWork:
                 self._out = [], same, KEPT_ANSWERS
                 return
             violations = _validate(result, full_validation, say) if validate else []
+            _give_back()  # the TriG text (written, dropped) and the checks' working memory
             with stage("querying the evidence tables"):
                 t = time.perf_counter()
                 tables = kept_tables(result, kept, say) if not violations else {}
                 result.report.seconds["tables"] = time.perf_counter() - t
+            _give_back()
             answers = []
             if not violations:  # on the same store: loading a second one cost more than these
                 from kg.query.precompute import compute_answers
@@ -94,6 +96,15 @@ def evidence_tables(store: object, kept: RowGroups | None = None,
     texts = csv_tables(store, specs, None if kept is None or last is None else
                        lambda spec: kept.table(store, spec, last))
     return texts if texts is not None else run_tables(OxigraphEngine.over(store), specs)
+
+
+def _give_back() -> None:
+    """Hand freed memory back to the system between the store's stages (``malloc_trim``).
+
+    glibc keeps what a thread frees in that thread's heap, where the other thread cannot reuse
+    it: a 300x build held ~140 MB of freed memory at its peak; trimming takes milliseconds.
+    """
+    give_back_memory()
 
 
 KEPT_ANSWERS: list[Answer] = []  # the answers of a graph unchanged since the last build: copied
