@@ -127,6 +127,7 @@ class NodeKeys:
         self._in_parts = _Parts(self._in_part)
         # the nodes whose parts differ from the last build's (``since``); None: not known
         self.changed: tuple[set[Any], set[Any]] | None = None
+        self.known: frozenset[Any] | dict[Any, bytes] = frozenset()  # and the nodes it had
 
     def since(self, last: object) -> None:
         """Compare every node's parts with the last build's (``parts()`` as it was kept then).
@@ -140,6 +141,7 @@ class NodeKeys:
         for parts, before in ((self._out_parts, last["out"]), (self._in_parts, last["in"])):
             changed.append({k for k, d in before.items() if parts[k] != d})
         self.changed = changed[0], changed[1]
+        self.known = last["out"]
 
     def unchanged(self, out: list[Any], into: list[Any]) -> bool:
         """True when no node of this footprint changed since the last build (see ``since``)."""
@@ -258,6 +260,14 @@ class Memo:
             out, into = stored(fp)
             self.new[name] = (self.keys.key(name, b"", out, into), out, into, value)
         return value, fp
+
+    def reused(self, name: str) -> bool:
+        """True when this build took ``name``'s value from the last build's entry.
+
+        The same value: what is made of it alone (a node's GraphML element) is the same too.
+        """
+        entry = self.new.get(name)
+        return entry is not None and entry is self.old.get(name)
 
     def save(self) -> None:
         """Keep this build's entries (written when the build is recorded).
