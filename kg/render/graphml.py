@@ -150,6 +150,8 @@ class LastGraphml:
                 for part in parts:
                     f.write(part)
                     digest.update(part)
+            del parts, view
+            self.data = None  # the last file (50 MB at 1,000x) is not held to the end
             self.patched = True
         else:
             blocks = [node_block(ids[n], a).encode() for n, a in p.nodes]
