@@ -29,6 +29,9 @@ subject's IRIs are noted with its digests) and now; every other node's parts are
 build's (hashing every node's incoming statements again took ~0.2 s of a 300x edit).
 The same keys let other drawings be reused across builds (``Memo``: a node's display attributes,
 its search entry), each with the footprint of what it read.
+
+Size: over 400 lines because the study pages, the memos and the node keys are one mechanism
+(one footprint, one key, one notion of a changed node); split, each would import the others.
 """
 
 from __future__ import annotations
