@@ -30,6 +30,7 @@ from rdflib.namespace import RDF
 
 from kg.counts import count, summary
 from kg.render import facets as fc
+from kg.render import graphml
 from kg.render import projection as proj
 from kg.render.abstract import StudyAbstract, study_abstract
 from kg.render.dotplot import dotplots_html
@@ -404,60 +405,25 @@ def write_index(g: Graph, full: nx.MultiDiGraph | proj.Projected, pages: list[tu
 # ------------------------------------------------------------------ everything
 
 
-GRAPHML_KEYS = [("d5", "edge", "label", "string"), ("d4", "node", "identifiers", "string"),
-                ("d3", "node", "evidence", "long"), ("d2", "node", "type", "string"),
-                ("d1", "node", "kind", "string"), ("d0", "node", "label", "string")]
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attr(value: str) -> str:
-    return (_text(value).replace('"', "&quot;").replace("\n", "&#10;")
-            .replace("\t", "&#09;").replace("\r", "&#13;"))
-
-
-def _data(key: str, value: str) -> str:
-    return f'<data key="{key}">{_text(value)}</data>' if value else f'<data key="{key}" />'
-
-
 def write_graphml(p: nx.MultiDiGraph | proj.Projected, path: Path) -> None:
     """The full projection as GraphML (for Gephi and Cytoscape), scalar attributes only.
 
     Written line by line as networkx's writer lays it out (a test compares the two byte for
     byte): networkx builds the whole document as an element tree in memory first, and imports
-    numpy, when installed, whose BLAS threads can take a Ctrl-C meant for the build.
+    numpy, when installed, whose BLAS threads can take a Ctrl-C meant for the build. A build
+    with the page cache writes it through ``kg.render.graphml.LastGraphml`` (the same bytes).
     """
     if isinstance(p, proj.Projected):
         nodes, edges = p.nodes, p.edges
     else:
         nodes = list(p.nodes(data=True))
         edges = [(s, o, k, a.get("label", "")) for s, o, k, a in p.edges(keys=True, data=True)]
-    ids = {n: _attr(n) for n, _ in nodes}  # each id escaped once, not once per edge end
+    ids = {n: graphml.attr(n) for n, _ in nodes}  # each id escaped once, not once per edge end
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
-                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-        for key, kind, name, type_ in GRAPHML_KEYS:
-            f.write(f'  <key id="{key}" for="{kind}" attr.name="{name}" attr.type="{type_}" />\n')
-        f.write('  <graph edgedefault="directed">\n')
-        f.writelines(_graphml_node(ids[n], a) for n, a in nodes)
-        f.writelines(f'    <edge source="{ids.get(s) or _attr(s)}" '
-                     f'target="{ids.get(o) or _attr(o)}" id="{k}">\n'
-                     f'      {_data("d5", label)}\n    </edge>\n' for s, o, k, label in edges)
-        f.write("  </graph>\n</graphml>\n")
-
-
-def _graphml_node(ident: str, a: dict) -> str:
-    """One node's element (``ident`` already escaped)."""
-    inf = a["info"]
-    values = (("d0", a["label"]), ("d1", a["kind"]), ("d2", inf.type),
-              ("d3", str(int(a.get("evidence", 0)))), ("d4", " ".join(c for c, _ in inf.ids)))
-    return (f'    <node id="{ident}">\n' + "".join(f"      {_data(k, v)}\n" for k, v in values)
-            + "    </node>\n")
+        f.write(graphml.HEAD)
+        f.writelines(graphml.node_block(ids[n], a) for n, a in nodes)
+        f.write(graphml.edge_lines(edges, ids))
+        f.write(graphml.TAIL)
 
 
 # the drawings kept across builds (``kg.render.pagecache.Memo``), read together at the start
@@ -541,10 +507,20 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
                                           "the cache)" if pages_cache else ""))
     hr_rows = write_report(g, out / "report.html")
     say(f"  report with {hr_rows} hazard ratios")
-    full = proj.full_lists(g)
+    last = (graphml.LastGraphml(pages_cache.cache, pages_cache.keys, attrs)
+            if attrs is not None and pages_cache is not None and pages_cache.keys is not None
+            else None)
+    # the edges of the nodes the last GraphML holds unchanged are not looked for (not when
+    # the projection is kept whole for the caller)
+    full = proj.full_lists(g, last.skip if last is not None and not keep else None)
     write_index(g, full, pages, out / "index.html",
                 pages_cache.memo("search-text") if pages_cache is not None else None)
-    write_graphml(full, out / "graph.graphml")
+    if last is not None:
+        last.write(full, out / "graph.graphml")
+        if last.patched:
+            say(f"  GraphML: {last.kept} of {len(full.nodes)} nodes kept from the last build")
+    else:
+        write_graphml(full, out / "graph.graphml")
     if pages_cache is not None:
         pages_cache.save()
         proj.MEMOS.pop(g, None)

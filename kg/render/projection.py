@@ -487,6 +487,10 @@ class Projected:
 
     nodes: list[tuple[str, dict]]
     edges: list[tuple[str, str, int, str]]
+    # each study's drugs (an edge ``tests``), and where each node's edges are in ``edges``
+    # (``(start, end)``; None for a node whose edges were skipped: see ``full_lists``)
+    tests: dict[str, frozenset[str]] = field(default_factory=dict)
+    spans: list[tuple[int, int] | None] = field(default_factory=list)
 
     def graph(self) -> nx.MultiDiGraph:
         """The same projection as a networkx graph (``canonical`` order)."""
@@ -505,11 +509,14 @@ def full(g: Graph) -> nx.MultiDiGraph:
     return full_lists(g).graph()
 
 
-def full_lists(g: Graph) -> Projected:
+def full_lists(g: Graph, skip: Callable[[list[str], dict[str, frozenset[str]]],
+                                         Callable[[str], bool]] | None = None) -> Projected:
     """The full projection's nodes and edges, sorted, without building a graph.
 
     Each node's edges are found from its own statements and sorted among themselves; nodes
     come in sorted order, so the edges need no sort of their own over the whole graph.
+    ``skip(ids, tests)``, if given, names the nodes whose edges are not wanted (the GraphML
+    keeps them from the last build: ``kg.render.graphml``); their span is None.
     """
     terms: dict[str, Any] = {}
     for cls in KIND_OF_CLASS:
@@ -519,16 +526,23 @@ def full_lists(g: Graph) -> Projected:
     ids = sorted(terms)
     nodes = [(n, node_attrs(g, terms[n])) for n in ids]
     present = set(ids)
-    tests: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
     for study, arm in g.subject_objects(KG.hasArm):
         for reg in g.objects(arm, KG.usesRegimen):
             for drug in g.objects(reg, KG.hasComponent):
                 if (drug, RDF.type, KG.Drug) in g and str(study) in present and str(
                         drug) in present and study != drug:
-                    tests.setdefault(str(study), set()).add(str(drug))
+                    found.setdefault(str(study), set()).add(str(drug))
+    tests = {s: frozenset(d) for s, d in found.items()}
+    skipped = skip(ids, tests) if skip is not None else None
     statements = _statements_of(g)
     edges: list[tuple[str, str, int, str]] = []
+    spans: list[tuple[int, int] | None] = []
     for n in ids:
+        if skipped is not None and skipped(n):
+            spans.append(None)
+            continue
+        start = len(edges)
         # an edge joins two nodes' IRIs (as the views' way finds them: URIRef(n)); the
         # objects are looked up as plain text, not through rdflib's Python ``__eq__``
         mine = {(t, label) for prop, objs in statements(URIRef(n))
@@ -540,7 +554,8 @@ def full_lists(g: Graph) -> Projected:
             k = k + 1 if o == last else 0
             last = o
             edges.append((n, o, k, label))
-    return Projected(nodes, edges)
+        spans.append((start, len(edges)))
+    return Projected(nodes, edges, tests, spans)
 
 
 def _statements_of(g: Graph) -> Callable[[Any], Iterable[tuple[Any, Iterable[Any]]]]:
