@@ -2,7 +2,9 @@
 
 "71 deaths in the A group and 88 in the B group", "15 recurrences (6 A and 9 B)", "(progression
 in the A group versus the B group, 241 events versus 267 events, HR ...)": a mixin of
-``Drafter`` beside ``rates``, which reads counts printed with their percentages.
+``Drafter`` beside ``rates``, which reads counts printed with their percentages. Lists headed
+by each arm's label ("(A=7 out of 41, 17%; B=15 out of 44, 34%)", ``armlists``) are read here
+too, counts and percentages alike, before ``rates`` sees their numbers.
 """
 
 from __future__ import annotations
