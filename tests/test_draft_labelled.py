@@ -267,3 +267,10 @@ def test_regimen_abbreviations_over_doses_and_followed_by(tmp_path: Path):
     # each abbreviation names its own arm: the sizes land in the right one
     assert {(p.arm, p.size) for p in s.populations if p.arm} == {
         ("epirubicin-paclitaxel", 193), ("epirubicin-cyclophosphamide-paclitaxel", 187)}
+
+
+def test_a_count_above_its_denominator_in_a_safety_sentence_drafts_without_a_crash(
+        tmp_path: Path):
+    # "90 of 80 patients (15%)" is a misprint; the draft goes on (the build judges the numbers)
+    s = study(tmp_path, A + "Grade 3 rash occurred in 90 of 80 patients (15%) given examplinib.")
+    assert [(e.event, e.percent) for e in s.adverse_events] == [("rash", Decimal("15"))]

@@ -168,18 +168,18 @@ class Safety(DraftState):
                 count = (int(dec(c.group("c"))), c.start("c")) if c and "." not in c.group(
                     "c") else None
                 of = re.search(rf"(?<![\w.])(?P<c>{NUM})\s+(?:of|out of)\s+(?:the\s+)?$",
-                               text[:c.start("c")]) if count else None
+                               text[:c.start("c")]) if c and count else None
                 if of and count and "." not in of.group("c") and int(of.group("c")) <= count[0]:
                     # "12 of 80 patients (15%)": 80 is the denominator
-                    n, count = None, (int(of.group("c")), of.start("c"))
-                    denominator = (int(dec(c.group("c"))), c.start("c"))
-                square = re.match(r"\s*\[\s*N\s*=\s*(?P<c>\d+)\s*\]", text[p.end:], re.I)
-                if count is None and square:  # "8% [N=1]"; "(n = 60)" would be a group's size
-                    count = (int(square.group("c")), p.end + square.start("c"))
-                if not of:
+                    denominator: tuple[int, int] | None = count
+                    count = (int(of.group("c")), of.start("c"))
+                else:
                     denominator = (int(dec(n.group("n"))), p.end + n.start("n")) if n and \
                         count and "." not in n.group("n") and count[0] <= int(dec(
                             n.group("n"))) else None
+                square = re.match(r"\s*\[\s*N\s*=\s*(?P<c>\d+)\s*\]", text[p.end:], re.I)
+                if count is None and square:  # "8% [N=1]"; "(n = 60)" would be a group's size
+                    count = (int(square.group("c")), p.end + square.start("c"))
                 self._add(i, text, kind or "adverse-event", event, grade, arm, percent=p,
                           count=count, denominator=denominator)
 
