@@ -257,9 +257,7 @@ class Counts(DraftState):
                 name = head.group("n") if head else None
             if not name:
                 continue
-            etype = next((t for _, t in endpoint_mentions(name)), None)
-            eid = self.endpoint_id(etype, quote_of(text), text) if etype else \
-                self.other_endpoint(name, quote_of(text))
+            eid = self._named_endpoint(name, text)
             for item, arm in zip(items, arms, strict=True):
                 c, n, pct = (nums.get(k) if k is not None else None
                              for k in (item.count, item.total, item.percent))
@@ -281,12 +279,15 @@ class Counts(DraftState):
                 self.d.results.append(rec)
                 ev = nums.get(item.events) if item.events is not None else None
                 if ev is not None and item.event_word:
-                    kind = next((t for _, t in endpoint_mentions(item.event_word)), None)
-                    if re.fullmatch(r"deaths?", item.event_word):
-                        kind = "os"
-                    self._count(i, text, subs, self.endpoint_id(kind, quote_of(text), text)
-                                if kind else self.other_endpoint(item.event_word,
-                                                                 quote_of(text)), ev, arm)
+                    self._count(i, text, subs, self._named_endpoint(item.event_word, text), ev,
+                                arm)
+
+    def _named_endpoint(self, name: str, text: str) -> str:
+        """The endpoint a list's words name: deaths are OS, else the type named, else its own."""
+        etype = "os" if re.fullmatch(r"deaths?", name, re.I) else next(
+            (t for _, t in endpoint_mentions(name)), None)
+        return self.endpoint_id(etype, quote_of(text), text) if etype else \
+            self.other_endpoint(name, quote_of(text))
 
     def _events_among(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
         """"340 DFS events among 2,452 women receiving A and 410 events among 2,448 receiving B".

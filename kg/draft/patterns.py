@@ -33,9 +33,10 @@ PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional |random
 N_EQ_RE = re.compile(rf"\(?\bn\s*=\s*(?P<n>{NUM})", re.IGNORECASE)
 # an effect estimate's name: hazard, risk or odds ratio ("RR" and "OR" in capitals only: the words
 # "or" and a response rate's "RR" are told apart by the caller)
-HR_RE = re.compile(r"\b(?:(?P<hr>(?-i:HR)|hazard ratio)|(?P<rr>(?-i:RR)|risk ratio|relative risk|"
-                   r"rate ratio)|(?P<or>(?-i:OR)|odds ratio))\b(?:\s+for\s+(?P<for>death|"
-                   r"progression(?: or death)?|disease progression(?: or death)?))?", re.IGNORECASE)
+EFFECT_RE = re.compile(r"\b(?:(?P<hr>(?-i:HR)|hazard ratio)|(?P<rr>(?-i:RR)|risk ratio|"
+                       r"relative risk|rate ratio)|(?P<or>(?-i:OR)|odds ratio))\b(?:\s+for\s+"
+                       r"(?P<for>death|progression(?: or death)?|disease progression(?: or "
+                       r"death)?))?", re.IGNORECASE)
 CI_RE = re.compile(r"(?P<level>\d+)\s?%\s*(?:CI|confidence interval)|confidence interval",
                    re.IGNORECASE)
 P_RE = re.compile(rf"(?<![\w])(?:two-sided\s+|one-sided\s+)?(?:log-rank\s+)?[Pp](?:\s*value)?"

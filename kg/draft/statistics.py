@@ -14,7 +14,7 @@ from kg.draft.lexicon import endpoint_mentions
 from kg.draft.medianlists import median_lists
 from kg.draft.patterns import (
     CI_RE,
-    HR_RE,
+    EFFECT_RE,
     JOIN_RE,
     LABEL_BEFORE_RE,
     NUM,
@@ -120,7 +120,7 @@ class Statistics(Attribution):
         """Every "HR 0.81 (95% CI 0.68-0.97); P=.021" of a sentence."""
         out = []
         nums = list(iter_numbers(text, words=False))
-        found = list(HR_RE.finditer(text))
+        found = list(EFFECT_RE.finditer(text))
         # "hazard ratio [HR], 1.03": the bracketed abbreviation is the same mention
         found = [m for k, m in enumerate(found) if not (
             k and re.fullmatch(r"\s*[\[(]", text[found[k - 1].end():m.start()]))]
