@@ -360,7 +360,9 @@ class Arms(DraftState):
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"
-            if len(arms) == 2 and regimen is arms[-1][1] and not CONTROLS & set(arms[0][1]):
+            # the comparator is "the control arm": the one named as such, else the second
+            if len(arms) == 2 and (CONTROLS & set(regimen) if CONTROLS & set(arms[0][1]) else
+                                   regimen is arms[-1][1]):
                 aliases += ["control group", "control arm", "control"]
             key = "-".join(regimen)
             if sum(set(r) == set(regimen) for _, r, _ in arms) > 1 and dose_of(part):

@@ -65,7 +65,8 @@ class ArmSizes(DraftState):
                                                         r"mg|cycles?)\b", after, re.I):
                         found.setdefault(arm.id, p)
                         continue
-                named = re.match(r"\s+(?P<arm>[^,;()]{1,40}?)\s*(?:[,;)]|\band\b)", after)
+                named = re.match(r"\s+(?!(?:and|or|in|on|of|to|versus|vs)\b)(?P<arm>[^,;()]{1,40}?)"
+                                 r"\s*(?:[,;)]|\band\b)", after)
                 bracket = text.rfind("(", 0, p.start)
                 if named and re.search(r"\(\s*[^()]*$", text[:p.start]) and not re.search(
                         EVENT_BEFORE[:-1] + r"\d[\d,]*\s+(?:[\w-]+\s+){0,2}?(?:patients|women|"

@@ -14,6 +14,7 @@ import re
 
 from kg.draft.armlist import arm_list
 from kg.draft.arms import Arms
+from kg.draft.armsegments import ArmSegments
 from kg.draft.counts import Counts
 from kg.draft.genericarms import GenericArms
 from kg.draft.lexicon import endpoint_mentions
@@ -42,7 +43,7 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Populations, Statistics,
-              Rates, Counts, Safety):
+              Rates, Counts, ArmSegments, Safety):
     """Drafts one paper against a lexicon.
 
     The stages run in order over one ``DraftState`` (``kg/draft/state.py``): design and arms

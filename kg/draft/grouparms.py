@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kg.draft.armlist import blank_brackets, cut_shared
+from kg.draft.armlist import blank_brackets, cut_shared, dose_of
 from kg.numbers import iter_numbers
 
 ASSIGN_RE = re.compile(
@@ -148,10 +148,17 @@ def group_sides(sentence: str) -> list[Side]:
         # "A plus B or C": "or" separates the sides; without it ("to a study group and a
         # control group") "and" does
         cuts = [c for c in cuts if "and" not in blanked[c[0]:c[1]].lower()]
+    first = cuts[0][0] if len(cuts) == 1 and "and" not in blanked[slice(*cuts[0])] else 0
+    if first and not re.search(r"\b(?:and|plus|with|followed|then)\b|\+", blanked[:first], re.I):
+        # "to placebo, A 10 mg or A 40 mg": a list of sides before the last one's "or"
+        cuts = sorted(cuts + [(m.start(), m.end()) for m in re.finditer(
+            r",\s+(?=[A-Za-z])(?!(?:every|each|daily|weekly|twice|once|given|for|on|at|in|"
+            r"over|during|as|until|per|then)\b)", blanked[:first], re.I)])
     if len(re.findall(r"\b(?:groups?|arms?)\b", blanked, re.I)) >= 3:
         # "to a control group, a letter group or a text group": a list of groups
         cuts = sorted(cuts + [(m.start("c"), m.end()) for m in re.finditer(
             r"\b(?:group|arm)(?P<c>,)\s+(?!and\b|or\b)", blanked, re.I)])
+    cuts = sorted(set(cuts))  # a comma cut by both rules is one cut
     bounds = [0, *(x for c in cuts for x in c), len(tail)]
     sides: list[Side] = []
     for a, b in zip(bounds[::2], bounds[1::2], strict=True):
@@ -174,6 +181,10 @@ def group_sides(sentence: str) -> list[Side]:
             return []
         parts = tuple(p for p in (LEAD_RE.sub("", x).strip() for x in JOIN_RE.split(what)) if p)
         sides.append(Side(mt.end() + a, tail[a:b], name, parts))
+    names = [s.name.lower() for s in sides]
+    if len(set(names)) < len(sides):  # "to A 10 mg or A 40 mg": each side named with its dose
+        sides = [Side(s.start, s.text, f"{s.name} {dose_of(s.text)}", s.components)
+                 if names.count(s.name.lower()) > 1 and dose_of(s.text) else s for s in sides]
     if not 2 <= len(sides) <= 4 or len({s.name.lower() for s in sides}) < len(sides):
         return []
     return _shared_head(sides)

@@ -129,6 +129,7 @@ class Rates(DraftState):
         """Counts and percentages: "71 of 307 patients (23.1%)", "29% and 24%, respectively"."""
         out = []
         self.labelled_lists(i, text, subs)  # type: ignore[attr-defined]
+        self.segment_lists(i, text, subs)  # type: ignore[attr-defined]
         masked = self.masked(text)
         taken: set[int] = set()
         # in text order, so a later count can take the outcome an earlier one named

@@ -81,7 +81,8 @@ class DraftState:
         """An endpoint of the given type (with a time point for rates), created on first use."""
         timepoint = None
         if etype in {"pfs-rate", "survival-rate"}:
-            mt = re.search(r"(\d+|one|two|three|four|five|six|ten|twelve)[- ](month|year|week)s?\b|"
+            mt = re.search(r"(?<![\d.])(\d+|one|two|three|four|five|six|ten|twelve)[- ]"
+                           r"(month|year|week)s?\b|"
                            r"\bat\s+(\d+)\s+(month|year|week)s?\b", text, re.I)
             words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
                      "twelve": 12}
