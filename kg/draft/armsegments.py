@@ -54,7 +54,7 @@ class ArmSegments(DraftState):
             at += len(piece) + 1
         if len(parts) < 2 or len({a.id for _, _, a in parts}) != len(parts):
             return
-        lead = text[:first.start()]
+        lead = re.split(r":\s+(?=[A-Z])", text[:first.start()])[-1]  # after "Results: "
         etype = next((t for _, t in endpoint_mentions(lead)), None)
         # the outcome is the lead up to its time points: "The falls in X from baseline to ..."
         cut = re.split(r",?\s+(?:respectively|from\s+baseline|between\s+baseline|at\s+(?:weeks?|"

@@ -14,6 +14,13 @@ from kg.draft.patterns import Arm
 from kg.draft.state import DraftState, alias_re
 from kg.numbers import Printed
 
+# a section's label opening a sentence: "Results: In the A group, ..."
+SECTION = r"\s*(?:[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?:\s+)?"
+# a sentence about the patients of one arm: "Of 402 women randomised to A, ..."
+OPENED_RE = re.compile(SECTION + r"(?:of|among)\s+(?:the\s+)?[\d,]+\s+(?:[\w-]+\s+){0,2}?"
+                       r"(?:randomi[sz]ed|assigned|allocated)\s+to\s", re.I)
+
+
 
 class Attribution(DraftState):
     """Rules that attribute printed values to arms."""
@@ -40,6 +47,11 @@ class Attribution(DraftState):
                         masked[max(0, p.end + m.start() - 12):p.end + m.start()], re.I)), None)
                 stop = min(len(text), p.end + (digit.start() if digit else 90))
             named.append(self.arm_near(masked, p.end, stop))
+        if len(run) == 1 and OPENED_RE.match(text):
+            # "Of 402 randomised to A, 118 (29%) later received B": A's, whatever it received
+            opened = self._lead_arm(text[:run[0].start])
+            if opened is not None:
+                return [opened]
         if all(named) and len(set(id(a) for a in named)) == len(named):
             return named
         if len(run) == 1 and named[0] is None:
@@ -159,6 +171,10 @@ class Attribution(DraftState):
         """
         flat = blank_brackets(text)  # a bracket's ";" ends no clause: "(nine PR; 95% CI, ...)"
         start = max(flat.rfind(";", 0, pos), flat.rfind(". ", 0, pos)) + 1
+        # "..., while in the B group 41% ...": a clause of its own
+        turns = [m.end() for m in re.finditer(
+            r"(?:,\s*|\s)(?:while|whereas|but)\s+(?!receiving|taking|on\b|given)", flat[start:pos])]
+        start += turns[-1] if turns else 0
         own = self._lead_arm(text[start:pos])
         if own is not None:
             return own
@@ -171,8 +187,9 @@ class Attribution(DraftState):
         prev = self._lead_arm(self.sent(k - 1)) if k and not named and not re.search(
             r"\b(?:all|whole|overall\s+population|total|entire|both|each|either|every)\b", text,
             re.I) else None
-        if prev is not None and self._arms_in(self.sent(k - 1)) == [prev] and re.search(
-                r"\d", self.sent(k - 1)):  # the sentence before reported that arm's values
+        if prev is not None and (self._arms_in(self.sent(k - 1)) == [prev] or OPENED_RE.match(
+                self.sent(k - 1))) and re.search(r"\d", self.sent(k - 1)):
+            # the sentence before reported that arm's values
             # "In the daily arm, the response rate was 19%. Median response duration was 5.3
             # months": a sentence naming no arm goes on with the arm the one before opened with
             return prev
@@ -187,8 +204,11 @@ class Attribution(DraftState):
 
     def _lead_arm(self, text: str) -> Arm | None:
         """The arm a text opens with ("In the weekly arm, ...", "Of the 31 in study group,")."""
-        lead = re.match(r"\s*(?:in|among|for|within|of)\s+(?:the\s+)?(?P<g>[^,;:()]{1,50}?)\s*,",
-                        text, re.I)
+        lead = re.match(SECTION + r"(?:in|among|for|within|of)\s+(?:the\s+)?"
+                        r"(?P<g>[^,;:()%]{1,50}?)\s*,", text, re.I) or re.match(
+            # "in the B group a second cancer was found in 6%": no comma, the group word ends it
+            SECTION + r"(?:in|among|within)\s+(?:the\s+)?(?P<g>[^,;:()%\d]{1,40}?\s+(?:group|arm))"
+                      r"\s+(?!\d)", text, re.I)
         return self.arm_near(lead.group("g"), 0, len(lead.group("g"))) if lead else None
 
     def _arm_order(self, text: str, before: int) -> list[Arm]:
@@ -217,4 +237,8 @@ class Attribution(DraftState):
         if len(later) == len(self.d.arms) and re.search(
                 r"\b(?:than|versus|vs\.?|v\.?|compared\s+with|and)\b", after, re.I):
             return [a for _, a in sorted(later, key=lambda t: t[0])]
+        if len(mentions) == 1 and len(self.d.arms) == 2 and any(re.search(
+                alias_re(a) + r"\s*\(\s*$", text[:before], re.I) for a in mentions[0][1].aliases):
+            # "more lost bone while receiving B (7.4% v 2.2%)": the arm the bracket follows first
+            return [mentions[0][1], next(a for a in self.d.arms if a is not mentions[0][1])]
         return list(self.d.arms)

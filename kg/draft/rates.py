@@ -59,7 +59,9 @@ OUTCOME_STOP = re.compile(
     r"\b(?:was|were|is|are|had|has|have|occurred|developed|reported|experienced|observed|"
     r"showed|among|in|for|of|with|than|between|by|after|received|receiving|underwent|given|"
     r"randomi[sz]ed|assigned|allocated|treated|"
-    r"patients|women|participants|group|groups|arm|arms|versus|vs|and|or|respectively|the|a|an|"
+    r"while|whereas|patients|women|participants|group|groups|arm|arms|versus|vs|and|or|"
+    r"made|accounted|accounting|represented|representing|constituted|"
+    r"respectively|the|a|an|"
     r"rate|rates|incidences?|proportions?|percentages?|frequency|frequencies|numbers|significantly|"
     r"higher|lower|more|less|"
     r"reduced|increased|decreased|improved|compared|on|at|during|within|from|to|up|"
@@ -87,9 +89,9 @@ def outcome_after(text: str, end: int) -> str | None:
     "Three (3%) of the 94 patients in the A group had nosebleeds": "nosebleeds";
     "112 (21.9%) received second-line betanib": "second-line betanib".
     """
-    had = re.match(r"[^.;]{0,50}?\b(?:had|developed|experienced|reported|needed|required|"
-                   r"underwent|received|gained|achieved|reached|completed|exhibited|found|thought|rated|"
-                   r"preferred)\s+(?P<name>[a-z][\w\s-]{2,40}?)"
+    had = re.match(r"[^.;]{0,50}?\b(?:(?:had|developed|experienced|reported|needed|required|"
+                   r"underwent|received|gained|achieved|reached|completed|exhibited|found|thought|"
+                   r"rated|preferred)\s+|(?=stopped\s))(?P<name>[a-z][\w\s-]{2,40}?)"
                    r"(?=\s*(?:[,.;(<>≥≤=]|$|\s+(?:as|and|while|compared|than|but|after|during)\b))",
                    text[end:], re.I)
     return re.sub(r"^(?:(?:an?|the|more|less|fewer|higher|lower|greater)\s+)+", "",
@@ -102,7 +104,8 @@ def outcome_names(text: str, start: int) -> list[str]:
     "More patients in the A group received physiotherapy (37% vs 19%)": "A", "physiotherapy";
     the caller skips the one that names an arm.
     """
-    clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while|whereas|but)\b", text[:start])
+    clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while(?!\s+(?:receiving|taking|on|given|being)\b)|"
+                       r"whereas|but)\b", text[:start])
     # values in brackets after their clause: "... were more common with A (42% vs 27%)"
     clause = next((c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)), "")
     words = re.findall(r"[A-Za-z][\w'-]*|\d+", clause)

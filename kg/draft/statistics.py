@@ -269,8 +269,9 @@ class Statistics(Attribution):
                 runs.append([p])
         out = self._listed_medians(i, text, subs)
         for run in runs:
-            if self.per_arm_unknown(run):
-                continue
+            if self.per_arm_unknown(run) or re.search(r"\b(?:at|after|by|within|beyond)\s+$",
+                                                      masked[:run[0].start], re.I):
+                continue  # "a rate of 46% vs 58% at 4 years": a time point, no median
             unit = None
             for p in run:
                 unit = unit or self._unit_after(masked, p.end)
