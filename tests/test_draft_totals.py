@@ -35,3 +35,19 @@ def test_a_comparison_in_n_women_gives_the_total(tmp_path: Path):
     s = drafted_and_built(tmp_path, "comparing-total.txt")
     assert [a.id for a in s.arms] == ["velbrinib", "placebo"]
     assert [(p.kind, p.size) for p in s.populations if p.parent is None] == [("enrolled", 44)]
+
+
+def test_a_second_pair_of_counts_keeps_the_arm_order_and_ratios_are_no_response_rate(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "ratio-and-pairs.txt")
+    rows = {(r.endpoint, r.arm, r.count) for r in s.results}
+    # "71 events in the A arm and 104 in the B arm ..., and 77 and 58 events in older women"
+    assert {("events", "velbrinib", 71), ("events", "observation", 104),
+            ("events", "velbrinib", 77), ("events", "observation", 58)} <= rows
+    # a treatment-related death is a harm of its own, not the overall-survival endpoint
+    assert ("treatment-related-death", "velbrinib", 1) in rows
+    assert not any(e.type == "os" for e in s.endpoints)
+    # "(RR=6.1; 95% CI ...)" is a risk ratio: no response rate; "64 out of 80 (80.0%)" is
+    # never a count of 80
+    assert not any(e.type == "rr" for e in s.endpoints)
+    assert not any(r.count == 80 for r in s.results)

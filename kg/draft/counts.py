@@ -169,8 +169,22 @@ class Counts(DraftState):
             return
         masked = self.masked(text)
         pairs = rf"(?P<a>{NUM})\s+(?P<noun>events?|deaths?|relapses?|recurrences?)\s*(?:v\.?|" \
-            rf"vs\.?|versus)\s*(?P<b>{NUM})\s+(?P=noun)"
+            rf"vs\.?|versus)\s*(?P<b>{NUM})\s+(?P=noun)|" \
+            rf"\band\s+(?P<a2>{NUM})\s+and\s+(?P<b2>{NUM})\s+(?P<noun2>events|deaths|relapses|" \
+            r"recurrences)\s+(?:in|among)\b"  # "..., and 77 and 58 events in older women"
         for mt in re.finditer(pairs, masked, re.I):
+            if mt.group("a2"):  # the arms' order is that of the counts before them
+                if not re.search(rf"{NUM}\s+[^;]*\band\s+{NUM}\s+in\s+the\b", masked[:mt.start()]) \
+                        or len(self._arm_order(text, mt.start())) != 2:
+                    continue
+                eid = self.endpoint_id(etype, quote_of(text), text) if (
+                    etype := self.endpoint_at(text, mt.start())) else \
+                    self.other_endpoint(mt.group("noun2"), quote_of(text))
+                for g, arm in zip(("a2", "b2"), self._arm_order(text, mt.start()), strict=False):
+                    p = next((x for x in iter_numbers(masked) if x.start == mt.start(g)), None)
+                    if p is not None:
+                        self._count(i, text, subs, eid, p, arm)
+                continue
             order = self._arm_order(text, mt.start())
             named = [a for a in self.d.arms if any(re.search(
                 rf"(?<![\w-]){re.escape(x)}(?![\w-])", text[:mt.start()], re.I) for x in a.aliases)]

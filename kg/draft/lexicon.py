@@ -29,10 +29,15 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pcr", r"pathologic(?:al)? complete (?:response|remission)s?(?: rate)?|\bpCR\b"),
     ("qol", r"quality[- ]of[- ]life|\bQoL\b|\bQOL\b|\bHRQoL\b"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
-    ("os", r"overall survival|\bOS\b|\bdeath\b|\bmedian survival\b|\bsurvival time\b"),
+    # a treatment-related or toxic death is a harm, not the survival endpoint
+    ("os", r"overall survival|\bOS\b|(?<!related.)(?<!toxic.)\bdeath\b|"
+           r"\bmedian survival\b|\bsurvival time\b"),
     ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|responses? occurred|"
             r"complete or partial responses?"),
-    ("rr", r"response rates?|rates? of response|\bresponded\b|\bRR\b|complete remission"),
+    # "RR" before "=", ":" or "," and a number is a risk ratio: "(RR=8.9; 95% CI ...)"
+    ("rr", r"response rates?|rates? of response|\bresponded\b|"
+           r"\bRR\b(?!\s*[=:,]?\s*\d+(?:\.\d+)?(?!\s*%|\d|\.\d))|"
+           r"complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit|\b(?-i:CBR)\b"),
     ("cr", r"complete (?:clinical )?responses?|\bCR\b"),
     ("pr", r"partial response"),

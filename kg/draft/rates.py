@@ -27,7 +27,8 @@ from kg.numbers import Printed, iter_numbers
 # how a count is printed with its denominator and percentage
 COUNT_FORMS = (
     # "12 of 47 patients (26%)", "71 of the 224 patients in the A group (31.7 percent)"
-    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+[\w-]+){{0,7}}?\s*"
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+[\w-]+)"
+               rf"{{0,7}}?\s*"
                rf"\((?P<pct>{NUM})\s?(?:%|per\s?cent\b)"),
     re.compile(rf"(?P<c>{NUM}|[A-Za-z]+)\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
     # "117 (49%) of 241"
