@@ -8,6 +8,7 @@ placebo in 44 premenopausal women".
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from tests.test_draft_forms import drafted_and_built
@@ -51,3 +52,14 @@ def test_a_second_pair_of_counts_keeps_the_arm_order_and_ratios_are_no_response_
     # never a count of 80
     assert not any(e.type == "rr" for e in s.endpoints)
     assert not any(r.count == 80 for r in s.results)
+
+
+def test_background_findings_time_windows_bounds_and_differences_are_no_results(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "background-values.txt")
+    # "previously demonstrated ... a pCR rate of 11.2% (the PRIMA trial)", before the methods;
+    # "over the first 36 months", "a median survival benefit of 9 months", "in less than 10
+    # months": none of them is a value of an arm
+    assert sorted((r.arm, r.statistic, r.value) for r in s.results) == [
+        ("chemotherapy", "median", Decimal("33.0")),
+        ("velbrinib-chemotherapy", "median", Decimal("41.5"))]

@@ -29,8 +29,9 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pcr", r"pathologic(?:al)? complete (?:response|remission)s?(?: rate)?|\bpCR\b"),
     ("qol", r"quality[- ]of[- ]life|\bQoL\b|\bQOL\b|\bHRQoL\b"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
-    # a treatment-related or toxic death is a harm, not the survival endpoint
-    ("os", r"overall survival|\bOS\b|(?<!related.)(?<!toxic.)\bdeath\b|"
+    # a treatment-related or toxic death is a harm, not the survival endpoint, and "relapse or
+    # death" defines another endpoint's events
+    ("os", r"overall survival|\bOS\b|(?<!related.)(?<!toxic.)(?<!or.)\bdeath\b|"
            r"\bmedian survival\b|\bsurvival time\b"),
     ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|responses? occurred|"
             r"complete or partial responses?"),
@@ -43,7 +44,9 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pr", r"partial response"),
     ("sd", r"stable disease"),
     ("pd", r"progressive disease"),
-    ("toxicity", r"adverse events?|toxicit(?:y|ies)|grade (?:3|4|≥ ?3|3 or (?:worse|higher|4))|"
+    # a tumour's grade is no toxicity ("55% had tumor grade 3")
+    ("toxicity", r"adverse events?|toxicit(?:y|ies)|(?<!tumor.)(?<!tumour.)(?<!histologic.)"
+                 r"grade (?:3|4|≥ ?3|3 or (?:worse|higher|4))|"
                  r"neutropenia|diarrh(?:o)?ea|rash|fatigue|hypertension"),
 )
 # line breaks and indentation may fall between the words of a name ("progression-free\n  survival")

@@ -154,3 +154,12 @@ def blank_counts(text: str) -> str:
     """
     return re.sub(r"(?<=%)\s*[\[(]\s*[Nn]\s*=\s*\d+\s*[\])]", lambda m: " " * len(m.group()),
                   text)
+
+# a sentence telling what earlier work found: "previously demonstrated ... a pCR of 10% (the X
+# trial)", "earlier studies reported"
+BACKGROUND_RE = re.compile(r"\bpreviously\s+(?:demonstrated|shown|reported|described|found)\b|"
+                           r"\b(?:previous|prior|earlier)\s+(?:studies|trials|reports)\s+"
+                           r"(?:have\s+)?(?:shown|showed|reported|demonstrated|found)\b", re.I)
+# a sentence assigning this study's patients
+ASSIGNED_RE = re.compile(r"\b(?:assigned|allocated|randomi[sz]ed)\s+(?:\w+\s+){0,3}?(?:to|into|"
+                         r"between)\b", re.I)

@@ -105,8 +105,10 @@ def outcome_names(text: str, start: int) -> list[str]:
     "More patients in the A group received physiotherapy (37% vs 19%)": "A", "physiotherapy";
     the caller skips the one that names an arm.
     """
+    # a closed bracket defines or abbreviates ("the first event (relapse or death) had ...")
+    before = re.sub(r"\([^()]*\)", " ", text[:start])
     clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while(?!\s+(?:receiving|taking|on|given|being)\b)|"
-                       r"whereas|but)\b", text[:start])
+                       r"whereas|but)\b", before)
     # values in brackets after their clause: "... were more common with A (42% vs 27%)"
     clause = next((c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)), "")
     words = re.findall(r"[A-Za-z][\w'-]*|\d+", clause)

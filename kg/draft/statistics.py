@@ -13,6 +13,8 @@ from kg.draft.attribution import Attribution
 from kg.draft.lexicon import endpoint_mentions
 from kg.draft.medianlists import median_lists
 from kg.draft.patterns import (
+    ASSIGNED_RE,
+    BACKGROUND_RE,
     CI_RE,
     EFFECT_RE,
     JOIN_RE,
@@ -94,8 +96,10 @@ class Statistics(Attribution):
             r"\s*(?:RESULTS|Results|FINDINGS|Findings)\b", self.sent(i))]
         for i in range(len(self.spans)):
             text = self.sent(i)
-            if re.match(r"\s*(?:BACKGROUND|Background|Introduction)\b", text):
-                continue
+            if re.match(r"\s*(?:BACKGROUND|Background|Introduction)\b", text) or (
+                    BACKGROUND_RE.search(text) and not any(ASSIGNED_RE.search(self.sent(k))
+                                                           for k in range(i))):
+                continue  # another study's findings, told before this one's methods
             if not re.search(r"\d", text) and not any(iter_numbers(text)):
                 continue  # no number, in digits or words ("Two partial responses ...")
             # groups are those results are reported for; before the results a marker or
@@ -269,9 +273,12 @@ class Statistics(Attribution):
                 runs.append([p])
         out = self._listed_medians(i, text, subs)
         for run in runs:
-            if self.per_arm_unknown(run) or re.search(r"\b(?:at|after|by|within|beyond)\s+$",
-                                                      masked[:run[0].start], re.I):
-                continue  # "a rate of 46% vs 58% at 4 years": a time point, no median
+            if self.per_arm_unknown(run) or re.search(
+                    r"\b(?:(?:at|after|by|within|beyond|over|during)\s+(?:the\s+)?(?:first\s+)?|"
+                    r"(?:less|more|fewer|longer|shorter)\s+than\s+|up\s+to\s+|"
+                    r"(?:benefit|gain|improvement|difference|prolongation|advantage)\s+of\s+)$",
+                    masked[:run[0].start], re.I):
+                continue  # "at 4 years", "less than 12 months", "a benefit of 14 months"
             unit = None
             for p in run:
                 unit = unit or self._unit_after(masked, p.end)
