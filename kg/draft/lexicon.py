@@ -33,10 +33,12 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     # death" defines another endpoint's events
     ("os", r"overall survival|\bOS\b|(?<!related.)(?<!toxic.)(?<!or.)\bdeath\b|"
            r"\bmedian survival\b|\bsurvival time\b"),
-    ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|responses? occurred|"
+    ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|"
+            r"intracranial responses? occurred|"
             r"complete or partial responses?"),
     # "RR" before "=", ":" or "," and a number is a risk ratio: "(RR=8.9; 95% CI ...)"
-    ("rr", r"response rates?|rates? of response|\bresponded\b|"
+    # a response the paper does not call objective: "A response occurred in 123 of 212"
+    ("rr", r"response rates?|rates? of response|\bresponded\b|responses? occurred|"
            r"\bRR\b(?!\s*[=:,]?\s*\d+(?:\.\d+)?(?!\s*%|\d|\.\d))|"
            r"complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit|\b(?-i:CBR)\b"),
