@@ -52,6 +52,10 @@ def test_a_second_pair_of_counts_keeps_the_arm_order_and_ratios_are_no_response_
     # never a count of 80
     assert not any(e.type == "rr" for e in s.endpoints)
     assert not any(r.count == 80 for r in s.results)
+    # "23 clots on observation and 37 on velbrinib, 70% of which were ...": a share of the
+    # counts before, no arm's rate
+    assert {("clots", "observation", 23), ("clots", "velbrinib", 37)} <= rows
+    assert not any(r.value == 70 for r in s.results)
 
 
 def test_background_findings_time_windows_bounds_and_differences_are_no_results(

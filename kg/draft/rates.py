@@ -163,7 +163,8 @@ class Rates(DraftState):
                                   r"represented|attained)\s+$", masked[:p.start], re.I)
                 # a relative effect, no arm's rate: "a 27% decrease in the risk", "44% lower"
                 and not re.match(r"\s*%?\s*(?:relative\s+|absolute\s+)?(?:reduction|decrease|"
-                                 r"increase|improvement|lower|higher|greater|fewer|more|less)\b",
+                                 r"increase|improvement|lower|higher|greater|fewer|more|less)\b|"
+                                 r"\s*%?\s*of\s+(?:which|whom|these|them)\b",  # of the count before
                                  masked[p.end:p.end + 30], re.I)]
         # "24 versus 18 %", "70.5 and 79.3 %": one percent sign for the pair
         every = [p for p in iter_numbers(masked, words=False)]
