@@ -67,3 +67,17 @@ def test_background_findings_time_windows_bounds_and_differences_are_no_results(
     assert sorted((r.arm, r.statistic, r.value) for r in s.results) == [
         ("chemotherapy", "median", Decimal("33.0")),
         ("velbrinib-chemotherapy", "median", Decimal("41.5"))]
+
+
+def test_lettered_groups_defined_by_what_each_was_given_with_their_sizes(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "lettered-treatments.txt")
+    # "underwent adjuvant therapy based on anthracycline schedules (group B)": the treatment is
+    # named (and proposed) without its basis, so both groups become arms
+    regimens = [set(a.regimen) for a in s.arms]
+    assert regimens[0] == {"radiotherapy", "surgery"} and "adjuvant-therapy" in regimens[1]
+    # "Four hundred and twelve women were treated with ... (group A)": that group's size, no
+    # total of the study
+    assert sorted(p.size for p in s.populations if p.arm) == [168, 412]
+    assert not any(p.size == 412 for p in s.populations if p.arm is None)
+    assert sorted((r.arm == s.arms[0].id, r.value) for r in s.results) == [
+        (False, Decimal("9.4")), (True, Decimal("6.2"))]

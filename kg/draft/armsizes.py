@@ -157,7 +157,11 @@ class ArmSizes(DraftState):
                        *re.finditer(rf"^\s*(?P<n>{NUM}|[A-Z][a-z]+(?:-[a-z]+)?)\s+(?:patients|"
                                     r"women)\s+in\s+(?:the\s+)?(?P<arm>[\w +/-]{1,40}?)\s+(?:group|"
                                     r"arm)\s+(?:were\s+(?:given|treated|injected)|received)\b",
-                                    text)]:
+                                    text),
+                       # "Ninety patients were treated with A (group A)"
+                       *re.finditer(rf"^\s*(?P<n>{NUM}|[A-Z][a-z]+(?:[- ](?:and\s+)?[a-z]+)"
+                                    r"{0,4}?)\s+(?:patients|women)\s+(?:were\s+(?:given|treated)|received|"
+                                    r"underwent)\b[^.;()]*\((?P<arm>group[\s-][A-D1-4])\b", text)]:
                 arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
                 p = next((x for x in iter_numbers(text) if x.start == mt.start("n")), None)
                 if arm is not None and p is not None:

@@ -172,6 +172,9 @@ class Populations(ArmSizes, Subgroups):
         patients underwent randomization", "Of the 318 patients who underwent randomization".
         """
         after = text[p.end:p.end + 240]
+        if re.match(r"\s+(?:patients|women)\s+(?:were\s+(?:given|treated)|received|underwent)\b"
+                    r"[^.;()]*\(\s*group[\s-][A-D1-4]\b", after):
+            return None  # "590 patients were treated with A (group A)": that group's size
         if re.match(r"\s+(?:patients|women|participants|subjects)\s+(?:in|on)\s+(?:the\s+)?"
                     r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
             return None  # "3,412 women in the outreach group": that group's size
