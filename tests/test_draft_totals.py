@@ -29,7 +29,11 @@ def test_arms_adding_up_to_the_eligible_set_hang_under_it(tmp_path: Path):
     assert (pops["enrolled"].size, pops["analysed"].size) == (260, 248)
     assert pops["analysed"].parent == "enrolled"
     assert sorted((p.size, p.kind, p.parent) for p in s.populations if p.arm) == [
+        (97, "analysed", "enrolled"), (101, "analysed", "enrolled"),
         (123, "analysed", "analysed"), (125, "analysed", "analysed")]
+    # "the 101 in the A group ... than the 97 in the B group": a further set of each arm
+    assert {(p.arm, p.size) for p in s.populations if p.size in {97, 101}} == {
+        ("padded-sling", 101), ("strap-sling", 97)}
 
 
 def test_a_comparison_in_n_women_gives_the_total(tmp_path: Path):

@@ -43,7 +43,10 @@ class ArmSizes(DraftState):
         patients randomised to A, ...": each number is an arm's size only when the form says
         it is, and two arms' sizes are needed unless the form names the assignment.
         """
-        if len(self.d.arms) < 2 or any(p.get("arm") for p in self.d.populations):
+        if len(self.d.arms) < 2:
+            return
+        if any(p.get("arm") for p in self.d.populations):
+            self._more_arm_sets()
             return
         for i in range(len(self.spans)):
             text = self.sent(i)
@@ -145,7 +148,7 @@ class ArmSizes(DraftState):
                 total = sum(p.value for p in found.values())
                 self._arm_populations(i, text, found, analysed=any(  # they make the analysed set
                     x["kind"] == "analysed" and x.get("size") == total for x in self.d.populations))
-                return
+                return self._more_arm_sets()
         # "HD patients (n = 91; ...) received ...", "SD regimen patients (n = 94) received":
         # each arm's size in a sentence of its own
         each: dict[str, tuple[int, str, Printed]] = {}
@@ -181,6 +184,22 @@ class ArmSizes(DraftState):
                 continue
             p = next(x for x in iter_numbers(text) if x.start == mt.start("n"))
             self._arm_populations(i, text, {arm.id: p})
+
+    def _more_arm_sets(self) -> None:
+        """Further sets of each arm, named so ("the 9,210 in the A group ... the 9,188 in ...")."""
+        root, have = self._root(), {p.get("size") for p in self.d.populations}
+        for i in range(len(self.spans)):
+            text = self.sent(i)
+            found = self._the_n_in_arm(text, list(iter_numbers(text)))
+            if not found or {int(p.value) for p in found.values()} & have:
+                continue
+            for arm in self.d.arms:
+                pid = f"analysed-{arm.id}-{int(found[arm.id].value)}"
+                self.d.populations.append({
+                    "id": pid, "label": f"analysed in {arm.label} ({found[arm.id].text})",
+                    "kind": "analysed", "size": int(found[arm.id].value), "parent": root["id"],
+                    "arm": arm.id, "quote": quote_of(text)})
+                self.use(i, found[arm.id])
 
     def _the_n_in_arm(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
         """"the 1,802 in the A group reported more X than the 1,777 in the B group": each arm's.

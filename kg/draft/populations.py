@@ -95,8 +95,8 @@ class Populations(ArmSizes, Subgroups):
         """
         root = next((x for x in self.d.populations if x.get("parent") is None and
                      x["kind"] in {"enrolled", "randomised"}), None)
-        sizes = [x["size"] for x in self.d.populations if x.get("arm") and x.get("size") and
-                 x.get("parent") == (root or {}).get("id")]
+        sizes = [x["size"] for x in self.d.populations if x["id"] in self.arm_pops.values() and
+                 x.get("size") and x.get("parent") == (root or {}).get("id")]
         if root is None or len(sizes) != len(self.d.arms) or len(sizes) < 2 or \
                 root.get("size") == sum(sizes):
             return
@@ -131,7 +131,7 @@ class Populations(ArmSizes, Subgroups):
                                            "kind": kind, "size": total, "parent": root["id"],
                                            "quote": quote_of(text)})
                 for x in self.d.populations:
-                    if x.get("arm") and x.get("parent") == root["id"]:
+                    if x["id"] in self.arm_pops.values() and x.get("parent") == root["id"]:
                         x.update(id=f"{pid}-{x['arm']}", parent=pid, kind=kind, label=x[
                             "label"].replace(f"{root['id']} to", f"{mt.group('k').lower()} in"))
                         self.arm_pops[x["arm"]] = x["id"]
