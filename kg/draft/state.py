@@ -73,8 +73,14 @@ class DraftState:
         self.d.used.add(self.spans[i][0] + local.start)
 
     def endpoint_at(self, text: str, pos: int, default: str | None = None) -> str | None:
-        """The endpoint named last before ``pos`` in the sentence."""
-        before = [t for p, t in endpoint_mentions(text) if p < pos]
+        """The endpoint named last before ``pos`` in the sentence.
+
+        Not one inside a closed bracket that defines another ("the objective response (CR +
+        PR) rate was 23%"), unless only brackets name one ("the response (ORR) was 23%").
+        """
+        outside = re.sub(r"\((?:[^()]|\([^()]*\))*\)", lambda m: " " * len(m.group()), text[:pos])
+        before = [t for p, t in endpoint_mentions(outside)] or \
+            [t for p, t in endpoint_mentions(text) if p < pos]
         return before[-1] if before else default
 
     def endpoint_id(self, etype: str, quote: str, text: str = "") -> str:
