@@ -49,6 +49,9 @@ def test_a_second_pair_of_counts_keeps_the_arm_order_and_ratios_are_no_response_
     # "71 events in the A arm and 104 in the B arm ..., and 77 and 58 events in older women"
     assert {("events", "velbrinib", 71), ("events", "observation", 104),
             ("events", "velbrinib", 77), ("events", "observation", 58)} <= rows
+    # "Grades 3-4 anaemia (19% versus 7%)": adverse events of each arm, with their grades
+    assert {(a.arm, a.percent, a.grade) for a in s.adverse_events
+            if a.event == "anaemia"} == {("velbrinib", 19, "3-4"), ("observation", 7, "3-4")}
     # a treatment-related death is a harm of its own, not the overall-survival endpoint
     assert ("treatment-related-death", "velbrinib", 1) in rows
     assert not any(e.type == "os" for e in s.endpoints)

@@ -20,7 +20,7 @@ from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
 CUE = re.compile(r"adverse (?:event|effect|reaction)s?|toxicit(?:y|ies)|side effects?|"
-                 r"\bgrade\s*(?:[1-5]|≥|>=|III|IV)|dose (?:reduction|interruption|delay)s?|"
+                 r"\bgrades?\s*(?:[1-5]|≥|>=|III|IV)|dose (?:reduction|interruption|delay)s?|"
                  r"discontinu\w+|withdr[ae]w\w* (?:because|due) |treatment-related death",
                  re.I)
 GRADE = re.compile(r"\bgrades?\s*(?P<min2>[1-5])\s+or\s+(?:higher|greater|above|more)\b|"
