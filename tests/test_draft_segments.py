@@ -71,3 +71,13 @@ def test_clauses_that_turn_keep_each_value_with_its_own_arm(tmp_path: Path):
     assert {(r.endpoint, r.arm, r.value) for r in s.results if r.statistic == "rate"} == {
         ("survival-rate-4-year", "no-treatment", Decimal("46.1")),
         ("survival-rate-4-year", ZX, Decimal("58.3"))}
+
+
+def test_subgroup_estimates_said_to_be_consistent_are_of_the_primary_endpoint(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "consistent-subgroups.txt")
+    types = {e.id: e.type for e in s.endpoints}
+    by_estimate = {c.estimate: types[c.endpoint] for c in s.comparisons if c.estimate}
+    # the sentence before gives progression-free survival; "Results were consistent in ..."
+    # speaks of the primary outcome, overall survival
+    assert by_estimate == {Decimal("1.04"): "os", Decimal("0.92"): "pfs",
+                           Decimal("0.99"): "os", Decimal("1.08"): "os"}

@@ -83,6 +83,15 @@ class DraftState:
             [t for p, t in endpoint_mentions(text) if p < pos]
         return before[-1] if before else default
 
+    def going_on(self, text: str, last: str | None) -> str | None:
+        """The endpoint a sentence naming none goes on with: the one named last.
+
+        But "Results were consistent in ..." (subgroups) speaks of the primary endpoint's result.
+        """
+        if re.search(r"\b(?:consistent|similar)\b", text, re.I):
+            return next((e["type"] for e in self.d.endpoints.values() if e.get("primary")), last)
+        return last
+
     def endpoint_id(self, etype: str, quote: str, text: str = "") -> str:
         """An endpoint of the given type (with a time point for rates), created on first use."""
         timepoint = None

@@ -166,7 +166,7 @@ class Statistics(Attribution):
                 self._p(rec, pm, i, nums)
             who = mt.group("for") or ""
             etype = ("os" if who.lower() == "death" else "pfs" if who else
-                     self.endpoint_at(text, mt.start(), self._last_endpoint))
+                     self.endpoint_at(text, mt.start(), self.going_on(text, self._last_endpoint)))
             # "the risk ratio for stroke was 0.81": an outcome no endpoint type names
             named = re.match(r"\s+(?:for|of)\s+(?P<n>[a-z][\w -]{2,40}?)\s+(?:was|were|is)\b",
                              text[mt.end():est.start])
