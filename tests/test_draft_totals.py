@@ -52,6 +52,11 @@ def test_a_second_pair_of_counts_keeps_the_arm_order_and_ratios_are_no_response_
     # "Grades 3-4 anaemia (19% versus 7%)": adverse events of each arm, with their grades
     assert {(a.arm, a.percent, a.grade) for a in s.adverse_events
             if a.event == "anaemia"} == {("velbrinib", 19, "3-4"), ("observation", 7, "3-4")}
+    # "Grade 3 or worse adverse events arose in 101 (64%) of 158 women in the A arm and 88 (56%)
+    # of 157 in the B arm": one event, both arms, the grade a lower bound
+    assert {(a.arm, a.event, a.grade, a.count, a.denominator) for a in s.adverse_events
+            if a.count in {101, 88}} == {("velbrinib", "any adverse event", ">=3", 101, 158),
+                                         ("observation", "any adverse event", ">=3", 88, 157)}
     # a treatment-related death is a harm of its own, not the overall-survival endpoint
     assert ("treatment-related-death", "velbrinib", 1) in rows
     assert not any(e.type == "os" for e in s.endpoints)

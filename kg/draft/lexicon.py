@@ -15,7 +15,9 @@ from kg import model as m
 ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pfs-rate", r"(?:\d+|one|two|three|six|twelve)[- ](?:month|year)s?[- ](?:progression[- ]free"
                  r"[- ]survival|PFS)(?: rate)?|PFS rate at \d+ months|progression[- ]free "
-                 r"(?:survival )?rate at \d+ (?:months|weeks)|\bPFS\d+\b|\bPFR\d+\b"),
+                 r"(?:survival )?rate at \d+ (?:months|weeks)|\bPFS\d+\b|\bPFR\d+\b|"
+                 # "12 weeks after randomization, 15 of 26 (58%) were progression free"
+                 r"(?:were|was|remained) progression[- ]free\b(?! survival)"),
     ("survival-rate", r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ](?:overall[- ])?survival"
                       r"(?: rate)?|(?:overall )?survival rate at \d+ (?:months|years)|"
                       r"(?:\d+|one|two|three)[- ](?:month|year)s?[- ]OS(?: rate)?"),

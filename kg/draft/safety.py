@@ -23,7 +23,7 @@ CUE = re.compile(r"adverse (?:event|effect|reaction)s?|toxicit(?:y|ies)|side eff
                  r"\bgrades?\s*(?:[1-5]|≥|>=|III|IV)|dose (?:reduction|interruption|delay)s?|"
                  r"discontinu\w+|withdr[ae]w\w* (?:because|due) |treatment-related death",
                  re.I)
-GRADE = re.compile(r"\bgrades?\s*(?P<min2>[1-5])\s+or\s+(?:higher|greater|above|more)\b|"
+GRADE = re.compile(r"\bgrades?\s*(?P<min2>[1-5])\s+or\s+(?:higher|greater|above|more|worse)\b|"
                    r"\bgrades?\s*(?P<a>[1-5]|III|IV|II|I)\s*(?:(?:-|–|to|or|and|/)\s*"
                    r"(?P<b>[1-5]|IV|III))?|\bgrade\s*(?:≥|>=|⩾)\s*(?P<min>[1-5])|"
                    r"(?P<any>\bany[- ]grade|\ball grades?)", re.I)
@@ -65,8 +65,9 @@ def grade_of(text: str) -> str | None:
     return a
 
 
-VERB = re.compile(r"^(?:was|were|is|are|occurred|occurring|reported|observed|seen|developed|"
-                  r"experienced|had|noted|needed|required|in|among|with|of|for|by)$", re.I)
+VERB = re.compile(r"^(?:was|were|is|are|occurred|occurring|arose|arising|reported|observed|seen|"
+                  r"developed|experienced|had|noted|needed|required|in|among|with|of|for|by)$",
+                  re.I)
 
 
 def event_before(text: str, start: int) -> str | None:
@@ -93,7 +94,8 @@ def event_before(text: str, start: int) -> str | None:
         words.pop(0)
     while words and NOT_EVENT.match(words[-1]):
         words.pop()
-    kept = [w for w in words if not re.fullmatch(r"grades?|III|IV|II|\d-\d", w, re.I)]
+    kept = [w for w in words if not re.fullmatch(r"grades?|III|IV|II|\d-\d|worse|higher|greater|"
+                                                 r"above", w, re.I)]  # "grade 3 or worse"
     if not kept and re.search(r"adverse\s+(?:events?|reactions?)|toxicit(?:y|ies)", piece, re.I):
         return "any adverse event"  # "treatment-related adverse events occurred in 34 of 50"
     if not kept or len(kept) > 5 or not any(len(w) > 3 for w in kept):
@@ -152,8 +154,12 @@ class Safety(DraftState):
                 runs[-1].append(p)
             else:
                 runs.append([p])
-        for run in runs:
+        last: str | None = None
+        for k, run in enumerate(runs):
             event = None if kind else event_before(text, run[0].start)
+            if event and k and self.arm_near(event, 0, len(event)) is not None:
+                event = last  # "... in the A group and 139 (71%) of 197 in the B group"
+            last = event
             if (kind is None and event is None) or not harm(event):
                 continue
             arms = self._safety_arms(text, run, masked)
@@ -191,6 +197,7 @@ class Safety(DraftState):
         in_order = len(found) == len(self.d.arms) == 2 and bool(re.fullmatch(
             r"\s*(?:\(\s*[\d.]+\s*%\s*\))?\s*(?:vs\.?|versus|v\.?)\s*",
             text[found[0].end():found[1].start()], re.I)) and not self.arms_named(text)
+        last: str | None = None
         for k, mt in enumerate(found):
             c = next((p for p in iter_numbers(text) if p.start == mt.start("c")), None)
             n = next((p for p in iter_numbers(text) if p.start == mt.start("n")), None)
@@ -198,6 +205,9 @@ class Safety(DraftState):
                     in self.d.used:
                 continue
             event = None if kind else event_before(text, mt.start())
+            if event and k and self.arm_near(event, 0, len(event)) is not None:
+                event = last  # "... in the A group and 139 (71%) of 197 in the B group"
+            last = event
             if (kind is None and event is None) or not harm(event):
                 continue
             arms = self._safety_arms(text, [c], text) if len(self.d.arms) != 1 else [
