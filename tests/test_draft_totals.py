@@ -93,3 +93,21 @@ def test_lettered_groups_defined_by_what_each_was_given_with_their_sizes(tmp_pat
     assert not any(p.size == 412 for p in s.populations if p.arm is None)
     assert sorted((r.arm == s.arms[0].id, r.value) for r in s.results) == [
         (False, Decimal("9.4")), (True, Decimal("6.2"))]
+
+
+def test_common_harm_terms_with_per_arm_shares_are_adverse_events(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "ratio-and-pairs.txt")
+    # "Ankle oedema (31% vs. 7%) and hypoalbuminaemia (22% vs. 5%) were commoner with A": no
+    # "adverse" or "grade" in the sentence, but the terms name harms
+    assert {(a.event.lower(), a.arm, a.percent) for a in s.adverse_events
+            if a.event != "anaemia" and a.percent in {31, 7, 22, 5}} == {
+        ("ankle oedema", "velbrinib", 31), ("ankle oedema", "observation", 7),
+        ("hypoalbuminaemia", "velbrinib", 22), ("hypoalbuminaemia", "observation", 5)}
+
+
+def test_harm_terms_a_trial_is_about_stay_its_outcomes(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "antiemetic-outcomes.txt")
+    # the title names nausea and vomiting: their rates are the trial's results, no harms
+    assert not s.adverse_events
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} >= {
+        ("nausea", "velbrinib", Decimal(44)), ("nausea", "placebo", Decimal(63))}

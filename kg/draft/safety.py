@@ -23,6 +23,12 @@ CUE = re.compile(r"adverse (?:event|effect|reaction)s?|toxicit(?:y|ies)|side eff
                  r"\bgrades?\s*(?:[1-5]|≥|>=|III|IV)|dose (?:reduction|interruption|delay)s?|"
                  r"discontinu\w+|withdr[ae]w\w* (?:because|due) |treatment-related death",
                  re.I)
+# common adverse-event terms: a sentence giving one a pair of per-arm percentages is about harms
+# even with no "adverse" or "grade" in it ("Peripheral oedema (38% vs 10%) was more frequent")
+TERMS = re.compile(r"\b(?:nausea|vomiting|diarrh(?:o)?ea|constipation|fatigue|asthenia|rash|"
+                   r"alopecia|mucositis|stomatitis|(?:febrile\s+)?neutropenia|leu[ck]openia|"
+                   r"thrombocytopenia|an(?:a)?emia|neuropathy|hypertension|proteinuria|o?edema|"
+                   r"hypoalbumin(?:a)?emia|arthralgia|myalgia|hand-foot)\b", re.I)
 GRADE = re.compile(r"\bgrades?\s*(?P<min2>[1-5])\s+or\s+(?:higher|greater|above|more|worse)\b|"
                    r"\bgrades?\s*(?P<a>[1-5]|III|IV|II|I)\s*(?:(?:-|–|to|or|and|/)\s*"
                    r"(?P<b>[1-5]|IV|III))?|\bgrade\s*(?:≥|>=|⩾)\s*(?P<min>[1-5])|"
@@ -115,7 +121,13 @@ class Safety(DraftState):
         """Every safety sentence of the results into ``adverse_events`` records."""
         for i in range(len(self.spans)):
             text = self.sent(i)
-            if not CUE.search(text) or not re.search(r"\d|\b(?:one|two|three|no)\b", text):
+            # the terms are no cue in a trial whose title names them: they are its outcomes
+            # ("... for nausea and vomiting after chemotherapy")
+            terms = re.search(TERMS.pattern + rf"\s*\(?\s*{NUM}\s?%\s*(?:vs\.?|versus|v\.?)"
+                              rf"\s*{NUM}\s?%", text, re.I) and not TERMS.search(
+                                  self.paper.title or "")
+            if not (CUE.search(text) or terms) or not re.search(r"\d|\b(?:one|two|three|no)\b",
+                                                                 text):
                 continue
             if re.match(r"\s*(?:BACKGROUND|Background|METHODS|Methods)\b", text):
                 continue
