@@ -296,6 +296,23 @@ class Counts(DraftState):
                     self._count(i, text, subs, self._named_endpoint(item.event_word, text), ev,
                                 arm)
 
+    def estimate_outcome(self, text: str, mt: re.Match, est: Printed) -> str | None:
+        """What an estimate with no endpoint type is of: "the risk ratio for stroke was 0.81".
+
+        Or, in a sentence counting events per arm, those events: "There were 71 second cancers
+        in the A arm and 104 in the B arm (HR = 0.66, ...)" is of "second cancers".
+        """
+        named = re.match(r"\s+(?:for|of)\s+(?P<n>[a-z][\w -]{2,40}?)\s+(?:was|were|is)\b",
+                         text[mt.end():est.start])
+        if named and not self.arm_near(named.group("n"), 0, 40):
+            return named.group("n")
+        counted = re.search(rf"\b(?:were|was)\s+{NUM}\s+(?P<n>[a-z][\w -]{{2,40}}?)\s+in\s+the\s+"
+                            rf"[^;()]*?\band\s+{NUM}\b", text[:mt.start()], re.I) or re.search(
+            r"\bnumber\s+of\s+(?P<n>[a-z][\w -]{2,40}?)\s+was\s+\d", text[:mt.start()], re.I)
+        if counted and not self.arm_near(counted.group("n"), 0, len(counted.group("n"))):
+            return counted.group("n")
+        return None
+
     def _named_endpoint(self, name: str, text: str) -> str:
         """The endpoint a list's words name: deaths are OS, else the type named, else its own."""
         etype = "os" if re.fullmatch(r"deaths?", name, re.I) else next(

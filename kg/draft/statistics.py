@@ -167,15 +167,11 @@ class Statistics(Attribution):
             who = mt.group("for") or ""
             etype = ("os" if who.lower() == "death" else "pfs" if who else
                      self.endpoint_at(text, mt.start(), self.going_on(text, self._last_endpoint)))
-            # "the risk ratio for stroke was 0.81": an outcome no endpoint type names
-            named = re.match(r"\s+(?:for|of)\s+(?P<n>[a-z][\w -]{2,40}?)\s+(?:was|were|is)\b",
-                             text[mt.end():est.start])
-            if etype is None and named and not self.arm_near(named.group("n"), 0, 40):
-                rec["endpoint"] = self.other_endpoint(named.group("n"), quote_of(text))
-            elif etype is None:
+            other = None if etype else self.estimate_outcome(text, mt, est)  # type: ignore[attr-defined]
+            if etype is None and other is None:
                 continue
-            else:
-                rec["endpoint"] = self.endpoint_id(etype, quote_of(text), text)
+            rec["endpoint"] = self.other_endpoint(other, quote_of(text)) if other else \
+                self.endpoint_id(etype, quote_of(text), text)
             self._last_endpoint = etype
             groups = self._prognostic_groups(text, subs, mt.start())
             if groups:
