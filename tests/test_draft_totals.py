@@ -114,3 +114,16 @@ def test_harm_terms_a_trial_is_about_stay_its_outcomes(tmp_path: Path):
     assert not s.adverse_events
     assert {(r.endpoint, r.arm, r.value) for r in s.results} >= {
         ("nausea", "velbrinib", Decimal(44)), ("nausea", "placebo", Decimal(63))}
+
+
+def test_a_set_split_in_two_and_a_subgroup_analysis_set_are_sized_subgroups(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "split-subgroups.txt")
+    subs = {p.id: p for p in s.populations if p.kind == "subgroup"}
+    # "Of these 300 women, 128 women had X and 172 had Y": two groups that split the 300
+    assert (subs["nodal-spread-on-biopsy"].size, subs["clinically-clear-nodes"].size) == (128, 172)
+    assert subs["nodal-spread-on-biopsy"].complement_of == ("clinically-clear-nodes",)
+    # "A planned subgroup analysis of 214 women with ...": that analysis's own set
+    assert any(p.size == 214 for p in subs.values())
+    # "A complete pathological response": the pCR endpoint, whichever word comes first
+    assert {(r.arm, r.value) for r in s.results if r.endpoint == "pcr"} == {
+        ("velbrinib", Decimal(27)), ("zelmoxifene", Decimal(16))}

@@ -28,7 +28,8 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("ttf", r"time to treatment failure|\bTTF\b"),
     ("ttr", r"time to (?:objective )?response"),
     ("dor", r"duration of (?:objective )?response|response duration|\bDOR\b|\bDoR\b"),
-    ("pcr", r"pathologic(?:al)? complete (?:response|remission)s?(?: rate)?|\bpCR\b"),
+    ("pcr", r"pathologic(?:al)? complete (?:response|remission)s?(?: rate)?|complete "
+            r"pathologic(?:al)? (?:response|remission)s?(?: rate)?|\bpCR\b"),
     ("qol", r"quality[- ]of[- ]life|\bQoL\b|\bQOL\b|\bHRQoL\b"),
     ("pfs", r"progression[- ]free survival|\bPFS\b"),
     # a treatment-related or toxic death is a harm, not the survival endpoint, and "relapse or

@@ -37,7 +37,48 @@ class Subgroups(DraftState):
         with ..." next to the name.
         """
         out = self._subgroup_arm_sizes(i, text, self._subgroups(i, text))
+        self._sized_split(i, text)
         return out
+
+    def _sized_split(self, i: int, text: str) -> None:
+        """Two groups of patients that split a set, or a subgroup analysis's own set.
+
+        "Of these 258 patients, 110 had X and 148 had Y": a split only when the two sizes add up
+        to the set named before them or to the root; "a subgroup analysis of 611 women with X".
+        """
+        nums = {p.start: p for p in iter_numbers(text)}
+        mt = re.search(rf"(?P<a>\b{NUM}|\b[A-Z][a-z]+(?:-[a-z]+)?)\s+(?:patients|women)\s+"
+                       rf"(?P<v>had|were)\s+(?P<x>[A-Za-z][^,;.()]{{1,59}}?),?\s+and\s+(?P<b>{NUM})\s+"
+                       rf"(?:patients\s+|women\s+)?(?:had|were)\s+(?P<y>[A-Za-z][^,;.()]{{1,59}}?)"
+                       r"\s*(?=[.;,]|$)", text)
+        sizes = [nums.get(mt.start(g)) for g in "ab"] if mt else []
+        whole = re.search(rf"\bOf\s+(?:these|the|all)\s+(?P<n>{NUM})\b", text[:mt.start()]) \
+            if mt else None
+        root = next((p for p in self.d.populations if p.get("parent") is None), None)
+        arms = [p["size"] for p in self.d.populations if p.get("arm") and p.get("size") and
+                p.get("parent") == (root or {}).get("id")]  # or the arms' sizes add up to it
+        totals = {int(dec(whole.group("n")))} if whole else {(root or {}).get("size"), sum(arms)}
+        if mt and None not in sizes and sum(int(p.value) for p in sizes) in totals:  # type: ignore
+            ids = [slug(mt.group(g)) for g in "xy"]
+            for g, pid, p, other in zip("xy", ids, sizes, ids[::-1], strict=True):
+                if any(x["id"] == pid for x in self.d.populations):
+                    return
+                self.d.populations.append({
+                    "id": pid, "label": f"patients who {mt.group('v')} {mt.group(g)}",
+                    "kind": "subgroup",
+                    "size": int(p.value), "parent": (root or {}).get("id"),  # type: ignore
+                    "complement_of": [other], "quote": quote_of(text)})
+                self.use(i, p)  # type: ignore[arg-type]
+        one = re.search(rf"\bsubgroup\s+analysis\s+of\s+(?P<n>{NUM})\s+(?P<w>(?:patients|women)\s+"
+                        r"with\s+[^.;()]{3,60}?)\s+(?:indicated|showed|suggested|found|revealed)\b",
+                        text, re.I)
+        if one and nums.get(one.start("n")) and root:
+            pid = slug(one.group("w"))
+            if not any(x["id"] == pid for x in self.d.populations):
+                self.d.populations.append({"id": pid, "label": one.group("w"), "kind": "subgroup",
+                                           "size": int(dec(one.group("n"))), "parent": root["id"],
+                                           "quote": quote_of(text)})
+                self.use(i, nums[one.start("n")])
 
     def _subgroup_arm_sizes(self, i: int, text: str, subs: list[tuple[int, str]]
                             ) -> list[tuple[int, str]]:
