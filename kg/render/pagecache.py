@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 FOLDER = "pages"
 MEMO_FOLDER = "memo"  # not "pages": the cache prunes each folder by the entries a build used
 PARTS = "parts.pickle"  # in MEMO_FOLDER: every node's key parts, as the last build made them
+STUDY_PAGES = "study-pages"  # the memo of each study page's SHA-256 (``PageCache.write``)
 T = TypeVar("T")
 
 
@@ -434,6 +435,47 @@ class PageCache:
         name = hashlib.sha256(page.encode()).hexdigest()[:32]
         self.cache.used_pages.add(f"{name}.pickle")
         return self.folder / f"{name}.pickle"
+
+    def write(self, page: str, extra: object, draw: Callable[[], bytes], target: Path) -> bool:
+        """Put a study page at ``target``: linked from the last output if still sound, else drawn.
+
+        ``draw`` writes the page at ``target`` and returns its bytes. With node keys, a page
+        is a memo (``STUDY_PAGES``) of its bytes' SHA-256, keyed by what its drawing read and
+        by its hazard-ratio rows (``extra``); when sound, the last output's file with those
+        bytes (``BuildCache.last_output``) is hard-linked: no entry per page to read, unzip and
+        write (~1,800 file opens at 300x). Without node keys, the page is kept in the cache
+        (``reuse``/``keep``). True when the page was not drawn.
+        """
+        memo = self.memo(STUDY_PAGES)
+        if memo is None:
+            stored = self.reuse(page, extra)
+            if stored is not None:
+                target.write_bytes(stored)
+                return True
+            with self.graph.footprint() as fp:  # type: ignore[attr-defined]
+                html = draw()
+            self.keep(page, extra, fp, html)
+            return False
+        from kg.export.atomic import carry
+
+        self.cache.used_pages.add(STUDY_PAGES)  # so the entries of older builds are pruned
+        rows = hashlib.sha256(json.dumps(extra, sort_keys=True, default=str).encode())
+        drawn: list[bytes] = []
+
+        def make() -> str:
+            drawn.append(draw())
+            return hashlib.sha256(drawn[0]).hexdigest()
+
+        digest, _ = memo.get(f"{page}\0{rows.hexdigest()}", make)
+        if not drawn:
+            last = self.cache.last_output(page, digest)
+            if last is not None:
+                carry(last, target)
+                self.hits += 1
+                return True
+            draw()  # the last output lost it: drawn again (the same bytes, as its key says)
+        self.misses += 1
+        return False
 
     def reuse(self, page: str, extra: object) -> bytes | None:
         """The stored page, if what it read is unchanged; else None (draw it)."""
