@@ -398,9 +398,9 @@ class BuildCache:
             _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         self.staged[self.folder / kind / name] = path
 
-    def table(self, kind: str, name: str) -> Table:
+    def table(self, kind: str, name: str, exact: bool = False) -> Table:
         """A large entry of many small ones, written as a base and a delta (see ``Table``)."""
-        return Table(self, kind, name)
+        return Table(self, kind, name, exact)
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -420,18 +420,28 @@ class Table:
     build no longer uses stay until then: every use checks an entry's own key.
     """
 
-    def __init__(self, cache: BuildCache, kind: str, name: str) -> None:
-        """Read the base and the delta; ``entries`` is the table."""
-        self.cache, self.kind, self.name = cache, kind, name
+    def __init__(self, cache: BuildCache, kind: str, name: str, exact: bool = False) -> None:
+        """Read the base and the delta; ``entries`` is the table.
+
+        ``exact``: ``entries`` is the table last saved, no more (an entry of the base gone
+        since is kept as None in the delta, and read as absent; no value may be None).
+        """
+        self.cache, self.kind, self.name, self.exact = cache, kind, name, exact
         base = cache.get(kind, f"{name}.pickle")
         delta = cache.get(kind, f"{name}.delta.pickle")
         self.base: dict = base if isinstance(base, dict) else {}
-        self.entries: dict = {**self.base, **(delta if isinstance(delta, dict) else {})}
+        delta = delta if isinstance(delta, dict) else {}
+        # not copied when nothing changed (a table of every node is ~0.1 GB at 1,000x)
+        self.entries: dict = {**self.base, **delta} if delta else self.base
+        if exact and delta:
+            self.entries = {k: v for k, v in self.entries.items() if v is not None}
 
     def save(self, new: dict) -> None:
         """Keep ``new`` as the table (an entry reused from the base must be the same object)."""
         base = self.base
         delta = {k: v for k, v in new.items() if base.get(k) is not v}
+        if self.exact and len(base) + len(delta) > len(new):
+            delta.update(dict.fromkeys(base.keys() - new.keys()))
         if not base or len(delta) * 4 > len(new):
             self.cache.put(self.kind, f"{self.name}.pickle", new)
             delta = {}

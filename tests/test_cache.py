@@ -341,6 +341,22 @@ def test_a_table_writes_what_changed_as_a_delta_and_reads_back_whole(tmp_path: P
     assert BuildCache(out).table("blocks", "ttl").entries == bigger
 
 
+def test_an_exact_table_forgets_what_a_build_no_longer_keeps(tmp_path: Path):
+    """``exact``: an entry gone since the base was written is read back as absent."""
+    out = tmp_path / "out"
+    first = BuildCache(out)
+    first.table("memo", "parts", exact=True).save({f"n{i}": bytes([i]) for i in range(100)})
+    first.record("one")
+    second = BuildCache(out)
+    table = second.table("memo", "parts", exact=True)
+    new = {k: v for k, v in table.entries.items() if k != "n7"}
+    new["n100"] = b"new"
+    table.save(new)
+    second.record("two")
+    assert BuildCache(out).table("memo", "parts").entries["n7"] is None  # gone: in the delta
+    assert BuildCache(out).table("memo", "parts", exact=True).entries == new
+
+
 def test_node_keys_hash_what_they_always_hashed():
     """A key is the SHA-256 of the salt, the name and each node's part, in the order given.
 

@@ -52,11 +52,12 @@ from kg.cache import _uri
 from kg.render.readgraph import Footprint, ReadGraph
 
 if TYPE_CHECKING:
-    from kg.cache import BuildCache
+    from kg.cache import BuildCache, Table
 
 FOLDER = "pages"
 MEMO_FOLDER = "memo"  # not "pages": the cache prunes each folder by the entries a build used
 PARTS = "parts.pickle"  # in MEMO_FOLDER: every node's key parts, as the last build made them
+PART_TABLES = ("out", "in", "objects")  # the tables of ``NodeKeys.parts`` (``parts-NAME``)
 STUDY_PAGES = "study-pages"  # the memo of each study page's SHA-256 (``PageCache.write``)
 T = TypeVar("T")
 
@@ -363,6 +364,7 @@ class PageCache:
         self._digests: dict[tuple[str, Any], str] = {}
         self.keys: NodeKeys | None = None
         self._memos: dict[str, Memo] = {}
+        self._parts: dict[str, Table] = {}  # the node parts' tables (``_last_parts``)
         if subjects is not None:
             from kg.cache import _hash_files
             from kg.paths import ONTOLOGY_DIR
@@ -392,17 +394,35 @@ class PageCache:
             return
         gc.collect()
         if not self._memos:
-            self.keys.since(self.cache.get(MEMO_FOLDER, PARTS))
+            self.keys.since(self._last_parts())
         for kind in kinds:
             self._memos[kind] = Memo(self.cache, kind, self.graph, self.keys)
         gc.freeze()
+
+    def _last_parts(self) -> dict | None:
+        """The node parts the last build kept (``NodeKeys.parts``), or None.
+
+        Kept as tables (``BuildCache.table``): an edit writes the parts it changed alone
+        (every node's, ~20 MB at 300x, were pickled again on every build).
+        """
+        self._parts = {k: self.cache.table(MEMO_FOLDER, f"parts-{k}", exact=True)
+                       for k in PART_TABLES}
+        last = self.cache.get(MEMO_FOLDER, PARTS)
+        if not (isinstance(last, dict) and isinstance(last.get("salt"), str)
+                and last.get("sizes") == {k: len(t.entries) for k, t in self._parts.items()}):
+            return None  # none kept, or not these tables (an older cache, a table lost)
+        return {"salt": last["salt"], **{k: t.entries for k, t in self._parts.items()}}
 
     def save(self) -> None:
         """Keep the memos' entries, and the node parts they were checked against."""
         for memo in self._memos.values():
             memo.save()
         if self._memos and self.keys is not None:
-            self.cache.put(MEMO_FOLDER, PARTS, self.keys.parts())
+            parts = self.keys.parts()
+            for k, table in self._parts.items():
+                table.save(parts[k])
+            self.cache.put(MEMO_FOLDER, PARTS, {"salt": parts["salt"], "sizes": {
+                k: len(parts[k]) for k in PART_TABLES}})
 
     def _digest(self, direction: str, node: Any) -> str:
         """A hash of one node's statements (outgoing or incoming), once per node and build."""
