@@ -22,6 +22,7 @@ from rdflib import URIRef
 from kg import cli
 from kg.assemble import build
 from kg.cache import BuildCache, cache_dir
+from kg.counts import count
 from kg.paths import ONTOLOGY_FILE, SOURCES_DIR
 from kg.pieces import document_groups
 from tests.test_cache import replace, snapshot
@@ -190,6 +191,24 @@ def test_pieces_give_the_quads_of_a_whole_build(shipped: bool, synthetic: Path,
     assert set(cached.graphs) == set(whole.graphs)
     assert first.report.triples_per_builder == whole.report.triples_per_builder
     assert cached.report.triples_per_graph == whole.report.triples_per_graph
+    # counted from the pieces' kept tallies, as the whole graph is counted
+    assert cached.counts == first.counts == whole.counts == count(whole.triples)
+    assert cached.counts.hazard_ratios > 0 and cached.counts.nodes["studies"] > 0
+
+
+def test_counts_from_tallies_count_a_node_typed_in_two_pieces_once():
+    from rdflib.namespace import RDF
+
+    from kg.pieces import Piece, count_pieces, tally
+    from kg.vocab import KG
+
+    s, c = URIRef("urn:study"), URIRef("urn:comparison")
+    one = {"a": {(s, RDF.type, KG.ClinicalTrial), (c, KG.measure, KG.HazardRatio)}}
+    two = {"b": {(s, RDF.type, KG.Study), (c, KG.measure, KG.HazardRatio)}}
+    pieces = [Piece("1", one, {}, {}, tally(one)), Piece("", two, {}, {})]
+    triples = frozenset(one["a"] | two["b"])
+    assert count_pieces(pieces, triples) == count(triples)
+    assert count_pieces(pieces, triples).nodes["studies"] == 1
 
 
 def test_documents_that_share_a_study_are_one_group(mini_copy: Path):
