@@ -336,3 +336,46 @@ def test_a_file_from_the_cache_is_not_checked_again_but_an_edited_one_is(
     said = capsys.readouterr().err
     assert f"{ev.name}:27:" in said and "quote: not found" in said, said
     assert snapshot(out) == before
+
+
+def test_pages_linked_after_a_document_removed_and_added_back_equal_a_clean_build(
+        synthetic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Study pages come from the last output (linked) and the rest follows, byte for byte.
+
+    A study label edited (the other studies' pages linked, not written), a document removed,
+    then a ``--no-html`` build (the pages carried over) and the document added back with
+    pages: each output equals a clean build's.
+    """
+    from benchmarks.builds import edit_one
+
+    src = tmp_path / "src"
+    shutil.copytree(synthetic, src)
+    out = tmp_path / "warm" / "output"
+    clean = tmp_path / "clean" / "output"
+
+    def same_as_clean(*extra: str) -> None:
+        shutil.rmtree(clean, ignore_errors=True)
+        run_build(src, clean, "--no-cache", *extra)
+        assert snapshot(out) == snapshot(clean)
+
+    run_build(src, out)
+    other = out / "views" / "study-syn-000025.html"
+    first = other.stat().st_ino
+    edit_one(src, 1)
+    run_build(src, out)
+    assert other.stat().st_ino == first  # linked from the last output, not written again
+    assert "[edit 1]" in (out / "views" / "study-syn-000000.html").read_text(encoding="utf-8")
+    same_as_clean()
+    gone = [src / "evidence" / "syn-00001.yaml", src / "texts" / "syn-00001.txt"]
+    kept = [path.read_bytes() for path in gone]
+    for path in gone:
+        path.unlink()
+    run_build(src, out, "--allow-shrink")
+    assert not (out / "views" / "study-syn-000010.html").exists()
+    same_as_clean("--allow-shrink")
+    for path, data in zip(gone, kept, strict=True):
+        path.write_bytes(data)
+    run_build(src, out, "--no-html")
+    run_build(src, out)
+    assert (out / "views" / "study-syn-000010.html").exists()
+    same_as_clean()
