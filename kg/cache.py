@@ -433,8 +433,9 @@ class Table:
         delta = delta if isinstance(delta, dict) else {}
         # not copied when nothing changed (a table of every node is ~0.1 GB at 1,000x)
         self.entries: dict = {**self.base, **delta} if delta else self.base
-        if exact and delta:
-            self.entries = {k: v for k, v in self.entries.items() if v is not None}
+        if exact:
+            for k in [k for k, v in delta.items() if v is None]:  # a fresh dict, when any
+                del self.entries[k]
 
     def save(self, new: dict) -> None:
         """Keep ``new`` as the table (an entry reused from the base must be the same object)."""
