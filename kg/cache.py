@@ -58,6 +58,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.outputstate import file_stat, output_state, settled
 from kg.paths import ONTOLOGY_DIR, PACKAGE_DIR, SOURCES_DIR
 
 if TYPE_CHECKING:
@@ -116,60 +117,6 @@ def fingerprint(sources: Path, options: dict[str, object]) -> str:
     _hash_files(h, Path(sources))
     _hash_files(h, ONTOLOGY_DIR)
     return h.hexdigest()
-
-
-SETTLED_NS = 2_000_000_000  # a file last written this long before it was noted: settled
-
-
-def _stat(path: str) -> list[int] | None:
-    """What tells a file's bytes apart without reading them: inode, size, time written."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
-def _settled(noted: object, at: object, now: list[int] | None) -> bool:
-    """True when a file is as it was noted at ``at`` (a time) by its ``_stat``: not re-read.
-
-    Only a file written well before it was noted (``SETTLED_NS``) counts: one rewritten
-    since then has another time, even on a file system whose clock is coarse (git's "racy"
-    files, read again). A file replaced has another inode, one truncated another size.
-    """
-    return (now is not None and isinstance(noted, list) and noted == now
-            and isinstance(at, int) and now[2] + SETTLED_NS < at)
-
-
-def _output_state(out: Path, last: dict | None = None
-                  ) -> tuple[dict[str, str], dict[str, list[int]]]:
-    """Each output file's content hash (not its time: equal outputs have equal hashes).
-
-    Also each file's ``_stat``: a file settled and unchanged since the ``last`` build's
-    manifest noted it keeps the hash noted then, unread (the study pages a build links from
-    the last output, ~40 MB at 300x, were hashed again on every build).
-    """
-    hashes, stats = {}, {}
-    old = last.get("files", {}) if last else {}
-    old_stats = last.get("stat", {}) if last else {}
-    at = last.get("at") if last else None
-    found = []
-    for folder, dirs, names in os.walk(out):
-        if folder == str(out):
-            dirs[:] = [d for d in dirs if d != CACHE_NAME]
-        found += [os.path.join(folder, n) for n in names]
-    for path in sorted(found):
-        st = _stat(path)
-        if st is None or not os.path.isfile(path):
-            continue
-        rel = os.path.relpath(path, out)
-        if _settled(old_stats.get(rel), at, st) and isinstance(old.get(rel), str):
-            hashes[rel] = old[rel]
-        else:
-            with open(path, "rb") as f:
-                hashes[rel] = hashlib.file_digest(f, "sha256").hexdigest()
-        stats[rel] = st
-    return hashes, stats
 
 
 _URI: type | None = None  # rdflib's URIRef and Literal, bound on first use (``_bind``)
@@ -275,7 +222,7 @@ class BuildCache:
         """True when the last build had this fingerprint and its output is untouched."""
         last = self.last_build()
         return (bool(last) and last.get("fingerprint") == fp
-                and last.get("files") == _output_state(self.out, last)[0])
+                and last.get("files") == output_state(self.out, CACHE_NAME, last)[0])
 
     def last_build(self) -> dict:
         """The last build's manifest (its fingerprint, files and their stats), read once."""
@@ -290,14 +237,14 @@ class BuildCache:
     def last_output(self, rel: str, sha256: str) -> Path | None:
         """The last output's file ``rel``, if it holds the bytes of this SHA-256; else None.
 
-        Settled and unchanged since the last build noted it (``_settled``), it is not read;
-        otherwise it is read and hashed. A build links such a file into its new output instead
-        of writing it again (a study page whose drawing read nothing that changed).
+        Settled and unchanged since the last build noted it (``kg.outputstate.settled``), it
+        is not read; otherwise it is read and hashed. A build links such a file into its new
+        output instead of writing it again (a study page whose drawing read nothing that changed).
         """
         path = self.out / rel
         last = self.last_build()
         if (last.get("files", {}).get(rel) == sha256
-                and _settled(last.get("stat", {}).get(rel), last.get("at"), _stat(str(path)))):
+                and settled(last.get("stat", {}).get(rel), last.get("at"), file_stat(path))):
             return path
         try:
             with open(path, "rb") as f:
@@ -327,7 +274,7 @@ class BuildCache:
         import time
 
         at = time.time_ns()  # before the stats: a file written after is never settled
-        files, stats = _output_state(self.out, self.last_build())
+        files, stats = output_state(self.out, CACHE_NAME, self.last_build())
         self._write(self._manifest, json.dumps({"fingerprint": fp, "files": files,
                                                 "stat": stats, "at": at}, indent=1,
                                                sort_keys=True).encode())

@@ -261,7 +261,7 @@ def test_a_page_linked_from_the_last_output_is_checked_unless_settled(tmp_path: 
     """
     import os
 
-    from kg.cache import SETTLED_NS
+    from kg.outputstate import SETTLED_NS
 
     out = tmp_path / "out"
     (out / "views").mkdir(parents=True)
