@@ -28,11 +28,13 @@ then), so a failed or interrupted build leaves the output folder, cache included
 - **The last build's table rows** (folder ``tables``, ``kg/export/rowgroups.py``): every
   subject's digest, and each evidence table's checksum and rows by anchor node, so the next
   build queries the rows an edit reaches alone (and nothing when the graph is unchanged).
-- **Per study page** (``kg/render/pagecache.py``): the page as drawn, with the nodes its drawing
-  read and a digest of their statements; reused when that digest is unchanged.
+- **Per study page** (``kg/render/pagecache.py``): the SHA-256 of the page as drawn, with the
+  nodes its drawing read and a digest of their statements; when that digest is unchanged, the
+  last output's file with those bytes is linked into the new output.
 - **Per build**: the fingerprint of every input (each file under the sources folder, the
   ontology folder, the code version and the build options) and the content hash of every file
-  the build left in the output folder. A build whose fingerprint matches and whose
+  the build left in the output folder, with its inode, size and time (``kg.outputstate``: a
+  file unchanged since is not read again). A build whose fingerprint matches and whose
   output files are untouched has nothing to do and says so.
 
 The code version hashes every file of the ``kg`` package (sources excepted: they are input) and

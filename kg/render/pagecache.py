@@ -15,8 +15,11 @@ compared as sets, which is sound because a build's pages do not depend on the or
 hands answers in (rdflib's is random per process; ``tests/test_cache.py`` compares cached and
 clean builds byte for byte).
 
-Entries live in ``.cache/pages/`` of the output folder and, like the rest of the cache, are
-written only after the build has succeeded and swapped its output in.
+In a build in pieces a page is a memo (``study-pages``: its SHA-256 under the key of what it
+read) and the page itself is the last output's file, hard-linked into the new output
+(``PageCache.write``); without node keys the page is kept whole in ``.cache/pages/``. Like the
+rest of the cache, entries are written only after the build has succeeded and swapped its
+output in.
 
 A node's digest comes, in a build in pieces, from what the build already knows (``NodeKeys``):
 the digest of each subject's TriG block in each named graph (``BuildResult.digests``) gives a
