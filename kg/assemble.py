@@ -272,7 +272,12 @@ def build(sources: Path = SOURCES_DIR, builders: list[str] | None = None,
                              report)
     report.seconds["builders"] = time.perf_counter() - t1
     with stage("counting"):
-        counted = result.counts = count(result.triples)
+        if result.pieces is not None:  # each piece's tally kept with it (kg.pieces)
+            from kg.pieces import count_pieces
+
+            counted = result.counts = count_pieces(result.pieces, result.triples)
+        else:
+            counted = result.counts = count(result.triples)
         report.triples = counted.triples
         report.counts = dict(counted.nodes)
         report.documents = {f.document.id: DocumentCount(

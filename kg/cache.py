@@ -28,11 +28,13 @@ then), so a failed or interrupted build leaves the output folder, cache included
 - **The last build's table rows** (folder ``tables``, ``kg/export/rowgroups.py``): every
   subject's digest, and each evidence table's checksum and rows by anchor node, so the next
   build queries the rows an edit reaches alone (and nothing when the graph is unchanged).
-- **Per study page** (``kg/render/pagecache.py``): the page as drawn, with the nodes its drawing
-  read and a digest of their statements; reused when that digest is unchanged.
+- **Per study page** (``kg/render/pagecache.py``): the SHA-256 of the page as drawn, with the
+  nodes its drawing read and a digest of their statements; when that digest is unchanged, the
+  last output's file with those bytes is linked into the new output.
 - **Per build**: the fingerprint of every input (each file under the sources folder, the
   ontology folder, the code version and the build options) and the content hash of every file
-  the build left in the output folder. A build whose fingerprint matches and whose
+  the build left in the output folder, with its inode, size and time (``kg.outputstate``: a
+  file unchanged since is not read again). A build whose fingerprint matches and whose
   output files are untouched has nothing to do and says so.
 
 The code version hashes every file of the ``kg`` package (sources excepted: they are input) and
@@ -58,6 +60,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.outputstate import file_stat, output_state, settled
 from kg.paths import ONTOLOGY_DIR, PACKAGE_DIR, SOURCES_DIR
 
 if TYPE_CHECKING:
@@ -116,13 +119,6 @@ def fingerprint(sources: Path, options: dict[str, object]) -> str:
     _hash_files(h, Path(sources))
     _hash_files(h, ONTOLOGY_DIR)
     return h.hexdigest()
-
-
-def _output_state(out: Path) -> dict[str, str]:
-    """Each output file's content hash (not its time: two identical builds leave equal caches)."""
-    files = (p for p in sorted(out.rglob("*")) if p.is_file())
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in files if p.relative_to(out).parts[0] != CACHE_NAME}
 
 
 _URI: type | None = None  # rdflib's URIRef and Literal, bound on first use (``_bind``)
@@ -218,6 +214,7 @@ class BuildCache:
         self._stage: Path | None = None
         self._names = itertools.count()
         self._lock = threading.Lock()
+        self._last: dict | None = None  # the last build's manifest (``last_build``)
 
     @property
     def _manifest(self) -> Path:
@@ -225,11 +222,38 @@ class BuildCache:
 
     def up_to_date(self, fp: str) -> bool:
         """True when the last build had this fingerprint and its output is untouched."""
+        last = self.last_build()
+        return (bool(last) and last.get("fingerprint") == fp
+                and last.get("files") == output_state(self.out, CACHE_NAME, last)[0])
+
+    def last_build(self) -> dict:
+        """The last build's manifest (its fingerprint, files and their stats), read once."""
+        if self._last is None:
+            try:
+                last = json.loads(self._manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                last = {}
+            self._last = last if isinstance(last, dict) else {}
+        return self._last
+
+    def last_output(self, rel: str, sha256: str) -> Path | None:
+        """The last output's file ``rel``, if it holds the bytes of this SHA-256; else None.
+
+        Settled and unchanged since the last build noted it (``kg.outputstate.settled``), it
+        is not read; otherwise it is read and hashed. A build links such a file into its new
+        output instead of writing it again (a study page whose drawing read nothing that changed).
+        """
+        path = self.out / rel
+        last = self.last_build()
+        if (last.get("files", {}).get(rel) == sha256
+                and settled(last.get("stat", {}).get(rel), last.get("at"), file_stat(path))):
+            return path
         try:
-            last = json.loads(self._manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        return last.get("fingerprint") == fp and last.get("files") == _output_state(self.out)
+            with open(path, "rb") as f:
+                same = hashlib.file_digest(f, "sha256").hexdigest() == sha256
+        except OSError:
+            return None
+        return path if same else None
 
     def record(self, fp: str) -> None:
         """After the swap: store the new entries, drop unused ones, remember this build."""
@@ -249,9 +273,14 @@ class BuildCache:
                 for entry in (self.folder / sub).glob("*.pickle"):
                     if entry.name not in used:  # an edited or removed file's, a gone page's
                         entry.unlink(missing_ok=True)
-        self._write(self._manifest, json.dumps({"fingerprint": fp,
-                                                "files": _output_state(self.out)}, indent=1,
+        import time
+
+        at = time.time_ns()  # before the stats: a file written after is never settled
+        files, stats = output_state(self.out, CACHE_NAME, self.last_build())
+        self._write(self._manifest, json.dumps({"fingerprint": fp, "files": files,
+                                                "stat": stats, "at": at}, indent=1,
                                                sort_keys=True).encode())
+        self._last = None
 
     def evidence_reader(self) -> Callable[[Path, list[str]], m.EvidenceFile | None]:
         """``load_evidence_file``, answered from the cache when the file is unchanged."""
@@ -318,9 +347,9 @@ class BuildCache:
             _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         self.staged[self.folder / kind / name] = path
 
-    def table(self, kind: str, name: str) -> Table:
+    def table(self, kind: str, name: str, exact: bool = False) -> Table:
         """A large entry of many small ones, written as a base and a delta (see ``Table``)."""
-        return Table(self, kind, name)
+        return Table(self, kind, name, exact)
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -340,18 +369,29 @@ class Table:
     build no longer uses stay until then: every use checks an entry's own key.
     """
 
-    def __init__(self, cache: BuildCache, kind: str, name: str) -> None:
-        """Read the base and the delta; ``entries`` is the table."""
-        self.cache, self.kind, self.name = cache, kind, name
+    def __init__(self, cache: BuildCache, kind: str, name: str, exact: bool = False) -> None:
+        """Read the base and the delta; ``entries`` is the table.
+
+        ``exact``: ``entries`` is the table last saved, no more (an entry of the base gone
+        since is kept as None in the delta, and read as absent; no value may be None).
+        """
+        self.cache, self.kind, self.name, self.exact = cache, kind, name, exact
         base = cache.get(kind, f"{name}.pickle")
         delta = cache.get(kind, f"{name}.delta.pickle")
         self.base: dict = base if isinstance(base, dict) else {}
-        self.entries: dict = {**self.base, **(delta if isinstance(delta, dict) else {})}
+        delta = delta if isinstance(delta, dict) else {}
+        # not copied when nothing changed (a table of every node is ~0.1 GB at 1,000x)
+        self.entries: dict = {**self.base, **delta} if delta else self.base
+        if exact:
+            for k in [k for k, v in delta.items() if v is None]:  # a fresh dict, when any
+                del self.entries[k]
 
     def save(self, new: dict) -> None:
         """Keep ``new`` as the table (an entry reused from the base must be the same object)."""
         base = self.base
         delta = {k: v for k, v in new.items() if base.get(k) is not v}
+        if self.exact and len(base) + len(delta) > len(new):
+            delta.update(dict.fromkeys(base.keys() - new.keys()))
         if not base or len(delta) * 4 > len(new):
             self.cache.put(self.kind, f"{self.name}.pickle", new)
             delta = {}

@@ -176,7 +176,8 @@ def warm_site(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(SOURCES_DIR, src)
     out = tmp_path / "build" / "output"
     assert cli.main(["build", "--sources", str(src), "--out", str(out), "--quiet"]) == 0
-    assert len(list((cache_dir(out) / "pages").glob("*.pickle"))) > 20
+    assert (cache_dir(out) / "memo" / "study-pages.pickle").is_file()  # each page's SHA-256
+    assert not list((cache_dir(out) / "pages").glob("*.pickle"))  # the pages are the output's
     return src, out
 
 
@@ -238,12 +239,48 @@ def test_an_entity_label_redraws_every_page_that_shows_it(warm_site: tuple[Path,
 def test_pages_come_from_the_cache_only_when_their_entry_is_sound(
         warm_site: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     src, out = warm_site
-    entries = sorted((cache_dir(out) / "pages").glob("*.pickle"))
-    entries[0].write_bytes(b"not a pickle")
+    pages = sorted((out / "views").glob("study-*.html"))
+    pages[0].write_bytes(b"edited by hand")  # the last output's page is not the one noted
+    old_inode = pages[1].stat().st_ino
     (out / "graph.ttl").write_text("touched\n")  # so that the build runs at all
     reused = unchanged_pages(site_build(src, out, capsys))
-    assert reused == len(entries) - 1
+    assert reused == len(pages) - 1
+    assert pages[0].read_bytes() != b"edited by hand"
+    assert pages[1].stat().st_ino == old_inode  # linked from the last output, not written
     assert snapshot(out) == clean_site(src, tmp_path)
+    (cache_dir(out) / "memo" / "study-pages.pickle").write_bytes(b"not a pickle")
+    (out / "graph.ttl").write_text("touched\n")
+    assert unchanged_pages(site_build(src, out, capsys)) == 0  # no entries: all drawn
+    assert snapshot(out) == clean_site(src, tmp_path)
+
+
+def test_a_page_linked_from_the_last_output_is_checked_unless_settled(tmp_path: Path):
+    """``BuildCache.last_output``: a file's noted hash is trusted only while its stat is the same.
+
+    One written just before the build noted it (its time within ``SETTLED_NS``) is read.
+    """
+    import os
+
+    from kg.outputstate import SETTLED_NS
+
+    out = tmp_path / "out"
+    (out / "views").mkdir(parents=True)
+    page = out / "views" / "a.html"
+    page.write_bytes(b"<p>A</p>")
+    sha = hashlib.sha256(b"<p>A</p>").hexdigest()
+    BuildCache(out).record("one")
+    fresh = BuildCache(out)
+    assert fresh.last_output("views/a.html", sha) == page  # read and hashed: not settled
+    assert fresh.last_output("views/a.html", "0" * 64) is None
+    old = page.stat().st_mtime_ns - 2 * SETTLED_NS
+    os.utime(page, ns=(old, old))
+    BuildCache(out).record("two")
+    settled = BuildCache(out)
+    os.unlink(page)  # a file gone since is never linked
+    assert settled.last_output("views/a.html", sha) is None
+    page.write_bytes(b"<p>B</p>")  # another file in its place (another inode and time)
+    assert settled.last_output("views/a.html", sha) is None
+    assert settled.last_output("views/a.html", hashlib.sha256(b"<p>B</p>").hexdigest()) == page
 
 
 def test_a_page_that_read_the_whole_graph_is_not_kept(tmp_path: Path):
@@ -302,6 +339,22 @@ def test_a_table_writes_what_changed_as_a_delta_and_reads_back_whole(tmp_path: P
     third.cache.record("three")
     assert base.stat().st_mtime_ns != stamp  # most entries changed: the base is rewritten
     assert BuildCache(out).table("blocks", "ttl").entries == bigger
+
+
+def test_an_exact_table_forgets_what_a_build_no_longer_keeps(tmp_path: Path):
+    """``exact``: an entry gone since the base was written is read back as absent."""
+    out = tmp_path / "out"
+    first = BuildCache(out)
+    first.table("memo", "parts", exact=True).save({f"n{i}": bytes([i]) for i in range(100)})
+    first.record("one")
+    second = BuildCache(out)
+    table = second.table("memo", "parts", exact=True)
+    new = {k: v for k, v in table.entries.items() if k != "n7"}
+    new["n100"] = b"new"
+    table.save(new)
+    second.record("two")
+    assert BuildCache(out).table("memo", "parts").entries["n7"] is None  # gone: in the delta
+    assert BuildCache(out).table("memo", "parts", exact=True).entries == new
 
 
 def test_node_keys_hash_what_they_always_hashed():

@@ -259,3 +259,17 @@ def test_a_one_column_table_or_parquet_keeps_the_rows_writer(tmp_path: Path, mon
     assert tables.csv_tables(oxi.Store(), [parse_spec(rq)]) is None
     monkeypatch.setattr(tables, "parquet_available", lambda: True)
     assert tables.csv_tables(oxi.Store(), SPECS) is None
+
+
+@pytest.mark.parametrize("text", [
+    b"", b"a,b\n", b"a,b\r\n1,2\r\n", b"a,b\n1,2", b'a,b\n"x\ny",2\n"say ""q""",3\n',
+    b'a\n"\n"\n""\n', b'a,b\r\n"line\r\nbreak","cr\rx"\r\n,\r\n', b"a\n\n\nb\n"])
+def test_csv_rows_counts_as_the_csv_reader_does(text: bytes):
+    """Line ends inside quotes (doubled quotes too), blank rows, a last row without its end."""
+    import csv
+    import io
+
+    from kg.export.tables import csv_rows
+
+    lines = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8", newline="")
+    assert csv_rows(text) == sum(1 for _ in csv.reader(lines)) - 1

@@ -79,7 +79,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _link(src: str | Path, dst: str | Path) -> None:
+def carry(src: str | Path, dst: str | Path) -> None:
     """Carry a file over as a hard link (the old folder is deleted next), else as a copy.
 
     A build with ``--no-html`` after one with pages carried ~200 MB of pages over at 1,000x by
@@ -113,9 +113,9 @@ def replace_dir(tmp: Path, out: Path, background: bool = True) -> None:
         if item.name == CACHE_NAME:  # moved, not copied (~0.3 GB at 1,000x); lost at worst
             item.rename(tmp / item.name)
         elif item.is_dir():
-            shutil.copytree(item, tmp / item.name, copy_function=_link)
+            shutil.copytree(item, tmp / item.name, copy_function=carry)
         else:
-            _link(item, tmp / item.name)
+            carry(item, tmp / item.name)
     if _exchange(tmp, out):
         discard(tmp, out, background)  # tmp now holds the old output
         return

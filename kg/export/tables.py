@@ -184,9 +184,16 @@ def csv_tables(store: object, specs: list[TableSpec],
 
 
 def csv_rows(data: bytes) -> int:
-    """The rows of a CSV text, its header not counted (a quoted cell may span lines)."""
-    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")  # read as it goes
-    return sum(1 for _ in csv.reader(lines)) - 1
+    """The rows of a CSV text, its header not counted (a quoted cell may span lines).
+
+    The line ends outside quotes, counted in C: a quote inside a cell is doubled, so the
+    text between the 1st and 2nd, 3rd and 4th ... quote is quoted, the rest is not (read
+    with ``csv.reader``, the rows cost ~0.1 s of a 300x edit, for their number alone).
+    """
+    if not data:
+        return -1
+    ends = sum(part.count(b"\n") for part in data.split(b'"')[::2])
+    return ends + (not data.endswith(b"\n")) - 1  # a last row without its line end counts
 
 
 def parquet_available() -> bool:

@@ -427,7 +427,8 @@ def write_graphml(p: nx.MultiDiGraph | proj.Projected, path: Path) -> None:
 
 
 # the drawings kept across builds (``kg.render.pagecache.Memo``), read together at the start
-MEMO_KINDS = ("attrs", "search-text", "hazard-ratios", "studies-table", "outcomes-table")
+MEMO_KINDS = ("attrs", "search-text", "hazard-ratios", "studies-table", "outcomes-table",
+              "study-pages")
 
 
 def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = None,
@@ -480,16 +481,15 @@ def write_site(g: Graph, out: Path, progress: Callable[[str], None] | None = Non
             if keep:
                 drawn[file] = view
             continue
-        stored = pages_cache.reuse(file, mine)
-        if stored is not None:
-            (out / file).write_bytes(stored)
-            continue
-        with g.footprint() as fp:  # type: ignore[attr-defined]
+
+        def draw_study(s: URIRef = s, file: str = file, mine: list[dict] = mine) -> bytes:
             view = proj.study_view(g, s)
             write_study_page(g, s, view, out / file, mine)  # type: ignore[arg-type]
-        pages_cache.keep(file, mine, fp, (out / file).read_bytes())
-        if keep:
-            drawn[file] = view
+            if keep:
+                drawn[file] = view
+            return (out / file).read_bytes()
+
+        pages_cache.write(file, mine, draw_study, out / file)
     targets = sorted({t for t in g.objects(None, KG.targets)})
     for t in targets:
         slug = str(t).rsplit("/", 1)[-1]
