@@ -28,10 +28,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         from kg.export.lock import output_lock
+        from kg.model_prebuilt import prebuilt
 
         start = time.perf_counter()
         out: Path = args.out.resolve()
-        with output_lock(out):
+        with prebuilt(), output_lock(out):  # the build's dataclasses: methods compiled ahead
             return _build_locked(args, out, start)
     finally:
         # What the build made is freed by reference counts. Frozen first, it is not passed
