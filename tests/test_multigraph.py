@@ -17,7 +17,7 @@ from kg.render.multigraph import MultiDiGraph
 
 def _both(seed: int) -> tuple[networkx.MultiDiGraph, MultiDiGraph]:
     """The same made-up operations on a networkx graph and on ours."""
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 - made-up operations, not secrets
     theirs, ours = networkx.MultiDiGraph(name=f"g{seed}"), MultiDiGraph(name=f"g{seed}")
     ids = [f"urn:n{i}" for i in range(12)]
     for _ in range(60):
