@@ -130,7 +130,7 @@ def search_index(g: Graph, full: nx.MultiDiGraph | list[tuple[str, dict]],
     unchanged since the last build is reused.
     """
     entries = []
-    nodes = full if isinstance(full, list) else full.nodes(data=True)
+    nodes = full.nodes(data=True) if hasattr(full, "nodes") else full  # a graph, or its list
     for node, attrs in nodes:
         if memo is None:
             entries.append(_entry(g, node, attrs, type_names))
