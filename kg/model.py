@@ -10,11 +10,13 @@ Numbers are ``Decimal`` as written in the file (``0.30`` stays ``0.30``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from decimal import Decimal
 
+from kg.model_prebuilt import record  # @dataclass(frozen=True, slots=True), compiled ahead
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class Loc:
     """A place in an input file, for error messages."""
 
@@ -32,7 +34,7 @@ class Loc:
         return Loc(self.file, dict(self.keys).get(first, self.line))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Xref:
     """One identifier from the verified identifier table."""
 
@@ -42,7 +44,7 @@ class Xref:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Drug:
     """A drug entity: label, synonyms and verified identifiers."""
 
@@ -53,7 +55,7 @@ class Drug:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NonDrugIntervention:
     """What an arm gives that is no drug: radiotherapy, surgery, exercise, usual care.
 
@@ -69,7 +71,7 @@ class NonDrugIntervention:
     unclassified: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """A protein target and the gene that encodes it (one record: HGNC, NCBI Gene, UniProt)."""
 
@@ -80,7 +82,7 @@ class Target:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TargetFamily:
     """A named group of targets that a source mentions as one (RAF)."""
 
@@ -92,7 +94,7 @@ class TargetFamily:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Disease:
     """A disease or histology, with its place in the hierarchy."""
 
@@ -105,7 +107,7 @@ class Disease:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Biomarker:
     """A biomarker or imaging parameter, optionally tied to a gene target."""
 
@@ -116,7 +118,7 @@ class Biomarker:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entities:
     """All entities of a corpus, keyed for lookup by the evidence files."""
 
@@ -135,7 +137,7 @@ class Entities:
         return self.targets.get(key) or self.families.get(key)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Record:
     """Base of every evidence record: an id, the quotes that support it, and where it was read."""
 
@@ -146,7 +148,7 @@ class Record:
     drafted: str = field(default="", kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TargetInteraction(Record):
     """The drug acts on a target (protein or family)."""
 
@@ -155,7 +157,7 @@ class TargetInteraction(Record):
     action: str = "inhibitor"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Design:
     """Design attributes of a study; None means the source does not say."""
 
@@ -174,7 +176,7 @@ class Design:
     stratification: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Dosing:
     """Dose and schedule of one intervention in an arm."""
 
@@ -187,7 +189,7 @@ class Dosing:
     schedule: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Arm(Record):
     """A study arm: its regimen (one or more interventions) and dosing."""
 
@@ -196,7 +198,7 @@ class Arm(Record):
     dosing: tuple[Dosing, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Population(Record):
     """An analysis set or subgroup with its size."""
 
@@ -213,7 +215,7 @@ class Population(Record):
     derived: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Endpoint(Record):
     """An outcome measure of a study."""
 
@@ -226,7 +228,7 @@ class Endpoint(Record):
     name: str | None = None  # the outcome as the source names it (an "other" endpoint)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Result(Record):
     """A reported value for one endpoint in one arm and/or population."""
 
@@ -244,7 +246,7 @@ class Result(Record):
     derived: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comparison(Record):
     """A comparison of two groups: p-value, optional effect estimate with CI, direction.
 
@@ -274,7 +276,7 @@ class Comparison(Record):
     derived: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TimePoint:
     """When a marker was measured: baseline, or a day/week/month (optionally of a cycle)."""
 
@@ -284,7 +286,7 @@ class TimePoint:
     cycle: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding(Record):
     """A biomarker or imaging finding: marker state at a time, outcome, direction."""
 
@@ -300,7 +302,7 @@ class Finding(Record):
     measured_at: tuple[TimePoint, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Study(Record):
     """A study with everything nested under it."""
 
@@ -332,7 +334,7 @@ class Study(Record):
     harm_comparisons: tuple[HarmComparison, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Claim(Record):
     """A statement in prose: conclusion, tolerability, approval, mechanism ..."""
 
@@ -347,7 +349,7 @@ class Claim(Record):
     rests_on: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Contradiction(Record):
     """Statements that disagree, with a machine-readable reason; all of them stay in the graph."""
 
@@ -357,7 +359,7 @@ class Contradiction(Record):
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TableColumn:
     """A column of a parsed table: its header and what its cells mean for cross-checks."""
 
@@ -367,7 +369,7 @@ class TableColumn:
     #            comment
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TableRowLink:
     """Which study (and, when stated, which of its populations) a table row describes."""
 
@@ -377,7 +379,7 @@ class TableRowLink:
     population: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TableSpec:
     """How to find and read a table in a document's text, and how its rows map to studies."""
 
@@ -402,7 +404,7 @@ class TableSpec:
         return self.columns[-1].key
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Document:
     """Bibliographic record of a source document and how to read its text."""
 
@@ -430,7 +432,7 @@ class Document:
     publication_date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Explanation:
     """Numbers in a quoted span that are deliberately not modelled, and why (for kg audit)."""
 
@@ -439,7 +441,7 @@ class Explanation:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EvidenceFile:
     """Everything curated from one source document."""
 
@@ -486,7 +488,7 @@ def merge_studies(entries: list[Study]) -> Study:
     return replace(base, **fields, extends=None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Corpus:
     """A loaded, validated set of entities and evidence files, ready for the builders.
 
@@ -525,7 +527,7 @@ class Corpus:
 # ---------------------------------------------------------------- safety (issue 23)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SafetyResult(Record):
     """How many patients of an arm or population had an adverse event, a dose change or died.
 
@@ -554,7 +556,7 @@ class SafetyResult(Record):
         return ("count", "denominator", "percent")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HarmComparison(Record):
     """Adverse events compared between an experimental and a reference arm.
 

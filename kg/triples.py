@@ -8,6 +8,7 @@ assembler. pyoxigraph and rdflib graphs are imported on first use (start-up matt
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,8 @@ class _Terms(dict):
     At most ``KEPT`` are remembered, then all are forgotten at once: what repeats comes back
     at once, and a 1,000x graph's ~300,000 distinct terms (most literals, met once) are not all
     held while it is written (~50 MB per writer, and the Turtle and TriG writers run
-    together; within this bound, ~10 MB).
+    together; within this bound, ~10 MB). ``n3`` keeps the objects' N-Triples forms (the sort
+    key) the same way. Writers running at the same time share one (``_shared``).
     """
 
     def __init__(self) -> None:
@@ -43,6 +45,7 @@ class _Terms(dict):
         import pyoxigraph
 
         self.ox = pyoxigraph
+        self.n3: dict[Node, str] = {}
 
     def __missing__(self, term: Node) -> Any:
         if len(self) >= KEPT:
@@ -65,6 +68,25 @@ class _Terms(dict):
         return ox.Literal(str(lit))
 
 
+_live: weakref.ref[_Terms] | None = None  # the terms of the writers running now, if any
+
+
+def _shared() -> _Terms:
+    """The converted terms of the writers running now, else new ones.
+
+    A build's store thread writes TriG while its main thread writes Turtle from the same
+    triples: each term and each sort key is made once for both. Held only by the writers'
+    generators, the memo goes when the last of them is done (two writers starting together
+    may each make their own: both are right).
+    """
+    global _live  # one memo per set of writers running together
+    terms = _live() if _live is not None else None
+    if terms is None:
+        terms = _Terms()
+        _live = weakref.ref(terms)
+    return terms
+
+
 def by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
     """Triples grouped by subject (sorting a subject's few triples is cheap; all at once is not)."""
     groups: dict[Node, list[Triple]] = {}
@@ -77,12 +99,15 @@ def by_subject(triples: Iterable[Triple]) -> dict[Node, list[Triple]]:
     return groups
 
 
-def sorted_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
+def sorted_triples(triples: Iterable[Triple], n3: dict[Node, str] | None = None
+                   ) -> Iterator[Triple]:
     """The files' order: subject, predicate, then the object as written in N-Triples.
 
     Streamed subject by subject, so no second copy of every triple's sort key is ever held.
+    ``n3`` keeps the objects' N-Triples forms (bounded as ``_Terms`` is), shared if given.
     """
-    n3: dict[Node, str] = {}  # bounded as _Terms is
+    if n3 is None:
+        n3 = {}
 
     def key(t: Triple) -> tuple[str, str]:
         o = n3.get(t[2])
@@ -99,18 +124,20 @@ def sorted_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
 
 def ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
     """Sorted pyoxigraph triples."""
-    t = _Terms()
-    for s, p, o in sorted_triples(triples):
-        yield t.ox.Triple(t[s], t[p], t[o])
+    t = _shared()
+    make = t.ox.Triple
+    for s, p, o in sorted_triples(triples, t.n3):
+        yield make(t[s], t[p], t[o])
 
 
 def ox_quads(named: Iterable[tuple[str, Iterable[Triple]]]) -> Iterator[ox.Quad]:
     """Sorted pyoxigraph quads, graph by graph in the order given."""
-    t = _Terms()
+    t = _shared()
+    make = t.ox.Quad
     for iri, triples in named:
         name = t.ox.NamedNode(iri)
-        for s, p, o in sorted_triples(triples):
-            yield t.ox.Quad(t[s], t[p], t[o], name)
+        for s, p, o in sorted_triples(triples, t.n3):
+            yield make(t[s], t[p], t[o], name)
 
 
 def trig_bytes(named: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:

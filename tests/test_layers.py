@@ -20,7 +20,8 @@ from kg.paths import PROJECT_DIR
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base: the records and names every layer shares",
      ("kg.errors", "kg.paths", "kg.prefixes", "kg.ids", "kg.vocab", "kg.numbers",
-      "kg.provenance", "kg.model", "kg.stages", "kg.outputstate")),
+      "kg.provenance", "kg.model", "kg.model_prebuilt", "kg.model_methods", "kg.stages",
+      "kg.outputstate")),
     ("sources: curated YAML and texts read into records", ("kg.sources",)),
     ("builders: records to triples", ("kg.builders",)),
     ("dataset: builders run into one set of quads",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -57,8 +58,13 @@ def ontology_terms() -> list[str]:
     """Local names of every ontology term, read from ontology.ttl by pyoxigraph.
 
     ``tests/test_vocab.py`` keeps the closed namespace ``kg.vocab.KG`` equal to these, and
-    reading the file spares ``kg query`` importing rdflib (a fifth of its start-up).
+    reading the file spares ``kg query`` importing rdflib (a fifth of its start-up). Where
+    ``kg.vocab`` is loaded already (``kg build``), its names are taken: the same list without
+    parsing the file again (~4 ms).
     """
+    vocab = sys.modules.get("kg.vocab")
+    if vocab is not None:
+        return sorted(vocab.KG.__annotations__)
     import pyoxigraph as ox
 
     from kg.paths import ONTOLOGY_FILE

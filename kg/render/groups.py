@@ -7,8 +7,7 @@ expands on click (kg.js); at or below it the overview stays as it is.
 
 from __future__ import annotations
 
-import networkx as nx
-
+from kg.render import multigraph as nx  # networkx's MultiDiGraph without importing networkx
 from kg.render.projection import Info, canonical, wrap
 
 AGGREGATE_ABOVE = 80  # studies: above this the overview draws groups of them, not each one

@@ -8,7 +8,7 @@ of their labels, so nothing overlaps at the first frame and no physics has to ru
 
 from __future__ import annotations
 
-import networkx as nx
+from kg.render import multigraph as nx  # networkx's MultiDiGraph without importing networkx
 
 FONT = 14  # px at scale 1: the page opens at scale 1, so labels are 14 px on screen
 CHAR = 8.0  # a generous average glyph width at that size

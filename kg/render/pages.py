@@ -22,7 +22,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import yaml
 from markupsafe import Markup
 from rdflib import Graph, URIRef
@@ -31,6 +30,7 @@ from rdflib.namespace import RDF
 from kg.counts import count, summary
 from kg.render import facets as fc
 from kg.render import graphml
+from kg.render import multigraph as nx  # networkx's MultiDiGraph without importing networkx
 from kg.render import projection as proj
 from kg.render.abstract import StudyAbstract, study_abstract
 from kg.render.dotplot import dotplots_html

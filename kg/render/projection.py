@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.ids import expand_curie
+from kg.render import multigraph as nx  # networkx's MultiDiGraph without importing networkx
 from kg.render.readgraph import Footprint, ReadGraph
 from kg.vocab import KG, OA
 

@@ -15,10 +15,10 @@ import re
 import unicodedata
 from typing import Any
 
-import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from kg.render import multigraph as nx  # networkx's MultiDiGraph without importing networkx
 from kg.render.projection import label_of, node_attrs, page_of
 from kg.vocab import KG
 
@@ -130,7 +130,7 @@ def search_index(g: Graph, full: nx.MultiDiGraph | list[tuple[str, dict]],
     unchanged since the last build is reused.
     """
     entries = []
-    nodes = full.nodes(data=True) if isinstance(full, nx.Graph) else full
+    nodes = full.nodes(data=True) if hasattr(full, "nodes") else full  # a graph, or its list
     for node, attrs in nodes:
         if memo is None:
             entries.append(_entry(g, node, attrs, type_names))
