@@ -21,7 +21,6 @@ OPENED_RE = re.compile(SECTION + r"(?:of|among)\s+(?:the\s+)?[\d,]+\s+(?:[\w-]+\
                        r"(?:randomi[sz]ed|assigned|allocated)\s+to\s", re.I)
 
 
-
 class Attribution(DraftState):
     """Rules that attribute printed values to arms."""
 

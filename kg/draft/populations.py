@@ -87,11 +87,9 @@ class Populations(ArmSizes, Subgroups):
                     pop.setdefault("arm", self.d.arms[0].id)
 
     def _total_from_arms(self) -> None:
-        """The root's size, when a total the text prints is the sum of every arm's size.
+        """The root's size: a total of patients the text prints that is the arms' sizes' sum.
 
-        "A total of 104 women who had ... were randomly assigned to A or B" with 41 and 63 read
-        per arm: the total whose sentence the size rules could not read. Never invented: only a
-        number printed as a total of patients.
+        "A total of 104 women who had ... were randomly assigned to A or B", 41 and 63 per arm.
         """
         root = next((x for x in self.d.populations if x.get("parent") is None and
                      x["kind"] in {"enrolled", "randomised"}), None)
@@ -130,9 +128,11 @@ class Populations(ArmSizes, Subgroups):
                 self.d.populations.append({"id": pid, "label": f"{mt.group('k').lower()} patients",
                                            "kind": kind, "size": total, "parent": root["id"],
                                            "quote": quote_of(text)})
+                ids = {x["id"] for x in self.d.populations}
                 for x in self.d.populations:
                     if x["id"] in self.arm_pops.values() and x.get("parent") == root["id"]:
-                        x.update(id=f"{pid}-{x['arm']}", parent=pid, kind=kind, label=x[
+                        new = f"{pid}-{x['arm']}"
+                        x.update(id=x["id"] if new in ids else new, parent=pid, kind=kind, label=x[
                             "label"].replace(f"{root['id']} to", f"{mt.group('k').lower()} in"))
                         self.arm_pops[x["arm"]] = x["id"]
                 self.use(i, p)
