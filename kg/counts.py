@@ -50,19 +50,19 @@ def ontology_triples() -> frozenset:
     return _ontology()
 
 
-def count(g: Iterable[tuple]) -> Counts:
-    """Count a graph (an rdflib graph or a set of triples) the one way every report states it."""
-    onto = _ontology()
-    distinct = isinstance(g, (set, frozenset))  # a build's triples: the ontology's looked up
-    triples = len(g) - sum(t in g for t in onto) if distinct else 0  # type: ignore[arg-type]
-    typed: dict[object, set] = {}
-    agents: dict[object, set] = {}
-    hazard_ratios = set()
+def tally(g: Iterable[tuple], typed: dict, agents: dict, hazard_ratios: set,
+          onto: frozenset | None = None) -> int:
+    """Note each subject's classes, each statement's agent type and the hazard ratios.
+
+    Also the number of triples not in ``onto`` when it is given. One loop for ``count`` and
+    for each build piece's own tally (``kg.pieces.tally``).
+    """
+    extra = 0
     # a dict finds the three predicates by hash: rdflib's == is Python code, 3 calls a triple
     watched = {RDF.type: typed, KG.agentType: agents, KG.measure: None}
     for t in g:
-        if not distinct:
-            triples += t not in onto
+        if onto is not None:
+            extra += t not in onto
         s, p, o = t
         if p in watched:
             into = watched[p]
@@ -70,6 +70,18 @@ def count(g: Iterable[tuple]) -> Counts:
                 into.setdefault(o, set()).add(s)
             elif o == KG.HazardRatio:
                 hazard_ratios.add(s)
+    return extra
+
+
+def count(g: Iterable[tuple]) -> Counts:
+    """Count a graph (an rdflib graph or a set of triples) the one way every report states it."""
+    onto = _ontology()
+    distinct = isinstance(g, (set, frozenset))  # a build's triples: the ontology's looked up
+    typed: dict[object, set] = {}
+    agents: dict[object, set] = {}
+    hazard_ratios: set = set()
+    extra = tally(g, typed, agents, hazard_ratios, None if distinct else onto)
+    triples = len(g) - sum(t in g for t in onto) if distinct else extra  # type: ignore
     nodes = {name: len(set().union(*(typed.get(c, ()) for c in classes)))
              for name, classes in COUNTED}
     # drafted statements are counted apart until a curator reviews them (kg draft --check)

@@ -63,22 +63,13 @@ def tally(graphs: dict[str, set[Triple]]) -> Tally:
     piece's tally is kept with its quads, so an edit walks its own piece's and the
     graph-wide builders' alone.
     """
-    from rdflib.namespace import RDF
-
-    from kg.vocab import KG
+    from kg.counts import tally as tally_triples
 
     typed: dict[Node, set[Node]] = {}
     agents: dict[Node, set[Node]] = {}
     hazard_ratios: set[Node] = set()
-    watched = {RDF.type: typed, KG.agentType: agents, KG.measure: None}  # as count's
     for triples in graphs.values():
-        for s, p, o in triples:
-            if p in watched:
-                into = watched[p]
-                if into is not None:
-                    into.setdefault(o, set()).add(s)
-                elif o == KG.HazardRatio:
-                    hazard_ratios.add(s)
+        tally_triples(triples, typed, agents, hazard_ratios)
     return typed, agents, hazard_ratios
 
 
