@@ -57,9 +57,12 @@ def test_a_second_pair_of_counts_keeps_the_arm_order_and_ratios_are_no_response_
     assert {(a.arm, a.event, a.grade, a.count, a.denominator) for a in s.adverse_events
             if a.count in {101, 88}} == {("velbrinib", "any adverse event", ">=3", 101, 158),
                                          ("observation", "any adverse event", ">=3", 88, 157)}
-    # the hazard ratios of a sentence counting events per arm are of those events
-    assert {(c.endpoint, c.estimate) for c in s.comparisons if c.estimate} >= {
-        ("events", Decimal("0.66")), ("events", Decimal("1.31"))}
+    # the hazard ratios of a sentence counting events per arm are of those events, each in the
+    # group it is reported "among" or "in"
+    assert {(c.endpoint, c.estimate, c.population) for c in s.comparisons if c.estimate} >= {
+        ("events", Decimal("0.66"), "younger-women"), ("events", Decimal("1.31"), "older-women")}
+    assert {p.id: p.kind for p in s.populations if p.id.endswith("-women")} == {
+        "younger-women": "subgroup", "older-women": "subgroup"}
     # a treatment-related death is a harm of its own, not the overall-survival endpoint
     assert ("treatment-related-death", "velbrinib", 1) in rows
     assert not any(e.type == "os" for e in s.endpoints)

@@ -27,6 +27,11 @@ SUBGROUP_ARMS_RE = re.compile(
     rf"(?P<b>{NUM}){_ON}(?P<y>[^,;()]{{1,40}}?)\s*\)", re.I)
 
 
+# a group by menopausal status or age, named after "in" or "among"
+STATUS_GROUP_RE = re.compile(r"\b(?:in|among)\s+(?:the\s+)?(?P<g>(?:pre|post|peri)-?menopausal|"
+                             r"older|younger|elderly)\s+(?P<w>women|patients|participants)\b", re.I)
+
+
 class Subgroups(DraftState):
     """Rules that find the subgroups a results sentence names."""
 
@@ -38,6 +43,25 @@ class Subgroups(DraftState):
         """
         out = self._subgroup_arm_sizes(i, text, self._subgroups(i, text))
         self._sized_split(i, text)
+        return out
+
+    def _status_groups(self, text: str) -> list[tuple[int, str]]:
+        """Groups by menopausal status or age a value is reported "in" or "among".
+
+        "(HR = 0.66 ...) among younger women, ... (HR = 1.31 ...) in older women": each estimate
+        of its group, not of the whole randomised population.
+        """
+        out = []
+        for mt in STATUS_GROUP_RE.finditer(text):
+            label = f"{mt.group('g')} {mt.group('w')}".lower()
+            pid = slug(label)
+            if not any(p["id"] == pid for p in self.d.populations):
+                rec = {"id": pid, "label": label, "kind": "subgroup",
+                       "quote": quote_of(text)}
+                if self.randomised_pop:
+                    rec["parent"] = self.randomised_pop
+                self.d.populations.append(rec)
+            out.append((mt.start("g"), pid))
         return out
 
     def _sized_split(self, i: int, text: str) -> None:
@@ -100,7 +124,7 @@ class Subgroups(DraftState):
         return subs
 
     def _subgroups(self, i: int, text: str) -> list[tuple[int, str]]:
-        out = self._cohorts(i, text)
+        out = self._cohorts(i, text) + self._status_groups(text)
         led = self._leading_group(i, text)
         if led:
             return [*out, led]
