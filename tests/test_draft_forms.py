@@ -291,10 +291,11 @@ def test_values_in_percent_words_each_with_its_arm_inside_a_p_value_bracket(tmp_
 
 def test_counts_in_words_of_an_outcome_naming_a_procedure(tmp_path: Path):
     s = drafted_and_built(tmp_path, "word-counts.txt")
-    # counts in words per group ("one ... and four ..."), of an outcome whose abbreviation
-    # names the procedure: "false negative SNB" is the outcome, not a treatment
+    # counts in words per group ("three ... and four ..."), of an outcome whose abbreviation
+    # names the procedure: "false negative SNB results" is the outcome, not a treatment
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
-        ("false-negative-snb", "combined-tracing", 1), ("false-negative-snb", "coloured-dye", 4)}
+        ("false-negative-snb-results", "combined-tracing", 3),
+        ("false-negative-snb-results", "coloured-dye", 4)}
 
 
 def test_plural_response_rates_name_the_response_rate():
