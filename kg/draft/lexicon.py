@@ -39,7 +39,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|"
             r"intracranial responses? occurred|"
             r"complete or partial responses?"),
-    # "RR" before "=", ":" or "," and a number is a risk ratio: "(RR=8.9; 95% CI ...)"
+    # "RR" before "=", ":" or "," and a number is a risk ratio: "(RR=6.1; 95% CI ...)"
     # a response the paper does not call objective: "A response occurred in 123 of 212"
     ("rr", r"response rates?|rates? of response|\bresponded\b|responses? occurred|"
            r"\bRR\b(?!\s*[=:,]?\s*\d+(?:\.\d+)?(?!\s*%|\d|\.\d))|"
@@ -49,7 +49,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("pr", r"partial response"),
     ("sd", r"stable disease"),
     ("pd", r"progressive disease"),
-    # a tumour's grade is no toxicity ("55% had tumor grade 3")
+    # a tumour's grade is no toxicity ("40% had tumour grade 3")
     ("toxicity", r"adverse events?|toxicit(?:y|ies)|(?<!tumor.)(?<!tumour.)(?<!histologic.)"
                  r"grade (?:3|4|≥ ?3|3 or (?:worse|higher|4))|"
                  r"neutropenia|diarrh(?:o)?ea|rash|fatigue|hypertension"),

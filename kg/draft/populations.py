@@ -89,7 +89,7 @@ class Populations(ArmSizes, Subgroups):
     def _total_from_arms(self) -> None:
         """The root's size: a total of patients the text prints that is the arms' sizes' sum.
 
-        "A total of 104 women who had ... were randomly assigned to A or B", 41 and 63 per arm.
+        "A total of 118 women who had ... were randomly assigned to A or B", 57 and 61 per arm.
         """
         root = next((x for x in self.d.populations if x.get("parent") is None and
                      x["kind"] in {"enrolled", "randomised"}), None)
@@ -98,7 +98,7 @@ class Populations(ArmSizes, Subgroups):
         if root is None or len(sizes) != len(self.d.arms) or len(sizes) < 2 or \
                 root.get("size") == sum(sizes):
             return
-        if root.get("size"):  # "522 were enrolled, and 514 were eligible": the arms' own set
+        if root.get("size"):  # "260 were enrolled, and 248 were eligible": the arms' own set
             self._set_of_arms(root, sum(sizes))
             return
         for i in range(len(self.spans)):
@@ -113,7 +113,7 @@ class Populations(ArmSizes, Subgroups):
                     return
 
     def _set_of_arms(self, root: dict, total: int) -> None:
-        """The arms' sizes add up to a set printed under the root ("and 514 were eligible")."""
+        """The arms' sizes add up to a set printed under the root ("and 248 were eligible")."""
         for i in range(len(self.spans)):
             text = self.sent(i)
             for p in iter_numbers(text):
@@ -174,7 +174,7 @@ class Populations(ArmSizes, Subgroups):
         after = text[p.end:p.end + 240]
         if re.match(r"\s+(?:patients|women)\s+(?:were\s+(?:given|treated)|received|underwent)\b"
                     r"[^.;()]*\(\s*group[\s-][A-D1-4]\b", after):
-            return None  # "590 patients were treated with A (group A)": that group's size
+            return None  # "412 women were treated with A (group A)": that group's size
         if re.match(r"\s+(?:patients|women|participants|subjects)\s+(?:in|on)\s+(?:the\s+)?"
                     r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
             return None  # "3,412 women in the outreach group": that group's size

@@ -76,7 +76,7 @@ class DraftState:
         """The endpoint named last before ``pos`` in the sentence.
 
         Not one inside a closed bracket that defines another ("the objective response (CR +
-        PR) rate was 23%"), unless only brackets name one ("the response (ORR) was 23%").
+        PR) rate was 27%"), unless only brackets name one ("the response (ORR) was 27%").
         """
         outside = re.sub(r"\((?:[^()]|\([^()]*\))*\)", lambda m: " " * len(m.group()), text[:pos])
         before = [t for p, t in endpoint_mentions(outside)] or \

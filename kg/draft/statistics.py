@@ -274,7 +274,7 @@ class Statistics(Attribution):
                     r"(?:less|more|fewer|longer|shorter)\s+than\s+|up\s+to\s+|"
                     r"(?:benefit|gain|improvement|difference|prolongation|advantage)\s+of\s+)$",
                     masked[:run[0].start], re.I):
-                continue  # "at 4 years", "less than 12 months", "a benefit of 14 months"
+                continue  # "at 4 years", "less than 10 months", "a benefit of 9 months"
             unit = None
             for p in run:
                 unit = unit or self._unit_after(masked, p.end)

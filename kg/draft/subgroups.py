@@ -67,8 +67,8 @@ class Subgroups(DraftState):
     def _sized_split(self, i: int, text: str) -> None:
         """Two groups of patients that split a set, or a subgroup analysis's own set.
 
-        "Of these 258 patients, 110 had X and 148 had Y": a split only when the two sizes add up
-        to the set named before them or to the root; "a subgroup analysis of 611 women with X".
+        "Of these 300 women, 128 had X and 172 had Y": a split only when the two sizes add up
+        to the set named before them or to the root; "a subgroup analysis of 214 women with X".
         """
         nums = {p.start: p for p in iter_numbers(text)}
         mt = re.search(rf"(?P<a>\b{NUM}|\b[A-Z][a-z]+(?:-[a-z]+)?)\s+(?:patients|women)\s+"

@@ -216,7 +216,7 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
             if not verb and not alt:
                 continue
             given = side[verb[-1].end() if verb else alt.end():].strip()
-            # "adjuvant therapy based on CMF regimens (group B)": the treatment, not its basis
+            # "adjuvant therapy based on X schedules (group B)": the treatment, not its basis
             given = re.split(r"\s+(?:based\s+on|consisting\s+of|according\s+to)\s", given)[0]
             for part in JOIN_RE.split(given):
                 if re.fullmatch(r"[(\w][\w()'-]*(?:\s+[\w'-]+){0,3}", part) and \
