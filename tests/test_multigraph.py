@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from kg.render import groups, layout, pages, projection, search
 from kg.render.multigraph import MultiDiGraph
+from tests.test_templating import site_files
 
 
 def _both(seed: int) -> tuple[networkx.MultiDiGraph, MultiDiGraph]:
@@ -69,18 +70,12 @@ def test_every_call_the_views_make_answers_as_networkx_does(seed: int):
         ours.add_edge(None, "urn:n1")
 
 
-def _site(g: Graph, out: Path) -> dict[str, bytes]:
-    pages.write_site(g, out)
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
-
-
 def test_the_pages_drawn_with_networkx_are_the_same_bytes(
         safety_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    ours = _site(safety_graph, tmp_path / "ours")
+    ours = site_files(safety_graph, tmp_path / "ours")
     for module in (pages, projection, groups, layout, search):
         monkeypatch.setattr(module, "nx", networkx)
-    theirs = _site(safety_graph, tmp_path / "networkx")
+    theirs = site_files(safety_graph, tmp_path / "networkx")
     assert ours.keys() == theirs.keys()
     assert [k for k in ours if ours[k] != theirs[k]] == []
     assert any(k.endswith(".graphml") for k in ours) and any(k.startswith("views/") for k in ours)

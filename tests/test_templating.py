@@ -25,7 +25,8 @@ def test_the_compiled_templates_are_current():
             f"{name}: stale compiled code; run: python -m kg.render.templating")
 
 
-def _site(g: Graph, out: Path) -> dict[str, bytes]:
+def site_files(g: Graph, out: Path) -> dict[str, bytes]:
+    """Every file of the pages drawn from ``g`` into ``out``, by path."""
     pages.write_site(g, out)
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
             if p.is_file()}
@@ -35,11 +36,11 @@ def test_pages_from_compiled_templates_equal_pages_compiled_from_source(
         safety_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     loader = templating.CompiledLoader()
     monkeypatch.setattr(pages, "ENV", templating.environment(loader))
-    compiled = _site(safety_graph, tmp_path / "compiled")
+    compiled = site_files(safety_graph, tmp_path / "compiled")
     assert set(loader.hits) == set(templating.page_templates())  # all from compiled code
     monkeypatch.setattr(pages, "ENV",
                         templating.environment(FileSystemLoader(templating.TEMPLATES)))
-    source = _site(safety_graph, tmp_path / "source")
+    source = site_files(safety_graph, tmp_path / "source")
     assert compiled.keys() == source.keys()
     assert [k for k in compiled if compiled[k] != source[k]] == []
     assert any(k.startswith("views/study-") for k in compiled)
