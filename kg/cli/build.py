@@ -22,28 +22,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     import gc
 
     enabled = gc.isenabled()
-    # kg.pipeline.long_lived's pause (see there), from the build's first import on: re-enabled
-    # between the imports and the build, the collector's first pass went over every object the
-    # imports made (~15 ms, nothing to free)
+    # off from the build's first import on (``long_lived`` keeps it off for the build): turned
+    # on between the imports and the build, its first pass went over every object the imports
+    # made (~15 ms, nothing to free)
     gc.disable()
     try:
         from kg.export.lock import output_lock
         from kg.model_prebuilt import prebuilt
+        from kg.pipeline import long_lived
 
         start = time.perf_counter()
         out: Path = args.out.resolve()
-        with prebuilt(), output_lock(out):  # the build's dataclasses: methods compiled ahead
+        # the build's dataclasses' methods compiled ahead (``prebuilt``)
+        with long_lived(), prebuilt(), output_lock(out):
             return _build_locked(args, out, start)
     finally:
-        # What the build made is freed by reference counts. Frozen first, it is not passed
-        # over again when the collector is back on, nor at the interpreter's exit (each pass
-        # ~20 ms of a shipped build with --no-html, seconds at 1,000x); the few cycles in it
-        # stay until exit.
-        gc.freeze()
         if enabled:
             gc.enable()
-        else:
-            gc.disable()
 
 
 def _build_locked(args: argparse.Namespace, out: Path, start: float) -> int:
