@@ -29,13 +29,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         from kg.export.lock import output_lock
         from kg.model_prebuilt import prebuilt
-        from kg.pipeline import long_lived
 
         start = time.perf_counter()
         out: Path = args.out.resolve()
-        # the build's dataclasses' methods compiled ahead (``prebuilt``)
-        with long_lived(), prebuilt(), output_lock(out):
-            return _build_locked(args, out, start)
+        with prebuilt():  # the build's dataclasses' methods compiled ahead, its imports' too
+            from kg.pipeline import long_lived
+
+            with long_lived(), output_lock(out):
+                return _build_locked(args, out, start)
     finally:
         if enabled:
             gc.enable()
