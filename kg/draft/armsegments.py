@@ -14,8 +14,8 @@ import re
 from decimal import Decimal
 
 from kg.draft.lexicon import endpoint_mentions
+from kg.draft.outcomes import outcome_name
 from kg.draft.patterns import NUM, dec, quote_of
-from kg.draft.rates import outcome_name
 from kg.draft.state import DraftState
 from kg.numbers import iter_numbers
 

@@ -13,8 +13,8 @@ import re
 
 from kg.draft.armlists import arm_lists
 from kg.draft.lexicon import endpoint_mentions
+from kg.draft.outcomes import outcome_after, outcome_name
 from kg.draft.patterns import NUM, TIME_TO_EVENT, Arm, quote_of
-from kg.draft.rates import outcome_after, outcome_name
 from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
@@ -28,7 +28,7 @@ RESPONSE_KINDS = (
 )
 RESPONSE_RE = re.compile(
     rf"(?P<n>\b{NUM}|\b[A-Za-z]+(?:-[a-z]+)?)\s+(?:(?:patients?|cases?|women)\s+)?(?:(?:had|"
-    r"achieved|showed|obtained|with)\s+(?:an?\s+)?)?(?P<cat>"
+    r"achieved|showed|obtained|with)\s+)?(?:an?\s+)?(?P<cat>"
     + "|".join(pat for _, pat in RESPONSE_KINDS).replace("|CRs?", "|(?-i:CRs?)").replace(
         "|PRs?", "|(?-i:PRs?)").replace("|SD|NC", "|(?-i:SD|NC)").replace("|PD", "|(?-i:PD)")
     + r")\b", re.I)
@@ -42,6 +42,12 @@ AMONG_RE = re.compile(
     rf"\s+(?:among|in)\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
     r"(?:receiving|given|treated\s+with|assigned\s+to|randomi[sz]ed\s+to|on)\s+"
     r"(?P<arm>[^,;.()]{1,40}?)(?=\s+(?:and|while|whereas|but)\b|\s*[,;.()]|$)", re.I)
+
+# a sentence about one arm's analysed patients: "Of the 55 evaluable patients in the A group, ..."
+OF_ARM_RE = re.compile(r"\s*(?:Of|Among)\s+(?:the\s+)?(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?"
+                       r"(?:patients|cases|women|participants)\s+(?:in|on|receiving)\s+(?:the\s+)?"
+                       r"(?P<arm>[^,;()]{1,40}),")
+
 
 
 class Counts(DraftState):
@@ -360,6 +366,10 @@ class Counts(DraftState):
         pop = self.pop_at(subs, text, p.start)
         if pop:
             rec["population"] = pop
+        of = OF_ARM_RE.match(text)
+        if of and pop in (None, self.randomised_pop) and \
+                self.arm_near(of.group("arm"), 0, len(of.group("arm"))) is arm:
+            rec["denominator"] = int(of.group("n").replace(",", ""))  # over that arm's set
         self.use(i, p)
         self.d.results.append(rec)
 

@@ -35,7 +35,9 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     # a treatment-related or toxic death is a harm, not the survival endpoint, and "relapse or
     # death" defines another endpoint's events
     ("os", r"overall survival|\bOS\b|(?<!related.)(?<!toxic.)(?<!or.)\bdeath\b|"
-           r"\bmedian survival\b|\bsurvival time\b"),
+           r"\bmedian survival\b|\bsurvival time\b|"
+           # "Survival in the three groups was 91%, ...": the sentence's subject, alone
+           r"^\s*survival\b(?! curves?| benefit| analys[ie]s)"),
     ("orr", r"objective response(?: rate)?s?|overall response rates?|\bORRs?\b|"
             r"intracranial responses? occurred|"
             r"complete or partial responses?"),

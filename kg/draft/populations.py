@@ -87,10 +87,7 @@ class Populations(ArmSizes, Subgroups):
                     pop.setdefault("arm", self.d.arms[0].id)
 
     def _total_from_arms(self) -> None:
-        """The root's size: a total of patients the text prints that is the arms' sizes' sum.
-
-        "A total of 118 women who had ... were randomly assigned to A or B", 57 and 61 per arm.
-        """
+        """The root's size: a printed total that is the arms' sizes' sum ("A total of 118")."""
         root = next((x for x in self.d.populations if x.get("parent") is None and
                      x["kind"] in {"enrolled", "randomised"}), None)
         sizes = [x["size"] for x in self.d.populations if x["id"] in self.arm_pops.values() and
@@ -178,6 +175,8 @@ class Populations(ArmSizes, Subgroups):
         if re.match(r"\s+(?:patients|women|participants|subjects)\s+(?:in|on)\s+(?:the\s+)?"
                     r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
             return None  # "3,412 women in the outreach group": that group's size
+        if re.match(r"\s+(?:evaluable|assessable|eligible)\s", after) and self._set_of_arm(text, p):
+            return "analysed"  # "Of the 55 evaluable cases in the A group, ...": that arm's set
         summed = SUMMED_RE.match(after)
         eligible = summed and re.search(r"evaluable|assessable|eligible", summed.group(), re.I)
         if summed and int(summed.group("a").replace(",", "")) + int(

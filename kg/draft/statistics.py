@@ -386,11 +386,13 @@ class Statistics(Attribution):
         pm = P_RE.search(text)
         if not pm or len(self.d.arms) < 2:
             return
-        arms = {v.get("arm") for v in values}
-        if len(arms - {None}) < 2:
+        arms = {v.get("arm") for v in values} - {None}
+        if len(arms) != 2:  # one arm's values, or a test across three arms or more
             return
         rec: dict = {"kind": "treatment-effect", "endpoint": values[0]["endpoint"]}
         self._p(rec, pm, i, list(iter_numbers(text, words=False)))
         if "p_value" not in rec:
             return
         self._add_comparison(rec, subs, text, pm.start())
+        if len(self.d.arms) > 2:  # the two arms whose values it sits beside
+            rec["experimental"], rec["reference"] = [a.id for a in self.d.arms if a.id in arms]
