@@ -57,11 +57,15 @@ def test_a_value_takes_the_arm_its_sentence_or_the_one_before_opened_with(tmp_pa
     # the overall response rate was 15%"; "Median time to progression was 5.1 months (2-11
     # months)" after a sentence opening with the A arm: A's, and the range is no value; the
     # 1-year and 2-year rates of one sentence keep their own time points
-    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+    assert {(r.endpoint, r.arm, r.value) for r in s.results if r.count is None} == {
         ("orr", "examplinib", Decimal("30")), ("ttp", "examplinib", Decimal("5.1")),
         ("orr", "erlotinib", Decimal("15")),
         ("survival-rate-1-year", "erlotinib", Decimal("52.5")),
         ("survival-rate-2-year", "erlotinib", Decimal("20.0"))}
+    # "2 patients had a complete response and 10 a partial response": the second kind with
+    # its verb left out is counted too, in the arm the sentence opened with
+    assert {(r.endpoint, r.arm, r.count) for r in s.results if r.count is not None} == {
+        ("cr", "examplinib", 2), ("pr", "examplinib", 10)}
 
 
 def test_safety_lists_take_the_arm_named_after_each_list(tmp_path: Path):

@@ -130,3 +130,26 @@ def test_a_set_split_in_two_and_a_subgroup_analysis_set_are_sized_subgroups(tmp_
     # "A complete pathological response": the pCR endpoint, whichever word comes first
     assert {(r.arm, r.value) for r in s.results if r.endpoint == "pcr"} == {
         ("velbrinib", Decimal(27)), ("zelmoxifene", Decimal(16))}
+
+
+def test_an_arms_evaluable_set_holds_its_counts_and_a_three_arm_test_pairs_no_arms(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "three-arm-sets.txt")
+    pops = {p.id: p for p in s.populations}
+    # "Of the 280 evaluable women in the A group, 40 achieved a partial response and 6 a
+    # complete response": that arm's analysed set, and both counts over it
+    (evaluable,) = [p for p in s.populations if p.size == 280]
+    assert (evaluable.kind, evaluable.arm) == ("analysed", "velbrinib")
+    assert {(r.endpoint, r.count, r.population) for r in s.results if r.count} == {
+        ("pr", 40, evaluable.id), ("cr", 6, evaluable.id)}
+    assert pops[evaluable.id].parent == "randomised"
+    # "Cumulative incidence of local relapse ...": the outcome is what follows the modifier
+    rates = {(r.endpoint, r.arm, r.value) for r in s.results if r.value is not None}
+    assert {("local-relapse", "velbrinib", Decimal("14.1")),
+            ("local-relapse", "radiotherapy-velbrinib", Decimal("3.3"))} <= rates
+    # "Survival in the three groups was 91%, ...": survival rates of each arm
+    assert {(e, v) for e, a, v in rates if e.startswith("survival")} == {
+        ("survival-rate", Decimal(91)), ("survival-rate", Decimal(92)), ("survival-rate",
+                                                                        Decimal(90))}
+    # one p-value beside three arms' values is a test across them, not any pair's comparison
+    assert not any(c.p_value == Decimal("0.81") for c in s.comparisons)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.draft.armlists import arm_lists
+from kg.draft.attribution import SECTION
 from kg.draft.lexicon import endpoint_mentions
 from kg.draft.outcomes import outcome_after, outcome_name
 from kg.draft.patterns import NUM, TIME_TO_EVENT, Arm, quote_of
@@ -44,7 +45,7 @@ AMONG_RE = re.compile(
     r"(?P<arm>[^,;.()]{1,40}?)(?=\s+(?:and|while|whereas|but)\b|\s*[,;.()]|$)", re.I)
 
 # a sentence about one arm's analysed patients: "Of the 55 evaluable patients in the A group, ..."
-OF_ARM_RE = re.compile(r"\s*(?:Of|Among)\s+(?:the\s+)?(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?"
+OF_ARM_RE = re.compile(SECTION + r"(?:Of|Among)\s+(?:the\s+)?(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?"
                        r"(?:patients|cases|women|participants)\s+(?:in|on|receiving)\s+(?:the\s+)?"
                        r"(?P<arm>[^,;()]{1,40}),")
 
@@ -244,8 +245,9 @@ class Counts(DraftState):
                 if p is not None and not p.percent and p.start not in placed and \
                         p.value == p.value.to_integral():
                     found.append((p, kind))
-            arms = self._arms_in(clause.group()) or whole or self.d.arms[:1] * (
-                len(self.d.arms) == 1)
+            lead = self._lead_arm(clause.group()) or self._lead_arm(text)  # "Of the 280 in A,"
+            arms = [lead] if lead else self._arms_in(clause.group()) or whole or \
+                self.d.arms[:1] * (len(self.d.arms) == 1)
             # two kinds or more; one alone in a single-arm study ("Two patients had a PR")
             least = 1 if len(self.d.arms) == 1 else 2
             if len(found) < least or len({k for _, k in found}) != len(found) or len(arms) != 1:
