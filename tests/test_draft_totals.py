@@ -153,3 +153,22 @@ def test_an_arms_evaluable_set_holds_its_counts_and_a_three_arm_test_pairs_no_ar
                                                                         Decimal(90))}
     # one p-value beside three arms' values is a test across them, not any pair's comparison
     assert not any(c.p_value == Decimal("0.81") for c in s.comparisons)
+
+
+def test_a_later_analysis_set_and_its_arms_hang_together(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "later-sets.txt")
+    pops = {p.id: p for p in s.populations}
+    # "available from 402 women at 6 weeks (130 placebo, 136 A 20 mg, and 136 A 60 mg)": the
+    # arms' parts hang under the set they add up to, not under the randomised 450
+    first = {p.arm: (p.size, p.parent) for p in s.populations if p.arm and p.size in {130, 136}}
+    assert first == {"placebo": (130, "analysed"), "zelmoxifene-20-mg": (136, "analysed"),
+                     "zelmoxifene-60-mg": (136, "analysed")}
+    assert (pops["analysed"].size, pops["analysed"].parent) == (402, "randomised")
+    # "... and 371 at 12 weeks (121 placebo, 124 A 20 mg, and 126 A 60 mg)": a later set of
+    # its own, each arm's part under it (the doses are no sizes)
+    (later,) = [p for p in s.populations if p.size == 371]
+    assert later.kind == "analysed" and "12 weeks" in later.label
+    assert {p.arm: p.size for p in s.populations if p.parent == later.id} == {
+        "placebo": 121, "zelmoxifene-20-mg": 124, "zelmoxifene-60-mg": 126}
+    # "Night sweats fell by 21%, ...": the outcome is what fell, not the verb
+    assert {e.name for e in s.endpoints if e.type == "other"} == {"Night sweats"}

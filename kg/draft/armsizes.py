@@ -9,15 +9,11 @@ from __future__ import annotations
 import re
 
 from kg.draft.patterns import NUM, quote_of
-from kg.draft.state import DraftState
+from kg.draft.sizeforms import EVENT_BEFORE, SizeForms
 from kg.numbers import Printed, iter_numbers
 
-# an outcome just before a number: what follows counts patients with it, not an arm
-EVENT_BEFORE = (r"\b(?:occurred|developed|seen|observed|reported|experienced|had|found)\s+"
-                r"(?:in\s+)?(?:the\s+)?$")
 
-
-class ArmSizes(DraftState):
+class ArmSizes(SizeForms):
     """Rules that find each arm's size."""
 
     def _listed_arm_sizes(self) -> None:
@@ -190,6 +186,10 @@ class ArmSizes(DraftState):
         root, have = self._root(), {p.get("size") for p in self.d.populations}
         for i in range(len(self.spans)):
             text = self.sent(i)
+            later = self._later_set(text, list(iter_numbers(text)))
+            if later and int(later[0].value) not in have:
+                self._later_populations(i, text, root, *later)
+                continue
             found = self._the_n_in_arm(text, list(iter_numbers(text)))
             if not found or {int(p.value) for p in found.values()} & have:
                 continue
@@ -201,117 +201,20 @@ class ArmSizes(DraftState):
                     "arm": arm.id, "quote": quote_of(text)})
                 self.use(i, found[arm.id])
 
-    def _the_n_in_arm(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
-        """"the 1,802 in the A group reported more X than the 1,777 in the B group": each arm's.
-
-        Only when every arm is named so, each once.
-        """
-        found: dict[str, Printed] = {}
-        for mt in re.finditer(rf"\bthe\s+(?P<n>{NUM})\s+(?:(?:patients|women|participants)\s+)?"
-                              r"(?:in|on)\s+the\s+(?P<arm>[^,;.()]{1,40}?)\s+(?:group|arm)\b",
-                              text, re.I):
-            if re.search(r"\b(?:of|among|from)\s*$", text[:mt.start()], re.I):
-                continue  # "40 of the 150 women in the A group": a count's denominator
-            arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
-            p = next((x for x in nums if x.start == mt.start("n")), None)
-            if arm is None or p is None or arm.id in found:
-                return {}
-            found[arm.id] = p
-        return found if len(found) == len(self.d.arms) else {}
-
-    def _received_sizes(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
-        """"86 patients received A; 90 patients received B": sizes, when they make a total.
-
-        Also "Forty were treated with A and 44 with B", "A was administered to 112 patients and
-        B to 118". Patients who received something may be an outcome's count ("12 patients
-        received second-line A"), so each arm must have one and together they must make the
-        study's randomised, enrolled or analysed total.
-        """
-        totals = {x.get("size") for x in self.d.populations if x.get("size") and (
-            x.get("parent") is None or x["kind"] == "analysed")}
-        if not totals:
-            return {}
-        found: dict[str, Printed] = {}
-        for p in nums:
-            mt = re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:received|were\s+"
-                          r"(?:given|treated\s+(?:with|by)))\s+(?P<what>[^;.]{1,80})", text[p.end:],
-                          re.I) or (
-                re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:with\s+)?(?P<what>"
-                         r"[^,;.()\d]{1,40})", text[p.end:], re.I)
-                if found and re.search(r"\band\s+$", text[:p.start]) else None)
-            if mt is None:  # "A was administered to 112 patients and B to 118 patients"
-                mt = re.search(r"(?:^|;|,|\band\b)(?P<what>(?:(?!\band\b)[^,;.]){1,80}?)\s+"
-                               r"(?:(?:was|were)\s+(?:administered|given)\s+)?to\s+$",
-                               text[:p.start], re.I)
-                if mt is None or not re.match(r"\s+(?:patients|women|participants)\b",
-                                              text[p.end:], re.I) or not re.search(
-                        r"\badministered\b", text, re.I):
-                    continue
-            arm = self.arm_near(mt.group("what"), 0, len(mt.group("what")))
-            if arm is not None:
-                found.setdefault(arm.id, p)
-        if len(found) == len(self.d.arms) and sum(p.value for p in found.values()) in totals:
-            return found
-        return {}
-
-    def _n_after_each_arm(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
-        """"A 150 mg every 3 weeks (n = 64) or B daily (n = 61)": each bracket's nearest arm.
-
-        "between the A (n = 402) and B (n = 398) groups" too. The arm is the one named nearest
-        before each bracket (after an "or", "to receive", "between"...), every arm has one, no
-        arm has two, and together they are no more than the study's total.
-        """
-        found: dict[str, Printed] = {}
-        prev = 0
-        for mt in re.finditer(rf"\(\s*n\s*=\s*(?P<n>{NUM})\s*[),;]", text, re.I):
-            seg, arm = text[prev:mt.start()], None
-            cuts = [0] + [c.end() for c in re.finditer(
-                r"\b(?:or|versus|vs\.?|either|to|receive|received|receiving|between)\b|;", seg,
-                re.I)]
-            for cut in sorted(cuts, reverse=True):
-                arm = self.arm_near(seg, cut, len(seg))
-                if arm is not None:
-                    break
-            p = next((x for x in nums if x.start == mt.start("n")), None)
-            if arm is None or p is None or arm.id in found:
-                return {}
-            found[arm.id] = p
-            close = text.find(")", mt.start())
-            prev = close + 1 if close >= 0 else mt.end()
-        totals = [x["size"] for x in self.d.populations if x.get("parent") is None and
-                  x.get("size")]
-        if len(found) == len(self.d.arms) > 1 and all(
-                sum(p.value for p in found.values()) <= t for t in totals):
-            return found
-        return {}
-
-    def _sizes_summing_to_total(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
-        """Each arm's size in a bracket after a total they add up to.
-
-        "Among the 240 eligible women (121 women in the A arm and 119 in the B arm)": the
-        bracket's numbers, each followed by an arm, must sum to the total before it.
-        """
-        for total in nums:
-            # "1500 women aged 40-65 (752 in the A arm and 748 in the B arm)"
-            mt = re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants|subjects)\s*"
-                          r"(?:(?:were|was)\s+(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)"
-                          r"\s*|aged\s+[\d\s–-]+(?:years\s+)?)?\((?P<inner>[^()]+)\)",
-                          text[total.end:], re.I)
-            if mt is None or re.search(EVENT_BEFORE, text[:total.start], re.I):
-                continue  # "rash occurred in 30 patients (12 on A and 18 on B)": events
-            a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
-            inner = [p for p in nums if a <= p.start < b]
-            found: dict[str, Printed] = {}
-            for k, p in enumerate(inner):
-                stop = inner[k + 1].start if k + 1 < len(inner) else b
-                window = re.split(r",|;|\band\b", text[p.end:stop])[0]
-                arm = self.arm_near(window, 0, len(window))
-                if arm is not None:
-                    found.setdefault(arm.id, p)
-            if len(found) == len(inner) == len(self.d.arms) and \
-                    sum(p.value for p in found.values()) == total.value:
-                return found
-        return {}
+    def _later_populations(self, i: int, text: str, root: dict, total: Printed, when: str,
+                           found: dict[str, Printed]) -> None:
+        """The set analysed at a later time, and each arm's part of it, under the root."""
+        pid = f"analysed-{int(total.value)}"
+        self.d.populations.append({"id": pid, "label": f"analysed {when}", "kind": "analysed",
+                                   "size": int(total.value), "parent": root["id"],
+                                   "quote": quote_of(text)})
+        self.use(i, total)
+        for arm in self.d.arms:
+            self.d.populations.append({
+                "id": f"{pid}-{arm.id}", "label": f"analysed {when} in {arm.label}",
+                "kind": "analysed", "size": int(found[arm.id].value), "parent": pid,
+                "arm": arm.id, "quote": quote_of(text)})
+            self.use(i, found[arm.id])
 
     def _root(self) -> dict:
         """The randomised (or enrolled) population arms' sizes hang under, made when missing.
@@ -337,6 +240,9 @@ class ArmSizes(DraftState):
         root = self._root()
         analysed = analysed or re.search(r"\b(?:evaluable|assessable|available|eligible|"
                                          r"analy[sz]e[ds]|analy[sz]is)\b", text, re.I)
+        whole = sum(p.value for p in found.values())  # the analysed set they make, if printed
+        parent = next((x["id"] for x in self.d.populations if analysed and x["kind"] ==
+                       "analysed" and not x.get("arm") and x.get("size") == whole), root["id"])
         for arm in self.d.arms:
             if arm.id not in found:
                 continue
@@ -345,7 +251,7 @@ class ArmSizes(DraftState):
             self.d.populations.append({
                 "id": pid, "label": f"analysed in {arm.label}" if analysed else
                 f"{root['id']} to {arm.label}", "kind": "analysed" if analysed else root["kind"],
-                "size": int(p.value), "parent": root["id"], "arm": arm.id,
+                "size": int(p.value), "parent": parent, "arm": arm.id,
                 "quote": quote_of(text)})
             self.arm_pops[arm.id] = pid
             self.use(i, p)

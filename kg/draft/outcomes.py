@@ -22,7 +22,7 @@ OUTCOME_STOP = re.compile(
     r"respectively|the|a|an|"
     r"rate|rates|incidences?|proportions?|percentages?|frequency|frequencies|numbers|significantly|"
     r"higher|lower|more|less|"
-    r"reduced|increased|decreased|improved|compared|on|at|during|within|from|to|up|through|"
+    r"reduced|increased|decreased|fell|dropped|declined|rose|improved|compared|on|at|during|within|from|to|up|through|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|days?|weeks?|months?|years?|"
     r"cycles?|doses?|treatment|therapy|overall|total|all|each|both|only|those|these|this|"
