@@ -24,7 +24,9 @@ ITEM_RE = re.compile(
     rf"(?P<c>{NUM})\s*(?:out\s+of|of|/)\s*(?P<n>{NUM})(?:\s*[,(]\s*(?P<pct>{NUM})\s?%\)?)?|"
     rf"(?P<k>{NUM})\s+(?:patients|women|participants)\s*\(\s*(?P<e>{NUM})\s+(?P<ew>[a-z]+)\s*\)|"
     rf"(?P<p>{NUM})\s?%)"
-    r"\s*(?=;|\)|\.(?:\s|$)|$)", re.I)
+    r"\s*(?=;|\)|\.(?:\s|$)|$)|"
+    # or a bare count after the label, items parted by commas: "(VB 27, observation 34)"
+    rf"(?P<label3>[A-Za-z][\w+/-]*(?:\s+[\w+/-]+){{0,2}}?)\s+(?P<k3>{NUM})(?=\s*[,;)])", re.I)
 OPEN_RE = re.compile(r"[(:]\s*")
 
 
@@ -46,14 +48,16 @@ def arm_lists(text: str) -> list[tuple[int, int, list[Item]]]:
     for opener in OPEN_RE.finditer(text):
         at, items = opener.end(), []
         while (mt := ITEM_RE.match(text, at)) is not None:
-            items.append(Item(mt.group("label") or mt.group("label2"),
-                              next((mt.start(g) for g in ("c", "k", "k2") if mt.group(g)), None),
+            items.append(Item(mt.group("label") or mt.group("label2") or mt.group("label3"),
+                              next((mt.start(g) for g in ("c", "k", "k2", "k3") if mt.group(g)),
+                                   None),
                               mt.start("n") if mt.group("n") else None,
                               next((mt.start(g) for g in ("pct", "p", "p2") if mt.group(g)), None),
                               mt.start("e") if mt.group("e") else None,
                               (mt.group("ew") or "").lower()))
             at = mt.end()
-            sep = re.match(r"\s*;\s*", text[at:])
+            sep = re.match(r"\s*;\s*" if not mt.group("k3") else r"\s*[;,]\s*(?:and\s+)?",
+                           text[at:])
             if sep is None:
                 break
             at += sep.end()

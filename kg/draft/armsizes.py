@@ -275,6 +275,14 @@ class ArmSizes(SizeForms):
                 if arm is not None:
                     found.setdefault(arm.id, p)
                     continue
+            label = re.search(r"[(,;]\s*(?:and\s+)?(?P<g>[A-Za-z][\w+/-]*(?:\s+[A-Za-z][\w+/-]*)"
+                              r"{0,2}?)\s*[:=]?\s*$", before)
+            if label and re.search(r"\b(?:days?|weeks?|cycles?|or|and)$", label.group("g"), re.I):
+                label = None  # "on days 1, 8 and 15": a schedule
+            arm = self.arm_near(label.group("g"), 0, len(label.group("g"))) if label else None
+            if arm is not None and re.match(r"\s*[,;)]|\s+and\b", text[p.end:]):
+                found.setdefault(arm.id, p)  # "(VB 156, observation 154)": label first
+                continue
             follow = text[p.end:p.end + 80]
             if re.match(r"\s+per\s+(?:group|arm)\b", follow, re.I):
                 for arm in self.d.arms:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 
 from kg.draft.armlists import arm_lists
-from kg.draft.attribution import SECTION
+from kg.draft.eventcounts import EventCounts
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.outcomes import outcome_after, outcome_name
+from kg.draft.outcomes import outcome_after, outcome_name, outcome_names
 from kg.draft.patterns import NUM, TIME_TO_EVENT, Arm, quote_of
-from kg.draft.state import DraftState
 from kg.numbers import Printed, iter_numbers
 
 # kinds of response, and how a count of patients with one is printed ("7 achieved partial
@@ -36,22 +35,7 @@ RESPONSE_RE = re.compile(
 
 ELLIPTIC_RE = re.compile(rf"(?P<a>\b{NUM}|\b[a-z]+)\s+complete\s+and\s+(?P<b>{NUM}|[a-z]+)\s+"
                          r"partial\s+(?:responses|remissions)\b", re.I)
-# a count of events among the patients of an arm: "340 DFS events among 2,452 women receiving A",
-# "and 410 events among 2,448 women receiving B"
-AMONG_RE = re.compile(
-    rf"(?P<c>\b{NUM})\s+(?P<what>(?:[\w-]+\s+){{0,3}}?(?:events?|deaths?|recurrences?|relapses?))"
-    rf"\s+(?:among|in)\s+(?:the\s+)?(?P<n>{NUM})\s+(?:patients|women|participants)\s+"
-    r"(?:receiving|given|treated\s+with|assigned\s+to|randomi[sz]ed\s+to|on)\s+"
-    r"(?P<arm>[^,;.()]{1,40}?)(?=\s+(?:and|while|whereas|but)\b|\s*[,;.()]|$)", re.I)
-
-# a sentence about one arm's analysed patients: "Of the 55 evaluable patients in the A group, ..."
-OF_ARM_RE = re.compile(SECTION + r"(?:Of|Among)\s+(?:the\s+)?(?P<n>\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?"
-                       r"(?:patients|cases|women|participants)\s+(?:in|on|receiving)\s+(?:the\s+)?"
-                       r"(?P<arm>[^,;()]{1,40}),")
-
-
-
-class Counts(DraftState):
+class Counts(EventCounts):
     """Rules that find how many events each arm had."""
 
     def counts_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
@@ -166,62 +150,6 @@ class Counts(DraftState):
             return True
         return False
 
-    def _event_pairs(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
-        """"(progression in the A group versus the B group, 241 events versus 267 events, HR ...)".
-
-        Two counts of one kind of event, in the order the arms were named before them; the
-        endpoint is the one the sentence names before the counts.
-        """
-        if len(self.d.arms) != 2:
-            return
-        masked = self.masked(text)
-        pairs = rf"(?P<a>{NUM})\s+(?P<noun>events?|deaths?|relapses?|recurrences?)\s*(?:v\.?|" \
-            rf"vs\.?|versus)\s*(?P<b>{NUM})\s+(?P=noun)|" \
-            rf"\band\s+(?P<a2>{NUM})\s+and\s+(?P<b2>{NUM})\s+(?P<noun2>events|deaths|relapses|" \
-            r"recurrences)\s+(?:in|among)\b"  # "..., and 77 and 58 events in older women"
-        for mt in re.finditer(pairs, masked, re.I):
-            if mt.group("a2"):  # the arms' order is that of the counts before them
-                if not re.search(rf"{NUM}\s+[^;]*\band\s+{NUM}\s+in\s+the\b", masked[:mt.start()]) \
-                        or len(self._arm_order(text, mt.start())) != 2:
-                    continue
-                eid = self.endpoint_id(etype, quote_of(text), text) if (
-                    etype := self.endpoint_at(text, mt.start())) else \
-                    self.other_endpoint(mt.group("noun2"), quote_of(text))
-                for g, arm in zip(("a2", "b2"), self._arm_order(text, mt.start()), strict=False):
-                    p = next((x for x in iter_numbers(masked) if x.start == mt.start(g)), None)
-                    if p is not None:
-                        self._count(i, text, subs, eid, p, arm)
-                continue
-            order = self._arm_order(text, mt.start())
-            named = [a for a in self.d.arms if any(re.search(
-                rf"(?<![\w-]){re.escape(x)}(?![\w-])", text[:mt.start()], re.I) for x in a.aliases)]
-            if len(named) != 2:
-                continue  # the arms must be named before the counts, to give their order
-            etype = self.endpoint_at(text, mt.start())
-            if etype is None:
-                continue
-            eid = self.endpoint_id(etype, quote_of(text), text)
-            for g, arm in zip("ab", order, strict=False):
-                p = next((x for x in iter_numbers(masked) if x.start == mt.start(g)), None)
-                if p is not None:
-                    self._count(i, text, subs, eid, p, arm)
-
-    def _each_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
-        """"Three patients in each arm died of sepsis": that count in every arm."""
-        # what happened to them: died, had or developed something, stopped ("were lost to
-        # severe diarrhoea"); never a design ("were required", "were stratified")
-        mt = re.search(r"(?P<c>\b[\w-]+)\s+(?:patients|women|participants|subjects)\s+in\s+each\s+"
-                       r"(?:arm|group)\s+(?:have\s+|had\s+)?(?P<what>(?:died|had|developed|experienced|discontinued|"
-                       r"stopped|withdrew|were\s+withdrawn|were\s+lost\s+(?:due\s+)?to\s+(?!follow)|"
-                       r"were\s+ineligible)[\w -]{0,60}?)(?=\s*(?:[.,;(]|$))", text, re.I)
-        p = next((x for x in iter_numbers(text) if x.start == mt.start("c")), None) if mt else None
-        if mt is None or p is None or p.value != p.value.to_integral() or p.value < 1:
-            return
-        name = re.sub(r"^were\s+", "", mt.group("what"), flags=re.I)
-        eid = self.other_endpoint(name, quote_of(text))
-        for arm in self.d.arms:
-            self._count(i, text, subs, eid, p, arm)
-
     def _response_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
         """How many patients of one arm had each kind of response, listed together.
 
@@ -273,6 +201,9 @@ class Counts(DraftState):
             if text[start] == "(":
                 close = text.find(")", end)
                 name = outcome_after(text, close + 1) if close >= 0 else None
+                # "61 events (VB 27, observation 34) occurred": what the bracket follows
+                if all(x.percent is None and x.total is None for x in items):
+                    name = name or next(iter(outcome_names(text, start)), None)
             else:
                 head = re.search(r"(?:^|[\d),;])\s*(?P<n>[A-Za-z][A-Za-z -]{2,40}?)\s*$",
                                  text[:start])
@@ -327,60 +258,3 @@ class Counts(DraftState):
             (t for _, t in endpoint_mentions(name)), None)
         return self.endpoint_id(etype, quote_of(text), text) if etype else \
             self.other_endpoint(name, quote_of(text))
-
-    def _events_among(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
-        """"340 DFS events among 2,452 women receiving A and 410 events among 2,448 receiving B".
-
-        Each count with the number of patients it is among, in each arm; the outcome is the
-        endpoint the first count names, else the words before "events".
-        """
-        found = []
-        nums = {p.start: p for p in iter_numbers(text)}
-        for mt in AMONG_RE.finditer(text):
-            arm = self.arm_near(mt.group("arm"), 0, len(mt.group("arm")))
-            c, n = nums.get(mt.start("c")), nums.get(mt.start("n"))
-            if arm is not None and c is not None and n is not None and c.value < n.value:
-                found.append((mt, arm, c, n))
-        if len(found) < 2 or len({a.id for _, a, _, _ in found}) != len(found):
-            return
-        what = found[0][0].group("what")
-        etype = next((t for _, t in endpoint_mentions(what)), None)
-        eid = self.endpoint_id(etype, quote_of(text), text) if etype else \
-            self.other_endpoint(what, quote_of(text))
-        # the patients each count is among are that arm's analysed set, unless it has one
-        sets = {arm.id: n for _, arm, _, n in found if not any(
-            p.get("arm") == arm.id and (p["kind"] == "analysed" or p.get("size") == n.value)
-            for p in self.d.populations)}
-        if len(sets) == len(found) == len(self.d.arms):
-            self._arm_populations(i, text, sets, analysed=True)  # type: ignore[attr-defined]
-        for _, arm, c, n in found:
-            self._count(i, text, subs, eid, c, arm)
-            self.d.results[-1]["denominator"] = int(n.value)
-            if arm.id in sets:
-                self.d.results[-1]["population"] = f"analysed-{arm.id}"
-            self.use(i, n)
-
-    def _count(self, i: int, text: str, subs: list[tuple[int, str]], eid: str, p: Printed,
-               arm: Arm) -> None:
-        """A count of an arm's events, in the subgroup its clause names, and its number used."""
-        rec = {"endpoint": eid, "statistic": "count", "count": int(p.value), "arm": arm.id,
-               "quote": quote_of(text)}
-        pop = self.pop_at(subs, text, p.start)
-        if pop:
-            rec["population"] = pop
-        of = OF_ARM_RE.match(text)
-        if of and pop in (None, self.randomised_pop) and \
-                self.arm_near(of.group("arm"), 0, len(of.group("arm"))) is arm:
-            rec["denominator"] = int(of.group("n").replace(",", ""))  # over that arm's set
-        self.use(i, p)
-        self.d.results.append(rec)
-
-    def _only_treatment(self, name: str) -> bool:
-        """Whether a would-be outcome name only names a treatment ("on alphamab").
-
-        "false negative SNB" names an outcome of a procedure, and stays.
-        """
-        rest = name
-        for x in reversed(self.lex.find(name, ("drug", "placebo", "intervention"))):
-            rest = rest[:x.start] + " " + rest[x.end:]
-        return rest != name and not re.search(r"[A-Za-z]{4}", rest)

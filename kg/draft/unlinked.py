@@ -61,7 +61,7 @@ NON_DRUG_RE = re.compile(
     r"exercise(?: training| programme| program| intervention)?|yoga|tai chi|qigong|"
     r"acupuncture|electroacupuncture|massage|hypnosis|relaxation training|"
     r"(?:cognitive[- ]behaviou?ral |group )?(?:therapy sessions|psychotherapy)|counsell?ing|"
-    r"(?:usual|standard|routine) care|observation(?: alone)?|no (?:further )?treatment|"
+    r"(?:usual|standard|routine) care|observation|no (?:further )?treatment|"
     r"no (?:adjuvant |further )?(?:chemotherapy|radiotherapy|irradiation|intervention)|"
     r"(?:dietary|diet) intervention|nurse case management|telephone follow-up|"
     r"[a-z]+-(?:based|containing) chemotherapy|"

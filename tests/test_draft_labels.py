@@ -1,0 +1,29 @@
+"""Per-arm numbers printed after their arm's label, and counts in a bare "x vs y" bracket.
+
+A made-up paper of our own words: "(VB 156, observation 154)" after the randomised total,
+"Sixty-one events (VB 27, observation 34) occurred", and "Fewer second cancers occurred in the
+VB group than in the observation group (2 vs 9, p = 0.03)".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_draft_forms import drafted_and_built
+
+
+def test_numbers_after_their_arm_label_are_the_arms_sizes_and_counts(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "label-first.txt")
+    # "observation alone" is the observation arm: no intervention named "observation alone"
+    assert {a.id: a.regimen for a in s.arms} == {"velbrinib": ("velbrinib",),
+                                                 "observation": ("observation",)}
+    (root,) = [p for p in s.populations if p.parent is None]
+    assert (root.kind, root.size) == ("randomised", 310)
+    assert {p.arm: p.size for p in s.populations if p.arm} == {"velbrinib": 156,
+                                                               "observation": 154}
+    counts = {(r.endpoint, r.arm, r.count) for r in s.results}
+    # the bracket's counts are of what it follows
+    assert {("events", "velbrinib", 27), ("events", "observation", 34)} <= counts
+    # "(2 vs 9, ...)" after a sentence naming both arms in that order: their counts
+    assert {("second-cancers", "velbrinib", 2), ("second-cancers", "observation", 9)} <= counts
+    assert len(counts) == 4
