@@ -7,6 +7,7 @@ VB group than in the observation group (2 vs 9, p = 0.03)".
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from tests.test_draft_forms import drafted_and_built
@@ -27,3 +28,23 @@ def test_numbers_after_their_arm_label_are_the_arms_sizes_and_counts(tmp_path: P
     # "(2 vs 9, ...)" after a sentence naming both arms in that order: their counts
     assert {("second-cancers", "velbrinib", 2), ("second-cancers", "observation", 9)} <= counts
     assert len(counts) == 4
+
+
+def test_groups_defined_inline_by_letter_and_a_list_after_the_whole_count(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "lettered-inline.txt")
+    # "Group A (SLNB alone, 51 women) and group B (SLNB plus ANS, 53 women)": two arms, the
+    # second adding node sampling, each with its size; "Two groups" counts no patients
+    regimens = {a.id: set(a.regimen) for a in s.arms}
+    assert sorted(map(sorted, regimens.values())) == [
+        ["axillary-node-sampling", "sentinel-lymph-node-biopsy"], ["sentinel-lymph-node-biopsy"]]
+    size = {frozenset(regimens[p.arm]): p.size for p in s.populations if p.arm}
+    assert size == {frozenset({"sentinel-lymph-node-biopsy"}): 51,
+                    frozenset({"sentinel-lymph-node-biopsy", "axillary-node-sampling"}): 53}
+    assert not any(p.size == 2 for p in s.populations)
+    # "in 30 (28.8%) patients: group A = 13 (25.5%), group B = 17 (32.1%)": each group's
+    # count and share, and the 30 of all patients on no arm
+    got = {(frozenset(regimens[r.arm]) if r.arm else None, r.count, r.value) for r in s.results}
+    assert got == {
+        (frozenset({"sentinel-lymph-node-biopsy"}), 13, Decimal("25.5")),
+        (frozenset({"sentinel-lymph-node-biopsy", "axillary-node-sampling"}), 17, Decimal("32.1")),
+        (None, 30, Decimal("28.8"))}

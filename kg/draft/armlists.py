@@ -22,9 +22,10 @@ ITEM_RE = re.compile(
     r"\s?%\s*[\])]|"
     rf"(?P<label>[A-Za-z][\w+/-]*(?:\s+[\w+/-]+){{0,3}}?)\s*(?:=|:|,)\s*(?:"
     rf"(?P<c>{NUM})\s*(?:out\s+of|of|/)\s*(?P<n>{NUM})(?:\s*[,(]\s*(?P<pct>{NUM})\s?%\)?)?|"
+    rf"(?P<c4>{NUM})\s*\(\s*(?P<pct4>{NUM})\s?%\s*\)|"  # "group A = 13 (25.5%)"
     rf"(?P<k>{NUM})\s+(?:patients|women|participants)\s*\(\s*(?P<e>{NUM})\s+(?P<ew>[a-z]+)\s*\)|"
     rf"(?P<p>{NUM})\s?%)"
-    r"\s*(?=;|\)|\.(?:\s|$)|$)|"
+    r"\s*(?=[;,]|\)|\.(?:\s|$)|$)|"
     # or a bare count after the label, items parted by commas: "(VB 27, observation 34)"
     rf"(?P<label3>[A-Za-z][\w+/-]*(?:\s+[\w+/-]+){{0,2}}?)\s+(?P<k3>{NUM})(?=\s*[,;)])", re.I)
 OPEN_RE = re.compile(r"[(:]\s*")
@@ -49,15 +50,15 @@ def arm_lists(text: str) -> list[tuple[int, int, list[Item]]]:
         at, items = opener.end(), []
         while (mt := ITEM_RE.match(text, at)) is not None:
             items.append(Item(mt.group("label") or mt.group("label2") or mt.group("label3"),
-                              next((mt.start(g) for g in ("c", "k", "k2", "k3") if mt.group(g)),
-                                   None),
+                              next((mt.start(g) for g in ("c", "k", "k2", "k3", "c4")
+                                    if mt.group(g)), None),
                               mt.start("n") if mt.group("n") else None,
-                              next((mt.start(g) for g in ("pct", "p", "p2") if mt.group(g)), None),
+                              next((mt.start(g) for g in ("pct", "p", "p2", "pct4")
+                                    if mt.group(g)), None),
                               mt.start("e") if mt.group("e") else None,
                               (mt.group("ew") or "").lower()))
             at = mt.end()
-            sep = re.match(r"\s*;\s*" if not mt.group("k3") else r"\s*[;,]\s*(?:and\s+)?",
-                           text[at:])
+            sep = re.match(r"\s*[;,]\s*(?:and\s+)?", text[at:])
             if sep is None:
                 break
             at += sep.end()

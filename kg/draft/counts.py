@@ -208,9 +208,21 @@ class Counts(EventCounts):
                 head = re.search(r"(?:^|[\d),;])\s*(?P<n>[A-Za-z][A-Za-z -]{2,40}?)\s*$",
                                  text[:start])
                 name = head.group("n") if head else None
+                if name and re.fullmatch(r"(?:patients|women|participants|cases)", name.strip()):
+                    name = outcome_name(text, start)  # "X was found in 30 patients: ..."
             if not name:
                 continue
             eid = self._named_endpoint(name, text)
+            whole = re.search(rf"(?P<c>{NUM})\s*\(\s*(?P<p>{NUM})\s?%\s*\)\s*(?:patients|women|"
+                              r"participants|cases)?\s*$", text[:start])
+            if whole and text[start] == ":":  # "in 30 (28.8%) patients: group A = 13 (25.5%), ..."
+                c, pct = (nums[whole.start(g)] for g in ("c", "p"))  # all arms together
+                self.d.results.append({
+                    "endpoint": eid, "statistic": "proportion", "value": pct.value,
+                    "unit": "percent", "count": int(c.value), "quote": quote_of(text),
+                    "population": self.randomised_pop})
+                self.use(i, c)
+                self.use(i, pct)
             for item, arm in zip(items, arms, strict=True):
                 c, n, pct = (nums.get(k) if k is not None else None
                              for k in (item.count, item.total, item.percent))

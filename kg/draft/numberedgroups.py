@@ -24,6 +24,9 @@ BRACKET_RE = re.compile(rf"\(\s*(?:the\s+)?group[\s-](?P<k>{LABEL})[^()]*\)", re
 LEAD_RE = re.compile(rf"^\s*group[\s-](?P<k>{LABEL})\s*(?:\([^()]*\))?\s*(?::|,?\s*(?:"
                      r"consisted\s+of|comprised|included|received|underwent|(?:was|were)\s+(?:treated|given)))"
                      r"(?P<what>[^.;]*)", re.I)
+# "Group A (SLNB alone, 55 women) and group B (SLNB plus X, 57 women)": what, then its size
+INLINE_RE = re.compile(rf"\bgroup[\s-](?P<k>{LABEL})\s*\((?P<what>[^(),;]+?)(?:[,;]\s*(?:n\s*=\s*)?"
+                       r"\d[\d,]*\s*(?:women|patients|participants|subjects)?)?\s*\)", re.I)
 # what a side was given starts after such a verb
 GIVEN_RE = re.compile(r"\b(?:received|receive|underwent|undergo|treated\s+(?:with|by)|given|"
                       r"with|(?:stratified|divided|allocated|assigned)\s+into)\s", re.I)
@@ -43,6 +46,11 @@ class NumberedGroups(DraftState):
             lead = LEAD_RE.match(text)
             if lead:
                 defs.setdefault(lead.group("k").upper(), (i, lead.group("what"), lead.group()))
+                continue
+            inline = list(INLINE_RE.finditer(text))
+            if len(inline) >= 2:
+                for mt in inline:
+                    defs.setdefault(mt.group("k").upper(), (i, mt.group("what"), mt.group()))
                 continue
             found = list(BRACKET_RE.finditer(text))
             tail = TAIL_RE.match(text[found[-1].end():]) if found else None

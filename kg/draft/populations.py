@@ -177,6 +177,8 @@ class Populations(ArmSizes, Subgroups):
             return None  # "3,412 women in the outreach group": that group's size
         if re.match(r"\s+(?:evaluable|assessable|eligible)\s", after) and self._set_of_arm(text, p):
             return "analysed"  # "Of the 55 evaluable cases in the A group, ...": that arm's set
+        if re.match(r"\s+(?:groups?|arms?|cohorts?|centres?|centers?|sites?|trials?)\b", after):
+            return None  # "Two groups of matched patients were randomized": no patients
         summed = SUMMED_RE.match(after)
         eligible = summed and re.search(r"evaluable|assessable|eligible", summed.group(), re.I)
         if summed and int(summed.group("a").replace(",", "")) + int(
@@ -382,11 +384,7 @@ class Populations(ArmSizes, Subgroups):
         return {(arm, next(iter(v))) for arm, v in per_arm.items()}
 
     def complements(self) -> None:
-        """A subgroup that is the rest of another.
-
-        "non-epithelioid" of "epithelioid"; "<1%" of ">=1%", "not mutated" of "mutated" for the
-        same marker.
-        """
+        """A subgroup that is the rest of another ("non-epithelioid", "<1%" of ">=1%")."""
         subs = [p for p in self.d.populations if p["kind"] == "subgroup"]
         for p in subs:
             for q in subs:
