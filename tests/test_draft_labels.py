@@ -48,3 +48,13 @@ def test_groups_defined_inline_by_letter_and_a_list_after_the_whole_count(tmp_pa
         (frozenset({"sentinel-lymph-node-biopsy"}), 13, Decimal("25.5")),
         (frozenset({"sentinel-lymph-node-biopsy", "axillary-node-sampling"}), 17, Decimal("32.1")),
         (None, 30, Decimal("28.8"))}
+
+
+def test_abbreviations_match_in_their_case_and_a_stratified_total_is_randomised(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "cased-abbreviations.txt")
+    # "Eligible women (n = 240) with X were stratified by Y and randomly assigned": the total
+    (root,) = [p for p in s.populations if p.parent is None]
+    assert (root.kind, root.size) == ("randomised", 240)
+    # "uNTx/Cr" holds no complete response, and "PCR testing" is no pathological response
+    assert not {e.type for e in s.endpoints} & {"cr", "pcr"}

@@ -56,9 +56,17 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
                  r"grade (?:3|4|≥ ?3|3 or (?:worse|higher|4))|"
                  r"neutropenia|diarrh(?:o)?ea|rash|fatigue|hypertension"),
 )
+
+
+def _cased(pattern: str) -> str:
+    """Abbreviations match in their own case only: "uNTx/Cr" holds no "CR", "PCR" is no "pCR"."""
+    return re.sub(r"(\\.)|([A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*?)(?=[A-Za-z]?[?*+{]|[^A-Za-z]|$)",
+                  lambda m: m.group(1) or f"(?-i:{m.group(2)})", pattern)
+
+
 # line breaks and indentation may fall between the words of a name ("progression-free\n  survival")
-ENDPOINT_RES = [(t, re.compile(p.replace("[- ]", r"[-\s]+").replace(" ", r"\s+"), re.IGNORECASE))
-                for t, p in ENDPOINTS]
+ENDPOINT_RES = [(t, re.compile(_cased(p).replace("[- ]", r"[-\s]+").replace(" ", r"\s+"),
+                               re.IGNORECASE)) for t, p in ENDPOINTS]
 
 
 @dataclass(frozen=True)

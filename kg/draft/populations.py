@@ -229,7 +229,11 @@ class Populations(ArmSizes, Subgroups):
         if re.search(r"\b(?:patients|women|men|adults|participants|subjects)\s*\(\s*n\s*=\s*$",
                      text[:p.start], re.I):
             # "Women (n = 9,214) were randomly assigned"
-            verb = SIZE_VERB_RE.match(re.sub(r"^[^()]*?\)", "", after))
+            rest = re.sub(r"^[^()]*?\)(?:\s+with\s+[^.;()]{3,80}?(?=\s+(?:were|was)\s))?", "",
+                          after)  # "(n = 255) with X were", "were stratified by Y and randomized"
+            verb = SIZE_VERB_RE.match(rest) or re.match(
+                r"\s*(?:were|was)\s+stratified\b[^.;]{0,100}?\band\s+(?:randomly\s+assigned|"
+                r"randomi[sz]ed|randomly\s+allocated)", rest, re.I)
             if verb:  # "Randomised women (n=120) received ...": randomised, whatever the verb
                 return "randomised" if RANDOM_RE.search(verb.group()) or re.search(
                     r"randomi[sz]ed\s+\w+\s*\(\s*n\s*=\s*$", text[:p.start], re.I) \
@@ -365,8 +369,7 @@ class Populations(ArmSizes, Subgroups):
     def _shares_of_total(self, whole: dict | None) -> set[tuple[str, int]]:
         """(arm, n) where each arm's rates have one denominator and together they make the total.
 
-        "11% (3 of 27) in group 1 and 39% (9 of 23) in group 2" of 50 randomised: 27 and 23
-        are the groups' sets, though no sentence says so in words.
+        "(3 of 27) in group 1 and (9 of 23) in group 2" of 50 randomised: the groups' sets.
         """
         if whole is None or not whole.get("size") or len(self.d.arms) < 2 or any(
                 self.arm_pops.get(a.id) for a in self.d.arms):
