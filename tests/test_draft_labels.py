@@ -58,3 +58,22 @@ def test_abbreviations_match_in_their_case_and_a_stratified_total_is_randomised(
     assert (root.kind, root.size) == ("randomised", 240)
     # "uNTx/Cr" holds no complete response, and "PCR testing" is no pathological response
     assert not {e.type for e in s.endpoints} & {"cr", "pcr"}
+
+
+def test_a_group_named_by_a_short_word_is_what_its_bracket_says(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "described-groups.txt")
+    # "the INTRA group (intratumoral tracer injection, n=44)": the arm is that treatment, the
+    # short word its synonym, and its size the bracket's
+    assert {p.arm: p.size for p in s.populations if p.arm} == {
+        "intratumoral-tracer-injection": 44, "peritumoral-tracer-injection": 46}
+    # "95.5% (42/44) for intratumoral injection and 84.8% (39/46) for peritumoral injection":
+    # one outcome, each arm by the first word of its name
+    rates = {(r.endpoint, r.arm, r.count, r.value) for r in s.results if r.value is not None}
+    assert rates == {
+        ("node-detection", "intratumoral-tracer-injection", 42, Decimal("95.5")),
+        ("node-detection", "peritumoral-tracer-injection", 39, Decimal("84.8"))}
+    # "occurred in 9 cases (two in the INTRA group and 7 in the PERI group)": counts of what
+    # occurred, not of "cases"
+    assert {(r.endpoint, r.arm, r.count) for r in s.results if r.value is None} == {
+        ("tracer-migration-failure", "intratumoral-tracer-injection", 2),
+        ("tracer-migration-failure", "peritumoral-tracer-injection", 7)}

@@ -85,7 +85,8 @@ class ArmSizes(SizeForms):
                         continue
                 eq = re.search(r"(?:^|[(;])\s*(?P<arm>[^(),;]{1,40}?),?\s*n\s*=\s*$",
                                text[:p.start]) or re.search(  # "control group (n = 95, ..."
-                    r"(?P<arm>\b[A-Za-z][\w +/-]{0,40}?\s+(?:group|arm))\s*\(\s*n\s*=\s*$",
+                    r"(?P<arm>\b[A-Za-z][\w +/-]{0,40}?\s+(?:group|arm))\s*\((?:[^()]{3,60},\s*)?"
+                    r"n\s*=\s*$",  # "the INTRA group (intratumoral injection, n=35)"
                     text[:p.start], re.I)
                 if eq:  # "(ddAB, n = 101; AB-C, n = 98)"
                     arm = self.arm_near(eq.group("arm"), 0, len(eq.group("arm")))

@@ -142,6 +142,8 @@ class Counts(EventCounts):
                         mt.group("what")):
                 continue
             name = " ".join(mt.group("what").split())
+            if re.fullmatch(r"cases?|instances?|times", name, re.I):  # "X occurred in 8 cases"
+                name = outcome_name(text, total.start) or name
             etype = next((t for _, t in endpoint_mentions(name)), None)
             eid = self.endpoint_id(etype, quote_of(text), text) if etype and \
                 etype not in TIME_TO_EVENT else self.other_endpoint(name, quote_of(text))

@@ -147,6 +147,20 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
                 if x.key in arm.regimen and x.key not in others and
                 arm.quote[x.start:x.end] not in arm.aliases))
 
+    def _first_word_aliases(self) -> None:
+        """"for intratumoral injection" names the "intratumoral tracer injection" arm.
+
+        A treatment of several words is also called by its first, where that word is long and
+        no other arm's name holds it.
+        """
+        for arm in self.d.arms:
+            words = arm.label.split()
+            if len(words) < 2 or len(words[0]) < 6 or not words[0].isalpha() or \
+                    self.lex.find(arm.label, ("drug",)):
+                continue
+            if not any(words[0].lower() in a.label.lower() for a in self.d.arms if a is not arm):
+                arm.aliases.append(words[0])
+
     def run(self) -> Draft:
         """All passes, in the order later ones depend on."""
         self.design()
@@ -157,6 +171,7 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
             arm.aliases += [a.replace(" ", "-") for a in arm.aliases
                             if " " in a and len(a.split()) <= 3 and not re.search(
                                 r"\b(?:group|arm)$", a)]
+        self._first_word_aliases()
         self.tag("arms-from-assignment")
         self.populations()
         self.tag("population-size")

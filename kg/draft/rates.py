@@ -297,7 +297,8 @@ class Rates(DraftState):
             name = name and re.sub(r"\s+(?:could|can|might|may)\s+be\s+\w+$", "", name)
             given = {k for a in self.d.arms for k in a.regimen}
             if not name or {x.key for x in self.lex.find(name, ("drug", "placebo",
-                                                                "intervention"))} & given:
+                                                                "intervention"))} & given or \
+                    self.arm_near(name, 0, len(name)):  # "... for intratumoral injection and"
                 # "..., as did 5 of the 47 patients in the B group": the outcome named first
                 name = self._outcome_of_sentence.get(i)
             if arm is None or not name:

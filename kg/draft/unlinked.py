@@ -104,6 +104,13 @@ def _key(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
 
 
+def described(text: str, name: str) -> str | None:
+    """What a group named by a short word was given: "the INTRA group (intratumoral injection,"."""
+    said = re.search(rf"\b{re.escape(name)}\s+(?:group|arm)\s*\((?P<d>[a-z][^(),;=]{{3,60}}?)"
+                     r"\s*[,;)]", text)
+    return said.group("d") if said and not re.search(r"\d|\bn\b", said.group("d")) else None
+
+
 def long_form(text: str, abbr: str) -> str | None:
     """What the text defines an abbreviation as: "breast self-examination (BSE)" for "BSE".
 
@@ -235,7 +242,9 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
             close = difflib.get_close_matches(name.lower(), drugs, n=1, cutoff=0.85)
             # a misspelt drug is no new name, nor a schedule ("the weekly arm")
             if not lex.find(name) and not close and not SCHEDULE_RE.fullmatch(name):
-                add("interventions", name, a, a + len(name), unclassified=True)
+                said = described(body, name)  # "the INTRA group (intratumoral injection, n=35)"
+                add("interventions", said or name, a, a + len(name), synonym=name if said else "",
+                    unclassified=True)
     for mt in CODE_RE.finditer(body):
         add("drugs", mt.group(), mt.start(), mt.end())
     for mt in DOSED_RE.finditer(body):
