@@ -77,3 +77,23 @@ def test_a_group_named_by_a_short_word_is_what_its_bracket_says(tmp_path: Path):
     assert {(r.endpoint, r.arm, r.count) for r in s.results if r.value is None} == {
         ("tracer-migration-failure", "intratumoral-tracer-injection", 2),
         ("tracer-migration-failure", "peritumoral-tracer-injection", 7)}
+
+
+def test_counts_over_each_arms_patients_with_no_share_printed(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "counts-over-arms.txt")
+    arm = {a.id: a for a in s.arms}
+    assert set(arm) == {"hormone-therapy", "control"}
+    # "Thirty-one of the 198 women in the HT arm and 14 of the 198 women in the control arm
+    # had a new breast cancer event": counts over each arm's set, named by what they had
+    got = {(r.endpoint, r.arm, r.count, r.denominator) for r in s.results if r.count}
+    assert got == {("new-breast-cancer-event", "hormone-therapy", 31, 198),
+                   ("new-breast-cancer-event", "control", 14, 198)}
+    # "(HR = 2.1, ...)" after them is of that event
+    (hr,) = [c for c in s.comparisons if c.estimate is not None]
+    assert (hr.endpoint, hr.estimate, hr.experimental, hr.reference) == (
+        "new-breast-cancer-event", Decimal("2.1"), "hormone-therapy", "control")
+    # "Cumulative incidences at 5 years were ...": no outcome named after the modifier, so
+    # the phrase itself; a power calculation is no result
+    rates = {(r.endpoint, r.arm, r.value) for r in s.results if r.value is not None}
+    assert rates == {("cumulative-incidences", "hormone-therapy", Decimal("19.5")),
+                     ("cumulative-incidences", "control", Decimal("7.1"))}

@@ -264,6 +264,11 @@ class Counts(EventCounts):
             r"\bnumber\s+of\s+(?P<n>[a-z][\w -]{2,40}?)\s+was\s+\d", text[:mt.start()], re.I)
         if counted and not self.arm_near(counted.group("n"), 0, len(counted.group("n"))):
             return counted.group("n")
+        # "... and 14 of the 198 in the B arm had a new event (HR = 2.1, ...)": what they had
+        had = re.search(r"\b(?:had|experienced|developed)\s+(?:an?\s+)?(?P<n>[a-z][\w -]{2,40}?)"
+                        r"\s*[(\[,]?\s*$", text[:mt.start()])
+        if had and not self.arm_near(had.group("n"), 0, len(had.group("n"))):
+            return had.group("n")
         return None
 
     def _named_endpoint(self, name: str, text: str) -> str:

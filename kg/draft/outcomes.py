@@ -72,15 +72,19 @@ def outcome_names(text: str, start: int) -> list[str]:
     # the name is the longest run of words without a stop word, nearest the clause start
     runs: list[list[str]] = [[]]
     for w in words:
-        if OUTCOME_STOP.fullmatch(w) or (re.fullmatch(r"\d+", w) and runs[-1] == []):
+        if runs[-1] and all(x.lower() in MODIFIERS for x in runs[-1]) and \
+                re.fullmatch(r"incidences?|rates?|risks?|proportions?", w, re.I):
+            runs[-1].append(w)  # "Cumulative incidences were ...": that, if nothing else
+            runs.append([])
+        elif OUTCOME_STOP.fullmatch(w) or (re.fullmatch(r"\d+", w) and runs[-1] == []):
             runs.append([])
         else:
             runs[-1].append(w)
     for r in runs:  # "Of these 152 tumours, 117 were": no number ends a name
         while r and re.fullmatch(r"\d+", r[-1]):
             r.pop()
-    # "Cumulative incidence of relapse": a modifier alone names no outcome
-    named = [" ".join(r[:6]) for r in runs if r and any(len(w) > 3 for w in r) and not all(
-        w.lower() in MODIFIERS for w in r)]
+    # "Cumulative incidence of relapse": relapse; the modifier's phrase only when none follows
+    named = [" ".join(r[:6]) for r in runs if r and any(len(w) > 3 for w in r)]
+    named.sort(key=lambda n: n.split()[0].lower() in MODIFIERS)
     return [n for n in named if len(n) >= 4 and not re.search(
         r"\b(?:patients?|women|participants|subjects|study|trial|analysis|median)\b", n, re.I)]

@@ -36,6 +36,12 @@ COUNT_FORMS = (
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})"),  # "60.4% (58/96"
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM}|[a-z]+)\s+(?:of|out\s+of)\s+"
                rf"(?P<n>{NUM})\)"),  # "10% (two of 20)"
+    # no share printed, an arm's patients as the denominator: "31 of the 198 women in the A
+    # arm and 14 of the 198 women in the B arm had a new event"
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n>{NUM})\s+"
+               r"(?:patients|women|participants|subjects)\s+(?:in|on|receiving|given|treated\s+"
+               r"with|assigned\s+to)\s+(?:the\s+)?[^,;()]{1,40}?(?=\s+(?:and|had|experienced|"
+               r"developed|achieved|were|was)\b|\s*[,;.)])"),
 )
 
 
@@ -275,8 +281,9 @@ class Rates(DraftState):
         if count is None:
             return None
         n = dec(mt.group("n"))
-        pct = dec(mt.group("pct"))
-        if count.value > n or n == 0 or abs(Decimal(100) * count.value / n - pct) > 1:
+        pct = dec(mt.group("pct")) if mt.groupdict().get("pct") else None
+        if count.value > n or n == 0 or (pct is not None and abs(
+                Decimal(100) * count.value / n - pct) > 1):
             return None
         # the endpoint named before the count ("responses were observed in 14 of 52"), else the
         # one right after it ("14 of 52 (27%) had a partial response")
@@ -284,7 +291,8 @@ class Rates(DraftState):
             text, mt.end() + 40) or self.endpoint_at(text, len(text))
         # the arm named inside the form ("71 of the 224 patients in the A group (31.7%)"), else
         # right after it
-        arm = (self.arm_near(text, mt.start("n"), mt.start("pct")) or
+        arm = (self.arm_near(text, mt.start("n"), mt.start("pct") if pct is not None else
+                             mt.end()) or
                self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \
             len(self.d.arms) > 1 else next(iter(self.d.arms), None) if not re.search(
                 r"\b(?:control|controls|historical|comparison|reference|untreated)\b",
@@ -311,6 +319,9 @@ class Rates(DraftState):
         statistic = "rate" if etype.endswith("-rate") else "proportion"
         rec = {"endpoint": eid, "statistic": statistic, "count": int(count.value),
                "denominator": int(n), "value": pct, "unit": "percent", "quote": quote_of(text)}
+        if pct is None:  # a count over its set, no share printed
+            rec.update(statistic="count", value=None, unit=None)
+            rec = {k: v for k, v in rec.items() if v is not None}
         if arm is not None:
             rec["arm"] = arm.id
         pop = self.pop_at(subs, text, mt.start())
@@ -320,7 +331,7 @@ class Rates(DraftState):
             self.d.used.add(self.spans[i][0] + mt.start() + p.start)
         ci = re.match(rf"[^()]{{0,12}}?(?P<lvl>\d+)\s?%\s*CI[,:]?\s*(?P<a>{NUM})\s*(?:-|–|to)\s*"
                       rf"(?P<b>{NUM})", text[mt.end():mt.end() + 40])
-        if ci and dec(ci.group("a")) <= pct <= dec(ci.group("b")):
+        if ci and pct is not None and dec(ci.group("a")) <= pct <= dec(ci.group("b")):
             rec["ci_low"], rec["ci_high"] = dec(ci.group("a")), dec(ci.group("b"))
             rec["ci_level"] = Decimal(ci.group("lvl")) / 100
             for p in iter_numbers(text[mt.end():mt.end() + ci.end()], words=False):
