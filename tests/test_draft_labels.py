@@ -97,3 +97,21 @@ def test_counts_over_each_arms_patients_with_no_share_printed(tmp_path: Path):
     rates = {(r.endpoint, r.arm, r.value) for r in s.results if r.value is not None}
     assert rates == {("cumulative-incidences", "hormone-therapy", Decimal("19.5")),
                      ("cumulative-incidences", "control", Decimal("7.1"))}
+
+
+def test_routine_care_is_the_control_and_an_added_procedure_is_called_by_its_name(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "added-procedure.txt")
+    ids = {a.id for a in s.arms}
+    assert ids == {"routine-care", "additional-mri"}
+    # "allocated to MRI", "the control group": the arms of "additional MRI" and routine care
+    assert {p.arm: p.size for p in s.populations if p.arm} == {"additional-mri": 196,
+                                                               "routine-care": 194}
+    got = {(r.endpoint, r.arm, r.count, r.value) for r in s.results}
+    assert {("re-excisions", "additional-mri", 17, Decimal(34)),
+            ("re-excisions", "routine-care", 7, Decimal(14))} <= got  # "17/50 (34%)"
+    assert {(r.arm, r.value) for r in s.results if r.endpoint == "breast-conserving-surgery"} \
+        == {("additional-mri", Decimal(70)), ("routine-care", Decimal(67))}
+    # the p-value compares the added procedure with the control, in that order
+    (p,) = [c for c in s.comparisons if c.p_value is not None]
+    assert (p.experimental, p.reference) == ("additional-mri", "routine-care")

@@ -42,6 +42,12 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 
+# words that qualify a treatment's name without naming it
+QUALIFIERS = frozenset({"additional", "added", "adjunctive", "extra", "supplementary", "early",
+                        "late", "immediate", "delayed", "intensive", "combined", "standard",
+                        "conventional", "routine", "usual", "preoperative", "postoperative"})
+
+
 class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Populations, Statistics,
               Rates, Counts, ArmSegments, Safety):
     """Drafts one paper against a lexicon.
@@ -155,11 +161,13 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
         """
         for arm in self.d.arms:
             words = arm.label.split()
-            if len(words) < 2 or len(words[0]) < 6 or not words[0].isalpha() or \
-                    self.lex.find(arm.label, ("drug",)):
+            if len(words) < 2 or not words[0].isalpha() or self.lex.find(arm.label, ("drug",)):
                 continue
-            if not any(words[0].lower() in a.label.lower() for a in self.d.arms if a is not arm):
-                arm.aliases.append(words[0])
+            # "additional MRI" is "MRI", what is added being the arm's own
+            head = " ".join(words[1:]) if words[0].lower() in QUALIFIERS else words[0]
+            if (len(head) >= 6 or head.isupper()) and not any(
+                    head.lower() in a.label.lower() for a in self.d.arms if a is not arm):
+                arm.aliases.append(head)
 
     def run(self) -> Draft:
         """All passes, in the order later ones depend on."""

@@ -248,8 +248,9 @@ class Statistics(Attribution):
 
     def _sides(self, rec: dict) -> None:
         arms = self.d.arms
-        if len(arms) >= 2:
-            rec["experimental"], rec["reference"] = arms[0].id, arms[1].id
+        if len(arms) >= 2:  # the comparator second, where one arm is called the control
+            first, second = sorted(arms[:2], key=lambda a: "control" in a.aliases)
+            rec["experimental"], rec["reference"] = first.id, second.id
 
     def _unit_after(self, text: str, end: int) -> str | None:
         mt = UNIT_RE.match(text[end:end + 14])
