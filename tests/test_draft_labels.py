@@ -115,3 +115,10 @@ def test_routine_care_is_the_control_and_an_added_procedure_is_called_by_its_nam
     # the p-value compares the added procedure with the control, in that order
     (p,) = [c for c in s.comparisons if c.p_value is not None]
     assert (p.experimental, p.reference) == ("additional-mri", "routine-care")
+
+
+def test_a_drug_added_after_the_last_side_is_every_arms(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "shared-after-comma.txt")
+    # "with A or placebo, in combination with B": B is in both arms
+    assert {a.regimen for a in s.arms} == {("zelmoxifene", "vitamin-e"), ("placebo", "vitamin-e")}
+    assert sorted(p.size for p in s.populations if p.arm) == [41, 43]

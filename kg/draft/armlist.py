@@ -116,6 +116,14 @@ def arm_list(text: str, lex: Lexicon) -> list[tuple[str, list[str]]]:
         if not regimen and n > 0 and ALONE_RE.match(seg) is None and out:
             regimen = []
         out.append((text[a:b], regimen))
+    # "A or placebo, in combination with B": B, after the comma, is every arm's
+    shared = re.search(r",\s*(?:each\s+|both\s+|all\s+)?(?:given\s+|administered\s+)?(?:in\s+"
+                       r"combination\s+with|together\s+with|combined\s+with)\s",
+                       masked[parts[-1][0]:])
+    if shared and len(out) >= 2:
+        common = _chain(masked[parts[-1][0] + shared.end():], lex, from_end=False)
+        if common:
+            out = [(part, [*(k for k in r if k not in common), *common]) for part, r in out]
     named = [(part, regimen) for part, regimen in out if regimen]
     # two arms of one regimen are two doses ("examplinib 200 mg/day, or examplinib 600 mg/day")
     keys = {(tuple(sorted(r)), dose_of(part)) for part, r in named}
