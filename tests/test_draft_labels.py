@@ -122,3 +122,15 @@ def test_a_drug_added_after_the_last_side_is_every_arms(tmp_path: Path):
     # "with A or placebo, in combination with B": B is in both arms
     assert {a.regimen for a in s.arms} == {("zelmoxifene", "vitamin-e"), ("placebo", "vitamin-e")}
     assert sorted(p.size for p in s.populations if p.arm) == [41, 43]
+
+
+def test_three_groups_given_their_treatments_in_one_sentence(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "groups-in-one-sentence.txt")
+    # "Group 1 received X, group 2 received Y after surgery ... and group 3 similarly received
+    # Z": three arms; what every group had after surgery is no group's own
+    assert {a.regimen for a in s.arms} == {("routine-wound-care",), ("zelmoxifene",),
+                                           ("velbrinib",)}
+    arm_of = {a.id: a.regimen[0] for a in s.arms}
+    # "9 of 32 patients in group 1, 3 of 32 in group 2 and 2 of 32 in group 3"
+    assert {(arm_of[r.arm], r.count, r.denominator) for r in s.results} == {
+        ("routine-wound-care", 9, 32), ("zelmoxifene", 3, 32), ("velbrinib", 2, 32)}

@@ -27,6 +27,10 @@ LEAD_RE = re.compile(rf"^\s*group[\s-](?P<k>{LABEL})\s*(?:\([^()]*\))?\s*(?::|,?
 # "Group A (SLNB alone, 55 women) and group B (SLNB plus X, 57 women)": what, then its size
 INLINE_RE = re.compile(rf"\bgroup[\s-](?P<k>{LABEL})\s*\((?P<what>[^(),;]+?)(?:[,;]\s*(?:n\s*=\s*)?"
                        r"\d[\d,]*\s*(?:women|patients|participants|subjects)?)?\s*\)", re.I)
+# "Group 1 received X, group 2 received Y and group 3 similarly received Z": one sentence
+EACH_RE = re.compile(rf"\bgroup[\s-](?P<k>{LABEL})\s+(?:(?:similarly|also|instead)\s+)?(?:received|"
+                     r"underwent|(?:was|were)\s+(?:given|treated\s+with))\s+(?P<what>[^,;.]*?)"
+                     r"(?=\s*[,;.]|\s+and\s+group\b|$)", re.I)
 # what a side was given starts after such a verb
 GIVEN_RE = re.compile(r"\b(?:received|receive|underwent|undergo|treated\s+(?:with|by)|given|"
                       r"with|(?:stratified|divided|allocated|assigned)\s+into)\s", re.I)
@@ -43,6 +47,13 @@ class NumberedGroups(DraftState):
         defs: dict[str, tuple[int, str, str]] = {}  # label -> (sentence, what it got, its part)
         for i in range(len(self.spans)):
             text = self.sent(i)
+            each = list(EACH_RE.finditer(text))
+            if len(each) >= 2:
+                for mt in each:  # what all groups had after or before is no group's own
+                    what = re.split(r"\s+(?:after|before|following|prior\s+to)\s",
+                                    mt.group("what"))[0]
+                    defs.setdefault(mt.group("k").upper(), (i, what, mt.group()))
+                continue
             lead = LEAD_RE.match(text)
             if lead:
                 defs.setdefault(lead.group("k").upper(), (i, lead.group("what"), lead.group()))

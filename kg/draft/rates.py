@@ -41,7 +41,7 @@ COUNT_FORMS = (
     # no share printed, an arm's patients as the denominator: "31 of the 198 women in the A
     # arm and 14 of the 198 women in the B arm had a new event"
     re.compile(rf"(?P<c>{NUM}|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n>{NUM})\s+"
-               r"(?:patients|women|participants|subjects)\s+(?:in|on|receiving|given|treated\s+"
+               r"(?:(?:patients|women|participants|subjects)\s+)?(?:in|on|receiving|given|treated\s+"
                r"with|assigned\s+to)\s+(?:the\s+)?[^,;()]{1,40}?(?=\s+(?:and|had|experienced|"
                r"developed|achieved|were|was)\b|\s*[,;.)])"),
 )
