@@ -142,3 +142,14 @@ def test_groups_a_paper_numbers_or_letters_are_arms(tmp_path: Path):
     assert [r.value for r in s.results] == [Decimal("20.0"), Decimal("23.3"), Decimal("40.0")]
     assert [r.arm for r in s.results] == [a.id for a in s.arms]
     assert {(p.kind, p.size) for p in s.populations if p.arm} == {("randomised", 30)}
+
+
+def test_procedures_and_care_programmes_are_proposed_as_interventions():
+    text = ("Women were randomised to early physiotherapy or routine wound care, and then to "
+            "axillary node sampling or observation alone.")
+    got = {u.key: u for u in unlinked_names(text, 0, len(text), addon_lexicon())}
+    assert {"physiotherapy", "routine-wound-care", "axillary-node-sampling",
+            "observation"} <= set(got)
+    # a qualifier is no part of a name: "observation alone" is observation
+    assert "observation-alone" not in got
+    assert all(got[k].kind == "interventions" for k in ("physiotherapy", "observation"))
