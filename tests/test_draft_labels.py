@@ -134,3 +134,23 @@ def test_three_groups_given_their_treatments_in_one_sentence(tmp_path: Path):
     # "9 of 32 patients in group 1, 3 of 32 in group 2 and 2 of 32 in group 3"
     assert {(arm_of[r.arm], r.count, r.denominator) for r in s.results} == {
         ("routine-wound-care", 9, 32), ("zelmoxifene", 3, 32), ("velbrinib", 2, 32)}
+
+
+def test_medians_with_their_interval_before_the_unit_and_sizes_in_respective_order(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "add-on-phase2.txt")
+    arms = [a.id for a in s.arms]
+    assert arms == ["velbrinib-capecitabine", "placebo-capecitabine"]
+    # "96 were enrolled, randomized, and treated (47 and 49 patients in each respective
+    # treatment group)": the randomised total and each arm's part, in the arms' order
+    (root,) = [p for p in s.populations if p.parent is None]
+    assert (root.kind, root.size) == ("randomised", 96)
+    assert [p.size for a in arms for p in s.populations if p.arm == a] == [47, 49]
+    # "3.1 (2.2-4.8) months with A versus 4.6 (3.0-6.1) months with B", and square brackets
+    medians = {(r.endpoint, r.arm, r.value) for r in s.results if r.statistic == "median"}
+    assert medians == {("pfs", arms[0], Decimal("3.1")), ("pfs", arms[1], Decimal("4.6")),
+                       ("os", arms[0], Decimal("10.2")), ("os", arms[1], Decimal("15.1"))}
+    # "Grade 3/4 adverse events were more frequent with A (44.7% vs 30.6%)": any event, not A
+    assert {(a.event, a.grade, a.arm, a.percent) for a in s.adverse_events} == {
+        ("any adverse event", "3-4", arms[0], Decimal("44.7")),
+        ("any adverse event", "3-4", arms[1], Decimal("30.6"))}

@@ -298,6 +298,12 @@ class ArmSizes(SizeForms):
                 arm = self.arm_near(seg, 0, len(seg))
                 if arm is not None:
                     found.setdefault(arm.id, p)
+        each = re.search(rf"\(\s*(?P<a>{NUM})\s+and\s+(?P<b>{NUM})\s+(?:patients\s+)?in\s+"
+                         r"(?:each\s+)?(?:the\s+)?respective\s+(?:treatment\s+)?(?:groups?|arms?)",
+                         text, re.I)
+        if each and len(self.d.arms) == 2 and not found:  # "(47 and 49 patients in each
+            found = {arm.id: next(p for p in numbers if p.start == each.start(g))  # respective
+                     for arm, g in zip(self.d.arms, "ab", strict=True)}  # treatment group)"
         if len(found) < 2 and len(self.d.arms) > 1:
             return  # one arm's size alone is more likely something else
         for arm in self.d.arms:

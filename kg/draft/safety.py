@@ -169,8 +169,12 @@ class Safety(DraftState):
         last: str | None = None
         for k, run in enumerate(runs):
             event = None if kind else event_before(text, run[0].start)
-            if event and k and self.arm_near(event, 0, len(event)) is not None:
-                event = last  # "... in the A group and 139 (71%) of 197 in the B group"
+            if event and self.arm_near(event, 0, len(event)) is not None:
+                # "... in the A group and 139 (71%) of 197 in the B group": the last event;
+                # "Grade 3/4 adverse events were more frequent with A (45% vs 31%)": any
+                event = last if k else "any adverse event" if re.search(
+                    r"adverse\s+(?:events?|reactions?)|toxicit", text[:run[0].start],
+                    re.I) else None
             last = event
             if (kind is None and event is None) or not harm(event):
                 continue

@@ -40,11 +40,12 @@ class Statistics(Attribution):
     def masked(self, text: str) -> str:
         """The sentence with statistics in brackets (HR, CI, P) blanked, positions kept.
 
-        Per-arm values that open such a bracket stay: "PFS (8.3 v 6.9 months; HR, 0.81; ...)"
-        keeps "8.3 v 6.9 months" for the medians, "(31.4% vs 20.2%; P = .024)" its rates, and
-        the rest is blanked.
+        Per-arm values that open such a bracket stay: "PFS (8.3 v 6.9 months; HR, 0.81; ...)".
         """
         text = blank_counts(text)
+        # "3.1 (2.2-4.8) months", "10.2 [7.1-15.5] months": a value's interval before its unit
+        text = re.sub(rf"(?<=\d)\s*[(\[]\s*{NUM}\s*[-–]\s*{NUM}\s*[)\]](?=\s*(?:months?|weeks?|"
+                      r"years?|days?|mo)\b)", lambda m: " " * len(m.group()), text)
         out = list(text)
         for mt in re.finditer(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\]", text):
             inner = mt.group()
@@ -253,7 +254,7 @@ class Statistics(Attribution):
             rec["experimental"], rec["reference"] = first.id, second.id
 
     def _unit_after(self, text: str, end: int) -> str | None:
-        mt = UNIT_RE.match(text[end:end + 14])
+        mt = UNIT_RE.match(text[end:end + 40])
         return UNIT_NAMES.get(mt.group(1).lower().rstrip(".")) if mt else None
 
     def medians(self, i: int, text: str, subs: list[tuple[int, str]]) -> list[dict]:
