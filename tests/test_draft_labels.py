@@ -154,3 +154,16 @@ def test_medians_with_their_interval_before_the_unit_and_sizes_in_respective_ord
     assert {(a.event, a.grade, a.arm, a.percent) for a in s.adverse_events} == {
         ("any adverse event", "3-4", arms[0], Decimal("44.7")),
         ("any adverse event", "3-4", arms[1], Decimal("30.6"))}
+
+
+def test_a_whole_regimens_abbreviation_names_its_arm_before_a_bracket(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "regimen-abbreviations.txt")
+    # "velbrinib plus docetaxel (VD)": VD is that arm; "comparing VD (70 of 205, 34.1%) and ZD
+    # (80 of 195, 41.0%)": each bracket is the arm named before it
+    got = {(r.arm, r.count, r.denominator, r.value) for r in s.results if r.endpoint == "rr"}
+    assert got == {("velbrinib-docetaxel", 70, 205, Decimal("34.1")),
+                   ("zelmoxifene-docetaxel", 80, 195, Decimal("41.0"))}
+    # "8.3% (5.0-11.9%)": a range after a value is no value
+    assert not any(r.value == Decimal("11.9") for r in s.results)
+    assert {r.value for r in s.results if r.endpoint != "rr"} == {Decimal("12.0"),
+                                                                   Decimal("8.3")}

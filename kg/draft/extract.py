@@ -159,6 +159,16 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
         A treatment of several words is also called by its first, where that word is long and
         no other arm's name holds it.
         """
+        for mt in re.finditer(r"(?P<span>(?:[\w-]+\s+){1,6}?[\w-]+)\s*\((?P<a>(?-i:[A-Z]"
+                              r"[A-Za-z0-9-]{0,7}))\)", self.paper.text):
+            # "gemcitabine plus docetaxel (GD)": the abbreviation of an arm's whole regimen
+            for start in (m.start() for m in re.finditer(r"\b\w", mt.group("span"))):
+                keys = {x.key for x in self.lex.find(mt.group("span")[start:])}
+                owners = [a for a in self.d.arms if set(a.regimen) == keys]
+                if len(owners) == 1 and len(keys) > 1:
+                    owners[0].aliases += [mt.group("a"), f"{mt.group('a')} group",
+                                          f"{mt.group('a')} arm"]
+                    break
         for arm in self.d.arms:
             words = arm.label.split()
             if len(words) < 2 or not words[0].isalpha() or self.lex.find(arm.label, ("drug",)):

@@ -34,6 +34,8 @@ COUNT_FORMS = (
     re.compile(rf"(?P<c>{NUM}|[A-Za-z]+)\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
     # "117 (49%) of 241"
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})"),  # "60.4% (58/96"
+    # "GD (72 of 207, 34.8%)"
+    re.compile(rf"(?<=\()\s*(?P<c>{NUM})\s+of\s+(?P<n>{NUM}),\s*(?P<pct>{NUM})\s?%\s*\)"),
     # "17/50 (34%)"
     re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})\s*\((?P<pct>{NUM})\s?%\)"),
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM}|[a-z]+)\s+(?:of|out\s+of)\s+"
@@ -293,7 +295,9 @@ class Rates(DraftState):
             text, mt.end() + 40) or self.endpoint_at(text, len(text))
         # the arm named inside the form ("71 of the 224 patients in the A group (31.7%)"), else
         # right after it
-        arm = (self.arm_near(text, mt.start("n"), mt.start("pct") if pct is not None else
+        label = re.search(r"([\w+/-]+(?:\s+[\w+/-]+){0,3})\s*\(\s*$", text[:mt.start()])
+        arm = ((self.arm_near(label.group(1), 0, len(label.group(1))) if label else None) or
+               self.arm_near(text, mt.start("n"), mt.start("pct") if pct is not None else
                              mt.end()) or
                self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \
             len(self.d.arms) > 1 else next(iter(self.d.arms), None) if not re.search(

@@ -53,7 +53,7 @@ class Statistics(Attribution):
             # and so is a bare range after a value: "6.8 months (3-11 months)"
             stat = re.search(r"\b(?:HR|CI|P|p|hazard|confidence|[nN]\s*=|range|IQR|"
                              r"interquartile)\b|%\s*CI|/|^\(\s*[\d.]+\s*[-\u2013]\s*[\d.]+\s*"
-                             r"(?:months?|weeks?|years?|days?)\s*\)$", inner)
+                             r"(?:%|months?|weeks?|years?|days?)\s*\)$", inner)
             if stat:
                 unit = r"\s*(?:%|per\s?cent\b|months?|weeks?|mo)?"
                 # "(6.1% in the A group versus 5.2% in the B group; ...)": each value's arm
