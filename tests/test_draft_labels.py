@@ -167,3 +167,12 @@ def test_a_whole_regimens_abbreviation_names_its_arm_before_a_bracket(tmp_path: 
     assert not any(r.value == Decimal("11.9") for r in s.results)
     assert {r.value for r in s.results if r.endpoint != "rr"} == {Decimal("12.0"),
                                                                    Decimal("8.3")}
+
+
+def test_a_group_consisting_of_n_patients_is_that_arms_size(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "group-consisting-of.txt")
+    # "The control group consisting of 46 patients received X, and the breath-hold group
+    # consisting of 34 patients received Y"; "0.7% (0.0-2.5%) and 0.4% (0.0-1.3%)": two values
+    assert {p.arm: p.size for p in s.populations if p.arm} == {"control": 46, "breath-hold": 34}
+    assert {(r.arm, r.value) for r in s.results} == {("control", Decimal("0.7")),
+                                                     ("breath-hold", Decimal("0.4"))}
