@@ -176,3 +176,12 @@ def test_a_group_consisting_of_n_patients_is_that_arms_size(tmp_path: Path):
     assert {p.arm: p.size for p in s.populations if p.arm} == {"control": 46, "breath-hold": 34}
     assert {(r.arm, r.value) for r in s.results} == {("control", Decimal("0.7")),
                                                      ("breath-hold", Decimal("0.4"))}
+
+
+def test_the_arm_another_adds_to_is_the_reference_whichever_is_named_first(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "add-on-order.txt")
+    # "to receive either docetaxel (n = 298) or velbrinib followed by docetaxel (n = 302)":
+    # the hazard ratio compares the added drug's arm with docetaxel alone
+    (hr,) = [c for c in s.comparisons if c.estimate is not None]
+    assert (hr.experimental, hr.reference, hr.estimate) == (
+        "velbrinib-docetaxel", "docetaxel", Decimal("0.66"))

@@ -21,15 +21,22 @@ from kg.draft.state import DraftState
 
 # the comparator of two arms is "the control group", unless the first arm is the control
 CONTROLS = {"control", "placebo", "usual-care", "observation", "standard-care", "no-treatment"}
-# what a comparator arm is given: "routine medical care", "best supportive care", "no therapy"
 CONTROL_RE = re.compile(r"(?:(?:usual|routine|standard|conventional|best-supportive)(?:-medical)?"
                         r"-care|standard-of-care|no-(?:further-|additional-)?(?:treatment|"
-                        r"intervention|therapy)|observation|placebo|control)")
+                        r"intervention|therapy)|observation|placebo|control)")  # a comparator's
 
 
 def _control(regimen: list[str]) -> bool:
     """Whether an arm's regimen is a comparator's: placebo, observation, usual care."""
     return bool(CONTROLS & set(regimen)) or any(CONTROL_RE.fullmatch(k) for k in regimen)
+
+
+def _control_index(arms: list) -> int:
+    """Which of two arms is the comparator: placebo or care, else the one the other adds to."""
+    (_, first, _), (_, second, _) = arms[:2]
+    if _control(first) or (set(first) < set(second) and not _control(second)):
+        return 0
+    return 1
 ARM_SIZE_RE = re.compile(
     r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?[,;]\s*)?(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
     r"(?:patients|women|participants|subjects|men|cases)\s*\)|^\s*\(\s*(?P<n3>\d+)\s*\)\s*$", re.I)
@@ -370,8 +377,7 @@ class Arms(DraftState):
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"
             # the comparator is "the control arm": the one named as such, else the second
-            if len(arms) == 2 and (_control(regimen) if _control(arms[0][1]) else
-                                   regimen is arms[-1][1]):
+            if len(arms) == 2 and regimen is arms[_control_index(arms)][1]:
                 aliases += ["control group", "control arm", "control"]
             key = "-".join(regimen)
             if sum(set(r) == set(regimen) for _, r, _ in arms) > 1 and dose_of(part):
