@@ -185,3 +185,18 @@ def test_the_arm_another_adds_to_is_the_reference_whichever_is_named_first(tmp_p
     (hr,) = [c for c in s.comparisons if c.estimate is not None]
     assert (hr.experimental, hr.reference, hr.estimate) == (
         "velbrinib-docetaxel", "docetaxel", Decimal("0.66"))
+
+
+def test_counts_in_a_bracket_keep_the_outcome_named_before_it(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "bracketed-counts.txt")
+    # "Ninety-one disease-free patients were included in the analyses": an analysed set
+    assert {(p.kind, p.size) for p in s.populations if not p.arm} == {
+        ("randomised", 240), ("analysed", 91)}
+    # "Fifteen patients developed spinal fractures (four of 43 ..., and 11 of 48 ...), and
+    # 13 of 91 were diagnosed with hip fractures (six of 43 ..., and seven of 48 ...)": each
+    # bracket's counts are of the outcome before it, never "Fifteen" or "diagnosed"
+    got = {(r.endpoint, r.arm, r.count) for r in s.results if r.count is not None}
+    assert got == {("spinal-fractures", "zelmoxifene", 4), ("spinal-fractures", "control", 11),
+                   ("hip-fractures", "zelmoxifene", 6), ("hip-fractures", "control", 7)}
+    # "No difference was seen in the frequency of wrist fractures (8.4% v 9.9%; ...)"
+    assert {r.endpoint for r in s.results if r.count is None} == {"wrist-fractures"}

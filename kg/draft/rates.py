@@ -314,10 +314,15 @@ class Rates(DraftState):
                                                                 "intervention"))} & given or \
                     self.arm_near(name, 0, len(name)):  # "... for intratumoral injection and"
                 # "..., as did 5 of the 47 patients in the B group": the outcome named first
-                name = self._outcome_of_sentence.get(i)
+                # "... with Y (six of 43 in the A group, and seven of 48 in the B group)": Y
+                opened = text.rfind("(", 0, mt.start())
+                name = self._outcome_of_sentence.get((i, opened)) if opened > text.rfind(
+                    ")", 0, mt.start()) else None
+                name = name or self._outcome_of_sentence.get(i)
             if arm is None or not name:
                 return None
             self._outcome_of_sentence.setdefault(i, name)
+            self._outcome_of_sentence.setdefault((i, text.rfind("(", 0, mt.start())), name)
             eid = self.other_endpoint(name, quote_of(text))
             etype = "other"
         else:

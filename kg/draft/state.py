@@ -37,7 +37,8 @@ class DraftState:
         self.conditions: list[str] = []
         self.arm_pops: dict[str, str] = {}
         self.last_groups: list[str] = []  # the subgroups the last sentence naming two or more named
-        self._outcome_of_sentence: dict[int, str] = {}  # an outcome no endpoint type names
+        # an outcome no endpoint type names, by sentence and by the bracket it was named in
+        self._outcome_of_sentence: dict[int | tuple[int, int], str] = {}
         self.own_randomisation = False  # the paper randomised its own patients to arms
 
     def per_arm_unknown(self, run: list[Printed]) -> bool:

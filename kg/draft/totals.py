@@ -131,6 +131,9 @@ class TotalKinds(DraftState):
                     r"patients\b|\s+(?:patients|women|participants)\s+completed\s+the\s+(?:trial|"
                     r"study)\b", after, re.I):
             return "analysed"  # "118 patients (98%) were assessable", "52 completed the trial"
+        if re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:were|was)\s+"
+                    r"included\s+in\s+the\s+analys[ie]s\b", after, re.I):
+            return "analysed"  # "Eighty-nine disease-free patients were included in the analyses"
         if re.match(r"\s+of\s+these\s+(?:patients|women|participants)\s*\(\d[\d,]*\s+(?:in|to)\s",
                     after, re.I):
             return "analysed"  # "90 of these patients (46 in the A arm and 44 in the B arm)"
