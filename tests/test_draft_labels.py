@@ -200,3 +200,27 @@ def test_counts_in_a_bracket_keep_the_outcome_named_before_it(tmp_path: Path):
                    ("hip-fractures", "zelmoxifene", 6), ("hip-fractures", "control", 7)}
     # "No difference was seen in the frequency of wrist fractures (8.4% v 9.9%; ...)"
     assert {r.endpoint for r in s.results if r.count is None} == {"wrist-fractures"}
+
+
+def test_a_no_arm_is_called_no_and_the_other_arms_name(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "no-arm-named-by-negation.txt")
+    # "a trial in 40 centres, with 1500 women": the total; "752 patients were randomly
+    # assigned to MRI and 748 to no MRI": each arm's part, "no MRI" being "no further imaging"
+    (root,) = [p for p in s.populations if p.parent is None]
+    assert root.size == 1500
+    assert {p.arm: p.size for p in s.populations if p.arm} == {"mri": 752,
+                                                               "no-further-imaging": 748}
+    assert {(r.arm, r.count) for r in s.results} == {("mri", 140), ("no-further-imaging", 142)}
+
+
+def test_a_drug_alone_or_with_another_is_two_arms_sharing_it(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "alone-or-with.txt")
+    # "capecitabine (...) alone or with continuation of velbrinib": capecitabine, and both
+    assert [a.regimen for a in s.arms] == [("capecitabine",), ("capecitabine", "velbrinib")]
+    # "We randomly assigned 80 patients to A and 76 patients to B": sizes, no total of 80
+    assert [p.size for p in s.populations if p.arm] == [80, 76]
+    assert not [p for p in s.populations if p.parent is None and p.size]
+    # "Median times to progression were 5.4 months in the A group and 8.0 months in the
+    # A-plus-B group": TTP, each arm's
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("ttp", "capecitabine", Decimal("5.4")), ("ttp", "capecitabine-velbrinib", Decimal("8.0"))}

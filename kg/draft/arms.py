@@ -96,6 +96,9 @@ class Arms(DraftState):
                 pieces = [parts[0][a:b].strip(" ,") for a, b in itertools.pairwise(bounds)]
                 if len(pieces) >= 2 and all(self.lex.find(x) for x in pieces):
                     parts = [*pieces, parts[1]]
+            if len(parts) == 2 and re.search(r"\balone\s*$", blank_brackets(parts[0])) and \
+                    re.match(r"\s*(?:with|plus)\s", parts[1]):  # "A alone or with B": A and B
+                parts[1] = f"{parts[0]} {parts[1]}"
             arms = []
             for part in parts:
                 # "A or B after surgery": what all arms had before or after is no arm's part
@@ -148,10 +151,8 @@ class Arms(DraftState):
     def _arms_by_comparison(self) -> bool:
         """Arms from "a trial comparing A with B" in a randomised study's own sentence.
 
-        "This was a randomized trial comparing alphamab 40 mg every 4 weeks with
-        placebo", "we assessed whether alphamab was active compared with betanib": each side's
-        drugs and interventions, as the lexicon knows them; both sides must name some, and
-        differ.
+        "a randomized trial comparing alphamab 40 mg every 4 weeks with placebo", "whether A
+        was active compared with B": each side as the lexicon knows it; both named, different.
         """
         if not self.own_randomisation and not self.d.design.get("randomised"):
             return False
@@ -252,8 +253,7 @@ class Arms(DraftState):
             before = len(self.d.arms)
             self._make_arms(arms, quote_of(text), [s.text for s in sides], self.spans[i][0],
                             text)
-            # a group is also called by the head noun of what only it gets ("the booklet
-            # group" for "the pictorial booklet plus the clinic visit")
+            # also the head noun of what only it gets ("the booklet group" for "a booklet plus")
             heads = [{c.split()[-1].lower() for c in s.components} for s in sides]
             alike = len({frozenset(r) for _, r, _ in arms}) < len(arms)
             for k, (arm, side) in enumerate(zip(self.d.arms[before:], sides, strict=True)):
@@ -376,7 +376,7 @@ class Arms(DraftState):
             if letter:
                 aliases.append(f"arm {letter}")
                 label = f"arm {letter}: {label}"
-            # the comparator is "the control arm": the one named as such, else the second
+            # the comparator is "the control arm": placebo or care, else what the other adds to
             if len(arms) == 2 and regimen is arms[_control_index(arms)][1]:
                 aliases += ["control group", "control arm", "control"]
             key = "-".join(regimen)

@@ -169,6 +169,11 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
                     owners[0].aliases += [mt.group("a"), f"{mt.group('a')} group",
                                           f"{mt.group('a')} arm"]
                     break
+        if len(self.d.arms) == 2:  # "no further imaging" is "no MRI" beside an MRI arm
+            for arm, other in (self.d.arms, self.d.arms[::-1]):
+                if re.match(r"(?:no|without)\s", arm.label, re.I) and not re.match(
+                        r"(?:no|without)\s", other.label, re.I):
+                    arm.aliases += [f"no {other.label}", f"no-{other.label}"]
         for arm in self.d.arms:
             words = arm.label.split()
             if len(words) < 2 or not words[0].isalpha() or self.lex.find(arm.label, ("drug",)):

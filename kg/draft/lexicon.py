@@ -24,8 +24,8 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("dfs", r"disease[- ]free survival|\bDFS\b"),
     ("rfs", r"(?:relapse|recurrence)[- ]free survival|\bRFS\b"),
     ("efs", r"event[- ]free survival|\bEFS\b"),
-    ("ttp", r"time to (?:disease |tumou?r )?progression|\bTTP\b"),
-    ("ttf", r"time to treatment failure|\bTTF\b"),
+    ("ttp", r"times? to (?:disease |tumou?r )?progression|\bTTP\b"),
+    ("ttf", r"times? to treatment failure|\bTTF\b"),
     ("ttr", r"time to (?:objective )?response"),
     ("dor", r"duration of (?:objective )?response|response duration|\bDOR\b|\bDoR\b"),
     ("pcr", r"pathologic(?:al)? complete (?:response|remission)s?(?: rate)?|complete "

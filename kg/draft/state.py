@@ -161,6 +161,8 @@ class DraftState:
         """
         text = re.sub(r"-(alone|only|treated|exposed|based|containing)\b", r" \1", text,
                       flags=re.I)
+        text = re.sub(r"(?<=[A-Za-z])-(plus|and|with)-(?=[A-Za-z])", r" \1 ", text,
+                      flags=re.I)  # "the A-plus-B group"
         for mt in re.finditer(r"(?<![\w-])([A-Za-z]\w*)[-/]([A-Za-z]\w*)(?![\w-])", text):
             if self.lex.find(mt.group(1)) and self.lex.find(mt.group(2)):
                 text = text[:mt.end(1)] + "+" + text[mt.end(1) + 1:]

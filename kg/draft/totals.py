@@ -78,8 +78,15 @@ class TotalKinds(DraftState):
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|participants)\s*,\s*\d[\d,]*\s+(?:were|"
                 r"was)\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\b", after, re.I):
             return "randomised"  # "Of the 704 patients, 351 were assigned to A and 353 to B"
+        if re.match(rf"\s+(?:patients|women|participants)\s+(?:were\s+)?(?:randomly\s+)?"
+                    rf"(?:assigned|allocated|randomi[sz]ed)\s+to\s+[^,;.]{{1,60}}?,?\s+and\s+{NUM}\s+"
+                    r"(?:patients\s+|women\s+)?to\b", after, re.I):
+            return None  # "752 patients were randomly assigned to A and 748 to B": A's size
+        if re.match(rf"\s+(?:patients|women|participants)\s+to\s+[^,;.]{{1,60}}?,?\s+and\s+{NUM}\s+"
+                    r"(?:patients\s+|women\s+)?to\b", after, re.I):
+            return None  # "we randomly assigned 80 patients to A and 76 patients to B"
         if re.search(r"\b(?:trial|(?:sub)?study|conducted|comparing\s[^.;]{3,120}?)\s+(?:in|of|"
-                     r"among|including|enrolling)\s+$",
+                     r"among|including|enrolling)\s+$|\b(?:trial|study)\b[^.;]{0,60}?,\s+with\s+$",
                      text[:p.start], re.I) and PATIENTS_RE.match(
                          re.sub(r"^\s+(?:(?!(?:for|of|with|in|to|on|and|or)\b)[A-Za-z][\w-]*\s+)"
                                 r"{1,3}?(?=(?:patients|women|"
