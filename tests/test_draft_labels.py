@@ -224,3 +224,15 @@ def test_a_drug_alone_or_with_another_is_two_arms_sharing_it(tmp_path: Path):
     # A-plus-B group": TTP, each arm's
     assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
         ("ttp", "capecitabine", Decimal("5.4")), ("ttp", "capecitabine-velbrinib", Decimal("8.0"))}
+
+
+def test_sets_named_by_age_or_evaluation_and_counts_with_slashes(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "evaluable-and-slashes.txt")
+    # "women ages 45 to 75 years (n = 52) were evenly randomized": the randomised total;
+    # "thus 49 patients remained for evaluation (A, n = 24; B, n = 25)": the analysed set
+    pops = {(p.kind, p.size, p.arm) for p in s.populations}
+    assert pops == {("randomised", 52, None), ("analysed", 49, None),
+                    ("analysed", 24, "velbrinib"), ("analysed", 25, "zelmoxifene")}
+    # "Responses were seen in 3/24 patients treated with A (12.5%; ...)": one record each
+    assert {(r.endpoint, r.arm, r.count, r.denominator, r.value) for r in s.results} == {
+        ("rr", "velbrinib", 3, 24, Decimal("12.5")), ("rr", "zelmoxifene", 2, 25, Decimal("8.0"))}

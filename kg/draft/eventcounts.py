@@ -82,8 +82,9 @@ class EventCounts(DraftState):
                    subs: list[tuple[int, str]]) -> None:
         """"Fewer X occurred in the A group than in the B group (2 vs 9, P = .03)": counts."""
         head = masked[:mt.start()]
-        if not re.search(r"\b(?:occurred|developed|were\s+(?:diagnosed|seen|observed|reported|"
-                         r"found))\b", head, re.I) or "%" in head[-60:]:
+        if not re.search(r"\b(?:occurred|developed|reported|experienced|required|needed|were\s+"
+                         r"(?:diagnosed|seen|observed|reported|found))\b", head, re.I) or \
+                "%" in head[-60:]:
             return
         order = self._arm_order(text, mt.start())
         named = [a for a in self.d.arms if any(re.search(alias_re(x), head, re.I)

@@ -44,6 +44,7 @@ ENDPOINTS: tuple[tuple[str, str], ...] = (
     # "RR" before "=", ":" or "," and a number is a risk ratio: "(RR=6.1; 95% CI ...)"
     # a response the paper does not call objective: "A response occurred in 123 of 212"
     ("rr", r"response rates?|rates? of response|\bresponded\b|responses? occurred|"
+           r"\bresponses? (?:were|was) (?:seen|observed|noted)|"
            r"\bRR\b(?!\s*[=:,]?\s*\d+(?:\.\d+)?(?!\s*%|\d|\.\d))|"
            r"complete remission"),
     ("dcr", r"disease[- ]control(?: rate)?s?|\bDCR\b|clinical benefit|\b(?-i:CBR)\b"),

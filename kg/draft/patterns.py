@@ -22,7 +22,7 @@ RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomi[sz]ation|random
                        r"randomly divided|allocated", re.I)
 SIZE_VERB_RE = re.compile(
     r"\s*(?:who\s+)?(?:were|was|had been)?\s*(?:(?:prospectively|subsequently|initially|"
-    r"consecutively|eventually)\s+(?:and\s+)?)?(?:underwent randomi[sz]ation|"
+    r"consecutively|eventually|evenly|equally)\s+(?:and\s+)?)?(?:underwent randomi[sz]ation|"
     r"underwent random assignment|randomly assigned|"
     r"randomi[sz]ed|randomly allocated|enrolled|"
     r"included|treated|recruited|registered|received|accrued|randomly divided|divided)",

@@ -28,8 +28,8 @@ from kg.numbers import Printed, iter_numbers
 # how a count is printed with its denominator and percentage
 COUNT_FORMS = (
     # "12 of 47 patients (26%)", "71 of the 224 patients in the A group (31.7 percent)"
-    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n>{NUM})\b(?:\s+[\w-]+)"
-               rf"{{0,7}}?\s*"
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z-]+)(?:\s+(?:out\s+)?of\s+(?:the\s+)?|(?<=\d)\s*/\s*)"
+               rf"(?P<n>{NUM})\b(?:\s+[\w-]+){{0,7}}?\s*"
                rf"\((?P<pct>{NUM})\s?(?:%|per\s?cent\b)"),
     re.compile(rf"(?P<c>{NUM}|[A-Za-z]+)\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
     # "117 (49%) of 241"
@@ -42,10 +42,10 @@ COUNT_FORMS = (
                rf"(?P<n>{NUM})\)"),  # "10% (two of 20)"
     # no share printed, an arm's patients as the denominator: "31 of the 198 women in the A
     # arm and 14 of the 198 women in the B arm had a new event"
-    re.compile(rf"(?P<c>{NUM}|[A-Za-z]+(?:-[a-z]+)?)\s+(?:out\s+)?of\s+(?:the\s+)?(?P<n>{NUM})\s+"
+    re.compile(rf"(?P<c>{NUM}|[A-Za-z]+(?:-[a-z]+)?)(?:\s+(?:out\s+)?of\s+(?:the\s+)?|\s*/\s*)(?P<n>{NUM})\s+"
                r"(?:(?:patients|women|participants|subjects)\s+)?(?:in|on|receiving|given|treated\s+"
                r"with|assigned\s+to)\s+(?:the\s+)?[^,;()]{1,40}?(?=\s+(?:and|had|experienced|"
-               r"developed|achieved|were|was)\b|\s*[,;.)])"),
+               r"developed|achieved|were|was)\b|\s*[,;.)(])"),
 )
 
 

@@ -98,7 +98,7 @@ class TotalKinds(DraftState):
                 after, re.I) and not re.search(r"\b(?:occurred|developed|seen|observed|reported)"
                                                r"\s+in\s+$", text[:p.start], re.I):
             return "randomised"  # "counted in 480 older women randomly assigned to"
-        if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$",
+        if re.search(rf"(?:{NUM}\s+(?:\([^()]*\)\s+)?of|\bin|\bamong)\s+(?:the\s+)?$|{NUM}\s*/\s*$",
                      text[:p.start], re.I):
             return None  # "25 of 119 patients who received": a denominator, not a total
         if re.search(r"(?<!total )\bof\s+(?:the\s+)?$", text[:p.start], re.I) and re.match(
@@ -111,10 +111,12 @@ class TotalKinds(DraftState):
         if arm_of and (arm_of.group("w") is None or
                        self.arm_near(arm_of.group("w"), 0, len(arm_of.group("w")))):
             return None  # "HD patients (n = 91)", "the low-dose arm had 37 patients": an arm's
-        if re.search(r"\b(?:patients|women|men|adults|participants|subjects)\s*\(\s*n\s*=\s*$",
+        if re.search(r"\b(?:patients|women|men|adults|participants|subjects)(?:\s+(?:aged?|ages)\s+"
+                     r"[\d\s–-]+(?:to\s+\d+\s+)?(?:years)?)?\s*\(\s*n\s*=\s*$",
                      text[:p.start], re.I):
             # "Women (n = 9,214) were randomly assigned"
-            rest = re.sub(r"^[^()]*?\)(?:\s+with\s+[^.;()]{3,80}?(?=\s+(?:were|was)\s))?", "",
+            rest = re.sub(r"^[^()]*?\)(?:\s+with\s+[^.;()]{3,80}?(?=\s+(?:were|was)\s)|,\s+"
+                          r"stratified\s+by\s+[^.;()]{3,80}?,(?=\s+(?:were|was)\s))?", "",
                           after)  # "(n = 255) with X were", "were stratified by Y and randomized"
             verb = SIZE_VERB_RE.match(rest) or re.match(
                 r"\s*(?:were|was)\s+stratified\b[^.;]{0,100}?\band\s+(?:randomly\s+assigned|"
@@ -141,6 +143,9 @@ class TotalKinds(DraftState):
         if re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:were|was)\s+"
                     r"included\s+in\s+the\s+analys[ie]s\b", after, re.I):
             return "analysed"  # "Eighty-nine disease-free patients were included in the analyses"
+        if re.match(r"\s+(?:patients|women|participants)\s+remained\s+(?:for\s+evaluation|"
+                    r"evaluable|in\s+the\s+analys[ie]s)\b", after, re.I):
+            return "analysed"  # "thus 79 patients remained for evaluation"
         if re.match(r"\s+of\s+these\s+(?:patients|women|participants)\s*\(\d[\d,]*\s+(?:in|to)\s",
                     after, re.I):
             return "analysed"  # "90 of these patients (46 in the A arm and 44 in the B arm)"
