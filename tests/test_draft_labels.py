@@ -236,3 +236,11 @@ def test_sets_named_by_age_or_evaluation_and_counts_with_slashes(tmp_path: Path)
     # "Responses were seen in 3/24 patients treated with A (12.5%; ...)": one record each
     assert {(r.endpoint, r.arm, r.count, r.denominator, r.value) for r in s.results} == {
         ("rr", "velbrinib", 3, 24, Decimal("12.5")), ("rr", "zelmoxifene", 2, 25, Decimal("8.0"))}
+
+
+def test_two_kinds_of_event_counted_per_arm_in_one_sentence(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "two-kinds-per-arm.txt")
+    # "Sixty events and 35 deaths in the A group and 58 events and 30 deaths in the B group"
+    assert {(r.endpoint, r.arm, r.count) for r in s.results} >= {
+        ("events", "capecitabine", 60), ("os", "capecitabine", 35),
+        ("events", "capecitabine-velbrinib", 58), ("os", "capecitabine-velbrinib", 30)}

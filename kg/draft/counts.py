@@ -55,6 +55,7 @@ class Counts(EventCounts):
         self._events_among(i, text, subs)
         self._each_arm(i, text, subs)
         self._event_pairs(i, text, subs)
+        self._two_kinds_per_arm(i, text, subs)
         placed = {k - self.spans[i][0] for k in self.d.used}
         masked = self.masked(text)
         found: list[tuple[Printed, Arm]] = []

@@ -78,6 +78,27 @@ class EventCounts(DraftState):
                 if p is not None:
                     self._count(i, text, subs, eid, p, arm)
 
+    def _two_kinds_per_arm(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"60 events and 35 deaths in the A group and 58 events and 30 deaths in the B group"."""
+        kinds = r"events?|deaths?|relapses?|recurrences?|progressions?"
+        one = (rf"(?P<{{0}}x>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s+(?P<{{0}}k>{kinds})\s+and\s+"
+               rf"(?P<{{0}}y>{NUM}|[a-z]+)\s+(?P<{{0}}l>{kinds})\s+in\s+(?:the\s+)?"
+               r"(?P<{0}arm>[^,;()]{{1,40}}?)\s+(?:group|arm)\b")
+        mt = re.search(one.format("a") + r"\s*,?\s+and\s+" + one.format("b"), text, re.I)
+        if mt is None or mt.group("ak").lower()[:4] != mt.group("bk").lower()[:4]:
+            return
+        nums = {p.start: p for p in iter_numbers(text)}
+        for side in "ab":
+            arm = self.arm_near(mt.group(f"{side}arm"), 0, len(mt.group(f"{side}arm")))
+            for g, k in (("x", "k"), ("y", "l")):
+                p = nums.get(mt.start(side + g))
+                if arm is None or p is None:
+                    continue
+                noun = mt.group(side + k).lower()
+                eid = self.endpoint_id("os", quote_of(text), text) if noun.startswith("death") \
+                    else self.other_endpoint(noun.rstrip("s") + "s", quote_of(text))
+                self._count(i, text, subs, eid, p, arm)
+
     def _bare_pair(self, i: int, text: str, masked: str, mt: re.Match,
                    subs: list[tuple[int, str]]) -> None:
         """"Fewer X occurred in the A group than in the B group (2 vs 9, P = .03)": counts."""
