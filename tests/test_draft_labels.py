@@ -244,3 +244,14 @@ def test_two_kinds_of_event_counted_per_arm_in_one_sentence(tmp_path: Path):
     assert {(r.endpoint, r.arm, r.count) for r in s.results} >= {
         ("events", "capecitabine", 60), ("os", "capecitabine", 35),
         ("events", "capecitabine-velbrinib", 58), ("os", "capecitabine-velbrinib", 30)}
+
+
+def test_counted_harms_of_both_arms_in_respective_order(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "counted-harm-pairs.txt")
+    # "randomly assigned velbrinib (54 patients) or zelmoxifene (50 patients)"
+    assert {p.arm: p.size for p in s.populations if p.arm} == {"velbrinib": 54, "zelmoxifene": 50}
+    # "At least one grade 3-4 toxic event occurred in 38 (70.4%) and 18 (36.0%) patients with A
+    # and B, respectively": any adverse event, each arm's count and share
+    assert {(a.event, a.grade, a.arm, a.count, a.percent) for a in s.adverse_events} == {
+        ("any adverse event", "3-4", "velbrinib", 38, Decimal("70.4")),
+        ("any adverse event", "3-4", "zelmoxifene", 18, Decimal("36.0"))}

@@ -102,7 +102,11 @@ def event_before(text: str, start: int) -> str | None:
         words.pop()
     kept = [w for w in words if not re.fullmatch(r"grades?|III|IV|II|\d-\d|worse|higher|greater|"
                                                  r"above", w, re.I)]  # "grade 3 or worse"
-    if not kept and re.search(r"adverse\s+(?:events?|reactions?)|toxicit(?:y|ies)", piece, re.I):
+    if all(re.fullmatch(r"at|least|one|any|toxic|events?|adverse|or|more", w, re.I)
+           for w in kept):  # "At least one grade 3-4 toxic event": any
+        kept = []
+    if not kept and re.search(r"adverse\s+(?:events?|reactions?)|toxicit(?:y|ies)|toxic\s+events?",
+                              piece, re.I):
         return "any adverse event"  # "treatment-related adverse events occurred in 34 of 50"
     if not kept or len(kept) > 5 or not any(len(w) > 3 for w in kept):
         return None
@@ -161,8 +165,8 @@ class Safety(DraftState):
         runs: list[list[Printed]] = []
         for p in pcts:
             gap = masked[runs[-1][-1].end:p.start] if runs else ""
-            if runs and re.fullmatch(r"\s*%?\s*(?:,|vs\.?|versus|v\.?|and|or|to|compared with)"
-                                     r"\s*", gap.replace("%", ""), re.I):
+            if runs and re.fullmatch(r"\s*%?\s*\)?\s*(?:,|vs\.?|versus|v\.?|and|or|to|compared\s+"
+                                     r"with)\s*(?:\d+\s*\(\s*)?", gap.replace("%", ""), re.I):
                 runs[-1].append(p)
             else:
                 runs.append([p])
