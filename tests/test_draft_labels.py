@@ -255,3 +255,19 @@ def test_counted_harms_of_both_arms_in_respective_order(tmp_path: Path):
     assert {(a.event, a.grade, a.arm, a.count, a.percent) for a in s.adverse_events} == {
         ("any adverse event", "3-4", "velbrinib", 38, Decimal("70.4")),
         ("any adverse event", "3-4", "zelmoxifene", 18, Decimal("36.0"))}
+
+
+def test_a_no_drug_arm_is_never_the_drugs_arm(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "no-drug-arm.txt")
+    # "to oral zelmoxifene (n=446) ... or no adjuvant zelmoxifene (n=454)": two arms, the
+    # second of no zelmoxifene
+    assert {a.id: a.regimen for a in s.arms} == {
+        "zelmoxifene": ("zelmoxifene",), "no-adjuvant-zelmoxifene": ("no-adjuvant-zelmoxifene",)}
+    assert {p.arm: p.size for p in s.populations if p.arm} == {
+        "zelmoxifene": 446, "no-adjuvant-zelmoxifene": 454}
+    # "33 in the control group and 29 in the zelmoxifene group"; "9.8% versus 7.1% for the no
+    # zelmoxifene and the zelmoxifene group, respectively": "zelmoxifene" in "no zelmoxifene"
+    # names no zelmoxifene arm
+    got = {(r.arm, r.count or r.value) for r in s.results}
+    assert got == {("no-adjuvant-zelmoxifene", 33), ("zelmoxifene", 29),
+                   ("no-adjuvant-zelmoxifene", Decimal("9.8")), ("zelmoxifene", Decimal("7.1"))}

@@ -54,14 +54,13 @@ class Arms(DraftState):
             for i in range(len(self.spans))))
         for i in range(len(self.spans)):
             text = self.sent(i)
-            # the verb, not the adjective ("a randomised phase 2 trial"); its "to", not "up to"
-            mt = re.search(r"(?:randomly assigned|randomi[sz]ed(?!\s+(?:phase|trial|study|"
+            mt = re.search(r"(?:randomly assigned|randomi[sz]ed(?!\s+(?:phase|trial|study|"  # verb
                            r"controlled|clinical|double|open|multi|placebo))|allocated)"
                            r"[^.;]*?(?<!up )(?<!according )\bto\b", text, re.I)
             if not mt:
                 continue
             tail = text[mt.end():]
-            # where the assignment ends, never inside a bracket ("(30 mg daily; n = 421)")
+            # where the assignment ends, never inside a bracket
             end = re.search(r"\.\s|;|\. The|, stratified|\. Random", blank_brackets(tail))
             tail = cut_shared(tail[:end.start()] if end else tail)
             each = re.search(r",?\s*(?:each|both)\s+(?:added to|given with|combined with|plus|"
@@ -84,8 +83,7 @@ class Arms(DraftState):
                                 if x.kind == "drug"]
                 tail = tail[:clause[0]]
             parts = re.split(r"\s*(?:,?\s+or\s+|\s+versus\s+|\s+vs\.?\s+|\s+v\s+)\s*", tail)
-            # each side's own size closes it: "to A (n = 336), B and C (n = 336), or B and A"
-            sized = len(parts) == 2 and re.fullmatch(
+            sized = len(parts) == 2 and re.fullmatch(  # each side closed by its own size
                 r"(?:[^,()]+\(\s*n\s*=\s*\d[^()]*\)\s*,\s*)+[^,()]+\(\s*n\s*=\s*\d[^()]*\)\s*",
                 parts[0], re.I)
             if len(parts) == 2 and "," in parts[0] and (sized or not re.search(
@@ -97,13 +95,15 @@ class Arms(DraftState):
                 if len(pieces) >= 2 and all(self.lex.find(x) for x in pieces):
                     parts = [*pieces, parts[1]]
             if len(parts) == 2 and re.search(r"\balone\s*$", blank_brackets(parts[0])) and \
-                    re.match(r"\s*(?:with|plus)\s", parts[1]):  # "A alone or with B": A and B
-                parts[1] = f"{parts[0]} {parts[1]}"
+                    re.match(r"\s*(?:with|plus)\s", parts[1]):
+                parts[1] = f"{parts[0]} {parts[1]}"  # "A alone or with B": A and B
             arms = []
             for part in parts:
                 # "A or B after surgery": what all arms had before or after is no arm's part
                 part = re.split(r"\s+(?:after|before|prior\s+to|following)\s", part)[0]
-                found = self.lex.find(part)
+                neg = [x for x in self.lex.find(part.strip(), ("treatment", "intervention"))
+                       if x.start == 0 and re.match(r"(?:no|without)\s", part.strip(), re.I)]
+                found = neg[:1] or self.lex.find(part)  # "no adjuvant A" is that arm, not A's
                 regimen = [x.key for x in found]
                 if not regimen and not re.search(r"\balone\b|same|control|standard|"
                                                   r"chemotherapy", part, re.I):

@@ -22,6 +22,8 @@ def alias_re(alias: str) -> str:
     if alias.lower() in {"control", "controls"}:
         core = (r"(?<!disease )(?<!local )(?<!locoregional )(?<!pain )(?<!symptom )"
                 rf"(?<!tumor )(?<!tumour ){core}(?!\s+(?:rate|rates|of)\b)")
+    elif not re.match(r"(?:no|non|without)\b", alias, re.I):  # "boost" is not in "no boost"
+        core = rf"(?<!\bno )(?<!\bNo )(?<!\bwithout ){core}"
     return core
 
 
