@@ -271,3 +271,13 @@ def test_a_no_drug_arm_is_never_the_drugs_arm(tmp_path: Path):
     got = {(r.arm, r.count or r.value) for r in s.results}
     assert got == {("no-adjuvant-zelmoxifene", 33), ("zelmoxifene", 29),
                    ("no-adjuvant-zelmoxifene", Decimal("9.8")), ("zelmoxifene", Decimal("7.1"))}
+
+
+def test_the_one_arm_named_before_a_pair_takes_its_first_value(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "one-arm-named.txt")
+    block = "paravertebral-block-general-anesthesia"
+    # "More patients were pain-free in the PVB group at 1 hour (44% vs 17%, ...) and 3 hours
+    # (54% vs 17%, ...)": the PVB arm's first, both pairs of one outcome
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("pain-free", block, Decimal(44)), ("pain-free", "general-anesthesia", Decimal(17)),
+        ("pain-free", block, Decimal(54))}

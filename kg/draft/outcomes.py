@@ -26,7 +26,7 @@ OUTCOME_STOP = re.compile(
     r"noted|detected|on|at|during|within|from|to|up|through|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
-    r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|days?|weeks?|months?|years?|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|minutes?|hours?|days?|weeks?|months?|years?|"
     r"cycles?|doses?|treatment|therapy|overall|total|all|each|both|only|those|these|this|"
     r"there|who|which|that|no|not|statistically|significant|difference|differences|number|"
     r"fewer|greater|better|worse|similar|likely|chose|opted|percent|cent)\b",
