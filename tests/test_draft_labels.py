@@ -281,3 +281,12 @@ def test_the_one_arm_named_before_a_pair_takes_its_first_value(tmp_path: Path):
     assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
         ("pain-free", block, Decimal(44)), ("pain-free", "general-anesthesia", Decimal(17)),
         ("pain-free", block, Decimal(54))}
+
+
+def test_patients_experiencing_a_symptom_randomized_and_those_who_could_be_followed(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "followed-set.txt")
+    # "64 breast cancer patients experiencing hot flushes were randomized"; "Of the 64 women
+    # randomly assigned, 60 could be followed": the randomised total and its analysed set
+    assert {(p.kind, p.size, p.parent) for p in s.populations if not p.arm} == {
+        ("randomised", 64, None), ("analysed", 60, "randomised")}

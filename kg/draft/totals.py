@@ -143,6 +143,9 @@ class TotalKinds(DraftState):
         if re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:were|was)\s+"
                     r"included\s+in\s+the\s+analys[ie]s\b", after, re.I):
             return "analysed"  # "Eighty-nine disease-free patients were included in the analyses"
+        if re.match(r"\s+(?:(?:patients|women|participants)\s+)?could\s+be\s+(?:followed|evaluated|"
+                    r"analy[sz]ed|assessed)\b", after, re.I):
+            return "analysed"  # "Of the 447 women randomly assigned, 442 could be followed"
         if re.match(r"\s+(?:patients|women|participants)\s+remained\s+(?:for\s+evaluation|"
                     r"evaluable|in\s+the\s+analys[ie]s)\b", after, re.I):
             return "analysed"  # "thus 79 patients remained for evaluation"
@@ -187,6 +190,7 @@ class TotalKinds(DraftState):
         # "patients with X were ...", "women receiving X were ...": who they were, then the verb
         verb = SIZE_VERB_RE.match(rest)
         if not verb and re.match(r"\s+(?:with|receiving|undergoing|developing|requiring|in|"
+                                 r"experiencing|suffering\s+from|having|"
                                  r"scheduled\s+for|treated\s+"
                                  r"with|from|between|aged|at|who|whose|hospitali[sz]ed|diagnosed|"
                                  r"operated|eligible|previously|consecutively)\s", rest):
