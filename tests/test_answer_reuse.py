@@ -160,18 +160,34 @@ def test_the_stored_footprints_are_current():
         "kg/query/footprints.json is stale: run python -m kg.query.footprint"
 
 
-def test_footprints_group_patterns_and_refuse_what_they_cannot_state():
+def test_footprints_guard_each_pattern_by_what_its_solutions_must_match():
     fp = footprint.footprint(
-        "SELECT * WHERE { ?s a <urn:C> ; <urn:p>/<urn:q> ?o . "
-        "?s <urn:a>|<urn:b> ?y . ?s <urn:t>+ ?z OPTIONAL { ?o ^<urn:r> ?x } }")
+        "SELECT * WHERE { ?s a <urn:C> ; <urn:p>/<urn:q> ?o . ?s <urn:a>|<urn:b> ?y . "
+        "?s <urn:t>+ ?z { SELECT ?s WHERE { ?s <urn:k> ?hidden } } "
+        "OPTIONAL { ?o ^<urn:r> ?x } FILTER NOT EXISTS { ?s <urn:n> ?w } "
+        "{ ?s <urn:u1> ?u } UNION { ?s <urn:u2> ?u } }")
     assert fp is not None
-    main_group = next(g for g in fp if ("?s", "<urn:p>", "?~1") in g)
-    assert {("?~1", "<urn:q>", "?o"), ("?s", "<urn:a> <urn:b>", "?y")} <= set(main_group)
-    assert [("?x", "<urn:r>", "?o")] in fp  # the OPTIONAL's own group
-    assert [("*", "<urn:t>", "*")] in fp  # a + path's step stands alone
+    scopes = {tuple(map(tuple, g)): {footprint._from_json(p) for p in c} for g, c in fp}
+    main = next(g for g in scopes if any(p[:2] == ("?s", "<urn:p>") for p in g))
+    via = next(p[2] for p in main if p[1] == "<urn:p>")  # the path's fresh middle
+    assert via.startswith("?~")
+    assert {(via, "<urn:q>", "?o"), ("?s", "<urn:a> <urn:b>", "?y")} <= set(main)
+    # the subquery guards through ?s alone: its own variable is renamed apart
+    assert any(p[:2] == ("?s", "<urn:k>") and p[2].startswith("?~") for p in scopes[main]
+               if p[0] != "UNION")
+    assert scopes[(("?s", "<urn:k>", "?hidden"),)] == set()  # nothing outside guards it
+    optional = scopes[(("?x", "<urn:r>", "?o"),)]
+    assert set(main) <= optional  # the required side guards the OPTIONAL ...
+    assert not any(p[0] != "UNION" and p[1] == "<urn:r>" for p in scopes[main])  # not back
+    assert set(main) <= scopes[(("?s", "<urn:n>", "?w"),)]  # and the NOT EXISTS
+    # a UNION guards with either branch; a branch is not guarded by the other
+    assert ("UNION", (("?s", "<urn:u1>", "?u"),), (("?s", "<urn:u2>", "?u"),)) in scopes[main]
+    assert not any(p[1] == "<urn:u2>" for p in scopes[(("?s", "<urn:u1>", "?u"),)])
+    assert scopes[(("*", "<urn:t>", "*"),)] == set()  # a + path's step stands alone
     for text in ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s <urn:p>* ?o }",
                  "SELECT * WHERE { GRAPH ?g { ?s <urn:p> ?o } }",
-                 "SELECT (RAND() AS ?r) WHERE { ?s <urn:p> ?o }"):
+                 "SELECT (RAND() AS ?r) WHERE { ?s <urn:p> ?o }",
+                 "SELECT * WHERE { ?s <urn:p> ?o FILTER EXISTS { ?s ?any ?o } }"):
         assert footprint.footprint(text) is None, text
 
 
@@ -181,10 +197,21 @@ def test_a_statement_counts_only_if_its_pattern_s_fellows_find_something():
     store = ox.Store()
     n = ox.NamedNode
     store.add(ox.Quad(n("urn:i"), n("urn:target"), n("urn:t"), n("urn:g")))
-    fp = [[("?i", "<urn:target>", "?t"), ("?t", "<urn:label>", "?l")]]
+    fp = [([("?i", "<urn:target>", "?t"), ("?t", "<urn:label>", "?l")], [])]
     label = ox.Quad(n("urn:t"), n("urn:label"), ox.Literal("new"), n("urn:g"))
     other = ox.Quad(n("urn:study"), n("urn:label"), ox.Literal("new"), n("urn:g"))
     assert reuse.touches(fp, {label}, set(), store)  # urn:t is a target: its label is read
     assert not reuse.touches(fp, {other}, set(), store)  # no target is urn:study
     gone = ox.Quad(n("urn:j"), n("urn:target"), n("urn:study"), n("urn:g"))
     assert reuse.touches(fp, {other, gone}, {gone}, store)  # it was one in the old graph
+    assert n(reuse.SCRATCH) not in set(store.named_graphs())  # the old graph's part: gone
+    either = [([("?t", "<urn:label>", "?l")],
+               [("UNION", (("?i", "<urn:target>", "?t"),), (("?t", "<urn:kind>", "?k"),))])]
+    assert reuse.touches(either, {label}, set(), store)  # a target: the first branch holds
+    assert not reuse.touches(either, {other}, set(), store)  # neither holds for urn:study
+    # two steps away: the target's interaction must come from a drug the context names
+    deep = [([("?t", "<urn:label>", "?l")],
+             [("?i", "<urn:target>", "?t"), ("?i", "<urn:drug>", "<urn:sorafenib>")])]
+    assert not reuse.touches(deep, {label}, set(), store)
+    store.add(ox.Quad(n("urn:i"), n("urn:drug"), n("urn:sorafenib"), n("urn:g")))
+    assert reuse.touches(deep, {label}, set(), store)

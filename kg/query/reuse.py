@@ -4,16 +4,18 @@ Why: the 22 default answers were queried whole on every build (~0.7 s of a 300x 
 1,000x), while an edit changes a few statements that most of them never read.
 
 The proof, mechanical for every query: the statements that differ between the last build's
-graph and this one (``Delta``: the old and new statements of every subject whose TriG block's
-digest changed, `kg.export.rowgroups`) are matched against the query's triple patterns
+graph and this one (the old and new statements of every subject whose TriG block's digest
+changed, `kg.export.rowgroups`; the old ones read from the last ``graph.trig`` and checked
+against the digests noted then) are matched against the query's triple patterns
 (`kg.query.footprint`, read from its algebra). A changed statement matching a pattern counts
-unless one of that basic graph pattern's other patterns, with the statement's bindings put in,
-matches nothing in either graph (then no solution can hold the statement). If no changed
-statement counts, every pattern's solutions are those of the last build, so the answer is, byte
-for byte, the one the last build wrote (Oxigraph's plan does not look at the data). Anything
-not known for certain (no state, another code or ontology, a last answer file that is not the
-one noted, a changed block not found in the last ``graph.trig`` with its digest, a query whose
-footprint cannot be stated) recomputes; ``tests/test_answer_reuse.py`` compares with clean builds.
+unless the pattern's context (what every solution using it must match too), with the
+statement's terms put in, has no solution in the new graph nor in the old one: then no
+solution of either graph holds the statement. If no changed statement counts, the query's
+solutions are the last build's, and so is its answer, which is taken byte for byte from the
+last output (Oxigraph's plan depends on the query, not on the data). Anything not known for
+certain (no state, another code or ontology, a last answer file that is not the one noted, a
+changed block not found in the last ``graph.trig`` with its digest, a query whose footprint
+cannot be stated) recomputes; ``tests/test_answer_reuse.py`` compares with clean builds.
 """
 
 from __future__ import annotations
@@ -180,19 +182,100 @@ def _matches_any(store: ox.Store, removed: set[Any], pattern: Pattern,
     return False
 
 
-def touches(fp: Footprint, changed: set[Any], removed: set[Any], store: ox.Store) -> bool:
-    """Whether a changed statement can join a solution of a query with this footprint."""
-    for group in fp:
-        for pattern in group:
-            for quad in changed:
-                bound = _bind(pattern, quad)
-                if bound is None:
-                    continue
-                others = [p for p in group if p is not pattern
-                          and any(t in bound for t in p if t.startswith("?"))]
-                if all(_matches_any(store, removed, p, bound) for p in others):
-                    return True
-    return False
+SCRATCH = "urn:x-kg:statements-removed-since-the-last-build"  # never a graph of ours
+
+
+def _ask(items: list[Any], bound: dict[str, Any]) -> str | None:
+    """An ASK for a solution of context ``items`` with ``bound`` put in (other terms open).
+
+    None when there can be none: a VALUES clause has no row agreeing with the bound terms.
+    """
+    names: dict[str, str] = {}
+
+    def term(t: str) -> str:
+        if t == "*" or (t.startswith("?") and t not in bound):
+            key = t if t != "*" else f"*{len(names)}"
+            return names.setdefault(key, f"?v{len(names)}")
+        if t.startswith("?"):
+            return str(bound[t])
+        return f"({'|'.join(t.split())})" if " " in t else t
+
+    def values(item: Any) -> str | None:
+        cols = [i for i, v in enumerate(item[1]) if v not in bound]
+        rows = [r for r in item[2] if all(c == "*" or c == _value(bound[v])
+                                         for v, c in zip(item[1], r, strict=True)
+                                         if v in bound)]
+        if not rows:
+            return None
+        if not cols:
+            return ""
+        cells = " ".join("(" + " ".join("UNDEF" if r[i] == "*" else r[i] for i in cols) + ")"
+                         for r in rows)
+        return f"VALUES ({' '.join(term(item[1][i]) for i in cols)}) {{ {cells} }}"
+
+    def text(group: Iterable[Any]) -> str | None:
+        parts = []
+        for i in group:
+            if i[0] == "VALUES":
+                part = values(i)
+            elif i[0] == "UNION":
+                left, right = text(i[1]), text(i[2])
+                part = (None if left is None and right is None else
+                        left if right is None else right if left is None else
+                        f"{{ {left} }} UNION {{ {right} }}")
+            else:
+                part = f"{term(i[0])} {term(i[1])} {term(i[2])} ."
+            if part is None:
+                return None
+            parts.append(part)
+        return " ".join(parts)
+
+    body = text(items)
+    return None if body is None else f"ASK {{ {body} }}"
+
+
+def touches(fp: Footprint, changed: set[Any], removed: set[Any], store: ox.Store,
+            asked: dict[str, bool] | None = None) -> bool:
+    """Whether a changed statement can take part in a solution of a query with this footprint.
+
+    For each pattern a changed statement matches, its context with the statement's terms put
+    in must have a solution in the new graph or the old one: first each context pattern
+    sharing a bound variable is looked up alone, then the whole context is asked at once,
+    over the new graph and the removed statements (a superset of the old graph), which are
+    added to the store in a graph of their own for the question and removed again.
+    """
+    import pyoxigraph as ox
+
+    asked = {} if asked is None else asked
+    scratch = ox.NamedNode(SCRATCH)
+    added = False
+    try:
+        for group, ctx in fp:
+            for pattern in group:
+                for quad in changed:
+                    bound = _bind(pattern, quad)
+                    if bound is None:
+                        continue
+                    others = ctx + [p for p in group if p is not pattern]
+                    near = [p for p in others if p[0] not in ("UNION", "VALUES")
+                            and any(t in bound for t in p if t.startswith("?"))]
+                    if not all(_matches_any(store, removed, p, bound) for p in near):
+                        continue
+                    query = _ask(others, bound)
+                    if query is None:  # no row of a VALUES clause agrees with the statement
+                        continue
+                    if query not in asked:
+                        if removed and not added:
+                            store.extend(ox.Quad(q.subject, q.predicate, q.object, scratch)
+                                         for q in removed)
+                            added = True
+                        asked[query] = bool(store.query(query, use_default_graph_as_union=True))
+                    if asked[query]:
+                        return True
+        return False
+    finally:
+        if added:
+            store.remove_graph(scratch)
 
 
 class LastAnswers:
