@@ -309,7 +309,11 @@ class LastAnswers:
             if before is None:
                 self._known = False
                 return None
-            after = new_statements(store, self.keys)
+            try:
+                after = new_statements(store, self.keys)
+            except ValueError:  # a subject the store cannot name (none of ours): not known
+                self._known = False
+                return None
             self._delta = before ^ after, before - after
         return self._delta
 
