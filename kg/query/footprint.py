@@ -12,11 +12,12 @@ A query's footprint is a list of scopes ``[patterns, context]``: the patterns of
 pattern, and the patterns every solution using one of them must match as well. For a pattern,
 its context is the scope's context plus the other patterns of its scope. What guards what
 follows the algebra: the two sides of a join guard each other; the required side of an
-OPTIONAL, of a MINUS and of a FILTER (NOT) EXISTS guards the other side, never the reverse;
-the branches of a UNION guard each other's neighbours only together, never each other; a
-VALUES clause guards like a pattern; a subquery starts afresh inside, and outside guards only
-through the variables it projects (its other variables renamed apart). Aggregates and anything
-else guard nothing.
+OPTIONAL, of a MINUS and of a FILTER (NOT) EXISTS guards the other side, never the reverse; the
+branches of a UNION guard their neighbours only together, never each other; a VALUES clause
+guards like a pattern; a subquery starts afresh inside, and outside guards only through the
+variables it projects (its other variables renamed apart); a GROUP BY's rows each come from a
+solution of its pattern (without GROUP BY, one row comes whatever matches: no guard). Anything
+else guards nothing.
 
 A context may hold a union, ``{"union": [left, right]}``: the items of either branch must be
 matched (a UNION whose branches each require something), or ``{"values": [...], "rows":
@@ -210,6 +211,10 @@ class _Walker:
             return self.required(node.p1)
         if name == "Filter" or name in PASS:
             return self.required(node.p)
+        if name == "AggregateJoin":
+            return self.required(node.p)
+        if name == "Group":  # with GROUP BY, a row per group: each group has a solution of p
+            return self.required(node.p) if "expr" in node and node["expr"] is not None else []
         if name == "values":  # VALUES: the rows' terms (a literal or UNDEF as anything)
             names = sorted({f"?{v}" for row in node.res for v in row})
             rows = tuple(sorted({tuple(_values_term(row.get(Variable(n[1:]))) for n in names)
