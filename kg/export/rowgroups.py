@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,12 +145,18 @@ class RowGroups:
         state = cache.get(KIND, STATE)
         self.index: dict[str, tuple] = {}  # table -> sha256 of its CSV, and its Groups
         self.changed: set[str] | None = None  # subjects; None: the last state is unknown
+        self.changed_keys: set[str] | None = None  # their blocks (``graph NUL subject``)
+        self.old: dict[str, bytes] = {}  # the last build's digests
+        self.last_build: str | None = None  # the last build's token (``save``), if known
+        self.build = os.urandom(12).hex()  # this build's, noted with what it keeps
         self.new_index: dict[str, tuple] = {}
         if isinstance(state, dict) and state.get("key") == key and self.kept.entries:
             self.index = state["index"]
-            old = {k: d for k, d in self.kept.entries.items() if d is not None}
+            self.last_build = state.get("build")
+            old = self.old = {k: d for k, d in self.kept.entries.items() if d is not None}
             keys = {k for k in old.keys() ^ digests.keys()}
             keys.update(k for k, d in digests.items() if old.get(k, d) != d)
+            self.changed_keys = keys
             self.changed = {k.split("\0", 1)[1] for k in keys}
         self.reused = 0  # tables merged rather than queried whole (for tests and reports)
 
@@ -286,4 +293,5 @@ class RowGroups:
         for k in old.keys() - self.digests.keys():
             same[k] = None
         self.kept.save(same)
-        self.cache.put(KIND, STATE, {"key": self.key, "index": self.new_index})
+        self.cache.put(KIND, STATE, {"key": self.key, "index": self.new_index,
+                                     "build": self.build})

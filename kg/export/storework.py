@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kg.export.rowgroups import RowGroups
     from kg.query.engine import Result
     from kg.query.precompute import Answer
+    from kg.query.reuse import LastAnswers
 
 
 class StoreWork:
@@ -64,7 +65,13 @@ class StoreWork:
                 from kg.query.precompute import compute_answers
 
                 t = time.perf_counter()
-                answers = compute_answers(result.store)
+                last = last_answers(kept)
+                answers = compute_answers(result.store, last)
+                if last is not None and kept is not None:
+                    if last.reused:
+                        say(f"  {len(last.reused)} of {len(answers)} named answer(s) kept: "
+                            "the edit changed no statement they read")
+                    last.save(kept.build, answers)
                 result.report.seconds["answers"] = time.perf_counter() - t
             result.release("store")  # the views do not need it: freed before they are drawn
             self._out = violations, tables, answers
@@ -123,6 +130,19 @@ def row_groups(result: BuildResult) -> RowGroups | None:
     from kg.export.rowgroups import RowGroups
 
     return RowGroups(result.cache, result.digests, validation_key())
+
+
+def last_answers(kept: RowGroups | None) -> LastAnswers | None:
+    """The last build's named answers and what changed since (None without a build in pieces).
+
+    Trusted only with the table state of the same last build: ``kept`` knows the changed
+    blocks against that build's digests, and both were noted by it (``build``).
+    """
+    if kept is None:
+        return None
+    from kg.query.reuse import LastAnswers
+
+    return LastAnswers(kept.cache, kept.key, kept.last_build, kept.changed_keys, kept.old)
 
 
 def unchanged_graph(kept: RowGroups | None, validate: bool,

@@ -15,10 +15,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.query import curies
 from kg.query.answertables import FOLDER, INDEX, graph_key, text_key
 from kg.query.terms import Unknown
+
+if TYPE_CHECKING:
+    from kg.query.reuse import LastAnswers
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,30 @@ def compute(store: object, sparql: str) -> tuple[bytes, list[Unknown]] | None:
     return data, find_unknown(OxigraphEngine.over(store), sparql, prefixes)
 
 
-def compute_answers(store: object) -> list[Answer]:
-    """Every named SELECT's default answer on ``store``, in name order."""
+def compute_answers(store: object, last: LastAnswers | None = None) -> list[Answer]:
+    """Every named SELECT's default answer on ``store``, in name order.
+
+    With ``last``, an answer the edit since the last build provably leaves alone is that
+    build's (`kg.query.reuse`); its warnings are looked up again (they ask whether the
+    query's IRIs exist, which any statement can change).
+    """
     from kg.query.library import load_library
 
     answers = []
+    table = None
     for name, query in sorted(load_library().items()):
         text = query.bind()
+        if last is not None:
+            from kg.query import footprint
+            from kg.query.engine import OxigraphEngine
+            from kg.query.terms import find_unknown
+
+            table = footprint.stored() if table is None else table
+            tsv = last.tsv(name, text, store, footprint.of(text, table))  # type: ignore[arg-type]
+            if tsv is not None:
+                answers.append(Answer(name, text, tsv, find_unknown(
+                    OxigraphEngine.over(store), text, curies.prefixes_for(text))))
+                continue
         got = compute(store, text)
         if got is not None:
             answers.append(Answer(name, text, *got))
