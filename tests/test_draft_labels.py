@@ -290,3 +290,12 @@ def test_patients_experiencing_a_symptom_randomized_and_those_who_could_be_follo
     # randomly assigned, 60 could be followed": the randomised total and its analysed set
     assert {(p.kind, p.size, p.parent) for p in s.populations if not p.arm} == {
         ("randomised", 64, None), ("analysed", 60, "randomised")}
+
+
+def test_shares_of_each_arms_treated_patients_with_a_hyphenated_outcome(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "treated-patients-shares.txt")
+    # "On-study fractures occurred in 12% (25 of 208) of A-treated patients and 17% (7 of 42)
+    # of B-treated patients": "study" inside "on-study" is no reason to drop the outcome
+    assert {(r.endpoint, r.arm, r.count, r.denominator, r.value) for r in s.results} == {
+        ("on-study-fractures", "velbrinib", 25, 208, Decimal(12)),
+        ("on-study-fractures", "pamidronate", 7, 42, Decimal(17))}

@@ -89,4 +89,5 @@ def outcome_names(text: str, start: int) -> list[str]:
     named = [" ".join(r[:6]) for r in runs if r and any(len(w) > 3 for w in r)]
     named.sort(key=lambda n: n.split()[0].lower() in MODIFIERS)
     return [n for n in named if len(n) >= 4 and not re.search(
-        r"\b(?:patients?|women|participants|subjects|study|trial|analysis|median)\b", n, re.I)]
+        r"(?<![\w-])(?:patients?|women|participants|subjects|study|trial|analysis|median)(?![\w-])",
+        n, re.I)]  # "on-study fractures" is an outcome
