@@ -120,3 +120,11 @@ def browser() -> Iterator[object]:
 
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 10x synthetic corpus (benchmarks/synthetic.py: made-up studies, real entities)."""
+    from benchmarks.synthetic import generate
+
+    return generate(10, tmp_path_factory.mktemp("synthetic") / "sources")

@@ -22,14 +22,6 @@ from tests.test_cache import snapshot
 from tests.test_pieces import edit_label, edit_number, run_build
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 10x synthetic corpus (benchmarks/synthetic.py)."""
-    from benchmarks.synthetic import generate
-
-    return generate(10, tmp_path_factory.mktemp("synthetic") / "sources")
-
-
 @pytest.fixture
 def kept(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The answers taken from the last build, as builds in this process take them."""

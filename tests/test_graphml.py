@@ -18,14 +18,6 @@ from kg import cli
 from tests.test_cache import snapshot
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 10x synthetic corpus (benchmarks/synthetic.py: made-up studies, real entities)."""
-    from benchmarks.synthetic import generate
-
-    return generate(10, tmp_path_factory.mktemp("synthetic") / "sources")
-
-
 def _build(src: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
     capsys.readouterr()
     assert cli.main(["build", "--sources", str(src), "--out", str(out), *extra]) == 0

@@ -131,14 +131,6 @@ def test_an_edit_changing_most_blocks_writes_them_whole(out: Path, monkeypatch):
     assert (out / "f.txt").read_bytes() == whole(blocks)
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 10x synthetic corpus (benchmarks/synthetic.py: made-up studies, real entities)."""
-    from benchmarks.synthetic import generate
-
-    return generate(10, tmp_path_factory.mktemp("synthetic") / "sources")
-
-
 def test_edits_of_a_corpus_patch_the_files_and_equal_a_clean_build(
         synthetic: Path, tmp_path: Path, monkeypatch):
     from benchmarks.builds import edit_one

@@ -30,14 +30,6 @@ from tests.test_cache import replace, snapshot
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 10x synthetic corpus (benchmarks/synthetic.py: made-up studies, real entities)."""
-    from benchmarks.synthetic import generate
-
-    return generate(10, tmp_path_factory.mktemp("synthetic") / "sources")
-
-
 def reseal(src: Path, evidence: str, text: str) -> None:
     """Put the edited text's checksum into its evidence file, as a curator would."""
     digest = hashlib.sha256((src / text).read_bytes()).hexdigest()

@@ -20,14 +20,6 @@ from tests.test_cache import replace, snapshot
 from tests.test_pieces import edit_label, edit_number, edit_quote, run_build
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 10x synthetic corpus (benchmarks/synthetic.py: made-up studies, real entities)."""
-    from benchmarks.synthetic import generate
-
-    return generate(10, tmp_path_factory.mktemp("synthetic") / "sources")
-
-
 @pytest.fixture
 def merges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The tables merged from kept rows (not queried whole), as builds in this process make them."""
