@@ -222,7 +222,7 @@ class Attribution(DraftState):
         if len(mentions) == 1 and len(self.d.arms) == 2 and re.search(
                 r"\b(?:in|with|among|for)\s+(?:the\s+)?[^,;()]{1,40}?\s+(?:group|arm)\s+(?:[^;()]|"
                 r"\([^()]*\)){0,80}[(\[][^()]*$", text[:before], re.I):
-            # "more in the A group at 1 hour (44% vs 17%)": the named arm's value first
+            # "more in the A group at 2 hours (47% vs 21%)": the named arm's value first
             first = mentions[0][1]
             return [first, next(a for a in self.d.arms if a is not first)]
         if len(mentions) == len(self.d.arms):

@@ -218,7 +218,7 @@ class Counts(EventCounts):
             eid = self._named_endpoint(name, text)
             whole = re.search(rf"(?P<c>{NUM})\s*\(\s*(?P<p>{NUM})\s?%\s*\)\s*(?:patients|women|"
                               r"participants|cases)?\s*$", text[:start])
-            if whole and text[start] == ":":  # "in 30 (28.8%) patients: group A = 13 (25.5%), ..."
+            if whole and text[start] == ":":  # "in 30 (28.8%) patients: group A = 12 (23.5%), ..."
                 c, pct = (nums[whole.start(g)] for g in ("c", "p"))  # all arms together
                 self.d.results.append({
                     "endpoint": eid, "statistic": "proportion", "value": pct.value,

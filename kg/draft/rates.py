@@ -34,7 +34,7 @@ COUNT_FORMS = (
     re.compile(rf"(?P<c>{NUM}|[A-Za-z]+)\s*\((?P<pct>{NUM})\s?%\)\s+of\s+(?:the\s+)?(?P<n>{NUM})\b"),
     # "117 (49%) of 241"
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM})\s*/\s*(?P<n>{NUM})"),  # "60.4% (58/96"
-    # "GD (72 of 207, 34.8%)"
+    # "GD (70 of 205, 34.1%)"
     re.compile(rf"(?<=\()\s*(?P<c>{NUM})\s+of\s+(?P<n>{NUM}),\s*(?P<pct>{NUM})\s?%\s*\)"),
     # "17/50 (34%)"
     re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})\s*\((?P<pct>{NUM})\s?%\)"),
@@ -43,7 +43,7 @@ COUNT_FORMS = (
     # no share printed, an arm's patients as the denominator: "31 of the 198 women in the A
     # arm and 14 of the 198 women in the B arm had a new event"
     re.compile(rf"(?P<c>{NUM}|[A-Za-z]+(?:-[a-z]+)?)(?:\s+(?:out\s+)?of\s+(?:the\s+)?|\s*/\s*)(?P<n>{NUM})\s+"
-               r"(?:(?:patients|women|participants|subjects)\s+)?(?:in|on|receiving|given|treated\s+"
+               r"(?:(?:patients|women|participants|subjects)\s+)?(?:in|on|among|receiving|given|treated\s+"
                r"with|assigned\s+to)\s+(?:the\s+)?[^,;()]{1,40}?(?=\s+(?:and|had|experienced|"
                r"developed|achieved|were|was)\b|\s*[,;.)(])"),
 )
@@ -314,7 +314,7 @@ class Rates(DraftState):
                                                                 "intervention"))} & given or \
                     self.arm_near(name, 0, len(name)):  # "... for intratumoral injection and"
                 # "..., as did 5 of the 47 patients in the B group": the outcome named first
-                # "... with Y (six of 43 in the A group, and seven of 48 in the B group)": Y
+                # "... with Y (six of 43 in the A group, and eight of 47 in the B group)": Y
                 opened = text.rfind("(", 0, mt.start())
                 name = self._outcome_of_sentence.get((i, opened)) if opened > text.rfind(
                     ")", 0, mt.start()) else None

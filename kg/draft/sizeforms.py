@@ -2,7 +2,7 @@
 
 "the 1,802 in the A group ... the 1,777 in the B group", "86 patients received A; 90 patients
 received B", "A (n = 64) or B (n = 61)", "240 eligible women (121 in the A arm and 119 in the B
-arm)", and later sets of each arm ("and 371 at 12 weeks (121 on A, ...)"). Each returns the
+arm)", and later sets of each arm ("and 368 at 12 weeks (120 on A, ...)"). Each returns the
 arms' numbers only when every arm has one, so ``armsizes`` can try them in turn.
 """
 
@@ -136,7 +136,7 @@ class SizeForms(DraftState):
 
     def _later_set(self, text: str, nums: list[Printed]
                    ) -> tuple[Printed, str, dict[str, Printed]] | None:
-        """"... and 371 at 12 weeks (121 placebo, 124 A 20 mg and 126 A 60 mg)": a later set.
+        """"... and 368 at 12 weeks (120 placebo, 123 A 20 mg and 125 A 60 mg)": a later set.
 
         The bracket's numbers (doses left out), each followed by a different arm, one per arm,
         adding up to the number before the bracket.

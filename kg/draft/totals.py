@@ -142,13 +142,13 @@ class TotalKinds(DraftState):
             return "analysed"  # "118 patients (98%) were assessable", "52 completed the trial"
         if re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:were|was)\s+"
                     r"included\s+in\s+the\s+analys[ie]s\b", after, re.I):
-            return "analysed"  # "Eighty-nine disease-free patients were included in the analyses"
+            return "analysed"  # "Ninety-one relapse-free patients were included in the analyses"
         if re.match(r"\s+(?:(?:patients|women|participants)\s+)?could\s+be\s+(?:followed|evaluated|"
                     r"analy[sz]ed|assessed)\b", after, re.I):
-            return "analysed"  # "Of the 447 women randomly assigned, 442 could be followed"
+            return "analysed"  # "Of the 64 women randomly assigned, 60 could be followed"
         if re.match(r"\s+(?:patients|women|participants)\s+remained\s+(?:for\s+evaluation|"
                     r"evaluable|in\s+the\s+analys[ie]s)\b", after, re.I):
-            return "analysed"  # "thus 79 patients remained for evaluation"
+            return "analysed"  # "so 49 patients remained for evaluation"
         if re.match(r"\s+of\s+these\s+(?:patients|women|participants)\s*\(\d[\d,]*\s+(?:in|to)\s",
                     after, re.I):
             return "analysed"  # "90 of these patients (46 in the A arm and 44 in the B arm)"
