@@ -153,11 +153,14 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
                 if x.key in arm.regimen and x.key not in others and
                 arm.quote[x.start:x.end] not in arm.aliases))
 
-    def _first_word_aliases(self) -> None:
-        """"for intratumoral injection" names the "intratumoral tracer injection" arm.
+    def _more_aliases(self) -> None:
+        """The other names results use for an arm, found from the arms and the text.
 
-        A treatment of several words is also called by its first, where that word is long and
-        no other arm's name holds it.
+        An abbreviation printed after the arm's whole regimen ("gemcitabine plus docetaxel
+        (GD)"); "no" and the other arm's name for a "no ..." arm ("no MRI" beside "MRI"); and a
+        treatment of several words by its long first word ("for intratumoral injection") or,
+        after a qualifier, by the rest ("additional MRI" is "MRI"), where no other arm's name
+        holds it.
         """
         for mt in re.finditer(r"(?P<span>(?:[\w-]+\s+){1,6}?[\w-]+)\s*\((?P<a>(?-i:[A-Z]"
                               r"[A-Za-z0-9-]{0,7}))\)", self.paper.text):
@@ -194,7 +197,7 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
             arm.aliases += [a.replace(" ", "-") for a in arm.aliases
                             if " " in a and len(a.split()) <= 3 and not re.search(
                                 r"\b(?:group|arm)$", a)]
-        self._first_word_aliases()
+        self._more_aliases()
         self.tag("arms-from-assignment")
         self.populations()
         self.tag("population-size")
