@@ -19,32 +19,16 @@ from kg.export import atomic
 from kg.paths import SOURCES_DIR
 from kg.query import footprint, reuse
 from tests.test_cache import snapshot
-from tests.test_pieces import edit_label, edit_number, run_build
+from tests.test_pieces import edit_label, edit_number, recorded, run_build, study_label_edit
 
 
 @pytest.fixture
 def kept(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The answers taken from the last build, as builds in this process take them."""
-    got: list[str] = []
-    tsv = reuse.LastAnswers.tsv
-
-    def counted(self: reuse.LastAnswers, name: str, *args: object) -> bytes | None:
-        data = tsv(self, name, *args)  # type: ignore[arg-type]
-        if data is not None:
-            got.append(name)
-        return data
-
-    monkeypatch.setattr(reuse.LastAnswers, "tsv", counted)
-    return got
+    return recorded(monkeypatch, reuse.LastAnswers, "tsv", lambda name, *_: name)
 
 
-def edit_study_label(src: Path, _shipped: bool) -> tuple[str, str]:
-    from benchmarks.builds import edit_one
-
-    edit_one(src, 5)
-    return "graph.ttl", "[edit 5]"
-
-
+edit_study_label = study_label_edit(5, "graph.ttl")
 EDITS: dict[str, Callable[[Path, bool], tuple[str, str]]] = {
     "number": edit_number, "study label": edit_study_label, "entity label": edit_label}
 

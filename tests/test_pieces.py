@@ -76,6 +76,32 @@ def edit_label(src: Path, shipped: bool) -> tuple[str, str]:
     return "graph.jsonld", '"sorafenib (relabelled)"'
 
 
+def study_label_edit(n: int, file: str) -> Callable[[Path, bool], tuple[str, str]]:
+    """An edit of one synthetic study's label (``benchmarks.builds.edit_one``), seen in ``file``."""
+    def edit(src: Path, _shipped: bool) -> tuple[str, str]:
+        from benchmarks.builds import edit_one
+
+        edit_one(src, n)
+        return file, f"[edit {n}]"
+    return edit
+
+
+def recorded(monkeypatch: pytest.MonkeyPatch, owner: type, attr: str,
+             key: Callable[..., str]) -> list[str]:
+    """What ``owner.attr`` returned something for, as builds in this process call it."""
+    got: list[str] = []
+    original = getattr(owner, attr)
+
+    def counted(self: object, *args: object) -> object:
+        data = original(self, *args)
+        if data is not None:
+            got.append(key(*args))
+        return data
+
+    monkeypatch.setattr(owner, attr, counted)
+    return got
+
+
 EDITS: dict[str, Callable[[Path, bool], tuple[str, str]]] = {
     "number": edit_number, "quote": edit_quote, "entity label": edit_label}
 

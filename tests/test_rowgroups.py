@@ -17,30 +17,23 @@ import pytest
 from kg.export import rowgroups
 from kg.export.tables import ExportError, load_specs, parse_spec
 from tests.test_cache import replace, snapshot
-from tests.test_pieces import edit_label, edit_number, edit_quote, run_build
+from tests.test_pieces import (
+    edit_label,
+    edit_number,
+    edit_quote,
+    recorded,
+    run_build,
+    study_label_edit,
+)
 
 
 @pytest.fixture
 def merges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The tables merged from kept rows (not queried whole), as builds in this process make them."""
-    merged: list[str] = []
-    rows = rowgroups.RowGroups.rows
-
-    def counted(self: rowgroups.RowGroups, store: object, spec, folder: Path) -> bytes | None:
-        got = rows(self, store, spec, folder)
-        if got is not None:
-            merged.append(spec.name)
-        return got
-
-    monkeypatch.setattr(rowgroups.RowGroups, "rows", counted)
-    return merged
+    return recorded(monkeypatch, rowgroups.RowGroups, "rows", lambda _store, spec, _f: spec.name)
 
 
-def edit_study_label(src: Path, _shipped: bool) -> tuple[str, str]:
-    from benchmarks.builds import edit_one
-
-    edit_one(src, 7)
-    return "tables/evidence.csv", "[edit 7]"
+edit_study_label = study_label_edit(7, "tables/evidence.csv")
 
 
 def anchored() -> set[str]:
