@@ -19,7 +19,15 @@ from kg.export import atomic
 from kg.paths import SOURCES_DIR
 from kg.query import footprint, reuse
 from tests.test_cache import snapshot
-from tests.test_pieces import edit_label, edit_number, recorded, run_build, study_label_edit
+from tests.test_pieces import (
+    edit_label,
+    edit_number,
+    recorded,
+    run_build,
+    same_as_clean,
+    study_label_edit,
+    warm_copy,
+)
 
 
 @pytest.fixture
@@ -33,13 +41,6 @@ EDITS: dict[str, Callable[[Path, bool], tuple[str, str]]] = {
     "number": edit_number, "study label": edit_study_label, "entity label": edit_label}
 
 
-def same_as_clean(src: Path, out: Path, tmp: Path, *extra: str) -> None:
-    clean = tmp / "clean" / "output"
-    shutil.rmtree(clean.parent, ignore_errors=True)
-    run_build(src, clean, "--no-cache", "--no-html", *extra)
-    assert snapshot(out) == snapshot(clean)
-
-
 CASES = [(e, s) for e in EDITS for s in (True, False) if not (s and e == "study label")]
 
 
@@ -47,10 +48,7 @@ CASES = [(e, s) for e in EDITS for s in (True, False) if not (s and e == "study 
                          ids=[f"{e}-{'shipped' if s else '10x'}" for e, s in CASES])
 def test_kept_answers_equal_a_clean_build(edit: str, shipped: bool, synthetic: Path,
                                           tmp_path: Path, kept: list[str]):
-    src = tmp_path / "src"
-    shutil.copytree(SOURCES_DIR if shipped else synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(SOURCES_DIR if shipped else synthetic, tmp_path, "--no-html")
     assert not kept  # a first build has nothing to keep
     file, expected = EDITS[edit](src, shipped)
     run_build(src, out, "--no-html")
@@ -63,10 +61,7 @@ def test_kept_answers_equal_a_clean_build(edit: str, shipped: bool, synthetic: P
 @pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "10x"])
 def test_a_removed_and_an_added_document(shipped: bool, synthetic: Path, tmp_path: Path,
                                          kept: list[str]):
-    src = tmp_path / "src"
-    shutil.copytree(SOURCES_DIR if shipped else synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(SOURCES_DIR if shipped else synthetic, tmp_path, "--no-html")
     gone = ([src / "evidence" / "santoro-2013.yaml", src / "texts" / "santoro-2013-sarcoma.txt"]
             if shipped else [src / "evidence" / "syn-00001.yaml", src / "texts" / "syn-00001.txt"])
     data = [path.read_bytes() for path in gone]
@@ -86,10 +81,7 @@ def test_a_removed_and_an_added_document(shipped: bool, synthetic: Path, tmp_pat
 def test_an_interrupted_build_leaves_no_state_a_later_build_trusts(
         shipped: bool, synthetic: Path, tmp_path: Path, kept: list[str],
         monkeypatch: pytest.MonkeyPatch):
-    src = tmp_path / "src"
-    shutil.copytree(SOURCES_DIR if shipped else synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(SOURCES_DIR if shipped else synthetic, tmp_path, "--no-html")
     before = snapshot(out / ".cache")
     edit_number(src, shipped)
 
@@ -110,10 +102,7 @@ def test_an_interrupted_build_leaves_no_state_a_later_build_trusts(
 
 def test_an_answer_file_changed_since_is_queried_again(synthetic: Path, tmp_path: Path,
                                                        kept: list[str]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html")
     target = out / "answers" / "drug-targets.tsv"
     target.write_bytes(target.read_bytes() + b"\n")
     edit_study_label(src, False)
@@ -124,10 +113,7 @@ def test_an_answer_file_changed_since_is_queried_again(synthetic: Path, tmp_path
 
 def test_a_last_graph_file_that_is_not_the_noted_graph_keeps_nothing(
         synthetic: Path, tmp_path: Path, kept: list[str]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html")
     edit_study_label(src, False)
     trig = out / "graph.trig"  # the edited study's old block no longer has its noted digest
     trig.write_bytes(trig.read_bytes().replace(b"randomised phase II study", b"randomised"))

@@ -76,6 +76,23 @@ def edit_label(src: Path, shipped: bool) -> tuple[str, str]:
     return "graph.jsonld", '"sorafenib (relabelled)"'
 
 
+def warm_copy(corpus: Path, tmp_path: Path, *extra: str) -> tuple[Path, Path]:
+    """A copy of a corpus and its first build (``tmp_path/src``, ``tmp_path/warm/output``)."""
+    src = tmp_path / "src"
+    shutil.copytree(corpus, src)
+    out = tmp_path / "warm" / "output"
+    run_build(src, out, *extra)
+    return src, out
+
+
+def same_as_clean(src: Path, out: Path, tmp: Path, *extra: str, html: bool = False) -> None:
+    """The cached build in ``out`` equals a clean build of ``src`` byte for byte."""
+    clean = tmp / "clean" / "output"
+    shutil.rmtree(clean.parent, ignore_errors=True)
+    run_build(src, clean, "--no-cache", *(() if html else ("--no-html",)), *extra)
+    assert snapshot(out) == snapshot(clean)
+
+
 def study_label_edit(n: int, file: str) -> Callable[[Path, bool], tuple[str, str]]:
     """An edit of one synthetic study's label (``benchmarks.builds.edit_one``), seen in ``file``."""
     def edit(src: Path, _shipped: bool) -> tuple[str, str]:

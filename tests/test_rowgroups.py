@@ -8,7 +8,6 @@ and the tables whose specs name their rows' anchor must have been merged, not qu
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,14 +15,16 @@ import pytest
 
 from kg.export import rowgroups
 from kg.export.tables import ExportError, load_specs, parse_spec
-from tests.test_cache import replace, snapshot
+from tests.test_cache import replace
 from tests.test_pieces import (
     edit_label,
     edit_number,
     edit_quote,
     recorded,
     run_build,
+    same_as_clean,
     study_label_edit,
+    warm_copy,
 )
 
 
@@ -48,61 +49,44 @@ EDITS: dict[str, Callable[[Path, bool], tuple[str, str]]] = {
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_merged_tables_equal_a_clean_build(edit: str, synthetic: Path, tmp_path: Path,
                                            merges: list[str]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html")
     assert not merges  # a first build has no rows to keep
     file, expected = EDITS[edit](src, False)
     run_build(src, out, "--no-html")
     if file.startswith("tables/"):
         assert expected in (out / file).read_text(encoding="utf-8")
-    clean = tmp_path / "clean" / "output"
-    run_build(src, clean, "--no-cache", "--no-html")
-    assert snapshot(out) == snapshot(clean)
+    same_as_clean(src, out, tmp_path)
     assert set(merges) == anchored()  # an entity's label is its own statement: few changed
 
 
 def test_a_removed_and_an_added_document_merge_like_a_clean_build(
         synthetic: Path, tmp_path: Path, merges: list[str]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html")
     gone = [src / "evidence" / "syn-00001.yaml", src / "texts" / "syn-00001.txt"]
     kept = [path.read_bytes() for path in gone]
     for path in gone:
         path.unlink()
     run_build(src, out, "--no-html", "--allow-shrink")
-    clean = tmp_path / "clean" / "output"
-    run_build(src, clean, "--no-cache", "--no-html", "--allow-shrink")
-    assert snapshot(out) == snapshot(clean)
+    same_as_clean(src, out, tmp_path, "--allow-shrink")
     assert "SYN-000010" not in (out / "tables" / "evidence.csv").read_text(encoding="utf-8")
     assert set(merges) == anchored()
     merges.clear()
     for path, data in zip(gone, kept, strict=True):  # added (back): its rows are queried
         path.write_bytes(data)
     run_build(src, out, "--no-html")
-    shutil.rmtree(clean)
-    run_build(src, clean, "--no-cache", "--no-html")
-    assert snapshot(out) == snapshot(clean)
+    same_as_clean(src, out, tmp_path)  # its clean build made again
     assert "SYN-000010" in (out / "tables" / "evidence.csv").read_text(encoding="utf-8")
     assert set(merges) == anchored()
 
 
 def test_a_table_file_touched_since_is_queried_whole(synthetic: Path, tmp_path: Path,
                                                      merges: list[str]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html")
     table = out / "tables" / "claims.csv"
     table.write_bytes(table.read_bytes() + b"x,y\r\n")
     edit_study_label(src, False)
     run_build(src, out, "--no-html")
-    clean = tmp_path / "clean" / "output"
-    run_build(src, clean, "--no-cache", "--no-html")
-    assert snapshot(out) == snapshot(clean)
+    same_as_clean(src, out, tmp_path)
     assert set(merges) == anchored() - {"claims"}
 
 
@@ -206,10 +190,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_an_unchanged_graph_keeps_the_verdict_tables_and_answers(
         synthetic: Path, tmp_path: Path, loads: list[int]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html")
     assert loads == [1]
     ev = src / "evidence" / "syn-00002.yaml"
     ev.write_text(ev.read_text(encoding="utf-8") + "# a curator's note: no statement\n",
@@ -217,32 +198,22 @@ def test_an_unchanged_graph_keeps_the_verdict_tables_and_answers(
     run_build(src, out, "--no-html")  # the input changed, the graph did not
     run_build(src, out)  # other options, the same graph: the pages are drawn
     assert loads == [1]  # neither loaded a store: nothing in it changed
-    clean = tmp_path / "clean" / "output"
-    run_build(src, clean, "--no-cache")
-    assert snapshot(out) == snapshot(clean)
+    same_as_clean(src, out, tmp_path, html=True)
 
 
 def test_kept_answers_that_are_not_as_noted_are_computed_again(
         synthetic: Path, tmp_path: Path, loads: list[int]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html")
     answer = sorted((out / "answers").glob("*.tsv"))[0]
     answer.write_bytes(answer.read_bytes() + b"\n")
     run_build(src, out, "--no-html", "--allow-shrink")  # other options, the same graph
     assert len(loads) == 2  # the answers were computed on a store
-    clean = tmp_path / "clean" / "output"
-    run_build(src, clean, "--no-cache", "--no-html", "--allow-shrink")
-    assert snapshot(out) == snapshot(clean)
+    same_as_clean(src, out, tmp_path, "--allow-shrink")
 
 
 def test_a_graph_never_validated_is_validated_though_unchanged(
         synthetic: Path, tmp_path: Path, loads: list[int]):
-    src = tmp_path / "src"
-    shutil.copytree(synthetic, src)
-    out = tmp_path / "warm" / "output"
-    run_build(src, out, "--no-html", "--no-validate")
+    src, out = warm_copy(synthetic, tmp_path, "--no-html", "--no-validate")
     run_build(src, out, "--no-html")  # the same graph, now checked: on its store
     assert len(loads) == 2
     run_build(src, out, "--no-html", "--allow-shrink")  # checked and unchanged: kept
