@@ -16,7 +16,7 @@ from kg.draft.dosing import dosing
 from kg.draft.genericarms import GENERIC_ARMS
 from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import fold
-from kg.draft.patterns import RANDOM_RE, Arm, quote_of, slug
+from kg.draft.patterns import RANDOM_RE, TIMING_RE, Arm, quote_of, slug
 from kg.draft.state import DraftState
 
 # the comparator of two arms is "the control group", unless the first arm is the control
@@ -100,7 +100,7 @@ class Arms(DraftState):
             arms = []
             for part in parts:
                 # "A or B after surgery": what all arms had before or after is no arm's part
-                part = re.split(r"\s+(?:after|before|prior\s+to|following)\s", part)[0]
+                part = TIMING_RE.split(part)[0]
                 neg = [x for x in self.lex.find(part.strip(), ("treatment", "intervention"))
                        if x.start == 0 and re.match(r"(?:no|without)\s", part.strip(), re.I)]
                 found = neg[:1] or self.lex.find(part)  # "no adjuvant A" is that arm, not A's

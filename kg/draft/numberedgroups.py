@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kg.draft.patterns import quote_of, slug
+from kg.draft.patterns import TIMING_RE, quote_of, slug
 from kg.draft.state import DraftState
 
 # what a group may be given: a treatment of no established kind too, named by its group
@@ -47,21 +47,17 @@ class NumberedGroups(DraftState):
         defs: dict[str, tuple[int, str, str]] = {}  # label -> (sentence, what it got, its part)
         for i in range(len(self.spans)):
             text = self.sent(i)
-            each = list(EACH_RE.finditer(text))
-            if len(each) >= 2:
-                for mt in each:  # what all groups had after or before is no group's own
-                    what = re.split(r"\s+(?:after|before|following|prior\s+to)\s",
-                                    mt.group("what"))[0]
-                    defs.setdefault(mt.group("k").upper(), (i, what, mt.group()))
+            # two groups or more defined in one sentence, one after the other
+            many = next((m for m in (list(r.finditer(text)) for r in (EACH_RE, INLINE_RE))
+                         if len(m) >= 2), [])
+            for mt in many:  # what all groups had after or before is no group's own
+                what = TIMING_RE.split(mt.group("what"))[0]
+                defs.setdefault(mt.group("k").upper(), (i, what, mt.group()))
+            if many:
                 continue
             lead = LEAD_RE.match(text)
             if lead:
                 defs.setdefault(lead.group("k").upper(), (i, lead.group("what"), lead.group()))
-                continue
-            inline = list(INLINE_RE.finditer(text))
-            if len(inline) >= 2:
-                for mt in inline:
-                    defs.setdefault(mt.group("k").upper(), (i, mt.group("what"), mt.group()))
                 continue
             found = list(BRACKET_RE.finditer(text))
             tail = TAIL_RE.match(text[found[-1].end():]) if found else None

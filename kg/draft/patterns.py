@@ -163,3 +163,6 @@ BACKGROUND_RE = re.compile(r"\bpreviously\s+(?:demonstrated|shown|reported|descr
 # a sentence assigning this study's patients
 ASSIGNED_RE = re.compile(r"\b(?:assigned|allocated|randomi[sz]ed)\s+(?:\w+\s+){0,3}?(?:to|into|"
                          r"between)\b", re.I)
+# when, relative to the treatment, something was given: what every arm had before or after it is
+# no arm's own ("A or B after surgery", "group 2 received A for two days after surgery")
+TIMING_RE = re.compile(r"\s+(?:after|before|prior\s+to|following)\s")
