@@ -38,7 +38,9 @@ def _control_index(arms: list) -> int:
         return 0
     return 1
 ARM_SIZE_RE = re.compile(
-    r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?[,;]\s*)?(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
+    # "(12 Gy, 1,604 women)": the comma before the size ends a word, not a digit
+    r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?(?<!\d)[,;]\s*)?"
+    r"(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
     r"(?:patients|women|participants|subjects|men|cases)\s*\)|^\s*\(\s*(?P<n3>\d+)\s*\)\s*$", re.I)
 
 

@@ -125,7 +125,8 @@ class ArmSizes(SizeForms):
                     None not in sizes:
                 for arm, size in zip(pair, sizes, strict=True):
                     found.setdefault(arm.id, size)
-            received = self._received_sizes(text, nums) or self._n_after_each_arm(text, nums)
+            received = self._received_sizes(text, nums) or self._n_after_each_arm(
+                text, nums) or self._bracket_parts(text, nums)
             if received:
                 found = received
             summed = self._sizes_summing_to_total(text, nums) or self._the_n_in_arm(text, nums)

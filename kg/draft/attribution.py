@@ -28,6 +28,10 @@ class Attribution(DraftState):
         """Which arm each value of a run belongs to (none in a single-arm study)."""
         if len(self.d.arms) < 2:
             return [None] * len(run)
+        owners = [self._bracket_owner(masked, p) for p in run]
+        if all(owners) and len({id(a) for a in owners}) == len(owners):
+            # "in the A group (30 [68%]) than in the B group (25 [54%])": each bracket's arm
+            return owners
         named = []
         for k, p in enumerate(run):
             if k + 1 < len(run):
@@ -94,6 +98,19 @@ class Attribution(DraftState):
             if len(whole) == 1:
                 return whole
         return [named[k] for k in range(len(run))]
+
+    def _bracket_owner(self, text: str, p: Printed) -> Arm | None:
+        """The arm a value's bracket follows at once: "the A group (68%)", "with B (25 [54%]".
+
+        The value opens the bracket, or follows only the count it is the share of.
+        """
+        mt = re.search(r"[(\[]\s*(?:\d[\d,]*\s*[(\[]\s*)?$", text[:p.start])
+        if mt is None:
+            return None
+        before = text[max(0, mt.start() - 60):mt.start()]
+        owners = {id(arm): arm for arm in self.d.arms for alias in arm.aliases if re.search(
+            alias_re(alias) + r"(?:\s+(?:group|arm|cohort|patients|women))?\s*$", before, re.I)}
+        return next(iter(owners.values())) if len(owners) == 1 else None
 
     def _by_comparative(self, text: str, run: list[Printed]) -> list[Arm] | None:
         """Two arms' values ordered by what the sentence says of them.

@@ -43,6 +43,9 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 # words that qualify a treatment's name without naming it
+# words after which a treatment's name says when or how it is given ("MRI before biopsy")
+LINKS = re.compile(r"(?i:before|after|preceding|following|with|without|for|of|to|at|by|via|"
+                   r"using|during|plus|and|or|in)")
 QUALIFIERS = frozenset({"additional", "added", "adjunctive", "extra", "supplementary", "early",
                         "late", "immediate", "delayed", "intensive", "combined", "standard",
                         "conventional", "routine", "usual", "preoperative", "postoperative"})
@@ -176,16 +179,31 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
             for arm, other in (self.d.arms, self.d.arms[::-1]):
                 if re.match(r"(?:no|without)\s", arm.label, re.I) and not re.match(
                         r"(?:no|without)\s", other.label, re.I):
-                    arm.aliases += [f"no {other.label}", f"no-{other.label}"]
+                    words = other.label.split()
+                    if arm.label.lower() == f"no {other.label.lower()}":
+                        # "boost dose" and "no boost dose": "boost" and "no boost" too
+                        other.aliases += [" ".join(words[:k]) for k in range(1, len(words))
+                                          if len(" ".join(words[:k])) >= 4]
+                    # "no boost" beside a "boost dose" arm also called "boost"
+                    arm.aliases += [f"no{sep}{a}" for a in (other.label, *other.aliases)
+                                    for sep in (" ", "-") if not re.search(
+                                        r"\b(?:group|arm)$", a) and len(a) >= 3]
         for arm in self.d.arms:
             words = arm.label.split()
             if len(words) < 2 or not words[0].isalpha() or self.lex.find(arm.label, ("drug",)):
                 continue
-            # "additional MRI" is "MRI", what is added being the arm's own
-            head = " ".join(words[1:]) if words[0].lower() in QUALIFIERS else words[0]
-            if (len(head) >= 6 or head.isupper()) and not any(
-                    head.lower() in a.label.lower() for a in self.d.arms if a is not arm):
-                arm.aliases.append(head)
+            # "additional MRI" is "MRI", what is added being the arm's own; "additional MRI
+            # before biopsy" too, the words after a link saying when or how
+            rest = words[1:] if words[0].lower() in QUALIFIERS else words
+            cut = next((i for i, w in enumerate(rest) if i and LINKS.fullmatch(w)), None)
+            heads = [rest[0] if rest is words else " ".join(rest)]
+            if cut:
+                heads.append(" ".join(rest[:cut]))
+            heads += [w for w in words if re.fullmatch(r"[A-Z]{2,6}", w)]  # "SLN biopsy"
+            for head in dict.fromkeys(heads):
+                if (len(head) >= 6 or head.isupper()) and head not in arm.aliases and not any(
+                        head.lower() in a.label.lower() for a in self.d.arms if a is not arm):
+                    arm.aliases.append(head)
 
     def run(self) -> Draft:
         """All passes, in the order later ones depend on."""

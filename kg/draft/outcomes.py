@@ -47,12 +47,15 @@ def outcome_after(text: str, end: int) -> str | None:
     """The outcome named after a count or rate by what patients did or had.
 
     "Three (3%) of the 94 patients in the A group had nosebleeds": "nosebleeds";
-    "112 (21.9%) received second-line betanib": "second-line betanib".
+    "112 (21.9%) received second-line betanib": "second-line betanib"; "40 (20%) needing
+    repeat surgery in the A group": "repeat surgery".
     """
-    had = re.match(r"[^.;]{0,50}?\b(?:(?:had|developed|experienced|reported|needed|required|"
-                   r"underwent|received|gained|achieved|reached|completed|exhibited|found|thought|"
+    had = re.match(r"[^.;]{0,50}?\b(?:(?:had|having|developed|developing|experienced|"
+                   r"experiencing|reported|reporting|needed|needing|required|requiring|underwent|"
+                   r"undergoing|received|gained|achieved|reached|completed|exhibited|found|thought|"
                    r"rated|preferred)\s+|(?=stopped\s))(?P<name>[a-z][\w\s-]{2,40}?)"
-                   r"(?=\s*(?:[,.;(<>≥≤=]|$|\s+(?:as|and|while|compared|than|but|after|during)\b))",
+                   r"(?=\s*(?:[,.;(<>≥≤=]|$|\s+(?:as|and|while|compared|than|but|after|during|"
+                   r"in\s+the|versus|vs)\b))",
                    text[end:], re.I)
     return re.sub(r"^(?:(?:an?|the|more|less|fewer|higher|lower|greater)\s+)+", "",
                   had.group("name"), flags=re.I) if had else None

@@ -220,7 +220,7 @@ class Rates(DraftState):
         return out
 
     def _count_before(self, rec: dict, text: str, p: Printed, i: int) -> None:
-        """The count printed before a percentage: "12 (12%)", "six patients (10%)".
+        """The count printed before a percentage: "12 (12%)", "six patients (10%)", "12 [12%]".
 
         Or in square brackets after it: "55% [N = 6]" ("(n = 60)" is a group's size).
         """
@@ -244,7 +244,7 @@ class Rates(DraftState):
         before = text[max(0, p.start - 40):p.start]
         for words in range(4):  # the nearest number: "9 (22%)", "nine patients (22%)"
             count = re.search(rf"(?<![\w.])(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s*"
-                              rf"(?:\w+\s+){{{words}}}\(\s*$", before)
+                              rf"(?:\w+\s+){{{words}}}[(\[]\s*$", before)
             c = next(iter(iter_numbers(count.group("c"))), None) if count else None
             if count and re.search(r"\b(?:years?|months?|weeks?|days?|hours?|mg|cycles?)\b",
                                    count.group(), re.I):

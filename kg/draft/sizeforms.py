@@ -106,6 +106,33 @@ class SizeForms(DraftState):
             return found
         return {}
 
+    def _bracket_parts(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
+        """"(n = 35, A; n = 29, B)", "(A, n = 35; B, n = 29)": one bracket, a part per arm.
+
+        Each part between semicolons holds one number (no dose or time) and one arm's name,
+        and no share (a share counts patients who had something); every arm has one part, and
+        the parts add up to no more than the study's total.
+        """
+        totals = [x["size"] for x in self.d.populations if x.get("parent") is None and
+                  x.get("size")]
+        for mt in re.finditer(r"\((?P<inner>[^()]*;[^()]*)\)", text):
+            found: dict[str, Printed] = {}
+            at = mt.start("inner")
+            for part in mt.group("inner").split(";"):
+                inside = [x for x in nums if at <= x.start < at + len(part) and not re.match(
+                    r"\s*(?:%|mg|g\b|µg|mcg|months?|weeks?|years?|days?)", text[x.end:], re.I)]
+                words = re.sub(rf"\bn\s*=\s*|{NUM}|,", " ", part, flags=re.I)
+                arm = self.arm_near(words, 0, len(words))
+                if len(inside) != 1 or arm is None or arm.id in found or "%" in part:
+                    found = {}
+                    break
+                found[arm.id] = inside[0]
+                at += len(part) + 1
+            if len(found) == len(self.d.arms) > 1 and all(
+                    sum(p.value for p in found.values()) <= t for t in totals):
+                return found
+        return {}
+
     def _sizes_summing_to_total(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
         """Each arm's size in a bracket after a total they add up to.
 
