@@ -91,3 +91,13 @@ def test_a_group_size_in_brackets_is_no_count(tmp_path: Path):
               "with examplinib and 10% (n = 58) with erlotinib.\n")
     assert {(r.arm, r.value, r.count) for r in s.results} == {
         ("examplinib", Decimal("25"), None), ("erlotinib", Decimal("10"), None)}
+
+
+def test_a_confidence_level_with_a_decimal_is_read_whole(tmp_path: Path):
+    # before, "99.9% CI" matched its level at "9%", which is no printed number: a crash
+    s = study(tmp_path, "Title: t\n\nWe randomised 600 patients to examplinib or erlotinib. "
+              "Progression-free survival was longer with examplinib (HR, 0.81; 99.9% CI, 0.60 "
+              "to 1.09).\n")
+    (c,) = [c for c in s.comparisons if c.estimate is not None]
+    assert (c.estimate, c.ci_low, c.ci_high, c.ci_level) == (
+        Decimal("0.81"), Decimal("0.60"), Decimal("1.09"), Decimal("0.999"))

@@ -37,7 +37,9 @@ EFFECT_RE = re.compile(r"\b(?:(?P<hr>(?-i:HR)|hazard ratio)|(?P<rr>(?-i:RR)|risk
                        r"relative risk|rate ratio)|(?P<or>(?-i:OR)|odds ratio))\b(?:\s+for\s+"
                        r"(?P<for>death|progression(?: or death)?|disease progression(?: or "
                        r"death)?))?", re.IGNORECASE)
-CI_RE = re.compile(r"(?P<level>\d+)\s?%\s*(?:CI|confidence interval)|confidence interval",
+# "99.9% CI": the level is the whole number, never its last digits
+CI_RE = re.compile(r"(?<![\d.])(?P<level>\d+(?:\.\d+)?)\s?%\s*(?:CI|confidence interval)|"
+                   r"confidence interval",
                    re.IGNORECASE)
 P_RE = re.compile(rf"(?<![\w])(?:two-sided\s+|one-sided\s+)?(?:log-rank\s+)?[Pp](?:\s*value)?"
                   rf"\s*(?P<q>=|<|≤|<=|>)\s*(?P<p>{NUM})")
