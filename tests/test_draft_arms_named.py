@@ -18,13 +18,13 @@ from tests.test_draft_guards import study
 def test_generic_groups_take_what_a_respectively_clause_gives_them(tmp_path: Path):
     s = drafted_and_built(tmp_path, "generic-respectively.txt")
     # a study group and a control group "were given ... Brandexa or Ovafin, respectively":
-    # the study group is the Brandexa arm; the control keeps its name
+    # the study group is the Brandexa arm, the control group the Ovafin arm
     assert [(a.id, a.regimen) for a in s.arms] == [("brandexa", ("brandexa",)),
-                                                   ("control", ("control",))]
+                                                   ("ovafin", ("ovafin",))]
     assert {(r.arm, r.value) for r in s.results if r.statistic == "proportion"} == {
-        ("brandexa", Decimal("25.0")), ("control", Decimal("18.8"))}
+        ("brandexa", Decimal("25.0")), ("ovafin", Decimal("18.8"))}
     assert {(p.arm, p.size) for p in s.populations if p.arm} == {("brandexa", 32),
-                                                                ("control", 32)}
+                                                                ("ovafin", 32)}
 
 
 def test_the_one_generic_group_takes_the_treatment_the_title_tests(tmp_path: Path):

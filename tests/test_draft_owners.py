@@ -1,9 +1,10 @@
-"""Values in a bracket right after their arm, and arms called by part of their name.
+"""Values in a bracket right after their arm, arms called by part of their name or described.
 
 Made-up papers of our own words: "in the velbrinib group (30 [68%]) and in the placebo group
 (25 [54%])" with sizes as "(n = 44, velbrinib; n = 46, placebo)"; a "top-up dose" arm called
 "top-up" beside "no top-up", with sizes written with thousands separators; and an "additional
-PET preceding biopsy" arm the results call "the PET group".
+PET preceding biopsy" arm the results call "the PET group"; numbered groups given things no
+lexicon names; and a control group "comprising usual activity".
 """
 
 from __future__ import annotations
@@ -50,3 +51,28 @@ def test_a_qualified_procedure_is_called_by_its_head_before_a_link_word(tmp_path
     assert {(r.endpoint, r.arm, r.count, r.value) for r in s.results} == {
         ("repeat-surgery", pet, 20, Decimal("13")),
         ("repeat-surgery", "routine-care", 30, Decimal("20"))}
+
+
+def test_numbered_groups_given_what_no_lexicon_names_are_arms_of_new_treatments(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "numbered-new-treatments.txt")
+    # "Group 1 (n = 40) received tailored advice to lower ...": the treatment, cut before its
+    # purpose, proposed as a new intervention; before, no arm at all
+    assert {a.id: a.regimen for a in s.arms} == {
+        "tailored-advice": ("tailored-advice",),
+        "general-healthy-eating-leaflets": ("general-healthy-eating-leaflets",)}
+    assert {p.arm: p.size for p in s.populations if p.arm} == {
+        "tailored-advice": 40, "general-healthy-eating-leaflets": 41}
+    # "30 women in group 1 (75%)": the count is 30, never the group's number
+    assert {(r.arm, r.count, r.value) for r in s.results} == {
+        ("tailored-advice", 30, Decimal("75")),
+        ("general-healthy-eating-leaflets", 12, Decimal("29"))}
+
+
+def test_a_treatment_group_and_a_control_group_are_named_by_what_each_comprised(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "described-control.txt")
+    assert {a.id for a in s.arms} == {"supervised-strength-programme", "usual-activity"}
+    # the control group is still called so in the results
+    assert {(r.arm, r.count) for r in s.results} == {("supervised-strength-programme", 20),
+                                                     ("usual-activity", 9)}

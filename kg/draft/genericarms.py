@@ -22,6 +22,9 @@ from kg.draft.state import DraftState
 # what a paper calls the arm given the study's treatment
 GENERIC_ARMS = {"study", "treatment", "treated", "experimental", "intervention", "trial",
                 "test", "active"}
+# and the comparator, when its group is said to get something ("a control group comprising
+# usual activity"): named by that, still called the control group
+DESCRIBED = GENERIC_ARMS | {"control"}
 GIVEN = r"(?:received|receive|receiving|were\s+given|was\s+given|underwent|were\s+offered|got|" \
     r"getting)"
 # "the services of a dietitian", "a course of": the thing given is what follows
@@ -110,17 +113,18 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
 
     First a "respectively" sentence that gives every group its treatment; else, for the one
     generic group of a paper, the title's "Effect of X on" (the paper's own name for what it
-    tests); else "the intervention group received X".
+    tests); else "the intervention group received X" (or "... for X", "... comprising X").
     A generic group of which the text names no treatment is left out.
     """
     generic = [n for n in names if n.lower() in GENERIC_ARMS]
-    if not generic:
+    described = [n for n in names if n.lower() in DESCRIBED]
+    if not described:
         return {}
     for k, text in enumerate(sentences):
         found = _respectively(text, names)
         if found:
             return {n: Given(x, k, at) for n, (x, at) in zip(names, found, strict=True)
-                    if n in generic}
+                    if n in described}
     out: dict[str, Given] = {}
     if len(generic) == 1:
         for pattern in TITLE_RES:
@@ -129,9 +133,11 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
             if mt and name and find(title, name) >= 0:
                 out[generic[0]] = Given(name, -1, find(title, name))
                 break
-    for n in generic:
+    for n in described:
         for k, text in enumerate(sentences):
-            mt = re.search(_group(n) + rf"(?:\s*\([^()]*\))?\s+{GIVEN}\s+", text, re.I)
+            # "the treatment group (n = 36) for a strength programme", "... comprising X"
+            mt = re.search(_group(n) + rf"(?:\s*\([^()]*\))?\s+(?:{GIVEN}|for|comprising|"
+                           r"consisting\s+of)\s+", text, re.I)
             name = _clean(text[mt.end():]) if mt else None
             if mt and name and n not in out and find(text, name, mt.end()) >= 0:
                 out[n] = Given(name, k, find(text, name, mt.end()))
@@ -148,7 +154,7 @@ class GenericArms(DraftState):
         The arm keeps what the paper calls it ("the intervention group") as aliases.
         """
         arms = [a for a in self.d.arms if len(a.regimen) == 1 and
-                a.regimen[0].lower() in GENERIC_ARMS]
+                a.regimen[0].lower() in DESCRIBED]
         if not arms:
             return
         found = generic_treatments([self.sent(i) for i in range(len(self.spans))],

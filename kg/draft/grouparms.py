@@ -95,7 +95,7 @@ def _name(side: str, blanked: str) -> str | None:
         end = NAME_END_RE.search(blanked)
         name = side[:end.start()] if end else side
     name = re.sub(ABBR_BRACKET.pattern, "", name)  # "intraventricular (IT) chemotherapy"
-    if group and re.fullmatch(r"\s*(?:to\s+)?(?:the\s+)?treatment\s*", name, re.I):
+    if group and re.fullmatch(r"\s*(?:to\s+)?(?:the\s+|an?\s+)?treatment\s*", name, re.I):
         return "treatment"  # "to the treatment group (n = 29) ...": a generic group
     name = LEAD_RE.sub("", " ".join(name.split())).strip(" ,.-")
     name = re.sub(r"(?:\s+(?:with|plus|and|of|the|a|an|to))+$", "", name, flags=re.I)
@@ -106,6 +106,16 @@ def _name(side: str, blanked: str) -> str | None:
     if any(not re.fullmatch(r"[A-Za-z0-9][\w'/-]*", w) for w in words):
         return None  # a bracket, a quote or a sign: not a plain phrase
     return name
+
+
+def treatment_name(phrase: str) -> str | None:
+    """The name a phrase gives what a group received, cut before its purpose.
+
+    "tailored advice to lower their sugar intake": "tailored advice"; None when the phrase
+    names nothing plain.
+    """
+    phrase = re.split(r"\s+to\s+(?!the\b|a\b|an\b)(?=[a-z]+\s)", phrase, maxsplit=1)[0]
+    return _name(phrase, _blank(phrase))
 
 
 def _blank(text: str) -> str:

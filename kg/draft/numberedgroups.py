@@ -4,7 +4,8 @@ Some reports give their groups no names but numbers: "randomly assigned to recei
 (group 1) or 8 (group 2) cycles of A/B", "12 patients received A (group A), 12 patients received
 B (group B)", "Group 1 (N = 143) consisted of patients treated with ABC". Each defined group is an
 arm called "group 1", "group A"; its regimen is what the lexicon knows in the words that define
-it, else what the sentence gives every group ("... cycles of A/B"). Groups given the same drugs
+it, else what the sentence gives every group ("... cycles of A/B"), else the treatment its words
+name ("received tailored advice"), proposed as new. Groups given the same drugs
 are told apart by their label. A mixin of ``Drafter``, tried after the arms named otherwise.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from kg.draft.grouparms import treatment_name
+from kg.draft.lexicon import fold
 from kg.draft.patterns import TIMING_RE, quote_of, slug
 from kg.draft.state import DraftState
 
@@ -39,6 +42,14 @@ TAIL_RE = re.compile(r"^[^.;]*?\b(?:cycles?|courses?|doses?)\s+of\s+(?P<what>[^.
                      r"(?=\s+(?:prior|before|after|followed|in|for)\b|[.;,]|$)", re.I)
 
 
+def defined_groups(text: str) -> list[re.Match[str]]:
+    """The groups a sentence defines: two or more one after the other, or one it opens with."""
+    many = next((m for m in (list(r.finditer(text)) for r in (EACH_RE, INLINE_RE))
+                 if len(m) >= 2), [])
+    lead = LEAD_RE.match(text)
+    return many or ([lead] if lead else [])
+
+
 class NumberedGroups(DraftState):
     """The rule that forms arms from groups a paper numbers or letters."""
 
@@ -47,17 +58,12 @@ class NumberedGroups(DraftState):
         defs: dict[str, tuple[int, str, str]] = {}  # label -> (sentence, what it got, its part)
         for i in range(len(self.spans)):
             text = self.sent(i)
-            # two groups or more defined in one sentence, one after the other
-            many = next((m for m in (list(r.finditer(text)) for r in (EACH_RE, INLINE_RE))
-                         if len(m) >= 2), [])
-            for mt in many:  # what all groups had after or before is no group's own
-                what = TIMING_RE.split(mt.group("what"))[0]
+            here = defined_groups(text)
+            for mt in here:  # what all groups had after or before is no group's own
+                what = mt.group("what") if mt.re is LEAD_RE else \
+                    TIMING_RE.split(mt.group("what"))[0]
                 defs.setdefault(mt.group("k").upper(), (i, what, mt.group()))
-            if many:
-                continue
-            lead = LEAD_RE.match(text)
-            if lead:
-                defs.setdefault(lead.group("k").upper(), (i, lead.group("what"), lead.group()))
+            if here:
                 continue
             found = list(BRACKET_RE.finditer(text))
             tail = TAIL_RE.match(text[found[-1].end():]) if found else None
@@ -77,6 +83,9 @@ class NumberedGroups(DraftState):
         for k in sorted(defs):
             i, what, part = defs[k]
             regimen = list(dict.fromkeys(x.key for x in self.lex.find(what, GIVEN)))
+            name = treatment_name(what) if not regimen else None
+            if name is not None:  # "received tailored advice to ...": a treatment to propose
+                regimen = [self.lex.names["treatment"].get(fold(name), slug(name))]
             if not regimen:
                 return False  # a group whose treatment is not read: no arms rather than wrong
             arms.append((k, i, part, regimen))

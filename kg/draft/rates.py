@@ -242,6 +242,10 @@ class Rates(DraftState):
             self.d.used.add(self.spans[i][0] + p.end + after.start("c"))
             return
         before = text[max(0, p.start - 40):p.start]
+        label = re.search(r"\s+(?:in\s+)?(?:the\s+)?(?:groups?|arms?|cohorts?)\s+(?:[A-D1-9]|"
+                          r"I{1,3})\s*\(\s*$", before, re.I)
+        if label:  # "30 women in group 1 (75%)": 30, never the group's number
+            before = before[:label.start()] + " ("
         for words in range(4):  # the nearest number: "9 (22%)", "nine patients (22%)"
             count = re.search(rf"(?<![\w.])(?P<c>{NUM}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s*"
                               rf"(?:\w+\s+){{{words}}}[(\[]\s*$", before)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from kg.draft.armlist import blank_brackets
 from kg.draft.druglex import find_drugs
-from kg.draft.genericarms import GENERIC_ARMS, Given, generic_treatments
-from kg.draft.grouparms import JOIN_RE, SCHEDULE_RE, group_sides, mention_names
+from kg.draft.genericarms import DESCRIBED, Given, generic_treatments
+from kg.draft.grouparms import JOIN_RE, SCHEDULE_RE, group_sides, mention_names, treatment_name
 from kg.draft.lexicon import Lexicon, fold
 from kg.draft.numberedgroups import BRACKET_RE as GROUP_BRACKET_RE
-from kg.draft.numberedgroups import GIVEN_RE
+from kg.draft.numberedgroups import GIVEN, GIVEN_RE, defined_groups
 
 # INN stems of antineoplastic and supportive drugs, enough to tell a drug name from prose
 STEMS = ("nib", "mab", "lisib", "ciclib", "parib", "platin", "taxel", "rubicin", "tecan",
@@ -199,7 +199,7 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
 
     def given(comp: str, got: dict[str, Given]) -> tuple[str, int] | None:
         """What a generic group ("intervention") was given, and where (``genericarms``)."""
-        g = got.get(comp) if comp.lower() in GENERIC_ARMS else None
+        g = got.get(comp) if comp.lower() in DESCRIBED else None
         if g is None:
             return None
         where = sentences[g.sentence][0] + g.start if g.sentence >= 0 else text.find(g.name) - start
@@ -233,6 +233,14 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
                         not re.match(r"\d+\s|(?:the|a|an|either)\b", part, re.I):
                     a = at + sentence.find(part, mt.start() - len(side))
                     add("interventions", part, a, a + len(part), unclassified=True)
+    defined = [(at, mt) for at, sentence in sentences for mt in defined_groups(sentence)]
+    for at, mt in defined if 2 <= len(defined) <= 4 else []:
+        # "Group 1 (n = 40) received tailored advice to ...": what no lexicon names
+        name = None if lex.find(mt.group("what"), GIVEN) else treatment_name(mt.group("what"))
+        # one plain treatment: a combination or an abbreviation is named by its parts
+        if name is not None and not re.search(r"\b(?:plus|and|with|or)\b|\+|[A-Z]{2}", name):
+            a = at + mt.start("what") + mt.group("what").find(name)
+            add("interventions", name, a, a + len(name), unclassified=True)
     if not grouped:  # else the arms a paper names only where it reports them
         drugs = list(spelt)
         found_names = mention_names(texts)
