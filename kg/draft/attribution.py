@@ -167,7 +167,9 @@ class Attribution(DraftState):
         if best is None or re.search(r"\d\s*%?\s*(?:[\w-]+\s+){0,2}?(?:for|in|with|on|among)\s+"
                                      r"(?:the\s+)?$", window[:best[2]], re.I):
             return None  # "51% for the A group, 60% for ...": A is the value before's
-        gap = window[best[0]:]
+        # "in the A arm: 60 patients (23%)": the count the value is the share of is no gap
+        gap = re.sub(r"[:,]?\s*\d[\d,]*(?:\s+(?:patients|women|participants|subjects|cases))?"
+                     r"\s*[(\[]\s*$", " (", window[best[0]:])
         # "with A (31%)", "given A had a higher response rate (26%)": a few words, or a short clause
         # whose verb follows the arm
         words = len(re.findall(r"[A-Za-z]+", gap))

@@ -205,6 +205,31 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
                         head.lower() in a.label.lower() for a in self.d.arms if a is not arm):
                     arm.aliases.append(head)
 
+    def _role_aliases(self) -> None:
+        """What a two-arm paper calls its arms by their role ("the experimental arm").
+
+        "The standard arm" too, and "the combination" beside "monotherapy" where one arm adds
+        to the other. Only for the two arms of a trial whose comparator is known (it is "the
+        control arm"), and never a name another arm has already.
+        """
+        if len(self.d.arms) != 2:
+            return
+        control = [a for a in self.d.arms if "control arm" in a.aliases]
+        if len(control) != 1:
+            return
+        ref = control[0]
+        new = next(a for a in self.d.arms if a is not ref)
+        roles = [(new, ("experimental", "investigational", "intervention", "study", "treatment"),
+                  ("arm", "group")),
+                 (ref, ("standard", "reference", "comparator"), ("arm", "group"))]
+        if set(ref.regimen) < set(new.regimen):
+            roles += [(new, ("combination", "combination therapy", "combined treatment"), ("", )),
+                      (ref, ("monotherapy", "single-agent", "single agent"), ("", "arm", "group"))]
+        taken = {x.lower() for a in self.d.arms for x in a.aliases}
+        for arm, words, kinds in roles:
+            arm.aliases += [n for w in words for k in kinds
+                            if (n := f"{w} {k}".strip()).lower() not in taken]
+
     def run(self) -> Draft:
         """All passes, in the order later ones depend on."""
         self.design()
@@ -216,6 +241,7 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
                             if " " in a and len(a.split()) <= 3 and not re.search(
                                 r"\b(?:group|arm)$", a)]
         self._more_aliases()
+        self._role_aliases()
         self.tag("arms-from-assignment")
         self.populations()
         self.tag("population-size")

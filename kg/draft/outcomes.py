@@ -24,6 +24,9 @@ OUTCOME_STOP = re.compile(
     r"higher|lower|more|less|"
     r"reduced|increased|decreased|fell|dropped|declined|rose|improved|compared|diagnosed|seen|"
     r"noted|detected|on|at|during|within|from|to|up|through|"
+    r"about|approximately|roughly|around|nearly|almost|half|third|quarter|results|methods|"
+    r"findings|did|does|"
+    r"differ|differed|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?|minutes?|hours?|days?|weeks?|months?|years?|"
@@ -71,8 +74,18 @@ def outcome_names(text: str, start: int) -> list[str]:
     before = re.sub(r"\([^()]*\)", " ", text[:start])
     clauses = re.split(r"[.;:(]|,\s(?!\d)|\b(?:while(?!\s+(?:receiving|taking|on|given|being)\b)|"
                        r"whereas|but)\b", before)
-    # values in brackets after their clause: "... were more common with A (42% vs 27%)"
-    clause = next((c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)), "")
+    # values in brackets after their clause: "... were more common with A (42% vs 27%)", and
+    # after the arm a bracket opens with: "... had no pain (A 53%; B 50%)"
+    near = [c for c in reversed(clauses[-2:]) if re.search(r"[A-Za-z]{3}", c)][:1]
+    opened = text.rfind("(", 0, start)
+    listed = opened > text.rfind(")", 0, start) and re.search(r"[A-Za-z]{3}", text[opened:start])
+    if listed or re.search(r":[^:.;]*$", before):  # a list of values opens there: the clause
+        near = [c for c in reversed(clauses[-3:]) if re.search(r"[A-Za-z]{3}", c)][:2]
+    return [n for c in near for n in _clause_names(c)]
+
+
+def _clause_names(clause: str) -> list[str]:
+    """The plain noun phrases of one clause, nearest its start first ("no pain" keeps "no")."""
     words = re.findall(r"[A-Za-z][\w'-]*|\d+", clause)
     # the name is the longest run of words without a stop word, nearest the clause start
     runs: list[list[str]] = [[]]
@@ -82,7 +95,7 @@ def outcome_names(text: str, start: int) -> list[str]:
             runs[-1].append(w)  # "Cumulative incidences were ...": that, if nothing else
             runs.append([])
         elif OUTCOME_STOP.fullmatch(w) or (re.fullmatch(r"\d+", w) and runs[-1] == []):
-            runs.append([])
+            runs.append(["no"] if w.lower() == "no" else [])  # "had no pain": "no pain"
         else:
             runs[-1].append(w)
     for r in runs:  # "Of these 152 tumours, 117 were": no number ends a name

@@ -151,11 +151,11 @@ def opposite(rest: str | None, first: str | None) -> bool:
 def blank_counts(text: str) -> str:
     """The count bracketed after a percentage blanked, positions kept: "55% [N=6]" -> "55%".
 
-    The count is read from the text itself; blanked, it neither ends the value's clause nor
-    makes the bracket around it a statistics bracket.
+    Also "53% [138/260] A; 50% [130/260] B". The count is read from the text itself; blanked,
+    it neither ends the value's clause nor makes the bracket around it a statistics bracket.
     """
-    return re.sub(r"(?<=%)\s*[\[(]\s*[Nn]\s*=\s*\d+\s*[\])]", lambda m: " " * len(m.group()),
-                  text)
+    return re.sub(r"(?<=%)\s*(?:[\[(]\s*[Nn]\s*=\s*\d+\s*[\])]|\[\s*\d[\d,]*\s*/\s*\d[\d,]*\s*\])",
+                  lambda m: " " * len(m.group()), text)
 
 # a sentence telling what earlier work found: "previously demonstrated ... a pCR of 10% (the X
 # trial)", "earlier studies reported"

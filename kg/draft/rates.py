@@ -18,6 +18,7 @@ from kg.draft.patterns import (
     NUM,
     THRESHOLD_BEFORE_RE,
     TIME_TO_EVENT,
+    Arm,
     dec,
     quote_of,
     slug,
@@ -48,6 +49,9 @@ COUNT_FORMS = (
                r"developed|achieved|were|was)\b|\s*[,;.)(])"),
 )
 
+
+# a count over its set with its share, as two are compared in one bracket: "3/47 (6.4%)"
+PAIRED_RE = re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})\s*\((?P<pct>{NUM})\s?%")
 
 # two endpoints' rates for each arm in turn: "rates of A and B were 22 and 61% for X, and 14
 # and 52% for Y"
@@ -229,10 +233,11 @@ class Rates(DraftState):
             r"\s*%?\s*\(\s*(?P<c>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:PRs?|CRs?|(?:partial\s+|complete\s+)?"
             r"responses?|responders?|patients|women|cases)\s*[;)]", text[p.end:])
         of = re.match(r"\s*%?\s*(?:\[[^\[\]]*\]\s*)?\(\s*(?P<c>\d+)\s+of\s+(?P<n>\d+)"
-                      r"(?:\s+[a-z]+)?\s*[);,]", text[p.end:])  # "67.9% [95% CI, ...] (19 of 28)"
-        if of and 0 < int(of.group("c")) <= int(of.group("n")) and abs(
-                Decimal(100) * int(of.group("c")) / int(of.group("n")) - p.value) <= 1:
-            rec["count"], rec["denominator"] = int(of.group("c")), int(of.group("n"))
+                      r"(?:\s+[a-z]+)?\s*[);,]", text[p.end:]) or re.match(  # "... (19 of 28)"
+            r"\s*%?\s*\[\s*(?P<c>\d[\d,]*)\s*/\s*(?P<n>\d[\d,]*)\s*\]", text[p.end:])  # "[19/28]"
+        c_, n_ = (int(of.group(g).replace(",", "")) for g in "cn") if of else (0, 0)
+        if of and 0 < c_ <= n_ and abs(Decimal(100) * c_ / n_ - p.value) <= 1:
+            rec["count"], rec["denominator"] = c_, n_
             for g in "cn":
                 self.d.used.add(self.spans[i][0] + p.end + of.start(g))
             return
@@ -283,6 +288,29 @@ class Rates(DraftState):
         for rec, arm in zip(found, self.d.arms, strict=True):
             rec["arm"] = arm.id
 
+    def _pair_in_bracket(self, text: str, mt: re.Match[str]) -> Arm | None:
+        """The arm of one of two counts compared in a bracket, in the order named before it.
+
+        "did not differ between the A and B groups (3/47 (6.4%) vs. 1/52 (1.9%), p=0.34)".
+        """
+        depth, start = 0, -1
+        for k in range(mt.start() - 1, -1, -1):  # the bracket the count stands in
+            depth += {")": 1, "(": -1}.get(text[k], 0)
+            if depth < 0:
+                start = k
+                break
+        if start < 0 or len(self.d.arms) != 2:
+            return None
+        inner = text[start:]
+        forms = [m for m in PAIRED_RE.finditer(inner)]
+        if len(forms) != 2 or not re.fullmatch(r"\)?\s*(?:vs\.?|versus|v\.?)\s*",
+                                               inner[forms[0].end():forms[1].start()]):
+            return None
+        order = self._arm_order(text, start)  # type: ignore[attr-defined]
+        named = self._arms_in(text[:start])  # type: ignore[attr-defined]
+        k = next((k for k, f in enumerate(forms) if start + f.start() == mt.start()), None)
+        return order[k] if k is not None and len(named) == 2 else None
+
     def _count_rate(self, i: int, text: str, mt: re.Match[str],
                     subs: list[tuple[int, str]]) -> dict | None:
         count = next(iter(iter_numbers(mt.group("c"))), None)
@@ -300,7 +328,8 @@ class Rates(DraftState):
         # the arm named inside the form ("71 of the 224 patients in the A group (31.7%)"), else
         # right after it
         label = re.search(r"([\w+/-]+(?:\s+[\w+/-]+){0,3})\s*\(\s*$", text[:mt.start()])
-        arm = ((self.arm_near(label.group(1), 0, len(label.group(1))) if label else None) or
+        near = self.arm_near(label.group(1), 0, len(label.group(1))) if label else None
+        arm = (self._pair_in_bracket(text, mt) or near or
                self.arm_near(text, mt.start("n"), mt.start("pct") if pct is not None else
                              mt.end()) or
                self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \

@@ -1,0 +1,42 @@
+"""Arms called by their role, and per-arm values listed after the outcome they measure.
+
+Made-up papers of our own words: an add-on trial whose results say "the experimental arm" and
+"the standard arm", list "(52% [68/130] velbrinib; 48% [62/130] placebo)" after "reported no
+pain", and compare "(9/130 (6.9%) vs. 6/130 (4.6%), ...)" after naming both groups; and a trial
+of a combination against one of its drugs that counts deaths "with the combination" and "with
+monotherapy".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from tests.test_draft_forms import drafted_and_built
+
+NEW, REF = "letrozole-velbrinib", "letrozole-placebo"
+
+
+def test_role_names_lists_after_their_outcome_and_a_compared_pair(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "role-names.txt")
+    assert {a.id for a in s.arms} == {NEW, REF}
+    rows = {(r.endpoint, r.arm, r.count, r.denominator, r.value) for r in s.results}
+    # "(52% [68/130] velbrinib; 48% [62/130] placebo)": each share with its count and set, of
+    # "no pain" (the "no" kept), not of the words before it
+    assert {("no-pain", NEW, 68, 130, Decimal("52")),
+            ("no-pain", REF, 62, 130, Decimal("48"))} <= rows
+    # "in the experimental arm: 40 patients (30.8%) versus 12 patients (9.2%) in the standard
+    # arm": the roles name the arms; the outcome is named before the colon
+    assert {("nausea", NEW, 40, None, Decimal("30.8")),
+            ("nausea", REF, 12, None, Decimal("9.2"))} <= rows
+    # "between the velbrinib and placebo groups (9/130 (6.9%) vs. 6/130 (4.6%), ...)": in the
+    # order the groups were named; before, the second had no arm and was dropped
+    assert {("delays", NEW, 9, 130, Decimal("6.9")),
+            ("delays", REF, 6, 130, Decimal("4.6"))} <= rows
+
+
+def test_the_combination_and_monotherapy_are_the_arms_that_add_and_are_added_to(
+        tmp_path: Path):
+    s = drafted_and_built(tmp_path, "combination-monotherapy.txt")
+    assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
+        ("os", NEW, 21), ("os", "letrozole", 25)}
