@@ -16,7 +16,7 @@ from kg.draft.dosing import dosing
 from kg.draft.genericarms import GENERIC_ARMS
 from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
 from kg.draft.lexicon import fold
-from kg.draft.patterns import RANDOM_RE, TIMING_RE, Arm, quote_of, slug
+from kg.draft.patterns import ARM_SIZE_RE, RANDOM_RE, TIMING_RE, Arm, quote_of, slug
 from kg.draft.state import DraftState
 
 # the comparator of two arms is "the control group", unless the first arm is the control
@@ -37,11 +37,6 @@ def _control_index(arms: list) -> int:
     if _control(first) or (set(first) < set(second) and not _control(second)):
         return 0
     return 1
-ARM_SIZE_RE = re.compile(
-    # "(12 Gy, 1,604 women)": the comma before the size ends a word, not a digit
-    r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?(?<!\d)[,;]\s*)?"
-    r"(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
-    r"(?:patients|women|participants|subjects|men|cases)\s*\)|^\s*\(\s*(?P<n3>\d+)\s*\)\s*$", re.I)
 
 
 class Arms(DraftState):

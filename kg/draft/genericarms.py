@@ -44,7 +44,8 @@ TITLE_RES = (
 NOT_TREATMENT = re.compile(r"\b(?:cancer|carcinoma|patients?|women|trial|study|randomi[sz]ed|"
                            r"controlled|phase|survival|outcomes?|quality|two|kinds?|fewer|more|"
                            r"less|higher|lower|greater|better|worse|status|age|level|levels|"
-                           r"timing|type|size|stage|grade|index|score|risk)\b", re.I)
+                           r"timing|type|size|stage|grade|index|score|risk|years?|months?|"
+                           r"weeks?|days?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
     for n in described:
         for k, text in enumerate(sentences):
             # "the treatment group (n = 36) for a strength programme", "... comprising X"
-            mt = re.search(_group(n) + rf"(?:\s*\([^()]*\))?\s+(?:{GIVEN}|for|comprising|"
-                           r"consisting\s+of)\s+", text, re.I)
+            mt = re.search(_group(n) + rf"(?:\s*\([^()]*\))?\s+(?:{GIVEN}|for(?=\s+(?:an?|"
+                           r"the)\s)|comprising|consisting\s+of)\s+", text, re.I)
             name = _clean(text[mt.end():]) if mt else None
             if mt and name and n not in out and find(text, name, mt.end()) >= 0:
                 out[n] = Given(name, k, find(text, name, mt.end()))

@@ -168,3 +168,10 @@ ASSIGNED_RE = re.compile(r"\b(?:assigned|allocated|randomi[sz]ed)\s+(?:\w+\s+){0
 # when, relative to the treatment, something was given: what every arm had before or after it is
 # no arm's own ("A or B after surgery", "group 2 received A for two days after surgery")
 TIMING_RE = re.compile(r"\s+(?:after|before|prior\s+to|following)\s")
+
+# an arm's size where the arm is named: "(250 mg; n = 313)", "(386 women)", "(Group A, 38
+# women)", "(12 Gy, 1,604 women)" (the comma before the size ends a word, never a digit)
+ARM_SIZE_RE = re.compile(
+    r"\bn\s*=\s*(?P<n>\d[\d,]*)\b|\((?:[^()]*?(?<!\d)[,;]\s*)?"
+    r"(?P<n2>\d{1,3}(?:[ ,\u2009]\d{3})+|\d+)\s+"
+    r"(?:patients|women|participants|subjects|men|cases)\s*\)|^\s*\(\s*(?P<n3>\d+)\s*\)\s*$", re.I)

@@ -160,8 +160,7 @@ class Statistics(Attribution):
                         self.use(i, b)
                     if ci.group("level"):
                         rec["ci_level"] = Decimal(ci.group("level")) / 100
-                        lvl = next((p for p in nums if p.start == ci.start("level")), None)
-                        if lvl is not None:
+                        for lvl in (p for p in nums if p.start == ci.start("level")):
                             self.use(i, lvl)
             pm = P_RE.search(text, est.end, limit)
             if pm:
