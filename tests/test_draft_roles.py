@@ -4,7 +4,8 @@ Made-up papers of our own words: an add-on trial whose results say "the experime
 "the standard arm", list "(52% [68/130] velbrinib; 48% [62/130] placebo)" after "reported no
 pain", and compare "(9/130 (6.9%) vs. 6/130 (4.6%), ...)" after naming both groups; and a trial
 of a combination against one of its drugs that counts deaths "with the combination" and "with
-monotherapy".
+monotherapy"; and a three-arm study whose sizes follow "into the study:" and whose
+values each follow their arm's label and a colon.
 """
 
 from __future__ import annotations
@@ -40,3 +41,16 @@ def test_the_combination_and_monotherapy_are_the_arms_that_add_and_are_added_to(
     s = drafted_and_built(tmp_path, "combination-monotherapy.txt")
     assert {(r.endpoint, r.arm, r.count) for r in s.results} == {
         ("os", NEW, 21), ("os", "letrozole", 25)}
+
+
+def test_sizes_listed_after_the_study_and_values_after_each_arms_label(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "study-list.txt")
+    # "randomised 96 women into the study: 32 had A, 30 had B and 34 had no treatment": three
+    # arms with their sizes, the untreated one among them; "the study" is no arm
+    assert {p.arm: p.size for p in s.populations if p.arm} == {
+        "velbrinib": 32, "placebo": 30, "no-treatment": 34}
+    # "(velbrinib: 41%, placebo: 57%, no treatment: 71%; P = 0.01)": the label before each
+    # value is its arm; the outcome is "hot flushes", not "most"
+    assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
+        ("hot-flushes", "velbrinib", Decimal("41")), ("hot-flushes", "placebo", Decimal("57")),
+        ("hot-flushes", "no-treatment", Decimal("71"))}

@@ -102,14 +102,17 @@ class Attribution(DraftState):
     def _bracket_owner(self, text: str, p: Printed) -> Arm | None:
         """The arm a value's bracket follows at once: "the A group (68%)", "with B (25 [54%]".
 
+        Or the arm's label and a colon: "(A: 63%, B: 58%)".
+
         The value opens the bracket, or follows only the count it is the share of.
         """
-        mt = re.search(r"[(\[]\s*(?:\d[\d,]*\s*[(\[]\s*)?$", text[:p.start])
-        if mt is None:
+        mt = re.search(r"[(\[]\s*(?:\d[\d,]*\s*[(\[]\s*)?$|\s*[:=]\s*$", text[:p.start])
+        if mt is None:  # ... or the arm's label with a colon before it: "(A: 63%, B: 58%)"
             return None
         before = text[max(0, mt.start() - 60):mt.start()]
         owners = {id(arm): arm for arm in self.d.arms for alias in arm.aliases if re.search(
-            alias_re(alias) + r"(?:\s+(?:group|arm|cohort|patients|women))?\s*$", before, re.I)}
+            alias_re(alias) + r"(?:\s+(?:group|arm|cohort|patients|women))?\s*$", before,
+            0 if len(alias) <= 3 and alias.isupper() else re.I)}
         return next(iter(owners.values())) if len(owners) == 1 else None
 
     def _by_comparative(self, text: str, run: list[Printed]) -> list[Arm] | None:

@@ -21,7 +21,8 @@ from kg.numbers import iter_numbers
 ASSIGN_RE = re.compile(
     r"\b(?:randomly\s+(?:assigned|allocated|divided|distributed|selected)|randomi[sz]ed|"
     r"allocated|assigned|divided)\b(?P<gap>[^.;]{0,200}?)\b(?:into|to|between|among)\s+"
-    r"(?!a\s+\d|\d)", re.I)
+    r"(?!a\s+\d|\d)(?:(?:the|this)\s+(?:study|trial)\s*:\s*)?",  # "into the study: 31 had A"
+    re.I)
 # the adjective, not the verb: "a randomized study to compare", "randomised, double-blind trial"
 NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|controlled|"
                            r"double|open|blind)\b", re.I)
@@ -52,8 +53,8 @@ NAME_END_RE = re.compile(
     r"five|six|seven|eight|nine|ten|twelve)\b|\d)", re.I)
 # a size before the side's name: "88 to AB and 90 to examplinib"
 SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?!(?:mg|g|µg|mcg|ml|iu|units?|cycles?|weeks?|months?|"
-                          r"days?|courses?|doses?|fractions?|gy)\b)(?:(?:\w+\s+)?(?:to|in|on|into)\s+)?",
-                          re.I)
+                          r"days?|courses?|doses?|fractions?|gy)\b)(?:(?:\w+\s+)?(?:to|in|on|into)\s+|"
+                          r"(?:had|received|underwent)\s+)?", re.I)  # "31 had A, 29 had B"
 JOIN_RE = re.compile(r"\s+(?:plus|with|and|combined\s+with|followed\s+by|\+)\s+|\s*\+\s*", re.I)
 LEAD_RE = re.compile(r"^(?:(?:the|a|an|to|either|receive|undergo|one|of|two|three|four|treatment|"
                      r"therapy|with|use|application|injection|administration)\s+)+", re.I)
@@ -99,6 +100,9 @@ def _name(side: str, blanked: str) -> str | None:
         return "treatment"  # "to the treatment group (n = 29) ...": a generic group
     name = LEAD_RE.sub("", " ".join(name.split())).strip(" ,.-")
     name = re.sub(r"(?:\s+(?:with|plus|and|of|the|a|an|to))+$", "", name, flags=re.I)
+    if re.fullmatch(r"no\s+(?:further\s+|additional\s+)?(?:treatment|therapy|intervention)", name,
+                    re.I):
+        return name  # "34 had no treatment": the untreated arm
     words = name.split()
     if not words or len(words) > 6 or not any(re.fullmatch(r"[A-Za-z][\w'-]*", w) and
                                               w.lower() not in NOT_NAMES for w in words):
@@ -168,6 +172,9 @@ def group_sides(sentence: str) -> list[Side]:
         # "to a control group, a letter group or a text group": a list of groups
         cuts = sorted(cuts + [(m.start("c"), m.end()) for m in re.finditer(
             r"\b(?:group|arm)(?P<c>,)\s+(?!and\b|or\b)", blanked, re.I)])
+    if re.match(r"\d[\d,]*\s+(?:had|received|underwent)\s", blanked):
+        # "31 had A, 29 had B and 34 had C": a comma before each size
+        cuts += [(m.start(), m.end()) for m in re.finditer(r",\s+(?=\d)", blanked)]
     cuts = sorted(set(cuts))  # a comma cut by both rules is one cut
     bounds = [0, *(x for c in cuts for x in c), len(tail)]
     sides: list[Side] = []

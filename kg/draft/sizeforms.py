@@ -54,9 +54,9 @@ class SizeForms(DraftState):
             return {}
         found: dict[str, Printed] = {}
         for p in nums:
-            mt = re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:received|were\s+"
-                          r"(?:given|treated\s+(?:with|by)))\s+(?P<what>[^;.]{1,80})", text[p.end:],
-                          re.I) or (
+            mt = re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:received|had|underwent|"
+                          r"were\s+(?:given|treated\s+(?:with|by)))\s+(?P<what>[^;.]{1,80})",
+                          text[p.end:], re.I) or (
                 re.match(r"\s+(?:(?:patients|women|participants)\s+)?(?:with\s+)?(?P<what>"
                          r"[^,;.()\d]{1,40})", text[p.end:], re.I)
                 if found and re.search(r"\band\s+$", text[:p.start]) else None)
