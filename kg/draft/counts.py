@@ -53,6 +53,7 @@ class Counts(EventCounts):
         if self._summed_counts(i, text, subs):
             return
         self._events_among(i, text, subs)
+        self._respective_counts(i, text, subs)
         self._each_arm(i, text, subs)
         self._event_pairs(i, text, subs)
         self._two_kinds_per_arm(i, text, subs)
@@ -125,8 +126,9 @@ class Counts(EventCounts):
                           text[total.end:])
             if mt is None or total.value != total.value.to_integral() or re.search(
                     r"\b(?:patients|women|men|participants|subjects|were|was|randomi[sz]ed|"
-                    r"assigned|enrolled)\b", mt.group("what"), re.I):
-                continue  # "53 women were randomized (26 A and 27 B)": the arms' sizes
+                    r"assigned|enrolled|allocated|received)\b", mt.group("what"), re.I):
+                continue  # "53 women were randomized (26 A and 27 B)": the arms' sizes; also
+                # "228 received their allocated treatment (115 received A and 113 received B)"
             a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
             b = a + len(re.split(r";", mt.group("inner"))[0])  # "(82 on A and 104 on B; HR ...)"
             inner = [p for p in nums if a <= p.start < b and not p.percent]

@@ -9,6 +9,7 @@ the record each count becomes.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kg.draft.attribution import SECTION
 from kg.draft.lexicon import endpoint_mentions
@@ -31,8 +32,47 @@ OF_ARM_RE = re.compile(SECTION + r"(?:Of|Among)\s+(?:the\s+)?(?P<n>\d[\d,]*)\s+(
                        r"(?P<arm>[^,;()]{1,40}),")
 
 
+# two counts, then the arms they belong to, in that order: "Three and eight relapses were seen
+# in the A and B groups, respectively", "X occurred in 3 and 8 patients in the A and B arms,
+# respectively"
+RESPECTIVE_RE = re.compile(
+    rf"(?P<a>\b{NUM}|\b[A-Z]?[a-z]+(?:-[a-z]+)?)\s+and\s+(?P<b>{NUM}|[a-z]+(?:-[a-z]+)?)\s+"
+    r"(?P<what>[A-Za-z][^,;()\d]{1,80}?)\s+(?:in|with|on|among)\s+(?:the\s+)?"
+    r"(?P<arms>[^,;()\d]{3,80}?)\s*(?:groups?|arms?)?,?\s+respectively\b", re.I)
+
+
 class EventCounts(DraftState):
     """Rules for event counts per arm, and the one way a count becomes a record."""
+
+    def _respective_counts(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
+        """"Three and eight relapses were seen in the A and B groups, respectively".
+
+        The two counts are whole numbers of no unit, the arms two different ones; the outcome
+        is the words after the counts ("relapses"), else the clause before them.
+        """
+        for mt in RESPECTIVE_RE.finditer(text):
+            nums = [next(iter(iter_numbers(mt.group(g))), None) for g in "ab"]
+            arms = [self.arm_near(x, 0, len(x)) for x in re.split(
+                r"\s*,\s*|\s+and\s+|\s+or\s+", mt.group("arms"))]
+            unit = re.match(r"\s*(?:%|per\s?cent|months?|weeks?|years?|days?|mg)\b",
+                            mt.group("what"), re.I)
+            if unit or len(arms) != 2 or arms[0] is None or arms[1] is None or \
+                    arms[0] is arms[1] or any(p is None or p.value != p.value.to_integral()
+                                              for p in nums):
+                continue
+            what = re.split(r"\s+(?:were|was|occurred|had|developed|observed|reported|seen)\b",
+                            mt.group("what"), maxsplit=1)[0]
+            name = outcome_name(text, mt.start()) if re.fullmatch(
+                r"(?:patients|women|participants|cases|subjects)", what, re.I) else what
+            if not name or self._only_treatment(name):
+                continue
+            etype = next((t for _, t in endpoint_mentions(name)), None)
+            eid = self.endpoint_id(etype, quote_of(text), text) if etype and \
+                etype not in TIME_TO_EVENT else self.other_endpoint(name, quote_of(text))
+            for g, p, arm in zip("ab", nums, arms, strict=True):
+                at = mt.start(g) + p.start  # type: ignore[union-attr]
+                self._count(i, text, subs, eid, replace(  # type: ignore[type-var]
+                    p, start=at, end=at + p.end - p.start), arm)  # type: ignore[union-attr]
 
     def _event_pairs(self, i: int, text: str, subs: list[tuple[int, str]]) -> None:
         """"(progression in the A group versus the B group, 241 events versus 267 events, HR ...)".

@@ -113,6 +113,7 @@ class Rates(DraftState):
         for k, p in enumerate(every[1:], 1):
             q = every[k - 1]
             if p in pcts and not q.percent and q.start not in taken | placed and \
+                    not re.search(r"(?:\bof|/)\s*$", masked[:q.start]) and \
                     not LABEL_BEFORE_RE.search(masked[:q.start]) and re.fullmatch(
                     r"\s*(?:versus|vs\.?|v\.?|and|or)\s*", masked[q.end:p.start], re.I) and \
                     "%" in p.text and q.value <= 100:
@@ -234,7 +235,9 @@ class Rates(DraftState):
             r"responses?|responders?|patients|women|cases)\s*[;)]", text[p.end:])
         of = re.match(r"\s*%?\s*(?:\[[^\[\]]*\]\s*)?\(\s*(?P<c>\d+)\s+of\s+(?P<n>\d+)"
                       r"(?:\s+[a-z]+)?\s*[);,]", text[p.end:]) or re.match(  # "... (19 of 28)"
-            r"\s*%?\s*\[\s*(?P<c>\d[\d,]*)\s*/\s*(?P<n>\d[\d,]*)\s*\]", text[p.end:])  # "[19/28]"
+            r"\s*%?\s*\[\s*(?P<c>\d[\d,]*)\s*/\s*(?P<n>\d[\d,]*)\s*\]", text[p.end:]) or re.match(
+            # "[19/28]"; "4% treated with A, 3 of 68 vs ..."
+            r"\s*%?\s*(?:[A-Za-z][^,;()\d]{0,40})?,\s*(?P<c>\d+)\s+of\s+(?P<n>\d+)\b", text[p.end:])
         c_, n_ = (int(of.group(g).replace(",", "")) for g in "cn") if of else (0, 0)
         if of and 0 < c_ <= n_ and abs(Decimal(100) * c_ / n_ - p.value) <= 1:
             rec["count"], rec["denominator"] = c_, n_
@@ -247,6 +250,12 @@ class Rates(DraftState):
             self.d.used.add(self.spans[i][0] + p.end + after.start("c"))
             return
         before = text[max(0, p.start - 40):p.start]
+        over = re.search(r"(?<![\d/])(?P<c>\d[\d,]*)\s*/\s*(?P<n>\d[\d,]*)\s*[(\[]\s*$", before)
+        if over:  # "22/42 (52.4%)": a count over its set, not 42 patients
+            c_, n_ = (int(over.group(g).replace(",", "")) for g in "cn")
+            if 0 < c_ <= n_ and abs(Decimal(100) * c_ / n_ - p.value) <= 1:
+                rec["count"], rec["denominator"] = c_, n_
+            return
         label = re.search(r"\s+(?:in\s+)?(?:the\s+)?(?:groups?|arms?|cohorts?)\s+(?:[A-D1-9]|"
                           r"I{1,3})\s*\(\s*$", before, re.I)
         if label:  # "30 women in group 1 (75%)": 30, never the group's number
@@ -291,7 +300,8 @@ class Rates(DraftState):
     def _pair_in_bracket(self, text: str, mt: re.Match[str]) -> Arm | None:
         """The arm of one of two counts compared in a bracket, in the order named before it.
 
-        "did not differ between the A and B groups (3/47 (6.4%) vs. 1/52 (1.9%), p=0.34)".
+        "did not differ between the A and B groups (3/47 (6.4%) vs. 1/52 (1.9%), p=0.34)", or
+        compared so in a sentence that names both arms first.
         """
         depth, start = 0, -1
         for k in range(mt.start() - 1, -1, -1):  # the bracket the count stands in
@@ -299,15 +309,16 @@ class Rates(DraftState):
             if depth < 0:
                 start = k
                 break
-        if start < 0 or len(self.d.arms) != 2:
+        if len(self.d.arms) != 2:
             return None
+        start = max(start, 0)  # or the sentence's only pair: "... in X: 22/42 (52%) vs 12/37"
         inner = text[start:]
         forms = [m for m in PAIRED_RE.finditer(inner)]
         if len(forms) != 2 or not re.fullmatch(r"\)?\s*(?:vs\.?|versus|v\.?)\s*",
                                                inner[forms[0].end():forms[1].start()]):
             return None
-        order = self._arm_order(text, start)  # type: ignore[attr-defined]
-        named = self._arms_in(text[:start])  # type: ignore[attr-defined]
+        order = self._arm_order(text, start + forms[0].start())  # type: ignore[attr-defined]
+        named = self._arms_in(text[:start + forms[0].start()])  # type: ignore[attr-defined]
         k = next((k for k, f in enumerate(forms) if start + f.start() == mt.start()), None)
         return order[k] if k is not None and len(named) == 2 else None
 

@@ -1,0 +1,29 @@
+"""Counts given "respectively", pairs of counts over their sets, shares with their counts.
+
+A made-up paper of our own words: "Four and nine relapses were observed in the velbrinib and
+placebo groups, respectively"; "The velbrinib group, unlike the placebo group, showed more
+improvement in mood scores: 25/44 (56.8%) vs 13/40 (32.5%)"; "(6% treated with velbrinib, 4 of
+70 vs 4% receiving placebo, 2 of 52, ...)"; and "118 received their allocated treatment (68
+received velbrinib and 50 received placebo)", which counts no outcome.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from tests.test_draft_forms import drafted_and_built
+
+
+def test_respective_counts_pairs_over_their_sets_and_shares_with_their_counts(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "respective-counts.txt")
+    rows = {(r.endpoint, r.arm, r.count, r.denominator, r.value) for r in s.results}
+    assert rows == {
+        ("relapses", "velbrinib", 4, None, None), ("relapses", "placebo", 9, None, None),
+        # before, "42 (" read as the count and the arm came from the words after the value
+        ("improvement", "velbrinib", 25, 44, Decimal("56.8")),
+        ("improvement", "placebo", 13, 40, Decimal("32.5")),
+        # before, the 70 of "4 of 70 vs 4%" was read as a percentage
+        ("clots", "velbrinib", 4, 70, Decimal("6")), ("clots", "placebo", 2, 52, Decimal("4"))}
+    # the patients who received their allocated treatment count no outcome
+    assert not any("allocated" in r.endpoint for r in s.results)
