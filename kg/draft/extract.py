@@ -219,7 +219,7 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
             return
         ref = control[0]
         new = next(a for a in self.d.arms if a is not ref)
-        roles = [(new, ("experimental", "investigational", "intervention", "study", "treatment"),
+        roles = [(new, ("experimental", "investigational", "intervention", "study"),
                   ("arm", "group")),
                  (ref, ("standard", "reference", "comparator"), ("arm", "group"))]
         if set(ref.regimen) < set(new.regimen):
