@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from kg.draft.attribution import SECTION
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.outcomes import outcome_name
+from kg.draft.outcomes import outcome_name, outcome_names
 from kg.draft.patterns import NUM, TIME_TO_EVENT, Arm, quote_of
 from kg.draft.state import DraftState, alias_re
 from kg.numbers import Printed, iter_numbers
@@ -141,7 +141,10 @@ class EventCounts(DraftState):
 
     def _bare_pair(self, i: int, text: str, masked: str, mt: re.Match,
                    subs: list[tuple[int, str]]) -> None:
-        """"Fewer X occurred in the A group than in the B group (2 vs 9, P = .03)": counts."""
+        """"Fewer X occurred in the A group than in the B group (2 vs 9, P = .03)": counts.
+
+        Also where only the first arm is named, as the group the sentence is about.
+        """
         head = masked[:mt.start()]
         if not re.search(r"\b(?:occurred|developed|reported|experienced|required|needed|were\s+"
                          r"(?:diagnosed|seen|observed|reported|found))\b", head, re.I) or \
@@ -150,8 +153,14 @@ class EventCounts(DraftState):
         order = self._arm_order(text, mt.start())
         named = [a for a in self.d.arms if any(re.search(alias_re(x), head, re.I)
                                                for x in a.aliases)]
-        name = outcome_name(text, mt.start())
-        if len(named) != 2 or len(order) != 2 or not name or self._only_treatment(name):
+        name = next((n for n in outcome_names(text, mt.start()) if not self._only_treatment(n)),
+                    None)
+        # one arm named as the group the sentence is about: "fewer patients in the A group
+        # reported X (13 vs 31, P ...)", that arm's count first
+        one = len(named) == 1 and re.search(r"\b(?:in|among)\s+the\s+[^,;()]{1,40}?\s+(?:group|"
+                                            r"arm)\b", head, re.I)
+        if (len(named) != 2 and not one) or len(order) != 2 or not name or \
+                self._only_treatment(name):
             return
         etype = self.endpoint_at(text, mt.start())
         eid = self.endpoint_id(etype, quote_of(text), text) if etype and etype not in \

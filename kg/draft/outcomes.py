@@ -25,7 +25,7 @@ OUTCOME_STOP = re.compile(
     r"reduced|increased|decreased|fell|dropped|declined|rose|improved|compared|diagnosed|seen|"
     r"noted|detected|on|at|during|within|from|to|up|through|"
     r"about|approximately|roughly|around|nearly|almost|half|third|quarter|results|methods|"
-    r"findings|did|does|most|many|few|still|"
+    r"findings|did|does|most|many|few|still|also|"
     r"differ|differed|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
