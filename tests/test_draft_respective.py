@@ -27,3 +27,12 @@ def test_respective_counts_pairs_over_their_sets_and_shares_with_their_counts(tm
         ("clots", "velbrinib", 4, 70, Decimal("6")), ("clots", "placebo", 2, 52, Decimal("4"))}
     # the patients who received their allocated treatment count no outcome
     assert not any("allocated" in r.endpoint for r in s.results)
+
+
+def test_a_pair_of_shares_after_the_women_who_took_one_drug_is_theirs_first(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nA total of 100 women were randomly assigned to velbrinib or "
+              "placebo. More falls occurred in the women who took velbrinib (6.1% v 2.9%, "
+              "P = .03).\n", add_names=True)
+    assert {(r.arm, r.value) for r in s.results} == {("velbrinib", Decimal("6.1")),
+                                                     ("placebo", Decimal("2.9"))}

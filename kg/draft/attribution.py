@@ -243,11 +243,8 @@ class Attribution(DraftState):
                 mentions.append((min(pos), arm))
         if len(mentions) == 1 and len(self.d.arms) == 2 and re.search(
                 r"\b(?:in|with|among|for)\s+(?:the\s+)?[^,;()]{1,40}?\s+(?:group|arm)\s+(?:[^;()]|"
-                r"\([^()]*\)){0,80}[(\[][^()]*$|\b(?:in|among)\s+(?:the\s+)?(?:women|patients|those)"
-                r"\s+(?:who\s+)?(?:took|received|were\s+given|taking|receiving|on)\s+[^,;()]{1,40}?"
-                r"\s*[(\[][^()]*$", text[:before], re.I):
-            # "more in the A group at 2 hours (47% vs 21%)", "in the women who took A (5% v 3%)":
-            # the named arm's value first
+                r"\([^()]*\)){0,80}[(\[][^()]*$", text[:before], re.I):
+            # "more in the A group at 2 hours (47% vs 21%)": the named arm's value first
             first = mentions[0][1]
             return [first, next(a for a in self.d.arms if a is not first)]
         if len(mentions) == len(self.d.arms):
