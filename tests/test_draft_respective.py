@@ -36,3 +36,16 @@ def test_a_pair_of_shares_after_the_women_who_took_one_drug_is_theirs_first(tmp_
               "P = .03).\n", add_names=True)
     assert {(r.arm, r.value) for r in s.results} == {("velbrinib", Decimal("6.1")),
                                                      ("placebo", Decimal("2.9"))}
+
+
+def test_bare_count_pairs_and_counts_in_square_brackets_take_their_arms(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nA total of 200 women were randomly assigned to velbrinib or "
+              "placebo. More patients in the velbrinib arm stopped treatment early (11/97 vs. "
+              "3/95). Fractures were more common with velbrinib [90 of 1000 women (9.0%)] than "
+              "with placebo [60 of 1001 women (6.0%)].\n", add_names=True)
+    # "(11/97 vs. 3/95)": counts over their sets in the order the arms were named
+    # "with A [90 of 1000 women (9.0%)]": the arm before the square bracket, not the one after
+    assert {(r.arm, r.count, r.denominator, r.value) for r in s.results} == {
+        ("velbrinib", 11, 97, None), ("placebo", 3, 95, None),
+        ("velbrinib", 90, 1000, Decimal("9.0")), ("placebo", 60, 1001, Decimal("6.0"))}

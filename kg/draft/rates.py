@@ -39,6 +39,9 @@ COUNT_FORMS = (
     re.compile(rf"(?<=\()\s*(?P<c>{NUM})\s+of\s+(?P<n>{NUM}),\s*(?P<pct>{NUM})\s?%\s*\)"),
     # "17/50 (34%)"
     re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})\s*\((?P<pct>{NUM})\s?%\)"),
+    # "(9/94 vs. 2/86)": two counts over their sets compared, no share printed
+    re.compile(rf"(?<=\()\s*(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?=\s*(?:vs\.?|versus|v\.?)\s*\d+\s*/\s*\d+\s*[),;])"),
+    re.compile(rf"(?<=\d)\s*(?:vs\.?|versus|v\.?)\s*(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?=\s*[),;])"),
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM}|[a-z]+)\s+(?:of|out\s+of)\s+"
                rf"(?P<n>{NUM})\)"),  # "10% (two of 20)"
     # no share printed, an arm's patients as the denominator: "31 of the 198 women in the A
@@ -50,8 +53,9 @@ COUNT_FORMS = (
 )
 
 
-# a count over its set with its share, as two are compared in one bracket: "3/47 (6.4%)"
-PAIRED_RE = re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})\s*\((?P<pct>{NUM})\s?%")
+# a count over its set, with its share or not, as two are compared in one bracket: "3/47
+# (6.4%) vs. 1/52 (1.9%)", "(9/94 vs. 2/86)"
+PAIRED_RE = re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?:\s*\((?P<pct>{NUM})\s?%)?")
 
 # two endpoints' rates for each arm in turn: "rates of A and B were 22 and 61% for X, and 14
 # and 52% for Y"
@@ -319,7 +323,7 @@ class Rates(DraftState):
             return None
         order = self._arm_order(text, start + forms[0].start())  # type: ignore[attr-defined]
         named = self._arms_in(text[:start + forms[0].start()])  # type: ignore[attr-defined]
-        k = next((k for k, f in enumerate(forms) if start + f.start() == mt.start()), None)
+        k = next((k for k, f in enumerate(forms) if start + f.start() == mt.start("c")), None)
         return order[k] if k is not None and len(named) == 2 else None
 
     def _count_rate(self, i: int, text: str, mt: re.Match[str],
@@ -338,7 +342,7 @@ class Rates(DraftState):
             text, mt.end() + 40) or self.endpoint_at(text, len(text))
         # the arm named inside the form ("71 of the 224 patients in the A group (31.7%)"), else
         # right after it
-        label = re.search(r"([\w+/-]+(?:\s+[\w+/-]+){0,3})\s*\(\s*$", text[:mt.start()])
+        label = re.search(r"([\w+/-]+(?:\s+[\w+/-]+){0,3})\s*[(\[]\s*$", text[:mt.start()])
         near = self.arm_near(label.group(1), 0, len(label.group(1))) if label else None
         arm = (self._pair_in_bracket(text, mt) or near or
                self.arm_near(text, mt.start("n"), mt.start("pct") if pct is not None else
