@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from kg.draft.lexicon import endpoint_mentions
-from kg.draft.outcomes import outcome_after, outcome_name, outcome_names
+from kg.draft.outcomes import outcome_after, outcome_names
 from kg.draft.patterns import (
     JOIN_RE,
     LABEL_BEFORE_RE,
@@ -324,7 +324,10 @@ class Rates(DraftState):
         order = self._arm_order(text, start + forms[0].start())  # type: ignore[attr-defined]
         named = self._arms_in(text[:start + forms[0].start()])  # type: ignore[attr-defined]
         k = next((k for k, f in enumerate(forms) if start + f.start() == mt.start("c")), None)
-        return order[k] if k is not None and len(named) == 2 else None
+        # or only the one a sentence is about: "more in the A arm stopped (x vs y)"
+        one = len(named) == 1 and re.search(
+            r"\b(?:in|among)\s+the\s+[^,;()]{1,40}?\s+(?:group|arm)\b", text[:start], re.I)
+        return order[k] if k is not None and (len(named) == 2 or one) else None
 
     def _count_rate(self, i: int, text: str, mt: re.Match[str],
                     subs: list[tuple[int, str]]) -> dict | None:
@@ -354,13 +357,17 @@ class Rates(DraftState):
         if etype is None:
             # an outcome no endpoint type names, in one arm: "Three (3%) of the 94 patients in
             # the A group had nosebleeds", "A node was positive in 71 of the 224 ..."
-            name = outcome_after(text, mt.end()) or outcome_name(text, mt.start())
+            given = {k for a in self.d.arms for k in a.regimen}
+
+            def arm_like(n: str) -> bool:  # "... for intratumoral injection and"
+                return bool({x.key for x in self.lex.find(n, ("drug", "placebo", "intervention"))}
+                            & given or self.arm_near(n, 0, len(n)))
+            # "More patients in the A arm stopped early (11/97 vs. 3/95)": not "A"
+            name = outcome_after(text, mt.end()) or next(
+                (n for n in outcome_names(text, mt.start()) if not arm_like(n)), None)
             # "Lumpectomy could be offered in 52% (14 of 27)": the surgery
             name = name and re.sub(r"\s+(?:could|can|might|may)\s+be\s+\w+$", "", name)
-            given = {k for a in self.d.arms for k in a.regimen}
-            if not name or {x.key for x in self.lex.find(name, ("drug", "placebo",
-                                                                "intervention"))} & given or \
-                    self.arm_near(name, 0, len(name)):  # "... for intratumoral injection and"
+            if not name or arm_like(name):
                 # "..., as did 5 of the 47 patients in the B group": the outcome named first
                 # "... with Y (six of 43 in the A group, and eight of 47 in the B group)": Y
                 opened = text.rfind("(", 0, mt.start())
