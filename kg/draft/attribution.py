@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.draft.armlist import blank_brackets
-from kg.draft.patterns import Arm
+from kg.draft.patterns import NUM, Arm
 from kg.draft.state import DraftState, alias_re
 from kg.numbers import Printed
 
@@ -19,6 +19,11 @@ SECTION = r"\s*(?:[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?:\s+)?"
 # a sentence about the patients of one arm: "Of 402 women randomised to A, ..."
 OPENED_RE = re.compile(SECTION + r"(?:of|among)\s+(?:the\s+)?[\d,]+\s+(?:[\w-]+\s+){0,2}?"
                        r"(?:randomi[sz]ed|assigned|allocated)\s+to\s", re.I)
+
+
+# a count over its set, with its share or not, as two are compared in one bracket: "3/47
+# (6.4%) vs. 1/52 (1.9%)", "(9/94 vs. 2/86)"
+PAIRED_RE = re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?:\s*\((?P<pct>{NUM})\s?%)?")
 
 
 class Attribution(DraftState):
@@ -114,6 +119,34 @@ class Attribution(DraftState):
             alias_re(alias) + r"(?:\s+(?:group|arm|cohort|patients|women))?\s*$", before,
             0 if len(alias) <= 3 and alias.isupper() else re.I)}
         return next(iter(owners.values())) if len(owners) == 1 else None
+
+    def _pair_in_bracket(self, text: str, mt: re.Match[str]) -> Arm | None:
+        """The arm of one of two counts compared in a bracket, in the order named before it.
+
+        "did not differ between the A and B groups (3/47 (6.4%) vs. 1/52 (1.9%), p=0.34)", or
+        compared so in a sentence that names both arms first.
+        """
+        depth, start = 0, -1
+        for k in range(mt.start() - 1, -1, -1):  # the bracket the count stands in
+            depth += {")": 1, "(": -1}.get(text[k], 0)
+            if depth < 0:
+                start = k
+                break
+        if len(self.d.arms) != 2:
+            return None
+        start = max(start, 0)  # or the sentence's only pair: "... in X: 22/42 (52%) vs 12/37"
+        inner = text[start:]
+        forms = [m for m in PAIRED_RE.finditer(inner)]
+        if len(forms) != 2 or not re.fullmatch(r"\)?\s*(?:vs\.?|versus|v\.?)\s*",
+                                               inner[forms[0].end():forms[1].start()]):
+            return None
+        order = self._arm_order(text, start + forms[0].start())
+        named = self._arms_in(text[:start + forms[0].start()])
+        k = next((k for k, f in enumerate(forms) if start + f.start() == mt.start("c")), None)
+        # or only the one a sentence is about: "more in the A arm stopped (x vs y)"
+        one = len(named) == 1 and re.search(
+            r"\b(?:in|among)\s+the\s+[^,;()]{1,40}?\s+(?:group|arm)\b", text[:start], re.I)
+        return order[k] if k is not None and (len(named) == 2 or one) else None
 
     def _by_comparative(self, text: str, run: list[Printed]) -> list[Arm] | None:
         """Two arms' values ordered by what the sentence says of them.

@@ -18,7 +18,6 @@ from kg.draft.patterns import (
     NUM,
     THRESHOLD_BEFORE_RE,
     TIME_TO_EVENT,
-    Arm,
     dec,
     quote_of,
     slug,
@@ -52,10 +51,6 @@ COUNT_FORMS = (
                r"developed|achieved|were|was)\b|\s*[,;.)(])"),
 )
 
-
-# a count over its set, with its share or not, as two are compared in one bracket: "3/47
-# (6.4%) vs. 1/52 (1.9%)", "(9/94 vs. 2/86)"
-PAIRED_RE = re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?:\s*\((?P<pct>{NUM})\s?%)?")
 
 # two endpoints' rates for each arm in turn: "rates of A and B were 22 and 61% for X, and 14
 # and 52% for Y"
@@ -301,34 +296,6 @@ class Rates(DraftState):
         for rec, arm in zip(found, self.d.arms, strict=True):
             rec["arm"] = arm.id
 
-    def _pair_in_bracket(self, text: str, mt: re.Match[str]) -> Arm | None:
-        """The arm of one of two counts compared in a bracket, in the order named before it.
-
-        "did not differ between the A and B groups (3/47 (6.4%) vs. 1/52 (1.9%), p=0.34)", or
-        compared so in a sentence that names both arms first.
-        """
-        depth, start = 0, -1
-        for k in range(mt.start() - 1, -1, -1):  # the bracket the count stands in
-            depth += {")": 1, "(": -1}.get(text[k], 0)
-            if depth < 0:
-                start = k
-                break
-        if len(self.d.arms) != 2:
-            return None
-        start = max(start, 0)  # or the sentence's only pair: "... in X: 22/42 (52%) vs 12/37"
-        inner = text[start:]
-        forms = [m for m in PAIRED_RE.finditer(inner)]
-        if len(forms) != 2 or not re.fullmatch(r"\)?\s*(?:vs\.?|versus|v\.?)\s*",
-                                               inner[forms[0].end():forms[1].start()]):
-            return None
-        order = self._arm_order(text, start + forms[0].start())  # type: ignore[attr-defined]
-        named = self._arms_in(text[:start + forms[0].start()])  # type: ignore[attr-defined]
-        k = next((k for k, f in enumerate(forms) if start + f.start() == mt.start("c")), None)
-        # or only the one a sentence is about: "more in the A arm stopped (x vs y)"
-        one = len(named) == 1 and re.search(
-            r"\b(?:in|among)\s+the\s+[^,;()]{1,40}?\s+(?:group|arm)\b", text[:start], re.I)
-        return order[k] if k is not None and (len(named) == 2 or one) else None
-
     def _count_rate(self, i: int, text: str, mt: re.Match[str],
                     subs: list[tuple[int, str]]) -> dict | None:
         count = next(iter(iter_numbers(mt.group("c"))), None)
@@ -347,7 +314,7 @@ class Rates(DraftState):
         # right after it
         label = re.search(r"([\w+/-]+(?:\s+[\w+/-]+){0,3})\s*[(\[]\s*$", text[:mt.start()])
         near = self.arm_near(label.group(1), 0, len(label.group(1))) if label else None
-        arm = (self._pair_in_bracket(text, mt) or near or
+        arm = (self._pair_in_bracket(text, mt) or near or  # type: ignore[attr-defined]
                self.arm_near(text, mt.start("n"), mt.start("pct") if pct is not None else
                              mt.end()) or
                self.arm_near(text, mt.end(), min(len(text), mt.end() + 40))) if \
