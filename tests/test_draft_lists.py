@@ -86,11 +86,15 @@ def test_group_rates_with_denominators_that_make_the_total_give_the_groups_sets(
         ("breast-conserving-surgery", "group-1", 14), ("breast-conserving-surgery", "group-2", 14)}
 
 
-def test_denominators_that_do_not_make_the_total_give_no_groups_sets(tmp_path: Path):
+def test_denominators_that_do_not_make_the_total_are_each_arms_analysed_set(tmp_path: Path):
     s = study(tmp_path, "Title: t\n\nFifty women were randomly assigned to have either 2 "
               "(group 1) or 5 (group 2) courses of examplinib. A complete response was seen in "
               "11% (3 of 27) in group 1 and in 40% (8 of 20) in group 2.\n")
-    assert not [p for p in s.populations if p.arm]
+    # the patients each count is over, never the arm's assigned size (27 + 20 is not 50)
+    assert {(p.kind, p.arm, p.size) for p in s.populations if p.arm} == {
+        ("analysed", "group-1", 27), ("analysed", "group-2", 20)}
+    assert {(r.arm, r.population) for r in s.results} == {
+        ("group-1", "analysed-group-1"), ("group-2", "analysed-group-2")}
 
 
 def test_a_treatment_named_only_before_its_groups_letter_forms_its_arm(tmp_path: Path):

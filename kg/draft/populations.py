@@ -173,7 +173,11 @@ class Populations(ArmSizes, Subgroups, TotalKinds):
                     r"receiving|given)\b", r["quote"], re.I) and not re.search(
                     rf"\b{n}\s+(?:patients\s+)?(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|"
                     r"randomi[sz]ed)\b", self.paper.text, re.I)  # that many assigned: the arm
-                if not of_arm and (arm, n) not in shares and not re.search(
+                # "9/94 vs. 2/86" in a trial of two arms: each count is over the patients of
+                # its arm that were assessed for it, no more than were assigned to it
+                over_arm = arm is not None and len(self.d.arms) > 1 and (
+                    assigned is None or n < (assigned.get("size") or 0))
+                if not of_arm and not over_arm and (arm, n) not in shares and not re.search(
                         r"\b(?:treated|received|evaluable|assessable|"
                                                 r"measurable|analy[sz]ed|safety)\b", r["quote"],
                                                 re.I):
@@ -186,7 +190,11 @@ class Populations(ArmSizes, Subgroups, TotalKinds):
                 if arm and len(self.d.arms) > 1:
                     known["arm"] = arm
                 if any(p["id"] == known["id"] for p in self.d.populations):
-                    continue  # that arm's analysed set has another size: leave it to review
+                    if not over_arm:
+                        continue  # that arm's analysed set has another size: leave it to review
+                    known["id"] = slug(f"analysed {arm} {n}")  # a set assessed for one outcome
+                    if any(p["id"] == known["id"] for p in self.d.populations):
+                        continue
                 self.d.populations.append(known)
                 pops[known["id"]] = known
             r["population"] = known["id"]
