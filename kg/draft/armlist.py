@@ -139,3 +139,28 @@ def dose_of(part: str) -> str | None:
     """The first dose a part prints ("900 mg"), to tell arms of one drug apart."""
     mt = DOSE_RE.search(part)
     return f"{mt.group(1)} {mt.group(2)}" if mt else None
+
+
+def part_names(parts: list[str]) -> list[list[str]]:
+    """The names each part of an assignment gives its own arm, beyond its drugs.
+
+    "to CT (epirubicin ...) or HT (exemestane ...)": "CT", "HT"; "Arm A: A 10 mg/kg; or Arm B:
+    ...": "arm A"; "D (docetaxel ... × 4 cycles; EC-D)": "EC-D". A name two parts share names
+    neither.
+    """
+    found = []
+    for part in parts:
+        names = []
+        lead = re.match(r"\s*(?:to\s+)?(?:receive\s+)?(?:either\s+)?"
+                        r"(?P<n>(?-i:[A-Z][A-Za-z0-9-]{1,9}))\s*\(", part, re.I)
+        if lead:
+            names.append(lead.group("n"))
+        label = re.match(r"\s*(?:to\s+)?(?:either\s+)?(?P<n>arm|group)\s+(?P<k>[A-D1-4])\s*:", part,
+                         re.I)
+        if label:
+            names.append(f"arm {label.group('k')}")
+        names += [m.group("a") for m in re.finditer(
+            r"[;,]\s*(?P<a>(?-i:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Z]{2,6}))\s*\)", part)]
+        found.append(names)
+    shared = {n for names in found for n in names if sum(n in x for x in found) > 1}
+    return [[n for n in names if n not in shared] for names in found]

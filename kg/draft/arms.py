@@ -11,7 +11,7 @@ import difflib
 import itertools
 import re
 
-from kg.draft.armlist import arm_list, blank_brackets, cut_shared, dose_of
+from kg.draft.armlist import arm_list, blank_brackets, cut_shared, dose_of, part_names
 from kg.draft.dosing import dosing
 from kg.draft.genericarms import GENERIC_ARMS
 from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
@@ -335,13 +335,14 @@ class Arms(DraftState):
         ``source`` (at ``offset`` in the paper) is the sentence the parts come from.
         """
         all_drugs = [set(r) for _, r, _ in arms]
-        for (_part, regimen, letter), part in zip(arms, part_texts, strict=True):
+        own_names = part_names(part_texts)  # "CT (epirubicin ...)", "Arm A: ...", "(...; EC-D)"
+        for (_part, regimen, letter), part, given in zip(arms, part_texts, own_names, strict=True):
             others = set().union(*(s for s in all_drugs if s != set(regimen))) if \
                 len(arms) > 1 else set()
             own = [r for r in regimen if r not in others] or regimen
             names = {**self.lex.entities.interventions, **self.lex.entities.drugs}
             label = " + ".join(names[r].label if r in names else r for r in regimen)
-            aliases = []
+            aliases = [f"{n}{w}" for n in given for w in ("", " group", " arm")]
             for r in own:
                 e = names.get(r)
                 aliases += [e.label, *e.synonyms] if e else [r]

@@ -1,0 +1,39 @@
+"""Arms called by the short names their part of the assignment gives them.
+
+Made-up papers of our own words: "randomized to CT (docetaxel ...) or ET (letrozole ...)" then
+"(41 CT, 39 ET)" and "61% for CT and 44% for ET"; and "AC (...) and then either P (...; AC-P)
+or PG (...; AC-PG)" then "(36 AC-P, 34 AC-PG)" and "9 patients (25 %) with AC-P".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from kg.draft.armlist import part_names
+from tests.test_draft_forms import drafted_and_built
+
+
+def test_the_names_parts_give_their_arms():
+    assert part_names(["CT (A 70 mg/m2)", "ET (B 2.5 mg)"]) == [["CT"], ["ET"]]
+    assert part_names(["Arm A: A 10 mg/kg", "Arm B: B 15 mg/kg"]) == [["arm A"], ["arm B"]]
+    # one letter names nothing ("P" is also a p-value)
+    assert part_names(["P (A weekly; AC-P)", "PG (A plus B; AC-PG)"]) == [
+        ["AC-P"], ["PG", "AC-PG"]]
+    # a name both parts give names neither
+    assert part_names(["XY (A; XY)", "XY (B)"]) == [[], []]
+
+
+def test_a_short_name_before_each_regimen_names_its_arm(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "own-names.txt")
+    ct, et = "docetaxel-cyclophosphamide", "letrozole"
+    assert {p.arm: p.size for p in s.populations if p.arm} == {ct: 41, et: 39}
+    assert {(r.arm, r.value) for r in s.results} == {(ct, Decimal("61")), (et, Decimal("44"))}
+
+
+def test_an_abbreviation_closing_a_regimens_bracket_names_its_arm(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "own-names-after.txt")
+    acp, pg = "doxorubicin-cyclophosphamide-paclitaxel", "paclitaxel-gemcitabine"
+    assert {p.arm: p.size for p in s.populations if p.arm} == {acp: 36, pg: 34}
+    assert {(r.arm, r.count, r.value) for r in s.results} == {
+        (acp, 9, Decimal("25")), (pg, 12, Decimal("35"))}
