@@ -2,7 +2,8 @@
 
 Made-up papers of our own words: "randomized to CT (docetaxel ...) or ET (letrozole ...)" then
 "(41 CT, 39 ET)" and "61% for CT and 44% for ET"; and "AC (...) and then either P (...; AC-P)
-or PG (...; AC-PG)" then "(36 AC-P, 34 AC-PG)" and "9 patients (25 %) with AC-P".
+or PG (...; AC-PG)" then "(36 AC-P, 34 AC-PG)" and "9 patients (25 %) with AC-P"; and "to a
+12-week walking programme (n = 50) or to usual care group (UC) (n = 48)".
 """
 
 from __future__ import annotations
@@ -37,3 +38,14 @@ def test_an_abbreviation_closing_a_regimens_bracket_names_its_arm(tmp_path: Path
     assert {p.arm: p.size for p in s.populations if p.arm} == {acp: 36, pg: 34}
     assert {(r.arm, r.count, r.value) for r in s.results} == {
         (acp, 9, Decimal("25")), (pg, 12, Decimal("35"))}
+
+
+def test_a_programme_of_some_length_and_a_group_abbreviated_after_its_name(tmp_path: Path):
+    s = drafted_and_built(tmp_path, "programme-length.txt")
+    # "to a 12-week walking programme (n = 50) or to usual care group (UC) (n = 48)": before,
+    # "a 12-week" hid the first side and no arm was formed
+    assert {p.arm: p.size for p in s.populations if p.arm} == {"walking-programme": 50,
+                                                               "usual-care": 48}
+    # "17 (35%) in the UC group"
+    assert {(r.arm, r.count, r.value) for r in s.results} == {
+        ("walking-programme", 31, Decimal("62")), ("usual-care", 17, Decimal("35"))}

@@ -145,8 +145,8 @@ def part_names(parts: list[str]) -> list[list[str]]:
     """The names each part of an assignment gives its own arm, beyond its drugs.
 
     "to CT (epirubicin ...) or HT (exemestane ...)": "CT", "HT"; "Arm A: A 10 mg/kg; or Arm B:
-    ...": "arm A"; "D (docetaxel ... × 4 cycles; EC-D)": "EC-D". A name two parts share names
-    neither.
+    ...": "arm A"; "D (docetaxel ... × 4 cycles; EC-D)": "EC-D"; "usual care group (UC)": "UC".
+    A name two parts share names neither.
     """
     found = []
     for part in parts:
@@ -159,8 +159,9 @@ def part_names(parts: list[str]) -> list[list[str]]:
                          re.I)
         if label:
             names.append(f"arm {label.group('k')}")
-        names += [m.group("a") for m in re.finditer(
-            r"[;,]\s*(?P<a>(?-i:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Z]{2,6}))\s*\)", part)]
+        names += [m.group("a") for m in re.finditer(  # "(...; EC-D)", "usual care group (UC)"
+            r"(?:[;,]|\b(?:group|arm))\s*\(?\s*(?P<a>(?-i:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|"
+            r"[A-Z]{2,6}))\s*\)", part, re.I)]
         found.append(names)
     shared = {n for names in found for n in names if sum(n in x for x in found) > 1}
     return [[n for n in names if n not in shared] for names in found]

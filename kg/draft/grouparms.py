@@ -21,7 +21,7 @@ from kg.numbers import iter_numbers
 ASSIGN_RE = re.compile(
     r"\b(?:randomly\s+(?:assigned|allocated|divided|distributed|selected)|randomi[sz]ed|"
     r"allocated|assigned|divided)\b(?P<gap>[^.;]{0,200}?)\b(?:into|to|between|among)\s+"
-    r"(?!a\s+\d|\d)(?:(?:the|this)\s+(?:study|trial)\s*:\s*)?",  # "into the study: 31 had A"
+    r"(?!a\s+\d+\s*:|\d)(?:(?:the|this)\s+(?:study|trial)\s*:\s*)?",  # "the study: 31 had A"
     re.I)
 # the adjective, not the verb: "a randomized study to compare", "randomised, double-blind trial"
 NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|controlled|"
@@ -85,6 +85,10 @@ class Side:
 
 def _name(side: str, blanked: str) -> str | None:
     """The name a side gives its group, or None when it gives none."""
+    span = re.match(r"\s*(?:to\s+)?(?:an?\s+)?\d+[- ](?:years?|months?|weeks?|days?)(?:-long)?\s+",
+                    side, re.I)
+    if span:  # "to a 1-year walking programme": the programme, not its length
+        side, blanked = side[span.end():], blanked[span.end():]
     lead = re.match(r"\s*(?:to\s+)?(?:treatment|therapy|a\s+regimen)\s+including\s+", side, re.I)
     if lead:  # "to treatment including intraventricular chemotherapy": what it includes
         side, blanked = side[lead.end():], blanked[lead.end():]
