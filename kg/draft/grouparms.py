@@ -137,14 +137,25 @@ def _blank(text: str) -> str:
     return out
 
 
+def _assignment(sentence: str) -> re.Match[str] | None:
+    """The sentence's assignment, from whichever of its verbs assigns.
+
+    "In a randomized controlled trial, 150 women were assigned to ...": the second.
+    """
+    pos = 0
+    while (mt := ASSIGN_RE.search(sentence, pos)) is not None:
+        if not NOT_ASSIGNING.search(mt.group("gap")):
+            return mt
+        pos = mt.start() + 1
+    return None
+
+
 def group_sides(sentence: str) -> list[Side]:
     """The sides of the sentence's assignment with their names; empty when it names none.
 
     Two to four sides, each named, with different names; otherwise nothing.
     """
-    mt = BRACKET_RE.search(sentence) or next((m for m in ASSIGN_RE.finditer(sentence)
-                                              if not NOT_ASSIGNING.search(m.group("gap"))),
-                                             None) or RECEIVED_RE.search(sentence)
+    mt = BRACKET_RE.search(sentence) or _assignment(sentence) or RECEIVED_RE.search(sentence)
     if mt is None:
         return []
     tail = sentence[mt.end():]
