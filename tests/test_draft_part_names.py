@@ -49,3 +49,11 @@ def test_a_programme_of_some_length_and_a_group_abbreviated_after_its_name(tmp_p
     # "17 (35%) in the UC group"
     assert {(r.arm, r.count, r.value) for r in s.results} == {
         ("walking-programme", 31, Decimal("62")), ("usual-care", 17, Decimal("35"))}
+
+
+def test_an_assignment_after_a_design_clause_is_read_from_its_own_verb():
+    from kg.draft.grouparms import group_sides
+    sides = group_sides("In a randomized controlled trial, 150 women are assigned to receive "
+                        "either STP, standard medical care or a supportive therapy at the start "
+                        "of treatment.")
+    assert [s.name for s in sides] == ["STP", "standard medical care", "supportive therapy"]
