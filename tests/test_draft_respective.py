@@ -49,3 +49,12 @@ def test_bare_count_pairs_and_counts_in_square_brackets_take_their_arms(tmp_path
     assert {(r.arm, r.count, r.denominator, r.value) for r in s.results} == {
         ("velbrinib", 11, 97, None), ("placebo", 3, 95, None),
         ("velbrinib", 90, 1000, Decimal("9.0")), ("placebo", 60, 1001, Decimal("6.0"))}
+
+
+def test_a_bare_pair_after_the_second_arms_group_is_that_arms_first(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nA total of 100 women were randomly assigned to velbrinib or "
+              "placebo. More patients in the placebo group needed extra pain relief (19 vs. 7; "
+              "p = 0.02).\n", add_names=True)
+    # the group the sentence is about comes first, whatever order the methods named the arms
+    assert {(r.arm, r.count) for r in s.results} == {("placebo", 19), ("velbrinib", 7)}

@@ -150,7 +150,7 @@ class EventCounts(DraftState):
                          r"(?:diagnosed|seen|observed|reported|found))\b", head, re.I) or \
                 "%" in head[-60:]:
             return
-        order = self._arm_order(text, mt.start())
+        order = self._arm_order(text, mt.start("a3"))  # the bracket opened: "in the A group ... ("
         named = [a for a in self.d.arms if any(re.search(alias_re(x), head, re.I)
                                                for x in a.aliases)]
         name = next((n for n in outcome_names(text, mt.start()) if not self._only_treatment(n)),
