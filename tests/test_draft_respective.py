@@ -58,3 +58,15 @@ def test_a_bare_pair_after_the_second_arms_group_is_that_arms_first(tmp_path: Pa
               "p = 0.02).\n", add_names=True)
     # the group the sentence is about comes first, whatever order the methods named the arms
     assert {(r.arm, r.count) for r in s.results} == {("placebo", 19), ("velbrinib", 7)}
+
+
+def test_slashed_pairs_follow_the_order_of_their_header(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nA total of 200 women were randomly assigned to placebo or "
+              "velbrinib. The most common grade 3 events (velbrinib/placebo) were rash "
+              "(12.1%/1.0%) and diarrhoea (8.0%/2.2%).\n", add_names=True)
+    # "(velbrinib/placebo)" orders each "x%/y%" pair; before, only the first value was kept,
+    # on the arm the methods named first
+    assert {(e.event, e.arm, e.percent) for e in s.adverse_events} == {
+        ("rash", "velbrinib", Decimal("12.1")), ("rash", "placebo", Decimal("1.0")),
+        ("diarrhoea", "velbrinib", Decimal("8.0")), ("diarrhoea", "placebo", Decimal("2.2"))}

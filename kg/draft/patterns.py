@@ -16,8 +16,8 @@ NUM = r"(?:\d[\d,]*(?:[.·]\d+)?|[.·]\d+)"
 UNIT_RE = re.compile(r"^\s*(?:-|–)?\s*(months?|mo\b|weeks?|wk\b|days?|years?)", re.IGNORECASE)
 UNIT_NAMES = {"month": "month", "months": "month", "mo": "month", "week": "week", "weeks": "week",
               "wk": "week", "day": "day", "days": "day", "year": "year", "years": "year"}
-JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|"
-                     r"to|compared with|against)\s*)$", re.IGNORECASE)
+JOIN_RE = re.compile(r"^\s*(?:months?\s*|weeks?\s*)?(?:,\s*|/\s*|(?:,\s*)?(?:versus|vs\.?|v\.?|"
+                     r"and|or|to|compared with|against)\s*)$", re.IGNORECASE)  # "12%/1%" too
 RANDOM_RE = re.compile(r"randomly assigned|randomi[sz]ed|randomi[sz]ation|randomly allocated|"
                        r"randomly divided|allocated", re.I)
 SIZE_VERB_RE = re.compile(

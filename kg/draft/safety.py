@@ -165,7 +165,7 @@ class Safety(DraftState):
         runs: list[list[Printed]] = []
         for p in pcts:
             gap = masked[runs[-1][-1].end:p.start] if runs else ""
-            if runs and re.fullmatch(r"\s*%?\s*\)?\s*(?:,|vs\.?|versus|v\.?|and|or|to|compared\s+"
+            if runs and re.fullmatch(r"\s*%?\s*\)?\s*(?:,|/|vs\.?|versus|v\.?|and|or|to|compared\s+"
                                      r"with)\s*(?:\d+\s*\(\s*)?", gap.replace("%", ""), re.I):
                 runs[-1].append(p)
             else:
