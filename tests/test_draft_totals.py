@@ -172,3 +172,18 @@ def test_a_later_analysis_set_and_its_arms_hang_together(tmp_path: Path):
         "placebo": 120, "zelmoxifene-20-mg": 123, "zelmoxifene-60-mg": 125}
     # "Night sweats fell by 21%, ...": the outcome is what fell, not the verb
     assert {e.name for e in s.endpoints if e.type == "other"} == {"Night sweats"}
+
+
+def test_totals_that_took_part_were_included_or_were_a_total_sample(tmp_path: Path):
+    from tests.test_draft_guards import study
+    cases = {
+        "One hundred and sixty-two women with confirmed disease took part.": ("randomised", 162),
+        "After inclusion of 171 eligible patients, the monitoring board closed the trial.":
+            ("enrolled", 171),
+        "From a total sample of 250 patients, 12 withdrew.": ("enrolled", 250),
+    }
+    for k, (body, want) in enumerate(cases.items()):
+        (tmp_path / str(k)).mkdir()
+        s = study(tmp_path / str(k), f"Title: t\n\nWomen were randomly assigned to velbrinib or "
+                  f"placebo. {body}\n", add_names=True)
+        assert [(p.kind, p.size) for p in s.populations if p.parent is None] == [want], body

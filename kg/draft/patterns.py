@@ -25,7 +25,8 @@ SIZE_VERB_RE = re.compile(
     r"consecutively|eventually|evenly|equally)\s+(?:and\s+)?)?(?:underwent randomi[sz]ation|"
     r"underwent random assignment|randomly assigned|"
     r"randomi[sz]ed|randomly allocated|enrolled|"
-    r"included|treated|recruited|registered|received|accrued|randomly divided|divided)",
+    r"included|treated|recruited|registered|received|accrued|randomly divided|divided|"
+    r"took part|participated|entered)",
     re.IGNORECASE)
 PATIENTS_RE = re.compile(r"^\s*(?:eligible |evaluable |adult |additional |randomi[sz]ed |"
                          r"randomly assigned |enrolled )?(?:patients|outpatients|"

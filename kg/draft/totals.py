@@ -157,7 +157,13 @@ class TotalKinds(DraftState):
                 not RANDOM_RE.search(after[:60]) and any(
                 x.get("parent") is None and x.get("size") for x in self.d.populations):
             return "analysed"  # "the remaining 126 patients were divided" after a total of 130
-        if re.search(r"^\s*A\s+total\s+of\s+$", text[:p.start], re.I) and re.match(
+        if re.search(r"\b(?:inclusion|enrol?ment|accrual|recruitment)\s+of\s+$", text[:p.start],
+                     re.I) and re.match(r"\s+(?:eligible\s+)?(?:patients|women|participants)\b",
+                                        after, re.I) and not any(
+                x.get("parent") is None and x.get("size") for x in self.d.populations):
+            return "enrolled"  # "After inclusion of 171 eligible patients, ..."
+        if re.search(r"(?:^\s*|\bfrom\s+)A\s+total\s+(?:sample\s+)?of\s+$", text[:p.start],
+                     re.I) and re.match(
                 r"\s+(?:[A-Za-z][\w-]*\s+){0,4}?(?:patients|women|participants|subjects)\b"
                 r"(?![^.;]{0,60}\b(?:experienced|had|developed|died|achieved|responded|showed|"
                 r"relapsed|reported)\b)", after, re.I) and not any(
@@ -196,7 +202,8 @@ class TotalKinds(DraftState):
                                  r"operated|eligible|previously|consecutively)\s", rest):
             # "men with localised cancer who were fit for surgery were
             # randomized": who they were, then the verb, within the clause
-            for mt in re.finditer(r"\b(?:were|was|received|had been)\b", rest):
+            for mt in re.finditer(r"\b(?:were|was|received|had been|took part|participated)\b",
+                                  rest):
                 clause = rest[:mt.start()]
                 if re.search(r"[;:]|\.\s|\d\s+(?:patients|women|men|participants|subjects)\b",
                              clause) or len(clause.split()) > 25:
@@ -214,4 +221,6 @@ class TotalKinds(DraftState):
                 r"randomi|assigned|allocated|enrolled|included|recruited|registered|accrued",
                 verb.group(), re.I):
             return None  # "Twelve patients developing rash were treated with ...": some of them
+        if re.search(r"took part|participated", verb.group()) and self.own_randomisation:
+            return "randomised"  # "390 women took part" in a trial that randomised them all
         return "randomised" if RANDOM_RE.search(verb.group()) else "enrolled"
