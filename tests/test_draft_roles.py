@@ -54,3 +54,19 @@ def test_sizes_listed_after_the_study_and_values_after_each_arms_label(tmp_path:
     assert {(r.endpoint, r.arm, r.value) for r in s.results} == {
         ("hot-flushes", "velbrinib", Decimal("41")), ("hot-flushes", "placebo", Decimal("57")),
         ("hot-flushes", "no-treatment", Decimal("71"))}
+
+
+def test_double_dummy_arms_and_a_treatment_group_for_a_programme(tmp_path: Path):
+    from tests.test_draft_guards import study
+    (tmp_path / "a").mkdir()
+    s = study(tmp_path / "a", "Title: t\n\nWomen were randomly assigned to velbrinib 1 mg plus "
+              "zelmoxifene placebo or zelmoxifene 20 mg plus velbrinib placebo.\n",
+              add_names=True)
+    # "zelmoxifene placebo" is a placebo, not zelmoxifene: before, both arms had both drugs
+    assert sorted(a.regimen for a in s.arms) == [("velbrinib", "placebo"),
+                                                 ("zelmoxifene", "placebo")]
+    (tmp_path / "b").mkdir()
+    s = study(tmp_path / "b", "Title: t\n\nWomen were randomly assigned to a treatment group "
+              "(n = 40) for individual high-intensity training, or a control group (n = 41) "
+              "with usual activity.\n", add_names=True)
+    assert {a.id for a in s.arms} == {"individual-high-intensity-training", "control"}

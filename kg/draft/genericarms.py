@@ -137,8 +137,9 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
     for n in described:
         for k, text in enumerate(sentences):
             # "the treatment group (n = 36) for a strength programme", "... comprising X"
-            mt = re.search(_group(n) + rf"(?:\s*\([^()]*\))?\s+(?:{GIVEN}|for(?=\s+(?:an?|"
-                           r"the)\s)|comprising|consisting\s+of)\s+", text, re.I)
+            mt = re.search(_group(n) + rf"(?:\s*\([^()]*\))?\s+(?:{GIVEN}|for(?=\s+(?!(?:about|"
+                           r"approximately|up|at|one|two|three|four|five|six|eight|ten|twelve)\b)"
+                           r"[A-Za-z])|comprising|consisting\s+of)\s+", text, re.I)
             name = _clean(text[mt.end():]) if mt else None
             if mt and name and n not in out and find(text, name, mt.end()) >= 0:
                 out[n] = Given(name, k, find(text, name, mt.end()))

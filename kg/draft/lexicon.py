@@ -239,6 +239,9 @@ class Lexicon:
             if pattern is None:
                 continue
             for mt in pattern.finditer(text):
+                if kind == "drug" and re.match(r"[\s-]+(?:placebo|dummy)\b(?!-controlled)",
+                                               text[mt.end():], re.I):
+                    continue  # "A plus B placebo" (double-dummy): B's placebo, no B
                 out.append(Mention(kind, self.names[kind][fold(mt.group())], mt.start(),
                                    mt.end()))
         if self.local_re is not None and {"drug", "intervention"} & set(kinds):
