@@ -74,7 +74,8 @@ def test_double_dummy_arms_and_a_treatment_group_for_a_programme(tmp_path: Path)
 
 def test_groups_of_so_many_cases_treated_by_something_are_named_by_it(tmp_path: Path):
     from tests.test_draft_guards import study
-    s = study(tmp_path, "Title: t\n\nThey were randomly divided into two groups: a control group "
+    s = study(tmp_path, "Title: Herbal tea with chemotherapy: a randomised trial\n\nThey were "
+              "randomly divided into two groups: a control group "
               "of 60 cases treated by chemotherapy alone and a study group of 62 cases treated by "
               "chemotherapy plus herbal tea.\n", add_names=True)
     # before, the study group stayed "study", a name that says nothing of its treatment

@@ -21,7 +21,8 @@ from kg.numbers import iter_numbers
 ASSIGN_RE = re.compile(
     r"\b(?:randomly\s+(?:assigned|allocated|divided|distributed|selected)|randomi[sz]ed|"
     r"allocated|assigned|divided)\b(?P<gap>[^.;]{0,200}?)\b(?:into|to|between|among)\s+"
-    r"(?!a\s+\d+\s*:|\d)(?:(?:the|this)\s+(?:study|trial)\s*:\s*)?",  # "the study: 31 had A"
+    r"(?!a\s+\d+\s*:|\d)(?:(?:the|this)\s+(?:study|trial)\s*:\s*|(?:the\s+following\s+)?"
+    r"(?:two|three|four|2|3|4)\s+groups?\s*:\s*)?",  # "the study: 31 had A", "two groups: a ..."
     re.I)
 # the adjective, not the verb: "a randomized study to compare", "randomised, double-blind trial"
 NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|controlled|"
