@@ -55,7 +55,8 @@ NAME_END_RE = re.compile(
 # a size before the side's name: "88 to AB and 90 to examplinib"
 SIZE_LEAD_RE = re.compile(r"^\d[\d,]*\s+(?!(?:mg|g|µg|mcg|ml|iu|units?|cycles?|weeks?|months?|"
                           r"days?|courses?|doses?|fractions?|gy)\b)(?:(?:\w+\s+)?(?:to|in|on|into)\s+|"
-                          r"(?:had|received|underwent)\s+)?", re.I)  # "31 had A, 29 had B"
+                          r"(?:(?:patients|women)\s+)?(?:had|received|underwent)\s+)?",
+                          re.I)  # "31 had A, 29 had B", "30 patients received A (group A), ..."
 JOIN_RE = re.compile(r"\s+(?:plus|with|and|combined\s+with|followed\s+by|\+)\s+|\s*\+\s*", re.I)
 LEAD_RE = re.compile(r"^(?:(?:the|a|an|to|either|receive|undergo|one|of|two|three|four|treatment|"
                      r"therapy|with|use|application|injection|administration)\s+)+", re.I)
@@ -188,7 +189,7 @@ def group_sides(sentence: str) -> list[Side]:
         # "to a control group, a letter group or a text group": a list of groups
         cuts = sorted(cuts + [(m.start("c"), m.end()) for m in re.finditer(
             r"\b(?:group|arm)(?P<c>,)\s+(?!and\b|or\b)", blanked, re.I)])
-    if re.match(r"\d[\d,]*\s+(?:had|received|underwent)\s", blanked):
+    if re.match(r"\d[\d,]*\s+(?:(?:patients|women)\s+)?(?:had|received|underwent)\s", blanked):
         # "31 had A, 29 had B and 34 had C": a comma before each size
         cuts += [(m.start(), m.end()) for m in re.finditer(r",\s+(?=\d)", blanked)]
     cuts = sorted(set(cuts))  # a comma cut by both rules is one cut
