@@ -80,3 +80,18 @@ def test_groups_of_so_many_cases_treated_by_something_are_named_by_it(tmp_path: 
               "chemotherapy plus herbal tea.\n", add_names=True)
     # before, the study group stayed "study", a name that says nothing of its treatment
     assert {a.label for a in s.arms} == {"chemotherapy", "chemotherapy plus herbal tea"}
+
+
+def test_a_treatment_new_to_the_lexicon_with_or_without_a_drug(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: Velbrinib before surgery: a randomised trial\n\nWe assessed "
+              "survival in patients receiving neoadjuvant chemotherapy with or without 1 year of "
+              "velbrinib. In all, 230 patients were randomised. Event-free survival at 3 years was "
+              "71% with velbrinib and 56% without velbrinib.\n", add_names=True)
+    # "neoadjuvant chemotherapy" is proposed as a treatment; before, no arm was formed
+    both, alone = "neoadjuvant-chemotherapy-velbrinib", "neoadjuvant-chemotherapy"
+    assert {a.id: a.regimen for a in s.arms} == {
+        both: ("neoadjuvant-chemotherapy", "velbrinib"), alone: ("neoadjuvant-chemotherapy",)}
+    # "without velbrinib" is the arm that goes without it
+    assert {(r.arm, r.value) for r in s.results} == {(both, Decimal("71")),
+                                                     (alone, Decimal("56"))}

@@ -14,7 +14,7 @@ import re
 from kg.draft.armlist import arm_list, blank_brackets, cut_shared, dose_of, part_names
 from kg.draft.dosing import dosing
 from kg.draft.genericarms import GENERIC_ARMS
-from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names
+from kg.draft.grouparms import SCHEDULE_RE, group_sides, mention_names, with_or_without
 from kg.draft.lexicon import fold
 from kg.draft.patterns import ARM_SIZE_RE, RANDOM_RE, TIMING_RE, Arm, quote_of, slug
 from kg.draft.state import DraftState
@@ -184,16 +184,17 @@ class Arms(DraftState):
         if title and title in self.paper.text:
             texts.insert(0, (title, self.paper.text.index(title)))
         for text, offset in texts:
-            mt = re.search(r"(?P<with>(?:either\s+)?with\s*(?:\([^()]*\))?)\s+or\s+"
-                           r"(?P<without>without\s*(?:\([^()]*\))?)\s+(?P<b>[^,.;()]{1,60})",
-                           text, re.I)
-            if not mt:
+            if (found := with_or_without(text)) is None:
+                continue  # "A with or without B", either name new to the lexicon (proposed)
+            mt, base_name, added_name = found
+            known = self.lex.find(text[max(0, mt.start() - 80):mt.start()])
+            new = {n: self.lex.names["treatment"].get(fold(n), slug(n))
+                   for n in (base_name, added_name) if n}
+            added = [x.key for x in self.lex.find(mt.group("b"))[:1]] or [new[added_name]] * (
+                added_name in new)
+            base = [known[-1].key] if known else [new[base_name]] * (base_name in new)
+            if not base or not added or base[0] in added:
                 continue
-            before = self.lex.find(text[max(0, mt.start() - 80):mt.start()])
-            added = [x.key for x in self.lex.find(mt.group("b"))[:1]]
-            if not before or not added or before[-1].key in added:
-                continue
-            base = [before[-1].key]
             arms = [(mt.group("with"), [*base, *added], None), (mt.group("without"), base, None)]
             self._make_arms(arms, quote_of(text), [mt.group("with"), mt.group("without")],
                             offset, text)

@@ -225,6 +225,11 @@ class Drafter(Arms, ScheduleArms, SingleArm, GenericArms, NumberedGroups, Popula
         if set(ref.regimen) < set(new.regimen):
             roles += [(new, ("combination", "combination therapy", "combined treatment"), ("", )),
                       (ref, ("monotherapy", "single-agent", "single agent"), ("", "arm", "group"))]
+            # "56% without velbrinib": the arm that goes without what the other adds
+            names = {**self.lex.entities.interventions, **self.lex.entities.drugs}
+            added = [n for k in set(new.regimen) - set(ref.regimen) for n in (
+                [names[k].label, *names[k].synonyms] if k in names else [k.replace("-", " ")])]
+            roles.append((ref, tuple(f"{w} {n}" for w in ("without", "no") for n in added), ("",)))
         taken = {x.lower() for a in self.d.arms for x in a.aliases}
         for arm, words, kinds in roles:
             arm.aliases += [n for w in words for k in kinds

@@ -331,3 +331,25 @@ def mention_names(sentences: list[str]) -> list[tuple[str, int, tuple[str, ...]]
     return [(n, k, ()) for n, k in out] + [
         (n, k, tuple(dict.fromkeys(c for c in controls if c != n)))
         for n, k in seen.values() if n in controls]
+
+
+# "A (either) with (n = 64) or without (n = 61) B": A plus B, and A alone
+WITH_OR_WITHOUT_RE = re.compile(r"(?P<with>(?:either\s+)?with\s*(?:\([^()]*\))?)\s+or\s+"
+                                r"(?P<without>without\s*(?:\([^()]*\))?)\s+(?P<b>[^,.;()]{1,60})",
+                                re.I)
+
+
+def with_or_without(text: str) -> tuple[re.Match[str], str | None, str | None] | None:
+    """The "with or without" of a sentence, and the names of what all arms get and what one adds.
+
+    "patients receiving neoadjuvant chemotherapy with or without 1 year of X": "neoadjuvant
+    chemotherapy" and "X"; a name is None where the words give none (the lexicon may know them).
+    """
+    mt = WITH_OR_WITHOUT_RE.search(text)
+    if mt is None:
+        return None
+    lead = re.search(r"\b(?:receiving|received|receive|undergoing|underwent|of|to)\s+"
+                     r"(?P<n>(?:[\w-]+\s+){0,3}?[\w-]+)\s*$", text[:mt.start()], re.I)
+    added = re.sub(r"^(?:\d+|one|two|three|four|six)\s+(?:years?|months?|weeks?|cycles?|courses?)"
+                   r"\s+of\s+", "", mt.group("b").strip(), flags=re.I)
+    return mt, treatment_name(lead.group("n")) if lead else None, treatment_name(added)

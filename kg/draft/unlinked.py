@@ -17,7 +17,14 @@ from pathlib import Path
 from kg.draft.armlist import blank_brackets
 from kg.draft.druglex import find_drugs
 from kg.draft.genericarms import DESCRIBED, Given, generic_treatments
-from kg.draft.grouparms import JOIN_RE, SCHEDULE_RE, group_sides, mention_names, treatment_name
+from kg.draft.grouparms import (
+    JOIN_RE,
+    SCHEDULE_RE,
+    group_sides,
+    mention_names,
+    treatment_name,
+    with_or_without,
+)
 from kg.draft.lexicon import Lexicon, fold
 from kg.draft.numberedgroups import BRACKET_RE as GROUP_BRACKET_RE
 from kg.draft.numberedgroups import GIVEN, GIVEN_RE, defined_groups
@@ -233,6 +240,10 @@ def unlinked_names(text: str, start: int, end: int, lex: Lexicon, title: str = "
                         not re.match(r"\d+\s|(?:the|a|an|either)\b", part, re.I):
                     a = at + sentence.find(part, mt.start() - len(side))
                     add("interventions", part, a, a + len(part), unclassified=True)
+    for at, sentence in sentences:  # "receiving X with or without Y": X and Y, when new
+        for name in (with_or_without(sentence) or (None, None, None))[1:]:
+            if name and not lex.find(name) and (k := sentence.find(name)) >= 0:
+                add("interventions", name, at + k, at + k + len(name), unclassified=True)
     defined = [(at, mt) for at, sentence in sentences for mt in defined_groups(sentence)]
     for at, mt in defined if 2 <= len(defined) <= 4 else []:
         # "Group 1 (n = 40) received tailored advice to ...": what no lexicon names
