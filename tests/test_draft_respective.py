@@ -70,3 +70,15 @@ def test_slashed_pairs_follow_the_order_of_their_header(tmp_path: Path):
     assert {(e.event, e.arm, e.percent) for e in s.adverse_events} == {
         ("rash", "velbrinib", Decimal("12.1")), ("rash", "placebo", Decimal("1.0")),
         ("diarrhoea", "velbrinib", Decimal("8.0")), ("diarrhoea", "placebo", Decimal("2.2"))}
+
+
+def test_medians_each_in_a_bracket_with_its_interval_after_its_arm(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nA total of 300 women were randomly assigned to velbrinib or "
+              "zelmoxifene. Median progression-free survival was longer with velbrinib (8.8 "
+              "months; 95% CI, 7.1 to 10.2 months) than with zelmoxifene (6.1 months; 95% CI, "
+              "5.0 to 7.4 months).\n", add_names=True)
+    # before, each bracket was blanked as a statistics bracket for its interval
+    assert {(r.endpoint, r.arm, r.statistic, r.value) for r in s.results} == {
+        ("pfs", "velbrinib", "median", Decimal("8.8")),
+        ("pfs", "zelmoxifene", "median", Decimal("6.1"))}

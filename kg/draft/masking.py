@@ -54,8 +54,9 @@ def mask_statistics(text: str) -> str:
                              rf"reduction|increase|improvement|change|delta)\b)"
                              rf"[A-Za-z][\w -]{{2,40}}?\s+{NUM}\s?%\s*[,;]\s*"
                              rf"(?=\d+\s?%\s*(?:CI|confidence))", inner)
-            # "than the B group (23.7%; difference = 15.6%, ...)": one arm's value
-            single = re.match(rf"[(\[]\s*{NUM}\s?%\s*;", inner)
+            # "than the B group (23.7%; difference = 15.6%, ...)": one arm's value; "longer
+            # with A (9.9 months; 95% CI, ...) than with B (5.8 months; 95% CI, ...)" too
+            single = re.match(rf"[(\[]\s*{NUM}\s?(?:%|months?|weeks?|years?|days?|mo)\s*;", inner)
             lead = lead or counts or named or single
             keep = lead.end() if lead and lead.end() <= stat.start() else 0
             for k in range(mt.start() + keep, mt.end()):
