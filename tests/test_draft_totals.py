@@ -174,13 +174,25 @@ def test_a_later_analysis_set_and_its_arms_hang_together(tmp_path: Path):
     assert {e.name for e in s.endpoints if e.type == "other"} == {"Night sweats"}
 
 
-def test_totals_that_took_part_were_included_or_were_a_total_sample(tmp_path: Path):
+def test_totals_in_the_forms_of_the_third_hundred(tmp_path: Path):
     from tests.test_draft_guards import study
     cases = {
         "One hundred and sixty-two women with confirmed disease took part.": ("randomised", 162),
         "After inclusion of 171 eligible patients, the monitoring board closed the trial.":
             ("enrolled", 171),
         "From a total sample of 250 patients, 12 withdrew.": ("enrolled", 250),
+        "A total of 190 breast cancer survivors from a larger sample took part.":
+            ("enrolled", 190),
+        "Breast cancer patients (N = 250) initiating chemotherapy were randomly assigned.":
+            ("randomised", 250),
+        "We conducted a randomized controlled trial of 88 female breast cancer survivors.":
+            ("enrolled", 88),
+        "We evaluated 4900 patients allocated to velbrinib or placebo.": ("enrolled", 4900),
+        "Among 140 patients, 71 were treated with velbrinib and 69 with placebo.":
+            ("randomised", 140),
+        "A two-arm trial was conducted in 330 postmenopausal, sedentary women.": ("enrolled", 330),
+        "Sixty-two postmenopausal women prescribed letrozole were randomly assigned.":
+            ("randomised", 62),
     }
     for k, (body, want) in enumerate(cases.items()):
         (tmp_path / str(k)).mkdir()

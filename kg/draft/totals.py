@@ -74,9 +74,10 @@ class TotalKinds(DraftState):
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|men|participants|subjects)\b", after,
                 re.I):
             return "enrolled"  # a title's "Alphamab for hot flushes in 420 women"
-        if re.search(r"^\s*Of\s+(?:the\s+)?$", text[:p.start]) and re.match(
+        if re.search(r"^\s*(?:Of|Among)\s+(?:the\s+)?$", text[:p.start]) and re.match(
                 r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|participants)\s*,\s*\d[\d,]*\s+(?:were|"
-                r"was)\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\b", after, re.I):
+                r"was)\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed|treated\s+with)\b",
+                after, re.I):
             return "randomised"  # "Of the 704 patients, 351 were assigned to A and 353 to B"
         if re.match(rf"\s+(?:patients|women|participants)\s+(?:were\s+)?(?:randomly\s+)?"
                     rf"(?:assigned|allocated|randomi[sz]ed)\s+to\s+[^,;.]{{1,60}}?,?\s+and\s+{NUM}\s+"
@@ -88,9 +89,9 @@ class TotalKinds(DraftState):
         if re.search(r"\b(?:trial|(?:sub)?study|conducted|comparing\s[^.;]{3,120}?)\s+(?:in|of|"
                      r"among|including|enrolling)\s+$|\b(?:trial|study)\b[^.;]{0,60}?,\s+with\s+$",
                      text[:p.start], re.I) and PATIENTS_RE.match(
-                         re.sub(r"^\s+(?:(?!(?:for|of|with|in|to|on|and|or)\b)[A-Za-z][\w-]*\s+)"
+                         re.sub(r"^\s+(?:(?!(?:for|of|with|in|to|on|and|or)\b)[A-Za-z][\w-]*,?\s+)"
                                 r"{1,3}?(?=(?:patients|women|"
-                                r"participants)\b)", " ", after)):
+                                r"participants|survivors)\b)", " ", after)):
             return "enrolled"  # "in a randomised trial in 48 older patients"
         if re.search(r"\bin\s+$", text[:p.start]) and re.match(
                 r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:who\s+were\s+)?"
@@ -115,7 +116,8 @@ class TotalKinds(DraftState):
                      r"[\d\s–-]+(?:to\s+\d+\s+)?(?:years)?)?\s*\(\s*n\s*=\s*$",
                      text[:p.start], re.I):
             # "Women (n = 9,214) were randomly assigned"
-            rest = re.sub(r"^[^()]*?\)(?:\s+with\s+[^.;()]{3,80}?(?=\s+(?:were|was)\s)|,\s+"
+            rest = re.sub(r"^[^()]*?\)(?:\s+(?:with|initiating|receiving|undergoing|living\s+with|"
+                          r"starting|taking)\s+[^.;()]{3,80}?(?=\s+(?:were|was)\s)|,\s+"
                           r"stratified\s+by\s+[^.;()]{3,80}?,(?=\s+(?:were|was)\s))?", "",
                           after)  # "(n = 255) with X were", "were stratified by Y and randomized"
             verb = SIZE_VERB_RE.match(rest) or re.match(
@@ -129,7 +131,8 @@ class TotalKinds(DraftState):
                 re.search(r"\bof\s+$", text[:p.start], re.I):
             return "randomised"  # "Of 694 patients randomized, 688 were assessable"
         verb = re.search(r"\b(?P<v>randomly\s+(?:assigned|allocated)|randomi[sz]ed|enrolled|"
-                         r"recruited|included)\s+(?:a\s+total\s+of\s+|approximately\s+|about\s+)?$",
+                         r"recruited|included|evaluated|studied)\s+(?:a\s+total\s+of\s+|"
+                         r"approximately\s+|about\s+)?$",
                          text[:p.start], re.I)
         if verb and re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:patients|women|participants|subjects|"
                              r"men|survivors)\b", after, re.I):
@@ -164,7 +167,7 @@ class TotalKinds(DraftState):
             return "enrolled"  # "After inclusion of 171 eligible patients, ..."
         if re.search(r"(?:^\s*|\bfrom\s+)A\s+total\s+(?:sample\s+)?of\s+$", text[:p.start],
                      re.I) and re.match(
-                r"\s+(?:[A-Za-z][\w-]*\s+){0,4}?(?:patients|women|participants|subjects)\b"
+                r"\s+(?:[A-Za-z][\w-]*\s+){0,4}?(?:patients|women|participants|subjects|survivors)\b"
                 r"(?![^.;]{0,60}\b(?:experienced|had|developed|died|achieved|responded|showed|"
                 r"relapsed|reported)\b)", after, re.I) and not any(
                 x.get("parent") is None and x.get("size") for x in self.d.populations):
@@ -196,6 +199,7 @@ class TotalKinds(DraftState):
         # "patients with X were ...", "women receiving X were ...": who they were, then the verb
         verb = SIZE_VERB_RE.match(rest)
         if not verb and re.match(r"\s+(?:with|receiving|undergoing|developing|requiring|in|"
+                                 r"prescribed|taking|initiating|starting|"
                                  r"experiencing|suffering\s+from|having|"
                                  r"scheduled\s+for|treated\s+"
                                  r"with|from|between|aged|at|who|whose|hospitali[sz]ed|diagnosed|"
