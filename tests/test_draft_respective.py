@@ -82,3 +82,13 @@ def test_medians_each_in_a_bracket_with_its_interval_after_its_arm(tmp_path: Pat
     assert {(r.endpoint, r.arm, r.statistic, r.value) for r in s.results} == {
         ("pfs", "velbrinib", "median", Decimal("8.8")),
         ("pfs", "zelmoxifene", "median", Decimal("6.1"))}
+
+
+def test_shares_each_followed_by_their_arms_label_in_a_statistics_bracket(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nA total of 2000 women were randomly assigned to velbrinib or "
+              "zoledronic acid. Jaw necrosis was rare (2.2%, velbrinib; 1.3%, zoledronic acid; "
+              "P = .41).\n", add_names=True)
+    # before, the p-value made the whole bracket a statistics bracket, blanked
+    assert {(r.arm, r.value) for r in s.results} == {
+        ("velbrinib", Decimal("2.2")), ("zoledronic-acid", Decimal("1.3"))}

@@ -31,9 +31,10 @@ def mask_statistics(text: str) -> str:
         if stat:
             unit = r"\s*(?:%|per\s?cent\b|months?|weeks?|mo)?"
             # "(6.1% in the A group versus 5.2% in the B group; ...)": each value's arm
-            arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,60}?)?"
+            # ... or its label after it: "(2.0%, A; 1.4%, B; P = .39)"
+            arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,60}?|,\s*[A-Za-z][\w -]{0,25}?(?=\s*;))?"
             lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,45}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
-                            rf"(?:\s*(?:v\.?|vs\.?|versus|,|and|,\s*and)\s*"
+                            rf"(?:\s*(?:v\.?|vs\.?|versus|,|;|and|,\s*and)\s*"
                             rf"(?:[A-Za-z][\w -]{{0,20}}?:\s*)?"  # "(A: 63%, B: 58%; P = 0.7)"
                             rf"{NUM}{unit}{arm})+"
                             # "(64% and 58% for those in the A arm and the B arm, respectively;"
