@@ -95,3 +95,13 @@ def test_a_treatment_new_to_the_lexicon_with_or_without_a_drug(tmp_path: Path):
     # "without velbrinib" is the arm that goes without it
     assert {(r.arm, r.value) for r in s.results} == {(both, Decimal("71")),
                                                      (alone, Decimal("56"))}
+
+
+def test_a_study_group_named_by_what_its_own_bracket_says_it_was_treated_with(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nThe remaining 181 patients were divided into two groups: "
+              "study group (n = 91, treated with velbrinib 25 mg daily), and control group "
+              "(n = 90, treated with zelmoxifene 2.5 mg daily). The response rate was 41% in the "
+              "study group and 30% in the control group.\n", add_names=True)
+    assert {(r.arm, r.value) for r in s.results} == {("velbrinib", Decimal("41")),
+                                                     ("zelmoxifene", Decimal("30"))}

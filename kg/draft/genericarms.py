@@ -137,8 +137,11 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
     for n in described:
         for k, text in enumerate(sentences):
             # "the treatment group (n = 36) for a strength programme", "... comprising X"
-            # "... and a study group of 65 cases treated by X"
-            mt = re.search(_group(n) + r"(?:\s*\([^()]*\)|\s+of\s+\d+\s+(?:cases|patients|women))?"
+            # "... and a study group of 65 cases treated by X"; "study group (n = 96, treated
+            # with X ...)"
+            mt = re.search(_group(n) + r"\s*\(\s*(?:n\s*=\s*\d+\s*[,;]\s*)?(?:treated\s+(?:with|"
+                           r"by)|receiving|given)\s+", text, re.I) or \
+                re.search(_group(n) + r"(?:\s*\([^()]*\)|\s+of\s+\d+\s+(?:cases|patients|women))?"
                            rf"\s+(?:{GIVEN}|treated\s+(?:by|with)|for(?=\s+(?!(?:about|"
                            r"approximately|up|at|one|two|three|four|five|six|eight|ten|twelve)\b)"
                            r"[A-Za-z])|comprising|consisting\s+of)\s+", text, re.I)
