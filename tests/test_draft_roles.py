@@ -105,3 +105,14 @@ def test_a_study_group_named_by_what_its_own_bracket_says_it_was_treated_with(tm
               "study group and 30% in the control group.\n", add_names=True)
     assert {(r.arm, r.value) for r in s.results} == {("velbrinib", Decimal("41")),
                                                      ("zelmoxifene", Decimal("30"))}
+
+
+def test_arms_the_assignment_calls_control_and_experimental_keep_those_names(tmp_path: Path):
+    from tests.test_draft_guards import study
+    s = study(tmp_path, "Title: t\n\nPatients were randomly assigned to one of the two study arms: "
+              "complete node dissection (control arm) or clinical follow-up (experimental arm). "
+              "From a total sample of 250 patients, 12 withdrew, leaving 118 in the control arm "
+              "and 120 in the experimental arm.\n", add_names=True)
+    # the arm the paper calls the control is the dissection, though follow-up sounds like one
+    assert {p.arm: p.size for p in s.populations if p.arm} == {
+        "complete-node-dissection": 118, "clinical-follow-up": 120}

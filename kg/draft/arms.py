@@ -235,8 +235,7 @@ class Arms(DraftState):
         """
         for i in range(len(self.spans)):
             text = self.sent(i)
-            sides = group_sides(text)
-            if not sides:
+            if not (sides := group_sides(text)):
                 continue
             arms = []
             for side in sides:
@@ -257,7 +256,9 @@ class Arms(DraftState):
             for k, (arm, side) in enumerate(zip(self.d.arms[before:], sides, strict=True)):
                 if alike:  # same components, given differently: each arm is its group's name
                     arm.id, arm.label = slug(side.name), side.name
-                arm.aliases += [f"{side.name} group", f"{side.name} arm", side.name]
+                own = any(s.name.lower() == "control" for s in sides)  # "(control arm)"
+                arm.aliases = [a for a in arm.aliases if not (own and a.startswith("control"))] + [
+                    f"{side.name} group", f"{side.name} arm", side.name]
                 letter = re.search(r"\bgroup\s+([A-D1-4])\b", side.text, re.I)
                 if letter:  # "(Group A, 38 women)": the group's own name too
                     arm.aliases += [f"group {letter.group(1)}", f"groups {letter.group(1)}"]

@@ -21,8 +21,9 @@ from kg.numbers import iter_numbers
 ASSIGN_RE = re.compile(
     r"\b(?:randomly\s+(?:assigned|allocated|divided|distributed|selected)|randomi[sz]ed|"
     r"allocated|assigned|divided)\b(?P<gap>[^.;]{0,200}?)\b(?:into|to|between|among)\s+"
-    r"(?!a\s+\d+\s*:|\d)(?:(?:the|this)\s+(?:study|trial)\s*:\s*|(?:the\s+following\s+)?"
-    r"(?:two|three|four|2|3|4)\s+groups?\s*:\s*)?",  # "the study: 31 had A", "two groups: a ..."
+    r"(?!a\s+\d+\s*:|\d)(?:(?:the|this)\s+(?:study|trial)\s*:\s*|(?:one\s+of\s+)?(?:the\s+)?"
+    r"(?:following\s+)?(?:two|three|four|2|3|4)\s+(?:study\s+|treatment\s+)?(?:groups?|arms?)\s*:\s*)?",
+    # "the study: 31 had A", "two groups: a ...", "one of two study arms: A (control arm) or B"
     re.I)
 # the adjective, not the verb: "a randomized study to compare", "randomised, double-blind trial"
 NOT_ASSIGNING = re.compile(r"\b(?:study|trial|phase|design|fashion|manner|controlled|"
@@ -211,6 +212,10 @@ def group_sides(sentence: str) -> list[Side]:
             what = given or name
         else:
             name = what = _name(tail[a:b], blanked[a:b])
+            said = re.search(r"\b(?:group|arm)\s*\((?P<d>[A-Za-z][^(),;=]{2,60}?)\s*[,;]\s*n\s*=",
+                             tail[a:b], re.I)
+            if said:  # "the INTRA group (intratumoral tracer injection, n=44)": what it got
+                what = said.group("d")
         if name is None or what is None:
             return []
         parts = tuple(p for p in (LEAD_RE.sub("", x).strip() for x in JOIN_RE.split(what)) if p)
