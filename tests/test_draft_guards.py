@@ -101,3 +101,11 @@ def test_a_confidence_level_with_a_decimal_is_read_whole(tmp_path: Path):
     (c,) = [c for c in s.comparisons if c.estimate is not None]
     assert (c.estimate, c.ci_low, c.ci_high, c.ci_level) == (
         Decimal("0.81"), Decimal("0.60"), Decimal("1.09"), Decimal("0.999"))
+
+
+def test_with_or_without_something_no_name_reads_drafts_without_a_crash(tmp_path: Path):
+    # before, "with or without" followed by no name the lexicon or the words give crashed the
+    # draft (a look-up of no name)
+    s = study(tmp_path, "Title: t\n\nWomen were randomized to a booster dose with or without "
+              "12 Gy.\n", add_names=True)
+    assert s.id

@@ -190,9 +190,9 @@ class Arms(DraftState):
             known = self.lex.find(text[max(0, mt.start() - 80):mt.start()])
             new = {n: self.lex.names["treatment"].get(fold(n), slug(n))
                    for n in (base_name, added_name) if n}
-            added = [x.key for x in self.lex.find(mt.group("b"))[:1]] or [new[added_name]] * (
-                added_name in new)
-            base = [known[-1].key] if known else [new[base_name]] * (base_name in new)
+            added = [x.key for x in self.lex.find(mt.group("b"))[:1]] or [
+                v for k, v in new.items() if k == added_name]
+            base = [known[-1].key] if known else [v for k, v in new.items() if k == base_name]
             if not base or not added or base[0] in added:
                 continue
             arms = [(mt.group("with"), [*base, *added], None), (mt.group("without"), base, None)]
