@@ -116,3 +116,12 @@ def test_arms_the_assignment_calls_control_and_experimental_keep_those_names(tmp
     # the arm the paper calls the control is the dissection, though follow-up sounds like one
     assert {p.arm: p.size for p in s.populations if p.arm} == {
         "complete-node-dissection": 118, "clinical-follow-up": 120}
+
+
+
+def test_a_side_that_goes_without_is_the_arm_of_no_such_treatment():
+    from kg.draft.grouparms import group_sides
+    sides = group_sides("Women were randomized to receive treatment with axillary clearance "
+                        "(AC) or without (no-AC).")
+    # before, the second side was an arm named "without"
+    assert [s.name for s in sides] == ["axillary clearance", "no axillary clearance"]

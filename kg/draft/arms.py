@@ -122,7 +122,7 @@ class Arms(DraftState):
         if self._arms_with_or_without() or self._arms_by_syntax() or \
                 self._arms_by_comparison() or self._arms_by_schedule() or self._arms_by_groups() \
                 or self._arms_by_dose() or self._arms_by_mentions() or \
-                self._arms_by_numbered_groups():  # type: ignore[attr-defined]
+                self._arms_by_numbered_groups() or self._arms_with_or_without(new_names=True):
             return
         if self.own_randomisation:
             return  # a randomised trial whose arms were not read has no arm, never one wrong arm
@@ -177,8 +177,8 @@ class Arms(DraftState):
             return True
         return False
 
-    def _arms_with_or_without(self) -> bool:
-        """Two arms from "A (either) with (n = 64) or without (n = 61) B": A plus B, and A alone."""
+    def _arms_with_or_without(self, new_names: bool = False) -> bool:
+        """Arms "A with (n = 64) or without (n = 61) B" (A or B may be new if ``new_names``)."""
         texts = [(self.sent(i), self.spans[i][0]) for i in range(len(self.spans))]
         title = self.paper.title or ""
         if title and title in self.paper.text:
@@ -189,7 +189,7 @@ class Arms(DraftState):
             mt, base_name, added_name = found
             known = self.lex.find(text[max(0, mt.start() - 80):mt.start()])
             new = {n: self.lex.names["treatment"].get(fold(n), slug(n))
-                   for n in (base_name, added_name) if n}
+                   for n in (base_name, added_name) if n and new_names}
             added = [x.key for x in self.lex.find(mt.group("b"))[:1]] or [
                 v for k, v in new.items() if k == added_name]
             base = [known[-1].key] if known else [v for k, v in new.items() if k == base_name]

@@ -199,7 +199,7 @@ def group_sides(sentence: str) -> list[Side]:
     for a, b in zip(bounds[::2], bounds[1::2], strict=True):
         lead = SIZE_LEAD_RE.match(tail[a:b])
         a += lead.end() if lead else 0
-        if sides and len(cuts) == 1 and re.fullmatch(r"not|none|no", blanked[a:b].split(
+        if sides and len(cuts) == 1 and re.fullmatch(r"not|none|no|without", blanked[a:b].split(
                 "_")[0].strip(), re.I):
             # "to receive radiotherapy (n = 176) or not (n = 181)": the other arm goes without
             name = f"no {sides[0].name}"
