@@ -72,50 +72,59 @@ def test_double_dummy_arms_and_a_treatment_group_for_a_programme(tmp_path: Path)
     assert {a.id for a in s.arms} == {"individual-high-intensity-training", "control"}
 
 
+
 def test_groups_of_so_many_cases_treated_by_something_are_named_by_it(tmp_path: Path):
     from tests.test_draft_guards import study
-    s = study(tmp_path, "Title: Herbal tea with chemotherapy: a randomised trial\n\nThey were "
-              "randomly divided into two groups: a control group "
-              "of 60 cases treated by chemotherapy alone and a study group of 62 cases treated by "
+    s = study(tmp_path, "Title: Herbal tea with chemotherapy: a randomised trial\n\nWomen were "
+              "allocated at random into two groups: a control group of 60 women treated with "
+              "standard chemotherapy only, and a study group of 62 women treated with standard "
               "chemotherapy plus herbal tea.\n", add_names=True)
-    # before, the study group stayed "study", a name that says nothing of its treatment
-    assert {a.label for a in s.arms} == {"chemotherapy", "chemotherapy plus herbal tea"}
+    # before, the study group stayed "study", a name that says nothing of its treatment; and
+    # "a control group of 60 women" is that group's size, no total
+    assert {a.label for a in s.arms} == {"standard chemotherapy",
+                                         "standard chemotherapy plus herbal tea"}
+    assert not [p.size for p in s.populations if p.parent is None and p.size]
+
+
 
 
 def test_a_treatment_new_to_the_lexicon_with_or_without_a_drug(tmp_path: Path):
     from tests.test_draft_guards import study
-    s = study(tmp_path, "Title: Velbrinib before surgery: a randomised trial\n\nWe assessed "
-              "survival in patients receiving neoadjuvant chemotherapy with or without 1 year of "
+    s = study(tmp_path, "Title: Velbrinib before surgery: a randomised trial\n\nWe compared "
+              "outcomes in women receiving preoperative chemotherapy with or without 6 months of "
               "velbrinib. In all, 230 patients were randomised. Event-free survival at 3 years was "
               "71% with velbrinib and 56% without velbrinib.\n", add_names=True)
-    # "neoadjuvant chemotherapy" is proposed as a treatment; before, no arm was formed
-    both, alone = "neoadjuvant-chemotherapy-velbrinib", "neoadjuvant-chemotherapy"
+    # "preoperative chemotherapy" is proposed as a treatment; before, no arm was formed
+    both, alone = "preoperative-chemotherapy-velbrinib", "preoperative-chemotherapy"
     assert {a.id: a.regimen for a in s.arms} == {
-        both: ("neoadjuvant-chemotherapy", "velbrinib"), alone: ("neoadjuvant-chemotherapy",)}
+        both: ("preoperative-chemotherapy", "velbrinib"), alone: ("preoperative-chemotherapy",)}
     # "without velbrinib" is the arm that goes without it
     assert {(r.arm, r.value) for r in s.results} == {(both, Decimal("71")),
                                                      (alone, Decimal("56"))}
 
 
+
 def test_a_study_group_named_by_what_its_own_bracket_says_it_was_treated_with(tmp_path: Path):
     from tests.test_draft_guards import study
-    s = study(tmp_path, "Title: t\n\nThe remaining 181 patients were divided into two groups: "
-              "study group (n = 91, treated with velbrinib 25 mg daily), and control group "
-              "(n = 90, treated with zelmoxifene 2.5 mg daily). The response rate was 41% in the "
-              "study group and 30% in the control group.\n", add_names=True)
+    s = study(tmp_path, "Title: t\n\nAfter 4 dropped out, 181 women were allocated at random to "
+              "two groups: the study group (n = 91, treated with velbrinib 25 mg each day) and the "
+              "control group (n = 90, treated with zelmoxifene 2.5 mg each day). The response "
+              "rate was 41% in the study group and 30% in the control group.\n", add_names=True)
     assert {(r.arm, r.value) for r in s.results} == {("velbrinib", Decimal("41")),
                                                      ("zelmoxifene", Decimal("30"))}
 
 
+
+
 def test_arms_the_assignment_calls_control_and_experimental_keep_those_names(tmp_path: Path):
     from tests.test_draft_guards import study
-    s = study(tmp_path, "Title: t\n\nPatients were randomly assigned to one of the two study arms: "
-              "complete node dissection (control arm) or clinical follow-up (experimental arm). "
-              "From a total sample of 250 patients, 12 withdrew, leaving 118 in the control arm "
-              "and 120 in the experimental arm.\n", add_names=True)
-    # the arm the paper calls the control is the dissection, though follow-up sounds like one
+    s = study(tmp_path, "Title: t\n\nWomen were allocated at random to one of two study arms: "
+              "axillary surgery (control arm) or watchful waiting (experimental arm). Of 250 women "
+              "randomised, 124 were in the control arm and 126 in the experimental arm.\n",
+              add_names=True)
+    # the arm the paper calls the control is the surgery, though waiting sounds like one
     assert {p.arm: p.size for p in s.populations if p.arm} == {
-        "complete-node-dissection": 118, "clinical-follow-up": 120}
+        "surgery": 124, "watchful-waiting": 126}
 
 
 

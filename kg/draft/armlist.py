@@ -144,9 +144,9 @@ def dose_of(part: str) -> str | None:
 def part_names(parts: list[str]) -> list[list[str]]:
     """The names each part of an assignment gives its own arm, beyond its drugs.
 
-    "to CT (epirubicin ...) or HT (exemestane ...)": "CT", "HT"; "Arm A: A 10 mg/kg; or Arm B:
-    ...": "arm A"; "D (docetaxel ... × 4 cycles; EC-D)": "EC-D"; "usual care group (UC)": "UC".
-    A name two parts share names neither.
+    "to CT (docetaxel ...) or ET (letrozole ...)": "CT", "ET"; "Arm A: A 5 mg/kg; or Arm B:
+    ...": "arm A"; "PG (paclitaxel plus gemcitabine ...; AC-PG)": "AC-PG"; "standard care group
+    (SC)": "SC". A name two parts share names neither.
     """
     found = []
     for part in parts:
@@ -159,7 +159,7 @@ def part_names(parts: list[str]) -> list[list[str]]:
                          re.I)
         if label:
             names.append(f"arm {label.group('k')}")
-        names += [m.group("a") for m in re.finditer(  # "(...; EC-D)", "usual care group (UC)"
+        names += [m.group("a") for m in re.finditer(  # "(...; AC-PG)", "standard care group (SC)"
             r"(?:[;,]|\b(?:group|arm))\s*\(?\s*(?P<a>(?-i:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|"
             r"[A-Z]{2,6}))\s*\)", part, re.I)]
         found.append(names)

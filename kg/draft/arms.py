@@ -337,7 +337,7 @@ class Arms(DraftState):
         ``source`` (at ``offset`` in the paper) is the sentence the parts come from.
         """
         all_drugs = [set(r) for _, r, _ in arms]
-        own_names = part_names(part_texts)  # "CT (epirubicin ...)", "Arm A: ...", "(...; EC-D)"
+        own_names = part_names(part_texts)  # "CT (docetaxel ...)", "Arm A: ...", "(...; AC-P)"
         for (_part, regimen, letter), part, given in zip(arms, part_texts, own_names, strict=True):
             others = set().union(*(s for s in all_drugs if s != set(regimen))) if \
                 len(arms) > 1 else set()

@@ -47,6 +47,8 @@ class TotalKinds(DraftState):
         if re.match(r"\s+(?:patients|women|participants|subjects)\s+(?:in|on)\s+(?:the\s+)?"
                     r"[^,;()\d]{1,40}?\s+(?:group|arm)\b", after, re.I):
             return None  # "3,412 women in the outreach group": that group's size
+        if re.search(r"\b(?:group|arm)\s+of\s+$", text[:p.start], re.I):
+            return None  # "a control group of 60 women treated with X": that group's size
         if re.match(r"\s+(?:evaluable|assessable|eligible)\s", after) and self._set_of_arm(text, p):
             return "analysed"  # "Of the 55 evaluable cases in the A group, ...": that arm's set
         if re.match(r"\s+(?:groups?|arms?|cohorts?|centres?|centers?|sites?|trials?)\b", after):
