@@ -107,12 +107,11 @@ class Attribution(DraftState):
     def _bracket_owner(self, text: str, p: Printed) -> Arm | None:
         """The arm a value's bracket follows at once: "the A group (68%)", "with B (25 [54%]".
 
-        Or the arm's label and a colon: "(A: 63%, B: 58%)".
-
-        The value opens the bracket, or follows only the count it is the share of.
+        The value opens the bracket, or follows only the count it is the share of; or it follows
+        the arm's label and a colon: "(A: 63%, B: 58%)".
         """
         mt = re.search(r"[(\[]\s*(?:\d[\d,]*\s*[(\[]\s*)?$|\s*[:=]\s*$", text[:p.start])
-        if mt is None:  # ... or the arm's label with a colon before it: "(A: 63%, B: 58%)"
+        if mt is None:
             return None
         before = text[max(0, mt.start() - 60):mt.start()]
         owners = {id(arm): arm for arm in self.d.arms for alias in arm.aliases if re.search(

@@ -42,10 +42,10 @@ __all__ = ["Arm", "Draft", "Drafter", "arm_list", "quote_of", "slug"]
 
 
 
-# words that qualify a treatment's name without naming it
 # words after which a treatment's name says when or how it is given ("MRI before biopsy")
 LINKS = re.compile(r"(?i:before|after|preceding|following|with|without|for|of|to|at|by|via|"
                    r"using|during|plus|and|or|in)")
+# words that qualify a treatment's name without naming it
 QUALIFIERS = frozenset({"additional", "added", "adjunctive", "extra", "supplementary", "early",
                         "late", "immediate", "delayed", "intensive", "combined", "standard",
                         "conventional", "routine", "usual", "preoperative", "postoperative"})
