@@ -21,8 +21,8 @@ OPENED_RE = re.compile(SECTION + r"(?:of|among)\s+(?:the\s+)?[\d,]+\s+(?:[\w-]+\
                        r"(?:randomi[sz]ed|assigned|allocated)\s+to\s", re.I)
 
 
-# a count over its set, with its share or not, as two are compared in one bracket: "3/47
-# (6.4%) vs. 1/52 (1.9%)", "(9/94 vs. 2/86)"
+# a count over its set, with its share or not, as two are compared in one bracket: "9/130
+# (6.9%) vs. 6/130 (4.6%)", "(11/97 vs. 3/95)"
 PAIRED_RE = re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?:\s*\((?P<pct>{NUM})\s?%)?")
 
 
@@ -108,7 +108,7 @@ class Attribution(DraftState):
         """The arm a value's bracket follows at once: "the A group (68%)", "with B (25 [54%]".
 
         The value opens the bracket, or follows only the count it is the share of; or it follows
-        the arm's label and a colon: "(A: 63%, B: 58%)".
+        the arm's label and a colon: "(A: 41%, B: 57%)".
         """
         mt = re.search(r"[(\[]\s*(?:\d[\d,]*\s*[(\[]\s*)?$|\s*[:=]\s*$", text[:p.start])
         if mt is None:
@@ -122,7 +122,7 @@ class Attribution(DraftState):
     def _pair_in_bracket(self, text: str, mt: re.Match[str]) -> Arm | None:
         """The arm of one of two counts compared in a bracket, in the order named before it.
 
-        "did not differ between the A and B groups (3/47 (6.4%) vs. 1/52 (1.9%), p=0.34)", or
+        "did not differ between the A and B groups (9/130 (6.9%) vs. 6/130 (4.6%), p=0.42)", or
         compared so in a sentence that names both arms first.
         """
         depth, start = 0, -1
@@ -133,7 +133,7 @@ class Attribution(DraftState):
                 break
         if len(self.d.arms) != 2:
             return None
-        start = max(start, 0)  # or the sentence's only pair: "... in X: 22/42 (52%) vs 12/37"
+        start = max(start, 0)  # or the sentence's only pair: "... in X: 25/44 (57%) vs 13/40"
         inner = text[start:]
         forms = [m for m in PAIRED_RE.finditer(inner)]
         if len(forms) != 2 or not re.fullmatch(r"\)?\s*(?:vs\.?|versus|v\.?)\s*",

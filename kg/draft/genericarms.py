@@ -137,7 +137,7 @@ def generic_treatments(sentences: list[str], title: str, names: list[str]) -> di
     for n in described:
         for k, text in enumerate(sentences):
             # "the treatment group (n = 36) for a strength programme", "... comprising X"
-            # "... and a study group of 65 cases treated by X"; "study group (n = 96, treated
+            # "... and a study group of 62 women treated with X"; "study group (n = 91, treated
             # with X ...)"
             mt = re.search(_group(n) + r"\s*\(\s*(?:n\s*=\s*\d+\s*[,;]\s*)?(?:treated\s+(?:with|"
                            r"by)|receiving|given)\s+", text, re.I) or \

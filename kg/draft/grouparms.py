@@ -143,7 +143,7 @@ def _blank(text: str) -> str:
 def _assignment(sentence: str) -> re.Match[str] | None:
     """The sentence's assignment, from whichever of its verbs assigns.
 
-    "In a randomized controlled trial, 150 women were assigned to ...": the second.
+    "In a trial with randomisation, 150 women were then assigned to ...": the second.
     """
     pos = 0
     while (mt := ASSIGN_RE.search(sentence, pos)) is not None:
@@ -347,7 +347,7 @@ WITH_OR_WITHOUT_RE = re.compile(r"(?P<with>(?:either\s+)?with\s*(?:\([^()]*\))?)
 def with_or_without(text: str) -> tuple[re.Match[str], str | None, str | None] | None:
     """The "with or without" of a sentence, and the names of what all arms get and what one adds.
 
-    "patients receiving neoadjuvant chemotherapy with or without 1 year of X": "neoadjuvant
+    "women receiving preoperative chemotherapy with or without 6 months of X": "preoperative
     chemotherapy" and "X"; a name is None where the words give none (the lexicon may know them).
     """
     mt = WITH_OR_WITHOUT_RE.search(text)

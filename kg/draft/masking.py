@@ -35,7 +35,7 @@ def mask_statistics(text: str) -> str:
             arm = r"(?:\s+(?:in|with|for|on)\s[^();\d]{0,60}?|,\s*[A-Za-z][\w -]{0,25}?(?=\s*;))?"
             lead = re.match(rf"[(\[]\s*(?:\w[\w -]{{0,45}}?[,:;]\s*){{0,2}}{NUM}{unit}{arm}"
                             rf"(?:\s*(?:v\.?|vs\.?|versus|,|;|and|,\s*and)\s*"
-                            rf"(?:[A-Za-z][\w -]{{0,20}}?:\s*)?"  # "(A: 63%, B: 58%; P = 0.7)"
+                            rf"(?:[A-Za-z][\w -]{{0,20}}?:\s*)?"  # "(A: 41%, B: 57%; P = 0.01)"
                             rf"{NUM}{unit}{arm})+"
                             # "(64% and 58% for those in the A arm and the B arm, respectively;"
                             rf"(?:\s+(?:for|in|with|among|on)\s[^();\d]{{0,90}}?)?"

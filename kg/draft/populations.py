@@ -173,7 +173,7 @@ class Populations(ArmSizes, Subgroups, TotalKinds):
                     r"receiving|given)\b", r["quote"], re.I) and not re.search(
                     rf"\b{n}\s+(?:patients\s+)?(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|"
                     r"randomi[sz]ed)\b", self.paper.text, re.I)  # that many assigned: the arm
-                # "9/94 vs. 2/86" in a trial of two arms: each count is over the patients of
+                # "11/97 vs. 3/95" in a trial of two arms: each count is over the patients of
                 # its arm that were assessed for it, no more than were assigned to it
                 over_arm = arm is not None and len(self.d.arms) > 1 and (
                     assigned is None or n < (assigned.get("size") or 0))

@@ -38,7 +38,7 @@ COUNT_FORMS = (
     re.compile(rf"(?<=\()\s*(?P<c>{NUM})\s+of\s+(?P<n>{NUM}),\s*(?P<pct>{NUM})\s?%\s*\)"),
     # "17/50 (34%)"
     re.compile(rf"(?<![\d/])(?P<c>{NUM})\s*/\s*(?P<n>{NUM})\s*\((?P<pct>{NUM})\s?%\)"),
-    # "(9/94 vs. 2/86)": two counts over their sets compared, no share printed
+    # "(11/97 vs. 3/95)": two counts over their sets compared, no share printed
     re.compile(rf"(?<=\()\s*(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?=\s*(?:vs\.?|versus|v\.?)\s*\d+\s*/\s*\d+\s*[),;])"),
     re.compile(rf"(?<=\d)\s*(?:vs\.?|versus|v\.?)\s*(?P<c>{NUM})\s*/\s*(?P<n>{NUM})(?=\s*[),;])"),
     re.compile(rf"(?P<pct>{NUM})\s?%\s*\((?P<c>{NUM}|[a-z]+)\s+(?:of|out\s+of)\s+"
@@ -250,7 +250,7 @@ class Rates(DraftState):
             return
         before = text[max(0, p.start - 40):p.start]
         over = re.search(r"(?<![\d/])(?P<c>\d[\d,]*)\s*/\s*(?P<n>\d[\d,]*)\s*[(\[]\s*$", before)
-        if over:  # "22/42 (52.4%)": a count over its set, not 42 patients
+        if over:  # "25/44 (56.8%)": a count over its set, not 44 patients
             c_, n_ = (int(over.group(g).replace(",", "")) for g in "cn")
             if 0 < c_ <= n_ and abs(Decimal(100) * c_ / n_ - p.value) <= 1:
                 rec["count"], rec["denominator"] = c_, n_

@@ -107,7 +107,7 @@ class SizeForms(DraftState):
         return {}
 
     def _bracket_parts(self, text: str, nums: list[Printed]) -> dict[str, Printed]:
-        """"(n = 35, A; n = 29, B)", "(A, n = 35; B, n = 29)": one bracket, a part per arm.
+        """"(n = 44, A; n = 46, B)", "(A, n = 44; B, n = 46)": one bracket, a part per arm.
 
         Each part between semicolons holds one number (no dose or time) and one arm's name,
         and no share (a share counts patients who had something); every arm has one part, and
