@@ -159,7 +159,7 @@ class ArmSizes(SizeForms):
                                     r"women)\s+in\s+(?:the\s+)?(?P<arm>[\w +/-]{1,40}?)\s+(?:group|"
                                     r"arm)\s+(?:were\s+(?:given|treated|injected)|received)\b",
                                     text),
-                       # "the control group consisting of 47 patients received X"
+                       # "the control group consisting of 46 patients received X"
                        *re.finditer(rf"(?P<arm>[\w +/-]{{1,40}}?)\s+(?:group|arm)\s+"
                                     rf"(?:consisting\s+of|comprising|comprised\s+of)\s+"
                                     rf"(?P<n>{NUM})\s+(?:patients|women)\b", text, re.I),

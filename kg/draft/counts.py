@@ -128,7 +128,7 @@ class Counts(EventCounts):
                     r"\b(?:patients|women|men|participants|subjects|were|was|randomi[sz]ed|"
                     r"assigned|enrolled|allocated|received)\b", mt.group("what"), re.I):
                 continue  # "53 women were randomized (26 A and 27 B)": the arms' sizes; also
-                # "228 received their allocated treatment (115 received A and 113 received B)"
+                # "118 received their allocated treatment (68 received A and 50 received B)"
             a, b = total.end + mt.start("inner"), total.end + mt.end("inner")
             b = a + len(re.split(r";", mt.group("inner"))[0])  # "(82 on A and 104 on B; HR ...)"
             inner = [p for p in nums if a <= p.start < b and not p.percent]

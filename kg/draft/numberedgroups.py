@@ -27,7 +27,7 @@ BRACKET_RE = re.compile(rf"\(\s*(?:the\s+)?group[\s-](?P<k>{LABEL})[^()]*\)", re
 LEAD_RE = re.compile(rf"^\s*group[\s-](?P<k>{LABEL})\s*(?:\([^()]*\))?\s*(?::|,?\s*(?:"
                      r"consisted\s+of|comprised|included|received|underwent|(?:was|were)\s+(?:treated|given)))"
                      r"(?P<what>[^.;]*)", re.I)
-# "Group A (SLNB alone, 55 women) and group B (SLNB plus X, 57 women)": what, then its size
+# "Group A (SLNB alone, 51 women) and group B (SLNB plus X, 53 women)": what, then its size
 INLINE_RE = re.compile(rf"\bgroup[\s-](?P<k>{LABEL})\s*\((?P<what>[^(),;]+?)(?:[,;]\s*(?:n\s*=\s*)?"
                        r"\d[\d,]*\s*(?:women|patients|participants|subjects)?)?\s*\)", re.I)
 # "Group 1 received X, group 2 received Y and group 3 similarly received Z": one sentence

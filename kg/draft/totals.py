@@ -147,7 +147,7 @@ class TotalKinds(DraftState):
             return "analysed"  # "118 patients (98%) were assessable", "52 completed the trial"
         if re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:patients|women|participants)\s+(?:were|was)\s+"
                     r"included\s+in\s+the\s+analys[ie]s\b", after, re.I):
-            return "analysed"  # "Ninety-one relapse-free patients were included in the analyses"
+            return "analysed"  # "Eighty-four women free of relapse were included in the analyses"
         if re.match(r"\s+(?:(?:patients|women|participants)\s+)?could\s+be\s+(?:followed|evaluated|"
                     r"analy[sz]ed|assessed)\b", after, re.I):
             return "analysed"  # "Of the 64 women randomly assigned, 60 could be followed"
