@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.test_draft_forms import drafted_and_built
+from tests.test_draft_guards import study
 
 
 def test_respective_counts_pairs_over_their_sets_and_shares_with_their_counts(tmp_path: Path):
@@ -30,7 +31,6 @@ def test_respective_counts_pairs_over_their_sets_and_shares_with_their_counts(tm
 
 
 def test_a_pair_of_shares_after_the_women_who_took_one_drug_is_theirs_first(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nA total of 100 women were randomly assigned to velbrinib or "
               "placebo. More falls occurred in the women who took velbrinib (6.1% v 2.9%, "
               "P = .03).\n", add_names=True)
@@ -39,7 +39,6 @@ def test_a_pair_of_shares_after_the_women_who_took_one_drug_is_theirs_first(tmp_
 
 
 def test_bare_count_pairs_and_counts_in_square_brackets_take_their_arms(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nA total of 200 women were randomly assigned to velbrinib or "
               "placebo. More patients in the velbrinib arm stopped treatment early (11/97 vs. "
               "3/95). Fractures were more common with velbrinib [90 of 1000 women (9.0%)] than "
@@ -52,7 +51,6 @@ def test_bare_count_pairs_and_counts_in_square_brackets_take_their_arms(tmp_path
 
 
 def test_a_bare_pair_after_the_second_arms_group_is_that_arms_first(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nA total of 100 women were randomly assigned to velbrinib or "
               "placebo. More patients in the placebo group needed extra pain relief (19 vs. 7; "
               "p = 0.02).\n", add_names=True)
@@ -61,7 +59,6 @@ def test_a_bare_pair_after_the_second_arms_group_is_that_arms_first(tmp_path: Pa
 
 
 def test_slashed_pairs_follow_the_order_of_their_header(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nA total of 200 women were randomly assigned to placebo or "
               "velbrinib. The most common grade 3 events (velbrinib/placebo) were rash "
               "(12.1%/1.0%) and diarrhoea (8.0%/2.2%).\n", add_names=True)
@@ -73,7 +70,6 @@ def test_slashed_pairs_follow_the_order_of_their_header(tmp_path: Path):
 
 
 def test_medians_each_in_a_bracket_with_its_interval_after_its_arm(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nA total of 300 women were randomly assigned to velbrinib or "
               "zelmoxifene. Median progression-free survival was longer with velbrinib (8.8 "
               "months; 95% CI, 7.1 to 10.2 months) than with zelmoxifene (6.1 months; 95% CI, "
@@ -85,7 +81,6 @@ def test_medians_each_in_a_bracket_with_its_interval_after_its_arm(tmp_path: Pat
 
 
 def test_shares_each_followed_by_their_arms_label_in_a_statistics_bracket(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nA total of 2000 women were randomly assigned to velbrinib or "
               "zoledronic acid. Jaw necrosis was rare (2.2%, velbrinib; 1.3%, zoledronic acid; "
               "P = .41).\n", add_names=True)

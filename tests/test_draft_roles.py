@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.test_draft_forms import drafted_and_built
+from tests.test_draft_guards import study
 
 NEW, REF = "letrozole-velbrinib", "letrozole-placebo"
 
@@ -57,7 +58,6 @@ def test_sizes_listed_after_the_study_and_values_after_each_arms_label(tmp_path:
 
 
 def test_double_dummy_arms_and_a_treatment_group_for_a_programme(tmp_path: Path):
-    from tests.test_draft_guards import study
     (tmp_path / "a").mkdir()
     s = study(tmp_path / "a", "Title: t\n\nWomen were randomly assigned to velbrinib 1 mg plus "
               "zelmoxifene placebo or zelmoxifene 20 mg plus velbrinib placebo.\n",
@@ -74,7 +74,6 @@ def test_double_dummy_arms_and_a_treatment_group_for_a_programme(tmp_path: Path)
 
 
 def test_groups_of_so_many_cases_treated_by_something_are_named_by_it(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: Herbal tea with chemotherapy: a randomised trial\n\nWomen were "
               "allocated at random into two groups: a control group of 60 women treated with "
               "standard chemotherapy only, and a study group of 62 women treated with standard "
@@ -89,7 +88,6 @@ def test_groups_of_so_many_cases_treated_by_something_are_named_by_it(tmp_path: 
 
 
 def test_a_treatment_new_to_the_lexicon_with_or_without_a_drug(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: Velbrinib before surgery: a randomised trial\n\nWe compared "
               "outcomes in women receiving preoperative chemotherapy with or without 6 months of "
               "velbrinib. In all, 230 patients were randomised. Event-free survival at 3 years was "
@@ -105,7 +103,6 @@ def test_a_treatment_new_to_the_lexicon_with_or_without_a_drug(tmp_path: Path):
 
 
 def test_a_study_group_named_by_what_its_own_bracket_says_it_was_treated_with(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nAfter 4 dropped out, 181 women were allocated at random to "
               "two groups: the study group (n = 91, treated with velbrinib 25 mg each day) and the "
               "control group (n = 90, treated with zelmoxifene 2.5 mg each day). The response "
@@ -117,7 +114,6 @@ def test_a_study_group_named_by_what_its_own_bracket_says_it_was_treated_with(tm
 
 
 def test_arms_the_assignment_calls_control_and_experimental_keep_those_names(tmp_path: Path):
-    from tests.test_draft_guards import study
     s = study(tmp_path, "Title: t\n\nWomen were allocated at random to one of two study arms: "
               "axillary surgery (control arm) or watchful waiting (experimental arm). Of 250 women "
               "randomised, 124 were in the control arm and 126 in the experimental arm.\n",
